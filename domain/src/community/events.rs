@@ -1,0 +1,96 @@
+//! What happened to a community. Past tense; every type is named and versioned so that it can be
+//! upcast later without renaming Rust variants.
+
+use chrono::{DateTime, Utc};
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+
+use super::{JoinPolicy, Theme};
+use crate::values::{AccountId, CommunityId, Name, Reason};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CommunityEvent {
+    CommunityCreated {
+        community_id: CommunityId,
+        name: Name,
+        theme: Theme,
+        join_policy: JoinPolicy,
+        created_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    /// Joined an open community directly.
+    MemberJoined {
+        account: AccountId,
+        at: DateTime<Utc>,
+    },
+    /// Asked to join a moderated community.
+    JoinRequested {
+        account: AccountId,
+        at: DateTime<Utc>,
+    },
+    JoinRequestAccepted {
+        account: AccountId,
+        decided_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    JoinRequestDeclined {
+        account: AccountId,
+        decided_by: AccountId,
+        reason: Option<Reason>,
+        at: DateTime<Utc>,
+    },
+    /// The person who asked to join changed their mind before anyone decided.
+    JoinRequestWithdrawn {
+        account: AccountId,
+        at: DateTime<Utc>,
+    },
+    MemberLeft {
+        account: AccountId,
+        at: DateTime<Utc>,
+    },
+    MemberPromoted {
+        account: AccountId,
+        promoted_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    FacilitatorDemoted {
+        account: AccountId,
+        demoted_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    CommunityRenamed {
+        name: Name,
+        renamed_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    JoinPolicyChanged {
+        join_policy: JoinPolicy,
+        changed_by: AccountId,
+        at: DateTime<Utc>,
+    },
+}
+
+impl DomainEvent for CommunityEvent {
+    fn event_type(&self) -> String {
+        // Spelled out rather than derived from the variant name: a stored name must never change
+        // because someone renamed a Rust identifier.
+        match self {
+            Self::CommunityCreated { .. } => "CommunityCreated",
+            Self::MemberJoined { .. } => "CommunityMemberJoined",
+            Self::JoinRequested { .. } => "CommunityJoinRequested",
+            Self::JoinRequestAccepted { .. } => "CommunityJoinRequestAccepted",
+            Self::JoinRequestDeclined { .. } => "CommunityJoinRequestDeclined",
+            Self::JoinRequestWithdrawn { .. } => "CommunityJoinRequestWithdrawn",
+            Self::MemberLeft { .. } => "CommunityMemberLeft",
+            Self::MemberPromoted { .. } => "CommunityMemberPromoted",
+            Self::FacilitatorDemoted { .. } => "CommunityFacilitatorDemoted",
+            Self::CommunityRenamed { .. } => "CommunityRenamed",
+            Self::JoinPolicyChanged { .. } => "CommunityJoinPolicyChanged",
+        }
+        .into()
+    }
+
+    fn event_version(&self) -> String {
+        "1".into()
+    }
+}

@@ -1,0 +1,115 @@
+//! What happened to a joint project. Past tense; every type is named and versioned.
+
+use chrono::{DateTime, Utc};
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+
+use super::Objective;
+use crate::values::{AccountId, Description, InitiativeId, JointProjectId, Reason, Sectors, Title};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JointProjectEvent {
+    JointProjectProposed {
+        project_id: JointProjectId,
+        lead: InitiativeId,
+        title: Title,
+        description: Description,
+        sectors: Sectors,
+        objectives: Vec<Objective>,
+        proposed_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    /// The lead changed what the project is; a rejected project goes back to proposed.
+    JointProjectRevised {
+        title: Title,
+        description: Description,
+        sectors: Sectors,
+        objectives: Vec<Objective>,
+        revised_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    PartnerInvited {
+        initiative: InitiativeId,
+        invited_by: AccountId,
+        /// Whether the initiative had answered the open call (matching learns from this).
+        following_interest: bool,
+        at: DateTime<Utc>,
+    },
+    InvitationAccepted {
+        initiative: InitiativeId,
+        accepted_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    InvitationDeclined {
+        initiative: InitiativeId,
+        declined_by: AccountId,
+        reason: Option<Reason>,
+        at: DateTime<Utc>,
+    },
+    CallForPartnersOpened {
+        opened_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    CallForPartnersClosed {
+        closed_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    InterestExpressed {
+        initiative: InitiativeId,
+        expressed_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    SubmittedForReview {
+        submitted_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    JointProjectApproved {
+        approved_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    JointProjectRejected {
+        rejected_by: AccountId,
+        reason: Reason,
+        at: DateTime<Utc>,
+    },
+    JointProjectActivated {
+        activated_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    JointProjectCompleted {
+        completed_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    JointProjectWithdrawn {
+        withdrawn_by: AccountId,
+        reason: Option<Reason>,
+        at: DateTime<Utc>,
+    },
+}
+
+impl DomainEvent for JointProjectEvent {
+    fn event_type(&self) -> String {
+        // Stable stored names, independent of Rust identifiers.
+        match self {
+            Self::JointProjectProposed { .. } => "JointProjectProposed",
+            Self::JointProjectRevised { .. } => "JointProjectRevised",
+            Self::PartnerInvited { .. } => "JointProjectPartnerInvited",
+            Self::InvitationAccepted { .. } => "JointProjectInvitationAccepted",
+            Self::InvitationDeclined { .. } => "JointProjectInvitationDeclined",
+            Self::CallForPartnersOpened { .. } => "JointProjectCallForPartnersOpened",
+            Self::CallForPartnersClosed { .. } => "JointProjectCallForPartnersClosed",
+            Self::InterestExpressed { .. } => "JointProjectInterestExpressed",
+            Self::SubmittedForReview { .. } => "JointProjectSubmittedForReview",
+            Self::JointProjectApproved { .. } => "JointProjectApproved",
+            Self::JointProjectRejected { .. } => "JointProjectRejected",
+            Self::JointProjectActivated { .. } => "JointProjectActivated",
+            Self::JointProjectCompleted { .. } => "JointProjectCompleted",
+            Self::JointProjectWithdrawn { .. } => "JointProjectWithdrawn",
+        }
+        .into()
+    }
+
+    fn event_version(&self) -> String {
+        "1".into()
+    }
+}

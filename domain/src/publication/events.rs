@@ -1,0 +1,55 @@
+//! What happened to a publication, news item or gathering. Past tense, named and versioned.
+
+use chrono::{DateTime, Utc};
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+
+use super::PublicationContent;
+use crate::values::{AccountId, PublicationId, Reason};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PublicationEvent {
+    PublicationSubmitted {
+        publication_id: PublicationId,
+        author: AccountId,
+        content: PublicationContent,
+        at: DateTime<Utc>,
+    },
+    /// The author changed the content before approval; a rejected item goes back to the queue.
+    PublicationEdited {
+        content: PublicationContent,
+        edited_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    PublicationApproved {
+        approved_by: AccountId,
+        at: DateTime<Utc>,
+    },
+    PublicationRejected {
+        rejected_by: AccountId,
+        reason: Reason,
+        at: DateTime<Utc>,
+    },
+    PublicationWithdrawn {
+        withdrawn_by: AccountId,
+        at: DateTime<Utc>,
+    },
+}
+
+impl DomainEvent for PublicationEvent {
+    fn event_type(&self) -> String {
+        // Stable stored names, independent of Rust identifiers.
+        match self {
+            Self::PublicationSubmitted { .. } => "PublicationSubmitted",
+            Self::PublicationEdited { .. } => "PublicationEdited",
+            Self::PublicationApproved { .. } => "PublicationApproved",
+            Self::PublicationRejected { .. } => "PublicationRejected",
+            Self::PublicationWithdrawn { .. } => "PublicationWithdrawn",
+        }
+        .into()
+    }
+
+    fn event_version(&self) -> String {
+        "1".into()
+    }
+}

@@ -1,0 +1,222 @@
+//! Bounded free text: one generic type, a marker per use.
+//!
+//! `Text<R>` holds a trimmed string whose length (in Unicode characters, which is what a person
+//! counts) lies in `R::MIN..=R::MAX` and that holds no control characters. Single-line texts (names,
+//! regions) also refuse line breaks; multi-line texts (descriptions, reasons) keep `\n` and `\t`
+//! and have `\r\n` normalised to `\n`, so the same words always store the same bytes.
+//!
+//! The rules are associated consts of a marker type rather than const generics so that each alias
+//! (`Name`, `Description`...) carries its own field name into error messages.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+
+use super::ValueError;
+
+/// The limits of one kind of text.
+pub trait TextRules {
+    /// Field name used in error messages.
+    const FIELD: &'static str;
+    /// Fewest characters after trimming (0 allows an empty text).
+    const MIN: usize;
+    /// Most characters after trimming.
+    const MAX: usize;
+    /// Whether line breaks and tabs are allowed.
+    const MULTILINE: bool;
+}
+
+/// Validated text; see the module documentation.
+pub struct Text<R: TextRules> {
+    value: String,
+    // `fn() -> R` keeps `Text` Send + Sync + Unpin whatever `R` is; `R` is never stored.
+    _rules: PhantomData<fn() -> R>,
+}
+
+impl<R: TextRules> Text<R> {
+    /// Checks `raw` and returns the normalised text, or says what to change.
+    pub fn new(raw: impl AsRef<str>) -> Result<Self, ValueError> {
+        let normalised = raw.as_ref().replace("\r\n", "\n");
+        let value = normalised.trim();
+        let err = |msg: String| Err(ValueError::new(R::FIELD, msg));
+        if let Some((pos, c)) = value
+            .chars()
+            .enumerate()
+            .find(|(_, c)| c.is_control() && !(R::MULTILINE && (*c == '\n' || *c == '\t')))
+        {
+            return if c == '\n' || c == '\r' || c == '\t' {
+                err("must be a single line: remove line breaks and tabs".into())
+            } else {
+                err(format!(
+                    "contains an invisible control character (U+{:04X}) at position {}; remove it",
+                    c as u32,
+                    pos + 1
+                ))
+            };
+        }
+        // Bidirectional overrides and isolates make text display in a different order than it
+        // is stored (the "Trojan Source" trick), which lets a name impersonate another.
+        if let Some(c) = value
+            .chars()
+            .find(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        {
+            return err(format!(
+                "contains an invisible text-direction character (U+{:04X}); remove it",
+                c as u32
+            ));
+        }
+        let len = value.chars().count();
+        if len < R::MIN {
+            return if len == 0 {
+                err("must not be empty".into())
+            } else {
+                err(format!(
+                    "must be at least {} characters long (it has {len})",
+                    R::MIN
+                ))
+            };
+        }
+        if len > R::MAX {
+            return err(format!(
+                "must be at most {} characters long (it has {len}); shorten it",
+                R::MAX
+            ));
+        }
+        Ok(Self {
+            value: value.to_owned(),
+            _rules: PhantomData,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+
+    pub fn into_string(self) -> String {
+        self.value
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.value.is_empty()
+    }
+}
+
+// Manual impls: derives would demand `R: Clone`, `R: PartialEq`... of the marker type.
+impl<R: TextRules> Clone for Text<R> {
+    fn clone(&self) -> Self {
+        Self {
+            value: self.value.clone(),
+            _rules: PhantomData,
+        }
+    }
+}
+impl<R: TextRules> PartialEq for Text<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+impl<R: TextRules> Eq for Text<R> {}
+impl<R: TextRules> PartialOrd for Text<R> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<R: TextRules> Ord for Text<R> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.value.cmp(&other.value)
+    }
+}
+impl<R: TextRules> Hash for Text<R> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+impl<R: TextRules> fmt::Debug for Text<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.value, f)
+    }
+}
+impl<R: TextRules> fmt::Display for Text<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.value)
+    }
+}
+impl<R: TextRules> AsRef<str> for Text<R> {
+    fn as_ref(&self) -> &str {
+        &self.value
+    }
+}
+impl<R: TextRules> TryFrom<String> for Text<R> {
+    type Error = ValueError;
+    fn try_from(s: String) -> Result<Self, ValueError> {
+        Self::new(s)
+    }
+}
+impl<R: TextRules> TryFrom<&str> for Text<R> {
+    type Error = ValueError;
+    fn try_from(s: &str) -> Result<Self, ValueError> {
+        Self::new(s)
+    }
+}
+impl<R: TextRules> From<Text<R>> for String {
+    fn from(t: Text<R>) -> String {
+        t.value
+    }
+}
+impl<R: TextRules> Serialize for Text<R> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.value)
+    }
+}
+impl<'de, R: TextRules> Deserialize<'de> for Text<R> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Self::new(raw).map_err(serde::de::Error::custom)
+    }
+}
+
+macro_rules! text_kind {
+    ($(#[$doc:meta])* $alias:ident, $rules:ident, $field:literal, $min:literal ..= $max:literal, $multi:literal) => {
+        #[doc = concat!("Limits of [`", stringify!($alias), "`].")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $rules {}
+        impl TextRules for $rules {
+            const FIELD: &'static str = $field;
+            const MIN: usize = $min;
+            const MAX: usize = $max;
+            const MULTILINE: bool = $multi;
+        }
+        $(#[$doc])*
+        pub type $alias = Text<$rules>;
+    };
+}
+
+text_kind!(
+    /// The name of an initiative, community or organisation: 1 to 200 characters, one line.
+    Name, NameRules, "name", 1..=200, false
+);
+text_kind!(
+    /// A title (of a thread, project or publication): 1 to 200 characters, one line.
+    Title, TitleRules, "title", 1..=200, false
+);
+text_kind!(
+    /// A longer description: up to 5000 characters, may be empty, line breaks allowed.
+    Description, DescriptionRules, "description", 0..=5000, true
+);
+text_kind!(
+    /// Why a moderator or manager decided something: 1 to 1000 characters, line breaks allowed.
+    /// Required wherever a decision affects someone else, so that they can act on it.
+    Reason, ReasonRules, "reason", 1..=1000, true
+);
+text_kind!(
+    /// A subnational region (state, province, department, municipality): 1 to 120 characters.
+    /// Free text because no single code list covers every country's subdivisions at the level
+    /// initiatives use.
+    Region, RegionRules, "region", 1..=120, false
+);
+text_kind!(
+    /// What part of which value chain an initiative works on: up to 1000 characters.
+    ValueChainFocus, ValueChainFocusRules, "value_chain_focus", 0..=1000, true
+);

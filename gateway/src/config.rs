@@ -1,0 +1,139 @@
+//! Typed configuration, layered: built-in defaults, then a TOML file, then the environment
+//! (`ARTICULA_*`, and `DATABASE_URL` as most tools spell it), then command-line flags.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use store::DatabaseUrl;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// The address to listen on.
+    pub address: IpAddr,
+    /// The port to listen on; 0 picks a free one (tests do).
+    pub port: u16,
+    /// `postgres://…` or `sqlite://…`; unset means a SQLite file in `data_dir`.
+    pub database_url: Option<String>,
+    /// Where the embedded database (and later mail files) live.
+    pub data_dir: PathBuf,
+    pub log_format: LogFormat,
+    /// Longest time a request may take before it is answered with 408.
+    pub request_timeout_secs: u64,
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            address: IpAddr::from([127, 0, 0, 1]),
+            port: 8080,
+            database_url: None,
+            data_dir: PathBuf::from("data"),
+            log_format: LogFormat::Text,
+            request_timeout_secs: 30,
+            body_limit_bytes: 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration file {0} does not exist")]
+    MissingFile(PathBuf),
+    #[error("configuration is invalid: {0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Loads settings from `file` (if given it must exist; otherwise `articula.toml` in the
+    /// working directory is read when present) and the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match file {
+            Some(path) if !path.exists() => return Err(ConfigError::MissingFile(path.into())),
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None if Path::new("articula.toml").exists() => {
+                figment = figment.merge(Toml::file_exact("articula.toml"));
+            }
+            None => {}
+        }
+        figment = figment
+            .merge(Env::prefixed("ARTICULA_"))
+            .merge(Env::raw().only(&["DATABASE_URL"]));
+        figment
+            .extract()
+            .map_err(|e| ConfigError::Invalid(e.to_string()))
+    }
+
+    /// The database to use: `database_url` if set, else the embedded SQLite file.
+    pub fn database(&self) -> Result<DatabaseUrl, store::StoreError> {
+        match self.database_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => url.parse(),
+            _ => Ok(DatabaseUrl::default_sqlite(&self.data_dir)),
+        }
+    }
+}
+
+#[cfg(test)]
+// figment's `Jail` closures return its (large) error type; that is the crate's API, not ours.
+#[allow(clippy::result_large_err)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_serve_on_8080_with_embedded_sqlite() {
+        figment::Jail::expect_with(|_| {
+            let settings = Settings::load(None).unwrap();
+            assert_eq!(settings.port, 8080);
+            assert_eq!(
+                settings.database().unwrap(),
+                DatabaseUrl::Sqlite(PathBuf::from("data/articula.db"))
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("custom.toml", "port = 9000\nlog_format = \"json\"")?;
+            jail.set_env("ARTICULA_PORT", "9100");
+            jail.set_env("DATABASE_URL", "postgres://localhost/articula");
+            let settings = Settings::load(Some(Path::new("custom.toml"))).unwrap();
+            assert_eq!(settings.port, 9100);
+            assert_eq!(settings.log_format, LogFormat::Json);
+            assert_eq!(
+                settings.database().unwrap().backend(),
+                store::Backend::Postgres
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn malformed_configuration_is_named() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("bad.toml", "port = \"eighty\"")?;
+            let error = Settings::load(Some(Path::new("bad.toml"))).unwrap_err();
+            assert!(error.to_string().contains("port"), "{error}");
+            jail.create_file("typo.toml", "prot = 80")?;
+            let error = Settings::load(Some(Path::new("typo.toml"))).unwrap_err();
+            assert!(error.to_string().contains("prot"), "{error}");
+            let error = Settings::load(Some(Path::new("absent.toml"))).unwrap_err();
+            assert!(matches!(error, ConfigError::MissingFile(_)));
+            Ok(())
+        });
+    }
+}

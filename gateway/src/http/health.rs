@@ -1,0 +1,125 @@
+//! Liveness, readiness and metrics.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use store::SchemaStatus;
+
+use crate::metrics::ProjectionLabels;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/ready", get(ready))
+        .route("/metrics", get(metrics))
+}
+
+/// The process is up and serving HTTP. Nothing else is checked: a load balancer should not
+/// restart an instance because its database is briefly away.
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+#[derive(Serialize)]
+struct Readiness {
+    ready: bool,
+    store: String,
+    migrations: String,
+    projections: Vec<ProjectionReadiness>,
+}
+
+#[derive(Serialize)]
+struct ProjectionReadiness {
+    name: &'static str,
+    caught_up: bool,
+    position: i64,
+    events_applied: u64,
+    failed: Option<String>,
+}
+
+/// Ready to take traffic: the store answers, its schema is this binary's, and every projection
+/// has caught up with the feed and has not stopped on an event.
+async fn ready(State(state): State<AppState>) -> impl IntoResponse {
+    let db = state.log.database();
+    let store = match db.ping().await {
+        Ok(()) => "ok".to_string(),
+        Err(error) => {
+            tracing::warn!(%error, "readiness: store unreachable");
+            "unreachable".to_string()
+        }
+    };
+    let migrations = match db.schema_status().await {
+        Ok(SchemaStatus::Current) => "current".to_string(),
+        Ok(SchemaStatus::Behind) => "pending (run `articula migrate`)".to_string(),
+        Err(error) => error.to_string(),
+    };
+    let projections: Vec<_> = state
+        .projection_statuses()
+        .into_iter()
+        .map(|s| ProjectionReadiness {
+            name: s.name,
+            caught_up: s.caught_up,
+            position: s.position.position,
+            events_applied: s.events_applied,
+            failed: s.failed,
+        })
+        .collect();
+    let ready = store == "ok"
+        && migrations == "current"
+        && projections
+            .iter()
+            .all(|p| p.caught_up && p.failed.is_none());
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(Readiness {
+            ready,
+            store,
+            migrations,
+            projections,
+        }),
+    )
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let metrics = &state.metrics;
+    // The feed gauges are read when scraped, so they are never stale.
+    if let Ok(head) = state.log.feed().head_position().await {
+        metrics.feed_head.set(head);
+        for status in state.projection_statuses() {
+            let labels = ProjectionLabels {
+                projection: status.name.to_string(),
+            };
+            let position = status.position.position;
+            metrics
+                .projection_position
+                .get_or_create(&labels)
+                .set(position);
+            let lag = if status.caught_up {
+                0
+            } else {
+                (head - position).max(0)
+            };
+            metrics.projection_lag.get_or_create(&labels).set(lag);
+            metrics
+                .projection_failed
+                .get_or_create(&labels)
+                .set(i64::from(status.failed.is_some()));
+        }
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        metrics.encode(),
+    )
+}

@@ -1,0 +1,17 @@
+//! Articula's gateway: configuration, the HTTP API, and the `articula` command line.
+//!
+//! The HTTP side turns requests into commands (with metadata) and queries on read models; the
+//! store and the projections do the rest. Dependencies point one way:
+//! gateway → projections → store → domain.
+
+pub mod bench;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod metrics;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use startup::Application;

@@ -1,0 +1,66 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use gateway::cli::{BenchCommand, Cli, Command};
+use gateway::{telemetry, Application, Settings};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(&format!("cannot start the async runtime: {error}")),
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(&message),
+    }
+}
+
+/// Every failure ends here as one line on stderr and a non-zero exit: no panic, no backtrace.
+fn fail(message: &str) -> ExitCode {
+    eprintln!("articula: {message}");
+    ExitCode::FAILURE
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let mut settings = Settings::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    if let Some(format) = cli.log_format {
+        settings.log_format = format;
+    }
+    telemetry::init(settings.log_format);
+    match cli.command {
+        Command::Serve { port } => {
+            if let Some(port) = port {
+                settings.port = port;
+            }
+            let app = Application::build(&settings)
+                .await
+                .map_err(|e| e.to_string())?;
+            app.run_until_stopped().await.map_err(|e| e.to_string())
+        }
+        Command::Migrate => {
+            let url = settings.database().map_err(|e| e.to_string())?;
+            let db = store::Database::connect(&url)
+                .await
+                .map_err(|e| e.to_string())?;
+            let applied = db.migrate().await.map_err(|e| e.to_string())?;
+            println!(
+                "{}: {applied} migration(s) applied; schema at {}",
+                db.backend().name(),
+                db.binary_schema_version()
+            );
+            Ok(())
+        }
+        Command::Bench {
+            which:
+                BenchCommand::Append {
+                    server,
+                    concurrency,
+                    seconds,
+                    grow_to,
+                },
+        } => gateway::bench::append(&server, &concurrency, seconds, grow_to)
+            .await
+            .map_err(|e| e.to_string()),
+    }
+}

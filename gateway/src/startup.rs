@@ -1,0 +1,107 @@
+//! Building and running the server: connect, migrate, start projections, bind, serve until
+//! SIGTERM or ctrl-c, then let in-flight requests finish.
+
+use std::net::SocketAddr;
+
+use store::{Database, EventLog, StoreError};
+use tokio::net::TcpListener;
+
+use crate::state::AppState;
+use crate::Settings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {address}: {reason}")]
+    Bind { address: SocketAddr, reason: String },
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to the configured store, applies pending migrations, starts the projections and
+    /// binds the listening socket (port 0 picks a free port).
+    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        let url = settings.database()?;
+        let db = Database::connect(&url).await?;
+        let applied = db.migrate().await?;
+        tracing::info!(
+            backend = db.backend().name(),
+            migrations_applied = applied,
+            "event store ready"
+        );
+        let state = AppState::new(EventLog::open(db));
+        let address = SocketAddr::new(settings.address, settings.port);
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|e| StartupError::Bind {
+                address,
+                reason: e.to_string(),
+            })?;
+        let router = crate::http::router(state.clone(), settings);
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting connections and waits for the
+    /// requests in flight. Commands are single database transactions, so stopping never leaves
+    /// one half-written.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let address = self.listener.local_addr()?;
+        tracing::info!(%address, "articula is listening");
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        self.state.log.database().close().await;
+        tracing::info!("articula stopped");
+        Ok(())
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+}
+
+/// Completes on SIGTERM (how service managers stop us) or ctrl-c.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

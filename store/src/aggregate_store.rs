@@ -1,0 +1,175 @@
+use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
+
+use cqrs_es::persist::{PersistedEventRepository, PersistenceError, SerializedEvent};
+use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventStore};
+use lru::LruCache;
+
+use crate::{Database, EventRepository};
+
+/// A cqrs-es `EventStore` that keeps recently used aggregates in memory.
+///
+/// Why not cqrs-es's own stores: the plain event store reloads a stream's whole history for
+/// every command (a stream of 2,000 events costs 2,000 rows per command), and the snapshot and
+/// aggregate stores of 0.5.0 apply newly committed events a second time when they save state.
+///
+/// Correctness does not rest on the cache. The state handed to a command comes with the stream
+/// version it was built from, and the append inserts the next sequence numbers under the event
+/// table's primary key: if another writer (another request, another instance) got there first,
+/// the append fails as a conflict and the entry is dropped, so the next load reads the database.
+/// The state cached after a commit is the one the command's `EventSink` already applied the new
+/// events to; nothing is applied twice.
+pub struct AggregateStore<A: Aggregate> {
+    repository: EventRepository,
+    cache: Mutex<LruCache<String, Cached<A>>>,
+}
+
+struct Cached<A> {
+    aggregate: A,
+    version: usize,
+}
+
+/// The state a command runs against: the aggregate, the stream version it reflects, and whether
+/// it came from the cache (a conflict on cached state may only mean the cache was behind).
+pub struct LoadedAggregate<A: Aggregate> {
+    pub aggregate_id: String,
+    pub aggregate: A,
+    pub version: usize,
+    pub from_cache: bool,
+}
+
+impl<A: Aggregate> AggregateContext<A> for LoadedAggregate<A> {
+    fn aggregate(&mut self) -> &mut A {
+        &mut self.aggregate
+    }
+}
+
+impl<A: Aggregate + Clone> AggregateStore<A> {
+    pub fn new(db: &Database, capacity: usize) -> Self {
+        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+        Self {
+            repository: EventRepository::new(db),
+            cache: Mutex::new(LruCache::new(capacity)),
+        }
+    }
+
+    /// Forgets a stream's cached state, so the next load reads the database.
+    pub fn evict(&self, aggregate_id: &str) {
+        self.lock().pop(aggregate_id);
+    }
+
+    /// Loads a stream from the database, bypassing (and refreshing) the cache.
+    pub async fn load_fresh(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<LoadedAggregate<A>, AggregateError<A::Error>> {
+        let mut aggregate = A::default();
+        let mut version = 0;
+        for envelope in self.load_events(aggregate_id).await? {
+            version = envelope.sequence;
+            aggregate.apply(envelope.payload);
+        }
+        self.remember(aggregate_id, &aggregate, version);
+        Ok(LoadedAggregate {
+            aggregate_id: aggregate_id.to_string(),
+            aggregate,
+            version,
+            from_cache: false,
+        })
+    }
+
+    fn remember(&self, aggregate_id: &str, aggregate: &A, version: usize) {
+        let mut cache = self.lock();
+        // Never replace newer state with older: two commits on one stream may finish in either
+        // order, and only the higher version is current.
+        if cache
+            .peek(aggregate_id)
+            .is_some_and(|cached| cached.version >= version)
+        {
+            return;
+        }
+        cache.put(
+            aggregate_id.to_string(),
+            Cached {
+                aggregate: aggregate.clone(),
+                version,
+            },
+        );
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, Cached<A>>> {
+        // A panic while holding the lock cannot leave the cache inconsistent (each operation is
+        // a single insert or removal), so a poisoned lock is safe to keep using.
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl<A: Aggregate + Clone> EventStore<A> for AggregateStore<A> {
+    type AC = LoadedAggregate<A>;
+
+    async fn load_events(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        let serialized = self.repository.get_events::<A>(aggregate_id).await?;
+        serialized
+            .into_iter()
+            .map(|event| EventEnvelope::<A>::try_from(event).map_err(AggregateError::from))
+            .collect()
+    }
+
+    async fn load_aggregate(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<LoadedAggregate<A>, AggregateError<A::Error>> {
+        let cached = self.lock().get(aggregate_id).map(|cached| LoadedAggregate {
+            aggregate_id: aggregate_id.to_string(),
+            aggregate: cached.aggregate.clone(),
+            version: cached.version,
+            from_cache: true,
+        });
+        match cached {
+            Some(loaded) => Ok(loaded),
+            None => self.load_fresh(aggregate_id).await,
+        }
+    }
+
+    async fn commit(
+        &self,
+        events: Vec<A::Event>,
+        context: LoadedAggregate<A>,
+        metadata: HashMap<String, String>,
+    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let envelopes: Vec<EventEnvelope<A>> = events
+            .into_iter()
+            .enumerate()
+            .map(|(offset, payload)| EventEnvelope {
+                aggregate_id: context.aggregate_id.clone(),
+                sequence: context.version + offset + 1,
+                payload,
+                metadata: metadata.clone(),
+            })
+            .collect();
+        let serialized = envelopes
+            .iter()
+            .map(SerializedEvent::try_from)
+            .collect::<Result<Vec<_>, PersistenceError>>()?;
+        match self.repository.persist::<A>(&serialized, None).await {
+            Ok(()) => {
+                let version = context.version + envelopes.len();
+                self.remember(&context.aggregate_id, &context.aggregate, version);
+                Ok(envelopes)
+            }
+            Err(error) => {
+                self.evict(&context.aggregate_id);
+                Err(error.into())
+            }
+        }
+    }
+}

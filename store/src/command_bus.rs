@@ -1,0 +1,174 @@
+use std::sync::Arc;
+
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::{Aggregate, AggregateError, EventEnvelope, EventStore};
+use tokio::sync::watch;
+
+use crate::feed::{postgres, sqlite};
+use crate::{AggregateStore, Database, EventMetadata, FeedPosition, StoreError};
+
+/// How many aggregates of one type each instance keeps in memory.
+const DEFAULT_CACHE_CAPACITY: usize = 10_000;
+
+/// Executes commands for one aggregate type: load, decide, append, and report where the new
+/// events landed in the global feed.
+///
+/// It does what cqrs-es's `CqrsFramework::execute_with_metadata` does, minus the in-process
+/// query dispatch (projections read the feed instead, so a crash between commit and dispatch
+/// cannot lose an update), plus the answer a client needs for read-your-writes: the position of
+/// the last event written.
+pub struct CommandBus<A: Aggregate> {
+    store: AggregateStore<A>,
+    services: A::Services,
+    db: Database,
+    wake: Arc<watch::Sender<u64>>,
+    local_commits: Arc<watch::Sender<u64>>,
+}
+
+/// What a successful command wrote.
+#[derive(Debug)]
+pub struct Committed<A: Aggregate> {
+    pub events: Vec<EventEnvelope<A>>,
+    /// Where the last event sits in the feed; `None` if the command wrote nothing.
+    pub last: Option<FeedPosition>,
+}
+
+impl<A: Aggregate> Committed<A> {
+    /// The global position of the last event written (what a client waits for).
+    pub fn last_position(&self) -> Option<i64> {
+        self.last.map(|at| at.position)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError<E: std::error::Error> {
+    /// The aggregate refused the command: a rule of the domain.
+    #[error(transparent)]
+    Rejected(E),
+    /// Another writer appended to the same stream first; nothing was written.
+    #[error("the record was changed by someone else at the same time; read it again and retry")]
+    Conflict,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl<A> CommandBus<A>
+where
+    A: Aggregate + Clone,
+    A::Command: Clone,
+{
+    pub(crate) fn new(
+        db: Database,
+        wake: Arc<watch::Sender<u64>>,
+        local_commits: Arc<watch::Sender<u64>>,
+        services: A::Services,
+    ) -> Self {
+        Self {
+            store: AggregateStore::new(&db, DEFAULT_CACHE_CAPACITY),
+            services,
+            db,
+            wake,
+            local_commits,
+        }
+    }
+
+    /// The underlying cqrs-es event store (for loading state, e.g. to show it).
+    pub fn store(&self) -> &AggregateStore<A> {
+        &self.store
+    }
+
+    /// Runs `command` against the stream `aggregate_id` and appends what it decided.
+    ///
+    /// If the state came from the cache and the append conflicts, the cache may simply have been
+    /// behind another instance's write: the command is decided once more against the stream as
+    /// stored. A second conflict is a real one and is reported.
+    pub async fn execute(
+        &self,
+        aggregate_id: &str,
+        command: A::Command,
+        metadata: EventMetadata,
+    ) -> Result<Committed<A>, CommandError<A::Error>> {
+        let loaded = self
+            .store
+            .load_aggregate(aggregate_id)
+            .await
+            .map_err(from_aggregate_error)?;
+        let from_cache = loaded.from_cache;
+        match self
+            .decide_and_append(loaded, command.clone(), &metadata)
+            .await
+        {
+            Err(CommandError::Conflict) if from_cache => {
+                let fresh = self
+                    .store
+                    .load_fresh(aggregate_id)
+                    .await
+                    .map_err(from_aggregate_error)?;
+                self.decide_and_append(fresh, command, &metadata).await
+            }
+            other => other,
+        }
+    }
+
+    async fn decide_and_append(
+        &self,
+        mut loaded: crate::LoadedAggregate<A>,
+        command: A::Command,
+        metadata: &EventMetadata,
+    ) -> Result<Committed<A>, CommandError<A::Error>> {
+        let sink = EventSink::<A>::default();
+        loaded
+            .aggregate
+            .handle(command, &self.services, &sink)
+            .await
+            .map_err(CommandError::Rejected)?;
+        let events = sink.collect().await;
+        let events = self
+            .store
+            .commit(events, loaded, metadata.clone().into_map())
+            .await
+            .map_err(from_aggregate_error)?;
+        let last = match events.last() {
+            Some(last) => Some(self.locate(&last.aggregate_id, last.sequence).await?),
+            None => None,
+        };
+        if last.is_some() {
+            // Wakes this process's feed readers at once, and has the other processes told.
+            self.wake.send_modify(|n| *n = n.wrapping_add(1));
+            self.local_commits.send_modify(|n| *n = n.wrapping_add(1));
+        }
+        Ok(Committed { events, last })
+    }
+
+    async fn locate(
+        &self,
+        aggregate_id: &str,
+        sequence: usize,
+    ) -> Result<FeedPosition, StoreError> {
+        let sequence = i64::try_from(sequence).unwrap_or(i64::MAX);
+        match &self.db {
+            Database::Postgres(pool) => {
+                postgres::position_of(pool, A::TYPE, aggregate_id, sequence).await
+            }
+            Database::Sqlite(pool) => {
+                sqlite::position_of(pool, A::TYPE, aggregate_id, sequence).await
+            }
+        }
+    }
+}
+
+fn from_aggregate_error<E: std::error::Error>(error: AggregateError<E>) -> CommandError<E> {
+    match error {
+        AggregateError::UserError(e) => CommandError::Rejected(e),
+        AggregateError::AggregateConflict => CommandError::Conflict,
+        AggregateError::DatabaseConnectionError(e) => CommandError::Store(StoreError::Persistence(
+            format!("database unreachable: {e}"),
+        )),
+        AggregateError::DeserializationError(e) => CommandError::Store(StoreError::Persistence(
+            format!("a stored event cannot be read: {e}"),
+        )),
+        AggregateError::UnexpectedError(e) => {
+            CommandError::Store(StoreError::Persistence(e.to_string()))
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The feed's queries on SQLite: one writer at a time, so position order is commit order.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqlitePool};
+
+use futures::stream::BoxStream;
+use futures::TryStreamExt;
+
+use super::{FeedEvent, FeedPosition, StreamFilter};
+use crate::StoreError;
+
+const COLUMNS: &str = "position, aggregate_type, aggregate_id, sequence, event_type, \
+                       event_version, payload, metadata, recorded_at";
+
+pub(super) async fn read_after(
+    pool: &SqlitePool,
+    after: FeedPosition,
+    limit: i64,
+) -> Result<Vec<FeedEvent>, StoreError> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM events WHERE position > ?1 ORDER BY position LIMIT ?2");
+    let rows = sqlx::query(&sql)
+        .bind(after.position)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(decode).collect()
+}
+
+pub(super) fn stream(
+    pool: SqlitePool,
+    filter: StreamFilter,
+) -> BoxStream<'static, Result<FeedEvent, StoreError>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events
+         WHERE aggregate_type = ?1 AND (?2 IS NULL OR aggregate_id = ?2)
+         ORDER BY position"
+    );
+    Box::pin(async_stream::try_stream! {
+        let mut rows = sqlx::query(&sql)
+            .bind(filter.aggregate_type)
+            .bind(filter.aggregate_id)
+            .fetch(&pool);
+        while let Some(row) = rows.try_next().await? {
+            yield decode(&row)?;
+        }
+    })
+}
+
+pub(super) async fn locate(
+    pool: &SqlitePool,
+    position: i64,
+) -> Result<Option<FeedPosition>, StoreError> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT position FROM events WHERE position = ?1")
+        .bind(position)
+        .fetch_optional(pool)
+        .await?;
+    Ok(found.map(|position| FeedPosition { tx: 0, position }))
+}
+
+pub(super) async fn head_position(pool: &SqlitePool) -> Result<i64, StoreError> {
+    let head: Option<i64> = sqlx::query_scalar("SELECT max(position) FROM events")
+        .fetch_one(pool)
+        .await?;
+    Ok(head.unwrap_or(0))
+}
+
+pub(crate) async fn position_of(
+    pool: &SqlitePool,
+    aggregate_type: &str,
+    aggregate_id: &str,
+    sequence: i64,
+) -> Result<FeedPosition, StoreError> {
+    let position: i64 = sqlx::query_scalar(
+        "SELECT position FROM events
+         WHERE aggregate_type = ?1 AND aggregate_id = ?2 AND sequence = ?3",
+    )
+    .bind(aggregate_type)
+    .bind(aggregate_id)
+    .bind(sequence)
+    .fetch_one(pool)
+    .await?;
+    Ok(FeedPosition { tx: 0, position })
+}
+
+fn decode(row: &SqliteRow) -> Result<FeedEvent, StoreError> {
+    let position: i64 = row.try_get("position")?;
+    let aggregate_type: String = row.try_get("aggregate_type")?;
+    let aggregate_id: String = row.try_get("aggregate_id")?;
+    let sequence: i64 = row.try_get("sequence")?;
+    let unreadable = |reason: String| StoreError::UnreadableEvent {
+        position,
+        aggregate_type: aggregate_type.clone(),
+        aggregate_id: aggregate_id.clone(),
+        sequence,
+        reason,
+    };
+    let json = |column: &str| -> Result<Value, StoreError> {
+        let text: String = row.try_get(column)?;
+        serde_json::from_str(&text).map_err(|e| unreadable(format!("{column} is not JSON: {e}")))
+    };
+    let recorded_at: String = row.try_get("recorded_at")?;
+    let recorded_at = DateTime::parse_from_rfc3339(&recorded_at)
+        .map_err(|e| unreadable(format!("recorded_at `{recorded_at}`: {e}")))?
+        .with_timezone(&Utc);
+    Ok(FeedEvent {
+        position,
+        tx: 0,
+        event_type: row.try_get("event_type")?,
+        event_version: row.try_get("event_version")?,
+        payload: json("payload")?,
+        metadata: json("metadata")?,
+        recorded_at,
+        aggregate_type,
+        aggregate_id,
+        sequence,
+    })
+}

@@ -1,0 +1,31 @@
+//! Articula's write side and global feed.
+//!
+//! * [`Database`] connects to PostgreSQL (production) or SQLite (the embedded default) and applies
+//!   the project's migrations, refusing a schema newer than this binary.
+//! * [`EventLog`] is the handle the rest of the system holds: it hands out a [`CommandBus`] per
+//!   aggregate type (commands in, committed events and their global positions out) and the
+//!   [`Feed`], which delivers every committed event once, in one total order.
+//! * Appends go through postgres-es / sqlite-es; loading goes through [`AggregateStore`], a
+//!   cqrs-es `EventStore` with an in-memory cache guarded by optimistic concurrency, used instead
+//!   of cqrs-es 0.5.0's snapshot and aggregate stores (they apply new events twice).
+
+mod aggregate_store;
+mod command_bus;
+mod database;
+mod error;
+mod event_log;
+pub mod feed;
+mod metadata;
+mod repository;
+
+pub use aggregate_store::{AggregateStore, LoadedAggregate};
+pub use command_bus::{CommandBus, CommandError, Committed};
+pub use database::{Backend, Database, DatabaseUrl, SchemaStatus};
+pub use error::StoreError;
+pub use event_log::EventLog;
+pub use feed::{Feed, FeedEvent, FeedPosition, FeedReader};
+pub use metadata::{ActorRef, EventMetadata};
+pub use repository::EventRepository;
+
+#[cfg(feature = "testing")]
+pub mod testing;

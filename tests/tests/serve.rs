@@ -1,0 +1,88 @@
+//! The server over real HTTP: health, readiness, metrics and request ids, on a fresh PostgreSQL
+//! database and on the embedded SQLite default.
+
+use e2e::{spawn_app, TestApp};
+use gateway::{Application, Settings};
+use store::testing::TestPostgres;
+
+async fn health_ready_metrics_and_request_ids(app: TestApp) {
+    let health = app.get("/health").await;
+    assert_eq!(health.status(), 200);
+    let request_id = health.headers().get("x-request-id").expect("a request id");
+    assert_eq!(request_id.to_str().unwrap().len(), 36, "a UUID");
+
+    let given = app
+        .client
+        .get(format!("{}/health", app.address))
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        given.headers()["x-request-id"],
+        "trace-me-42",
+        "a caller's id is kept"
+    );
+
+    let ready = app.wait_ready().await;
+    assert_eq!(ready["store"], "ok");
+    assert_eq!(ready["migrations"], "current");
+    assert_eq!(ready["projections"][0]["name"], "event_counts");
+
+    let missing = app.get("/no/such/route").await;
+    assert_eq!(missing.status(), 404);
+    let body: serde_json::Value = missing.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains(
+            r#"articula_http_requests_total{method="GET",route="/health",status="200"} 2"#
+        ),
+        "{metrics}"
+    );
+    assert!(metrics.contains("articula_http_request_duration_seconds_bucket"));
+    assert!(metrics.contains("articula_feed_head_position"));
+    assert!(metrics.contains(r#"articula_projection_lag_events{projection="event_counts"}"#));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres() {
+    let pg = TestPostgres::create().await;
+    let app = spawn_app(Settings {
+        database_url: Some(pg.url.clone()),
+        ..Settings::default()
+    })
+    .await;
+    health_ready_metrics_and_request_ids(app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_the_embedded_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_app(Settings {
+        data_dir: dir.path().join("data"),
+        ..Settings::default()
+    })
+    .await;
+    assert!(dir.path().join("data/articula.db").exists());
+    health_ready_metrics_and_request_ids(app).await;
+}
+
+#[tokio::test]
+async fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let error = Application::build(&Settings {
+        port: taken.local_addr().unwrap().port(),
+        data_dir: dir.path().into(),
+        ..Settings::default()
+    })
+    .await
+    .err()
+    .expect("the port is taken");
+    assert!(
+        error.to_string().starts_with("cannot listen on 127.0.0.1:"),
+        "{error}"
+    );
+}
