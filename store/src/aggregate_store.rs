@@ -6,7 +6,7 @@ use cqrs_es::persist::{PersistedEventRepository, PersistenceError, SerializedEve
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventStore};
 use lru::LruCache;
 
-use crate::{Database, EventRepository};
+use crate::{Database, EventRepository, FeedPosition};
 
 /// A cqrs-es `EventStore` that keeps recently used aggregates in memory.
 ///
@@ -143,8 +143,22 @@ impl<A: Aggregate + Clone> EventStore<A> for AggregateStore<A> {
         context: LoadedAggregate<A>,
         metadata: HashMap<String, String>,
     ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        self.append(events, context, metadata)
+            .await
+            .map(|(envelopes, _)| envelopes)
+    }
+}
+
+impl<A: Aggregate + Clone> AggregateStore<A> {
+    /// `commit`, also answering where the last event sits in the feed.
+    pub async fn append(
+        &self,
+        events: Vec<A::Event>,
+        context: LoadedAggregate<A>,
+        metadata: HashMap<String, String>,
+    ) -> Result<(Vec<EventEnvelope<A>>, Option<FeedPosition>), AggregateError<A::Error>> {
         if events.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), None));
         }
         let envelopes: Vec<EventEnvelope<A>> = events
             .into_iter()
@@ -160,11 +174,11 @@ impl<A: Aggregate + Clone> EventStore<A> for AggregateStore<A> {
             .iter()
             .map(SerializedEvent::try_from)
             .collect::<Result<Vec<_>, PersistenceError>>()?;
-        match self.repository.persist::<A>(&serialized, None).await {
-            Ok(()) => {
+        match self.repository.append::<A>(&serialized).await {
+            Ok(last) => {
                 let version = context.version + envelopes.len();
                 self.remember(&context.aggregate_id, &context.aggregate, version);
-                Ok(envelopes)
+                Ok((envelopes, last))
             }
             Err(error) => {
                 self.evict(&context.aggregate_id);

@@ -4,7 +4,6 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, AggregateError, EventEnvelope, EventStore};
 use tokio::sync::watch;
 
-use crate::feed::{postgres, sqlite};
 use crate::{AggregateStore, Database, EventMetadata, FeedPosition, StoreError};
 
 /// How many aggregates of one type each instance keeps in memory.
@@ -20,7 +19,6 @@ const DEFAULT_CACHE_CAPACITY: usize = 10_000;
 pub struct CommandBus<A: Aggregate> {
     store: AggregateStore<A>,
     services: A::Services,
-    db: Database,
     wake: Arc<watch::Sender<u64>>,
     local_commits: Arc<watch::Sender<u64>>,
 }
@@ -66,7 +64,6 @@ where
         Self {
             store: AggregateStore::new(&db, DEFAULT_CACHE_CAPACITY),
             services,
-            db,
             wake,
             local_commits,
         }
@@ -123,37 +120,17 @@ where
             .await
             .map_err(CommandError::Rejected)?;
         let events = sink.collect().await;
-        let events = self
+        let (events, last) = self
             .store
-            .commit(events, loaded, metadata.clone().into_map())
+            .append(events, loaded, metadata.clone().into_map())
             .await
             .map_err(from_aggregate_error)?;
-        let last = match events.last() {
-            Some(last) => Some(self.locate(&last.aggregate_id, last.sequence).await?),
-            None => None,
-        };
         if last.is_some() {
             // Wakes this process's feed readers at once, and has the other processes told.
             self.wake.send_modify(|n| *n = n.wrapping_add(1));
             self.local_commits.send_modify(|n| *n = n.wrapping_add(1));
         }
         Ok(Committed { events, last })
-    }
-
-    async fn locate(
-        &self,
-        aggregate_id: &str,
-        sequence: usize,
-    ) -> Result<FeedPosition, StoreError> {
-        let sequence = i64::try_from(sequence).unwrap_or(i64::MAX);
-        match &self.db {
-            Database::Postgres(pool) => {
-                postgres::position_of(pool, A::TYPE, aggregate_id, sequence).await
-            }
-            Database::Sqlite(pool) => {
-                sqlite::position_of(pool, A::TYPE, aggregate_id, sequence).await
-            }
-        }
     }
 }
 

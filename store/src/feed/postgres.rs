@@ -73,25 +73,6 @@ pub(super) async fn head_position(pool: &PgPool) -> Result<i64, StoreError> {
     Ok(head.unwrap_or(0))
 }
 
-/// The position of one event of a stream, right after the command that wrote it committed.
-pub(crate) async fn position_of(
-    pool: &PgPool,
-    aggregate_type: &str,
-    aggregate_id: &str,
-    sequence: i64,
-) -> Result<FeedPosition, StoreError> {
-    let (tx, position): (i64, i64) = sqlx::query_as(
-        "SELECT tx_id, position FROM events
-         WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence = $3",
-    )
-    .bind(aggregate_type)
-    .bind(aggregate_id)
-    .bind(sequence)
-    .fetch_one(pool)
-    .await?;
-    Ok(FeedPosition { tx, position })
-}
-
 fn decode(row: &PgRow) -> Result<FeedEvent, StoreError> {
     Ok(FeedEvent {
         position: row.try_get("position")?,
