@@ -98,7 +98,7 @@ fn migrate_then_serve_on_the_embedded_default_and_stop_on_sigterm() {
         .local_addr()
         .unwrap()
         .port();
-    let mut server = articula(dir.path())
+    let server = articula(dir.path())
         .args(["serve", "--port", &port.to_string(), "--log-format", "json"])
         .env("RUST_LOG", "info")
         .stderr(Stdio::piped())
