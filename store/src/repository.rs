@@ -11,33 +11,41 @@ use crate::{Database, FeedPosition};
 
 /// postgres-es or sqlite-es behind one type, so that the rest of the store is written once.
 ///
-/// Loading and appending are the crates' own. The two replay streams are not: postgres-es 0.5.0
+/// Loading is the crates' own, and so is `persist` (kept for cqrs-es callers). Articula appends
+/// through [`EventRepository::append`], which on PostgreSQL replaces postgres-es's three round
+/// trips with one statement. The two replay streams are not the crates' either: postgres-es 0.5.0
 /// unwraps database errors inside its streaming task (a replay would end early and look complete)
 /// and orders "all events" by per-stream sequence. Here both streams read in the global feed's
 /// order and pass every error on to the reader.
-pub struct EventRepository {
-    db: Database,
-    crate_repository: CrateRepository,
-}
-
-enum CrateRepository {
-    Postgres(PostgresEventRepository),
-    Sqlite(SqliteEventRepository),
+pub enum EventRepository {
+    Postgres {
+        pool: sqlx::PgPool,
+        crate_repository: PostgresEventRepository,
+    },
+    Sqlite {
+        pool: sqlx::SqlitePool,
+        crate_repository: SqliteEventRepository,
+    },
 }
 
 impl EventRepository {
     pub fn new(db: &Database) -> Self {
-        let crate_repository = match db {
-            Database::Postgres(pool) => {
-                CrateRepository::Postgres(PostgresEventRepository::new(pool.clone()))
-            }
-            Database::Sqlite(pool) => {
-                CrateRepository::Sqlite(SqliteEventRepository::new(pool.clone()))
-            }
-        };
-        Self {
-            db: db.clone(),
-            crate_repository,
+        match db {
+            Database::Postgres(pool) => Self::Postgres {
+                pool: pool.clone(),
+                crate_repository: PostgresEventRepository::new(pool.clone()),
+            },
+            Database::Sqlite(pool) => Self::Sqlite {
+                pool: pool.clone(),
+                crate_repository: SqliteEventRepository::new(pool.clone()),
+            },
+        }
+    }
+
+    fn database(&self) -> Database {
+        match self {
+            Self::Postgres { pool, .. } => Database::Postgres(pool.clone()),
+            Self::Sqlite { pool, .. } => Database::Sqlite(pool.clone()),
         }
     }
 }
@@ -62,18 +70,18 @@ impl EventRepository {
             return Ok(None);
         };
         let sequence = i64::try_from(last.sequence).unwrap_or(i64::MAX);
-        match (&self.db, &self.crate_repository) {
-            (Database::Postgres(pool), _) => append_postgres::<A>(pool, events).await.map(Some),
-            (Database::Sqlite(pool), CrateRepository::Sqlite(repo)) => {
-                repo.persist::<A>(events, None).await?;
+        match self {
+            Self::Postgres { pool, .. } => append_postgres::<A>(pool, events).await.map(Some),
+            Self::Sqlite {
+                pool,
+                crate_repository,
+            } => {
+                crate_repository.persist::<A>(events, None).await?;
                 sqlite::position_of(pool, A::TYPE, &last.aggregate_id, sequence)
                     .await
                     .map(Some)
                     .map_err(|e| PersistenceError::UnknownError(Box::new(e)))
             }
-            (Database::Sqlite(_), CrateRepository::Postgres(_)) => Err(
-                PersistenceError::UnknownError("repository and database disagree".into()),
-            ),
         }
     }
 }
@@ -135,9 +143,15 @@ impl PersistedEventRepository for EventRepository {
         &self,
         aggregate_id: &str,
     ) -> Result<Vec<SerializedEvent>, PersistenceError> {
-        match &self.crate_repository {
-            CrateRepository::Postgres(repo) => repo.get_events::<A>(aggregate_id).await,
-            CrateRepository::Sqlite(repo) => repo.get_events::<A>(aggregate_id).await,
+        match self {
+            Self::Postgres {
+                crate_repository: repo,
+                ..
+            } => repo.get_events::<A>(aggregate_id).await,
+            Self::Sqlite {
+                crate_repository: repo,
+                ..
+            } => repo.get_events::<A>(aggregate_id).await,
         }
     }
 
@@ -146,13 +160,15 @@ impl PersistedEventRepository for EventRepository {
         aggregate_id: &str,
         last_sequence: usize,
     ) -> Result<Vec<SerializedEvent>, PersistenceError> {
-        match &self.crate_repository {
-            CrateRepository::Postgres(repo) => {
-                repo.get_last_events::<A>(aggregate_id, last_sequence).await
-            }
-            CrateRepository::Sqlite(repo) => {
-                repo.get_last_events::<A>(aggregate_id, last_sequence).await
-            }
+        match self {
+            Self::Postgres {
+                crate_repository: repo,
+                ..
+            } => repo.get_last_events::<A>(aggregate_id, last_sequence).await,
+            Self::Sqlite {
+                crate_repository: repo,
+                ..
+            } => repo.get_last_events::<A>(aggregate_id, last_sequence).await,
         }
     }
 
@@ -160,9 +176,15 @@ impl PersistedEventRepository for EventRepository {
         &self,
         aggregate_id: &str,
     ) -> Result<Option<SerializedSnapshot>, PersistenceError> {
-        match &self.crate_repository {
-            CrateRepository::Postgres(repo) => repo.get_snapshot::<A>(aggregate_id).await,
-            CrateRepository::Sqlite(repo) => repo.get_snapshot::<A>(aggregate_id).await,
+        match self {
+            Self::Postgres {
+                crate_repository: repo,
+                ..
+            } => repo.get_snapshot::<A>(aggregate_id).await,
+            Self::Sqlite {
+                crate_repository: repo,
+                ..
+            } => repo.get_snapshot::<A>(aggregate_id).await,
         }
     }
 
@@ -171,9 +193,15 @@ impl PersistedEventRepository for EventRepository {
         events: &[SerializedEvent],
         snapshot_update: Option<(String, Value, usize)>,
     ) -> Result<(), PersistenceError> {
-        match &self.crate_repository {
-            CrateRepository::Postgres(repo) => repo.persist::<A>(events, snapshot_update).await,
-            CrateRepository::Sqlite(repo) => repo.persist::<A>(events, snapshot_update).await,
+        match self {
+            Self::Postgres {
+                crate_repository: repo,
+                ..
+            } => repo.persist::<A>(events, snapshot_update).await,
+            Self::Sqlite {
+                crate_repository: repo,
+                ..
+            } => repo.persist::<A>(events, snapshot_update).await,
         }
     }
 
@@ -182,7 +210,7 @@ impl PersistedEventRepository for EventRepository {
         aggregate_id: &str,
     ) -> Result<ReplayStream, PersistenceError> {
         Ok(replay_stream(
-            self.db.clone(),
+            self.database(),
             StreamFilter {
                 aggregate_type: A::TYPE.to_string(),
                 aggregate_id: Some(aggregate_id.to_string()),
@@ -192,7 +220,7 @@ impl PersistedEventRepository for EventRepository {
 
     async fn stream_all_events<A: Aggregate>(&self) -> Result<ReplayStream, PersistenceError> {
         Ok(replay_stream(
-            self.db.clone(),
+            self.database(),
             StreamFilter {
                 aggregate_type: A::TYPE.to_string(),
                 aggregate_id: None,
