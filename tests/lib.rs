@@ -1,12 +1,52 @@
-//! Helpers for the end-to-end tests in `tests/`: a real server on a free port, with a client.
+//! Helpers for the end-to-end tests in `tests/`: a real server on a free port, with a client,
+//! and the people who use it (members, managers, moderators, auditors, admins).
 
 use std::time::Duration;
 
+use domain::account::Authority;
+use domain::actor::{Actor, Role};
+use domain::initiative::{Initiative, InitiativeCommand, Profile};
+use domain::values::{AccountId, DisplayName, EmailAddress, InitiativeId};
+use gateway::state::AppState;
 use gateway::{Application, Settings};
+use reqwest::Method;
+use serde_json::{json, Value};
+use store::testing::TestPostgres;
+use store::EventMetadata;
 
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    /// The server's own state, for arranging what HTTP cannot (an administrator, a token).
+    pub state: AppState,
+}
+
+/// A test database and the server on it; the database is dropped with this value.
+pub struct PostgresApp {
+    pub app: TestApp,
+    pub db: TestPostgres,
+}
+
+/// An account made for a test, with what its holder knows.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: AccountId,
+    pub email: String,
+    pub password: String,
+}
+
+/// A password that passes every rule.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Settings for tests: limits high enough not to trip unless a test means to.
+pub fn test_settings(database_url: Option<String>) -> Settings {
+    Settings {
+        database_url,
+        sign_in_per_address_per_minute: 10_000,
+        sign_in_per_account_per_minute: 10_000,
+        writes_per_account_per_minute: 10_000,
+        ..Settings::default()
+    }
 }
 
 /// Builds the application as `articula serve` does (port 0: a free one) and serves it in the
@@ -19,24 +59,49 @@ pub async fn spawn_app(settings: Settings) -> TestApp {
     .await
     .expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         address,
         client: reqwest::Client::new(),
+        state,
     }
+}
+
+/// A server on a fresh PostgreSQL database, with the test limits.
+pub async fn spawn_on_postgres() -> PostgresApp {
+    let db = TestPostgres::create().await;
+    let app = spawn_app(test_settings(Some(db.url.clone()))).await;
+    PostgresApp { app, db }
 }
 
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.address))
-            .send()
-            .await
-            .expect("request sent")
+        self.request(Method::GET, path, None, None).await
+    }
+
+    /// Sends a request with an optional bearer token and JSON body.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request sent")
     }
 
     /// Waits until `/ready` answers 200 (projections catch up at start) and returns its body.
-    pub async fn wait_ready(&self) -> serde_json::Value {
+    pub async fn wait_ready(&self) -> Value {
         for _ in 0..100 {
             let response = self.get("/ready").await;
             if response.status() == 200 {
@@ -46,5 +111,172 @@ impl TestApp {
         }
         let last = self.get("/ready").await.text().await.unwrap_or_default();
         panic!("the server never became ready: {last}");
+    }
+
+    /// Signs a new person up over HTTP.
+    pub async fn sign_up(&self, name: &str) -> Person {
+        let email = format!(
+            "{}.{}@example.org",
+            name.to_lowercase(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let response = self
+            .request(
+                Method::POST,
+                "/v1/accounts",
+                None,
+                Some(json!({ "email": email, "display_name": name, "password": PASSWORD })),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "sign-up of {name}");
+        let body: Value = response.json().await.unwrap();
+        Person {
+            id: body["account_id"].as_str().unwrap().parse().unwrap(),
+            email,
+            password: PASSWORD.to_string(),
+        }
+    }
+
+    /// Signs in over HTTP and returns the bearer token.
+    pub async fn sign_in(&self, person: &Person) -> String {
+        let response = self
+            .request(
+                Method::POST,
+                "/v1/sessions",
+                None,
+                Some(json!({ "email": person.email, "password": person.password })),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "sign-in of {}", person.email);
+        let body: Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    /// A fresh token for `account`, issued directly (no password check: arranging, not testing).
+    pub async fn token_for(&self, account: AccountId) -> String {
+        let (token, _) = self
+            .state
+            .accounts
+            .sessions()
+            .issue(account, chrono::Duration::hours(1))
+            .await
+            .unwrap();
+        token.expose().to_string()
+    }
+
+    /// Grants `role` as the operator's CLI would.
+    pub async fn grant(&self, account: AccountId, role: Role) {
+        self.state
+            .accounts
+            .change_role(
+                account,
+                role,
+                true,
+                Authority::System("test".into()),
+                &EventMetadata::system("test", "GrantRole"),
+            )
+            .await
+            .expect("role granted");
+    }
+
+    /// A signed-up person holding `role`.
+    pub async fn person_with(&self, name: &str, role: Role) -> Person {
+        let person = self.sign_up(name).await;
+        self.grant(person.id, role).await;
+        person
+    }
+
+    /// An administrator made as `articula admin create` does, activated over HTTP.
+    pub async fn admin(&self) -> Person {
+        let email = format!("admin.{}@example.org", uuid::Uuid::new_v4().simple());
+        let invitation = self
+            .state
+            .accounts
+            .invite_admin(
+                &EmailAddress::new(&email).unwrap(),
+                &DisplayName::new("Admin").unwrap(),
+                "test",
+            )
+            .await
+            .expect("admin invited");
+        let response = self
+            .request(
+                Method::POST,
+                "/v1/accounts/activation",
+                None,
+                Some(json!({
+                    "account_id": invitation.account,
+                    "secret": invitation.secret.expose(),
+                    "password": PASSWORD,
+                })),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "activation");
+        Person {
+            id: invitation.account,
+            email,
+            password: PASSWORD.to_string(),
+        }
+    }
+
+    /// The global position of the newest event (0 when the log is empty): equal before and
+    /// after a request means it wrote nothing.
+    pub async fn head(&self) -> i64 {
+        self.state.log.feed().head_position().await.unwrap()
+    }
+
+    /// An approved initiative with `manager` as its manager.
+    pub async fn initiative_managed_by(&self, manager: AccountId, name: &str) -> InitiativeId {
+        let bus = self.state.log.commands::<Initiative>(());
+        let id = InitiativeId::new();
+        let mut profile = sample_profile();
+        profile.name = domain::values::Name::new(name).unwrap();
+        let now = chrono::Utc::now();
+        let meta = EventMetadata::system("test", "Register");
+        bus.execute(
+            &id.to_string(),
+            InitiativeCommand::Register {
+                id,
+                profile,
+                actor: Actor::member(manager),
+                at: now,
+            },
+            meta.clone(),
+        )
+        .await
+        .expect("registered");
+        bus.execute(
+            &id.to_string(),
+            InitiativeCommand::Approve {
+                actor: Actor::moderator(AccountId::new()),
+                at: now,
+            },
+            meta,
+        )
+        .await
+        .expect("approved");
+        id
+    }
+}
+
+/// A complete, valid initiative profile.
+pub fn sample_profile() -> Profile {
+    use domain::values::*;
+    Profile {
+        name: Name::new("Clúster del Litio de Antofagasta").unwrap(),
+        description: Description::new("Articula proveedores de la cadena del litio.").unwrap(),
+        kind: InitiativeKind::ClusterInitiative,
+        country: CountryCode::new("CL").unwrap(),
+        region: Region::new("Antofagasta").unwrap(),
+        location: GeoPoint::new(-23.6509, -70.3975).unwrap(),
+        sectors: Sectors::new(vec![Sector::Lithium, Sector::Mining]).unwrap(),
+        value_chain_focus: ValueChainFocus::new("Proveedores de servicios mineros").unwrap(),
+        strategic_focus: [StrategicFocus::ProductiveLinkages].into_iter().collect(),
+        number_of_firms: FirmCount::new(85).unwrap(),
+        governance: Governance::new("Corporación Regional", 50, 25, 20, 5).unwrap(),
+        funding_sources: [FundingSource::MemberFees].into_iter().collect(),
+        maturity_stage: MaturityStage::Construction,
+        founding_year: FoundingYear::new(2016).unwrap(),
+        website: None,
     }
 }

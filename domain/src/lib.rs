@@ -4,6 +4,7 @@
 //! current time, whether an initiative is approved) arrive inside the command, so that every rule
 //! can be tested with cqrs-es's given/when/then `TestFramework`.
 
+pub mod account;
 pub mod actor;
 pub mod bench;
 pub mod community;

@@ -35,10 +35,34 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Operate accounts: the first administrator, erasure.
+    Admin {
+        #[command(subcommand)]
+        which: AdminCommand,
+    },
     /// Measure the store (see docs/benchmarks.md).
     Bench {
         #[command(subcommand)]
         which: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an administrator account. Prints its id and a one-time secret with which its
+    /// holder sets a password (POST /v1/accounts/activation); no password is ever fixed here.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// The name shown for the account.
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
+    /// Erase a person: delete their key, so their name, email and phone are unreadable in all
+    /// of history, close the account and release its email. Events stay and still replay.
+    ErasePerson {
+        /// The account id (a UUID).
+        account_id: String,
     },
 }
 

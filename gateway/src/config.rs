@@ -32,6 +32,16 @@ pub struct Settings {
     pub request_timeout_secs: u64,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
+    /// How long a sign-in token lives.
+    pub session_ttl_hours: u32,
+    /// How long the one-time secret of `articula admin create` stays usable.
+    pub setup_secret_ttl_hours: u32,
+    /// Sign-in attempts allowed per client address per minute (burst), before 429.
+    pub sign_in_per_address_per_minute: u32,
+    /// Sign-in attempts allowed per account (email) per minute, before 429.
+    pub sign_in_per_account_per_minute: u32,
+    /// Writes (non-GET requests) allowed per signed-in account per minute, before 429.
+    pub writes_per_account_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -44,6 +54,11 @@ impl Default for Settings {
             log_format: LogFormat::Text,
             request_timeout_secs: 30,
             body_limit_bytes: 1024 * 1024,
+            session_ttl_hours: 12,
+            setup_secret_ttl_hours: 24,
+            sign_in_per_address_per_minute: 30,
+            sign_in_per_account_per_minute: 5,
+            writes_per_account_per_minute: 120,
         }
     }
 }

@@ -4,6 +4,8 @@
 //! store and the projections do the rest. Dependencies point one way:
 //! gateway → projections → store → domain.
 
+pub mod access;
+pub mod admin;
 pub mod bench;
 pub mod cli;
 pub mod config;

@@ -51,6 +51,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Admin { which } => gateway::admin::run(&settings, which).await,
         Command::Bench {
             which:
                 BenchCommand::Append {

@@ -35,7 +35,7 @@ impl Application {
             migrations_applied = applied,
             "event store ready"
         );
-        let state = AppState::new(EventLog::open(db));
+        let state = AppState::new(EventLog::open(db), settings);
         let address = SocketAddr::new(settings.address, settings.port);
         let listener = TcpListener::bind(address)
             .await
@@ -68,7 +68,11 @@ impl Application {
     ) -> std::io::Result<()> {
         let address = self.listener.local_addr()?;
         tracing::info!(%address, "articula is listening");
-        axum::serve(self.listener, self.router)
+        // The peer address is what sign-in attempts are limited by.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await?;
         self.state.log.database().close().await;

@@ -1,22 +1,32 @@
 use std::sync::Arc;
 
-use projections::{EventCounts, ProjectionHandle, ProjectionStatus};
+use projections::{AccountDirectory, EventCounts, ProjectionHandle, ProjectionStatus};
 use store::EventLog;
 
+use crate::access::{AccountService, Limits};
 use crate::metrics::Metrics;
+use crate::Settings;
 
-/// What every handler can reach: the event log, the running projections and the metrics.
+/// What every handler can reach: the event log, accounts and limits, the running projections
+/// and the metrics.
 #[derive(Clone)]
 pub struct AppState {
     pub log: EventLog,
+    pub accounts: Arc<AccountService>,
+    pub limits: Arc<Limits>,
     pub event_counts: ProjectionHandle<EventCounts>,
+    pub directory: ProjectionHandle<AccountDirectory>,
     pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
-    pub fn new(log: EventLog) -> Self {
+    pub fn new(log: EventLog, settings: &Settings) -> Self {
         let event_counts = ProjectionHandle::spawn(&log.feed(), EventCounts::default());
+        let directory = ProjectionHandle::spawn(&log.feed(), AccountDirectory::default());
         Self {
+            directory,
+            accounts: AccountService::new(&log, settings),
+            limits: Arc::new(Limits::new(settings)),
             log,
             event_counts,
             metrics: Arc::new(Metrics::default()),
@@ -25,6 +35,6 @@ impl AppState {
 
     /// The status of every projection this instance runs.
     pub fn projection_statuses(&self) -> Vec<ProjectionStatus> {
-        vec![self.event_counts.status()]
+        vec![self.event_counts.status(), self.directory.status()]
     }
 }

@@ -129,3 +129,59 @@ fn migrate_then_serve_on_the_embedded_default_and_stop_on_sigterm() {
     assert!(parsed.get("timestamp").is_some(), "{first}");
     assert!(logs.contains("articula stopped"), "{logs}");
 }
+
+fn run_ok(command: &mut Command) -> String {
+    let output = command.output().expect("articula runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
+    stdout
+}
+
+/// `articula admin create` prints an account and a one-time secret (never a fixed password);
+/// a second one with the same email is refused; `admin erase-person` erases, and says so when
+/// run again.
+#[test]
+fn admin_create_and_erase_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let created =
+        run_ok(articula(dir.path()).args(["admin", "create", "--email", "Root@Example.org"]));
+    let account = created
+        .lines()
+        .find_map(|l| l.strip_prefix("administrator account created: "))
+        .expect("the account id is printed")
+        .trim()
+        .to_string();
+    let secret = created
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("art_"))
+        .expect("a one-time secret is printed");
+    assert_eq!(secret.len(), 47, "{secret}");
+
+    fails_with(
+        articula(dir.path()).args(["admin", "create", "--email", "root@example.org"]),
+        "already exists",
+    );
+    fails_with(
+        articula(dir.path()).args(["admin", "create", "--email", "not-an-email"]),
+        "email",
+    );
+    // The only administrator cannot be erased: another must exist first.
+    fails_with(
+        articula(dir.path()).args(["admin", "erase-person", &account]),
+        "last administrator",
+    );
+    run_ok(articula(dir.path()).args(["admin", "create", "--email", "second@example.org"]));
+    let erased = run_ok(articula(dir.path()).args(["admin", "erase-person", &account]));
+    assert!(erased.contains("erased"), "{erased}");
+    let again = run_ok(articula(dir.path()).args(["admin", "erase-person", &account]));
+    assert!(again.contains("already erased"), "{again}");
+    fails_with(
+        articula(dir.path()).args(["admin", "erase-person", "not-a-uuid"]),
+        "id",
+    );
+}

@@ -5,8 +5,10 @@
 //! until a projection has seen a given event. A projection that cannot apply an event stops and
 //! says which event; it never skips one.
 
+mod account_directory;
 mod engine;
 mod event_counts;
 
+pub use account_directory::AccountDirectory;
 pub use engine::{Projection, ProjectionError, ProjectionHandle, ProjectionStatus};
 pub use event_counts::EventCounts;

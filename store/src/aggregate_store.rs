@@ -79,6 +79,11 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
         })
     }
 
+    /// Records the state a joint append has just written.
+    pub(crate) fn remember_committed(&self, aggregate_id: &str, aggregate: &A, version: usize) {
+        self.remember(aggregate_id, aggregate, version);
+    }
+
     fn remember(&self, aggregate_id: &str, aggregate: &A, version: usize) {
         let mut cache = self.lock();
         // Never replace newer state with older: two commits on one stream may finish in either

@@ -134,7 +134,115 @@ where
     }
 }
 
-fn from_aggregate_error<E: std::error::Error>(error: AggregateError<E>) -> CommandError<E> {
+/// A command decided against the stream as stored, its events not yet written. Several of these,
+/// from different streams and aggregate types, are written all or nothing with
+/// [`crate::EventLog::commit_together`].
+pub struct Decided<'b, A: Aggregate> {
+    bus: &'b CommandBus<A>,
+    loaded: crate::LoadedAggregate<A>,
+    events: Vec<A::Event>,
+}
+
+/// A decided command's events, serialised, waiting for the joint append; it remembers how to
+/// update its bus's cache once the append is through.
+pub struct PendingAppend<'b> {
+    pub(crate) aggregate_type: &'static str,
+    pub(crate) events: Vec<cqrs_es::persist::SerializedEvent>,
+    pub(crate) committed: Box<dyn FnOnce(bool) + Send + 'b>,
+}
+
+impl<A> CommandBus<A>
+where
+    A: Aggregate + Clone,
+    A::Command: Clone,
+{
+    /// Decides `command` against the stream as stored (never the cache: a joint append is worth
+    /// a fresh read), without writing anything yet.
+    pub async fn decide(
+        &self,
+        aggregate_id: &str,
+        command: A::Command,
+    ) -> Result<Decided<'_, A>, CommandError<A::Error>> {
+        let mut loaded = self
+            .store
+            .load_fresh(aggregate_id)
+            .await
+            .map_err(from_aggregate_error)?;
+        let sink = EventSink::<A>::default();
+        loaded
+            .aggregate
+            .handle(command, &self.services, &sink)
+            .await
+            .map_err(CommandError::Rejected)?;
+        Ok(Decided {
+            bus: self,
+            loaded,
+            events: sink.collect().await,
+        })
+    }
+}
+
+impl<'b, A> Decided<'b, A>
+where
+    A: Aggregate + Clone,
+    A::Command: Clone,
+{
+    /// Decides a further command on the same stream, after the ones before it; all their events
+    /// are written together.
+    pub async fn then(mut self, command: A::Command) -> Result<Self, CommandError<A::Error>> {
+        let sink = EventSink::<A>::default();
+        self.loaded
+            .aggregate
+            .handle(command, &self.bus.services, &sink)
+            .await
+            .map_err(CommandError::Rejected)?;
+        self.events.extend(sink.collect().await);
+        Ok(self)
+    }
+
+    /// The state the stream will have once the events are written.
+    pub fn aggregate(&self) -> &A {
+        &self.loaded.aggregate
+    }
+
+    /// Serialises the events with `metadata`, ready for [`crate::EventLog::commit_together`].
+    pub fn into_pending(self, metadata: &EventMetadata) -> Result<PendingAppend<'b>, StoreError> {
+        let metadata = metadata.clone().into_map();
+        let first = self.loaded.version + 1;
+        let events = self
+            .events
+            .into_iter()
+            .enumerate()
+            .map(|(offset, payload)| {
+                cqrs_es::persist::SerializedEvent::try_from(&EventEnvelope::<A> {
+                    aggregate_id: self.loaded.aggregate_id.clone(),
+                    sequence: first + offset,
+                    payload,
+                    metadata: metadata.clone(),
+                })
+                .map_err(|e| StoreError::Persistence(format!("an event cannot be stored: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let version = self.loaded.version + events.len();
+        let store = &self.bus.store;
+        let loaded = self.loaded;
+        Ok(PendingAppend {
+            aggregate_type: A::TYPE,
+            events,
+            committed: Box::new(move |written| {
+                if written {
+                    store.remember_committed(&loaded.aggregate_id, &loaded.aggregate, version);
+                } else {
+                    store.evict(&loaded.aggregate_id);
+                }
+            }),
+        })
+    }
+}
+
+pub(crate) fn from_aggregate_error<E: std::error::Error>(
+    error: AggregateError<E>,
+) -> CommandError<E> {
     match error {
         AggregateError::UserError(e) => CommandError::Rejected(e),
         AggregateError::AggregateConflict => CommandError::Conflict,

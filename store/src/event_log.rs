@@ -5,7 +5,9 @@ use cqrs_es::Aggregate;
 use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 
-use crate::{CommandBus, Database, Feed};
+use crate::command_bus::{from_aggregate_error, PendingAppend};
+use crate::repository::StreamAppend;
+use crate::{CommandBus, CommandError, Database, EventRepository, Feed, FeedPosition};
 
 /// The handle to the event log that the rest of the system holds: command buses to write, the
 /// feed to read, and the wake-up signal that connects them.
@@ -66,6 +68,37 @@ impl EventLog {
             self.local_commits.clone(),
             services,
         )
+    }
+}
+
+impl EventLog {
+    /// Writes several decided commands (see [`CommandBus::decide`]) all or nothing, and returns
+    /// where the last event sits in the feed. If any stream was written by someone else since it
+    /// was read, nothing is written and the answer is a conflict.
+    pub async fn commit_together(
+        &self,
+        pending: Vec<PendingAppend<'_>>,
+    ) -> Result<Option<FeedPosition>, CommandError<std::convert::Infallible>> {
+        let repository = EventRepository::new(&self.db);
+        let streams: Vec<StreamAppend<'_>> = pending
+            .iter()
+            .map(|p| StreamAppend {
+                aggregate_type: p.aggregate_type,
+                events: &p.events,
+            })
+            .collect();
+        let result = repository.append_streams(&streams).await;
+        drop(streams);
+        let written = result.is_ok();
+        for p in pending {
+            (p.committed)(written);
+        }
+        let last = result.map_err(|e| from_aggregate_error(cqrs_es::AggregateError::from(e)))?;
+        if last.is_some() {
+            self.wake.send_modify(|n| *n = n.wrapping_add(1));
+            self.local_commits.send_modify(|n| *n = n.wrapping_add(1));
+        }
+        Ok(last)
     }
 }
 

@@ -17,15 +17,19 @@ mod event_log;
 pub mod feed;
 mod metadata;
 mod repository;
+mod sessions;
+pub mod vault;
 
 pub use aggregate_store::{AggregateStore, LoadedAggregate};
-pub use command_bus::{CommandBus, CommandError, Committed};
+pub use command_bus::{CommandBus, CommandError, Committed, Decided, PendingAppend};
 pub use database::{Backend, Database, DatabaseUrl, SchemaStatus};
 pub use error::StoreError;
 pub use event_log::EventLog;
 pub use feed::{Feed, FeedEvent, FeedPosition, FeedReader};
 pub use metadata::{ActorRef, EventMetadata};
-pub use repository::EventRepository;
+pub use repository::{EventRepository, StreamAppend};
+pub use sessions::{SessionCheck, Sessions, SetupCheck, Token};
+pub use vault::{PersonKey, Vault, VaultError};
 
 #[cfg(feature = "testing")]
 pub mod testing;

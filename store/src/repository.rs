@@ -50,8 +50,28 @@ impl EventRepository {
     }
 }
 
+/// One stream's share of an append: its aggregate type and the events to add to it.
+pub struct StreamAppend<'a> {
+    pub aggregate_type: &'a str,
+    pub events: &'a [SerializedEvent],
+}
+
 impl EventRepository {
     /// Appends one command's events atomically and returns where the last one sits in the feed.
+    pub async fn append<A: Aggregate>(
+        &self,
+        events: &[SerializedEvent],
+    ) -> Result<Option<FeedPosition>, PersistenceError> {
+        self.append_streams(&[StreamAppend {
+            aggregate_type: A::TYPE,
+            events,
+        }])
+        .await
+    }
+
+    /// Appends to several streams at once, all or nothing, and returns where the last event sits
+    /// in the feed. Used where one decision spans streams (an account and the email it claims;
+    /// an admin role and the roster that guards "at least one admin").
     ///
     /// On PostgreSQL this is a single `INSERT … SELECT FROM unnest(…) RETURNING` statement into
     /// postgres-es's table: one round trip instead of postgres-es's BEGIN, one INSERT per event
@@ -60,82 +80,140 @@ impl EventRepository {
     /// the primary key (aggregate type, id, sequence) is another writer having appended first,
     /// and only that is reported as a conflict.
     ///
-    /// On SQLite, sqlite-es appends (one writer at a time; round trips are in-process) and the
-    /// position is read back.
-    pub async fn append<A: Aggregate>(
+    /// On SQLite the rows go into sqlite-es's table inside one transaction (one writer at a time;
+    /// round trips are in-process) and the position is read back before it commits.
+    pub async fn append_streams(
         &self,
-        events: &[SerializedEvent],
+        streams: &[StreamAppend<'_>],
     ) -> Result<Option<FeedPosition>, PersistenceError> {
-        let Some(last) = events.last() else {
+        let rows = Rows::from(streams);
+        if rows.sequences.is_empty() {
             return Ok(None);
-        };
-        let sequence = i64::try_from(last.sequence).unwrap_or(i64::MAX);
+        }
         match self {
-            Self::Postgres { pool, .. } => append_postgres::<A>(pool, events).await.map(Some),
-            Self::Sqlite {
-                pool,
-                crate_repository,
-            } => {
-                crate_repository.persist::<A>(events, None).await?;
-                sqlite::position_of(pool, A::TYPE, &last.aggregate_id, sequence)
-                    .await
-                    .map(Some)
-                    .map_err(|e| PersistenceError::UnknownError(Box::new(e)))
-            }
+            Self::Postgres { pool, .. } => append_postgres(pool, &rows).await.map(Some),
+            Self::Sqlite { pool, .. } => append_sqlite(pool, &rows).await.map(Some),
         }
     }
 }
 
-async fn append_postgres<A: Aggregate>(
+/// The events of an append as columns, in the order they are to be stored.
+struct Rows<'a> {
+    types: Vec<&'a str>,
+    ids: Vec<&'a str>,
+    sequences: Vec<i64>,
+    event_types: Vec<&'a str>,
+    versions: Vec<&'a str>,
+    payloads: Vec<String>,
+    metadata: Vec<String>,
+}
+
+impl<'a> From<&'a [StreamAppend<'a>]> for Rows<'a> {
+    fn from(streams: &'a [StreamAppend<'a>]) -> Self {
+        let count = streams.iter().map(|s| s.events.len()).sum();
+        let mut rows = Rows {
+            types: Vec::with_capacity(count),
+            ids: Vec::with_capacity(count),
+            sequences: Vec::with_capacity(count),
+            event_types: Vec::with_capacity(count),
+            versions: Vec::with_capacity(count),
+            payloads: Vec::with_capacity(count),
+            metadata: Vec::with_capacity(count),
+        };
+        for stream in streams {
+            for event in stream.events {
+                rows.types.push(stream.aggregate_type);
+                rows.ids.push(&event.aggregate_id);
+                rows.sequences
+                    .push(i64::try_from(event.sequence).unwrap_or(i64::MAX));
+                rows.event_types.push(&event.event_type);
+                rows.versions.push(&event.event_version);
+                rows.payloads.push(event.payload.to_string());
+                rows.metadata.push(event.metadata.to_string());
+            }
+        }
+        rows
+    }
+}
+
+fn append_error(error: sqlx::Error) -> PersistenceError {
+    match &error {
+        sqlx::Error::Database(db)
+            if db.constraint() == Some("events_pkey")
+                || (db.kind() == sqlx::error::ErrorKind::UniqueViolation
+                    && db.message().contains("events.aggregate_type")) =>
+        {
+            PersistenceError::OptimisticLockError
+        }
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => {
+            PersistenceError::ConnectionError(Box::new(error))
+        }
+        _ => PersistenceError::UnknownError(Box::new(error)),
+    }
+}
+
+async fn append_postgres(
     pool: &sqlx::PgPool,
-    events: &[SerializedEvent],
+    rows: &Rows<'_>,
 ) -> Result<FeedPosition, PersistenceError> {
     const APPEND: &str = "
         INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-        SELECT $1, $2, e.sequence, e.event_type, e.event_version, e.payload::json, e.metadata::json
-        FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])
-             WITH ORDINALITY AS e(sequence, event_type, event_version, payload, metadata, n)
+        SELECT e.aggregate_type, e.aggregate_id, e.sequence, e.event_type, e.event_version,
+               e.payload::json, e.metadata::json
+        FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])
+             WITH ORDINALITY AS e(aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, n)
         ORDER BY e.n
-        RETURNING sequence, tx_id, position";
-    let aggregate_id = events
-        .first()
-        .map(|e| e.aggregate_id.as_str())
-        .unwrap_or_default();
-    let mut sequences = Vec::with_capacity(events.len());
-    let mut types = Vec::with_capacity(events.len());
-    let mut versions = Vec::with_capacity(events.len());
-    let mut payloads = Vec::with_capacity(events.len());
-    let mut metadata = Vec::with_capacity(events.len());
-    for event in events {
-        sequences.push(i64::try_from(event.sequence).unwrap_or(i64::MAX));
-        types.push(event.event_type.as_str());
-        versions.push(event.event_version.as_str());
-        payloads.push(event.payload.to_string());
-        metadata.push(event.metadata.to_string());
-    }
-    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(APPEND)
-        .bind(A::TYPE)
-        .bind(aggregate_id)
-        .bind(&sequences)
-        .bind(&types)
-        .bind(&versions)
-        .bind(&payloads)
-        .bind(&metadata)
+        RETURNING tx_id, position";
+    let written: Vec<(i64, i64)> = sqlx::query_as(APPEND)
+        .bind(&rows.types)
+        .bind(&rows.ids)
+        .bind(&rows.sequences)
+        .bind(&rows.event_types)
+        .bind(&rows.versions)
+        .bind(&rows.payloads)
+        .bind(&rows.metadata)
         .fetch_all(pool)
         .await
-        .map_err(|error| match &error {
-            sqlx::Error::Database(db) if db.constraint() == Some("events_pkey") => {
-                PersistenceError::OptimisticLockError
-            }
-            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => {
-                PersistenceError::ConnectionError(Box::new(error))
-            }
-            _ => PersistenceError::UnknownError(Box::new(error)),
-        })?;
-    rows.into_iter()
-        .max_by_key(|(sequence, _, _)| *sequence)
-        .map(|(_, tx, position)| FeedPosition { tx, position })
+        .map_err(append_error)?;
+    written
+        .into_iter()
+        .max_by_key(|(_, position)| *position)
+        .map(|(tx, position)| FeedPosition { tx, position })
         .ok_or_else(|| PersistenceError::UnknownError("the append returned no rows".into()))
+}
+
+async fn append_sqlite(
+    pool: &sqlx::SqlitePool,
+    rows: &Rows<'_>,
+) -> Result<FeedPosition, PersistenceError> {
+    let mut tx = pool.begin().await.map_err(append_error)?;
+    for i in 0..rows.sequences.len() {
+        sqlx::query(
+            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .bind(rows.types[i])
+        .bind(rows.ids[i])
+        .bind(rows.sequences[i])
+        .bind(rows.event_types[i])
+        .bind(rows.versions[i])
+        .bind(&rows.payloads[i])
+        .bind(&rows.metadata[i])
+        .execute(&mut *tx)
+        .await
+        .map_err(append_error)?;
+    }
+    let last = rows.sequences.len() - 1;
+    let position = sqlite::position_of(
+        &mut tx,
+        rows.types[last],
+        rows.ids[last],
+        rows.sequences[last],
+    )
+    .await
+    .map_err(|e| PersistenceError::UnknownError(Box::new(e)))?;
+    tx.commit().await.map_err(append_error)?;
+    Ok(position)
 }
 
 impl PersistedEventRepository for EventRepository {

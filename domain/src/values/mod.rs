@@ -10,7 +10,9 @@ mod countries;
 mod error;
 mod geo;
 pub mod ids;
+mod personal;
 mod profile;
+mod sealed;
 mod sector;
 mod text;
 mod website;
@@ -24,10 +26,12 @@ pub use geo::{CountryCode, GeoPoint};
 pub use ids::{
     AccountId, CommunityId, InitiativeId, JointProjectId, PostId, PublicationId, ThreadId,
 };
+pub use personal::{DisplayName, DisplayNameRules, EmailAddress, Language, Password, Phone};
 pub use profile::{
     FirmCount, FoundingYear, FundingSource, Governance, InitiativeKind, MaturityStage,
     StrategicFocus,
 };
+pub use sealed::{EmailDigest, Sealed};
 pub use sector::{Lang, Sector, Sectors};
 pub use text::{
     Description, DescriptionRules, Name, NameRules, Reason, ReasonRules, Region, RegionRules, Text,

@@ -3,28 +3,39 @@
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 use store::SchemaStatus;
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
+use crate::access::{Access, ApiRoutes};
 use crate::metrics::ProjectionLabels;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health))
-        .route("/ready", get(ready))
-        .route("/metrics", get(metrics))
+/// Health, readiness and metrics are open to anyone: load balancers and Prometheus scrape them
+/// without credentials, and they carry no personal or business data.
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .route(Access::Public, routes!(health))
+        .route(Access::Public, routes!(ready))
+        .route(Access::Public, routes!(metrics))
+}
+
+#[derive(Serialize, ToSchema)]
+struct Health {
+    status: &'static str,
 }
 
 /// The process is up and serving HTTP. Nothing else is checked: a load balancer should not
 /// restart an instance because its database is briefly away.
-async fn health() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok" }))
+#[utoipa::path(get, path = "/health", tag = "operations",
+    responses((status = 200, description = "The process is serving", body = Health)))]
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Readiness {
     ready: bool,
     store: String,
@@ -32,7 +43,7 @@ struct Readiness {
     projections: Vec<ProjectionReadiness>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct ProjectionReadiness {
     name: &'static str,
     caught_up: bool,
@@ -43,6 +54,9 @@ struct ProjectionReadiness {
 
 /// Ready to take traffic: the store answers, its schema is this binary's, and every projection
 /// has caught up with the feed and has not stopped on an event.
+#[utoipa::path(get, path = "/ready", tag = "operations", responses(
+    (status = 200, description = "Ready to take traffic", body = Readiness),
+    (status = 503, description = "Not ready: the body says what is missing", body = Readiness)))]
 async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     let db = state.log.database();
     let store = match db.ping().await {
@@ -89,6 +103,9 @@ async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
+/// Prometheus/OpenMetrics text: requests, latencies, commands, feed head, projection lag.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "OpenMetrics text", content_type = "application/openmetrics-text")))]
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let metrics = &state.metrics;
     // The feed gauges are read when scraped, so they are never stale.

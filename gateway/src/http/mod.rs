@@ -1,9 +1,15 @@
 //! The HTTP API: one router per resource module, assembled here with the layers every request
 //! goes through (request ids, tracing, metrics, time and size limits).
 
+mod accounts;
+mod administration;
+pub mod context;
 mod error;
 mod health;
+mod json;
+mod sessions;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{HeaderName, StatusCode};
@@ -13,25 +19,113 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorBody};
+pub use json::ApiJson;
 
+use crate::access::{authorize, AccessRules, ApiRoutes};
 use crate::state::AppState;
 use crate::Settings;
 
+/// What a command answers when it creates nothing new: where its last event sits in the global
+/// feed (`null` if it wrote nothing), for read-your-writes.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Written {
+    pub position: Option<i64>,
+}
+
+impl Written {
+    pub fn at(position: Option<store::FeedPosition>) -> Self {
+        Self {
+            position: position.map(|p| p.position),
+        }
+    }
+}
+
+/// For optional fields where `null` means "clear it" and absence means "keep it": a present
+/// field (even `null`) becomes `Some(…)`; `#[serde(default)]` makes absence `None`.
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Every route of the API with its access rule, one module per resource.
+pub fn api() -> ApiRoutes {
+    ApiRoutes::new()
+        .merge(health::routes())
+        .merge(sessions::routes())
+        .merge(accounts::routes())
+        .merge(administration::routes())
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Articula",
+        description = "The platform of cluster and territorial productive articulation initiatives \
+                       in Latin America and the Caribbean. Every error has the body `ErrorBody`."
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&BearerToken)
+)]
+struct ApiDoc;
+
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A token from POST /v1/sessions"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The API's routes (without state or layers), its OpenAPI document and its access rules.
+pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi, AccessRules) {
+    let (routes, rules) = api().into_parts();
+    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(routes)
+        .split_for_parts();
+    (router, openapi, rules)
+}
+
+/// Puts every route of `api` behind the access check: a route without a rule is refused.
+pub fn guard(api: Router<AppState>, state: &AppState, rules: AccessRules) -> Router<AppState> {
+    api.route_layer(middleware::from_fn_with_state(
+        (state.clone(), Arc::new(rules)),
+        authorize,
+    ))
+}
 
 pub fn router(state: AppState, settings: &Settings) -> Router {
     let metrics = state.metrics.clone();
-    Router::new()
-        .merge(health::router())
-        .fallback(|| async { ApiError::NotFound("no such route".into()) })
-        .with_state(state)
+    let (api, openapi, rules) = parts();
+    guard(api, &state, rules)
         // Runs inside the routing, so the matched route template is known when it records.
         .route_layer(middleware::from_fn_with_state(
             metrics,
             crate::metrics::track,
         ))
+        // The interactive documentation and the document itself, compiled into the binary.
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
+        .fallback(|| async { ApiError::NotFound("no such route".into()) })
+        .with_state(state)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -51,10 +145,40 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
                     },
                 ))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(middleware::map_response(uniform_errors))
                 .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(settings.request_timeout_secs),
                 )),
         )
+}
+
+/// The size and time limits answer from tower-http's layers with bodies of their own; this gives
+/// them the API's error body, like every other error.
+async fn uniform_errors<B>(response: axum::http::Response<B>) -> axum::response::Response
+where
+    B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    use axum::response::IntoResponse;
+    let response = response.map(axum::body::Body::new);
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json {
+        return response;
+    }
+    match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::PayloadTooLarge("the body is larger than this server accepts".into())
+                .into_response()
+        }
+        StatusCode::REQUEST_TIMEOUT => {
+            ApiError::RequestTimeout("the request took too long to be answered; try again".into())
+                .into_response()
+        }
+        _ => response,
+    }
 }

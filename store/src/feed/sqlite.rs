@@ -68,7 +68,7 @@ pub(super) async fn head_position(pool: &SqlitePool) -> Result<i64, StoreError> 
 }
 
 pub(crate) async fn position_of(
-    pool: &SqlitePool,
+    connection: &mut sqlx::SqliteConnection,
     aggregate_type: &str,
     aggregate_id: &str,
     sequence: i64,
@@ -80,7 +80,7 @@ pub(crate) async fn position_of(
     .bind(aggregate_type)
     .bind(aggregate_id)
     .bind(sequence)
-    .fetch_one(pool)
+    .fetch_one(connection)
     .await?;
     Ok(FeedPosition { tx: 0, position })
 }

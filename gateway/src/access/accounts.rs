@@ -1,0 +1,354 @@
+//! Accounts: sign-up, sign-in, who an account is and what it may do.
+//!
+//! Personal data (name, email, phone) and the password hash are sealed with the person's own
+//! key before they reach a command, so the log holds only ciphertext; the email's keyed digest
+//! is what makes it unique (an `EmailClaim` stream per digest, written together with the
+//! account). Tokens live in the session table as digests, never in the log.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use domain::account::{
+    Account, AccountCommand, AccountError, AccountStatus, AdminRoster, EmailClaim,
+    EmailClaimCommand, EmailClaimError,
+};
+use domain::actor::{Actor, Role};
+use domain::values::{
+    AccountId, DisplayName, EmailAddress, EmailDigest, Language, Password, Phone, ValueError,
+};
+use serde::{Deserialize, Serialize};
+use store::vault::{open_json, seal_json};
+use store::{
+    CommandBus, CommandError, EventLog, EventMetadata, FeedPosition, Sessions, Token, Vault,
+};
+
+use super::passwords;
+use crate::http::ApiError;
+use crate::Settings;
+
+/// The personal data of an account, as sealed in its events under the field `personal`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Personal {
+    pub display_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+pub(crate) const PERSONAL: &str = "personal";
+pub(crate) const CREDENTIAL: &str = "credential";
+
+/// Sign-up input, already parsed.
+pub struct SignUp {
+    pub email: EmailAddress,
+    pub display_name: DisplayName,
+    pub password: Password,
+    pub phone: Option<Phone>,
+    pub language: Language,
+}
+
+/// A new session.
+pub struct SignedInSession {
+    pub account: AccountId,
+    pub token: Token,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What an account's holder (or an admin) sees of it. Personal fields are `None` and `erased`
+/// is true once the person's key is gone.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AccountView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: AccountId,
+    #[schema(value_type = String, example = "active")]
+    pub status: AccountStatus,
+    #[schema(value_type = Vec<String>, example = json!(["member"]))]
+    pub roles: Vec<Role>,
+    #[schema(value_type = String, example = "es")]
+    pub language: Language,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// True when the person's data has been erased (crypto-shredded).
+    pub erased: bool,
+}
+
+pub struct AccountService {
+    pub(super) log: EventLog,
+    pub(super) accounts: CommandBus<Account>,
+    pub(super) roster: CommandBus<AdminRoster>,
+    pub(super) claims: CommandBus<EmailClaim>,
+    pub(super) vault: Vault,
+    pub(super) sessions: Sessions,
+    session_ttl: chrono::Duration,
+    pub(super) setup_ttl: chrono::Duration,
+}
+
+impl AccountService {
+    pub fn new(log: &EventLog, settings: &Settings) -> Arc<Self> {
+        let db = log.database();
+        Arc::new(Self {
+            log: log.clone(),
+            accounts: log.commands(()),
+            roster: log.commands(()),
+            claims: log.commands(()),
+            vault: Vault::new(db),
+            sessions: Sessions::new(db),
+            session_ttl: chrono::Duration::hours(i64::from(settings.session_ttl_hours)),
+            setup_ttl: chrono::Duration::hours(i64::from(settings.setup_secret_ttl_hours)),
+        })
+    }
+
+    pub fn sessions(&self) -> &Sessions {
+        &self.sessions
+    }
+
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// Creates an active account. The email must not belong to another account; if it does,
+    /// nothing is written (the key made for the newcomer is thrown away).
+    pub async fn sign_up(
+        &self,
+        input: SignUp,
+        metadata: &EventMetadata,
+    ) -> Result<(AccountId, Option<FeedPosition>), ApiError> {
+        let digest = self.vault.email_digest(input.email.as_str()).await?;
+        let account = AccountId::new();
+        let key = self.vault.create_key(account).await?;
+        let personal = Personal {
+            display_name: input.display_name.as_str().to_string(),
+            email: input.email.as_str().to_string(),
+            phone: input.phone.as_ref().map(|p| p.as_str().to_string()),
+        };
+        let phc = passwords::hash(input.password.expose().to_string()).await?;
+        let sealed = seal_json(&key, account, PERSONAL, &personal)
+            .and_then(|p| Ok((p, seal_json(&key, account, CREDENTIAL, &phc)?)))
+            .map_err(ApiError::internal)?;
+        let (personal, credential) = sealed;
+        let written = async {
+            let claim = self
+                .claims
+                .decide(digest.as_str(), EmailClaimCommand::Claim { account })
+                .await
+                .map_err(claim_error)?;
+            let registered = self
+                .accounts
+                .decide(
+                    &account.to_string(),
+                    AccountCommand::Register {
+                        account,
+                        email_digest: digest.clone(),
+                        personal,
+                        credential,
+                        language: input.language,
+                    },
+                )
+                .await
+                .map_err(account_error)?;
+            self.log
+                .commit_together(vec![
+                    claim.into_pending(metadata)?,
+                    registered.into_pending(metadata)?,
+                ])
+                .await
+                .map_err(|e| match e {
+                    CommandError::Conflict => email_taken(),
+                    other => ApiError::internal(other),
+                })
+        }
+        .await;
+        match written {
+            Ok(position) => Ok((account, position)),
+            Err(error) => {
+                // The key belongs to an account that was never written; it protects nothing.
+                if let Err(cleanup) = self.vault.erase(account).await {
+                    tracing::warn!(error = %cleanup, "could not remove an unused person key");
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// Checks an email and password and opens a session. Every failure reads the same, and an
+    /// unknown email costs as much time as a wrong password, so neither is revealed.
+    pub async fn sign_in(
+        &self,
+        email: &EmailAddress,
+        password: String,
+    ) -> Result<SignedInSession, ApiError> {
+        let wrong = || ApiError::Unauthorized("the email or the password is not right".into());
+        let Some(account) = self.find_by_email(email).await? else {
+            passwords::verify_decoy(password).await;
+            return Err(wrong());
+        };
+        let state = self.load(account).await?;
+        let key = self.vault.key(account).await?;
+        let phc = match (state.status(), state.credential(), key) {
+            (AccountStatus::Active, Some(credential), Some(key)) => {
+                open_json::<String>(&key, account, CREDENTIAL, credential)
+                    .map_err(ApiError::internal)?
+            }
+            (AccountStatus::PendingActivation, ..) => {
+                passwords::verify_decoy(password).await;
+                return Err(ApiError::Unauthorized(
+                    "this account is not activated yet: set a password with the one-time secret \
+                     you were given (POST /v1/accounts/activation)"
+                        .into(),
+                ));
+            }
+            _ => {
+                passwords::verify_decoy(password).await;
+                return Err(wrong());
+            }
+        };
+        if !passwords::verify(password, phc).await? {
+            return Err(wrong());
+        }
+        let (token, expires_at) = self.sessions.issue(account, self.session_ttl).await?;
+        tracing::info!(%account, "signed in");
+        Ok(SignedInSession {
+            account,
+            token,
+            expires_at,
+        })
+    }
+
+    /// The keyed digest of an email (what rate limits and uniqueness are keyed on).
+    pub async fn email_digest(&self, email: &EmailAddress) -> Result<EmailDigest, ApiError> {
+        Ok(self.vault.email_digest(email.as_str()).await?)
+    }
+
+    /// The account that holds `email`, if any.
+    pub async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<AccountId>, ApiError> {
+        let digest = self.vault.email_digest(email.as_str()).await?;
+        let claim = self
+            .claims
+            .store()
+            .load_fresh(digest.as_str())
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(claim.aggregate.holder())
+    }
+
+    /// The account's current state, read from its stream (never a cache: a role revoked or an
+    /// account erased by another instance takes effect at once).
+    pub async fn load(&self, account: AccountId) -> Result<Account, ApiError> {
+        let loaded = self
+            .accounts
+            .store()
+            .load_fresh(&account.to_string())
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(loaded.aggregate)
+    }
+
+    /// The actor behind a live session: the account must be active.
+    pub async fn actor(&self, account: AccountId) -> Result<Actor, ApiError> {
+        let state = self.load(account).await?;
+        match (state.status(), state.actor()) {
+            (AccountStatus::Active, Some(actor)) => Ok(actor),
+            (AccountStatus::Erased, _) => Err(ApiError::Unauthorized(
+                "this account has been erased; its sessions are no longer valid".into(),
+            )),
+            _ => Err(ApiError::Unauthorized(
+                "this account cannot sign in; sign in again".into(),
+            )),
+        }
+    }
+
+    /// The account as its holder or an admin sees it, personal data decrypted if the key is
+    /// still there.
+    pub async fn view(&self, account: AccountId) -> Result<AccountView, ApiError> {
+        let state = self.load(account).await?;
+        if state.status() == AccountStatus::Unregistered {
+            return Err(ApiError::NotFound(
+                "there is no account with this id".into(),
+            ));
+        }
+        self.view_of(account, &state).await
+    }
+
+    /// How `state` (from the stream or a read model) is shown: personal fields opened with the
+    /// person's key, or shown as erased when the key is gone.
+    pub async fn view_of(
+        &self,
+        account: AccountId,
+        state: &Account,
+    ) -> Result<AccountView, ApiError> {
+        let personal = match (self.vault.key(account).await?, state.personal()) {
+            (Some(key), Some(sealed)) => Some(
+                open_json::<Personal>(&key, account, PERSONAL, sealed)
+                    .map_err(ApiError::internal)?,
+            ),
+            _ => None,
+        };
+        Ok(AccountView {
+            id: account,
+            status: state.status(),
+            roles: state.roles().into_iter().collect(),
+            language: state.language(),
+            erased: personal.is_none(),
+            display_name: personal.as_ref().map(|p| p.display_name.clone()),
+            email: personal.as_ref().map(|p| p.email.clone()),
+            phone: personal.and_then(|p| p.phone),
+        })
+    }
+
+    /// Signs out the session of `token`.
+    pub async fn sign_out(&self, token: &str) -> Result<(), ApiError> {
+        self.sessions.revoke(token).await?;
+        Ok(())
+    }
+}
+
+pub(crate) fn email_taken() -> ApiError {
+    ApiError::conflict("an account with this email already exists; sign in or use another address")
+}
+
+/// How an email claim's refusal reads over HTTP.
+pub(crate) fn claim_error(error: CommandError<EmailClaimError>) -> ApiError {
+    match error {
+        CommandError::Rejected(EmailClaimError::Taken) | CommandError::Conflict => email_taken(),
+        CommandError::Rejected(other) => ApiError::Unprocessable(other.to_string()),
+        CommandError::Store(e) => e.into(),
+    }
+}
+
+/// How an account command's refusal reads over HTTP: not allowed is 403, a transition the
+/// account's state does not allow is 409 (with the state), a broken rule is 422.
+pub(crate) fn account_error(error: CommandError<AccountError>) -> ApiError {
+    match error {
+        CommandError::Rejected(AccountError::NotAllowed(message)) => ApiError::Forbidden(message),
+        CommandError::Rejected(e @ AccountError::InvalidTransition { current, .. }) => {
+            ApiError::Conflict {
+                message: e.to_string(),
+                current: Some(serde_json::json!({ "status": current })),
+            }
+        }
+        CommandError::Rejected(e @ AccountError::RuleViolated(_)) => {
+            ApiError::Unprocessable(e.to_string())
+        }
+        CommandError::Conflict => ApiError::conflict(
+            "the account was changed by someone else at the same time; read it again and retry",
+        ),
+        CommandError::Store(e) => e.into(),
+    }
+}
+
+/// Collects the value errors of several fields into one 400.
+pub(crate) fn all_valid<T>(results: Vec<Result<T, ValueError>>) -> Result<Vec<T>, ApiError> {
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(value) => values.push(value),
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(ApiError::invalid(errors))
+    }
+}

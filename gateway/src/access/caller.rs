@@ -1,0 +1,96 @@
+//! Who is calling: a visitor, or a signed-in account with its current roles.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use domain::actor::Actor;
+use store::SessionCheck;
+
+use crate::http::ApiError;
+use crate::state::AppState;
+
+/// The caller of a request, as resolved by the [`super::authorize`] middleware.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Visitor,
+    Account(Actor),
+}
+
+impl Caller {
+    pub fn actor(&self) -> Option<&Actor> {
+        match self {
+            Self::Visitor => None,
+            Self::Account(actor) => Some(actor),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(|| ApiError::internal("the route was reached without its access check"))
+    }
+}
+
+/// A signed-in caller; extracting it from a visitor's request answers 401.
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Caller::from_request_parts(parts, state).await? {
+            Caller::Account(actor) => Ok(Self(actor)),
+            Caller::Visitor => Err(ApiError::Unauthorized("sign in first".into())),
+        }
+    }
+}
+
+/// The bearer token of a request, if it sent one. A malformed `Authorization` header is an
+/// error, not a visitor: the client meant to sign in and should hear why it did not work.
+pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let malformed =
+        || ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into());
+    let value = value.to_str().map_err(|_| malformed())?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(malformed)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(malformed());
+    }
+    Ok(Some(token.trim()))
+}
+
+/// Resolves the caller: no token is a visitor; a token must be live and its account active.
+pub async fn resolve_caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let Some(token) = bearer_token(headers)? else {
+        return Ok(Caller::Visitor);
+    };
+    let account = match state.accounts.sessions().authenticate(token).await? {
+        SessionCheck::Valid { account, .. } => account,
+        SessionCheck::Unknown => {
+            return Err(ApiError::Unauthorized(
+                "this token is not recognised; sign in again".into(),
+            ))
+        }
+        SessionCheck::Expired => {
+            return Err(ApiError::Unauthorized(
+                "your session has expired; sign in again".into(),
+            ))
+        }
+        SessionCheck::Revoked => {
+            return Err(ApiError::Unauthorized(
+                "this token was signed out or revoked; sign in again".into(),
+            ))
+        }
+    };
+    let actor = state.accounts.actor(account).await?;
+    Ok(Caller::Account(actor))
+}

@@ -1,0 +1,178 @@
+//! Who may call which route: every route is registered together with its [`Access`] rule, and
+//! the [`authorize`] middleware refuses any route that has none (deny by default).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use domain::actor::Role;
+use utoipa::openapi::path::PathItem;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+
+use super::caller::{resolve_caller, Caller};
+use crate::http::ApiError;
+use crate::state::AppState;
+
+/// The route-level rule. Finer rights — a manager acting for *their* initiative, an account
+/// changing *its own* settings — are decided after this, by the aggregate or the handler, and
+/// answered with 403 as well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account.
+    SignedIn,
+    /// A signed-in account that holds at least one of these roles.
+    AnyRole(&'static [Role]),
+}
+
+impl Access {
+    pub const MODERATORS: Self = Self::AnyRole(&[Role::Moderator, Role::Admin]);
+    pub const AUDITORS: Self = Self::AnyRole(&[Role::Auditor, Role::Admin]);
+    pub const ADMINS: Self = Self::AnyRole(&[Role::Admin]);
+
+    /// Whether `caller` passes this rule: `Ok`, or the 401/403 to answer.
+    pub fn admits(self, caller: &Caller) -> Result<(), ApiError> {
+        match (self, caller) {
+            (Self::Public, _) => Ok(()),
+            (_, Caller::Visitor) => Err(ApiError::Unauthorized(
+                "sign in first: send `Authorization: Bearer <token>` (POST /v1/sessions gives one)"
+                    .into(),
+            )),
+            (Self::SignedIn, Caller::Account(_)) => Ok(()),
+            (Self::AnyRole(roles), Caller::Account(actor)) => {
+                if roles.iter().any(|role| actor.has_role(*role)) {
+                    Ok(())
+                } else {
+                    let names: Vec<String> = roles
+                        .iter()
+                        .map(|r| format!("{r:?}").to_lowercase())
+                        .collect();
+                    Err(ApiError::Forbidden(format!(
+                        "this needs the {} role",
+                        names.join(" or ")
+                    )))
+                }
+            }
+        }
+    }
+}
+
+/// The rule of every (method, route template) the API has.
+#[derive(Debug, Default, Clone)]
+pub struct AccessRules(HashMap<(Method, String), Access>);
+
+impl AccessRules {
+    pub fn get(&self, method: &Method, template: &str) -> Option<Access> {
+        self.0.get(&(method.clone(), template.to_string())).copied()
+    }
+
+    /// Every (method, route template) with its rule, sorted.
+    pub fn all(&self) -> Vec<(Method, String, Access)> {
+        let mut all: Vec<_> = self
+            .0
+            .iter()
+            .map(|((m, p), a)| (m.clone(), p.clone(), *a))
+            .collect();
+        all.sort_by(|a, b| (&a.1, a.0.as_str()).cmp(&(&b.1, b.0.as_str())));
+        all
+    }
+}
+
+/// An OpenAPI router that records each route's access rule as the route is added, so that a
+/// route cannot be documented and served without one.
+pub struct ApiRoutes {
+    router: OpenApiRouter<AppState>,
+    rules: AccessRules,
+}
+
+impl Default for ApiRoutes {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ApiRoutes {
+    pub fn new() -> Self {
+        Self {
+            router: OpenApiRouter::new(),
+            rules: AccessRules::default(),
+        }
+    }
+
+    /// Adds the handlers of one `utoipa_axum::routes!(…)` under `access`.
+    pub fn route(mut self, access: Access, routes: UtoipaMethodRouter<AppState>) -> Self {
+        for (path, item) in routes.1.paths.iter() {
+            for method in methods_of(item) {
+                self.rules.0.insert((method, path.clone()), access);
+            }
+        }
+        self.router = self.router.routes(routes);
+        self
+    }
+
+    pub fn merge(mut self, other: ApiRoutes) -> Self {
+        self.rules.0.extend(other.rules.0);
+        self.router = self.router.merge(other.router);
+        self
+    }
+
+    pub fn into_parts(self) -> (OpenApiRouter<AppState>, AccessRules) {
+        (self.router, self.rules)
+    }
+}
+
+fn methods_of(item: &PathItem) -> Vec<Method> {
+    [
+        (item.get.is_some(), Method::GET),
+        (item.post.is_some(), Method::POST),
+        (item.put.is_some(), Method::PUT),
+        (item.patch.is_some(), Method::PATCH),
+        (item.delete.is_some(), Method::DELETE),
+        (item.head.is_some(), Method::HEAD),
+        (item.options.is_some(), Method::OPTIONS),
+        (item.trace.is_some(), Method::TRACE),
+    ]
+    .into_iter()
+    .filter_map(|(present, method)| present.then_some(method))
+    .collect()
+}
+
+/// Resolves the caller from the bearer token, applies the route's rule (refusing routes without
+/// one), limits writes per account, and hands the [`Caller`] to the handler.
+pub async fn authorize(
+    State((state, rules)): State<(AppState, Arc<AccessRules>)>,
+    matched: Option<MatchedPath>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let Some(template) = matched else {
+        // Unrouted requests reach the fallback (404), which reveals nothing.
+        return next.run(request).await;
+    };
+    let method = request.method().clone();
+    let Some(access) = rules.get(&method, template.as_str()) else {
+        tracing::error!(%method, route = template.as_str(), "route has no access rule; refused");
+        return ApiError::Forbidden("this route is not open to anyone yet".into()).into_response();
+    };
+    let caller = match resolve_caller(&state, request.headers()).await {
+        Ok(caller) => caller,
+        Err(error) => return error.into_response(),
+    };
+    if let Err(error) = access.admits(&caller) {
+        return error.into_response();
+    }
+    if let Caller::Account(actor) = &caller {
+        let writes = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if writes {
+            if let Err(error) = state.limits.check_write(actor.account) {
+                return error.into_response();
+            }
+        }
+    }
+    request.extensions_mut().insert(caller);
+    next.run(request).await
+}

@@ -1,0 +1,287 @@
+//! Accounts: sign-up, activation, one's own account, signing an account out everywhere.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use domain::values::{AccountId, DisplayName, EmailAddress, Language, Password, Phone};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::routes;
+
+use super::context::RequestContext;
+use super::{ApiError, ApiJson, ErrorBody, Written};
+use crate::access::accounts::{all_valid, AccountView, SignUp};
+use crate::access::profile::ProfileChange;
+use crate::access::{Access, ApiRoutes, Caller, SignedIn};
+use crate::state::AppState;
+
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .route(Access::Public, routes!(sign_up))
+        .route(Access::Public, routes!(activate))
+        .route(Access::SignedIn, routes!(me, update_me))
+        .route(Access::SignedIn, routes!(change_password))
+        .route(Access::SignedIn, routes!(account))
+        .route(Access::SignedIn, routes!(revoke_sessions))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SignUpRequest {
+    #[schema(example = "ana@example.org")]
+    email: String,
+    #[schema(example = "Ana Souza")]
+    display_name: String,
+    /// 12 to 128 characters, not a common password, not containing the email's name.
+    password: String,
+    #[schema(example = "+5511912345678")]
+    phone: Option<String>,
+    /// `es` (default), `pt` or `en`.
+    #[schema(example = "pt")]
+    language: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct AccountCreated {
+    #[schema(value_type = String, format = Uuid)]
+    account_id: AccountId,
+    /// The global position of the last event written.
+    position: Option<i64>,
+}
+
+/// Creates an account (the holder becomes a member). Personal data is stored encrypted with a
+/// key of the person's own; the email is unique.
+#[utoipa::path(post, path = "/v1/accounts", tag = "accounts", request_body = SignUpRequest,
+    responses(
+        (status = 201, description = "Account created", body = AccountCreated),
+        (status = 400, description = "A field is invalid (each is named)", body = ErrorBody),
+        (status = 409, description = "The email belongs to another account", body = ErrorBody)))]
+async fn sign_up(
+    State(state): State<AppState>,
+    context: RequestContext,
+    ApiJson(body): ApiJson<SignUpRequest>,
+) -> Result<(StatusCode, ApiJson<AccountCreated>), ApiError> {
+    let email = EmailAddress::new(&body.email);
+    let name = DisplayName::new(body.display_name);
+    let password = Password::new(body.password);
+    let phone = body.phone.map(Phone::new).transpose();
+    let language = body
+        .language
+        .as_deref()
+        .map(str::parse::<Language>)
+        .transpose();
+    let mut errors: Vec<_> = [
+        email.as_ref().err(),
+        name.as_ref().err(),
+        password.as_ref().err(),
+        phone.as_ref().err(),
+        language.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
+    if let (Ok(email), Ok(password)) = (&email, &password) {
+        errors.extend(password.check_against_email(email).err());
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let input = SignUp {
+        email: email.map_err(|e| ApiError::invalid(vec![e]))?,
+        display_name: name.map_err(|e| ApiError::invalid(vec![e]))?,
+        password: password.map_err(|e| ApiError::invalid(vec![e]))?,
+        phone: phone.map_err(|e| ApiError::invalid(vec![e]))?,
+        language: language
+            .map_err(|e| ApiError::invalid(vec![e]))?
+            .unwrap_or_default(),
+    };
+    let metadata = context.metadata(&Caller::Visitor, "Register");
+    let (account_id, position) = state.accounts.sign_up(input, &metadata).await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(AccountCreated {
+            account_id,
+            position: position.map(|p| p.position),
+        }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ActivationRequest {
+    #[schema(value_type = String, format = Uuid)]
+    account_id: AccountId,
+    /// The one-time secret printed by `articula admin create`.
+    secret: String,
+    password: String,
+}
+
+/// Sets the first password of an account created by `articula admin create`, spending its
+/// one-time secret.
+#[utoipa::path(post, path = "/v1/accounts/activation", tag = "accounts",
+    request_body = ActivationRequest,
+    responses(
+        (status = 200, description = "Activated; sign in with the new password", body = Written),
+        (status = 400, description = "Weak password", body = ErrorBody),
+        (status = 401, description = "Wrong or expired secret", body = ErrorBody),
+        (status = 409, description = "Not waiting for activation", body = ErrorBody)))]
+async fn activate(
+    State(state): State<AppState>,
+    context: RequestContext,
+    ApiJson(body): ApiJson<ActivationRequest>,
+) -> Result<ApiJson<Written>, ApiError> {
+    let password = Password::new(body.password).map_err(|e| ApiError::invalid(vec![e]))?;
+    let metadata = context.metadata(&Caller::Visitor, "Activate");
+    let position = state
+        .accounts
+        .activate(body.account_id, &body.secret, password, &metadata)
+        .await?;
+    Ok(ApiJson(Written::at(position)))
+}
+
+/// The signed-in account, with its personal data.
+#[utoipa::path(get, path = "/v1/me", tag = "accounts", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The account", body = AccountView),
+        (status = 401, description = "Not signed in", body = ErrorBody)))]
+async fn me(
+    State(state): State<AppState>,
+    SignedIn(actor): SignedIn,
+) -> Result<ApiJson<AccountView>, ApiError> {
+    Ok(ApiJson(state.accounts.view(actor.account).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct UpdateMeRequest {
+    language: Option<String>,
+    display_name: Option<String>,
+    /// A new phone, or `null` to remove it; leave out to keep it.
+    #[serde(default, deserialize_with = "super::present")]
+    #[schema(value_type = Option<String>)]
+    phone: Option<Option<String>>,
+}
+
+/// Changes one's own language, name or phone.
+#[utoipa::path(patch, path = "/v1/me", tag = "accounts", security(("bearer" = [])),
+    request_body = UpdateMeRequest,
+    responses(
+        (status = 200, description = "Changed", body = Written),
+        (status = 400, description = "A field is invalid", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody)))]
+async fn update_me(
+    State(state): State<AppState>,
+    caller: Caller,
+    context: RequestContext,
+    SignedIn(actor): SignedIn,
+    ApiJson(body): ApiJson<UpdateMeRequest>,
+) -> Result<ApiJson<Written>, ApiError> {
+    let language = body
+        .language
+        .as_deref()
+        .map(str::parse::<Language>)
+        .transpose();
+    let name = body.display_name.map(DisplayName::new).transpose();
+    let phone = body
+        .phone
+        .map(|p| p.map(Phone::new).transpose())
+        .transpose();
+    let errors: Vec<_> = [
+        language.as_ref().err(),
+        name.as_ref().err(),
+        phone.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let change = ProfileChange {
+        language: language.ok().flatten(),
+        display_name: name.ok().flatten(),
+        phone: phone.ok().flatten(),
+    };
+    let metadata = context.metadata(&caller, "UpdateOwnAccount");
+    let position = state.accounts.update_own(&actor, change, &metadata).await?;
+    Ok(ApiJson(Written::at(position)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// Replaces one's password; every session is signed out, so sign in again.
+#[utoipa::path(put, path = "/v1/me/password", tag = "accounts", security(("bearer" = [])),
+    request_body = PasswordChange,
+    responses(
+        (status = 200, description = "Changed; all sessions signed out", body = Written),
+        (status = 400, description = "Weak new password", body = ErrorBody),
+        (status = 403, description = "The current password is not right", body = ErrorBody)))]
+async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    context: RequestContext,
+    SignedIn(actor): SignedIn,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> Result<ApiJson<Written>, ApiError> {
+    let new = all_valid(vec![Password::new(body.new_password)])?.remove(0);
+    let metadata = context.metadata(&caller, "ChangePassword");
+    let position = state
+        .accounts
+        .change_password(&actor, body.current_password, new, &metadata)
+        .await?;
+    Ok(ApiJson(Written::at(position)))
+}
+
+/// One account: its holder and administrators may read it.
+#[utoipa::path(get, path = "/v1/accounts/{id}", tag = "accounts", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid, description = "Account id")),
+    responses(
+        (status = 200, description = "The account", body = AccountView),
+        (status = 403, description = "Neither the holder nor an administrator", body = ErrorBody),
+        (status = 404, description = "No such account", body = ErrorBody)))]
+async fn account(
+    State(state): State<AppState>,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+) -> Result<ApiJson<AccountView>, ApiError> {
+    let id = parse_account_id(&id)?;
+    if actor.account != id && !actor.is_admin() {
+        return Err(ApiError::Forbidden(
+            "only the account's holder or an administrator can read it".into(),
+        ));
+    }
+    Ok(ApiJson(state.accounts.view(id).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+struct SessionsRevoked {
+    revoked: u64,
+}
+
+/// Signs an account out everywhere (its holder, or an administrator).
+#[utoipa::path(delete, path = "/v1/accounts/{id}/sessions", tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid, description = "Account id")),
+    responses(
+        (status = 200, description = "How many sessions were revoked", body = SessionsRevoked),
+        (status = 403, description = "Neither the holder nor an administrator", body = ErrorBody)))]
+async fn revoke_sessions(
+    State(state): State<AppState>,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+) -> Result<ApiJson<SessionsRevoked>, ApiError> {
+    let id = parse_account_id(&id)?;
+    let revoked = state.accounts.revoke_all_sessions(&actor, id).await?;
+    Ok(ApiJson(SessionsRevoked { revoked }))
+}
+
+pub(super) fn parse_account_id(raw: &str) -> Result<AccountId, ApiError> {
+    raw.parse::<AccountId>()
+        .map_err(|e| ApiError::invalid(vec![e.in_field("id")]))
+}

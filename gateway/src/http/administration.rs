@@ -1,0 +1,199 @@
+//! Administering accounts: listing them, granting and revoking roles, erasing a person.
+
+use axum::extract::{Path, Query, State};
+use domain::account::Authority;
+use domain::actor::Role;
+use domain::values::{AccountId, EmailAddress};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
+
+use super::accounts::parse_account_id;
+use super::context::RequestContext;
+use super::{ApiError, ApiJson, ErrorBody, Written};
+use crate::access::accounts::AccountView;
+use crate::access::administration::Erasure;
+use crate::access::{Access, ApiRoutes, Caller};
+use crate::state::AppState;
+
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .route(Access::ADMINS, routes!(list_accounts))
+        .route(Access::ADMINS, routes!(grant_role, revoke_role))
+        .route(Access::ADMINS, routes!(erase))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+struct ListAccounts {
+    /// Only the account holding this email.
+    email: Option<String>,
+    /// Continue after this account id (the `next_after` of the previous page).
+    #[param(value_type = Option<String>, format = Uuid)]
+    after: Option<String>,
+    /// At most this many (1–200, default 50).
+    limit: Option<usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct AccountList {
+    accounts: Vec<AccountView>,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    next_after: Option<AccountId>,
+}
+
+/// Lists accounts, oldest first, from the account directory (administrators); erased people
+/// show as erased. With `email`, only the account holding it.
+#[utoipa::path(get, path = "/v1/accounts", tag = "administration", security(("bearer" = [])),
+    params(ListAccounts),
+    responses(
+        (status = 200, description = "A page of accounts", body = AccountList),
+        (status = 400, description = "A malformed email, id or limit", body = ErrorBody),
+        (status = 403, description = "Not an administrator", body = ErrorBody)))]
+async fn list_accounts(
+    State(state): State<AppState>,
+    Query(query): Query<ListAccounts>,
+) -> Result<ApiJson<AccountList>, ApiError> {
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::invalid(vec![domain::values::ValueError::new(
+            "limit",
+            "must be between 1 and 200",
+        )]));
+    }
+    if let Some(email) = query.email {
+        let email = EmailAddress::new(&email).map_err(|e| ApiError::invalid(vec![e]))?;
+        let accounts = match state.accounts.find_by_email(&email).await? {
+            Some(id) => vec![state.accounts.view(id).await?],
+            None => Vec::new(),
+        };
+        return Ok(ApiJson(AccountList {
+            accounts,
+            next_after: None,
+        }));
+    }
+    let after = query.after.as_deref().map(parse_account_id).transpose()?;
+    let page = state.directory.read(|d| d.page(after, limit + 1));
+    let next_after = (page.len() > limit).then(|| page[limit - 1].0);
+    let mut accounts = Vec::with_capacity(limit);
+    for (id, account) in page.iter().take(limit) {
+        accounts.push(state.accounts.view_of(*id, account).await?);
+    }
+    Ok(ApiJson(AccountList {
+        accounts,
+        next_after,
+    }))
+}
+
+/// Grants a platform role: `moderator`, `auditor` or `admin` (administrators).
+#[utoipa::path(put, path = "/v1/accounts/{id}/roles/{role}", tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid), ("role" = String, Path, example = "moderator")),
+    responses(
+        (status = 200, description = "Granted", body = Written),
+        (status = 403, description = "Not an administrator", body = ErrorBody),
+        (status = 409, description = "The account cannot hold roles in its state", body = ErrorBody),
+        (status = 422, description = "Already held, or `member` (implicit)", body = ErrorBody)))]
+async fn grant_role(
+    state: State<AppState>,
+    caller: Caller,
+    context: RequestContext,
+    Path((id, role)): Path<(String, String)>,
+) -> Result<ApiJson<Written>, ApiError> {
+    change_role(state, caller, context, &id, &role, true).await
+}
+
+/// Revokes a platform role (administrators). The last administrator cannot lose the role.
+#[utoipa::path(delete, path = "/v1/accounts/{id}/roles/{role}", tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid), ("role" = String, Path, example = "moderator")),
+    responses(
+        (status = 200, description = "Revoked", body = Written),
+        (status = 403, description = "Not an administrator", body = ErrorBody),
+        (status = 422, description = "Not held, or the last administrator", body = ErrorBody)))]
+async fn revoke_role(
+    state: State<AppState>,
+    caller: Caller,
+    context: RequestContext,
+    Path((id, role)): Path<(String, String)>,
+) -> Result<ApiJson<Written>, ApiError> {
+    change_role(state, caller, context, &id, &role, false).await
+}
+
+async fn change_role(
+    State(state): State<AppState>,
+    caller: Caller,
+    context: RequestContext,
+    id: &str,
+    role: &str,
+    grant: bool,
+) -> Result<ApiJson<Written>, ApiError> {
+    let id = parse_account_id(id)?;
+    let role = parse_role(role)?;
+    let actor = caller
+        .actor()
+        .cloned()
+        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
+    let command = if grant { "GrantRole" } else { "RevokeRole" };
+    let metadata = context.metadata(&caller, command);
+    let position = state
+        .accounts
+        .change_role(id, role, grant, Authority::Actor(actor), &metadata)
+        .await?;
+    Ok(ApiJson(Written::at(position)))
+}
+
+#[derive(Serialize, ToSchema)]
+struct Erased {
+    /// False if the account had been erased before.
+    erased_now: bool,
+    position: Option<i64>,
+}
+
+/// Erases a person (administrators): their key is deleted, so their name, email and phone are
+/// unreadable everywhere in history; the account can no longer sign in.
+#[utoipa::path(post, path = "/v1/accounts/{id}/erasure", tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    responses(
+        (status = 200, description = "Erased", body = Erased),
+        (status = 403, description = "Not an administrator", body = ErrorBody),
+        (status = 404, description = "No such account", body = ErrorBody),
+        (status = 422, description = "The last administrator", body = ErrorBody)))]
+async fn erase(
+    State(state): State<AppState>,
+    caller: Caller,
+    context: RequestContext,
+    Path(id): Path<String>,
+) -> Result<ApiJson<Erased>, ApiError> {
+    let id = parse_account_id(&id)?;
+    let actor = caller
+        .actor()
+        .cloned()
+        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
+    let metadata = context.metadata(&caller, "ErasePerson");
+    let outcome = state
+        .accounts
+        .erase(id, Authority::Actor(actor), &metadata)
+        .await?;
+    Ok(ApiJson(match outcome {
+        Erasure::Erased(position) => Erased {
+            erased_now: true,
+            position: position.map(|p| p.position),
+        },
+        Erasure::AlreadyErased => Erased {
+            erased_now: false,
+            position: None,
+        },
+    }))
+}
+
+fn parse_role(raw: &str) -> Result<Role, ApiError> {
+    serde_json::from_value::<Role>(serde_json::Value::String(raw.to_string())).map_err(|_| {
+        ApiError::invalid(vec![domain::values::ValueError::new(
+            "role",
+            "must be one of member, moderator, auditor, admin",
+        )])
+    })
+}

@@ -1,0 +1,81 @@
+//! What the gateway records about a request in the metadata of the events it causes.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use store::{ActorRef, EventMetadata};
+
+use crate::access::Caller;
+
+/// The request's identity for the audit trail: its id (set by the request-id layer), the
+/// correlation id a client may send to tie several requests together, and the client software.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub request_id: String,
+    pub correlation_id: String,
+    pub client: String,
+}
+
+impl RequestContext {
+    /// The metadata for events that `command`, issued by `caller`, writes.
+    pub fn metadata(&self, caller: &Caller, command: &str) -> EventMetadata {
+        let actor = match caller {
+            Caller::Visitor => ActorRef::Anonymous,
+            Caller::Account(actor) => ActorRef::Account(actor.account.into()),
+        };
+        EventMetadata {
+            actor,
+            request_id: self.request_id.clone(),
+            correlation_id: self.correlation_id.clone(),
+            causation_id: self.request_id.clone(),
+            command: command.to_string(),
+            client: self.client.clone(),
+        }
+    }
+}
+
+fn header_text(parts: &Parts, name: &str, max: usize) -> Option<String> {
+    parts
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(max).collect::<String>())
+        .filter(|v| !v.trim().is_empty())
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let request_id = header_text(parts, "x-request-id", 100).unwrap_or_default();
+        let correlation_id =
+            header_text(parts, "x-correlation-id", 100).unwrap_or_else(|| request_id.clone());
+        let client = header_text(parts, header::USER_AGENT.as_str(), 200).unwrap_or_default();
+        Ok(Self {
+            request_id,
+            correlation_id,
+            client,
+        })
+    }
+}
+
+/// The address of the peer that sent the request (unspecified when served without connection
+/// info, as in-process tests do).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(address)| address.ip())
+                .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+        ))
+    }
+}

@@ -1,0 +1,84 @@
+//! Signing in and out: `/v1/sessions`.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, Utc};
+use domain::values::EmailAddress;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::routes;
+
+use super::context::ClientAddress;
+use super::{ApiError, ApiJson, ErrorBody};
+use crate::access::caller::bearer_token;
+use crate::access::{Access, ApiRoutes};
+use crate::state::AppState;
+
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .route(Access::Public, routes!(sign_in))
+        .route(Access::SignedIn, routes!(sign_out))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SignInRequest {
+    #[schema(example = "ana@example.org")]
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct SessionResponse {
+    /// Send it as `Authorization: Bearer <token>`. It is shown once; the server keeps only a
+    /// digest of it.
+    token: String,
+    expires_at: DateTime<Utc>,
+    #[schema(value_type = String, format = Uuid)]
+    account_id: domain::values::AccountId,
+}
+
+/// Signs in with email and password and returns a bearer token. Attempts are limited per
+/// client address and per account (429 with `Retry-After`).
+#[utoipa::path(post, path = "/v1/sessions", tag = "accounts",
+    request_body = SignInRequest,
+    responses(
+        (status = 201, description = "Signed in", body = SessionResponse),
+        (status = 400, description = "Malformed email or body", body = ErrorBody),
+        (status = 401, description = "Wrong email or password, or account not activated", body = ErrorBody),
+        (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody)))]
+async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    ApiJson(body): ApiJson<SignInRequest>,
+) -> Result<(StatusCode, ApiJson<SessionResponse>), ApiError> {
+    state.limits.check_sign_in_address(address)?;
+    let email = EmailAddress::new(&body.email).map_err(|e| ApiError::invalid(vec![e]))?;
+    let digest = state.accounts.email_digest(&email).await?;
+    state.limits.check_sign_in_account(&digest)?;
+    let session = state.accounts.sign_in(&email, body.password).await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(SessionResponse {
+            token: session.token.expose().to_string(),
+            expires_at: session.expires_at,
+            account_id: session.account,
+        }),
+    ))
+}
+
+/// Signs out: the token of this request stops working.
+#[utoipa::path(delete, path = "/v1/sessions/current", tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "No valid token", body = ErrorBody)))]
+async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    if let Some(token) = bearer_token(&headers)? {
+        state.accounts.sign_out(token).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
