@@ -46,6 +46,10 @@ pub enum CommandError<E: std::error::Error> {
     /// Another writer appended to the same stream first; nothing was written.
     #[error("the record was changed by someone else at the same time; read it again and retry")]
     Conflict,
+    /// The caller expected the stream at another version (an HTTP `If-Match`); nothing was
+    /// decided or written.
+    #[error("the record is at version {current}, not {expected}; read it again")]
+    VersionMismatch { expected: usize, current: usize },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -85,11 +89,41 @@ where
         command: A::Command,
         metadata: EventMetadata,
     ) -> Result<Committed<A>, CommandError<A::Error>> {
-        let loaded = self
+        self.execute_expecting(aggregate_id, command, metadata, None)
+            .await
+    }
+
+    /// [`Self::execute`], but only if the stream is at version `expected` (when given): a
+    /// client that read version 7 and sends `If-Match: "7"` must not change what it has not
+    /// seen. The version is checked against the stream as stored, and the append itself is
+    /// conditional on it, so a write landing in between is a conflict, never a lost update.
+    pub async fn execute_expecting(
+        &self,
+        aggregate_id: &str,
+        command: A::Command,
+        metadata: EventMetadata,
+        expected: Option<usize>,
+    ) -> Result<Committed<A>, CommandError<A::Error>> {
+        let mut loaded = self
             .store
             .load_aggregate(aggregate_id)
             .await
             .map_err(from_aggregate_error)?;
+        if let Some(expected) = expected {
+            if loaded.from_cache && loaded.version != expected {
+                loaded = self
+                    .store
+                    .load_fresh(aggregate_id)
+                    .await
+                    .map_err(from_aggregate_error)?;
+            }
+            if loaded.version != expected {
+                return Err(CommandError::VersionMismatch {
+                    expected,
+                    current: loaded.version,
+                });
+            }
+        }
         let from_cache = loaded.from_cache;
         match self
             .decide_and_append(loaded, command.clone(), &metadata)

@@ -23,6 +23,7 @@ use store::{
 };
 
 use super::passwords;
+use crate::http::command::command_error;
 use crate::http::ApiError;
 use crate::Settings;
 
@@ -306,34 +307,17 @@ pub(crate) fn email_taken() -> ApiError {
     ApiError::conflict("an account with this email already exists; sign in or use another address")
 }
 
-/// How an email claim's refusal reads over HTTP.
+/// How an email claim's refusal reads over HTTP: a taken email, or a claim written by someone
+/// else at the same moment, is the same conflict to the person signing up.
 pub(crate) fn claim_error(error: CommandError<EmailClaimError>) -> ApiError {
     match error {
         CommandError::Rejected(EmailClaimError::Taken) | CommandError::Conflict => email_taken(),
-        CommandError::Rejected(other) => ApiError::Unprocessable(other.to_string()),
-        CommandError::Store(e) => e.into(),
+        other => command_error(other),
     }
 }
 
-/// How an account command's refusal reads over HTTP: not allowed is 403, a transition the
-/// account's state does not allow is 409 (with the state), a broken rule is 422.
 pub(crate) fn account_error(error: CommandError<AccountError>) -> ApiError {
-    match error {
-        CommandError::Rejected(AccountError::NotAllowed(message)) => ApiError::Forbidden(message),
-        CommandError::Rejected(e @ AccountError::InvalidTransition { current, .. }) => {
-            ApiError::Conflict {
-                message: e.to_string(),
-                current: Some(serde_json::json!({ "status": current })),
-            }
-        }
-        CommandError::Rejected(e @ AccountError::RuleViolated(_)) => {
-            ApiError::Unprocessable(e.to_string())
-        }
-        CommandError::Conflict => ApiError::conflict(
-            "the account was changed by someone else at the same time; read it again and retry",
-        ),
-        CommandError::Store(e) => e.into(),
-    }
+    command_error(error)
 }
 
 /// Collects the value errors of several fields into one 400.

@@ -4,7 +4,7 @@
 //! least one admin"; an erasure and the release of the email it claimed.
 
 use domain::account::{
-    AccountCommand, AccountStatus, AdminRosterCommand, AdminRosterError, Authority,
+    AccountCommand, AccountStatus, AdminRosterCommand, Authority,
     EmailClaimCommand, ADMIN_ROSTER_ID,
 };
 use domain::actor::{Actor, Role};
@@ -14,6 +14,7 @@ use store::{CommandError, EventMetadata, FeedPosition, PendingAppend, SetupCheck
 
 use super::accounts::{account_error, claim_error, email_taken, Personal, CREDENTIAL, PERSONAL};
 use super::{passwords, AccountService};
+use crate::http::command::command_error;
 use crate::http::ApiError;
 
 /// What `articula admin create` hands the operator: the account and its one-time secret.
@@ -279,16 +280,7 @@ impl AccountService {
         self.roster
             .decide(ADMIN_ROSTER_ID, command)
             .await
-            .map_err(|e| match e {
-                CommandError::Rejected(e @ AdminRosterError::LastAdmin) => {
-                    ApiError::Unprocessable(e.to_string())
-                }
-                CommandError::Rejected(e) => ApiError::Unprocessable(e.to_string()),
-                CommandError::Conflict => ApiError::conflict(
-                    "the administrators changed at the same time; read them again and retry",
-                ),
-                CommandError::Store(e) => e.into(),
-            })
+            .map_err(command_error)
     }
 
     async fn commit(

@@ -37,6 +37,9 @@ pub enum ApiError {
         message: String,
         current: Option<serde_json::Value>,
     },
+    /// 412: `If-Match` names a version that is no longer current.
+    #[error("{0}")]
+    PreconditionFailed(String),
     /// 413: the body is larger than the server accepts.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -67,7 +70,7 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// A stable, machine-readable code: `bad_request`, `unauthorized`, `forbidden`,
-    /// `not_found`, `request_timeout`, `conflict`, `payload_too_large`, `unsupported_media_type`, `unprocessable`,
+    /// `not_found`, `request_timeout`, `conflict`, `precondition_failed`, `payload_too_large`, `unsupported_media_type`, `unprocessable`,
     /// `too_many_requests`, `unavailable`, `internal`.
     pub code: String,
     /// What went wrong and what to do about it, for a person.
@@ -123,6 +126,7 @@ impl ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -140,6 +144,7 @@ impl ApiError {
             Self::NotFound(_) => "not_found",
             Self::RequestTimeout(_) => "request_timeout",
             Self::Conflict { .. } => "conflict",
+            Self::PreconditionFailed(_) => "precondition_failed",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::Unprocessable(_) => "unprocessable",

@@ -3,10 +3,12 @@
 
 mod accounts;
 mod administration;
+pub mod command;
 pub mod context;
 mod error;
 mod health;
 mod json;
+pub mod refusals;
 mod sessions;
 
 use std::sync::Arc;
@@ -31,17 +33,44 @@ use crate::access::{authorize, AccessRules, ApiRoutes};
 use crate::state::AppState;
 use crate::Settings;
 
-/// What a command answers when it creates nothing new: where its last event sits in the global
-/// feed (`null` if it wrote nothing), for read-your-writes.
+/// What a command answers: the id of what it created (if it created something), where its last
+/// event sits in the global feed (`null` if it wrote nothing; wait for it to read your write),
+/// and the stream's version after it (the new `ETag`).
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct Written {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub position: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<usize>,
 }
 
 impl Written {
     pub fn at(position: Option<store::FeedPosition>) -> Self {
         Self {
+            id: None,
             position: position.map(|p| p.position),
+            version: None,
+        }
+    }
+
+    /// What `committed` wrote to an existing stream.
+    pub fn of<A: cqrs_es::Aggregate>(committed: &store::Committed<A>) -> Self {
+        Self {
+            id: None,
+            position: committed.last_position(),
+            version: command::version_after(committed),
+        }
+    }
+
+    /// What `committed` wrote to the new stream `id`.
+    pub fn created<A: cqrs_es::Aggregate>(
+        id: impl std::fmt::Display,
+        committed: &store::Committed<A>,
+    ) -> Self {
+        Self {
+            id: Some(id.to_string()),
+            ..Self::of(committed)
         }
     }
 }

@@ -1,0 +1,101 @@
+//! Running a command from a request, and the versions that guard it: every read by id answers
+//! with an `ETag` holding the stream's version, and a write may send it back in `If-Match` so
+//! that it only applies to what the client has seen (412 otherwise).
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderName, HeaderValue};
+use cqrs_es::Aggregate;
+use store::{CommandBus, CommandError, Committed, EventMetadata};
+
+use super::refusals::Refusal;
+use super::ApiError;
+
+/// The stream version a client last read, from `If-Match: "<version>"`; `None` when the header
+/// is absent or `*`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IfMatch(pub Option<usize>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get(header::IF_MATCH) else {
+            return Ok(Self(None));
+        };
+        let text = value.to_str().unwrap_or_default().trim();
+        if text == "*" {
+            return Ok(Self(None));
+        }
+        let version = text
+            .trim_start_matches("W/")
+            .trim_matches('"')
+            .parse::<usize>()
+            .map_err(|_| {
+                ApiError::bad_request(
+                    "If-Match must be the ETag of an earlier read, such as \"3\"",
+                )
+            })?;
+        Ok(Self(Some(version)))
+    }
+}
+
+/// The `ETag` header for a stream at `version`.
+pub fn etag(version: usize) -> [(HeaderName, HeaderValue); 1] {
+    let value = HeaderValue::from_str(&format!("\"{version}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
+    [(header::ETAG, value)]
+}
+
+/// Runs `command` on stream `id`, honouring `If-Match`, and maps every refusal to the API's
+/// error model.
+pub async fn execute<A>(
+    bus: &CommandBus<A>,
+    id: &str,
+    command: A::Command,
+    metadata: EventMetadata,
+    if_match: IfMatch,
+) -> Result<Committed<A>, ApiError>
+where
+    A: Aggregate + Clone,
+    A::Command: Clone,
+    A::Error: Refusal,
+{
+    bus.execute_expecting(id, command, metadata, if_match.0)
+        .await
+        .map_err(command_error)
+}
+
+/// Loads stream `id` as stored, with its version; `None` if it has no events.
+pub async fn load<A>(bus: &CommandBus<A>, id: &str) -> Result<Option<(A, usize)>, ApiError>
+where
+    A: Aggregate + Clone,
+    A::Command: Clone,
+{
+    let loaded = bus
+        .store()
+        .load_fresh(id)
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok((loaded.version > 0).then_some((loaded.aggregate, loaded.version)))
+}
+
+/// The stream version after a command (the new `ETag`).
+pub fn version_after<A: Aggregate>(committed: &Committed<A>) -> Option<usize> {
+    committed.events.last().map(|e| e.sequence)
+}
+
+/// How a failed command reads over HTTP.
+pub fn command_error<E: Refusal>(error: CommandError<E>) -> ApiError {
+    match error {
+        CommandError::Rejected(refusal) => refusal.into_api_error(),
+        CommandError::Conflict => ApiError::conflict(
+            "someone else changed this at the same time; read it again and retry",
+        ),
+        CommandError::VersionMismatch { current, .. } => ApiError::PreconditionFailed(format!(
+            "this changed since you read it (it is now at version {current}); read it again \
+             and decide on what it says now"
+        )),
+        CommandError::Store(e) => e.into(),
+    }
+}
