@@ -3,6 +3,13 @@ use std::sync::Arc;
 use projections::{AccountDirectory, EventCounts, ProjectionHandle, ProjectionStatus};
 use store::EventLog;
 
+use domain::community::Community;
+use domain::initiative::Initiative;
+use domain::joint_project::JointProject;
+use domain::publication::Publication;
+use domain::thread::Thread;
+use store::CommandBus;
+
 use crate::access::{AccountService, Limits};
 use crate::metrics::Metrics;
 use crate::Settings;
@@ -13,6 +20,11 @@ use crate::Settings;
 pub struct AppState {
     pub log: EventLog,
     pub accounts: Arc<AccountService>,
+    pub initiatives: Arc<CommandBus<Initiative>>,
+    pub communities: Arc<CommandBus<Community>>,
+    pub threads: Arc<CommandBus<Thread>>,
+    pub joint_projects: Arc<CommandBus<JointProject>>,
+    pub publications: Arc<CommandBus<Publication>>,
     pub limits: Arc<Limits>,
     pub event_counts: ProjectionHandle<EventCounts>,
     pub directory: ProjectionHandle<AccountDirectory>,
@@ -26,6 +38,11 @@ impl AppState {
         Self {
             directory,
             accounts: AccountService::new(&log, settings),
+            initiatives: Arc::new(log.commands(())),
+            communities: Arc::new(log.commands(())),
+            threads: Arc::new(log.commands(())),
+            joint_projects: Arc::new(log.commands(())),
+            publications: Arc::new(log.commands(())),
             limits: Arc::new(Limits::new(settings)),
             log,
             event_counts,

@@ -4,8 +4,8 @@
 //! least one admin"; an erasure and the release of the email it claimed.
 
 use domain::account::{
-    AccountCommand, AccountStatus, AdminRosterCommand, Authority,
-    EmailClaimCommand, ADMIN_ROSTER_ID,
+    AccountCommand, AccountStatus, AdminRosterCommand, Authority, EmailClaimCommand,
+    ADMIN_ROSTER_ID,
 };
 use domain::actor::{Actor, Role};
 use domain::values::{AccountId, DisplayName, EmailAddress, Language, Password};

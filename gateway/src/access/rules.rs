@@ -30,7 +30,8 @@ pub enum Access {
 }
 
 impl Access {
-    pub const MODERATORS: Self = Self::AnyRole(&[Role::Moderator, Role::Admin]);
+    /// Moderation is the moderators' own: an administrator who moderates holds both roles.
+    pub const MODERATORS: Self = Self::AnyRole(&[Role::Moderator]);
     pub const AUDITORS: Self = Self::AnyRole(&[Role::Auditor, Role::Admin]);
     pub const ADMINS: Self = Self::AnyRole(&[Role::Admin]);
 

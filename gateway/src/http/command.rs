@@ -32,9 +32,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             .trim_matches('"')
             .parse::<usize>()
             .map_err(|_| {
-                ApiError::bad_request(
-                    "If-Match must be the ETag of an earlier read, such as \"3\"",
-                )
+                ApiError::bad_request("If-Match must be the ETag of an earlier read, such as \"3\"")
             })?;
         Ok(Self(Some(version)))
     }

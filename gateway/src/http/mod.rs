@@ -4,10 +4,14 @@
 mod accounts;
 mod administration;
 pub mod command;
+mod communities;
 pub mod context;
 mod error;
 mod health;
+mod initiatives;
+mod joint_projects;
 mod json;
+mod publications;
 pub mod refusals;
 mod sessions;
 
@@ -94,6 +98,10 @@ pub fn api() -> ApiRoutes {
         .merge(sessions::routes())
         .merge(accounts::routes())
         .merge(administration::routes())
+        .merge(initiatives::routes())
+        .merge(communities::routes())
+        .merge(joint_projects::routes())
+        .merge(publications::routes())
 }
 
 #[derive(OpenApi)]

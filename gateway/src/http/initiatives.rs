@@ -1,0 +1,7 @@
+//! Initiatives.
+
+use crate::access::ApiRoutes;
+
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+}
