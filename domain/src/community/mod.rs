@@ -13,6 +13,8 @@ mod error;
 mod events;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod theme_tests;
 
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;

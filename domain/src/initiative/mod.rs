@@ -15,6 +15,8 @@ mod decide;
 mod error;
 mod events;
 mod profile;
+#[cfg(test)]
+mod profile_serde_tests;
 mod state;
 #[cfg(test)]
 mod tests;

@@ -15,6 +15,8 @@ mod decide;
 mod error;
 mod events;
 #[cfg(test)]
+mod objective_tests;
+#[cfg(test)]
 mod tests;
 
 use chrono::{DateTime, Utc};

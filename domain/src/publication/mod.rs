@@ -11,7 +11,11 @@ mod error;
 mod events;
 mod gathering;
 #[cfg(test)]
+mod gathering_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod time_zone_tests;
 
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;

@@ -13,6 +13,8 @@ mod commands;
 mod error;
 mod events;
 #[cfg(test)]
+mod post_body_tests;
+#[cfg(test)]
 mod tests;
 
 use chrono::{DateTime, Utc};

@@ -18,7 +18,11 @@ mod text;
 mod website;
 
 #[cfg(test)]
+mod serde_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+pub(crate) mod text_tests;
 
 pub use complementarity::{are_complementary, COMPLEMENTARY_PAIRS};
 pub use error::ValueError;

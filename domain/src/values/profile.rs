@@ -253,8 +253,9 @@ impl FoundingYear {
             _ => Err(ValueError::new(
                 Self::FIELD,
                 format!(
-                    "must be a four-digit year from {} on (got {year})",
-                    Self::EARLIEST
+                    "must be a year from {} to {} (got {year})",
+                    Self::EARLIEST,
+                    Self::LATEST
                 ),
             )),
         }

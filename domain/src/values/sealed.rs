@@ -25,8 +25,21 @@ impl fmt::Debug for Sealed {
 /// enforce one account per email without holding the address. The key is a server secret kept
 /// outside the log.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(try_from = "String", into = "String")]
 pub struct EmailDigest(String);
+
+impl TryFrom<String> for EmailDigest {
+    type Error = super::ValueError;
+    fn try_from(hex: String) -> Result<Self, Self::Error> {
+        Self::from_hex(hex)
+    }
+}
+
+impl From<EmailDigest> for String {
+    fn from(digest: EmailDigest) -> String {
+        digest.0
+    }
+}
 
 impl EmailDigest {
     /// Wraps a digest computed by the vault (64 lowercase hex characters).

@@ -46,8 +46,14 @@ impl<R: TextRules> Text<R> {
             .enumerate()
             .find(|(_, c)| c.is_control() && !(R::MULTILINE && (*c == '\n' || *c == '\t')))
         {
-            return if c == '\n' || c == '\r' || c == '\t' {
+            return if !R::MULTILINE && (c == '\n' || c == '\r' || c == '\t') {
                 err("must be a single line: remove line breaks and tabs".into())
+            } else if c == '\r' {
+                err(format!(
+                    "contains a lone carriage return at position {}; end lines with a line \
+                     feed (\\n) instead",
+                    pos + 1
+                ))
             } else {
                 err(format!(
                     "contains an invisible control character (U+{:04X}) at position {}; remove it",

@@ -55,7 +55,10 @@ impl Website {
             None => (authority, None),
         };
         if let Some(p) = port {
-            if !matches!(p.parse::<u16>(), Ok(1..)) || p.starts_with('0') {
+            if !p.bytes().all(|b| b.is_ascii_digit())
+                || !matches!(p.parse::<u16>(), Ok(1..))
+                || p.starts_with('0')
+            {
                 return bad("the port after ':' must be a number from 1 to 65535");
             }
         }

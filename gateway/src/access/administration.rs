@@ -255,6 +255,10 @@ impl AccountService {
         self.vault.erase(account).await?;
         self.sessions.revoke_all(account).await?;
         self.sessions.revoke_setup(account).await?;
+        // Replayable answers to the person's own requests go too.
+        store::Idempotency::new(self.log.database())
+            .forget_account(account)
+            .await?;
         tracing::info!(%account, "person erased");
         Ok(outcome)
     }

@@ -155,7 +155,13 @@ pub async fn authorize(
         return next.run(request).await;
     };
     let method = request.method().clone();
-    let Some(access) = rules.get(&method, template.as_str()) else {
+    // axum answers HEAD with the GET handler, so it is governed by the GET rule.
+    let rule_method = if method == Method::HEAD {
+        Method::GET
+    } else {
+        method.clone()
+    };
+    let Some(access) = rules.get(&rule_method, template.as_str()) else {
         tracing::error!(%method, route = template.as_str(), "route has no access rule; refused");
         return ApiError::Forbidden("this route is not open to anyone yet".into()).into_response();
     };

@@ -8,6 +8,7 @@ mod communities;
 pub mod context;
 mod error;
 mod health;
+mod idempotency;
 mod initiatives;
 mod joint_projects;
 mod json;
@@ -145,6 +146,10 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi, AccessRules) {
 /// Puts every route of `api` behind the access check: a route without a rule is refused.
 pub fn guard(api: Router<AppState>, state: &AppState, rules: AccessRules) -> Router<AppState> {
     api.route_layer(middleware::from_fn_with_state(
+        state.clone(),
+        idempotency::idempotent,
+    ))
+    .route_layer(middleware::from_fn_with_state(
         (state.clone(), Arc::new(rules)),
         authorize,
     ))

@@ -1,0 +1,156 @@
+//! A community itself: created, read, renamed, and its joining policy changed.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderName, HeaderValue};
+use domain::community::CommunityCommand;
+use domain::values::{CommunityId, Name};
+
+use super::requests::RenameRequest;
+use super::requests::{one, parse_join_policy, CreateCommunityRequest, JoinPolicyRequest};
+use super::views::{CommunityView, Viewer};
+use super::{answer, community_id, execute_on_community, no_community, WriteAnswer};
+use crate::access::{Caller, SignedIn};
+use crate::http::command::{self, etag, IfMatch};
+use crate::http::context::RequestContext;
+use crate::http::{ApiError, ApiJson, ErrorBody, Written};
+use crate::state::AppState;
+
+/// Opens a community of practice around a theme (a sector of the taxonomy or a topic), with
+/// open or moderated joining. Moderators only.
+#[utoipa::path(post, path = "/v1/communities", tag = "communities", security(("bearer" = [])),
+    request_body = CreateCommunityRequest,
+    params(("If-Match" = Option<String>, Header,
+        description = "A new community's stream is at version \"0\"; usually left out")),
+    responses(
+        (status = 201, description = "Created; `id` is the community's", body = Written,
+            headers(("ETag" = String, description = "The community's version"))),
+        (status = 400, description = "A field is invalid (each is named)", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a moderator", body = ErrorBody),
+        (status = 412, description = "If-Match is not \"0\"", body = ErrorBody)))]
+pub(super) async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    context: RequestContext,
+    SignedIn(actor): SignedIn,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<CreateCommunityRequest>,
+) -> Result<WriteAnswer, ApiError> {
+    let new = body.parse()?;
+    let id = CommunityId::new();
+    let stream = id.to_string();
+    let command = CommunityCommand::CreateCommunity {
+        community_id: id,
+        actor,
+        name: new.name,
+        theme: new.theme,
+        join_policy: new.join_policy,
+        at: chrono::Utc::now(),
+    };
+    let metadata = context.metadata(&caller, "CreateCommunity");
+    let committed =
+        command::execute(&state.communities, &stream, command, metadata, if_match).await?;
+    answer(
+        &state.communities,
+        &stream,
+        &committed,
+        Some(stream.clone()),
+    )
+    .await
+}
+
+/// A community: name, theme, joining policy, facilitators and number of members for everyone;
+/// the members to its members and moderators; pending requests to join to its facilitators and
+/// moderators; and the signed-in reader's own standing.
+#[utoipa::path(get, path = "/v1/communities/{id}", tag = "communities",
+    params(("id" = String, Path, format = Uuid, description = "Community id")),
+    responses(
+        (status = 200, description = "The community", body = CommunityView,
+            headers(("ETag" = String, description = "The community's version"))),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 404, description = "No such community", body = ErrorBody)))]
+pub(super) async fn read(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<CommunityView>), ApiError> {
+    let id = community_id(&id)?;
+    let (community, version) = command::load(&state.communities, &id.to_string())
+        .await?
+        .ok_or_else(no_community)?;
+    let profile = community.profile().ok_or_else(no_community)?;
+    let viewer = Viewer::of(caller.actor(), Some(&community));
+    Ok((
+        etag(version),
+        ApiJson(CommunityView::new(profile, &community, &viewer)),
+    ))
+}
+
+/// Renames a community. Moderators only; the same name again changes nothing.
+#[utoipa::path(put, path = "/v1/communities/{id}/name", tag = "communities",
+    security(("bearer" = [])), request_body = RenameRequest,
+    params(
+        ("id" = String, Path, format = Uuid, description = "Community id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses(
+        (status = 200, description = "Renamed", body = Written,
+            headers(("ETag" = String, description = "The community's new version"))),
+        (status = 400, description = "The name is invalid", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a moderator", body = ErrorBody),
+        (status = 404, description = "No such community", body = ErrorBody),
+        (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
+pub(super) async fn rename(
+    State(state): State<AppState>,
+    caller: Caller,
+    context: RequestContext,
+    SignedIn(actor): SignedIn,
+    if_match: IfMatch,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RenameRequest>,
+) -> Result<WriteAnswer, ApiError> {
+    let id = community_id(&id)?;
+    let name = one(Name::new(body.name))?;
+    let command = CommunityCommand::Rename {
+        actor,
+        name,
+        at: chrono::Utc::now(),
+    };
+    let metadata = context.metadata(&caller, "Rename");
+    execute_on_community(&state.communities, id, command, metadata, if_match).await
+}
+
+/// Changes how people join: `open` or `moderated`. Moderators only. Requests still waiting
+/// when a community opens stay until someone decides them, or their author joins directly.
+#[utoipa::path(put, path = "/v1/communities/{id}/join-policy", tag = "communities",
+    security(("bearer" = [])), request_body = JoinPolicyRequest,
+    params(
+        ("id" = String, Path, format = Uuid, description = "Community id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses(
+        (status = 200, description = "Changed", body = Written,
+            headers(("ETag" = String, description = "The community's new version"))),
+        (status = 400, description = "Not `open` or `moderated`", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a moderator", body = ErrorBody),
+        (status = 404, description = "No such community", body = ErrorBody),
+        (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
+pub(super) async fn change_join_policy(
+    State(state): State<AppState>,
+    caller: Caller,
+    context: RequestContext,
+    SignedIn(actor): SignedIn,
+    if_match: IfMatch,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<JoinPolicyRequest>,
+) -> Result<WriteAnswer, ApiError> {
+    let id = community_id(&id)?;
+    let join_policy = one(parse_join_policy(&body.join_policy))?;
+    let command = CommunityCommand::ChangeJoinPolicy {
+        actor,
+        join_policy,
+        at: chrono::Utc::now(),
+    };
+    let metadata = context.metadata(&caller, "ChangeJoinPolicy");
+    execute_on_community(&state.communities, id, command, metadata, if_match).await
+}

@@ -1,0 +1,152 @@
+//! Communities of practice and their threads.
+//!
+//! * [`community`]: creating, reading, renaming a community and changing how people join
+//!   (moderators).
+//! * [`membership`]: joining, asking to join, leaving, deciding requests, facilitators.
+//! * [`threads`]: threads and their posts (a separate aggregate per thread; the actor's role in
+//!   the community is looked up here and put into each thread command).
+//!
+//! Who sees what on `GET /v1/communities/{id}`: its name, theme, joining policy, facilitators
+//! and number of members are public; the list of members is shown to its members and to
+//! moderators; pending requests to join are shown to those who decide them (facilitators and
+//! moderators). Every signed-in caller also sees their own standing (`you`).
+
+mod community;
+mod membership;
+mod requests;
+mod threads;
+mod views;
+
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use cqrs_es::Aggregate;
+use domain::community::{Community, CommunityError, CommunityState};
+use domain::values::{AccountId, CommunityId, PostId, ThreadId, ValueError};
+use store::{CommandBus, CommandError, Committed, EventMetadata};
+use utoipa_axum::routes;
+
+use super::command::{self, command_error, etag, IfMatch};
+use super::{ApiError, ApiJson, Written};
+use crate::access::{Access, ApiRoutes};
+
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .route(Access::MODERATORS, routes!(community::create))
+        .route(Access::Public, routes!(community::read))
+        .route(Access::MODERATORS, routes!(community::rename))
+        .route(Access::MODERATORS, routes!(community::change_join_policy))
+        .route(
+            Access::SignedIn,
+            routes!(membership::join, membership::leave),
+        )
+        .route(Access::SignedIn, routes!(membership::withdraw_join_request))
+        .route(Access::SignedIn, routes!(membership::accept_join_request))
+        .route(Access::SignedIn, routes!(membership::decline_join_request))
+        .route(Access::SignedIn, routes!(membership::promote))
+        .route(Access::SignedIn, routes!(membership::demote))
+        .route(Access::SignedIn, routes!(threads::start))
+        .route(Access::Public, routes!(threads::read))
+        .route(Access::SignedIn, routes!(threads::reply))
+        .route(
+            Access::SignedIn,
+            routes!(threads::edit_post, threads::delete_post),
+        )
+        .route(
+            Access::SignedIn,
+            routes!(threads::hide_post, threads::unhide_post),
+        )
+}
+
+/// What every command route answers: status, `ETag` of the stream's new version, and `Written`.
+pub(super) type WriteAnswer = (StatusCode, [(HeaderName, HeaderValue); 1], ApiJson<Written>);
+
+/// Builds the answer to a command on stream `stream`. `created` names what the command created
+/// (a community, a thread, a post), which makes the answer a 201.
+async fn answer<A>(
+    bus: &CommandBus<A>,
+    stream: &str,
+    committed: &Committed<A>,
+    created: Option<String>,
+) -> Result<WriteAnswer, ApiError>
+where
+    A: Aggregate + Clone,
+    A::Command: Clone,
+{
+    let mut written = match &created {
+        Some(id) => Written::created(id, committed),
+        None => Written::of(committed),
+    };
+    // A command that changed nothing (renaming to the same name) wrote no event; the client
+    // still needs the version it may send back in `If-Match`.
+    let version = match written.version {
+        Some(version) => version,
+        None => command::load(bus, stream)
+            .await?
+            .map_or(0, |(_, version)| version),
+    };
+    written.version = Some(version);
+    let status = if created.is_some() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, etag(version), ApiJson(written)))
+}
+
+/// Runs a command on an existing community: a community that does not exist is a 404 (the
+/// aggregate calls it a conflict with the state "not created", which is true but not what a
+/// client that followed a wrong link needs to hear).
+async fn execute_on_community(
+    bus: &CommandBus<Community>,
+    id: CommunityId,
+    command: <Community as Aggregate>::Command,
+    metadata: EventMetadata,
+    if_match: IfMatch,
+) -> Result<WriteAnswer, ApiError> {
+    let stream = id.to_string();
+    let committed = bus
+        .execute_expecting(&stream, command, metadata, if_match.0)
+        .await
+        .map_err(|error| match error {
+            CommandError::Rejected(CommunityError::InvalidTransition {
+                current: CommunityState::NotCreated,
+                ..
+            }) => no_community(),
+            // `If-Match` sent for a community that has no events at all.
+            CommandError::VersionMismatch { current: 0, .. } => no_community(),
+            other => command_error(other),
+        })?;
+    answer(bus, &stream, &committed, None).await
+}
+
+fn no_community() -> ApiError {
+    ApiError::NotFound("no such community".into())
+}
+
+fn no_thread() -> ApiError {
+    ApiError::NotFound("no such thread".into())
+}
+
+/// Parses a path parameter as an id, reporting it under the parameter's name.
+fn path_id<T>(raw: &str, param: &str) -> Result<T, ApiError>
+where
+    T: std::str::FromStr<Err = ValueError>,
+{
+    raw.parse::<T>()
+        .map_err(|e| ApiError::invalid(vec![e.in_field(param)]))
+}
+
+fn community_id(raw: &str) -> Result<CommunityId, ApiError> {
+    path_id(raw, "id")
+}
+
+fn thread_id(raw: &str) -> Result<ThreadId, ApiError> {
+    path_id(raw, "id")
+}
+
+fn post_id(raw: &str) -> Result<PostId, ApiError> {
+    path_id(raw, "post_id")
+}
+
+fn account_id(raw: &str) -> Result<AccountId, ApiError> {
+    path_id(raw, "account_id")
+}

@@ -1,7 +1,0 @@
-//! Initiatives.
-
-use crate::access::ApiRoutes;
-
-pub fn routes() -> ApiRoutes {
-    ApiRoutes::new()
-}

@@ -1,0 +1,283 @@
+//! Registering and reading an initiative, its review, re-confirmation and retirement.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderName, HeaderValue};
+use chrono::Utc;
+use domain::initiative::InitiativeCommand;
+use domain::values::InitiativeId;
+
+use super::requests::{OptionalReasonRequest, ReasonRequest, RegisterRequest};
+use super::views::InitiativeView;
+use super::{
+    answer, execute, existing, is_insider, is_public, not_found, run, target, WriteAnswer,
+};
+use crate::access::{Caller, SignedIn};
+use crate::http::command::{etag, IfMatch};
+use crate::http::context::RequestContext;
+use crate::http::{ApiError, ApiJson, ErrorBody, Written};
+use crate::state::AppState;
+
+/// Registers an initiative for review; the caller becomes its first manager. It is public once
+/// a moderator approves it.
+#[utoipa::path(post, path = "/v1/initiatives", tag = "initiatives", security(("bearer" = [])),
+    request_body = RegisterRequest,
+    params(("If-Match" = Option<String>, Header, description = "Only `\"0\"` (a new stream) passes")),
+    responses(
+        (status = 201, description = "Registered and awaiting review; `id` is the initiative's",
+            body = Written, headers(("ETag" = String, description = "The new version"))),
+        (status = 400, description = "A field is missing or invalid (each is named)", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 412, description = "`If-Match` does not match", body = ErrorBody),
+        (status = 422, description = "A rule says no (e.g. founding year in the future)", body = ErrorBody)))]
+pub(super) async fn register(
+    State(state): State<AppState>,
+    context: RequestContext,
+    if_match: IfMatch,
+    SignedIn(actor): SignedIn,
+    ApiJson(body): ApiJson<RegisterRequest>,
+) -> Result<WriteAnswer, ApiError> {
+    let profile = body.parse()?;
+    let id = InitiativeId::new();
+    let command = InitiativeCommand::Register {
+        id,
+        profile,
+        actor: actor.clone(),
+        at: Utc::now(),
+    };
+    let mut written = execute(
+        &state,
+        &context,
+        &actor,
+        id,
+        command,
+        "RegisterInitiative",
+        if_match,
+    )
+    .await?;
+    written.id = Some(id.to_string());
+    let version = written.version.unwrap_or_default();
+    Ok(answer(written, version))
+}
+
+/// One initiative. Approved ones are public; submitted or rejected ones are shown only to their
+/// managers and to moderators (404 to anyone else), as are the pending profile change and the
+/// pending management requests.
+#[utoipa::path(get, path = "/v1/initiatives/{id}", tag = "initiatives",
+    params(("id" = String, Path, format = Uuid, description = "Initiative id")),
+    responses(
+        (status = 200, description = "The initiative", body = InitiativeView,
+            headers(("ETag" = String, description = "The version, for `If-Match`"))),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 404, description = "No such initiative, or not visible to the caller", body = ErrorBody)))]
+pub(super) async fn read(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<InitiativeView>), ApiError> {
+    let loaded = existing(&state, &id).await?;
+    let insider = is_insider(&loaded.initiative, &caller);
+    if !insider && !is_public(&loaded.initiative) {
+        return Err(not_found());
+    }
+    let view = InitiativeView::of(&loaded.initiative, loaded.version, insider, Utc::now())
+        .ok_or_else(not_found)?;
+    Ok((etag(loaded.version), ApiJson(view)))
+}
+
+/// Moderator: publishes a submitted initiative (not one they manage).
+#[utoipa::path(post, path = "/v1/initiatives/{id}/approval", tag = "initiatives",
+    security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid, description = "Initiative id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` you read; 412 if it changed since")),
+    responses(
+        (status = 200, description = "Approved", body = Written,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a moderator, or a manager of this initiative", body = ErrorBody),
+        (status = 404, description = "No such initiative", body = ErrorBody),
+        (status = 409, description = "Not awaiting review; `current` has its status", body = ErrorBody),
+        (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody)))]
+pub(super) async fn approve(
+    State(state): State<AppState>,
+    context: RequestContext,
+    if_match: IfMatch,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+) -> Result<WriteAnswer, ApiError> {
+    let loaded = target(&state, &id, if_match).await?;
+    let command = InitiativeCommand::Approve {
+        actor: actor.clone(),
+        at: Utc::now(),
+    };
+    run(
+        &state,
+        &context,
+        &actor,
+        &loaded,
+        command,
+        "ApproveInitiative",
+        if_match,
+    )
+    .await
+}
+
+/// Moderator: refuses a submitted initiative, saying why (its managers may fix and resubmit).
+#[utoipa::path(post, path = "/v1/initiatives/{id}/rejection", tag = "initiatives",
+    security(("bearer" = [])), request_body = ReasonRequest,
+    params(("id" = String, Path, format = Uuid, description = "Initiative id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` you read; 412 if it changed since")),
+    responses(
+        (status = 200, description = "Rejected", body = Written,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 400, description = "The reason is missing or too long", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a moderator, or a manager of this initiative", body = ErrorBody),
+        (status = 404, description = "No such initiative", body = ErrorBody),
+        (status = 409, description = "Not awaiting review; `current` has its status", body = ErrorBody),
+        (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody)))]
+pub(super) async fn reject(
+    State(state): State<AppState>,
+    context: RequestContext,
+    if_match: IfMatch,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReasonRequest>,
+) -> Result<WriteAnswer, ApiError> {
+    let reason = body.parse()?;
+    let loaded = target(&state, &id, if_match).await?;
+    let command = InitiativeCommand::Reject {
+        reason,
+        actor: actor.clone(),
+        at: Utc::now(),
+    };
+    run(
+        &state,
+        &context,
+        &actor,
+        &loaded,
+        command,
+        "RejectInitiative",
+        if_match,
+    )
+    .await
+}
+
+/// Manager: sends a rejected initiative back for review (usually after changing its profile).
+#[utoipa::path(post, path = "/v1/initiatives/{id}/resubmission", tag = "initiatives",
+    security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid, description = "Initiative id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` you read; 412 if it changed since")),
+    responses(
+        (status = 200, description = "Submitted again", body = Written,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a manager of this initiative", body = ErrorBody),
+        (status = 404, description = "No such initiative", body = ErrorBody),
+        (status = 409, description = "Not rejected; `current` has its status", body = ErrorBody),
+        (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody)))]
+pub(super) async fn resubmit(
+    State(state): State<AppState>,
+    context: RequestContext,
+    if_match: IfMatch,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+) -> Result<WriteAnswer, ApiError> {
+    let loaded = target(&state, &id, if_match).await?;
+    let command = InitiativeCommand::Resubmit {
+        actor: actor.clone(),
+        at: Utc::now(),
+    };
+    run(
+        &state,
+        &context,
+        &actor,
+        &loaded,
+        command,
+        "ResubmitInitiative",
+        if_match,
+    )
+    .await
+}
+
+/// Manager: confirms that the approved profile is still accurate, which resets the 18 months
+/// after which it is flagged stale.
+#[utoipa::path(post, path = "/v1/initiatives/{id}/confirmation", tag = "initiatives",
+    security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid, description = "Initiative id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` you read; 412 if it changed since")),
+    responses(
+        (status = 200, description = "Confirmed", body = Written,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a manager of this initiative", body = ErrorBody),
+        (status = 404, description = "No such initiative", body = ErrorBody),
+        (status = 409, description = "Not approved; `current` has its status", body = ErrorBody),
+        (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody)))]
+pub(super) async fn confirm(
+    State(state): State<AppState>,
+    context: RequestContext,
+    if_match: IfMatch,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+) -> Result<WriteAnswer, ApiError> {
+    let loaded = target(&state, &id, if_match).await?;
+    let command = InitiativeCommand::Confirm {
+        actor: actor.clone(),
+        at: Utc::now(),
+    };
+    run(
+        &state,
+        &context,
+        &actor,
+        &loaded,
+        command,
+        "ConfirmInitiative",
+        if_match,
+    )
+    .await
+}
+
+/// Manager or moderator: takes the initiative off the platform for good (send `{}` or a
+/// `reason`). A retired initiative that had been approved stays readable, marked retired.
+#[utoipa::path(post, path = "/v1/initiatives/{id}/retirement", tag = "initiatives",
+    security(("bearer" = [])), request_body = OptionalReasonRequest,
+    params(("id" = String, Path, format = Uuid, description = "Initiative id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` you read; 412 if it changed since")),
+    responses(
+        (status = 200, description = "Retired", body = Written,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 400, description = "The reason is too long", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Neither a manager of this initiative nor a moderator", body = ErrorBody),
+        (status = 404, description = "No such initiative", body = ErrorBody),
+        (status = 409, description = "Already retired; `current` has its status", body = ErrorBody),
+        (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody)))]
+pub(super) async fn retire(
+    State(state): State<AppState>,
+    context: RequestContext,
+    if_match: IfMatch,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<OptionalReasonRequest>,
+) -> Result<WriteAnswer, ApiError> {
+    let reason = body.parse()?;
+    let loaded = target(&state, &id, if_match).await?;
+    let command = InitiativeCommand::Retire {
+        reason,
+        actor: actor.clone(),
+        at: Utc::now(),
+    };
+    run(
+        &state,
+        &context,
+        &actor,
+        &loaded,
+        command,
+        "RetireInitiative",
+        if_match,
+    )
+    .await
+}

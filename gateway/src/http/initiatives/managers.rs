@@ -1,0 +1,283 @@
+//! Who manages an initiative: managers added and removed by managers or moderators, and members
+//! asking to become one.
+
+use axum::extract::{Path, State};
+use chrono::Utc;
+use domain::account::AccountStatus;
+use domain::initiative::InitiativeCommand;
+
+use super::requests::{ManagerRequest, OptionalReasonRequest};
+use super::{
+    check_version, created, dry_run, existing, is_insider, is_public, not_found, parse_account,
+    run, target, WriteAnswer,
+};
+use crate::access::{Caller, SignedIn};
+use crate::http::command::IfMatch;
+use crate::http::context::RequestContext;
+use crate::http::{ApiError, ApiJson, ErrorBody, Written};
+use crate::state::AppState;
+
+/// Manager or moderator: makes an active account a manager of the initiative.
+#[utoipa::path(post, path = "/v1/initiatives/{id}/managers", tag = "initiatives",
+    security(("bearer" = [])), request_body = ManagerRequest,
+    params(("id" = String, Path, format = Uuid, description = "Initiative id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` you read; 412 if it changed since")),
+    responses(
+        (status = 201, description = "Added; `id` is the account's", body = Written,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 400, description = "`account_id` is not a UUID", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Neither a manager of this initiative nor a moderator", body = ErrorBody),
+        (status = 404, description = "No such initiative", body = ErrorBody),
+        (status = 409, description = "Retired; `current` has its status", body = ErrorBody),
+        (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody),
+        (status = 422, description = "Already a manager, or not an active account", body = ErrorBody)))]
+pub(super) async fn add(
+    State(state): State<AppState>,
+    context: RequestContext,
+    if_match: IfMatch,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ManagerRequest>,
+) -> Result<WriteAnswer, ApiError> {
+    let account = parse_account(&body.account_id, "account_id")?;
+    let loaded = target(&state, &id, if_match).await?;
+    let command = InitiativeCommand::AddManager {
+        account,
+        actor: actor.clone(),
+        at: Utc::now(),
+    };
+    // Whether the caller may add anyone comes first: a stranger learns nothing about accounts.
+    dry_run(&loaded, &command)?;
+    if state.accounts.load(account).await?.status() != AccountStatus::Active {
+        return Err(ApiError::Unprocessable(format!(
+            "account {account} is not an active account; only an active account can manage an \
+             initiative"
+        )));
+    }
+    let answer = run(
+        &state,
+        &context,
+        &actor,
+        &loaded,
+        command,
+        "AddManager",
+        if_match,
+    )
+    .await?;
+    Ok(created(answer, account))
+}
+
+/// Manager or moderator: removes a manager (managers may remove themselves); the last manager
+/// stays.
+#[utoipa::path(delete, path = "/v1/initiatives/{id}/managers/{account_id}", tag = "initiatives",
+    security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid, description = "Initiative id"),
+        ("account_id" = String, Path, format = Uuid, description = "The manager's account"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` you read; 412 if it changed since")),
+    responses(
+        (status = 200, description = "Removed", body = Written,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 400, description = "An id is not a UUID", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Neither a manager of this initiative nor a moderator", body = ErrorBody),
+        (status = 404, description = "No such initiative", body = ErrorBody),
+        (status = 409, description = "Retired; `current` has its status", body = ErrorBody),
+        (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody),
+        (status = 422, description = "Not a manager, or the last one", body = ErrorBody)))]
+pub(super) async fn remove(
+    State(state): State<AppState>,
+    context: RequestContext,
+    if_match: IfMatch,
+    SignedIn(actor): SignedIn,
+    Path((id, account_id)): Path<(String, String)>,
+) -> Result<WriteAnswer, ApiError> {
+    let account = parse_account(&account_id, "account_id")?;
+    let loaded = target(&state, &id, if_match).await?;
+    let command = InitiativeCommand::RemoveManager {
+        account,
+        actor: actor.clone(),
+        at: Utc::now(),
+    };
+    run(
+        &state,
+        &context,
+        &actor,
+        &loaded,
+        command,
+        "RemoveManager",
+        if_match,
+    )
+    .await
+}
+
+/// A member asks to become a manager of an initiative they can see; its managers or a moderator
+/// decide.
+#[utoipa::path(post, path = "/v1/initiatives/{id}/management-requests", tag = "initiatives",
+    security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid, description = "Initiative id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` you read; 412 if it changed since")),
+    responses(
+        (status = 201, description = "Asked; `id` is the caller's account", body = Written,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such initiative, or not visible to the caller", body = ErrorBody),
+        (status = 409, description = "Retired; `current` has its status", body = ErrorBody),
+        (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody),
+        (status = 422, description = "Already a manager, or already asked", body = ErrorBody)))]
+pub(super) async fn request(
+    State(state): State<AppState>,
+    context: RequestContext,
+    if_match: IfMatch,
+    caller: Caller,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+) -> Result<WriteAnswer, ApiError> {
+    let loaded = existing(&state, &id).await?;
+    // An initiative not yet public does not exist for anyone but its managers and moderators.
+    if !is_public(&loaded.initiative) && !is_insider(&loaded.initiative, &caller) {
+        return Err(not_found());
+    }
+    check_version(&loaded, if_match)?;
+    let command = InitiativeCommand::RequestManagement {
+        actor: actor.clone(),
+        at: Utc::now(),
+    };
+    let answer = run(
+        &state,
+        &context,
+        &actor,
+        &loaded,
+        command,
+        "RequestManagement",
+        if_match,
+    )
+    .await?;
+    Ok(created(answer, actor.account))
+}
+
+/// The caller takes back their own request to manage the initiative.
+#[utoipa::path(delete, path = "/v1/initiatives/{id}/management-requests/mine", tag = "initiatives",
+    security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid, description = "Initiative id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` you read; 412 if it changed since")),
+    responses(
+        (status = 200, description = "Withdrawn", body = Written,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such initiative", body = ErrorBody),
+        (status = 409, description = "Retired; `current` has its status", body = ErrorBody),
+        (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody),
+        (status = 422, description = "The caller has no pending request", body = ErrorBody)))]
+pub(super) async fn withdraw_request(
+    State(state): State<AppState>,
+    context: RequestContext,
+    if_match: IfMatch,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+) -> Result<WriteAnswer, ApiError> {
+    let loaded = target(&state, &id, if_match).await?;
+    let command = InitiativeCommand::WithdrawManagementRequest {
+        actor: actor.clone(),
+        at: Utc::now(),
+    };
+    run(
+        &state,
+        &context,
+        &actor,
+        &loaded,
+        command,
+        "WithdrawManagementRequest",
+        if_match,
+    )
+    .await
+}
+
+/// Manager or moderator: grants a pending request; the requester becomes a manager.
+#[utoipa::path(post, path = "/v1/initiatives/{id}/management-requests/{account_id}/approval",
+    tag = "initiatives", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid, description = "Initiative id"),
+        ("account_id" = String, Path, format = Uuid, description = "The requester's account"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` you read; 412 if it changed since")),
+    responses(
+        (status = 200, description = "Granted", body = Written,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 400, description = "An id is not a UUID", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Neither a manager of this initiative nor a moderator", body = ErrorBody),
+        (status = 404, description = "No such initiative", body = ErrorBody),
+        (status = 409, description = "Retired; `current` has its status", body = ErrorBody),
+        (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody),
+        (status = 422, description = "That account has no pending request", body = ErrorBody)))]
+pub(super) async fn approve_request(
+    State(state): State<AppState>,
+    context: RequestContext,
+    if_match: IfMatch,
+    SignedIn(actor): SignedIn,
+    Path((id, account_id)): Path<(String, String)>,
+) -> Result<WriteAnswer, ApiError> {
+    let account = parse_account(&account_id, "account_id")?;
+    let loaded = target(&state, &id, if_match).await?;
+    let command = InitiativeCommand::ApproveManagementRequest {
+        account,
+        actor: actor.clone(),
+        at: Utc::now(),
+    };
+    run(
+        &state,
+        &context,
+        &actor,
+        &loaded,
+        command,
+        "ApproveManagementRequest",
+        if_match,
+    )
+    .await
+}
+
+/// Manager or moderator: refuses a pending request (send `{}` or a `reason`).
+#[utoipa::path(post, path = "/v1/initiatives/{id}/management-requests/{account_id}/decline",
+    tag = "initiatives", security(("bearer" = [])), request_body = OptionalReasonRequest,
+    params(("id" = String, Path, format = Uuid, description = "Initiative id"),
+        ("account_id" = String, Path, format = Uuid, description = "The requester's account"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` you read; 412 if it changed since")),
+    responses(
+        (status = 200, description = "Declined", body = Written,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 400, description = "An id is not a UUID, or the reason is too long", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Neither a manager of this initiative nor a moderator", body = ErrorBody),
+        (status = 404, description = "No such initiative", body = ErrorBody),
+        (status = 409, description = "Retired; `current` has its status", body = ErrorBody),
+        (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody),
+        (status = 422, description = "That account has no pending request", body = ErrorBody)))]
+pub(super) async fn decline_request(
+    State(state): State<AppState>,
+    context: RequestContext,
+    if_match: IfMatch,
+    SignedIn(actor): SignedIn,
+    Path((id, account_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<OptionalReasonRequest>,
+) -> Result<WriteAnswer, ApiError> {
+    let account = parse_account(&account_id, "account_id")?;
+    let reason = body.parse()?;
+    let loaded = target(&state, &id, if_match).await?;
+    let command = InitiativeCommand::DeclineManagementRequest {
+        account,
+        reason,
+        actor: actor.clone(),
+        at: Utc::now(),
+    };
+    run(
+        &state,
+        &context,
+        &actor,
+        &loaded,
+        command,
+        "DeclineManagementRequest",
+        if_match,
+    )
+    .await
+}

@@ -1,0 +1,197 @@
+//! Initiatives: registration and review, the profile and its reviewed changes, managers and
+//! requests to become one, re-confirmation and retirement.
+//!
+//! * [`lifecycle`]: registering, reading, approving, rejecting, resubmitting, confirming and
+//!   retiring an initiative.
+//! * [`profile`]: changing the profile and deciding the changes that wait for review.
+//! * [`managers`]: adding and removing managers, and requests to become one.
+//!
+//! Who sees what on `GET /v1/initiatives/{id}`: approved initiatives (and those retired after
+//! approval) are public; a submitted or rejected one (or one retired before it was ever
+//! approved) is shown only to its managers and to moderators, and to anyone else it does not
+//! exist (404). The pending profile change and the pending management requests are shown only to
+//! managers and moderators.
+//!
+//! Commands are decided by the aggregate (who may do what, in which state); the gateway only
+//! answers 404 for an initiative that was never registered, checks `If-Match` before anything
+//! else, and looks up outside facts a command needs (that an account to add exists).
+
+mod fields;
+mod lifecycle;
+mod managers;
+mod profile;
+mod requests;
+mod views;
+
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use domain::actor::Actor;
+use domain::initiative::{Initiative, InitiativeCommand, InitiativeStatus};
+use domain::values::{AccountId, InitiativeId};
+use utoipa_axum::routes;
+
+use super::command::{self, etag, IfMatch};
+use super::context::RequestContext;
+use super::refusals::Refusal;
+use super::{ApiError, ApiJson, Written};
+use crate::access::{Access, ApiRoutes, Caller};
+use crate::state::AppState;
+
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .route(Access::SignedIn, routes!(lifecycle::register))
+        .route(Access::Public, routes!(lifecycle::read))
+        .route(Access::MODERATORS, routes!(lifecycle::approve))
+        .route(Access::MODERATORS, routes!(lifecycle::reject))
+        .route(Access::SignedIn, routes!(lifecycle::resubmit))
+        .route(Access::SignedIn, routes!(lifecycle::confirm))
+        .route(Access::SignedIn, routes!(lifecycle::retire))
+        .route(Access::SignedIn, routes!(profile::update))
+        .route(Access::MODERATORS, routes!(profile::approve_change))
+        .route(Access::MODERATORS, routes!(profile::reject_change))
+        .route(Access::SignedIn, routes!(profile::withdraw_change))
+        .route(Access::SignedIn, routes!(managers::add))
+        .route(Access::SignedIn, routes!(managers::remove))
+        .route(Access::SignedIn, routes!(managers::request))
+        .route(Access::SignedIn, routes!(managers::withdraw_request))
+        .route(Access::SignedIn, routes!(managers::approve_request))
+        .route(Access::SignedIn, routes!(managers::decline_request))
+}
+
+/// What every command route answers: status, `ETag` of the stream's new version, and `Written`.
+type WriteAnswer = (StatusCode, [(HeaderName, HeaderValue); 1], ApiJson<Written>);
+
+/// An initiative as stored, with the version a client may send back in `If-Match`.
+struct Loaded {
+    id: InitiativeId,
+    initiative: Initiative,
+    version: usize,
+}
+
+fn parse_id(raw: &str) -> Result<InitiativeId, ApiError> {
+    raw.parse::<InitiativeId>()
+        .map_err(|e| ApiError::invalid(vec![e.in_field("id")]))
+}
+
+fn parse_account(raw: &str, field: &str) -> Result<AccountId, ApiError> {
+    raw.parse::<AccountId>()
+        .map_err(|e| ApiError::invalid(vec![e.in_field(field)]))
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("there is no initiative with this id".into())
+}
+
+/// Loads the initiative `raw_id`: 400 for a malformed id, 404 if it was never registered.
+async fn existing(state: &AppState, raw_id: &str) -> Result<Loaded, ApiError> {
+    let id = parse_id(raw_id)?;
+    let (initiative, version) = command::load(&state.initiatives, &id.to_string())
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(Loaded {
+        id,
+        initiative,
+        version,
+    })
+}
+
+/// Loads the initiative a command is about. A stale `If-Match` is answered before the command
+/// is even decided, so a client learns first that it acted on an old reading.
+async fn target(state: &AppState, raw_id: &str, if_match: IfMatch) -> Result<Loaded, ApiError> {
+    let loaded = existing(state, raw_id).await?;
+    check_version(&loaded, if_match)?;
+    Ok(loaded)
+}
+
+fn check_version(loaded: &Loaded, if_match: IfMatch) -> Result<(), ApiError> {
+    match if_match.0 {
+        Some(expected) if expected != loaded.version => Err(ApiError::PreconditionFailed(format!(
+            "this initiative changed since you read it (it is now at version {}); read it \
+             again and decide on what it says now",
+            loaded.version
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Whether anyone may see the initiative: approved, or retired after having been approved.
+fn is_public(initiative: &Initiative) -> bool {
+    match initiative.status() {
+        InitiativeStatus::Approved => true,
+        InitiativeStatus::Retired => initiative.approved_at().is_some(),
+        _ => false,
+    }
+}
+
+/// Managers and moderators see everything about an initiative, including what is not public.
+fn is_insider(initiative: &Initiative, caller: &Caller) -> bool {
+    caller
+        .actor()
+        .is_some_and(|a| a.is_moderator() || initiative.is_manager(a.account))
+}
+
+/// Decides `command` against the loaded state first (no write), so that a refusal is answered
+/// before the gateway does outside look-ups that only matter if the actor may act at all.
+fn dry_run(loaded: &Loaded, command: &InitiativeCommand) -> Result<(), ApiError> {
+    loaded
+        .initiative
+        .decide(command.clone())
+        .map(|_| ())
+        .map_err(Refusal::into_api_error)
+}
+
+/// Runs `command` on the initiative, honouring `If-Match`, and answers with what it wrote.
+async fn run(
+    state: &AppState,
+    context: &RequestContext,
+    actor: &Actor,
+    loaded: &Loaded,
+    command: InitiativeCommand,
+    name: &str,
+    if_match: IfMatch,
+) -> Result<WriteAnswer, ApiError> {
+    let written = execute(state, context, actor, loaded.id, command, name, if_match).await?;
+    // A command that changed nothing (a resent form) wrote no event; the client still needs the
+    // version it may send back in `If-Match`.
+    let version = written.version.unwrap_or(loaded.version);
+    Ok(answer(written, version))
+}
+
+async fn execute(
+    state: &AppState,
+    context: &RequestContext,
+    actor: &Actor,
+    id: InitiativeId,
+    command: InitiativeCommand,
+    name: &str,
+    if_match: IfMatch,
+) -> Result<Written, ApiError> {
+    let metadata = context.metadata(&Caller::Account(actor.clone()), name);
+    let committed = command::execute(
+        &state.initiatives,
+        &id.to_string(),
+        command,
+        metadata,
+        if_match,
+    )
+    .await?;
+    Ok(Written::of(&committed))
+}
+
+/// 201 if `written` names what the command created, 200 otherwise; `ETag` of `version`.
+fn answer(mut written: Written, version: usize) -> WriteAnswer {
+    written.version = Some(version);
+    let status = if written.id.is_some() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    (status, etag(version), ApiJson(written))
+}
+
+/// The answer of a command that added something to a collection of the initiative (a manager,
+/// a management request), named by `id`.
+fn created(answer: WriteAnswer, id: impl std::fmt::Display) -> WriteAnswer {
+    let (_, etag, ApiJson(mut written)) = answer;
+    written.id = Some(id.to_string());
+    (StatusCode::CREATED, etag, ApiJson(written))
+}

@@ -1,7 +1,0 @@
-//! Joint projects between initiatives.
-
-use crate::access::ApiRoutes;
-
-pub fn routes() -> ApiRoutes {
-    ApiRoutes::new()
-}

@@ -1,0 +1,334 @@
+//! The project's own lifecycle: propose, revise, submit for review, approve or reject (by
+//! moderators), activate, complete, withdraw.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use domain::joint_project::JointProjectCommand as Command;
+use domain::values::JointProjectId;
+
+use super::super::{ApiError, ApiJson, ErrorBody, Written};
+use super::requests::RevisionRequest;
+use super::requests::{OptionalJson, OptionalReasonRequest, ProposalRequest, RejectionRequest};
+use super::{load_initiative, load_project, manages, manages_lead, now, run, standing};
+use super::{Answer, By};
+use crate::state::AppState;
+
+/// Proposes a joint project on behalf of an initiative the caller manages (it must be
+/// approved). The project starts as `proposed`, visible only to the managers involved and to
+/// moderators.
+#[utoipa::path(post, path = "/v1/joint-projects", tag = "joint-projects",
+    security(("bearer" = [])), request_body = ProposalRequest,
+    responses(
+        (status = 201, description = "Proposed; `id` is the new project", body = Written,
+            headers(("ETag" = String, description = "The project's version"))),
+        (status = 400, description = "A field is invalid (each is named)", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a manager of the lead initiative", body = ErrorBody),
+        (status = 422, description = "The lead is not approved, or no or too many objectives",
+            body = ErrorBody)))]
+pub(super) async fn propose(
+    State(state): State<AppState>,
+    by: By,
+    ApiJson(body): ApiJson<ProposalRequest>,
+) -> Result<(StatusCode, Answer), ApiError> {
+    let (lead, content) = body.parse()?;
+    let initiative = load_initiative(&state, lead).await?;
+    let id = JointProjectId::new();
+    let command = Command::Propose {
+        project_id: id,
+        lead,
+        lead_standing: standing(initiative.as_ref()),
+        actor: by.actor.clone(),
+        actor_manages_lead: manages(initiative.as_ref(), &by.actor),
+        title: content.title,
+        description: content.description,
+        sectors: content.sectors,
+        objectives: content.objectives,
+        at: now(),
+    };
+    let (etag, ApiJson(mut written)) =
+        run(&state, id, 0, command, "ProposeJointProject", &by).await?;
+    written.id = Some(id.to_string());
+    Ok((StatusCode::CREATED, (etag, ApiJson(written))))
+}
+
+/// Replaces what the project is (title, description, sectors, objectives) while it is
+/// `proposed`, or after a rejection (it becomes `proposed` again).
+#[utoipa::path(put, path = "/v1/joint-projects/{id}", tag = "joint-projects",
+    security(("bearer" = [])), request_body = RevisionRequest,
+    params(
+        ("id" = String, Path, format = Uuid, description = "Joint project id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses(
+        (status = 200, description = "Revised", body = Written,
+            headers(("ETag" = String, description = "The project's new version"))),
+        (status = 400, description = "A field is invalid (each is named)", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a manager of the lead initiative", body = ErrorBody),
+        (status = 404, description = "No such project", body = ErrorBody),
+        (status = 409, description = "Not proposed or rejected (`current` says what it is)",
+            body = ErrorBody),
+        (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody),
+        (status = 422, description = "No or too many objectives", body = ErrorBody)))]
+pub(super) async fn revise(
+    State(state): State<AppState>,
+    by: By,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RevisionRequest>,
+) -> Result<Answer, ApiError> {
+    let content = body.parse()?;
+    let loaded = load_project(&state, &id).await?;
+    let command = Command::Revise {
+        actor: by.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
+        title: content.title,
+        description: content.description,
+        sectors: content.sectors,
+        objectives: content.objectives,
+        at: now(),
+    };
+    run(
+        &state,
+        loaded.id,
+        loaded.version,
+        command,
+        "ReviseJointProject",
+        &by,
+    )
+    .await
+}
+
+/// Submits a `proposed` project to the moderators (it becomes `under_review`).
+#[utoipa::path(post, path = "/v1/joint-projects/{id}/submission", tag = "joint-projects",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "Joint project id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses(
+        (status = 200, description = "Under review", body = Written,
+            headers(("ETag" = String, description = "The project's new version"))),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a manager of the lead initiative", body = ErrorBody),
+        (status = 404, description = "No such project", body = ErrorBody),
+        (status = 409, description = "Not proposed (`current` says what it is)",
+            body = ErrorBody),
+        (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    by: By,
+    Path(id): Path<String>,
+) -> Result<Answer, ApiError> {
+    let loaded = load_project(&state, &id).await?;
+    let command = Command::SubmitForReview {
+        actor: by.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
+        at: now(),
+    };
+    run(
+        &state,
+        loaded.id,
+        loaded.version,
+        command,
+        "SubmitJointProjectForReview",
+        &by,
+    )
+    .await
+}
+
+/// Approves a project `under_review` (moderators): it becomes public.
+#[utoipa::path(post, path = "/v1/joint-projects/{id}/approval", tag = "joint-projects",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "Joint project id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses(
+        (status = 200, description = "Approved", body = Written,
+            headers(("ETag" = String, description = "The project's new version"))),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a moderator", body = ErrorBody),
+        (status = 404, description = "No such project", body = ErrorBody),
+        (status = 409, description = "Not under review (`current` says what it is)",
+            body = ErrorBody),
+        (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
+pub(super) async fn approve(
+    State(state): State<AppState>,
+    by: By,
+    Path(id): Path<String>,
+) -> Result<Answer, ApiError> {
+    let loaded = load_project(&state, &id).await?;
+    let command = Command::Approve {
+        actor: by.actor.clone(),
+        at: now(),
+    };
+    run(
+        &state,
+        loaded.id,
+        loaded.version,
+        command,
+        "ApproveJointProject",
+        &by,
+    )
+    .await
+}
+
+/// Rejects a project `under_review` with a reason (moderators); the lead may revise it.
+#[utoipa::path(post, path = "/v1/joint-projects/{id}/rejection", tag = "joint-projects",
+    security(("bearer" = [])), request_body = RejectionRequest,
+    params(
+        ("id" = String, Path, format = Uuid, description = "Joint project id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses(
+        (status = 200, description = "Rejected", body = Written,
+            headers(("ETag" = String, description = "The project's new version"))),
+        (status = 400, description = "No reason, or too long", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a moderator", body = ErrorBody),
+        (status = 404, description = "No such project", body = ErrorBody),
+        (status = 409, description = "Not under review (`current` says what it is)",
+            body = ErrorBody),
+        (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
+pub(super) async fn reject(
+    State(state): State<AppState>,
+    by: By,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RejectionRequest>,
+) -> Result<Answer, ApiError> {
+    let reason = body.parse()?;
+    let loaded = load_project(&state, &id).await?;
+    let command = Command::Reject {
+        actor: by.actor.clone(),
+        reason,
+        at: now(),
+    };
+    run(
+        &state,
+        loaded.id,
+        loaded.version,
+        command,
+        "RejectJointProject",
+        &by,
+    )
+    .await
+}
+
+/// Starts an `approved` project: it needs at least two accepted initiatives, the lead counting
+/// as one.
+#[utoipa::path(post, path = "/v1/joint-projects/{id}/activation", tag = "joint-projects",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "Joint project id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses(
+        (status = 200, description = "Active", body = Written,
+            headers(("ETag" = String, description = "The project's new version"))),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a manager of the lead initiative", body = ErrorBody),
+        (status = 404, description = "No such project", body = ErrorBody),
+        (status = 409, description = "Not approved (`current` says what it is)",
+            body = ErrorBody),
+        (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody),
+        (status = 422, description = "No partner has accepted yet", body = ErrorBody)))]
+pub(super) async fn activate(
+    State(state): State<AppState>,
+    by: By,
+    Path(id): Path<String>,
+) -> Result<Answer, ApiError> {
+    let loaded = load_project(&state, &id).await?;
+    let command = Command::Activate {
+        actor: by.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
+        at: now(),
+    };
+    run(
+        &state,
+        loaded.id,
+        loaded.version,
+        command,
+        "ActivateJointProject",
+        &by,
+    )
+    .await
+}
+
+/// Marks an `active` project as completed.
+#[utoipa::path(post, path = "/v1/joint-projects/{id}/completion", tag = "joint-projects",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "Joint project id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses(
+        (status = 200, description = "Completed", body = Written,
+            headers(("ETag" = String, description = "The project's new version"))),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a manager of the lead initiative", body = ErrorBody),
+        (status = 404, description = "No such project", body = ErrorBody),
+        (status = 409, description = "Not active (`current` says what it is)",
+            body = ErrorBody),
+        (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
+pub(super) async fn complete(
+    State(state): State<AppState>,
+    by: By,
+    Path(id): Path<String>,
+) -> Result<Answer, ApiError> {
+    let loaded = load_project(&state, &id).await?;
+    let command = Command::Complete {
+        actor: by.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
+        at: now(),
+    };
+    run(
+        &state,
+        loaded.id,
+        loaded.version,
+        command,
+        "CompleteJointProject",
+        &by,
+    )
+    .await
+}
+
+/// Withdraws a project that is not over yet, with an optional reason (the body may be left
+/// out). It stops being public.
+#[utoipa::path(post, path = "/v1/joint-projects/{id}/withdrawal", tag = "joint-projects",
+    security(("bearer" = [])), request_body = Option<OptionalReasonRequest>,
+    params(
+        ("id" = String, Path, format = Uuid, description = "Joint project id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses(
+        (status = 200, description = "Withdrawn", body = Written,
+            headers(("ETag" = String, description = "The project's new version"))),
+        (status = 400, description = "The reason is empty or too long", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a manager of the lead initiative", body = ErrorBody),
+        (status = 404, description = "No such project", body = ErrorBody),
+        (status = 409, description = "Already completed or withdrawn (`current` says which)",
+            body = ErrorBody),
+        (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
+pub(super) async fn withdraw(
+    State(state): State<AppState>,
+    by: By,
+    Path(id): Path<String>,
+    OptionalJson(body): OptionalJson<OptionalReasonRequest>,
+) -> Result<Answer, ApiError> {
+    let reason = body.parse()?;
+    let loaded = load_project(&state, &id).await?;
+    let command = Command::Withdraw {
+        actor: by.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
+        reason,
+        at: now(),
+    };
+    run(
+        &state,
+        loaded.id,
+        loaded.version,
+        command,
+        "WithdrawJointProject",
+        &by,
+    )
+    .await
+}

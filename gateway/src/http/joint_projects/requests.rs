@@ -1,0 +1,223 @@
+//! Request bodies of the joint-project routes, and their parsing into the domain's values: every
+//! invalid field is collected and named (`sectors[2]`, `objectives[0]`), so one 400 lists them all.
+
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use domain::joint_project::Objective;
+use domain::values::{Description, InitiativeId, Reason, Sector, Sectors, Title, ValueError};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::super::{ApiError, ApiJson};
+
+/// What a project is: the part a proposal and a revision share.
+pub(super) struct Content {
+    pub title: Title,
+    pub description: Description,
+    pub sectors: Sectors,
+    pub objectives: Vec<Objective>,
+}
+
+/// A new joint project, led by an initiative the caller manages.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ProposalRequest {
+    /// The initiative that leads the project; the caller must be one of its managers, and it
+    /// must be approved.
+    #[schema(format = Uuid)]
+    lead_initiative_id: String,
+    /// 1 to 200 characters, one line.
+    #[schema(example = "Corredor del litio y la electromovilidad")]
+    title: String,
+    /// Up to 5000 characters.
+    #[schema(example = "Baterías con proveedores locales de Antofagasta y Jujuy.")]
+    description: String,
+    /// 1 to 10 sector codes of the taxonomy, the main one first.
+    #[schema(example = json!(["lithium", "electromobility"]))]
+    sectors: Vec<String>,
+    /// 1 to 10 objectives, each 1 to 500 characters on one line.
+    #[schema(example = json!(["Homologar proveedores locales de celdas"]))]
+    objectives: Vec<String>,
+}
+
+/// What the project becomes: every field replaces the current one.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RevisionRequest {
+    /// 1 to 200 characters, one line.
+    title: String,
+    /// Up to 5000 characters.
+    description: String,
+    /// 1 to 10 sector codes of the taxonomy, the main one first.
+    sectors: Vec<String>,
+    /// 1 to 10 objectives, each 1 to 500 characters on one line.
+    objectives: Vec<String>,
+}
+
+/// An initiative named in the body: the one invited, or the one expressing interest.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct InitiativeRequest {
+    #[schema(format = Uuid)]
+    initiative_id: String,
+}
+
+/// A moderator's rejection: the lead needs the reason to revise the project.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RejectionRequest {
+    /// 1 to 1000 characters.
+    #[schema(example = "Falta describir el aporte de cada socio.")]
+    reason: String,
+}
+
+/// An optional reason (declining an invitation, withdrawing a project); the body may be left
+/// out altogether.
+#[derive(Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OptionalReasonRequest {
+    /// 1 to 1000 characters, if given.
+    reason: Option<String>,
+}
+
+/// Collects the error of `result`, if any, and passes its value on.
+fn keep<T>(result: Result<T, ValueError>, errors: &mut Vec<ValueError>) -> Option<T> {
+    result.map_err(|e| errors.push(e)).ok()
+}
+
+fn content(
+    title: String,
+    description: String,
+    sectors: Vec<String>,
+    objectives: Vec<String>,
+    errors: &mut Vec<ValueError>,
+) -> Option<Content> {
+    let title = keep(Title::new(title), errors);
+    let description = keep(Description::new(description), errors);
+    let before = errors.len();
+    let sectors: Vec<Sector> = sectors
+        .iter()
+        .enumerate()
+        .filter_map(|(i, raw)| {
+            keep(
+                Sector::parse(raw).map_err(|e| e.in_field(format!("sectors[{i}]"))),
+                errors,
+            )
+        })
+        .collect();
+    // The list as a whole (empty, too long, repeated) is only judged once every code is known.
+    let sectors = if errors.len() == before {
+        keep(Sectors::new(sectors), errors)
+    } else {
+        None
+    };
+    let objectives: Vec<Option<Objective>> = objectives
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            keep(
+                Objective::new(raw).map_err(|e| e.in_field(format!("objectives[{i}]"))),
+                errors,
+            )
+        })
+        .collect();
+    let objectives: Option<Vec<Objective>> = objectives.into_iter().collect();
+    Some(Content {
+        title: title?,
+        description: description?,
+        sectors: sectors?,
+        objectives: objectives?,
+    })
+}
+
+/// `Ok(value)` if no field was invalid, else the 400 naming each.
+fn all_or_400<T>(value: Option<T>, errors: Vec<ValueError>) -> Result<T, ApiError> {
+    match value {
+        Some(value) if errors.is_empty() => Ok(value),
+        _ => Err(ApiError::invalid(errors)),
+    }
+}
+
+impl ProposalRequest {
+    pub fn parse(self) -> Result<(InitiativeId, Content), ApiError> {
+        let mut errors = Vec::new();
+        let lead = keep(
+            self.lead_initiative_id
+                .parse::<InitiativeId>()
+                .map_err(|e| e.in_field("lead_initiative_id")),
+            &mut errors,
+        );
+        let content = content(
+            self.title,
+            self.description,
+            self.sectors,
+            self.objectives,
+            &mut errors,
+        );
+        all_or_400(lead.zip(content), errors)
+    }
+}
+
+impl RevisionRequest {
+    pub fn parse(self) -> Result<Content, ApiError> {
+        let mut errors = Vec::new();
+        let content = content(
+            self.title,
+            self.description,
+            self.sectors,
+            self.objectives,
+            &mut errors,
+        );
+        all_or_400(content, errors)
+    }
+}
+
+impl InitiativeRequest {
+    pub fn parse(self) -> Result<InitiativeId, ApiError> {
+        self.initiative_id
+            .parse::<InitiativeId>()
+            .map_err(|e| ApiError::invalid(vec![e.in_field("initiative_id")]))
+    }
+}
+
+impl RejectionRequest {
+    pub fn parse(self) -> Result<Reason, ApiError> {
+        Reason::new(self.reason).map_err(|e| ApiError::invalid(vec![e]))
+    }
+}
+
+impl OptionalReasonRequest {
+    pub fn parse(self) -> Result<Option<Reason>, ApiError> {
+        self.reason
+            .map(Reason::new)
+            .transpose()
+            .map_err(|e| ApiError::invalid(vec![e]))
+    }
+}
+
+/// A JSON body that may be left out: a request without a body (no `Content-Type`, no length)
+/// reads as `T::default()`; any body present is read like [`ApiJson`].
+pub(super) struct OptionalJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for OptionalJson<T>
+where
+    T: DeserializeOwned + Default,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let headers = request.headers();
+        let no_type = !headers.contains_key(header::CONTENT_TYPE);
+        let no_length = headers
+            .get(header::CONTENT_LENGTH)
+            .is_none_or(|length| length.as_bytes() == b"0");
+        let chunked = headers.contains_key(header::TRANSFER_ENCODING);
+        if no_type && no_length && !chunked {
+            return Ok(Self(T::default()));
+        }
+        let ApiJson(value) = ApiJson::<T>::from_request(request, state).await?;
+        Ok(Self(value))
+    }
+}

@@ -1,0 +1,228 @@
+//! One route per publication command. Each answers with `Written` and the stream's new version
+//! in `ETag`, and honours `If-Match`.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use chrono::Utc;
+use domain::publication::PublicationCommand;
+use domain::values::PublicationId;
+use utoipa_axum::routes;
+
+use super::requests::{ContentRequest, RejectionRequest};
+use super::{load_visible, parse_id};
+use crate::access::{Access, ApiRoutes, Caller, SignedIn};
+use crate::http::command::{self, etag, IfMatch};
+use crate::http::context::RequestContext;
+use crate::http::{ApiError, ApiJson, ErrorBody, Written};
+use crate::state::AppState;
+
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        // The author's rights are the aggregate's to decide (403 from it).
+        .route(Access::SignedIn, routes!(submit))
+        .route(Access::SignedIn, routes!(edit))
+        .route(Access::SignedIn, routes!(withdraw))
+        .route(Access::MODERATORS, routes!(approve))
+        .route(Access::MODERATORS, routes!(reject))
+}
+
+type Answer = ([(HeaderName, HeaderValue); 1], ApiJson<Written>);
+
+/// Submits a publication, news item or gathering for moderation; it is public once a moderator
+/// approves it.
+#[utoipa::path(post, path = "/v1/publications", tag = "publications",
+    security(("bearer" = [])), request_body = ContentRequest,
+    responses(
+        (status = 201, description = "Submitted; `id` is the new item's", body = Written),
+        (status = 400, description = "A field is invalid (each is named)", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 422, description = "A gathering ends before it starts, has neither place nor \
+            link, or names a local time its zone skips", body = ErrorBody)))]
+async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    context: RequestContext,
+    SignedIn(actor): SignedIn,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<ContentRequest>,
+) -> Result<(StatusCode, [(HeaderName, HeaderValue); 1], ApiJson<Written>), ApiError> {
+    let content = body.into_content()?;
+    let id = PublicationId::new();
+    let command = PublicationCommand::Submit {
+        publication_id: id,
+        actor,
+        content,
+        at: Utc::now(),
+    };
+    let metadata = context.metadata(&caller, "SubmitPublication");
+    let committed = command::execute(
+        &state.publications,
+        &id.to_string(),
+        command,
+        metadata,
+        if_match,
+    )
+    .await?;
+    let written = Written::created(id, &committed);
+    let version = written.version.unwrap_or(1);
+    Ok((StatusCode::CREATED, etag(version), ApiJson(written)))
+}
+
+/// Replaces the content of an item that is not approved yet (its author only). Editing a
+/// rejected item sends it back to moderation.
+#[utoipa::path(put, path = "/v1/publications/{id}", tag = "publications",
+    security(("bearer" = [])), request_body = ContentRequest,
+    params(
+        ("id" = String, Path, format = Uuid, description = "Publication id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of your last read")),
+    responses(
+        (status = 200, description = "Edited (`position` is null if nothing changed)", body = Written),
+        (status = 400, description = "A field is invalid (each is named)", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not its author", body = ErrorBody),
+        (status = 404, description = "No such item that you may see", body = ErrorBody),
+        (status = 409, description = "Approved or withdrawn: no longer editable", body = ErrorBody),
+        (status = 412, description = "Changed since your `If-Match` version", body = ErrorBody),
+        (status = 422, description = "A gathering rule is broken", body = ErrorBody)))]
+async fn edit(
+    State(state): State<AppState>,
+    caller: Caller,
+    context: RequestContext,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<ContentRequest>,
+) -> Result<Answer, ApiError> {
+    let id = parse_id(&id)?;
+    let content = body.into_content()?;
+    let command = PublicationCommand::Edit {
+        actor,
+        content,
+        at: Utc::now(),
+    };
+    let metadata = context.metadata(&caller, "EditPublication");
+    run(&state, id, &caller, command, metadata, if_match).await
+}
+
+/// Approves a submitted item: it becomes public (moderators only).
+#[utoipa::path(post, path = "/v1/publications/{id}/approval", tag = "publications",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "Publication id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of your last read")),
+    responses(
+        (status = 200, description = "Approved", body = Written),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a moderator", body = ErrorBody),
+        (status = 404, description = "No such item", body = ErrorBody),
+        (status = 409, description = "Not waiting for moderation; `current` says its status",
+            body = ErrorBody),
+        (status = 412, description = "Changed since your `If-Match` version", body = ErrorBody)))]
+async fn approve(
+    State(state): State<AppState>,
+    caller: Caller,
+    context: RequestContext,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+    if_match: IfMatch,
+) -> Result<Answer, ApiError> {
+    let id = parse_id(&id)?;
+    let command = PublicationCommand::Approve {
+        actor,
+        at: Utc::now(),
+    };
+    let metadata = context.metadata(&caller, "ApprovePublication");
+    run(&state, id, &caller, command, metadata, if_match).await
+}
+
+/// Rejects a submitted item with a reason its author sees (moderators only).
+#[utoipa::path(post, path = "/v1/publications/{id}/rejection", tag = "publications",
+    security(("bearer" = [])), request_body = RejectionRequest,
+    params(
+        ("id" = String, Path, format = Uuid, description = "Publication id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of your last read")),
+    responses(
+        (status = 200, description = "Rejected", body = Written),
+        (status = 400, description = "The reason is missing or too long", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a moderator", body = ErrorBody),
+        (status = 404, description = "No such item", body = ErrorBody),
+        (status = 409, description = "Not waiting for moderation; `current` says its status",
+            body = ErrorBody),
+        (status = 412, description = "Changed since your `If-Match` version", body = ErrorBody)))]
+async fn reject(
+    State(state): State<AppState>,
+    caller: Caller,
+    context: RequestContext,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<RejectionRequest>,
+) -> Result<Answer, ApiError> {
+    let id = parse_id(&id)?;
+    let reason = body.into_reason()?;
+    let command = PublicationCommand::Reject {
+        actor,
+        reason,
+        at: Utc::now(),
+    };
+    let metadata = context.metadata(&caller, "RejectPublication");
+    run(&state, id, &caller, command, metadata, if_match).await
+}
+
+/// Takes an item down, whatever its moderation status (its author only). It is then visible
+/// to its author and moderators only.
+#[utoipa::path(post, path = "/v1/publications/{id}/withdrawal", tag = "publications",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "Publication id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of your last read")),
+    responses(
+        (status = 200, description = "Withdrawn", body = Written),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not its author", body = ErrorBody),
+        (status = 404, description = "No such item that you may see", body = ErrorBody),
+        (status = 409, description = "Already withdrawn", body = ErrorBody),
+        (status = 412, description = "Changed since your `If-Match` version", body = ErrorBody)))]
+async fn withdraw(
+    State(state): State<AppState>,
+    caller: Caller,
+    context: RequestContext,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+    if_match: IfMatch,
+) -> Result<Answer, ApiError> {
+    let id = parse_id(&id)?;
+    let command = PublicationCommand::Withdraw {
+        actor,
+        at: Utc::now(),
+    };
+    let metadata = context.metadata(&caller, "WithdrawPublication");
+    run(&state, id, &caller, command, metadata, if_match).await
+}
+
+/// Runs `command` on an existing item that `caller` may see (404 otherwise, as on reads).
+async fn run(
+    state: &AppState,
+    id: PublicationId,
+    caller: &Caller,
+    command: PublicationCommand,
+    metadata: store::EventMetadata,
+    if_match: IfMatch,
+) -> Result<Answer, ApiError> {
+    let (_, version) = load_visible(state, id, caller).await?;
+    let committed = command::execute(
+        &state.publications,
+        &id.to_string(),
+        command,
+        metadata,
+        if_match,
+    )
+    .await?;
+    let mut written = Written::of(&committed);
+    // A command that changed nothing leaves the stream at the version just read.
+    let version = *written.version.get_or_insert(version);
+    Ok((etag(version), ApiJson(written)))
+}

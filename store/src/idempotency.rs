@@ -1,0 +1,427 @@
+//! Idempotency keys, kept outside the event log.
+//!
+//! A write sent with an `Idempotency-Key` is remembered per account: the key, a digest of the
+//! request ([`request_digest`]) and, once it has been answered, the answer. A retry of the same
+//! request with the same key is answered from here and writes nothing; the same key with a
+//! different request is refused.
+//!
+//! The life of a key: [`Idempotency::begin`] claims it (a `pending` row, inserted with
+//! `ON CONFLICT DO NOTHING` so that of two concurrent requests exactly one runs);
+//! [`Idempotency::finish`] records the answer (`done`); [`Idempotency::abandon`] forgets a claim
+//! whose request failed in a way worth retrying. [`Idempotency::prune`] removes old keys.
+//!
+//! A process that stops between running the request and `finish` (a crash, or a request timeout
+//! that drops it) leaves a `pending` row: the key answers "in progress" until the row is older
+//! than the takeover age passed to `begin`, and then the request may run again. Whether the first
+//! attempt wrote anything is not known here, so a takeover can write twice; the takeover age
+//! should therefore be longer than any request can take.
+
+use std::fmt;
+
+use chrono::{DateTime, Duration, SecondsFormat, TimeZone, Utc};
+use domain::values::AccountId;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use subtle::ConstantTimeEq;
+
+use crate::{Database, StoreError};
+
+/// The SHA-256 of a request: its method, path and query, and body, each but the last preceded by
+/// its length, so that no two different requests share their input.
+pub fn request_digest(method: &str, path_and_query: &str, body: &[u8]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    for part in [method.as_bytes(), path_and_query.as_bytes()] {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part);
+    }
+    hasher.update(body);
+    hasher.finalize().into()
+}
+
+/// The answer to a request, as kept for replaying it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub status: u16,
+    /// The headers a replay repeats, in order (a name may appear more than once).
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl fmt::Debug for StoredResponse {
+    /// Shows the size of the body, not the body.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
+}
+
+/// What [`Idempotency::begin`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Begin {
+    /// The key is this request's now: run it, then [`Idempotency::finish`] or
+    /// [`Idempotency::abandon`].
+    New,
+    /// The same request was answered before: answer this.
+    Replay(StoredResponse),
+    /// The key was used for a different request.
+    Mismatch,
+    /// The same request is running (or stopped less than the takeover age ago).
+    InProgress,
+}
+
+const PENDING: &str = "pending";
+const DONE: &str = "done";
+
+/// How often `begin` goes round when rows vanish or are taken over under it.
+const ATTEMPTS: usize = 3;
+
+/// Idempotency keys on the event log's database (outside the log).
+#[derive(Clone)]
+pub struct Idempotency {
+    db: Database,
+}
+
+impl fmt::Debug for Idempotency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Idempotency")
+            .field("backend", &self.db.backend())
+            .finish()
+    }
+}
+
+/// A row as read back.
+struct Stored {
+    digest: Vec<u8>,
+    state: String,
+    status: Option<i64>,
+    headers: Option<String>,
+    body: Option<Vec<u8>>,
+    created_at: DateTime<Utc>,
+}
+
+impl Idempotency {
+    pub fn new(db: &Database) -> Self {
+        Self { db: db.clone() }
+    }
+
+    /// Claims `key` for `account`'s request with `digest` at `now`, or says why not. A pending
+    /// key whose claim is at least `takeover_after` old is taken over (see the module's
+    /// documentation for what that risks).
+    pub async fn begin(
+        &self,
+        account: AccountId,
+        key: &str,
+        digest: &[u8; 32],
+        takeover_after: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Begin, StoreError> {
+        let cutoff = clamp(now.checked_sub_signed(takeover_after).unwrap_or(now));
+        for _ in 0..ATTEMPTS {
+            if self.claim(account, key, digest, now).await? {
+                return Ok(Begin::New);
+            }
+            // Abandoned or pruned since the insert failed: try to claim it again.
+            let Some(stored) = self.read(account, key).await? else {
+                continue;
+            };
+            if !bool::from(stored.digest.as_slice().ct_eq(&digest[..])) {
+                return Ok(Begin::Mismatch);
+            }
+            match stored.state.as_str() {
+                DONE => return Ok(Begin::Replay(stored.into_response()?)),
+                PENDING if stored.created_at <= cutoff => {
+                    if self.take_over(account, key, cutoff, now).await? {
+                        return Ok(Begin::New);
+                    }
+                    // Someone else took it over, finished it or abandoned it: look again.
+                }
+                PENDING => return Ok(Begin::InProgress),
+                other => {
+                    return Err(decode_error(format!(
+                        "idempotency_keys.state `{other}` is neither pending nor done"
+                    )))
+                }
+            }
+        }
+        Ok(Begin::InProgress)
+    }
+
+    /// Records the answer to the request that claimed `key`. False if the key is no longer
+    /// pending (abandoned, pruned, or finished by a request that took it over).
+    pub async fn finish(
+        &self,
+        account: AccountId,
+        key: &str,
+        response: &StoredResponse,
+    ) -> Result<bool, StoreError> {
+        let headers = serde_json::to_string(&response.headers)
+            .map_err(|e| decode_error(format!("headers cannot be written as JSON: {e}")))?;
+        const UPDATE: &str = "UPDATE idempotency_keys
+                              SET state = 'done', status = $3, headers = $4, body = $5
+                              WHERE account_id = $1 AND key = $2 AND state = 'pending'";
+        let updated = match &self.db {
+            Database::Postgres(pool) => sqlx::query(UPDATE)
+                .bind(account.into_uuid())
+                .bind(key)
+                .bind(i32::from(response.status))
+                .bind(&headers)
+                .bind(&response.body[..])
+                .execute(pool)
+                .await?
+                .rows_affected(),
+            Database::Sqlite(pool) => sqlx::query(UPDATE)
+                .bind(account.to_string())
+                .bind(key)
+                .bind(i64::from(response.status))
+                .bind(&headers)
+                .bind(&response.body[..])
+                .execute(pool)
+                .await?
+                .rows_affected(),
+        };
+        Ok(updated > 0)
+    }
+
+    /// Forgets a pending claim, so that the request may be sent again with the same key. A key
+    /// that is done is kept. True if there was a pending claim.
+    pub async fn abandon(&self, account: AccountId, key: &str) -> Result<bool, StoreError> {
+        const DELETE: &str =
+            "DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND state = 'pending'";
+        let deleted = match &self.db {
+            Database::Postgres(pool) => sqlx::query(DELETE)
+                .bind(account.into_uuid())
+                .bind(key)
+                .execute(pool)
+                .await?
+                .rows_affected(),
+            Database::Sqlite(pool) => sqlx::query(DELETE)
+                .bind(account.to_string())
+                .bind(key)
+                .execute(pool)
+                .await?
+                .rows_affected(),
+        };
+        Ok(deleted > 0)
+    }
+
+    /// Removes every key claimed before `older_than`, pending or done; returns how many.
+    pub async fn prune(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError> {
+        const DELETE: &str = "DELETE FROM idempotency_keys WHERE created_at < $1";
+        let deleted = match &self.db {
+            Database::Postgres(pool) => sqlx::query(DELETE)
+                .bind(older_than)
+                .execute(pool)
+                .await?
+                .rows_affected(),
+            Database::Sqlite(pool) => sqlx::query(DELETE)
+                .bind(sqlite_time(clamp(older_than)))
+                .execute(pool)
+                .await?
+                .rows_affected(),
+        };
+        Ok(deleted)
+    }
+
+    /// Removes every key of `account` (for erasure: a stored request digest or answer may
+    /// derive from the person's data). Returns how many.
+    pub async fn forget_account(&self, account: AccountId) -> Result<u64, StoreError> {
+        const DELETE: &str = "DELETE FROM idempotency_keys WHERE account_id = $1";
+        let deleted = match &self.db {
+            Database::Postgres(pool) => sqlx::query(DELETE)
+                .bind(account.into_uuid())
+                .execute(pool)
+                .await?
+                .rows_affected(),
+            Database::Sqlite(pool) => sqlx::query(DELETE)
+                .bind(account.to_string())
+                .execute(pool)
+                .await?
+                .rows_affected(),
+        };
+        Ok(deleted)
+    }
+
+    /// Inserts a pending row; false if the key already has one.
+    async fn claim(
+        &self,
+        account: AccountId,
+        key: &str,
+        digest: &[u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        const INSERT: &str = "INSERT INTO idempotency_keys
+                                  (account_id, key, request_digest, state, created_at)
+                              VALUES ($1, $2, $3, 'pending', $4)
+                              ON CONFLICT (account_id, key) DO NOTHING";
+        let inserted = match &self.db {
+            Database::Postgres(pool) => sqlx::query(INSERT)
+                .bind(account.into_uuid())
+                .bind(key)
+                .bind(&digest[..])
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected(),
+            Database::Sqlite(pool) => sqlx::query(INSERT)
+                .bind(account.to_string())
+                .bind(key)
+                .bind(&digest[..])
+                .bind(sqlite_time(clamp(now)))
+                .execute(pool)
+                .await?
+                .rows_affected(),
+        };
+        Ok(inserted > 0)
+    }
+
+    /// Restarts a pending claim made at or before `cutoff`; false if another request got there
+    /// first (its restart moved `created_at` past the cutoff) or the row changed.
+    async fn take_over(
+        &self,
+        account: AccountId,
+        key: &str,
+        cutoff: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        const UPDATE: &str = "UPDATE idempotency_keys SET created_at = $4
+                              WHERE account_id = $1 AND key = $2 AND state = 'pending'
+                                AND created_at <= $3";
+        let updated = match &self.db {
+            Database::Postgres(pool) => sqlx::query(UPDATE)
+                .bind(account.into_uuid())
+                .bind(key)
+                .bind(cutoff)
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected(),
+            Database::Sqlite(pool) => sqlx::query(UPDATE)
+                .bind(account.to_string())
+                .bind(key)
+                .bind(sqlite_time(cutoff))
+                .bind(sqlite_time(clamp(now)))
+                .execute(pool)
+                .await?
+                .rows_affected(),
+        };
+        Ok(updated > 0)
+    }
+
+    async fn read(&self, account: AccountId, key: &str) -> Result<Option<Stored>, StoreError> {
+        const SELECT: &str = "SELECT request_digest, state, status, headers, body, created_at
+                              FROM idempotency_keys WHERE account_id = $1 AND key = $2";
+        match &self.db {
+            Database::Postgres(pool) => {
+                let row = sqlx::query(SELECT)
+                    .bind(account.into_uuid())
+                    .bind(key)
+                    .fetch_optional(pool)
+                    .await?;
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                Ok(Some(Stored {
+                    digest: row.try_get("request_digest")?,
+                    state: row.try_get("state")?,
+                    status: row.try_get::<Option<i32>, _>("status")?.map(i64::from),
+                    headers: row.try_get("headers")?,
+                    body: row.try_get("body")?,
+                    created_at: row.try_get("created_at")?,
+                }))
+            }
+            Database::Sqlite(pool) => {
+                let row = sqlx::query(SELECT)
+                    .bind(account.to_string())
+                    .bind(key)
+                    .fetch_optional(pool)
+                    .await?;
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                Ok(Some(Stored {
+                    digest: row.try_get("request_digest")?,
+                    state: row.try_get("state")?,
+                    status: row.try_get("status")?,
+                    headers: row.try_get("headers")?,
+                    body: row.try_get("body")?,
+                    created_at: parse_sqlite_time(&row.try_get::<String, _>("created_at")?)?,
+                }))
+            }
+        }
+    }
+}
+
+impl Stored {
+    fn into_response(self) -> Result<StoredResponse, StoreError> {
+        let incomplete = || decode_error("a done idempotency key has no stored answer".into());
+        let status = self.status.ok_or_else(incomplete)?;
+        let status = u16::try_from(status).map_err(|_| {
+            decode_error(format!("idempotency_keys.status {status} is not a status"))
+        })?;
+        let headers = self.headers.ok_or_else(incomplete)?;
+        let headers = serde_json::from_str(&headers)
+            .map_err(|e| decode_error(format!("idempotency_keys.headers is not valid: {e}")))?;
+        Ok(StoredResponse {
+            status,
+            headers,
+            body: self.body.ok_or_else(incomplete)?,
+        })
+    }
+}
+
+/// Keeps a time within 1970..=9999, so that it fits both backends and the SQLite text form keeps
+/// its width.
+fn clamp(t: DateTime<Utc>) -> DateTime<Utc> {
+    let latest = Utc
+        .with_ymd_and_hms(9999, 12, 31, 23, 59, 59)
+        .single()
+        .expect("a valid date");
+    t.clamp(DateTime::<Utc>::UNIX_EPOCH, latest)
+}
+
+/// SQLite stores times as fixed-width RFC 3339 text (UTC, microseconds), comparable as text.
+fn sqlite_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn parse_sqlite_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| decode_error(format!("time `{text}`: {e}")))
+}
+
+fn decode_error(message: String) -> StoreError {
+    StoreError::Database(sqlx::Error::Decode(message.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_separate_every_part() {
+        let a = request_digest("POST", "/v1/x", b"{}");
+        assert_eq!(a, request_digest("POST", "/v1/x", b"{}"));
+        assert_ne!(a, request_digest("PUT", "/v1/x", b"{}"));
+        assert_ne!(a, request_digest("POST", "/v1/x?a=1", b"{}"));
+        assert_ne!(a, request_digest("POST", "/v1/x", b"{ }"));
+        // Moving bytes from one part to the next changes the digest.
+        assert_ne!(
+            request_digest("POST", "/v1/x", b"y"),
+            request_digest("POST", "/v1/xy", b"")
+        );
+    }
+
+    #[test]
+    fn debug_does_not_show_the_body() {
+        let response = StoredResponse {
+            status: 200,
+            headers: vec![],
+            body: b"secret".to_vec(),
+        };
+        assert!(!format!("{response:?}").contains("secret"));
+    }
+}
