@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
-use projections::{AccountDirectory, EventCounts, ProjectionHandle, ProjectionStatus};
+use projections::{
+    AccountDirectory, EventCounts, GatheringCalendar, ProjectionHandle, ProjectionStatus,
+};
 use store::EventLog;
 
 use domain::community::Community;
@@ -28,6 +30,7 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub event_counts: ProjectionHandle<EventCounts>,
     pub directory: ProjectionHandle<AccountDirectory>,
+    pub calendar: ProjectionHandle<GatheringCalendar>,
     pub metrics: Arc<Metrics>,
 }
 
@@ -35,8 +38,10 @@ impl AppState {
     pub fn new(log: EventLog, settings: &Settings) -> Self {
         let event_counts = ProjectionHandle::spawn(&log.feed(), EventCounts::default());
         let directory = ProjectionHandle::spawn(&log.feed(), AccountDirectory::default());
+        let calendar = ProjectionHandle::spawn(&log.feed(), GatheringCalendar::default());
         Self {
             directory,
+            calendar,
             accounts: AccountService::new(&log, settings),
             initiatives: Arc::new(log.commands(())),
             communities: Arc::new(log.commands(())),
@@ -52,6 +57,10 @@ impl AppState {
 
     /// The status of every projection this instance runs.
     pub fn projection_statuses(&self) -> Vec<ProjectionStatus> {
-        vec![self.event_counts.status(), self.directory.status()]
+        vec![
+            self.event_counts.status(),
+            self.directory.status(),
+            self.calendar.status(),
+        ]
     }
 }

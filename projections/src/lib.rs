@@ -8,7 +8,9 @@
 mod account_directory;
 mod engine;
 mod event_counts;
+mod gathering_calendar;
 
 pub use account_directory::AccountDirectory;
 pub use engine::{Projection, ProjectionError, ProjectionHandle, ProjectionStatus};
 pub use event_counts::EventCounts;
+pub use gathering_calendar::{CalendarEntry, GatheringCalendar};

@@ -86,3 +86,48 @@ async fn a_port_in_use_is_a_clear_error() {
         "{error}"
     );
 }
+
+/// The OpenAPI document is 3.1, lists every route with its error bodies, and the interactive
+/// documentation is served from the binary.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_documents_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_app(Settings {
+        data_dir: dir.path().join("data"),
+        ..Settings::default()
+    })
+    .await;
+    let doc: serde_json::Value = app.get("/openapi.json").await.json().await.unwrap();
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 50, "{} paths", paths.len());
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            let has_error = responses
+                .keys()
+                .any(|code| code.starts_with('4') || code.starts_with('5'));
+            let public_read = method == "get";
+            let id = operation["operationId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            assert!(ids.insert(id.clone()), "operationId {id} is not unique");
+            assert!(
+                has_error || public_read,
+                "{method} {path} documents no error"
+            );
+        }
+    }
+    if let Ok(out) = std::env::var("ARTICULA_OPENAPI_OUT") {
+        std::fs::write(out, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    }
+    let docs = app.get("/docs/").await;
+    assert_eq!(docs.status(), 200);
+    assert!(docs.text().await.unwrap().contains("swagger"), "Swagger UI");
+}

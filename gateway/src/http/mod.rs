@@ -137,10 +137,56 @@ impl utoipa::Modify for BearerToken {
 /// The API's routes (without state or layers), its OpenAPI document and its access rules.
 pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi, AccessRules) {
     let (routes, rules) = api().into_parts();
-    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes)
         .split_for_parts();
+    unique_operation_ids(&mut openapi);
     (router, openapi, rules)
+}
+
+/// utoipa names each operation after its handler, and several resources have a `read` or an
+/// `approve`: OpenAPI requires the ids to be unique (client generators key on them), so a
+/// repeated one is prefixed with its tag (`initiatives_approve`).
+fn unique_operation_ids(openapi: &mut utoipa::openapi::OpenApi) {
+    use std::collections::HashMap;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for item in openapi.paths.paths.values() {
+        for op in [&item.get, &item.post, &item.put, &item.patch, &item.delete]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(id) = &op.operation_id {
+                *seen.entry(id.clone()).or_default() += 1;
+            }
+        }
+    }
+    for item in openapi.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let repeated = op
+                .operation_id
+                .as_ref()
+                .is_some_and(|id| seen.get(id).copied().unwrap_or(0) > 1);
+            if repeated {
+                let tag = op
+                    .tags
+                    .as_ref()
+                    .and_then(|t| t.first())
+                    .map(|t| t.replace('-', "_"))
+                    .unwrap_or_default();
+                let id = op.operation_id.take().unwrap_or_default();
+                op.operation_id = Some(format!("{tag}_{id}"));
+            }
+        }
+    }
 }
 
 /// Puts every route of `api` behind the access check: a route without a rule is refused.

@@ -1,21 +1,16 @@
 //! `GET /v1/gatherings.ics`: approved gatherings that have not ended, as an iCalendar
 //! (RFC 5545) that calendar applications can subscribe to.
 //!
-//! The read model is a [`Projection`] so that it can run under the projection engine as it is;
-//! until the application state runs it, each request folds the feed from the start (see
-//! [`current`]). That is linear in the number of events and must become a running projection.
+//! The read model is the `gathering_calendar` projection (projections/); this module only
+//! writes it out as RFC 5545 text.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use cqrs_es::Aggregate;
-use domain::publication::{Kind, Publication, PublicationEvent, PublicationStatus};
-use projections::{Projection, ProjectionError};
-use store::{FeedEvent, FeedPosition};
+use projections::CalendarEntry;
 
 use crate::access::{Access, ApiRoutes};
 use crate::http::ApiError;
@@ -25,132 +20,9 @@ pub fn routes() -> ApiRoutes {
     ApiRoutes::new().route(Access::Public, utoipa_axum::routes!(gatherings_calendar))
 }
 
-/// Every publication stream that may yet be, or is, an approved gathering, folded by the
-/// aggregate itself, with the time of its stream's last event.
-#[derive(Debug, Default, Clone)]
-pub struct GatheringCalendar {
-    items: BTreeMap<String, (Publication, DateTime<Utc>)>,
-}
-
-impl Projection for GatheringCalendar {
-    const NAME: &'static str = "gathering_calendar";
-
-    fn apply(&mut self, event: &FeedEvent) -> Result<(), ProjectionError> {
-        if event.aggregate_type != Publication::TYPE {
-            return Ok(());
-        }
-        let payload: PublicationEvent = serde_json::from_value(event.payload.clone())
-            .map_err(|e| ProjectionError(format!("unreadable publication event: {e}")))?;
-        let (item, changed) = self
-            .items
-            .entry(event.aggregate_id.clone())
-            .or_insert_with(|| (Publication::default(), event.recorded_at));
-        item.apply(payload);
-        *changed = event.recorded_at;
-        // Withdrawn is final, and so is an approved item's content: what can never show in the
-        // calendar is not kept.
-        let never = match item.status() {
-            PublicationStatus::Withdrawn => true,
-            PublicationStatus::Approved => {
-                !matches!(item.content().map(|c| &c.kind), Some(Kind::Gathering(_)))
-            }
-            _ => false,
-        };
-        if never {
-            self.items.remove(&event.aggregate_id);
-        }
-        Ok(())
-    }
-}
-
-/// One gathering as the calendar shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CalendarEntry {
-    pub id: String,
-    pub starts: DateTime<Utc>,
-    pub ends: DateTime<Utc>,
-    pub title: String,
-    pub summary: String,
-    pub place: Option<String>,
-    pub online_link: Option<String>,
-    pub link: Option<String>,
-    /// When its record last changed (iCalendar's DTSTAMP for a calendar without METHOD).
-    pub changed: DateTime<Utc>,
-}
-
-impl GatheringCalendar {
-    /// Approved gatherings that have not ended by `now`, soonest first.
-    pub fn upcoming(&self, now: DateTime<Utc>) -> Vec<CalendarEntry> {
-        let mut entries: Vec<CalendarEntry> = self
-            .items
-            .iter()
-            .filter(|(_, (item, _))| item.status() == PublicationStatus::Approved)
-            .filter_map(|(id, (item, changed))| {
-                let content = item.content()?;
-                let Kind::Gathering(gathering) = &content.kind else {
-                    return None;
-                };
-                Some(CalendarEntry {
-                    id: id.clone(),
-                    starts: gathering.start_instant()?,
-                    ends: gathering.end_instant()?,
-                    title: content.title.to_string(),
-                    summary: content.summary.to_string(),
-                    place: gathering.place.as_ref().map(ToString::to_string),
-                    online_link: gathering.online_link.as_ref().map(ToString::to_string),
-                    link: content.link.as_ref().map(ToString::to_string),
-                    changed: *changed,
-                })
-            })
-            .filter(|entry| entry.ends > now)
-            .collect();
-        entries.sort_by(|a, b| (a.starts, &a.id).cmp(&(b.starts, &b.id)));
-        entries
-    }
-}
-
-/// How long a request waits for events that have committed but that an older transaction
-/// elsewhere still holds back from the feed.
+/// How long a request waits for events already committed to reach the calendar, so that a
+/// gathering approved just before is in.
 const CATCH_UP: Duration = Duration::from_secs(1);
-const BATCH: usize = 1_000;
-
-/// The calendar as of now, folded from the whole feed. Reads until it has seen the newest
-/// committed event (so that a gathering approved just before is in), waiting at most
-/// [`CATCH_UP`] when the feed holds it back.
-async fn current(state: &AppState) -> Result<GatheringCalendar, ApiError> {
-    let feed = state.log.feed();
-    let head = feed.head_position().await?;
-    let mut calendar = GatheringCalendar::default();
-    let mut seen = 0;
-    let mut fold = |batch: &[FeedEvent], seen: &mut i64| -> Result<(), ApiError> {
-        for event in batch {
-            calendar.apply(event).map_err(|e| ApiError::internal(e.0))?;
-            // Feed order is (transaction, position): positions are not monotonic in it.
-            *seen = (*seen).max(event.position);
-        }
-        Ok(())
-    };
-    let mut after = FeedPosition::START;
-    loop {
-        let batch = feed.read_after(after, BATCH).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.feed_position();
-        fold(&batch, &mut seen)?;
-    }
-    if seen < head {
-        let deadline = tokio::time::Instant::now() + CATCH_UP;
-        let mut reader = feed.reader(after, BATCH);
-        while seen < head {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let batch = reader.next_batch_within(left).await?;
-            if batch.is_empty() {
-                break;
-            }
-            fold(&batch, &mut seen)?;
-        }
-    }
-    Ok(calendar)
-}
 
 /// Approved gatherings that have not ended yet, as an iCalendar to subscribe to. Times are in
 /// UTC, which every client shows in its own zone; each gathering's own time zone is in its JSON.
@@ -159,8 +31,14 @@ async fn current(state: &AppState) -> Result<GatheringCalendar, ApiError> {
         (status = 200, description = "An iCalendar (RFC 5545) of upcoming approved gatherings",
             content_type = "text/calendar", body = String)))]
 async fn gatherings_calendar(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let calendar = current(&state).await?;
-    let body = render(&calendar.upcoming(Utc::now()));
+    let head = state.log.feed().head_position().await?;
+    if head > state.calendar.status().position.position {
+        if let Some(target) = state.log.feed().locate(head).await? {
+            // Bounded: a lagging calendar is served as it is rather than not at all.
+            state.calendar.wait_for(target, CATCH_UP).await;
+        }
+    }
+    let body = render(&state.calendar.read(|c| c.upcoming(Utc::now())));
     Ok((
         [(
             header::CONTENT_TYPE,

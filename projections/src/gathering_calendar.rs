@@ -1,0 +1,94 @@
+//! The gatherings a calendar shows: approved gatherings, from the publication streams.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use cqrs_es::Aggregate;
+use domain::publication::{Kind, Publication, PublicationEvent, PublicationStatus};
+use store::FeedEvent;
+
+use crate::{Projection, ProjectionError};
+
+/// Every publication stream that may yet be, or is, an approved gathering, folded by the
+/// aggregate itself, with the time of its stream's last event.
+#[derive(Debug, Default, Clone)]
+pub struct GatheringCalendar {
+    items: BTreeMap<String, (Publication, DateTime<Utc>)>,
+}
+
+impl Projection for GatheringCalendar {
+    const NAME: &'static str = "gathering_calendar";
+
+    fn apply(&mut self, event: &FeedEvent) -> Result<(), ProjectionError> {
+        if event.aggregate_type != Publication::TYPE {
+            return Ok(());
+        }
+        let payload: PublicationEvent = serde_json::from_value(event.payload.clone())
+            .map_err(|e| ProjectionError(format!("unreadable publication event: {e}")))?;
+        let (item, changed) = self
+            .items
+            .entry(event.aggregate_id.clone())
+            .or_insert_with(|| (Publication::default(), event.recorded_at));
+        item.apply(payload);
+        *changed = event.recorded_at;
+        // Withdrawn is final, and so is an approved item's content: what can never show in the
+        // calendar is not kept.
+        let never = match item.status() {
+            PublicationStatus::Withdrawn => true,
+            PublicationStatus::Approved => {
+                !matches!(item.content().map(|c| &c.kind), Some(Kind::Gathering(_)))
+            }
+            _ => false,
+        };
+        if never {
+            self.items.remove(&event.aggregate_id);
+        }
+        Ok(())
+    }
+}
+
+/// One gathering as the calendar shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarEntry {
+    pub id: String,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub title: String,
+    pub summary: String,
+    pub place: Option<String>,
+    pub online_link: Option<String>,
+    pub link: Option<String>,
+    /// When its record last changed (iCalendar's DTSTAMP for a calendar without METHOD).
+    pub changed: DateTime<Utc>,
+}
+
+impl GatheringCalendar {
+    /// Approved gatherings that have not ended by `now`, soonest first.
+    pub fn upcoming(&self, now: DateTime<Utc>) -> Vec<CalendarEntry> {
+        let mut entries: Vec<CalendarEntry> = self
+            .items
+            .iter()
+            .filter(|(_, (item, _))| item.status() == PublicationStatus::Approved)
+            .filter_map(|(id, (item, changed))| {
+                let content = item.content()?;
+                let Kind::Gathering(gathering) = &content.kind else {
+                    return None;
+                };
+                Some(CalendarEntry {
+                    id: id.clone(),
+                    starts: gathering.start_instant()?,
+                    ends: gathering.end_instant()?,
+                    title: content.title.to_string(),
+                    summary: content.summary.to_string(),
+                    place: gathering.place.as_ref().map(ToString::to_string),
+                    online_link: gathering.online_link.as_ref().map(ToString::to_string),
+                    link: content.link.as_ref().map(ToString::to_string),
+                    changed: *changed,
+                })
+            })
+            .filter(|entry| entry.ends > now)
+            .collect();
+        entries.sort_by(|a, b| (a.starts, &a.id).cmp(&(b.starts, &b.id)));
+        entries
+    }
+}
