@@ -29,6 +29,8 @@ pub struct Committed<A: Aggregate> {
     pub events: Vec<EventEnvelope<A>>,
     /// Where the last event sits in the feed; `None` if the command wrote nothing.
     pub last: Option<FeedPosition>,
+    /// The stream's version after the command (unchanged if it wrote nothing).
+    pub version: usize,
 }
 
 impl<A: Aggregate> Committed<A> {
@@ -154,6 +156,7 @@ where
             .await
             .map_err(CommandError::Rejected)?;
         let events = sink.collect().await;
+        let version = loaded.version + events.len();
         let (events, last) = self
             .store
             .append(events, loaded, metadata.clone().into_map())
@@ -164,7 +167,11 @@ where
             self.wake.send_modify(|n| *n = n.wrapping_add(1));
             self.local_commits.send_modify(|n| *n = n.wrapping_add(1));
         }
-        Ok(Committed { events, last })
+        Ok(Committed {
+            events,
+            last,
+            version,
+        })
     }
 }
 

@@ -301,3 +301,75 @@ async fn a_year_on_the_platform() {
     // 09:00 in Santiago in May (UTC−4) is 13:00 UTC.
     assert!(calendar.contains("DTSTART:20310512T130000Z"), "{calendar}");
 }
+
+/// Malformed bodies get the same clear 4xx on every resource's command routes, and write
+/// nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_bodies_are_refused_alike_everywhere() {
+    let env = spawn_on_postgres().await;
+    let app = &env.app;
+    let moderator = app.person_with("Moda", Role::Moderator).await;
+    let token = app.token_for(moderator.id).await;
+    let before = app.head().await;
+    let valid_start = br#"{"name": "x", "#.to_vec();
+    let deep = format!("{}{}", "[".repeat(5_000), "]".repeat(5_000)).into_bytes();
+    let mut invalid_utf8 = br#"{"title": "caf"#.to_vec();
+    invalid_utf8.extend([0xc3, 0x28]);
+    invalid_utf8.extend(br#""}"#);
+    for (path, field) in [
+        ("/v1/initiatives", "name"),
+        ("/v1/joint-projects", "title"),
+        ("/v1/publications", "title"),
+        ("/v1/communities", "name"),
+    ] {
+        let duplicated = format!(r#"{{"{field}": "a", "{field}": "b"}}"#).into_bytes();
+        let send = |content_type: &'static str, body: Vec<u8>| {
+            app.client
+                .post(format!("{}{path}", app.address))
+                .bearer_auth(&token)
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+        };
+        let cases: Vec<(&str, &'static str, Vec<u8>, u16)> = vec![
+            ("not JSON", "text/plain", b"{}".to_vec(), 415),
+            ("broken JSON", "application/json", valid_start.clone(), 400),
+            (
+                "duplicate keys",
+                "application/json",
+                duplicated.clone(),
+                400,
+            ),
+            ("deep nesting", "application/json", deep.clone(), 400),
+            (
+                "invalid UTF-8",
+                "application/json",
+                invalid_utf8.clone(),
+                400,
+            ),
+            (
+                "unknown field",
+                "application/json",
+                br#"{"surprise": true}"#.to_vec(),
+                400,
+            ),
+        ];
+        for (what, content_type, body, expected) in cases {
+            let response = send(content_type, body).await.unwrap();
+            let status = response.status().as_u16();
+            let error: Value = response.json().await.unwrap_or(Value::Null);
+            assert_eq!(status, expected, "{what} on {path}: {error}");
+            if what == "duplicate keys" {
+                let message = error["error"]["message"].as_str().unwrap_or_default();
+                assert!(message.contains("duplicate"), "{path}: {message}");
+            }
+            assert!(
+                error["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| !m.is_empty()),
+                "{what} on {path}"
+            );
+        }
+    }
+    assert_eq!(app.head().await, before, "nothing was written");
+}

@@ -4,12 +4,12 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderName, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use cqrs_es::Aggregate;
 use store::{CommandBus, CommandError, Committed, EventMetadata};
 
 use super::refusals::Refusal;
-use super::ApiError;
+use super::{ApiError, ApiJson, Written};
 
 /// The stream version a client last read, from `If-Match: "<version>"`; `None` when the header
 /// is absent or `*`.
@@ -78,9 +78,25 @@ where
     Ok((loaded.version > 0).then_some((loaded.aggregate, loaded.version)))
 }
 
-/// The stream version after a command (the new `ETag`).
-pub fn version_after<A: Aggregate>(committed: &Committed<A>) -> Option<usize> {
-    committed.events.last().map(|e| e.sequence)
+/// What every command route answers: its status, the `ETag` of the stream's version after it
+/// and the `Written` body.
+pub type WriteAnswer = (StatusCode, [(HeaderName, HeaderValue); 1], ApiJson<Written>);
+
+/// The answer to a command: 201 when it created `created` (a stream, or an item inside one),
+/// 200 otherwise. A command that changed nothing (a resent form) answers the current version and
+/// a null position.
+pub fn answer<A: Aggregate>(committed: &Committed<A>, created: Option<String>) -> WriteAnswer {
+    let status = if created.is_some() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let written = Written {
+        id: created,
+        position: committed.last_position(),
+        version: Some(committed.version),
+    };
+    (status, etag(committed.version), ApiJson(written))
 }
 
 /// How a failed command reads over HTTP.

@@ -58,26 +58,6 @@ impl Written {
             version: None,
         }
     }
-
-    /// What `committed` wrote to an existing stream.
-    pub fn of<A: cqrs_es::Aggregate>(committed: &store::Committed<A>) -> Self {
-        Self {
-            id: None,
-            position: committed.last_position(),
-            version: command::version_after(committed),
-        }
-    }
-
-    /// What `committed` wrote to the new stream `id`.
-    pub fn created<A: cqrs_es::Aggregate>(
-        id: impl std::fmt::Display,
-        committed: &store::Committed<A>,
-    ) -> Self {
-        Self {
-            id: Some(id.to_string()),
-            ..Self::of(committed)
-        }
-    }
 }
 
 /// For optional fields where `null` means "clear it" and absence means "keep it": a present

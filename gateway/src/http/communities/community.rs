@@ -8,9 +8,9 @@ use domain::values::{CommunityId, Name};
 use super::requests::RenameRequest;
 use super::requests::{one, parse_join_policy, CreateCommunityRequest, JoinPolicyRequest};
 use super::views::{CommunityView, Viewer};
-use super::{answer, community_id, execute_on_community, no_community, WriteAnswer};
+use super::{community_id, execute_on_community, no_community};
 use crate::access::{Caller, SignedIn};
-use crate::http::command::{self, etag, IfMatch};
+use crate::http::command::{self, etag, IfMatch, WriteAnswer};
 use crate::http::context::RequestContext;
 use crate::http::{ApiError, ApiJson, ErrorBody, Written};
 use crate::state::AppState;
@@ -50,13 +50,7 @@ pub(super) async fn create(
     let metadata = context.metadata(&caller, "CreateCommunity");
     let committed =
         command::execute(&state.communities, &stream, command, metadata, if_match).await?;
-    answer(
-        &state.communities,
-        &stream,
-        &committed,
-        Some(stream.clone()),
-    )
-    .await
+    Ok(command::answer(&committed, Some(stream)))
 }
 
 /// A community: name, theme, joining policy, facilitators and number of members for everyone;

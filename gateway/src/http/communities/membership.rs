@@ -6,9 +6,9 @@ use axum::extract::{Path, State};
 use domain::community::CommunityCommand;
 
 use super::requests::{DeclineRequest, PromoteRequest};
-use super::{account_id, community_id, execute_on_community, WriteAnswer};
+use super::{account_id, community_id, execute_on_community};
 use crate::access::{Caller, SignedIn};
-use crate::http::command::IfMatch;
+use crate::http::command::{IfMatch, WriteAnswer};
 use crate::http::context::RequestContext;
 use crate::http::{ApiError, ApiJson, ErrorBody, Written};
 use crate::state::AppState;

@@ -17,15 +17,14 @@ mod requests;
 mod threads;
 mod views;
 
-use axum::http::{HeaderName, HeaderValue, StatusCode};
 use cqrs_es::Aggregate;
 use domain::community::{Community, CommunityError, CommunityState};
 use domain::values::{AccountId, CommunityId, PostId, ThreadId, ValueError};
-use store::{CommandBus, CommandError, Committed, EventMetadata};
+use store::{CommandBus, CommandError, EventMetadata};
 use utoipa_axum::routes;
 
-use super::command::{self, command_error, etag, IfMatch};
-use super::{ApiError, ApiJson, Written};
+use super::command::{self, command_error, IfMatch, WriteAnswer};
+use super::ApiError;
 use crate::access::{Access, ApiRoutes};
 
 pub fn routes() -> ApiRoutes {
@@ -56,42 +55,6 @@ pub fn routes() -> ApiRoutes {
         )
 }
 
-/// What every command route answers: status, `ETag` of the stream's new version, and `Written`.
-pub(super) type WriteAnswer = (StatusCode, [(HeaderName, HeaderValue); 1], ApiJson<Written>);
-
-/// Builds the answer to a command on stream `stream`. `created` names what the command created
-/// (a community, a thread, a post), which makes the answer a 201.
-async fn answer<A>(
-    bus: &CommandBus<A>,
-    stream: &str,
-    committed: &Committed<A>,
-    created: Option<String>,
-) -> Result<WriteAnswer, ApiError>
-where
-    A: Aggregate + Clone,
-    A::Command: Clone,
-{
-    let mut written = match &created {
-        Some(id) => Written::created(id, committed),
-        None => Written::of(committed),
-    };
-    // A command that changed nothing (renaming to the same name) wrote no event; the client
-    // still needs the version it may send back in `If-Match`.
-    let version = match written.version {
-        Some(version) => version,
-        None => command::load(bus, stream)
-            .await?
-            .map_or(0, |(_, version)| version),
-    };
-    written.version = Some(version);
-    let status = if created.is_some() {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, etag(version), ApiJson(written)))
-}
-
 /// Runs a command on an existing community: a community that does not exist is a 404 (the
 /// aggregate calls it a conflict with the state "not created", which is true but not what a
 /// client that followed a wrong link needs to hear).
@@ -115,7 +78,7 @@ async fn execute_on_community(
             CommandError::VersionMismatch { current: 0, .. } => no_community(),
             other => command_error(other),
         })?;
-    answer(bus, &stream, &committed, None).await
+    Ok(command::answer(&committed, None))
 }
 
 fn no_community() -> ApiError {

@@ -16,9 +16,9 @@ use store::EventMetadata;
 
 use super::requests::{one, HideRequest, PostRequest, StartThreadRequest};
 use super::views::{ThreadView, Viewer};
-use super::{answer, community_id, no_community, no_thread, post_id, thread_id, WriteAnswer};
+use super::{community_id, no_community, no_thread, post_id, thread_id};
 use crate::access::{Caller, SignedIn};
-use crate::http::command::{self, etag, IfMatch};
+use crate::http::command::{self, etag, IfMatch, WriteAnswer};
 use crate::http::context::RequestContext;
 use crate::http::{ApiError, ApiJson, ErrorBody, Written};
 use crate::state::AppState;
@@ -83,7 +83,7 @@ async fn on_post(
     let stream = id.to_string();
     let committed =
         command::execute(&state.threads, &stream, command(role), metadata, if_match).await?;
-    answer(&state.threads, &stream, &committed, None).await
+    Ok(command::answer(&committed, None))
 }
 
 /// Starts a thread in a community with its opening post. Members of the community and
@@ -130,7 +130,7 @@ pub(super) async fn start(
     };
     let metadata = context.metadata(&caller, "StartThread");
     let committed = command::execute(&state.threads, &stream, command, metadata, if_match).await?;
-    answer(&state.threads, &stream, &committed, Some(stream.clone())).await
+    Ok(command::answer(&committed, Some(stream)))
 }
 
 /// A thread and its posts in order. Hidden posts show their text, author and why they were
@@ -200,13 +200,7 @@ pub(super) async fn reply(
     let metadata = context.metadata(&caller, "Reply");
     let stream = id.to_string();
     let committed = command::execute(&state.threads, &stream, command, metadata, if_match).await?;
-    answer(
-        &state.threads,
-        &stream,
-        &committed,
-        Some(post_id.to_string()),
-    )
-    .await
+    Ok(command::answer(&committed, Some(post_id.to_string())))
 }
 
 /// Changes the text of one's own post (not while it is hidden or after it was deleted).

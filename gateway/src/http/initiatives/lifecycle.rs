@@ -8,11 +8,9 @@ use domain::values::InitiativeId;
 
 use super::requests::{OptionalReasonRequest, ReasonRequest, RegisterRequest};
 use super::views::InitiativeView;
-use super::{
-    answer, execute, existing, is_insider, is_public, not_found, run, target, WriteAnswer,
-};
+use super::{execute, existing, is_insider, is_public, not_found, run, target};
 use crate::access::{Caller, SignedIn};
-use crate::http::command::{etag, IfMatch};
+use crate::http::command::{self, etag, IfMatch, WriteAnswer};
 use crate::http::context::RequestContext;
 use crate::http::{ApiError, ApiJson, ErrorBody, Written};
 use crate::state::AppState;
@@ -44,7 +42,7 @@ pub(super) async fn register(
         actor: actor.clone(),
         at: Utc::now(),
     };
-    let mut written = execute(
+    let committed = execute(
         &state,
         &context,
         &actor,
@@ -54,9 +52,7 @@ pub(super) async fn register(
         if_match,
     )
     .await?;
-    written.id = Some(id.to_string());
-    let version = written.version.unwrap_or_default();
-    Ok(answer(written, version))
+    Ok(command::answer(&committed, Some(id.to_string())))
 }
 
 /// One initiative. Approved ones are public; submitted or rejected ones are shown only to their

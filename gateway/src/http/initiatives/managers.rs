@@ -8,11 +8,11 @@ use domain::initiative::InitiativeCommand;
 
 use super::requests::{ManagerRequest, OptionalReasonRequest};
 use super::{
-    check_version, created, dry_run, existing, is_insider, is_public, not_found, parse_account,
-    run, target, WriteAnswer,
+    check_version, dry_run, execute, existing, is_insider, is_public, not_found, parse_account,
+    run, target,
 };
 use crate::access::{Caller, SignedIn};
-use crate::http::command::IfMatch;
+use crate::http::command::{self, IfMatch, WriteAnswer};
 use crate::http::context::RequestContext;
 use crate::http::{ApiError, ApiJson, ErrorBody, Written};
 use crate::state::AppState;
@@ -55,17 +55,17 @@ pub(super) async fn add(
              initiative"
         )));
     }
-    let answer = run(
+    let committed = execute(
         &state,
         &context,
         &actor,
-        &loaded,
+        loaded.id,
         command,
         "AddManager",
         if_match,
     )
     .await?;
-    Ok(created(answer, account))
+    Ok(command::answer(&committed, Some(account.to_string())))
 }
 
 /// Manager or moderator: removes a manager (managers may remove themselves); the last manager
@@ -144,17 +144,17 @@ pub(super) async fn request(
         actor: actor.clone(),
         at: Utc::now(),
     };
-    let answer = run(
+    let committed = execute(
         &state,
         &context,
         &actor,
-        &loaded,
+        loaded.id,
         command,
         "RequestManagement",
         if_match,
     )
     .await?;
-    Ok(created(answer, actor.account))
+    Ok(command::answer(&committed, Some(actor.account.to_string())))
 }
 
 /// The caller takes back their own request to manage the initiative.

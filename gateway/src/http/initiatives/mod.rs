@@ -23,16 +23,16 @@ mod profile;
 mod requests;
 mod views;
 
-use axum::http::{HeaderName, HeaderValue, StatusCode};
 use domain::actor::Actor;
 use domain::initiative::{Initiative, InitiativeCommand, InitiativeStatus};
 use domain::values::{AccountId, InitiativeId};
+use store::Committed;
 use utoipa_axum::routes;
 
-use super::command::{self, etag, IfMatch};
+use super::command::{self, IfMatch, WriteAnswer};
 use super::context::RequestContext;
 use super::refusals::Refusal;
-use super::{ApiError, ApiJson, Written};
+use super::ApiError;
 use crate::access::{Access, ApiRoutes, Caller};
 use crate::state::AppState;
 
@@ -56,9 +56,6 @@ pub fn routes() -> ApiRoutes {
         .route(Access::SignedIn, routes!(managers::approve_request))
         .route(Access::SignedIn, routes!(managers::decline_request))
 }
-
-/// What every command route answers: status, `ETag` of the stream's new version, and `Written`.
-type WriteAnswer = (StatusCode, [(HeaderName, HeaderValue); 1], ApiJson<Written>);
 
 /// An initiative as stored, with the version a client may send back in `If-Match`.
 struct Loaded {
@@ -139,7 +136,8 @@ fn dry_run(loaded: &Loaded, command: &InitiativeCommand) -> Result<(), ApiError>
         .map_err(Refusal::into_api_error)
 }
 
-/// Runs `command` on the initiative, honouring `If-Match`, and answers with what it wrote.
+/// Runs `command` on the initiative, honouring `If-Match`, and answers with what it wrote
+/// (200).
 async fn run(
     state: &AppState,
     context: &RequestContext,
@@ -149,13 +147,11 @@ async fn run(
     name: &str,
     if_match: IfMatch,
 ) -> Result<WriteAnswer, ApiError> {
-    let written = execute(state, context, actor, loaded.id, command, name, if_match).await?;
-    // A command that changed nothing (a resent form) wrote no event; the client still needs the
-    // version it may send back in `If-Match`.
-    let version = written.version.unwrap_or(loaded.version);
-    Ok(answer(written, version))
+    let committed = execute(state, context, actor, loaded.id, command, name, if_match).await?;
+    Ok(command::answer(&committed, None))
 }
 
+/// Runs `command` (named `name` in the metadata) on initiative `id`, honouring `If-Match`.
 async fn execute(
     state: &AppState,
     context: &RequestContext,
@@ -164,34 +160,14 @@ async fn execute(
     command: InitiativeCommand,
     name: &str,
     if_match: IfMatch,
-) -> Result<Written, ApiError> {
+) -> Result<Committed<Initiative>, ApiError> {
     let metadata = context.metadata(&Caller::Account(actor.clone()), name);
-    let committed = command::execute(
+    command::execute(
         &state.initiatives,
         &id.to_string(),
         command,
         metadata,
         if_match,
     )
-    .await?;
-    Ok(Written::of(&committed))
-}
-
-/// 201 if `written` names what the command created, 200 otherwise; `ETag` of `version`.
-fn answer(mut written: Written, version: usize) -> WriteAnswer {
-    written.version = Some(version);
-    let status = if written.id.is_some() {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    (status, etag(version), ApiJson(written))
-}
-
-/// The answer of a command that added something to a collection of the initiative (a manager,
-/// a management request), named by `id`.
-fn created(answer: WriteAnswer, id: impl std::fmt::Display) -> WriteAnswer {
-    let (_, etag, ApiJson(mut written)) = answer;
-    written.id = Some(id.to_string());
-    (StatusCode::CREATED, etag, ApiJson(written))
+    .await
 }

@@ -5,9 +5,9 @@ use chrono::Utc;
 use domain::initiative::InitiativeCommand;
 
 use super::requests::{ProfileChangeRequest, ReasonRequest};
-use super::{run, target, WriteAnswer};
+use super::{run, target};
 use crate::access::SignedIn;
-use crate::http::command::IfMatch;
+use crate::http::command::{IfMatch, WriteAnswer};
 use crate::http::context::RequestContext;
 use crate::http::{ApiError, ApiJson, ErrorBody, Written};
 use crate::state::AppState;

@@ -2,15 +2,15 @@
 //! moderators), activate, complete, withdraw.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use domain::joint_project::JointProjectCommand as Command;
 use domain::values::JointProjectId;
 
 use super::super::{ApiError, ApiJson, ErrorBody, Written};
 use super::requests::RevisionRequest;
 use super::requests::{OptionalJson, OptionalReasonRequest, ProposalRequest, RejectionRequest};
-use super::{load_initiative, load_project, manages, manages_lead, now, run, standing};
-use super::{Answer, By};
+use super::By;
+use super::{execute, load_initiative, load_project, manages, manages_lead, now, run, standing};
+use crate::http::command::{self, WriteAnswer};
 use crate::state::AppState;
 
 /// Proposes a joint project on behalf of an initiative the caller manages (it must be
@@ -30,7 +30,7 @@ pub(super) async fn propose(
     State(state): State<AppState>,
     by: By,
     ApiJson(body): ApiJson<ProposalRequest>,
-) -> Result<(StatusCode, Answer), ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let (lead, content) = body.parse()?;
     let initiative = load_initiative(&state, lead).await?;
     let id = JointProjectId::new();
@@ -46,10 +46,8 @@ pub(super) async fn propose(
         objectives: content.objectives,
         at: now(),
     };
-    let (etag, ApiJson(mut written)) =
-        run(&state, id, 0, command, "ProposeJointProject", &by).await?;
-    written.id = Some(id.to_string());
-    Ok((StatusCode::CREATED, (etag, ApiJson(written))))
+    let committed = execute(&state, id, command, "ProposeJointProject", &by).await?;
+    Ok(command::answer(&committed, Some(id.to_string())))
 }
 
 /// Replaces what the project is (title, description, sectors, objectives) while it is
@@ -75,7 +73,7 @@ pub(super) async fn revise(
     by: By,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RevisionRequest>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let content = body.parse()?;
     let loaded = load_project(&state, &id).await?;
     let command = Command::Revise {
@@ -87,15 +85,7 @@ pub(super) async fn revise(
         objectives: content.objectives,
         at: now(),
     };
-    run(
-        &state,
-        loaded.id,
-        loaded.version,
-        command,
-        "ReviseJointProject",
-        &by,
-    )
-    .await
+    run(&state, loaded.id, command, "ReviseJointProject", &by).await
 }
 
 /// Submits a `proposed` project to the moderators (it becomes `under_review`).
@@ -118,7 +108,7 @@ pub(super) async fn submit(
     State(state): State<AppState>,
     by: By,
     Path(id): Path<String>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::SubmitForReview {
         actor: by.actor.clone(),
@@ -128,7 +118,6 @@ pub(super) async fn submit(
     run(
         &state,
         loaded.id,
-        loaded.version,
         command,
         "SubmitJointProjectForReview",
         &by,
@@ -156,21 +145,13 @@ pub(super) async fn approve(
     State(state): State<AppState>,
     by: By,
     Path(id): Path<String>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::Approve {
         actor: by.actor.clone(),
         at: now(),
     };
-    run(
-        &state,
-        loaded.id,
-        loaded.version,
-        command,
-        "ApproveJointProject",
-        &by,
-    )
-    .await
+    run(&state, loaded.id, command, "ApproveJointProject", &by).await
 }
 
 /// Rejects a project `under_review` with a reason (moderators); the lead may revise it.
@@ -194,7 +175,7 @@ pub(super) async fn reject(
     by: By,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RejectionRequest>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let reason = body.parse()?;
     let loaded = load_project(&state, &id).await?;
     let command = Command::Reject {
@@ -202,15 +183,7 @@ pub(super) async fn reject(
         reason,
         at: now(),
     };
-    run(
-        &state,
-        loaded.id,
-        loaded.version,
-        command,
-        "RejectJointProject",
-        &by,
-    )
-    .await
+    run(&state, loaded.id, command, "RejectJointProject", &by).await
 }
 
 /// Starts an `approved` project: it needs at least two accepted initiatives, the lead counting
@@ -235,22 +208,14 @@ pub(super) async fn activate(
     State(state): State<AppState>,
     by: By,
     Path(id): Path<String>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::Activate {
         actor: by.actor.clone(),
         actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
         at: now(),
     };
-    run(
-        &state,
-        loaded.id,
-        loaded.version,
-        command,
-        "ActivateJointProject",
-        &by,
-    )
-    .await
+    run(&state, loaded.id, command, "ActivateJointProject", &by).await
 }
 
 /// Marks an `active` project as completed.
@@ -273,22 +238,14 @@ pub(super) async fn complete(
     State(state): State<AppState>,
     by: By,
     Path(id): Path<String>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::Complete {
         actor: by.actor.clone(),
         actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
         at: now(),
     };
-    run(
-        &state,
-        loaded.id,
-        loaded.version,
-        command,
-        "CompleteJointProject",
-        &by,
-    )
-    .await
+    run(&state, loaded.id, command, "CompleteJointProject", &by).await
 }
 
 /// Withdraws a project that is not over yet, with an optional reason (the body may be left
@@ -313,7 +270,7 @@ pub(super) async fn withdraw(
     by: By,
     Path(id): Path<String>,
     OptionalJson(body): OptionalJson<OptionalReasonRequest>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let reason = body.parse()?;
     let loaded = load_project(&state, &id).await?;
     let command = Command::Withdraw {
@@ -322,13 +279,5 @@ pub(super) async fn withdraw(
         reason,
         at: now(),
     };
-    run(
-        &state,
-        loaded.id,
-        loaded.version,
-        command,
-        "WithdrawJointProject",
-        &by,
-    )
-    .await
+    run(&state, loaded.id, command, "WithdrawJointProject", &by).await
 }

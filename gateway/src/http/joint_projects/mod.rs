@@ -14,17 +14,17 @@ mod views;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderName, HeaderValue};
 use chrono::Utc;
 use domain::actor::Actor;
 use domain::initiative::{Initiative, InitiativeStatus};
 use domain::joint_project::{InitiativeStanding, JointProject, JointProjectCommand};
 use domain::values::{InitiativeId, JointProjectId};
+use store::Committed;
 use utoipa_axum::routes;
 
-use super::command::{self, etag, IfMatch};
+use super::command::{self, IfMatch, WriteAnswer};
 use super::context::RequestContext;
-use super::{ApiError, ApiJson, Written};
+use super::ApiError;
 use crate::access::{Access, ApiRoutes, Caller, SignedIn};
 use crate::state::AppState;
 
@@ -50,9 +50,6 @@ pub fn routes() -> ApiRoutes {
         .route(Access::MODERATORS, routes!(lifecycle::approve))
         .route(Access::MODERATORS, routes!(lifecycle::reject))
 }
-
-/// What a command route answers: the new version as `ETag`, and where the write landed.
-type Answer = ([(HeaderName, HeaderValue); 1], ApiJson<Written>);
 
 /// A project as stored, with the version a command on it starts from.
 struct Loaded {
@@ -161,30 +158,36 @@ impl<S: Send + Sync> FromRequestParts<S> for By {
     }
 }
 
-/// Runs `command` (named `name` in the metadata) on project `id`, honouring `If-Match`. A
-/// command that changes nothing (opening a call that is already open) answers with the version
-/// it found.
-async fn run(
+/// Runs `command` (named `name` in the metadata) on project `id`, honouring `If-Match`.
+async fn execute(
     state: &AppState,
     id: JointProjectId,
-    found_version: usize,
     command: JointProjectCommand,
     name: &str,
     by: &By,
-) -> Result<Answer, ApiError> {
+) -> Result<Committed<JointProject>, ApiError> {
     let metadata = by
         .context
         .metadata(&Caller::Account(by.actor.clone()), name);
-    let committed = command::execute(
+    command::execute(
         &state.joint_projects,
         &id.to_string(),
         command,
         metadata,
         by.if_match,
     )
-    .await?;
-    let mut written = Written::of(&committed);
-    let version = written.version.unwrap_or(found_version);
-    written.version = Some(version);
-    Ok((etag(version), ApiJson(written)))
+    .await
+}
+
+/// Runs `command` on project `id` and answers with what it wrote (200). A command that changes
+/// nothing (opening a call that is already open) answers with the version it found.
+async fn run(
+    state: &AppState,
+    id: JointProjectId,
+    command: JointProjectCommand,
+    name: &str,
+    by: &By,
+) -> Result<WriteAnswer, ApiError> {
+    let committed = execute(state, id, command, name, by).await?;
+    Ok(command::answer(&committed, None))
 }

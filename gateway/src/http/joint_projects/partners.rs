@@ -8,7 +8,8 @@ use domain::joint_project::JointProjectCommand as Command;
 use super::super::{ApiError, ApiJson, ErrorBody, Written};
 use super::requests::{InitiativeRequest, OptionalJson, OptionalReasonRequest};
 use super::{load_initiative, load_project, manages, manages_lead, now, parse_initiative_id};
-use super::{run, standing, Answer, By};
+use super::{run, standing, By};
+use crate::http::command::WriteAnswer;
 use crate::state::AppState;
 
 /// Invites an initiative (approved, not retired, not the lead, not invited before) to take part.
@@ -35,7 +36,7 @@ pub(super) async fn invite(
     by: By,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<InitiativeRequest>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let initiative = body.parse()?;
     let loaded = load_project(&state, &id).await?;
     let invited = load_initiative(&state, initiative).await?;
@@ -46,15 +47,7 @@ pub(super) async fn invite(
         initiative_standing: standing(invited.as_ref()),
         at: now(),
     };
-    run(
-        &state,
-        loaded.id,
-        loaded.version,
-        command,
-        "InvitePartner",
-        &by,
-    )
-    .await
+    run(&state, loaded.id, command, "InvitePartner", &by).await
 }
 
 /// Accepts the invitation of initiative `initiative_id` (by one of its managers).
@@ -80,7 +73,7 @@ pub(super) async fn accept(
     State(state): State<AppState>,
     by: By,
     Path((id, initiative_id)): Path<(String, String)>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let initiative = parse_initiative_id(&initiative_id, "initiative_id")?;
     let loaded = load_project(&state, &id).await?;
     let invited = load_initiative(&state, initiative).await?;
@@ -90,15 +83,7 @@ pub(super) async fn accept(
         actor_manages_initiative: manages(invited.as_ref(), &by.actor),
         at: now(),
     };
-    run(
-        &state,
-        loaded.id,
-        loaded.version,
-        command,
-        "AcceptInvitation",
-        &by,
-    )
-    .await
+    run(&state, loaded.id, command, "AcceptInvitation", &by).await
 }
 
 /// Declines the invitation of initiative `initiative_id` (by one of its managers), with an
@@ -128,7 +113,7 @@ pub(super) async fn decline(
     by: By,
     Path((id, initiative_id)): Path<(String, String)>,
     OptionalJson(body): OptionalJson<OptionalReasonRequest>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let initiative = parse_initiative_id(&initiative_id, "initiative_id")?;
     let reason = body.parse()?;
     let loaded = load_project(&state, &id).await?;
@@ -140,15 +125,7 @@ pub(super) async fn decline(
         reason,
         at: now(),
     };
-    run(
-        &state,
-        loaded.id,
-        loaded.version,
-        command,
-        "DeclineInvitation",
-        &by,
-    )
-    .await
+    run(&state, loaded.id, command, "DeclineInvitation", &by).await
 }
 
 /// Opens a call for partners: other initiatives may then express interest. Opening an open
@@ -172,22 +149,14 @@ pub(super) async fn open_call(
     State(state): State<AppState>,
     by: By,
     Path(id): Path<String>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::OpenCallForPartners {
         actor: by.actor.clone(),
         actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
         at: now(),
     };
-    run(
-        &state,
-        loaded.id,
-        loaded.version,
-        command,
-        "OpenCallForPartners",
-        &by,
-    )
-    .await
+    run(&state, loaded.id, command, "OpenCallForPartners", &by).await
 }
 
 /// Closes the call for partners. Closing a closed call changes nothing.
@@ -210,22 +179,14 @@ pub(super) async fn close_call(
     State(state): State<AppState>,
     by: By,
     Path(id): Path<String>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::CloseCallForPartners {
         actor: by.actor.clone(),
         actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
         at: now(),
     };
-    run(
-        &state,
-        loaded.id,
-        loaded.version,
-        command,
-        "CloseCallForPartners",
-        &by,
-    )
-    .await
+    run(&state, loaded.id, command, "CloseCallForPartners", &by).await
 }
 
 /// Answers the open call on behalf of an initiative the caller manages (approved, not retired,
@@ -252,7 +213,7 @@ pub(super) async fn express_interest(
     by: By,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<InitiativeRequest>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let initiative = body.parse()?;
     let loaded = load_project(&state, &id).await?;
     let interested = load_initiative(&state, initiative).await?;
@@ -263,13 +224,5 @@ pub(super) async fn express_interest(
         initiative_standing: standing(interested.as_ref()),
         at: now(),
     };
-    run(
-        &state,
-        loaded.id,
-        loaded.version,
-        command,
-        "ExpressInterest",
-        &by,
-    )
-    .await
+    run(&state, loaded.id, command, "ExpressInterest", &by).await
 }

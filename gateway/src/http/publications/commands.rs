@@ -2,7 +2,6 @@
 //! in `ETag`, and honours `If-Match`.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode};
 use chrono::Utc;
 use domain::publication::PublicationCommand;
 use domain::values::PublicationId;
@@ -11,7 +10,7 @@ use utoipa_axum::routes;
 use super::requests::{ContentRequest, RejectionRequest};
 use super::{load_visible, parse_id};
 use crate::access::{Access, ApiRoutes, Caller, SignedIn};
-use crate::http::command::{self, etag, IfMatch};
+use crate::http::command::{self, IfMatch, WriteAnswer};
 use crate::http::context::RequestContext;
 use crate::http::{ApiError, ApiJson, ErrorBody, Written};
 use crate::state::AppState;
@@ -25,8 +24,6 @@ pub fn routes() -> ApiRoutes {
         .route(Access::MODERATORS, routes!(approve))
         .route(Access::MODERATORS, routes!(reject))
 }
-
-type Answer = ([(HeaderName, HeaderValue); 1], ApiJson<Written>);
 
 /// Submits a publication, news item or gathering for moderation; it is public once a moderator
 /// approves it.
@@ -45,7 +42,7 @@ async fn submit(
     SignedIn(actor): SignedIn,
     if_match: IfMatch,
     ApiJson(body): ApiJson<ContentRequest>,
-) -> Result<(StatusCode, [(HeaderName, HeaderValue); 1], ApiJson<Written>), ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let content = body.into_content()?;
     let id = PublicationId::new();
     let command = PublicationCommand::Submit {
@@ -63,9 +60,7 @@ async fn submit(
         if_match,
     )
     .await?;
-    let written = Written::created(id, &committed);
-    let version = written.version.unwrap_or(1);
-    Ok((StatusCode::CREATED, etag(version), ApiJson(written)))
+    Ok(command::answer(&committed, Some(id.to_string())))
 }
 
 /// Replaces the content of an item that is not approved yet (its author only). Editing a
@@ -92,7 +87,7 @@ async fn edit(
     Path(id): Path<String>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<ContentRequest>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let id = parse_id(&id)?;
     let content = body.into_content()?;
     let command = PublicationCommand::Edit {
@@ -126,7 +121,7 @@ async fn approve(
     SignedIn(actor): SignedIn,
     Path(id): Path<String>,
     if_match: IfMatch,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let id = parse_id(&id)?;
     let command = PublicationCommand::Approve {
         actor,
@@ -159,7 +154,7 @@ async fn reject(
     Path(id): Path<String>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<RejectionRequest>,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let id = parse_id(&id)?;
     let reason = body.into_reason()?;
     let command = PublicationCommand::Reject {
@@ -193,7 +188,7 @@ async fn withdraw(
     SignedIn(actor): SignedIn,
     Path(id): Path<String>,
     if_match: IfMatch,
-) -> Result<Answer, ApiError> {
+) -> Result<WriteAnswer, ApiError> {
     let id = parse_id(&id)?;
     let command = PublicationCommand::Withdraw {
         actor,
@@ -211,8 +206,8 @@ async fn run(
     command: PublicationCommand,
     metadata: store::EventMetadata,
     if_match: IfMatch,
-) -> Result<Answer, ApiError> {
-    let (_, version) = load_visible(state, id, caller).await?;
+) -> Result<WriteAnswer, ApiError> {
+    load_visible(state, id, caller).await?;
     let committed = command::execute(
         &state.publications,
         &id.to_string(),
@@ -221,8 +216,5 @@ async fn run(
         if_match,
     )
     .await?;
-    let mut written = Written::of(&committed);
-    // A command that changed nothing leaves the stream at the version just read.
-    let version = *written.version.get_or_insert(version);
-    Ok((etag(version), ApiJson(written)))
+    Ok(command::answer(&committed, None))
 }
