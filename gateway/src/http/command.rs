@@ -6,10 +6,13 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use cqrs_es::Aggregate;
+use domain::actor::Actor;
 use store::{CommandBus, CommandError, Committed, EventMetadata};
 
+use super::context::RequestContext;
 use super::refusals::Refusal;
 use super::{ApiError, ApiJson, Written};
+use crate::access::{Caller, SignedIn};
 
 /// The stream version a client last read, from `If-Match: "<version>"`; `None` when the header
 /// is absent or `*`.
@@ -35,6 +38,41 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
                 ApiError::bad_request("If-Match must be the ETag of an earlier read, such as \"3\"")
             })?;
         Ok(Self(Some(version)))
+    }
+}
+
+/// Who acts, for the audit trail, and the version they saw: what every command route needs.
+/// Extracting it from a visitor's request answers 401 before anything else is looked at.
+#[derive(Debug, Clone)]
+pub struct Acting {
+    pub actor: Actor,
+    pub context: RequestContext,
+    pub if_match: IfMatch,
+}
+
+impl Acting {
+    /// The metadata of `command` run by this actor in this request.
+    pub fn metadata(&self, command: &str) -> EventMetadata {
+        self.context
+            .metadata(&Caller::Account(self.actor.clone()), command)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Acting {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let SignedIn(actor) = SignedIn::from_request_parts(parts, state).await?;
+        let context = match RequestContext::from_request_parts(parts, state).await {
+            Ok(context) => context,
+            Err(never) => match never {},
+        };
+        let if_match = IfMatch::from_request_parts(parts, state).await?;
+        Ok(Self {
+            actor,
+            context,
+            if_match,
+        })
     }
 }
 

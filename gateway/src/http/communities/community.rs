@@ -9,9 +9,8 @@ use super::requests::RenameRequest;
 use super::requests::{one, parse_join_policy, CreateCommunityRequest, JoinPolicyRequest};
 use super::views::{CommunityView, Viewer};
 use super::{community_id, execute_on_community, no_community};
-use crate::access::{Caller, SignedIn};
-use crate::http::command::{self, etag, IfMatch, WriteAnswer};
-use crate::http::context::RequestContext;
+use crate::access::Caller;
+use crate::http::command::{self, etag, Acting, WriteAnswer};
 use crate::http::{ApiError, ApiJson, ErrorBody, Written};
 use crate::state::AppState;
 
@@ -30,10 +29,7 @@ use crate::state::AppState;
         (status = 412, description = "If-Match is not \"0\"", body = ErrorBody)))]
 pub(super) async fn create(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     ApiJson(body): ApiJson<CreateCommunityRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let new = body.parse()?;
@@ -41,15 +37,21 @@ pub(super) async fn create(
     let stream = id.to_string();
     let command = CommunityCommand::CreateCommunity {
         community_id: id,
-        actor,
+        actor: acting.actor.clone(),
         name: new.name,
         theme: new.theme,
         join_policy: new.join_policy,
         at: chrono::Utc::now(),
     };
-    let metadata = context.metadata(&caller, "CreateCommunity");
-    let committed =
-        command::execute(&state.communities, &stream, command, metadata, if_match).await?;
+    let metadata = acting.metadata("CreateCommunity");
+    let committed = command::execute(
+        &state.communities,
+        &stream,
+        command,
+        metadata,
+        acting.if_match,
+    )
+    .await?;
     Ok(command::answer(&committed, Some(stream)))
 }
 
@@ -96,22 +98,18 @@ pub(super) async fn read(
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
 pub(super) async fn rename(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RenameRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let id = community_id(&id)?;
     let name = one(Name::new(body.name))?;
     let command = CommunityCommand::Rename {
-        actor,
+        actor: acting.actor.clone(),
         name,
         at: chrono::Utc::now(),
     };
-    let metadata = context.metadata(&caller, "Rename");
-    execute_on_community(&state.communities, id, command, metadata, if_match).await
+    execute_on_community(&state.communities, id, command, "Rename", &acting).await
 }
 
 /// Changes how people join: `open` or `moderated`. Moderators only. Requests still waiting
@@ -131,20 +129,16 @@ pub(super) async fn rename(
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
 pub(super) async fn change_join_policy(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<JoinPolicyRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let id = community_id(&id)?;
     let join_policy = one(parse_join_policy(&body.join_policy))?;
     let command = CommunityCommand::ChangeJoinPolicy {
-        actor,
+        actor: acting.actor.clone(),
         join_policy,
         at: chrono::Utc::now(),
     };
-    let metadata = context.metadata(&caller, "ChangeJoinPolicy");
-    execute_on_community(&state.communities, id, command, metadata, if_match).await
+    execute_on_community(&state.communities, id, command, "ChangeJoinPolicy", &acting).await
 }

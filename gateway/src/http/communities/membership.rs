@@ -7,9 +7,7 @@ use domain::community::CommunityCommand;
 
 use super::requests::{DeclineRequest, PromoteRequest};
 use super::{account_id, community_id, execute_on_community};
-use crate::access::{Caller, SignedIn};
-use crate::http::command::{IfMatch, WriteAnswer};
-use crate::http::context::RequestContext;
+use crate::http::command::{Acting, WriteAnswer};
 use crate::http::{ApiError, ApiJson, ErrorBody, Written};
 use crate::state::AppState;
 
@@ -29,19 +27,15 @@ use crate::state::AppState;
         (status = 422, description = "Already a member, or already asked", body = ErrorBody)))]
 pub(super) async fn join(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
     let id = community_id(&id)?;
     let command = CommunityCommand::Join {
-        actor,
+        actor: acting.actor.clone(),
         at: chrono::Utc::now(),
     };
-    let metadata = context.metadata(&caller, "Join");
-    execute_on_community(&state.communities, id, command, metadata, if_match).await
+    execute_on_community(&state.communities, id, command, "Join", &acting).await
 }
 
 /// Leaves a community (facilitators too: the role goes with the membership).
@@ -59,19 +53,15 @@ pub(super) async fn join(
         (status = 422, description = "Not a member", body = ErrorBody)))]
 pub(super) async fn leave(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
     let id = community_id(&id)?;
     let command = CommunityCommand::Leave {
-        actor,
+        actor: acting.actor.clone(),
         at: chrono::Utc::now(),
     };
-    let metadata = context.metadata(&caller, "Leave");
-    execute_on_community(&state.communities, id, command, metadata, if_match).await
+    execute_on_community(&state.communities, id, command, "Leave", &acting).await
 }
 
 /// Takes back the caller's own request to join, before anyone decided it.
@@ -89,19 +79,22 @@ pub(super) async fn leave(
         (status = 422, description = "No pending request from the caller", body = ErrorBody)))]
 pub(super) async fn withdraw_join_request(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
     let id = community_id(&id)?;
     let command = CommunityCommand::WithdrawJoinRequest {
-        actor,
+        actor: acting.actor.clone(),
         at: chrono::Utc::now(),
     };
-    let metadata = context.metadata(&caller, "WithdrawJoinRequest");
-    execute_on_community(&state.communities, id, command, metadata, if_match).await
+    execute_on_community(
+        &state.communities,
+        id,
+        command,
+        "WithdrawJoinRequest",
+        &acting,
+    )
+    .await
 }
 
 /// Accepts a request to join: its author becomes a member. Facilitators and moderators.
@@ -122,21 +115,24 @@ pub(super) async fn withdraw_join_request(
         (status = 422, description = "No pending request from that account", body = ErrorBody)))]
 pub(super) async fn accept_join_request(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path((id, account)): Path<(String, String)>,
 ) -> Result<WriteAnswer, ApiError> {
     let id = community_id(&id)?;
     let account = account_id(&account)?;
     let command = CommunityCommand::AcceptJoinRequest {
-        actor,
+        actor: acting.actor.clone(),
         account,
         at: chrono::Utc::now(),
     };
-    let metadata = context.metadata(&caller, "AcceptJoinRequest");
-    execute_on_community(&state.communities, id, command, metadata, if_match).await
+    execute_on_community(
+        &state.communities,
+        id,
+        command,
+        "AcceptJoinRequest",
+        &acting,
+    )
+    .await
 }
 
 /// Declines a request to join, optionally saying why. Facilitators and moderators.
@@ -157,10 +153,7 @@ pub(super) async fn accept_join_request(
         (status = 422, description = "No pending request from that account", body = ErrorBody)))]
 pub(super) async fn decline_join_request(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path((id, account)): Path<(String, String)>,
     ApiJson(body): ApiJson<DeclineRequest>,
 ) -> Result<WriteAnswer, ApiError> {
@@ -168,13 +161,19 @@ pub(super) async fn decline_join_request(
     let account = account_id(&account)?;
     let reason = body.parse()?;
     let command = CommunityCommand::DeclineJoinRequest {
-        actor,
+        actor: acting.actor.clone(),
         account,
         reason,
         at: chrono::Utc::now(),
     };
-    let metadata = context.metadata(&caller, "DeclineJoinRequest");
-    execute_on_community(&state.communities, id, command, metadata, if_match).await
+    execute_on_community(
+        &state.communities,
+        id,
+        command,
+        "DeclineJoinRequest",
+        &acting,
+    )
+    .await
 }
 
 /// Makes a member a facilitator. Facilitators and moderators.
@@ -194,22 +193,25 @@ pub(super) async fn decline_join_request(
         (status = 422, description = "Not a member, or already a facilitator", body = ErrorBody)))]
 pub(super) async fn promote(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PromoteRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let id = community_id(&id)?;
     let account = body.parse()?;
     let command = CommunityCommand::PromoteToFacilitator {
-        actor,
+        actor: acting.actor.clone(),
         account,
         at: chrono::Utc::now(),
     };
-    let metadata = context.metadata(&caller, "PromoteToFacilitator");
-    execute_on_community(&state.communities, id, command, metadata, if_match).await
+    execute_on_community(
+        &state.communities,
+        id,
+        command,
+        "PromoteToFacilitator",
+        &acting,
+    )
+    .await
 }
 
 /// Makes a facilitator a plain member again. Facilitators and moderators.
@@ -230,19 +232,22 @@ pub(super) async fn promote(
         (status = 422, description = "Not a member, or not a facilitator", body = ErrorBody)))]
 pub(super) async fn demote(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path((id, account)): Path<(String, String)>,
 ) -> Result<WriteAnswer, ApiError> {
     let id = community_id(&id)?;
     let account = account_id(&account)?;
     let command = CommunityCommand::DemoteFacilitator {
-        actor,
+        actor: acting.actor.clone(),
         account,
         at: chrono::Utc::now(),
     };
-    let metadata = context.metadata(&caller, "DemoteFacilitator");
-    execute_on_community(&state.communities, id, command, metadata, if_match).await
+    execute_on_community(
+        &state.communities,
+        id,
+        command,
+        "DemoteFacilitator",
+        &acting,
+    )
+    .await
 }

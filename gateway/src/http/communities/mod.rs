@@ -20,10 +20,10 @@ mod views;
 use cqrs_es::Aggregate;
 use domain::community::{Community, CommunityError, CommunityState};
 use domain::values::{AccountId, CommunityId, PostId, ThreadId, ValueError};
-use store::{CommandBus, CommandError, EventMetadata};
+use store::{CommandBus, CommandError};
 use utoipa_axum::routes;
 
-use super::command::{self, command_error, IfMatch, WriteAnswer};
+use super::command::{self, command_error, Acting, WriteAnswer};
 use super::ApiError;
 use crate::access::{Access, ApiRoutes};
 
@@ -62,12 +62,12 @@ async fn execute_on_community(
     bus: &CommandBus<Community>,
     id: CommunityId,
     command: <Community as Aggregate>::Command,
-    metadata: EventMetadata,
-    if_match: IfMatch,
+    name: &str,
+    acting: &Acting,
 ) -> Result<WriteAnswer, ApiError> {
     let stream = id.to_string();
     let committed = bus
-        .execute_expecting(&stream, command, metadata, if_match.0)
+        .execute_expecting(&stream, command, acting.metadata(name), acting.if_match.0)
         .await
         .map_err(|error| match error {
             CommandError::Rejected(CommunityError::InvalidTransition {

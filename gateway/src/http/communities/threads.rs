@@ -12,14 +12,12 @@ use domain::actor::Actor;
 use domain::community::{Community, CommunityRole};
 use domain::thread::{PostBody, Thread, ThreadCommand};
 use domain::values::{CommunityId, PostId, Reason, ThreadId};
-use store::EventMetadata;
 
 use super::requests::{one, HideRequest, PostRequest, StartThreadRequest};
 use super::views::{ThreadView, Viewer};
 use super::{community_id, no_community, no_thread, post_id, thread_id};
-use crate::access::{Caller, SignedIn};
-use crate::http::command::{self, etag, IfMatch, WriteAnswer};
-use crate::http::context::RequestContext;
+use crate::access::Caller;
+use crate::http::command::{self, etag, Acting, WriteAnswer};
 use crate::http::{ApiError, ApiJson, ErrorBody, Written};
 use crate::state::AppState;
 
@@ -70,19 +68,24 @@ fn post_path(id: &str, post: &str) -> Result<(ThreadId, PostId), ApiError> {
 async fn on_post(
     state: &AppState,
     (id, post): (ThreadId, PostId),
-    actor: &Actor,
-    metadata: EventMetadata,
-    if_match: IfMatch,
+    acting: &Acting,
+    name: &str,
     command: impl FnOnce(Option<CommunityRole>) -> ThreadCommand,
 ) -> Result<WriteAnswer, ApiError> {
     let (thread, _, community) = thread(state, id).await?;
     if thread.post(&post).is_none() {
         return Err(ApiError::NotFound("no such post in this thread".into()));
     }
-    let role = role_in(state, community, actor).await?;
+    let role = role_in(state, community, &acting.actor).await?;
     let stream = id.to_string();
-    let committed =
-        command::execute(&state.threads, &stream, command(role), metadata, if_match).await?;
+    let committed = command::execute(
+        &state.threads,
+        &stream,
+        command(role),
+        acting.metadata(name),
+        acting.if_match,
+    )
+    .await?;
     Ok(command::answer(&committed, None))
 }
 
@@ -104,10 +107,7 @@ async fn on_post(
         (status = 412, description = "If-Match is not \"0\"", body = ErrorBody)))]
 pub(super) async fn start(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<StartThreadRequest>,
 ) -> Result<WriteAnswer, ApiError> {
@@ -122,14 +122,15 @@ pub(super) async fn start(
         thread_id,
         community_id,
         opening_post_id: PostId::new(),
-        actor_role: community.role_of(&actor.account),
-        actor,
+        actor_role: community.role_of(&acting.actor.account),
+        actor: acting.actor.clone(),
         title,
         body,
         at: chrono::Utc::now(),
     };
-    let metadata = context.metadata(&caller, "StartThread");
-    let committed = command::execute(&state.threads, &stream, command, metadata, if_match).await?;
+    let metadata = acting.metadata("StartThread");
+    let committed =
+        command::execute(&state.threads, &stream, command, metadata, acting.if_match).await?;
     Ok(command::answer(&committed, Some(stream)))
 }
 
@@ -179,10 +180,7 @@ pub(super) async fn read(
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
 pub(super) async fn reply(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PostRequest>,
 ) -> Result<WriteAnswer, ApiError> {
@@ -192,14 +190,15 @@ pub(super) async fn reply(
     let post_id = PostId::new();
     let command = ThreadCommand::Reply {
         post_id,
-        actor_role: role_in(&state, community, &actor).await?,
-        actor,
+        actor_role: role_in(&state, community, &acting.actor).await?,
+        actor: acting.actor.clone(),
         body,
         at: chrono::Utc::now(),
     };
-    let metadata = context.metadata(&caller, "Reply");
+    let metadata = acting.metadata("Reply");
     let stream = id.to_string();
-    let committed = command::execute(&state.threads, &stream, command, metadata, if_match).await?;
+    let committed =
+        command::execute(&state.threads, &stream, command, metadata, acting.if_match).await?;
     Ok(command::answer(&committed, Some(post_id.to_string())))
 }
 
@@ -221,21 +220,16 @@ pub(super) async fn reply(
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
 pub(super) async fn edit_post(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path((id, post)): Path<(String, String)>,
     ApiJson(body): ApiJson<PostRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let path = post_path(&id, &post)?;
     let body = one(PostBody::new(body.body))?;
-    let metadata = context.metadata(&caller, "EditPost");
-    let by = actor.clone();
-    on_post(&state, path, &by, metadata, if_match, |_| {
+    on_post(&state, path, &acting, "EditPost", |_| {
         ThreadCommand::EditPost {
             post_id: path.1,
-            actor,
+            actor: acting.actor.clone(),
             body,
             at: chrono::Utc::now(),
         }
@@ -261,19 +255,14 @@ pub(super) async fn edit_post(
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
 pub(super) async fn delete_post(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path((id, post)): Path<(String, String)>,
 ) -> Result<WriteAnswer, ApiError> {
     let path = post_path(&id, &post)?;
-    let metadata = context.metadata(&caller, "DeletePost");
-    let by = actor.clone();
-    on_post(&state, path, &by, metadata, if_match, |_| {
+    on_post(&state, path, &acting, "DeletePost", |_| {
         ThreadCommand::DeletePost {
             post_id: path.1,
-            actor,
+            actor: acting.actor.clone(),
             at: chrono::Utc::now(),
         }
     })
@@ -298,21 +287,16 @@ pub(super) async fn delete_post(
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
 pub(super) async fn hide_post(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path((id, post)): Path<(String, String)>,
     ApiJson(body): ApiJson<HideRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let path = post_path(&id, &post)?;
     let reason = one(Reason::new(body.reason))?;
-    let metadata = context.metadata(&caller, "HidePost");
-    let by = actor.clone();
-    on_post(&state, path, &by, metadata, if_match, |actor_role| {
+    on_post(&state, path, &acting, "HidePost", |actor_role| {
         ThreadCommand::HidePost {
             post_id: path.1,
-            actor,
+            actor: acting.actor.clone(),
             actor_role,
             reason,
             at: chrono::Utc::now(),
@@ -339,19 +323,14 @@ pub(super) async fn hide_post(
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
 pub(super) async fn unhide_post(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     Path((id, post)): Path<(String, String)>,
 ) -> Result<WriteAnswer, ApiError> {
     let path = post_path(&id, &post)?;
-    let metadata = context.metadata(&caller, "UnhidePost");
-    let by = actor.clone();
-    on_post(&state, path, &by, metadata, if_match, |actor_role| {
+    on_post(&state, path, &acting, "UnhidePost", |actor_role| {
         ThreadCommand::UnhidePost {
             post_id: path.1,
-            actor,
+            actor: acting.actor.clone(),
             actor_role,
             at: chrono::Utc::now(),
         }

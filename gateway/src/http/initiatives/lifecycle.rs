@@ -9,9 +9,8 @@ use domain::values::InitiativeId;
 use super::requests::{OptionalReasonRequest, ReasonRequest, RegisterRequest};
 use super::views::InitiativeView;
 use super::{execute, existing, is_insider, is_public, not_found, run, target};
-use crate::access::{Caller, SignedIn};
-use crate::http::command::{self, etag, IfMatch, WriteAnswer};
-use crate::http::context::RequestContext;
+use crate::access::Caller;
+use crate::http::command::{self, etag, Acting, WriteAnswer};
 use crate::http::{ApiError, ApiJson, ErrorBody, Written};
 use crate::state::AppState;
 
@@ -29,9 +28,7 @@ use crate::state::AppState;
         (status = 422, description = "A rule says no (e.g. founding year in the future)", body = ErrorBody)))]
 pub(super) async fn register(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let profile = body.parse()?;
@@ -39,19 +36,10 @@ pub(super) async fn register(
     let command = InitiativeCommand::Register {
         id,
         profile,
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    let committed = execute(
-        &state,
-        &context,
-        &actor,
-        id,
-        command,
-        "RegisterInitiative",
-        if_match,
-    )
-    .await?;
+    let committed = execute(&state, &acting, id, command, "RegisterInitiative").await?;
     Ok(command::answer(&committed, Some(id.to_string())))
 }
 
@@ -96,26 +84,15 @@ pub(super) async fn read(
         (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody)))]
 pub(super) async fn approve(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
-    let loaded = target(&state, &id, if_match).await?;
+    let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::Approve {
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    run(
-        &state,
-        &context,
-        &actor,
-        &loaded,
-        command,
-        "ApproveInitiative",
-        if_match,
-    )
-    .await
+    run(&state, &acting, &loaded, command, "ApproveInitiative").await
 }
 
 /// Moderator: refuses a submitted initiative, saying why (its managers may fix and resubmit).
@@ -134,29 +111,18 @@ pub(super) async fn approve(
         (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody)))]
 pub(super) async fn reject(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let reason = body.parse()?;
-    let loaded = target(&state, &id, if_match).await?;
+    let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::Reject {
         reason,
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    run(
-        &state,
-        &context,
-        &actor,
-        &loaded,
-        command,
-        "RejectInitiative",
-        if_match,
-    )
-    .await
+    run(&state, &acting, &loaded, command, "RejectInitiative").await
 }
 
 /// Manager: sends a rejected initiative back for review (usually after changing its profile).
@@ -175,26 +141,15 @@ pub(super) async fn reject(
         (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody)))]
 pub(super) async fn resubmit(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
-    let loaded = target(&state, &id, if_match).await?;
+    let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::Resubmit {
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    run(
-        &state,
-        &context,
-        &actor,
-        &loaded,
-        command,
-        "ResubmitInitiative",
-        if_match,
-    )
-    .await
+    run(&state, &acting, &loaded, command, "ResubmitInitiative").await
 }
 
 /// Manager: confirms that the approved profile is still accurate, which resets the 18 months
@@ -214,26 +169,15 @@ pub(super) async fn resubmit(
         (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody)))]
 pub(super) async fn confirm(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
-    let loaded = target(&state, &id, if_match).await?;
+    let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::Confirm {
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    run(
-        &state,
-        &context,
-        &actor,
-        &loaded,
-        command,
-        "ConfirmInitiative",
-        if_match,
-    )
-    .await
+    run(&state, &acting, &loaded, command, "ConfirmInitiative").await
 }
 
 /// Manager or moderator: takes the initiative off the platform for good (send `{}` or a
@@ -253,27 +197,16 @@ pub(super) async fn confirm(
         (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody)))]
 pub(super) async fn retire(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<OptionalReasonRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let reason = body.parse()?;
-    let loaded = target(&state, &id, if_match).await?;
+    let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::Retire {
         reason,
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    run(
-        &state,
-        &context,
-        &actor,
-        &loaded,
-        command,
-        "RetireInitiative",
-        if_match,
-    )
-    .await
+    run(&state, &acting, &loaded, command, "RetireInitiative").await
 }

@@ -11,9 +11,8 @@ use super::{
     check_version, dry_run, execute, existing, is_insider, is_public, not_found, parse_account,
     run, target,
 };
-use crate::access::{Caller, SignedIn};
-use crate::http::command::{self, IfMatch, WriteAnswer};
-use crate::http::context::RequestContext;
+use crate::access::Caller;
+use crate::http::command::{self, Acting, WriteAnswer};
 use crate::http::{ApiError, ApiJson, ErrorBody, Written};
 use crate::state::AppState;
 
@@ -34,17 +33,15 @@ use crate::state::AppState;
         (status = 422, description = "Already a manager, or not an active account", body = ErrorBody)))]
 pub(super) async fn add(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ManagerRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let account = parse_account(&body.account_id, "account_id")?;
-    let loaded = target(&state, &id, if_match).await?;
+    let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::AddManager {
         account,
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
     // Whether the caller may add anyone comes first: a stranger learns nothing about accounts.
@@ -55,16 +52,7 @@ pub(super) async fn add(
              initiative"
         )));
     }
-    let committed = execute(
-        &state,
-        &context,
-        &actor,
-        loaded.id,
-        command,
-        "AddManager",
-        if_match,
-    )
-    .await?;
+    let committed = execute(&state, &acting, loaded.id, command, "AddManager").await?;
     Ok(command::answer(&committed, Some(account.to_string())))
 }
 
@@ -87,28 +75,17 @@ pub(super) async fn add(
         (status = 422, description = "Not a manager, or the last one", body = ErrorBody)))]
 pub(super) async fn remove(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path((id, account_id)): Path<(String, String)>,
 ) -> Result<WriteAnswer, ApiError> {
     let account = parse_account(&account_id, "account_id")?;
-    let loaded = target(&state, &id, if_match).await?;
+    let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::RemoveManager {
         account,
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    run(
-        &state,
-        &context,
-        &actor,
-        &loaded,
-        command,
-        "RemoveManager",
-        if_match,
-    )
-    .await
+    run(&state, &acting, &loaded, command, "RemoveManager").await
 }
 
 /// A member asks to become a manager of an initiative they can see; its managers or a moderator
@@ -128,10 +105,8 @@ pub(super) async fn remove(
         (status = 422, description = "Already a manager, or already asked", body = ErrorBody)))]
 pub(super) async fn request(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
+    acting: Acting,
     caller: Caller,
-    SignedIn(actor): SignedIn,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
     let loaded = existing(&state, &id).await?;
@@ -139,22 +114,16 @@ pub(super) async fn request(
     if !is_public(&loaded.initiative) && !is_insider(&loaded.initiative, &caller) {
         return Err(not_found());
     }
-    check_version(&loaded, if_match)?;
+    check_version(&loaded, acting.if_match)?;
     let command = InitiativeCommand::RequestManagement {
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    let committed = execute(
-        &state,
-        &context,
-        &actor,
-        loaded.id,
-        command,
-        "RequestManagement",
-        if_match,
-    )
-    .await?;
-    Ok(command::answer(&committed, Some(actor.account.to_string())))
+    let committed = execute(&state, &acting, loaded.id, command, "RequestManagement").await?;
+    Ok(command::answer(
+        &committed,
+        Some(acting.actor.account.to_string()),
+    ))
 }
 
 /// The caller takes back their own request to manage the initiative.
@@ -173,24 +142,20 @@ pub(super) async fn request(
         (status = 422, description = "The caller has no pending request", body = ErrorBody)))]
 pub(super) async fn withdraw_request(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
-    let loaded = target(&state, &id, if_match).await?;
+    let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::WithdrawManagementRequest {
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
     run(
         &state,
-        &context,
-        &actor,
+        &acting,
         &loaded,
         command,
         "WithdrawManagementRequest",
-        if_match,
     )
     .await
 }
@@ -213,26 +178,22 @@ pub(super) async fn withdraw_request(
         (status = 422, description = "That account has no pending request", body = ErrorBody)))]
 pub(super) async fn approve_request(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path((id, account_id)): Path<(String, String)>,
 ) -> Result<WriteAnswer, ApiError> {
     let account = parse_account(&account_id, "account_id")?;
-    let loaded = target(&state, &id, if_match).await?;
+    let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::ApproveManagementRequest {
         account,
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
     run(
         &state,
-        &context,
-        &actor,
+        &acting,
         &loaded,
         command,
         "ApproveManagementRequest",
-        if_match,
     )
     .await
 }
@@ -255,29 +216,25 @@ pub(super) async fn approve_request(
         (status = 422, description = "That account has no pending request", body = ErrorBody)))]
 pub(super) async fn decline_request(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path((id, account_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<OptionalReasonRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let account = parse_account(&account_id, "account_id")?;
     let reason = body.parse()?;
-    let loaded = target(&state, &id, if_match).await?;
+    let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::DeclineManagementRequest {
         account,
         reason,
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
     run(
         &state,
-        &context,
-        &actor,
+        &acting,
         &loaded,
         command,
         "DeclineManagementRequest",
-        if_match,
     )
     .await
 }

@@ -23,14 +23,12 @@ mod profile;
 mod requests;
 mod views;
 
-use domain::actor::Actor;
 use domain::initiative::{Initiative, InitiativeCommand, InitiativeStatus};
 use domain::values::{AccountId, InitiativeId};
 use store::Committed;
 use utoipa_axum::routes;
 
-use super::command::{self, IfMatch, WriteAnswer};
-use super::context::RequestContext;
+use super::command::{self, Acting, IfMatch, WriteAnswer};
 use super::refusals::Refusal;
 use super::ApiError;
 use crate::access::{Access, ApiRoutes, Caller};
@@ -140,34 +138,29 @@ fn dry_run(loaded: &Loaded, command: &InitiativeCommand) -> Result<(), ApiError>
 /// (200).
 async fn run(
     state: &AppState,
-    context: &RequestContext,
-    actor: &Actor,
+    acting: &Acting,
     loaded: &Loaded,
     command: InitiativeCommand,
     name: &str,
-    if_match: IfMatch,
 ) -> Result<WriteAnswer, ApiError> {
-    let committed = execute(state, context, actor, loaded.id, command, name, if_match).await?;
+    let committed = execute(state, acting, loaded.id, command, name).await?;
     Ok(command::answer(&committed, None))
 }
 
 /// Runs `command` (named `name` in the metadata) on initiative `id`, honouring `If-Match`.
 async fn execute(
     state: &AppState,
-    context: &RequestContext,
-    actor: &Actor,
+    acting: &Acting,
     id: InitiativeId,
     command: InitiativeCommand,
     name: &str,
-    if_match: IfMatch,
 ) -> Result<Committed<Initiative>, ApiError> {
-    let metadata = context.metadata(&Caller::Account(actor.clone()), name);
     command::execute(
         &state.initiatives,
         &id.to_string(),
         command,
-        metadata,
-        if_match,
+        acting.metadata(name),
+        acting.if_match,
     )
     .await
 }

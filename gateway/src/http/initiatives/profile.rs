@@ -6,9 +6,7 @@ use domain::initiative::InitiativeCommand;
 
 use super::requests::{ProfileChangeRequest, ReasonRequest};
 use super::{run, target};
-use crate::access::SignedIn;
-use crate::http::command::{IfMatch, WriteAnswer};
-use crate::http::context::RequestContext;
+use crate::http::command::{Acting, WriteAnswer};
 use crate::http::{ApiError, ApiJson, ErrorBody, Written};
 use crate::state::AppState;
 
@@ -34,29 +32,18 @@ use crate::state::AppState;
         (status = 422, description = "A rule says no (e.g. founding year in the future)", body = ErrorBody)))]
 pub(super) async fn update(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ProfileChangeRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let changes = body.parse()?;
-    let loaded = target(&state, &id, if_match).await?;
+    let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::UpdateProfile {
         changes,
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    run(
-        &state,
-        &context,
-        &actor,
-        &loaded,
-        command,
-        "UpdateInitiativeProfile",
-        if_match,
-    )
-    .await
+    run(&state, &acting, &loaded, command, "UpdateInitiativeProfile").await
 }
 
 /// Moderator: applies the profile change awaiting review (not on an initiative they manage).
@@ -76,26 +63,15 @@ pub(super) async fn update(
         (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody)))]
 pub(super) async fn approve_change(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
-    let loaded = target(&state, &id, if_match).await?;
+    let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::ApproveProfileChange {
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    run(
-        &state,
-        &context,
-        &actor,
-        &loaded,
-        command,
-        "ApproveProfileChange",
-        if_match,
-    )
-    .await
+    run(&state, &acting, &loaded, command, "ApproveProfileChange").await
 }
 
 /// Moderator: discards the profile change awaiting review, saying why.
@@ -114,29 +90,18 @@ pub(super) async fn approve_change(
         (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody)))]
 pub(super) async fn reject_change(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let reason = body.parse()?;
-    let loaded = target(&state, &id, if_match).await?;
+    let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::RejectProfileChange {
         reason,
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    run(
-        &state,
-        &context,
-        &actor,
-        &loaded,
-        command,
-        "RejectProfileChange",
-        if_match,
-    )
-    .await
+    run(&state, &acting, &loaded, command, "RejectProfileChange").await
 }
 
 /// Manager: takes back the profile change awaiting review (e.g. to send a corrected one).
@@ -155,24 +120,13 @@ pub(super) async fn reject_change(
         (status = 412, description = "It changed since the `If-Match` version", body = ErrorBody)))]
 pub(super) async fn withdraw_change(
     State(state): State<AppState>,
-    context: RequestContext,
-    if_match: IfMatch,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
-    let loaded = target(&state, &id, if_match).await?;
+    let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::WithdrawProfileChange {
-        actor: actor.clone(),
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    run(
-        &state,
-        &context,
-        &actor,
-        &loaded,
-        command,
-        "WithdrawProfileChange",
-        if_match,
-    )
-    .await
+    run(&state, &acting, &loaded, command, "WithdrawProfileChange").await
 }

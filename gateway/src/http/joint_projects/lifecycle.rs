@@ -8,9 +8,8 @@ use domain::values::JointProjectId;
 use super::super::{ApiError, ApiJson, ErrorBody, Written};
 use super::requests::RevisionRequest;
 use super::requests::{OptionalJson, OptionalReasonRequest, ProposalRequest, RejectionRequest};
-use super::By;
 use super::{execute, load_initiative, load_project, manages, manages_lead, now, run, standing};
-use crate::http::command::{self, WriteAnswer};
+use crate::http::command::{self, Acting, WriteAnswer};
 use crate::state::AppState;
 
 /// Proposes a joint project on behalf of an initiative the caller manages (it must be
@@ -28,7 +27,7 @@ use crate::state::AppState;
             body = ErrorBody)))]
 pub(super) async fn propose(
     State(state): State<AppState>,
-    by: By,
+    acting: Acting,
     ApiJson(body): ApiJson<ProposalRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let (lead, content) = body.parse()?;
@@ -38,15 +37,15 @@ pub(super) async fn propose(
         project_id: id,
         lead,
         lead_standing: standing(initiative.as_ref()),
-        actor: by.actor.clone(),
-        actor_manages_lead: manages(initiative.as_ref(), &by.actor),
+        actor: acting.actor.clone(),
+        actor_manages_lead: manages(initiative.as_ref(), &acting.actor),
         title: content.title,
         description: content.description,
         sectors: content.sectors,
         objectives: content.objectives,
         at: now(),
     };
-    let committed = execute(&state, id, command, "ProposeJointProject", &by).await?;
+    let committed = execute(&state, id, command, "ProposeJointProject", &acting).await?;
     Ok(command::answer(&committed, Some(id.to_string())))
 }
 
@@ -70,22 +69,22 @@ pub(super) async fn propose(
         (status = 422, description = "No or too many objectives", body = ErrorBody)))]
 pub(super) async fn revise(
     State(state): State<AppState>,
-    by: By,
+    acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RevisionRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let content = body.parse()?;
     let loaded = load_project(&state, &id).await?;
     let command = Command::Revise {
-        actor: by.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
+        actor: acting.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
         title: content.title,
         description: content.description,
         sectors: content.sectors,
         objectives: content.objectives,
         at: now(),
     };
-    run(&state, loaded.id, command, "ReviseJointProject", &by).await
+    run(&state, loaded.id, command, "ReviseJointProject", &acting).await
 }
 
 /// Submits a `proposed` project to the moderators (it becomes `under_review`).
@@ -106,13 +105,13 @@ pub(super) async fn revise(
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
 pub(super) async fn submit(
     State(state): State<AppState>,
-    by: By,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::SubmitForReview {
-        actor: by.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
+        actor: acting.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
         at: now(),
     };
     run(
@@ -120,7 +119,7 @@ pub(super) async fn submit(
         loaded.id,
         command,
         "SubmitJointProjectForReview",
-        &by,
+        &acting,
     )
     .await
 }
@@ -143,15 +142,15 @@ pub(super) async fn submit(
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
 pub(super) async fn approve(
     State(state): State<AppState>,
-    by: By,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::Approve {
-        actor: by.actor.clone(),
+        actor: acting.actor.clone(),
         at: now(),
     };
-    run(&state, loaded.id, command, "ApproveJointProject", &by).await
+    run(&state, loaded.id, command, "ApproveJointProject", &acting).await
 }
 
 /// Rejects a project `under_review` with a reason (moderators); the lead may revise it.
@@ -172,18 +171,18 @@ pub(super) async fn approve(
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
 pub(super) async fn reject(
     State(state): State<AppState>,
-    by: By,
+    acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RejectionRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let reason = body.parse()?;
     let loaded = load_project(&state, &id).await?;
     let command = Command::Reject {
-        actor: by.actor.clone(),
+        actor: acting.actor.clone(),
         reason,
         at: now(),
     };
-    run(&state, loaded.id, command, "RejectJointProject", &by).await
+    run(&state, loaded.id, command, "RejectJointProject", &acting).await
 }
 
 /// Starts an `approved` project: it needs at least two accepted initiatives, the lead counting
@@ -206,16 +205,16 @@ pub(super) async fn reject(
         (status = 422, description = "No partner has accepted yet", body = ErrorBody)))]
 pub(super) async fn activate(
     State(state): State<AppState>,
-    by: By,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::Activate {
-        actor: by.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
+        actor: acting.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
         at: now(),
     };
-    run(&state, loaded.id, command, "ActivateJointProject", &by).await
+    run(&state, loaded.id, command, "ActivateJointProject", &acting).await
 }
 
 /// Marks an `active` project as completed.
@@ -236,16 +235,16 @@ pub(super) async fn activate(
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
 pub(super) async fn complete(
     State(state): State<AppState>,
-    by: By,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::Complete {
-        actor: by.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
+        actor: acting.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
         at: now(),
     };
-    run(&state, loaded.id, command, "CompleteJointProject", &by).await
+    run(&state, loaded.id, command, "CompleteJointProject", &acting).await
 }
 
 /// Withdraws a project that is not over yet, with an optional reason (the body may be left
@@ -267,17 +266,17 @@ pub(super) async fn complete(
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
 pub(super) async fn withdraw(
     State(state): State<AppState>,
-    by: By,
+    acting: Acting,
     Path(id): Path<String>,
     OptionalJson(body): OptionalJson<OptionalReasonRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let reason = body.parse()?;
     let loaded = load_project(&state, &id).await?;
     let command = Command::Withdraw {
-        actor: by.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
+        actor: acting.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
         reason,
         at: now(),
     };
-    run(&state, loaded.id, command, "WithdrawJointProject", &by).await
+    run(&state, loaded.id, command, "WithdrawJointProject", &acting).await
 }

@@ -12,8 +12,6 @@ mod partners;
 mod requests;
 mod views;
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use chrono::Utc;
 use domain::actor::Actor;
 use domain::initiative::{Initiative, InitiativeStatus};
@@ -22,10 +20,9 @@ use domain::values::{InitiativeId, JointProjectId};
 use store::Committed;
 use utoipa_axum::routes;
 
-use super::command::{self, IfMatch, WriteAnswer};
-use super::context::RequestContext;
+use super::command::{self, Acting, WriteAnswer};
 use super::ApiError;
-use crate::access::{Access, ApiRoutes, Caller, SignedIn};
+use crate::access::{Access, ApiRoutes};
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
@@ -133,48 +130,20 @@ fn now() -> chrono::DateTime<Utc> {
     Utc::now()
 }
 
-/// Who acts, for the audit trail, and the version they saw: what every command route needs.
-struct By {
-    actor: Actor,
-    context: RequestContext,
-    if_match: IfMatch,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for By {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let SignedIn(actor) = SignedIn::from_request_parts(parts, state).await?;
-        let context = match RequestContext::from_request_parts(parts, state).await {
-            Ok(context) => context,
-            Err(never) => match never {},
-        };
-        let if_match = IfMatch::from_request_parts(parts, state).await?;
-        Ok(Self {
-            actor,
-            context,
-            if_match,
-        })
-    }
-}
-
 /// Runs `command` (named `name` in the metadata) on project `id`, honouring `If-Match`.
 async fn execute(
     state: &AppState,
     id: JointProjectId,
     command: JointProjectCommand,
     name: &str,
-    by: &By,
+    acting: &Acting,
 ) -> Result<Committed<JointProject>, ApiError> {
-    let metadata = by
-        .context
-        .metadata(&Caller::Account(by.actor.clone()), name);
     command::execute(
         &state.joint_projects,
         &id.to_string(),
         command,
-        metadata,
-        by.if_match,
+        acting.metadata(name),
+        acting.if_match,
     )
     .await
 }
@@ -186,8 +155,8 @@ async fn run(
     id: JointProjectId,
     command: JointProjectCommand,
     name: &str,
-    by: &By,
+    acting: &Acting,
 ) -> Result<WriteAnswer, ApiError> {
-    let committed = execute(state, id, command, name, by).await?;
+    let committed = execute(state, id, command, name, acting).await?;
     Ok(command::answer(&committed, None))
 }

@@ -8,8 +8,8 @@ use domain::joint_project::JointProjectCommand as Command;
 use super::super::{ApiError, ApiJson, ErrorBody, Written};
 use super::requests::{InitiativeRequest, OptionalJson, OptionalReasonRequest};
 use super::{load_initiative, load_project, manages, manages_lead, now, parse_initiative_id};
-use super::{run, standing, By};
-use crate::http::command::WriteAnswer;
+use super::{run, standing};
+use crate::http::command::{Acting, WriteAnswer};
 use crate::state::AppState;
 
 /// Invites an initiative (approved, not retired, not the lead, not invited before) to take part.
@@ -33,7 +33,7 @@ use crate::state::AppState;
             initiative", body = ErrorBody)))]
 pub(super) async fn invite(
     State(state): State<AppState>,
-    by: By,
+    acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<InitiativeRequest>,
 ) -> Result<WriteAnswer, ApiError> {
@@ -41,13 +41,13 @@ pub(super) async fn invite(
     let loaded = load_project(&state, &id).await?;
     let invited = load_initiative(&state, initiative).await?;
     let command = Command::InvitePartner {
-        actor: by.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
+        actor: acting.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
         initiative,
         initiative_standing: standing(invited.as_ref()),
         at: now(),
     };
-    run(&state, loaded.id, command, "InvitePartner", &by).await
+    run(&state, loaded.id, command, "InvitePartner", &acting).await
 }
 
 /// Accepts the invitation of initiative `initiative_id` (by one of its managers).
@@ -71,19 +71,19 @@ pub(super) async fn invite(
         (status = 422, description = "The initiative was not invited", body = ErrorBody)))]
 pub(super) async fn accept(
     State(state): State<AppState>,
-    by: By,
+    acting: Acting,
     Path((id, initiative_id)): Path<(String, String)>,
 ) -> Result<WriteAnswer, ApiError> {
     let initiative = parse_initiative_id(&initiative_id, "initiative_id")?;
     let loaded = load_project(&state, &id).await?;
     let invited = load_initiative(&state, initiative).await?;
     let command = Command::AcceptInvitation {
-        actor: by.actor.clone(),
+        actor: acting.actor.clone(),
         initiative,
-        actor_manages_initiative: manages(invited.as_ref(), &by.actor),
+        actor_manages_initiative: manages(invited.as_ref(), &acting.actor),
         at: now(),
     };
-    run(&state, loaded.id, command, "AcceptInvitation", &by).await
+    run(&state, loaded.id, command, "AcceptInvitation", &acting).await
 }
 
 /// Declines the invitation of initiative `initiative_id` (by one of its managers), with an
@@ -110,7 +110,7 @@ pub(super) async fn accept(
         (status = 422, description = "The initiative was not invited", body = ErrorBody)))]
 pub(super) async fn decline(
     State(state): State<AppState>,
-    by: By,
+    acting: Acting,
     Path((id, initiative_id)): Path<(String, String)>,
     OptionalJson(body): OptionalJson<OptionalReasonRequest>,
 ) -> Result<WriteAnswer, ApiError> {
@@ -119,13 +119,13 @@ pub(super) async fn decline(
     let loaded = load_project(&state, &id).await?;
     let invited = load_initiative(&state, initiative).await?;
     let command = Command::DeclineInvitation {
-        actor: by.actor.clone(),
+        actor: acting.actor.clone(),
         initiative,
-        actor_manages_initiative: manages(invited.as_ref(), &by.actor),
+        actor_manages_initiative: manages(invited.as_ref(), &acting.actor),
         reason,
         at: now(),
     };
-    run(&state, loaded.id, command, "DeclineInvitation", &by).await
+    run(&state, loaded.id, command, "DeclineInvitation", &acting).await
 }
 
 /// Opens a call for partners: other initiatives may then express interest. Opening an open
@@ -147,16 +147,16 @@ pub(super) async fn decline(
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
 pub(super) async fn open_call(
     State(state): State<AppState>,
-    by: By,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::OpenCallForPartners {
-        actor: by.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
+        actor: acting.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
         at: now(),
     };
-    run(&state, loaded.id, command, "OpenCallForPartners", &by).await
+    run(&state, loaded.id, command, "OpenCallForPartners", &acting).await
 }
 
 /// Closes the call for partners. Closing a closed call changes nothing.
@@ -177,16 +177,16 @@ pub(super) async fn open_call(
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody)))]
 pub(super) async fn close_call(
     State(state): State<AppState>,
-    by: By,
+    acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, ApiError> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::CloseCallForPartners {
-        actor: by.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &by.actor).await?,
+        actor: acting.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
         at: now(),
     };
-    run(&state, loaded.id, command, "CloseCallForPartners", &by).await
+    run(&state, loaded.id, command, "CloseCallForPartners", &acting).await
 }
 
 /// Answers the open call on behalf of an initiative the caller manages (approved, not retired,
@@ -210,7 +210,7 @@ pub(super) async fn close_call(
             interested; or not an approved initiative", body = ErrorBody)))]
 pub(super) async fn express_interest(
     State(state): State<AppState>,
-    by: By,
+    acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<InitiativeRequest>,
 ) -> Result<WriteAnswer, ApiError> {
@@ -218,11 +218,11 @@ pub(super) async fn express_interest(
     let loaded = load_project(&state, &id).await?;
     let interested = load_initiative(&state, initiative).await?;
     let command = Command::ExpressInterest {
-        actor: by.actor.clone(),
+        actor: acting.actor.clone(),
         initiative,
-        actor_manages_initiative: manages(interested.as_ref(), &by.actor),
+        actor_manages_initiative: manages(interested.as_ref(), &acting.actor),
         initiative_standing: standing(interested.as_ref()),
         at: now(),
     };
-    run(&state, loaded.id, command, "ExpressInterest", &by).await
+    run(&state, loaded.id, command, "ExpressInterest", &acting).await
 }

@@ -9,9 +9,8 @@ use utoipa_axum::routes;
 
 use super::requests::{ContentRequest, RejectionRequest};
 use super::{load_visible, parse_id};
-use crate::access::{Access, ApiRoutes, Caller, SignedIn};
-use crate::http::command::{self, IfMatch, WriteAnswer};
-use crate::http::context::RequestContext;
+use crate::access::{Access, ApiRoutes, Caller};
+use crate::http::command::{self, Acting, WriteAnswer};
 use crate::http::{ApiError, ApiJson, ErrorBody, Written};
 use crate::state::AppState;
 
@@ -37,27 +36,23 @@ pub fn routes() -> ApiRoutes {
             link, or names a local time its zone skips", body = ErrorBody)))]
 async fn submit(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
-    if_match: IfMatch,
+    acting: Acting,
     ApiJson(body): ApiJson<ContentRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let content = body.into_content()?;
     let id = PublicationId::new();
     let command = PublicationCommand::Submit {
         publication_id: id,
-        actor,
+        actor: acting.actor.clone(),
         content,
         at: Utc::now(),
     };
-    let metadata = context.metadata(&caller, "SubmitPublication");
     let committed = command::execute(
         &state.publications,
         &id.to_string(),
         command,
-        metadata,
-        if_match,
+        acting.metadata("SubmitPublication"),
+        acting.if_match,
     )
     .await?;
     Ok(command::answer(&committed, Some(id.to_string())))
@@ -81,22 +76,18 @@ async fn submit(
         (status = 422, description = "A gathering rule is broken", body = ErrorBody)))]
 async fn edit(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
-    if_match: IfMatch,
     ApiJson(body): ApiJson<ContentRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let id = parse_id(&id)?;
     let content = body.into_content()?;
     let command = PublicationCommand::Edit {
-        actor,
+        actor: acting.actor.clone(),
         content,
         at: Utc::now(),
     };
-    let metadata = context.metadata(&caller, "EditPublication");
-    run(&state, id, &caller, command, metadata, if_match).await
+    run(&state, id, &acting, command, "EditPublication").await
 }
 
 /// Approves a submitted item: it becomes public (moderators only).
@@ -116,19 +107,15 @@ async fn edit(
         (status = 412, description = "Changed since your `If-Match` version", body = ErrorBody)))]
 async fn approve(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
-    if_match: IfMatch,
 ) -> Result<WriteAnswer, ApiError> {
     let id = parse_id(&id)?;
     let command = PublicationCommand::Approve {
-        actor,
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    let metadata = context.metadata(&caller, "ApprovePublication");
-    run(&state, id, &caller, command, metadata, if_match).await
+    run(&state, id, &acting, command, "ApprovePublication").await
 }
 
 /// Rejects a submitted item with a reason its author sees (moderators only).
@@ -148,22 +135,18 @@ async fn approve(
         (status = 412, description = "Changed since your `If-Match` version", body = ErrorBody)))]
 async fn reject(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
-    if_match: IfMatch,
     ApiJson(body): ApiJson<RejectionRequest>,
 ) -> Result<WriteAnswer, ApiError> {
     let id = parse_id(&id)?;
     let reason = body.into_reason()?;
     let command = PublicationCommand::Reject {
-        actor,
+        actor: acting.actor.clone(),
         reason,
         at: Utc::now(),
     };
-    let metadata = context.metadata(&caller, "RejectPublication");
-    run(&state, id, &caller, command, metadata, if_match).await
+    run(&state, id, &acting, command, "RejectPublication").await
 }
 
 /// Takes an item down, whatever its moderation status (its author only). It is then visible
@@ -183,37 +166,33 @@ async fn reject(
         (status = 412, description = "Changed since your `If-Match` version", body = ErrorBody)))]
 async fn withdraw(
     State(state): State<AppState>,
-    caller: Caller,
-    context: RequestContext,
-    SignedIn(actor): SignedIn,
+    acting: Acting,
     Path(id): Path<String>,
-    if_match: IfMatch,
 ) -> Result<WriteAnswer, ApiError> {
     let id = parse_id(&id)?;
     let command = PublicationCommand::Withdraw {
-        actor,
+        actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    let metadata = context.metadata(&caller, "WithdrawPublication");
-    run(&state, id, &caller, command, metadata, if_match).await
+    run(&state, id, &acting, command, "WithdrawPublication").await
 }
 
-/// Runs `command` on an existing item that `caller` may see (404 otherwise, as on reads).
+/// Runs `command` (named `name` in the metadata) on an existing item that the actor may see
+/// (404 otherwise, as on reads).
 async fn run(
     state: &AppState,
     id: PublicationId,
-    caller: &Caller,
+    acting: &Acting,
     command: PublicationCommand,
-    metadata: store::EventMetadata,
-    if_match: IfMatch,
+    name: &str,
 ) -> Result<WriteAnswer, ApiError> {
-    load_visible(state, id, caller).await?;
+    load_visible(state, id, &Caller::Account(acting.actor.clone())).await?;
     let committed = command::execute(
         &state.publications,
         &id.to_string(),
         command,
-        metadata,
-        if_match,
+        acting.metadata(name),
+        acting.if_match,
     )
     .await?;
     Ok(command::answer(&committed, None))
