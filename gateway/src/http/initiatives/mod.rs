@@ -97,13 +97,18 @@ async fn target(state: &AppState, raw_id: &str, if_match: IfMatch) -> Result<Loa
     Ok(loaded)
 }
 
+/// The same 412 the command bus gives for a stale `If-Match` (one mapping, in
+/// `command::command_error`), answered early.
 fn check_version(loaded: &Loaded, if_match: IfMatch) -> Result<(), ApiError> {
     match if_match.0 {
-        Some(expected) if expected != loaded.version => Err(ApiError::PreconditionFailed(format!(
-            "this initiative changed since you read it (it is now at version {}); read it \
-             again and decide on what it says now",
-            loaded.version
-        ))),
+        Some(expected) if expected != loaded.version => Err(command::command_error::<
+            domain::initiative::InitiativeError,
+        >(
+            store::CommandError::VersionMismatch {
+                expected,
+                current: loaded.version,
+            },
+        )),
         _ => Ok(()),
     }
 }
