@@ -39,41 +39,30 @@ fn status(current: impl serde::Serialize) -> Option<Value> {
     Some(json!({ "status": current }))
 }
 
-impl Refusal for InitiativeError {
-    fn conflict_state(&self) -> Option<Value> {
-        match self {
-            Self::InvalidTransition { current, .. } => status(current),
-            _ => None,
+/// The common shape: `NotAllowed` is 403, `InvalidTransition { current }` is 409 with that
+/// status, anything else a broken rule (422).
+macro_rules! refusal_with_status {
+    ($($error:ty),+) => {$(
+        impl Refusal for $error {
+            fn conflict_state(&self) -> Option<Value> {
+                match self {
+                    Self::InvalidTransition { current, .. } => status(current),
+                    _ => None,
+                }
+            }
+            fn is_not_allowed(&self) -> bool {
+                matches!(self, Self::NotAllowed { .. })
+            }
         }
-    }
-    fn is_not_allowed(&self) -> bool {
-        matches!(self, Self::NotAllowed(_))
-    }
+    )+};
 }
 
-impl Refusal for AccountError {
-    fn conflict_state(&self) -> Option<Value> {
-        match self {
-            Self::InvalidTransition { current, .. } => status(current),
-            _ => None,
-        }
-    }
-    fn is_not_allowed(&self) -> bool {
-        matches!(self, Self::NotAllowed(_))
-    }
-}
-
-impl Refusal for CommunityError {
-    fn conflict_state(&self) -> Option<Value> {
-        match self {
-            Self::InvalidTransition { current, .. } => status(current),
-            _ => None,
-        }
-    }
-    fn is_not_allowed(&self) -> bool {
-        matches!(self, Self::NotAllowed { .. })
-    }
-}
+refusal_with_status!(
+    InitiativeError,
+    AccountError,
+    CommunityError,
+    PublicationError
+);
 
 impl Refusal for ThreadError {
     fn conflict_state(&self) -> Option<Value> {
@@ -99,18 +88,6 @@ impl Refusal for JointProjectError {
                 current,
                 ..
             } => Some(json!({ "initiative_id": initiative, "invitation": current })),
-            _ => None,
-        }
-    }
-    fn is_not_allowed(&self) -> bool {
-        matches!(self, Self::NotAllowed { .. })
-    }
-}
-
-impl Refusal for PublicationError {
-    fn conflict_state(&self) -> Option<Value> {
-        match self {
-            Self::InvalidTransition { current, .. } => status(current),
             _ => None,
         }
     }
