@@ -40,6 +40,12 @@ pub enum Command {
         #[command(subcommand)]
         which: AdminCommand,
     },
+    /// Rebuild read models from the start of the event log and save them as snapshots.
+    Replay {
+        /// Only this projection (default: all of them).
+        #[arg(long)]
+        projection: Option<String>,
+    },
     /// Measure the store (see docs/benchmarks.md).
     Bench {
         #[command(subcommand)]
@@ -87,5 +93,34 @@ pub enum BenchCommand {
         /// Events on the growing stream.
         #[arg(long, default_value_t = 2000)]
         grow_to: usize,
+    },
+    /// Rebuild speed, start-up time, query latencies and memory of the read models, on synthetic
+    /// history written through the store into scratch databases that are dropped afterwards.
+    Projections {
+        /// A PostgreSQL server URL on which scratch databases may be created.
+        #[arg(
+            long,
+            env = "ARTICULA_BENCH_DATABASE_URL",
+            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+        )]
+        server: String,
+        /// Initiatives in the large history.
+        #[arg(long, default_value_t = 100_000)]
+        initiatives: usize,
+        /// Events in the large history (profile edits fill up to this).
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        /// Initiatives in the small history (the platform's first stage).
+        #[arg(long, default_value_t = 258)]
+        small_initiatives: usize,
+        /// Seed of the synthetic history.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Runs of each query.
+        #[arg(long, default_value_t = 2_000)]
+        samples: usize,
+        /// Keep the scratch databases instead of dropping them (their URLs are printed).
+        #[arg(long)]
+        keep: bool,
     },
 }

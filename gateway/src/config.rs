@@ -42,6 +42,9 @@ pub struct Settings {
     pub sign_in_per_account_per_minute: u32,
     /// Writes (non-GET requests) allowed per signed-in account per minute, before 429.
     pub writes_per_account_per_minute: u32,
+    /// How long a command waits for this instance's read models to reach its write before it
+    /// answers (read-your-writes), and a read with `min_position` waits before answering 503.
+    pub read_wait_ms: u64,
 }
 
 impl Default for Settings {
@@ -59,6 +62,7 @@ impl Default for Settings {
             sign_in_per_address_per_minute: 30,
             sign_in_per_account_per_minute: 5,
             writes_per_account_per_minute: 120,
+            read_wait_ms: 5_000,
         }
     }
 }

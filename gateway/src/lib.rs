@@ -11,8 +11,10 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod metrics;
+pub mod replay;
 pub mod startup;
 pub mod state;
+pub mod synthetic;
 pub mod telemetry;
 
 pub use config::Settings;

@@ -52,6 +52,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Admin { which } => gateway::admin::run(&settings, which).await,
+        Command::Replay { projection } => {
+            gateway::replay::run(&settings, projection.as_deref()).await
+        }
         Command::Bench {
             which:
                 BenchCommand::Append {
@@ -63,5 +66,27 @@ async fn run(cli: Cli) -> Result<(), String> {
         } => gateway::bench::append(&server, &concurrency, seconds, grow_to)
             .await
             .map_err(|e| e.to_string()),
+        Command::Bench {
+            which:
+                BenchCommand::Projections {
+                    server,
+                    initiatives,
+                    events,
+                    small_initiatives,
+                    seed,
+                    samples,
+                    keep,
+                },
+        } => gateway::bench::projections(gateway::bench::ProjectionsOptions {
+            server: &server,
+            initiatives,
+            events,
+            small_initiatives,
+            seed,
+            samples,
+            keep,
+        })
+        .await
+        .map_err(|e| e.to_string()),
     }
 }

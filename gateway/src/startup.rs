@@ -75,6 +75,9 @@ impl Application {
         axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await?;
+        if let Err(error) = self.state.engine.save_snapshots().await {
+            tracing::warn!(%error, "cannot save projection snapshots at shutdown");
+        }
         self.state.log.database().close().await;
         tracing::info!("articula stopped");
         Ok(())

@@ -1,9 +1,8 @@
 use std::sync::Arc;
+use std::time::Duration;
 
-use projections::{
-    AccountDirectory, EventCounts, GatheringCalendar, ProjectionHandle, ProjectionStatus,
-};
-use store::EventLog;
+use projections::{Engine, EngineBuilder, ProjectionStatus, ReadModels};
+use store::{EventLog, Snapshots};
 
 use domain::community::Community;
 use domain::initiative::Initiative;
@@ -16,8 +15,8 @@ use crate::access::{AccountService, Limits};
 use crate::metrics::Metrics;
 use crate::Settings;
 
-/// What every handler can reach: the event log, accounts and limits, the running projections
-/// and the metrics.
+/// What every handler can reach: the event log, accounts and limits, the read models and the
+/// engine that keeps them current, and the metrics.
 #[derive(Clone)]
 pub struct AppState {
     pub log: EventLog,
@@ -28,20 +27,26 @@ pub struct AppState {
     pub joint_projects: Arc<CommandBus<JointProject>>,
     pub publications: Arc<CommandBus<Publication>>,
     pub limits: Arc<Limits>,
-    pub event_counts: ProjectionHandle<EventCounts>,
-    pub directory: ProjectionHandle<AccountDirectory>,
-    pub calendar: ProjectionHandle<GatheringCalendar>,
+    pub read: ReadModels,
+    pub engine: Arc<Engine>,
+    /// How long commands and `min_position` reads wait for the read models.
+    pub read_wait: Duration,
     pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
+    /// Builds the state and starts the projection engine (restoring snapshots, then catching up
+    /// with the feed in the background).
     pub fn new(log: EventLog, settings: &Settings) -> Self {
-        let event_counts = ProjectionHandle::spawn(&log.feed(), EventCounts::default());
-        let directory = ProjectionHandle::spawn(&log.feed(), AccountDirectory::default());
-        let calendar = ProjectionHandle::spawn(&log.feed(), GatheringCalendar::default());
+        let mut builder =
+            EngineBuilder::new(log.feed()).with_snapshots(Snapshots::new(log.database().clone()));
+        let read = ReadModels::register(&mut builder);
+        let engine = Arc::new(builder.build());
+        engine.spawn();
         Self {
-            directory,
-            calendar,
+            read,
+            engine,
+            read_wait: Duration::from_millis(settings.read_wait_ms),
             accounts: AccountService::new(&log, settings),
             initiatives: Arc::new(log.commands(())),
             communities: Arc::new(log.commands(())),
@@ -50,17 +55,12 @@ impl AppState {
             publications: Arc::new(log.commands(())),
             limits: Arc::new(Limits::new(settings)),
             log,
-            event_counts,
             metrics: Arc::new(Metrics::default()),
         }
     }
 
     /// The status of every projection this instance runs.
     pub fn projection_statuses(&self) -> Vec<ProjectionStatus> {
-        vec![
-            self.event_counts.status(),
-            self.directory.status(),
-            self.calendar.status(),
-        ]
+        self.engine.statuses()
     }
 }

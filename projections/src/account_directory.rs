@@ -1,17 +1,17 @@
 use std::collections::BTreeMap;
 
 use cqrs_es::Aggregate;
-use domain::account::{Account, AccountEvent};
+use domain::account::Account;
 use domain::values::AccountId;
-use store::FeedEvent;
+use serde::{Deserialize, Serialize};
 
-use crate::{Projection, ProjectionError};
+use crate::{DomainEvent, Envelope, Projection, ProjectionError};
 
 /// Every account as its own aggregate folds it (status, roles, language, sealed personal
 /// data), kept for listing accounts to administrators. Personal data stays sealed here; whoever
 /// shows it opens it with the person's key, so an erased person reads as erased from this
 /// model too, including after a rebuild from the start of history.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct AccountDirectory {
     accounts: BTreeMap<AccountId, Account>,
 }
@@ -45,16 +45,10 @@ impl AccountDirectory {
 impl Projection for AccountDirectory {
     const NAME: &'static str = "account_directory";
 
-    fn apply(&mut self, event: &FeedEvent) -> Result<(), ProjectionError> {
-        if event.aggregate_type != Account::TYPE {
-            return Ok(());
+    fn apply(&mut self, event: &Envelope) -> Result<(), ProjectionError> {
+        if let DomainEvent::Account(id, payload) = event.event()? {
+            self.accounts.entry(*id).or_default().apply(payload.clone());
         }
-        let id: AccountId = event.aggregate_id.parse().map_err(|e| {
-            ProjectionError(format!("account stream id {}: {e}", event.aggregate_id))
-        })?;
-        let payload: AccountEvent = serde_json::from_value(event.payload.clone())
-            .map_err(|e| ProjectionError(format!("unreadable account event: {e}")))?;
-        self.accounts.entry(id).or_default().apply(payload);
         Ok(())
     }
 }

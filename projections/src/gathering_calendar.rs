@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
-use domain::publication::{Kind, Publication, PublicationEvent, PublicationStatus};
-use store::FeedEvent;
+use domain::publication::{Kind, Publication, PublicationStatus};
+use serde::{Deserialize, Serialize};
 
-use crate::{Projection, ProjectionError};
+use crate::{DomainEvent, Envelope, Projection, ProjectionError};
 
 /// Every publication stream that may yet be, or is, an approved gathering, folded by the
 /// aggregate itself, with the time of its stream's last event.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct GatheringCalendar {
     items: BTreeMap<String, (Publication, DateTime<Utc>)>,
 }
@@ -19,18 +19,19 @@ pub struct GatheringCalendar {
 impl Projection for GatheringCalendar {
     const NAME: &'static str = "gathering_calendar";
 
-    fn apply(&mut self, event: &FeedEvent) -> Result<(), ProjectionError> {
-        if event.aggregate_type != Publication::TYPE {
+    fn apply(&mut self, event: &Envelope) -> Result<(), ProjectionError> {
+        let DomainEvent::Publication(_, payload) = event.event()? else {
             return Ok(());
-        }
-        let payload: PublicationEvent = serde_json::from_value(event.payload.clone())
-            .map_err(|e| ProjectionError(format!("unreadable publication event: {e}")))?;
+        };
+        let payload = payload.clone();
+        let recorded_at = event.recorded_at();
+        let event = &event.feed;
         let (item, changed) = self
             .items
             .entry(event.aggregate_id.clone())
-            .or_insert_with(|| (Publication::default(), event.recorded_at));
+            .or_insert_with(|| (Publication::default(), recorded_at));
         item.apply(payload);
-        *changed = event.recorded_at;
+        *changed = recorded_at;
         // Withdrawn is final, and so is an approved item's content: what can never show in the
         // calendar is not kept.
         let never = match item.status() {

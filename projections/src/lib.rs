@@ -1,16 +1,44 @@
 //! Read models fed by the global feed (DESIGN §3).
 //!
-//! Each projection consumes the feed in order and keeps its read model in memory; the engine
-//! tracks where each one stands, so that readiness and lag can be reported and a caller can wait
-//! until a projection has seen a given event. A projection that cannot apply an event stops and
-//! says which event; it never skips one.
+//! The [`Engine`] reads the feed once and feeds every projection; each keeps its read model in
+//! memory and its checkpoint (and a snapshot of its state) in the store, so that start-up resumes
+//! instead of replaying all history. A caller can wait until the projections have seen a given
+//! event (read-your-writes), or fold a fresh one up to a past point ([`fold`], as-of). A
+//! projection that cannot apply an event stops and says which event; it never skips one.
 
 mod account_directory;
 mod engine;
+mod event;
 mod event_counts;
 mod gathering_calendar;
+mod map;
+mod matching;
+mod memberships;
+mod moderation_queue;
+mod read_models;
+mod statistics;
+#[cfg(test)]
+mod test_events;
 
 pub use account_directory::AccountDirectory;
-pub use engine::{Projection, ProjectionError, ProjectionHandle, ProjectionStatus};
+pub use engine::{
+    fold, Engine, EngineBuilder, EngineSettings, FoldError, Progress, Projection, ProjectionError,
+    ProjectionHandle, ProjectionStatus, Restored, Until,
+};
+pub use event::{DomainEvent, Envelope};
 pub use event_counts::EventCounts;
 pub use gathering_calendar::{CalendarEntry, GatheringCalendar};
+pub use map::{to_geojson, BoundingBox, InitiativeMap, MapEntry, MapFeature, MapFilter, TextQuery};
+pub use matching::{
+    fraction, InitiativeSummary, Match, Points, ProjectMatch, ProjectMatching, ProjectSummary,
+    Reason, ReasonKind,
+};
+pub use memberships::{
+    AccountMemberships, CommunityMembership, CommunityRoster, InitiativeTeam, ManagedInitiative,
+    Member, MemberEntry, Memberships, PendingRequest,
+};
+pub use moderation_queue::{
+    ModerationQueue, QueueItem, QueueKind, QueuePage, QueueSubject, UnknownKind, Waiting,
+};
+pub use read_models::ReadModels;
+pub use statistics::{Count, Row, Statistics, Tallies};

@@ -281,6 +281,13 @@ where
     }
 }
 
+impl PendingAppend<'_> {
+    /// How many events it will write.
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+}
+
 pub(crate) fn from_aggregate_error<E: std::error::Error>(
     error: AggregateError<E>,
 ) -> CommandError<E> {

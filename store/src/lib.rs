@@ -19,6 +19,7 @@ mod idempotency;
 mod metadata;
 mod repository;
 mod sessions;
+mod snapshots;
 pub mod vault;
 
 pub use aggregate_store::{AggregateStore, LoadedAggregate};
@@ -26,11 +27,12 @@ pub use command_bus::{CommandBus, CommandError, Committed, Decided, PendingAppen
 pub use database::{Backend, Database, DatabaseUrl, SchemaStatus};
 pub use error::StoreError;
 pub use event_log::EventLog;
-pub use feed::{Feed, FeedEvent, FeedPosition, FeedReader};
+pub use feed::{Feed, FeedEvent, FeedPosition, FeedReader, RawFeedEvent};
 pub use idempotency::{request_digest, Begin, Idempotency, StoredResponse};
 pub use metadata::{ActorRef, EventMetadata};
 pub use repository::{EventRepository, StreamAppend};
 pub use sessions::{SessionCheck, Sessions, SetupCheck, Token};
+pub use snapshots::{Snapshot, Snapshots};
 pub use vault::{PersonKey, Vault, VaultError};
 
 #[cfg(feature = "testing")]

@@ -3,7 +3,7 @@
 
 use domain::actor::Role;
 use e2e::{spawn_app, spawn_on_postgres, test_settings, PASSWORD};
-use projections::{AccountDirectory, EventCounts, ProjectionHandle};
+use projections::{fold, AccountDirectory, EventCounts, Until};
 use reqwest::Method;
 use serde_json::{json, Value};
 use store::testing::TestPostgres;
@@ -323,6 +323,7 @@ async fn erasing_a_person_shreds_their_data_and_history_still_replays() {
     let at = feed.locate(erased_at).await.unwrap().unwrap();
     assert!(
         app.state
+            .read
             .directory
             .wait_for(at, std::time::Duration::from_secs(10))
             .await
@@ -354,13 +355,10 @@ async fn erasing_a_person_shreds_their_data_and_history_still_replays() {
     // History replays from the start: every event still reads, and the account rebuilds as
     // erased, in the directory and in its own stream.
     let head = app.head().await;
-    let rebuilt = ProjectionHandle::spawn(&app.state.log.feed(), EventCounts::default());
     let target = app.state.log.feed().locate(head).await.unwrap().unwrap();
-    assert!(
-        rebuilt
-            .wait_for(target, std::time::Duration::from_secs(10))
-            .await
-    );
+    let (rebuilt, _) = fold::<EventCounts>(&app.state.log.feed(), Until::Position(target))
+        .await
+        .unwrap();
     assert!(rebuilt.status().failed.is_none());
     assert_eq!(
         rebuilt.status().events_applied,
@@ -368,12 +366,9 @@ async fn erasing_a_person_shreds_their_data_and_history_still_replays() {
     );
     let state = app.state.accounts.load(id).await.unwrap();
     assert_eq!(state.status(), domain::account::AccountStatus::Erased);
-    let directory = ProjectionHandle::spawn(&app.state.log.feed(), AccountDirectory::default());
-    assert!(
-        directory
-            .wait_for(target, std::time::Duration::from_secs(10))
-            .await
-    );
+    let (directory, _) = fold::<AccountDirectory>(&app.state.log.feed(), Until::Position(target))
+        .await
+        .unwrap();
     let rebuilt_entry = directory.read(|d| d.get(id).cloned()).unwrap();
     let view = app
         .state

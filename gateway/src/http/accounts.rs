@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 use super::context::RequestContext;
-use super::{ApiError, ApiJson, ErrorBody, Written};
+use super::{ApiError, ApiJson, ErrorBody, Written, WrittenAnswer};
 use crate::access::accounts::{all_valid, AccountView, SignUp};
 use crate::access::profile::ProfileChange;
 use crate::access::{Access, ApiRoutes, Caller, SignedIn};
@@ -129,14 +129,14 @@ async fn activate(
     State(state): State<AppState>,
     context: RequestContext,
     ApiJson(body): ApiJson<ActivationRequest>,
-) -> Result<ApiJson<Written>, ApiError> {
+) -> Result<WrittenAnswer, ApiError> {
     let password = Password::new(body.password).map_err(|e| ApiError::invalid(vec![e]))?;
     let metadata = context.metadata(&Caller::Visitor, "Activate");
     let position = state
         .accounts
         .activate(body.account_id, &body.secret, password, &metadata)
         .await?;
-    Ok(ApiJson(Written::at(position)))
+    Ok(Written::at(position))
 }
 
 /// The signed-in account, with its personal data.
@@ -175,7 +175,7 @@ async fn update_me(
     context: RequestContext,
     SignedIn(actor): SignedIn,
     ApiJson(body): ApiJson<UpdateMeRequest>,
-) -> Result<ApiJson<Written>, ApiError> {
+) -> Result<WrittenAnswer, ApiError> {
     let language = body
         .language
         .as_deref()
@@ -205,7 +205,7 @@ async fn update_me(
     };
     let metadata = context.metadata(&caller, "UpdateOwnAccount");
     let position = state.accounts.update_own(&actor, change, &metadata).await?;
-    Ok(ApiJson(Written::at(position)))
+    Ok(Written::at(position))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -228,14 +228,14 @@ async fn change_password(
     context: RequestContext,
     SignedIn(actor): SignedIn,
     ApiJson(body): ApiJson<PasswordChange>,
-) -> Result<ApiJson<Written>, ApiError> {
+) -> Result<WrittenAnswer, ApiError> {
     let new = all_valid(vec![Password::new(body.new_password)])?.remove(0);
     let metadata = context.metadata(&caller, "ChangePassword");
     let position = state
         .accounts
         .change_password(&actor, body.current_password, new, &metadata)
         .await?;
-    Ok(ApiJson(Written::at(position)))
+    Ok(Written::at(position))
 }
 
 /// One account: its holder and administrators may read it.

@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 
 use super::accounts::parse_account_id;
 use super::context::RequestContext;
-use super::{ApiError, ApiJson, ErrorBody, Written};
+use super::{ApiError, ApiJson, ErrorBody, Written, WrittenAnswer};
 use crate::access::accounts::AccountView;
 use crate::access::administration::Erasure;
 use crate::access::{Access, ApiRoutes, Caller};
@@ -74,7 +74,7 @@ async fn list_accounts(
         }));
     }
     let after = query.after.as_deref().map(parse_account_id).transpose()?;
-    let page = state.directory.read(|d| d.page(after, limit + 1));
+    let page = state.read.directory.read(|d| d.page(after, limit + 1));
     let next_after = (page.len() > limit).then(|| page[limit - 1].0);
     let mut accounts = Vec::with_capacity(limit);
     for (id, account) in page.iter().take(limit) {
@@ -100,7 +100,7 @@ async fn grant_role(
     caller: Caller,
     context: RequestContext,
     Path((id, role)): Path<(String, String)>,
-) -> Result<ApiJson<Written>, ApiError> {
+) -> Result<WrittenAnswer, ApiError> {
     change_role(state, caller, context, &id, &role, true).await
 }
 
@@ -117,7 +117,7 @@ async fn revoke_role(
     caller: Caller,
     context: RequestContext,
     Path((id, role)): Path<(String, String)>,
-) -> Result<ApiJson<Written>, ApiError> {
+) -> Result<WrittenAnswer, ApiError> {
     change_role(state, caller, context, &id, &role, false).await
 }
 
@@ -128,7 +128,7 @@ async fn change_role(
     id: &str,
     role: &str,
     grant: bool,
-) -> Result<ApiJson<Written>, ApiError> {
+) -> Result<WrittenAnswer, ApiError> {
     let id = parse_account_id(id)?;
     let role = parse_role(role)?;
     let actor = caller
@@ -141,7 +141,7 @@ async fn change_role(
         .accounts
         .change_role(id, role, grant, Authority::Actor(actor), &metadata)
         .await?;
-    Ok(ApiJson(Written::at(position)))
+    Ok(Written::at(position))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -5,11 +5,13 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::Extension;
 use cqrs_es::Aggregate;
 use domain::actor::Actor;
 use store::{CommandBus, CommandError, Committed, EventMetadata};
 
 use super::context::RequestContext;
+use super::reading::WrittenAt;
 use super::refusals::Refusal;
 use super::{ApiError, ApiJson, Written};
 use crate::access::{Caller, SignedIn};
@@ -118,7 +120,13 @@ where
 
 /// What every command route answers: its status, the `ETag` of the stream's version after it
 /// and the `Written` body.
-pub type WriteAnswer = (StatusCode, [(HeaderName, HeaderValue); 1], ApiJson<Written>);
+/// `WrittenAt` makes the answer wait until this instance's read models show the write.
+pub type WriteAnswer = (
+    StatusCode,
+    [(HeaderName, HeaderValue); 1],
+    Option<Extension<WrittenAt>>,
+    ApiJson<Written>,
+);
 
 /// The answer to a command: 201 when it created `created` (a stream, or an item inside one),
 /// 200 otherwise. A command that changed nothing (a resent form) answers the current version and
@@ -134,7 +142,13 @@ pub fn answer<A: Aggregate>(committed: &Committed<A>, created: Option<String>) -
         position: committed.last_position(),
         version: Some(committed.version),
     };
-    (status, etag(committed.version), ApiJson(written))
+    let written_at = committed.last.map(|at| Extension(WrittenAt(at)));
+    (
+        status,
+        etag(committed.version),
+        written_at,
+        ApiJson(written),
+    )
 }
 
 /// How a failed command reads over HTTP.

@@ -55,6 +55,7 @@ pub enum ApiError {
         message: String,
         retry_after: Duration,
     },
+    /// 503: not ready, or the read models have not reached what was asked for; `Retry-After`.
     #[error("{0}")]
     Unavailable(String),
     #[error("internal error")]
@@ -178,6 +179,8 @@ impl IntoResponse for ApiError {
             Self::BadRequest { fields, .. } => (fields, None, None),
             Self::Conflict { current, .. } => (Vec::new(), current, None),
             Self::TooManyRequests { retry_after, .. } => (Vec::new(), None, Some(retry_after)),
+            // Not ready or not caught up yet: worth asking again shortly.
+            Self::Unavailable(_) => (Vec::new(), None, Some(Duration::from_secs(1))),
             _ => (Vec::new(), None, None),
         };
         let body = ErrorBody {

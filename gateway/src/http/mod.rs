@@ -12,9 +12,15 @@ mod idempotency;
 mod initiatives;
 mod joint_projects;
 mod json;
+mod map;
+mod matching;
+mod memberships;
+mod moderation;
 mod publications;
+pub mod reading;
 pub mod refusals;
 mod sessions;
+mod statistics;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -51,14 +57,26 @@ pub struct Written {
 }
 
 impl Written {
-    pub fn at(position: Option<store::FeedPosition>) -> Self {
-        Self {
+    /// The answer to a write that created nothing, whose last event is at `position`: it waits
+    /// for the read models like every other write (see `reading`).
+    pub fn at(position: Option<store::FeedPosition>) -> WrittenAnswer {
+        let written = Self {
             id: None,
             position: position.map(|p| p.position),
             version: None,
-        }
+        };
+        (
+            position.map(|at| axum::Extension(reading::WrittenAt(at))),
+            ApiJson(written),
+        )
     }
 }
+
+/// A `Written` body marked with where the write sits in the feed.
+pub type WrittenAnswer = (
+    Option<axum::Extension<reading::WrittenAt>>,
+    ApiJson<Written>,
+);
 
 /// For optional fields where `null` means "clear it" and absence means "keep it": a present
 /// field (even `null`) becomes `Some(…)`; `#[serde(default)]` makes absence `None`.
@@ -83,6 +101,11 @@ pub fn api() -> ApiRoutes {
         .merge(communities::routes())
         .merge(joint_projects::routes())
         .merge(publications::routes())
+        .merge(map::routes())
+        .merge(statistics::routes())
+        .merge(memberships::routes())
+        .merge(moderation::routes())
+        .merge(matching::routes())
 }
 
 #[derive(OpenApi)]
@@ -172,6 +195,10 @@ fn unique_operation_ids(openapi: &mut utoipa::openapi::OpenApi) {
 /// Puts every route of `api` behind the access check: a route without a rule is refused.
 pub fn guard(api: Router<AppState>, state: &AppState, rules: AccessRules) -> Router<AppState> {
     api.route_layer(middleware::from_fn_with_state(
+        state.clone(),
+        reading::read_your_writes,
+    ))
+    .route_layer(middleware::from_fn_with_state(
         state.clone(),
         idempotency::idempotent,
     ))

@@ -100,6 +100,65 @@ impl FeedEvent {
     }
 }
 
+/// A committed event with its payload and metadata as the stored JSON text, unparsed: what the
+/// projection engine reads, so that each payload is parsed once, straight into its domain type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawFeedEvent {
+    pub position: i64,
+    pub tx: i64,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub sequence: i64,
+    pub event_type: String,
+    pub event_version: String,
+    pub payload: String,
+    pub metadata: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl RawFeedEvent {
+    pub fn feed_position(&self) -> FeedPosition {
+        FeedPosition {
+            tx: self.tx,
+            position: self.position,
+        }
+    }
+}
+
+impl From<FeedEvent> for RawFeedEvent {
+    fn from(event: FeedEvent) -> Self {
+        Self {
+            position: event.position,
+            tx: event.tx,
+            aggregate_type: event.aggregate_type,
+            aggregate_id: event.aggregate_id,
+            sequence: event.sequence,
+            event_type: event.event_type,
+            event_version: event.event_version,
+            payload: event.payload.to_string(),
+            metadata: event.metadata.to_string(),
+            recorded_at: event.recorded_at,
+        }
+    }
+}
+
+/// Something read from the feed, with its place in it.
+pub trait Positioned {
+    fn feed_position(&self) -> FeedPosition;
+}
+
+impl Positioned for FeedEvent {
+    fn feed_position(&self) -> FeedPosition {
+        FeedEvent::feed_position(self)
+    }
+}
+
+impl Positioned for RawFeedEvent {
+    fn feed_position(&self) -> FeedPosition {
+        RawFeedEvent::feed_position(self)
+    }
+}
+
 /// Reads the feed. Cheap to clone; every clone shares the wake-up signal.
 #[derive(Clone)]
 pub struct Feed {
@@ -141,6 +200,19 @@ impl Feed {
         match &self.db {
             Database::Postgres(pool) => postgres::read_after(pool, after, limit).await,
             Database::Sqlite(pool) => sqlite::read_after(pool, after, limit).await,
+        }
+    }
+
+    /// Like [`Self::read_after`], with payloads and metadata left as stored text.
+    pub async fn read_raw_after(
+        &self,
+        after: FeedPosition,
+        limit: usize,
+    ) -> Result<Vec<RawFeedEvent>, StoreError> {
+        let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
+        match &self.db {
+            Database::Postgres(pool) => postgres::read_raw_after(pool, after, limit).await,
+            Database::Sqlite(pool) => sqlite::read_raw_after(pool, after, limit).await,
         }
     }
 
@@ -188,6 +260,49 @@ impl FeedReader {
 
     /// The next batch after the reader's position, waiting until there is one.
     pub async fn next_batch(&mut self) -> Result<Vec<FeedEvent>, StoreError> {
+        let feed = self.feed.clone();
+        let size = self.batch_size;
+        self.next_with(|after| {
+            let feed = feed.clone();
+            async move { feed.read_after(after, size).await }
+        })
+        .await
+    }
+
+    /// Like [`Self::next_batch`], but gives up after `timeout` with an empty batch.
+    pub async fn next_batch_within(
+        &mut self,
+        timeout: Duration,
+    ) -> Result<Vec<FeedEvent>, StoreError> {
+        match tokio::time::timeout(timeout, self.next_batch()).await {
+            Ok(result) => result,
+            Err(_) => Ok(Vec::new()),
+        }
+    }
+
+    /// Like [`Self::next_batch_within`], with payloads and metadata left as stored text.
+    pub async fn next_raw_batch_within(
+        &mut self,
+        timeout: Duration,
+    ) -> Result<Vec<RawFeedEvent>, StoreError> {
+        let feed = self.feed.clone();
+        let size = self.batch_size;
+        let next = self.next_with(|after| {
+            let feed = feed.clone();
+            async move { feed.read_raw_after(after, size).await }
+        });
+        match tokio::time::timeout(timeout, next).await {
+            Ok(result) => result,
+            Err(_) => Ok(Vec::new()),
+        }
+    }
+
+    async fn next_with<T, F, Fut>(&mut self, read: F) -> Result<Vec<T>, StoreError>
+    where
+        T: Positioned,
+        F: Fn(FeedPosition) -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<T>, StoreError>>,
+    {
         // After a wake-up that found nothing, something has committed that an older open
         // transaction (anywhere on the server: the oldest running transaction is cluster-wide)
         // still hides. Look again soon, backing off, rather than wait a full polling interval.
@@ -196,7 +311,7 @@ impl FeedReader {
             // Mark the signal seen before reading: a commit that lands during the read wakes
             // the wait below instead of being lost.
             self.wake.borrow_and_update();
-            let batch = self.feed.read_after(self.after, self.batch_size).await?;
+            let batch = read(self.after).await?;
             if let Some(last) = batch.last() {
                 self.after = last.feed_position();
                 return Ok(batch);
@@ -214,17 +329,6 @@ impl FeedReader {
                     recheck = recheck.map(|d| d * 2);
                 }
             }
-        }
-    }
-
-    /// Like [`Self::next_batch`], but gives up after `timeout` with an empty batch.
-    pub async fn next_batch_within(
-        &mut self,
-        timeout: Duration,
-    ) -> Result<Vec<FeedEvent>, StoreError> {
-        match tokio::time::timeout(timeout, self.next_batch()).await {
-            Ok(result) => result,
-            Err(_) => Ok(Vec::new()),
         }
     }
 }

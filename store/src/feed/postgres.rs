@@ -7,7 +7,7 @@ use sqlx::{PgPool, Row};
 use futures::stream::BoxStream;
 use futures::TryStreamExt;
 
-use super::{FeedEvent, FeedPosition, StreamFilter};
+use super::{FeedEvent, FeedPosition, RawFeedEvent, StreamFilter};
 use crate::StoreError;
 
 const COLUMNS: &str = "position, tx_id, aggregate_type, aggregate_id, sequence, event_type, \
@@ -32,6 +32,43 @@ pub(super) async fn read_after(
         .fetch_all(pool)
         .await?;
     rows.iter().map(decode).collect()
+}
+
+pub(super) async fn read_raw_after(
+    pool: &PgPool,
+    after: FeedPosition,
+    limit: i64,
+) -> Result<Vec<RawFeedEvent>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT position, tx_id, aggregate_type, aggregate_id, sequence, event_type,
+                event_version, payload::text AS payload, metadata::text AS metadata, recorded_at
+         FROM events
+         WHERE (tx_id, position) > ($1, $2)
+           AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+         ORDER BY tx_id, position
+         LIMIT $3",
+    )
+    .bind(after.tx)
+    .bind(after.position)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(RawFeedEvent {
+                position: row.try_get("position")?,
+                tx: row.try_get("tx_id")?,
+                aggregate_type: row.try_get("aggregate_type")?,
+                aggregate_id: row.try_get("aggregate_id")?,
+                sequence: row.try_get("sequence")?,
+                event_type: row.try_get("event_type")?,
+                event_version: row.try_get("event_version")?,
+                payload: row.try_get("payload")?,
+                metadata: row.try_get("metadata")?,
+                recorded_at: row.try_get("recorded_at")?,
+            })
+        })
+        .collect()
 }
 
 pub(super) fn stream(

@@ -8,7 +8,7 @@ use sqlx::{Row, SqlitePool};
 use futures::stream::BoxStream;
 use futures::TryStreamExt;
 
-use super::{FeedEvent, FeedPosition, StreamFilter};
+use super::{FeedEvent, FeedPosition, RawFeedEvent, StreamFilter};
 use crate::StoreError;
 
 const COLUMNS: &str = "position, aggregate_type, aggregate_id, sequence, event_type, \
@@ -27,6 +27,47 @@ pub(super) async fn read_after(
         .fetch_all(pool)
         .await?;
     rows.iter().map(decode).collect()
+}
+
+pub(super) async fn read_raw_after(
+    pool: &SqlitePool,
+    after: FeedPosition,
+    limit: i64,
+) -> Result<Vec<RawFeedEvent>, StoreError> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM events WHERE position > ?1 ORDER BY position LIMIT ?2");
+    let rows = sqlx::query(&sql)
+        .bind(after.position)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let position: i64 = row.try_get("position")?;
+            let recorded_at: String = row.try_get("recorded_at")?;
+            let recorded_at = DateTime::parse_from_rfc3339(&recorded_at)
+                .map_err(|e| StoreError::UnreadableEvent {
+                    position,
+                    aggregate_type: row.try_get("aggregate_type").unwrap_or_default(),
+                    aggregate_id: row.try_get("aggregate_id").unwrap_or_default(),
+                    sequence: row.try_get("sequence").unwrap_or_default(),
+                    reason: format!("recorded_at `{recorded_at}`: {e}"),
+                })?
+                .with_timezone(&Utc);
+            Ok(RawFeedEvent {
+                position,
+                tx: 0,
+                aggregate_type: row.try_get("aggregate_type")?,
+                aggregate_id: row.try_get("aggregate_id")?,
+                sequence: row.try_get("sequence")?,
+                event_type: row.try_get("event_type")?,
+                event_version: row.try_get("event_version")?,
+                payload: row.try_get("payload")?,
+                metadata: row.try_get("metadata")?,
+                recorded_at,
+            })
+        })
+        .collect()
 }
 
 pub(super) fn stream(

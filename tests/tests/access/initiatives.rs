@@ -17,6 +17,8 @@ pub fn expectation(method: &str, template: &str) -> Option<Who> {
     Some(match (method, template) {
         ("POST", "/v1/initiatives") => SignedIn,
         ("GET", "/v1/initiatives/{id}") => Everyone,
+        // Matches of an approved initiative are as public as the initiative.
+        ("GET", "/v1/initiatives/{id}/matches") => Everyone,
         ("POST", "/v1/initiatives/{id}/approval" | "/v1/initiatives/{id}/rejection") => Moderators,
         ("POST", "/v1/initiatives/{id}/resubmission" | "/v1/initiatives/{id}/confirmation") => {
             ManagersOfThis

@@ -21,6 +21,8 @@ pub fn expectation(method: &str, template: &str) -> Option<Who> {
     Some(match (method, template) {
         // The project read is approved, so public.
         ("GET", "/v1/joint-projects/{id}") => Everyone,
+        // Matches of an approved project are as public as the project.
+        ("GET", "/v1/joint-projects/{id}/matches") => Everyone,
         // Proposing on behalf of "this" initiative.
         ("POST", "/v1/joint-projects") => ManagersOfThis,
         // Acting as the lead, "this" initiative.

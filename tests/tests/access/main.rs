@@ -40,6 +40,7 @@ mod communities;
 mod initiatives;
 mod joint_projects;
 mod publications;
+mod read_models;
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy)]
@@ -79,6 +80,7 @@ fn expectation(method: &Method, template: &str) -> Option<Who> {
         .or_else(|| communities::expectation(method, template))
         .or_else(|| joint_projects::expectation(method, template))
         .or_else(|| publications::expectation(method, template))
+        .or_else(|| read_models::expectation(method, template))
 }
 
 /// A request that `caller` would validly send to the route (path with ids filled in, body).
@@ -142,6 +144,9 @@ impl Fixture {
             return r;
         }
         if let Some(r) = publications::request(self, method, template, caller).await {
+            return r;
+        }
+        if let Some(r) = read_models::request(self, method, template, caller).await {
             return r;
         }
         (template.to_string(), None)

@@ -4,8 +4,6 @@
 //! The read model is the `gathering_calendar` projection (projections/); this module only
 //! writes it out as RFC 5545 text.
 
-use std::time::Duration;
-
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -13,6 +11,7 @@ use chrono::{DateTime, Utc};
 use projections::CalendarEntry;
 
 use crate::access::{Access, ApiRoutes};
+use crate::http::reading::ReadAt;
 use crate::http::ApiError;
 use crate::state::AppState;
 
@@ -20,25 +19,20 @@ pub fn routes() -> ApiRoutes {
     ApiRoutes::new().route(Access::Public, utoipa_axum::routes!(gatherings_calendar))
 }
 
-/// How long a request waits for events already committed to reach the calendar, so that a
-/// gathering approved just before is in.
-const CATCH_UP: Duration = Duration::from_secs(1);
-
 /// Approved gatherings that have not ended yet, as an iCalendar to subscribe to. Times are in
 /// UTC, which every client shows in its own zone; each gathering's own time zone is in its JSON.
 #[utoipa::path(get, path = "/v1/gatherings.ics", tag = "publications",
     responses(
         (status = 200, description = "An iCalendar (RFC 5545) of upcoming approved gatherings",
             content_type = "text/calendar", body = String)))]
-async fn gatherings_calendar(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let head = state.log.feed().head_position().await?;
-    if head > state.calendar.status().position.position {
-        if let Some(target) = state.log.feed().locate(head).await? {
-            // Bounded: a lagging calendar is served as it is rather than not at all.
-            state.calendar.wait_for(target, CATCH_UP).await;
-        }
-    }
-    let body = render(&state.calendar.read(|c| c.upcoming(Utc::now())));
+async fn gatherings_calendar(
+    State(state): State<AppState>,
+    read_at: ReadAt,
+) -> Result<Response, ApiError> {
+    let entries = read_at
+        .read(&state, &state.read.calendar, |c| c.upcoming(Utc::now()))
+        .await?;
+    let body = render(&entries);
     Ok((
         [(
             header::CONTENT_TYPE,

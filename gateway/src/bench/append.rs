@@ -4,16 +4,14 @@
 //!
 //! It creates a scratch database on the given server and drops it at the end.
 
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::scratch::Scratch;
 use cqrs_es::persist::PersistedEventStore;
 use cqrs_es::CqrsFramework;
 use domain::bench::{Tally, TallyCommand};
 use postgres_es::PostgresEventRepository;
-use sqlx::postgres::PgConnectOptions;
-use sqlx::{ConnectOptions, Connection};
 use store::{CommandBus, Database, DatabaseUrl, EventLog, EventMetadata};
 
 /// Streams are renewed after this many commands, so that raw cqrs-es (which reloads a stream's
@@ -163,40 +161,4 @@ async fn growth(contender: &Contender, stream: &str, grow_to: usize) -> Result<(
         }
     }
     Ok((first, last))
-}
-
-/// A database that exists for one benchmark run.
-struct Scratch {
-    server: PgConnectOptions,
-    name: String,
-    url: String,
-}
-
-impl Scratch {
-    async fn create(server: &str) -> Result<Self, Box<dyn std::error::Error>> {
-        let options = PgConnectOptions::from_str(server)?;
-        let name = format!("articula_bench_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = options.connect().await?;
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await?;
-        conn.close().await?;
-        let url = options.clone().database(&name).to_url_lossy().to_string();
-        Ok(Self {
-            server: options,
-            name,
-            url,
-        })
-    }
-
-    async fn drop_database(self) -> Result<(), Box<dyn std::error::Error>> {
-        let mut conn = self.server.connect().await?;
-        sqlx::query(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        ))
-        .execute(&mut conn)
-        .await?;
-        Ok(())
-    }
 }

@@ -1,0 +1,228 @@
+//! Consistent reads: read-your-writes and as-of.
+//!
+//! * A command's answer carries [`WrittenAt`]; [`read_your_writes`] holds it until this
+//!   instance's read models have applied that event (bounded by `read_wait_ms`), so a client that
+//!   writes and then reads sees its write.
+//! * A read may send `?min_position=N` (the `position` a write answered, perhaps on another
+//!   instance): it waits until the read models have reached it, and answers 503 with
+//!   `Retry-After` when they have not within the bound.
+//! * Auditors and admins may send `?as_of=<RFC 3339 time>` or `?at_position=N`: the answer is
+//!   folded afresh from the start of the feed up to that point (DESIGN §3, as-of).
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use domain::actor::Role;
+use projections::{fold, FoldError, Projection, ProjectionHandle, Until};
+use store::FeedPosition;
+
+use super::ApiError;
+use crate::access::Caller;
+use crate::state::AppState;
+
+/// The query parameters this module reads; a read's own filters must leave them alone.
+pub const READ_AT_PARAMETERS: [&str; 3] = ["min_position", "as_of", "at_position"];
+
+/// Marks a response as the answer to a write whose last event is at this place in the feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrittenAt(pub FeedPosition);
+
+/// Holds a write's answer until this instance's read models have applied the write.
+pub async fn read_your_writes(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    if let Some(WrittenAt(at)) = response.extensions().get::<WrittenAt>().copied() {
+        if !state.engine.wait_for(at, state.read_wait).await {
+            // The write is committed and must be acknowledged; the client can still wait with
+            // `min_position`.
+            tracing::warn!(%at, "answering a write before the read models reached it");
+        }
+    }
+    response
+}
+
+/// Which state a read answers from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadAt {
+    /// The live read model, once it has reached `min_position` if one was given.
+    Live { min_position: Option<i64> },
+    /// The read model as of a global position (that event included).
+    AtPosition(i64),
+    /// The read model as of a time.
+    AsOf(DateTime<Utc>),
+}
+
+impl ReadAt {
+    /// Parses the three parameters from a query string, ignoring every other parameter.
+    pub fn parse(query: &str) -> Result<Self, ApiError> {
+        let mut min_position = None;
+        let mut at_position = None;
+        let mut as_of = None;
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            match key.as_ref() {
+                "min_position" => min_position = Some(position(&key, &value)?),
+                "at_position" => at_position = Some(position(&key, &value)?),
+                "as_of" => as_of = Some(time(&value)?),
+                _ => {}
+            }
+        }
+        match (min_position, at_position, as_of) {
+            (min_position, None, None) => Ok(Self::Live { min_position }),
+            (None, Some(at), None) => Ok(Self::AtPosition(at)),
+            (None, None, Some(at)) => Ok(Self::AsOf(at)),
+            _ => Err(ApiError::bad_request(
+                "send at most one of min_position, at_position and as_of",
+            )),
+        }
+    }
+
+    /// Whether this read looks into the past (auditors' and admins' privilege).
+    pub fn is_historical(&self) -> bool {
+        !matches!(self, Self::Live { .. })
+    }
+
+    /// Reads `handle`'s model (live or folded to the requested point) through `f`.
+    pub async fn read<P: Projection, T>(
+        &self,
+        state: &AppState,
+        handle: &ProjectionHandle<P>,
+        f: impl FnOnce(&P) -> T,
+    ) -> Result<T, ApiError> {
+        let feed = state.log.feed();
+        let until = match self {
+            Self::Live { min_position } => {
+                if let Some(min) = *min_position {
+                    wait_until_reached(state, handle, min).await?;
+                }
+                if let Some(reason) = handle.status().failed {
+                    tracing::error!(projection = P::NAME, %reason, "read of a stopped projection");
+                    return Err(ApiError::Unavailable(format!(
+                        "the {} read model has stopped and is being looked at; see /ready",
+                        P::NAME
+                    )));
+                }
+                return Ok(handle.read(f));
+            }
+            Self::AtPosition(at) => {
+                let head = feed.head_position().await?;
+                if *at > head {
+                    return Err(beyond_head("at_position", *at, head));
+                }
+                if *at == 0 {
+                    Until::Position(FeedPosition::START)
+                } else {
+                    let target = feed.locate(*at).await?.ok_or_else(|| {
+                        ApiError::bad_request(format!(
+                            "no committed event has position {at}; use a position a write or \
+                             the audit log gave"
+                        ))
+                    })?;
+                    Until::Position(target)
+                }
+            }
+            Self::AsOf(at) => Until::RecordedBy(*at),
+        };
+        let (folded, _) = fold::<P>(&feed, until).await.map_err(|e| match e {
+            FoldError::Store(e) => ApiError::from(e),
+            FoldError::Failed(reason) => {
+                ApiError::internal(format!("{} cannot be folded: {reason}", P::NAME))
+            }
+        })?;
+        Ok(folded.read(f))
+    }
+}
+
+async fn wait_until_reached<P: Projection>(
+    state: &AppState,
+    handle: &ProjectionHandle<P>,
+    min: i64,
+) -> Result<(), ApiError> {
+    let feed = state.log.feed();
+    let head = feed.head_position().await?;
+    if min > head {
+        return Err(beyond_head("min_position", min, head));
+    }
+    if min == 0 {
+        return Ok(());
+    }
+    let not_yet = || {
+        ApiError::Unavailable(format!(
+            "this server's read models have not reached position {min} yet; try again shortly"
+        ))
+    };
+    // Not committed yet (or never will be): wait as for any other position, then give up.
+    let Some(target) = feed.locate(min).await? else {
+        tokio::time::sleep(state.read_wait).await;
+        return match feed.locate(min).await? {
+            Some(target) if handle.wait_for(target, state.read_wait / 10).await => Ok(()),
+            _ => Err(not_yet()),
+        };
+    };
+    if handle.wait_for(target, state.read_wait).await {
+        Ok(())
+    } else {
+        Err(not_yet())
+    }
+}
+
+fn beyond_head(parameter: &str, asked: i64, head: i64) -> ApiError {
+    ApiError::bad_request(format!(
+        "{parameter}={asked} is beyond the newest event in the log (position {head})"
+    ))
+}
+
+fn position(key: &str, value: &str) -> Result<i64, ApiError> {
+    value
+        .parse::<i64>()
+        .ok()
+        .filter(|p| *p >= 0)
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "{key} must be a global position: a whole number, 0 or more (got `{value}`)"
+            ))
+        })
+}
+
+fn time(value: &str) -> Result<DateTime<Utc>, ApiError> {
+    let at = DateTime::parse_from_rfc3339(value)
+        .map_err(|_| {
+            ApiError::bad_request(format!(
+                "as_of must be an RFC 3339 time such as 2024-06-30T23:59:59Z (got `{value}`)"
+            ))
+        })?
+        .with_timezone(&Utc);
+    if at > Utc::now() {
+        return Err(ApiError::bad_request(format!(
+            "as_of {value} is in the future; ask about a moment that has passed"
+        )));
+    }
+    Ok(at)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ReadAt {
+    type Rejection = ApiError;
+
+    /// Parses the parameters; a historical read by anyone but an auditor or admin is refused.
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let read_at = Self::parse(parts.uri.query().unwrap_or_default())?;
+        if read_at.is_historical() {
+            let caller = Caller::from_request_parts(parts, state).await?;
+            let Some(actor) = caller.actor() else {
+                return Err(ApiError::Unauthorized(
+                    "as_of and at_position are for auditors and admins; sign in first".into(),
+                ));
+            };
+            if !actor.has_role(Role::Auditor) && !actor.has_role(Role::Admin) {
+                return Err(ApiError::Forbidden(
+                    "as_of and at_position are for auditors and admins".into(),
+                ));
+            }
+        }
+        Ok(read_at)
+    }
+}

@@ -1,0 +1,382 @@
+//! The projection engine: one reader of the global feed, every projection fed from it.
+//!
+//! Each projection keeps its own checkpoint (the last event it applied) and, when the engine has
+//! a snapshot store, a snapshot of its read model at that checkpoint; start-up restores the
+//! snapshots and reads the feed from the oldest checkpoint, and each projection skips what it has
+//! already seen. Events are read once and decoded once per batch, and the projections apply a
+//! batch side by side. A projection that cannot apply an event stops there, says which event and
+//! why in its status, and never skips it; the others go on.
+
+mod projection;
+mod tail;
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use store::{Feed, FeedPosition, RawFeedEvent, Snapshots, StoreError};
+use tokio::sync::watch;
+
+pub use projection::{Projection, ProjectionError, ProjectionHandle, ProjectionStatus};
+use projection::{Runner, Slot};
+
+use crate::Envelope;
+
+/// How often the engine reads and saves.
+#[derive(Debug, Clone, Copy)]
+pub struct EngineSettings {
+    pub batch_size: usize,
+    /// Save snapshots once this many events were applied since the last save...
+    pub snapshot_every_events: u64,
+    /// ...or this long after the last save, if anything was applied.
+    pub snapshot_every: Duration,
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        Self {
+            batch_size: 2_000,
+            snapshot_every_events: 50_000,
+            snapshot_every: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Where a one-off fold stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    /// Everything final in the feed when the fold reaches it.
+    Head,
+    /// Up to and including the event at this place.
+    Position(FeedPosition),
+    /// The longest beginning of the feed whose events were all recorded at or before this time.
+    /// (A prefix, not a filter: a filter could keep an event and drop an earlier one of the same
+    /// stream when clocks and commit order disagree.)
+    RecordedBy(DateTime<Utc>),
+}
+
+/// Progress of a fold, for progress bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub events_read: u64,
+    pub position: FeedPosition,
+}
+
+/// Collects the projections an engine will run.
+pub struct EngineBuilder {
+    feed: Feed,
+    snapshots: Option<Snapshots>,
+    settings: EngineSettings,
+    runners: Vec<(&'static str, Arc<dyn Runner>)>,
+}
+
+impl EngineBuilder {
+    pub fn new(feed: Feed) -> Self {
+        Self {
+            feed,
+            snapshots: None,
+            settings: EngineSettings::default(),
+            runners: Vec::new(),
+        }
+    }
+
+    /// Restore from and save to these snapshots.
+    pub fn with_snapshots(mut self, snapshots: Snapshots) -> Self {
+        self.snapshots = Some(snapshots);
+        self
+    }
+
+    pub fn with_settings(mut self, settings: EngineSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// Adds a projection, starting empty (or from its snapshot, when the engine restores).
+    pub fn add<P: Projection>(&mut self) -> ProjectionHandle<P> {
+        let slot = Arc::new(Slot {
+            model: RwLock::new(P::default()),
+            status: watch::channel(ProjectionStatus {
+                name: P::NAME,
+                position: FeedPosition::START,
+                events_applied: 0,
+                caught_up: false,
+                failed: None,
+            })
+            .0,
+        });
+        self.runners.push((P::NAME, slot.clone()));
+        ProjectionHandle { slot }
+    }
+
+    /// Keeps only the projections `keep` accepts (e.g. `articula replay --projection NAME`).
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.runners.retain(|(name, _)| keep(name));
+    }
+
+    /// The names of the projections added so far.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.runners.iter().map(|(name, _)| *name).collect()
+    }
+
+    pub fn build(self) -> Engine {
+        let (reached, _) = watch::channel(FeedPosition::START);
+        let (stop, _) = watch::channel(());
+        Engine {
+            feed: self.feed,
+            snapshots: self.snapshots,
+            settings: self.settings,
+            runners: self.runners.into_iter().map(|(_, r)| r).collect(),
+            reached,
+            stop,
+        }
+    }
+}
+
+/// Runs projections: restores their snapshots, folds the feed into them, saves snapshots.
+pub struct Engine {
+    feed: Feed,
+    snapshots: Option<Snapshots>,
+    settings: EngineSettings,
+    runners: Vec<Arc<dyn Runner>>,
+    /// The place every running projection has reached (the lowest of their checkpoints).
+    reached: watch::Sender<FeedPosition>,
+    /// Dropped with the engine: tells the tailing task to end.
+    stop: watch::Sender<()>,
+}
+
+/// What restoring snapshots found.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// Projections restored from a snapshot.
+    pub restored: Vec<&'static str>,
+    /// Projections that start from the beginning of the feed, and why.
+    pub rebuilding: Vec<(&'static str, String)>,
+}
+
+impl Engine {
+    pub fn statuses(&self) -> Vec<ProjectionStatus> {
+        self.runners.iter().map(|r| r.status()).collect()
+    }
+
+    /// Loads each projection's snapshot. A missing, differently shaped or unreadable snapshot
+    /// leaves that projection empty, to be rebuilt from the start of the feed.
+    pub async fn restore(&self) -> Result<Restored, StoreError> {
+        let mut summary = Restored::default();
+        let Some(snapshots) = &self.snapshots else {
+            return Ok(summary);
+        };
+        for runner in &self.runners {
+            let name = runner.status().name;
+            let Some(snapshot) = snapshots.load(name).await? else {
+                summary.rebuilding.push((name, "no snapshot".into()));
+                continue;
+            };
+            let runner = runner.clone();
+            let restored = tokio::task::spawn_blocking(move || runner.restore(snapshot))
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+            match restored {
+                Ok(true) => summary.restored.push(name),
+                Ok(false) => summary
+                    .rebuilding
+                    .push((name, "the snapshot has an older shape".into())),
+                Err(reason) => {
+                    tracing::warn!(projection = name, %reason, "unreadable snapshot; rebuilding");
+                    summary
+                        .rebuilding
+                        .push((name, format!("unreadable snapshot: {reason}")));
+                }
+            }
+        }
+        self.publish_reached();
+        Ok(summary)
+    }
+
+    /// The lowest checkpoint among projections that have not stopped.
+    fn lowest_checkpoint(&self) -> FeedPosition {
+        self.runners
+            .iter()
+            .map(|r| r.status())
+            .filter(|s| s.failed.is_none())
+            .map(|s| s.position)
+            .min()
+            .unwrap_or(FeedPosition::START)
+    }
+
+    fn publish_reached(&self) {
+        let lowest = self.lowest_checkpoint();
+        self.reached.send_if_modified(|reached| {
+            let changed = *reached != lowest;
+            *reached = lowest;
+            changed
+        });
+    }
+
+    /// Waits until every running projection has applied the event at `target`. False if
+    /// `timeout` passes first.
+    pub async fn wait_for(&self, target: FeedPosition, timeout: Duration) -> bool {
+        let mut reached = self.reached.subscribe();
+        let outcome = tokio::time::timeout(timeout, reached.wait_for(|at| *at >= target)).await;
+        matches!(outcome, Ok(Ok(_)))
+    }
+
+    /// Where every running projection has reached.
+    pub fn reached(&self) -> FeedPosition {
+        *self.reached.borrow()
+    }
+
+    /// Folds the feed into the projections up to `until`, reading ahead while they apply.
+    /// Returns the place the fold stopped at.
+    pub async fn run_until(
+        &self,
+        until: Until,
+        mut progress: impl FnMut(Progress),
+    ) -> Result<FeedPosition, StoreError> {
+        let batch_size = self.settings.batch_size;
+        let mut after = self.lowest_checkpoint();
+        let mut events_read = 0u64;
+        let read = |after: FeedPosition| {
+            let feed = self.feed.clone();
+            tokio::spawn(async move { feed.read_raw_after(after, batch_size).await })
+        };
+        let mut next = Some(read(after));
+        while let Some(reading) = next.take() {
+            let mut batch = reading
+                .await
+                .map_err(|e| StoreError::Persistence(e.to_string()))??;
+            let full = batch.len() == batch_size;
+            let cut = match until {
+                Until::Head => batch.len(),
+                Until::Position(target) => batch.partition_point(|e| e.feed_position() <= target),
+                Until::RecordedBy(time) => batch
+                    .iter()
+                    .position(|e| e.recorded_at > time)
+                    .unwrap_or(batch.len()),
+            };
+            let done = !full || cut < batch.len();
+            batch.truncate(cut);
+            if let Some(last) = batch.last() {
+                after = last.feed_position();
+            }
+            if !done {
+                next = Some(read(after));
+            }
+            events_read += batch.len() as u64;
+            self.apply(batch).await;
+            progress(Progress {
+                events_read,
+                position: after,
+            });
+        }
+        Ok(after)
+    }
+
+    /// Applies one batch to every projection, decoding each event once.
+    async fn apply(&self, batch: Vec<RawFeedEvent>) {
+        if batch.is_empty() {
+            return;
+        }
+        let runners = self.runners.clone();
+        let applied = tokio::task::spawn_blocking(move || {
+            let envelopes: Vec<Envelope> = batch.into_iter().map(Envelope::new).collect();
+            apply_side_by_side(&runners, &envelopes);
+        })
+        .await;
+        if let Err(error) = applied {
+            // Projections' panics are caught where they apply; this is the runtime failing.
+            tracing::error!(%error, "a batch could not be applied");
+        }
+        self.publish_reached();
+    }
+
+    /// Saves every running projection's snapshot.
+    pub async fn save_snapshots(&self) -> Result<(), StoreError> {
+        let Some(snapshots) = &self.snapshots else {
+            return Ok(());
+        };
+        for runner in &self.runners {
+            let status = runner.status();
+            if status.failed.is_some() || status.position == FeedPosition::START {
+                continue;
+            }
+            let taker = runner.clone();
+            let snapshot = tokio::task::spawn_blocking(move || taker.snapshot())
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+            match snapshot {
+                Ok(snapshot) => snapshots.save(&snapshot).await?,
+                Err(reason) => {
+                    tracing::error!(projection = status.name, %reason, "cannot serialise a snapshot");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts the engine in the background: restores snapshots, catches up with the feed,
+    /// then tails it, saving snapshots as it goes. It ends when the engine is dropped.
+    pub fn spawn(self: &Arc<Self>) {
+        let engine = Arc::downgrade(self);
+        let mut stop = self.stop.subscribe();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = tail::tail(engine) => {}
+                _ = stop.changed() => {}
+            }
+        });
+    }
+}
+
+/// Decodes a batch (in parallel chunks) and applies it to each projection on its own thread:
+/// projections share nothing but the decoded events.
+fn apply_side_by_side(runners: &[Arc<dyn Runner>], events: &[Envelope]) {
+    const PARALLEL_FROM: usize = 256;
+    if events.len() < PARALLEL_FROM || runners.len() < 2 {
+        for runner in runners {
+            runner.apply(events);
+        }
+        return;
+    }
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let chunk = events.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        for part in events.chunks(chunk) {
+            scope.spawn(move || {
+                for event in part {
+                    // Decoding errors are kept with the event and reported by the projection
+                    // that needs it.
+                    let _ = event.event();
+                }
+            });
+        }
+    });
+    std::thread::scope(|scope| {
+        for runner in runners {
+            scope.spawn(move || runner.apply(events));
+        }
+    });
+}
+
+/// Folds a fresh `P` from the start of the feed up to `until`: the read model as it was then
+/// (as-of queries, verification). Fails if the projection cannot apply an event on the way.
+pub async fn fold<P: Projection>(
+    feed: &Feed,
+    until: Until,
+) -> Result<(ProjectionHandle<P>, FeedPosition), FoldError> {
+    let mut builder = EngineBuilder::new(feed.clone());
+    let handle = builder.add::<P>();
+    let engine = builder.build();
+    let at = engine.run_until(until, |_| {}).await?;
+    if let Some(reason) = handle.status().failed {
+        return Err(FoldError::Failed(reason));
+    }
+    Ok((handle, at))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FoldError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the projection stopped: {0}")]
+    Failed(String),
+}

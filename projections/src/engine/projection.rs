@@ -1,0 +1,206 @@
+//! What a projection is, and the handle through which queries read it.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use store::{FeedPosition, RawFeedEvent, Snapshot};
+use tokio::sync::watch;
+
+use crate::Envelope;
+
+/// A read model built by folding feed events in order.
+///
+/// Its serialised form is its snapshot, so it must hold everything needed to go on folding;
+/// indexes derived from that state may be skipped in serialisation and rebuilt in
+/// [`Projection::restored`].
+pub trait Projection: Default + Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// A stable name, used in status, metrics, logs, snapshots and `articula replay`.
+    const NAME: &'static str;
+
+    /// The shape of the snapshot. Bump it when the serialised form changes: an older snapshot is
+    /// then ignored and the projection rebuilt from the start of the feed.
+    const SNAPSHOT_VERSION: i32 = 1;
+
+    /// Applies one event. An error stops the projection at this event.
+    fn apply(&mut self, event: &Envelope) -> Result<(), ProjectionError>;
+
+    /// Called after the state was read from a snapshot, to rebuild what is not stored.
+    fn restored(&mut self) {}
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ProjectionError(pub String);
+
+/// Where a projection stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectionStatus {
+    pub name: &'static str,
+    /// The last event applied.
+    pub position: FeedPosition,
+    pub events_applied: u64,
+    /// Whether the last read found nothing more to apply.
+    pub caught_up: bool,
+    /// Why the projection stopped, naming the event, if it did.
+    pub failed: Option<String>,
+}
+
+pub(super) struct Slot<P> {
+    pub(super) model: RwLock<P>,
+    pub(super) status: watch::Sender<ProjectionStatus>,
+}
+
+/// A projection's read model for queries, and its status for waiting and reporting.
+pub struct ProjectionHandle<P: Projection> {
+    pub(super) slot: Arc<Slot<P>>,
+}
+
+impl<P: Projection> Clone for ProjectionHandle<P> {
+    fn clone(&self) -> Self {
+        Self {
+            slot: self.slot.clone(),
+        }
+    }
+}
+
+impl<P: Projection> ProjectionHandle<P> {
+    pub fn status(&self) -> ProjectionStatus {
+        self.slot.status.borrow().clone()
+    }
+
+    /// Reads the model.
+    pub fn read<T>(&self, f: impl FnOnce(&P) -> T) -> T {
+        f(&self.slot.model.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Waits until the projection has applied the event at `target` (or anything after it in
+    /// feed order). Returns false if `timeout` passes first or the projection has stopped.
+    pub async fn wait_for(&self, target: FeedPosition, timeout: Duration) -> bool {
+        let mut status = self.slot.status.subscribe();
+        let reached = tokio::time::timeout(
+            timeout,
+            status.wait_for(|s| s.position >= target || s.failed.is_some()),
+        )
+        .await
+        .map(|status| status.map(|s| s.failed.is_none()));
+        matches!(reached, Ok(Ok(true)))
+    }
+
+    /// The model's serialised form, as a snapshot would hold it: what verification and tests
+    /// compare.
+    pub fn to_json(&self) -> Result<serde_json::Value, String> {
+        self.read(|model| serde_json::to_value(model))
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// What the engine needs of a projection, whatever its type.
+pub(super) trait Runner: Send + Sync {
+    fn status(&self) -> ProjectionStatus;
+    fn apply(&self, batch: &[Envelope]);
+    fn set_caught_up(&self, caught_up: bool);
+    fn snapshot(&self) -> Result<Snapshot, String>;
+    /// Restores a snapshot; false if it has another shape (the projection then starts empty).
+    fn restore(&self, snapshot: Snapshot) -> Result<bool, String>;
+}
+
+impl<P: Projection> Runner for Slot<P> {
+    fn status(&self) -> ProjectionStatus {
+        self.status.borrow().clone()
+    }
+
+    fn apply(&self, batch: &[Envelope]) {
+        let from = {
+            let status = self.status.borrow();
+            if status.failed.is_some() {
+                return;
+            }
+            let position = status.position;
+            batch.partition_point(|e| e.position() <= position)
+        };
+        let events = &batch[from..];
+        if events.is_empty() {
+            return;
+        }
+        let mut applied = 0;
+        let mut failure = None;
+        {
+            let mut model = self.model.write().unwrap_or_else(|e| e.into_inner());
+            for event in events {
+                // A panic in a projection is a bug; it stops this projection like an error
+                // would, instead of leaving a half-applied event behind a poisoned lock.
+                let outcome =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| model.apply(event)))
+                        .unwrap_or_else(|_| Err(ProjectionError("the projection panicked".into())));
+                if let Err(error) = outcome {
+                    failure = Some(describe_failure(&event.feed, &error));
+                    break;
+                }
+                applied += 1;
+            }
+        }
+        if let Some(reason) = &failure {
+            tracing::error!(projection = P::NAME, %reason, "projection stopped at an event it cannot apply");
+        }
+        self.status.send_modify(|status| {
+            if applied > 0 {
+                status.position = events[applied - 1].position();
+                status.events_applied += applied as u64;
+            }
+            if failure.is_some() {
+                status.caught_up = false;
+                status.failed = failure;
+            }
+        });
+    }
+
+    fn set_caught_up(&self, caught_up: bool) {
+        self.status.send_if_modified(|status| {
+            let caught_up = caught_up && status.failed.is_none();
+            let changed = status.caught_up != caught_up;
+            status.caught_up = caught_up;
+            changed
+        });
+    }
+
+    fn snapshot(&self) -> Result<Snapshot, String> {
+        let model = self.model.read().unwrap_or_else(|e| e.into_inner());
+        let status = self.status.borrow().clone();
+        let state = serde_json::to_vec(&*model).map_err(|e| e.to_string())?;
+        Ok(Snapshot {
+            name: P::NAME.to_string(),
+            version: P::SNAPSHOT_VERSION,
+            position: status.position,
+            events_applied: i64::try_from(status.events_applied).unwrap_or(i64::MAX),
+            state,
+        })
+    }
+
+    fn restore(&self, snapshot: Snapshot) -> Result<bool, String> {
+        if snapshot.version != P::SNAPSHOT_VERSION {
+            return Ok(false);
+        }
+        let mut model: P = serde_json::from_slice(&snapshot.state).map_err(|e| e.to_string())?;
+        model.restored();
+        *self.model.write().unwrap_or_else(|e| e.into_inner()) = model;
+        self.status.send_modify(|status| {
+            status.position = snapshot.position;
+            status.events_applied = u64::try_from(snapshot.events_applied).unwrap_or_default();
+        });
+        Ok(true)
+    }
+}
+
+fn describe_failure(event: &RawFeedEvent, error: &ProjectionError) -> String {
+    format!(
+        "event {} ({}/{}#{} {} v{}) could not be applied: {error}",
+        event.position,
+        event.aggregate_type,
+        event.aggregate_id,
+        event.sequence,
+        event.event_type,
+        event.event_version
+    )
+}

@@ -1,0 +1,358 @@
+//! The map's indexes. They are derived from the folded initiatives (never stored in a
+//! snapshot) and kept current event by event.
+//!
+//! Each initiative on the map has a slot, a small integer. Per slot there is a compact record of
+//! the facets filters test (dense, so a scan of 100,000 stays within a fraction of a millisecond)
+//! and the entry with its GeoJSON. Posting lists map a country, a sector, a one-degree grid cell
+//! and every word of the searchable texts to slots; a query intersects the lists that apply as
+//! bit sets, checks the remaining facets of what is left, and returns slots in id order.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Utc};
+use domain::initiative::Initiative;
+use domain::values::{CountryCode, InitiativeId, InitiativeKind, MaturityStage, Sector};
+
+use super::entry::MapEntry;
+use super::filter::{BoundingBox, MapFilter};
+use super::sets::{Bits, Postings};
+use super::text;
+use super::vocabulary::Vocabulary;
+
+/// A one-degree grid cell: the floors of longitude and latitude.
+type Cell = (i16, i16);
+
+/// Above this many cells a box is no narrower than a scan of the facets, which it leaves to.
+const MAX_GRID_CELLS: usize = 4_096;
+
+/// Sectors are kept as bits of one word.
+const _: () = assert!(Sector::ALL.len() <= 64);
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct MapIndex {
+    facets: Vec<Option<Facets>>,
+    entries: Vec<Option<Indexed>>,
+    free: Vec<u32>,
+    /// Every entry's slot, in id order: the order of the answer.
+    order: BTreeMap<InitiativeId, u32>,
+    /// `order`'s slots as a plain list, made by the first query after a change: walking it is
+    /// several times faster than walking the tree, and entries come and go far less often than
+    /// the map is read.
+    slots_in_order: OnceLock<Vec<u32>>,
+    by_country: HashMap<CountryCode, Postings>,
+    by_sector: HashMap<Sector, Postings>,
+    by_cell: HashMap<Cell, Postings>,
+    vocabulary: Vocabulary,
+}
+
+/// What a filter tests, in a few dozen bytes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Facets {
+    id: InitiativeId,
+    lon: f64,
+    lat: f64,
+    country: CountryCode,
+    kind: InitiativeKind,
+    maturity: MaturityStage,
+    sectors: u64,
+    confirmation_due: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+struct Indexed {
+    entry: MapEntry,
+    /// The vocabulary ids of the words of name, description and region, sorted.
+    words: Vec<u32>,
+    /// A digest of those texts: unchanged texts are not cut into words again.
+    texts_digest: u64,
+}
+
+fn sector_bit(sector: Sector) -> u64 {
+    let position = Sector::ALL.iter().position(|s| *s == sector).unwrap_or(0);
+    1 << position
+}
+
+fn sector_bits(sectors: impl IntoIterator<Item = Sector>) -> u64 {
+    sectors.into_iter().fold(0, |bits, s| bits | sector_bit(s))
+}
+
+fn cell_of(lon: f64, lat: f64) -> Cell {
+    // Coordinates are within ±180 and ±90, so the floors fit.
+    (lon.floor() as i16, lat.floor() as i16)
+}
+
+impl Facets {
+    fn of(entry: &MapEntry) -> Self {
+        Self {
+            id: entry.id,
+            lon: entry.location.lon(),
+            lat: entry.location.lat(),
+            country: entry.country,
+            kind: entry.kind,
+            maturity: entry.maturity,
+            sectors: sector_bits(entry.sectors.iter().copied()),
+            confirmation_due: entry.confirmation_due,
+        }
+    }
+
+    fn cell(&self) -> Cell {
+        cell_of(self.lon, self.lat)
+    }
+
+    fn matches(&self, filter: &MapFilter, sectors: u64, now: DateTime<Utc>) -> bool {
+        (filter.countries.is_empty() || filter.countries.contains(&self.country))
+            && (sectors == 0 || self.sectors & sectors != 0)
+            && (filter.kinds.is_empty() || filter.kinds.contains(&self.kind))
+            && (filter.maturities.is_empty() || filter.maturities.contains(&self.maturity))
+            && filter.stale.is_none_or(|stale| {
+                // As `MapEntry::is_stale`, from the copy of the due date kept here.
+                stale == self.confirmation_due.is_some_and(|due| now >= due)
+            })
+            && filter
+                .bbox
+                .is_none_or(|bbox| bbox.contains(self.lon, self.lat))
+    }
+}
+
+/// Name, description and region, which search reads.
+fn searchable_texts(initiative: &Initiative) -> [&str; 3] {
+    initiative.profile().map_or(["", "", ""], |p| {
+        [p.name.as_str(), p.description.as_str(), p.region.as_str()]
+    })
+}
+
+fn digest(texts: &[&str; 3]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    texts.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl MapIndex {
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn entry(&self, slot: u32) -> Option<&MapEntry> {
+        self.entries
+            .get(slot as usize)?
+            .as_ref()
+            .map(|indexed| &indexed.entry)
+    }
+
+    /// Shows `initiative` as it now is: added, changed, or taken off if it is not approved.
+    pub fn upsert(&mut self, id: InitiativeId, initiative: &Initiative) {
+        let Some(entry) = MapEntry::of(id, initiative) else {
+            self.remove(id);
+            return;
+        };
+        let texts = searchable_texts(initiative);
+        let texts_digest = digest(&texts);
+        let slot = match self.order.get(&id) {
+            Some(slot) => *slot,
+            None => {
+                let slot = self.allocate();
+                self.order.insert(id, slot);
+                self.slots_in_order.take();
+                slot
+            }
+        };
+        let facets = Facets::of(&entry);
+        let old_facets = self.facets[slot as usize].replace(facets);
+        let old = self.entries[slot as usize].take();
+        self.reindex_facets(slot, old_facets.as_ref(), Some(&facets));
+        let (old_words, old_digest) = old
+            .map(|o| (o.words, Some(o.texts_digest)))
+            .unwrap_or_default();
+        let words = if old_digest == Some(texts_digest) {
+            old_words
+        } else {
+            let folded = text::fold(&texts.join(" "));
+            let words = self.vocabulary.ids_of(text::words(&folded));
+            self.reindex_words(slot, &old_words, &words);
+            words
+        };
+        self.entries[slot as usize] = Some(Indexed {
+            entry,
+            words,
+            texts_digest,
+        });
+    }
+
+    /// Takes the initiative off the map, if it is on it.
+    pub fn remove(&mut self, id: InitiativeId) {
+        let Some(slot) = self.order.remove(&id) else {
+            return;
+        };
+        self.slots_in_order.take();
+        let old_facets = self.facets[slot as usize].take();
+        self.reindex_facets(slot, old_facets.as_ref(), None);
+        if let Some(old) = self.entries[slot as usize].take() {
+            self.reindex_words(slot, &old.words, &[]);
+        }
+        self.free.push(slot);
+    }
+
+    fn allocate(&mut self) -> u32 {
+        if let Some(slot) = self.free.pop() {
+            return slot;
+        }
+        self.facets.push(None);
+        self.entries.push(None);
+        // The map holds far fewer than u32::MAX initiatives.
+        (self.facets.len() - 1) as u32
+    }
+
+    /// Moves `slot` in the country, sector and cell lists from `old` facets to `new` ones.
+    fn reindex_facets(&mut self, slot: u32, old: Option<&Facets>, new: Option<&Facets>) {
+        let (old_sectors, new_sectors) =
+            (old.map_or(0, |f| f.sectors), new.map_or(0, |f| f.sectors));
+        for sector in Sector::ALL {
+            let bit = sector_bit(*sector);
+            match (old_sectors & bit != 0, new_sectors & bit != 0) {
+                (true, false) => unlist(&mut self.by_sector, *sector, slot),
+                (false, true) => self.by_sector.entry(*sector).or_default().insert(slot),
+                _ => {}
+            }
+        }
+        let old_country = old.map(|f| f.country);
+        let new_country = new.map(|f| f.country);
+        if old_country != new_country {
+            if let Some(country) = old_country {
+                unlist(&mut self.by_country, country, slot);
+            }
+            if let Some(country) = new_country {
+                self.by_country.entry(country).or_default().insert(slot);
+            }
+        }
+        let old_cell = old.map(Facets::cell);
+        let new_cell = new.map(Facets::cell);
+        if old_cell != new_cell {
+            if let Some(cell) = old_cell {
+                unlist(&mut self.by_cell, cell, slot);
+            }
+            if let Some(cell) = new_cell {
+                self.by_cell.entry(cell).or_default().insert(slot);
+            }
+        }
+    }
+
+    /// Moves `slot` from the words `old` to the words `new` (both sorted).
+    fn reindex_words(&mut self, slot: u32, old: &[u32], new: &[u32]) {
+        for id in new {
+            if old.binary_search(id).is_err() {
+                self.vocabulary.add(*id, slot);
+            }
+        }
+        for id in old {
+            if new.binary_search(id).is_err() {
+                self.vocabulary.remove(*id, slot);
+            }
+        }
+    }
+
+    /// The slots of the entries `filter` keeps at `now`, in id order.
+    pub fn select(&self, filter: &MapFilter, now: DateTime<Utc>) -> Vec<u32> {
+        let slots = self.facets.len();
+        let mut narrowed: Option<Bits> = None;
+        let mut narrow = |bits: Bits| match narrowed.as_mut() {
+            Some(so_far) => so_far.intersect(&bits),
+            None => narrowed = Some(bits),
+        };
+        if !filter.countries.is_empty() {
+            narrow(union(
+                slots,
+                filter
+                    .countries
+                    .iter()
+                    .filter_map(|c| self.by_country.get(c)),
+            ));
+        }
+        if !filter.sectors.is_empty() {
+            narrow(union(
+                slots,
+                filter.sectors.iter().filter_map(|s| self.by_sector.get(s)),
+            ));
+        }
+        if let Some(bbox) = &filter.bbox {
+            if let Some(cells) = cells_of(bbox) {
+                narrow(union(
+                    slots,
+                    cells.filter_map(|cell| self.by_cell.get(&cell)),
+                ));
+            }
+        }
+        if let Some(query) = &filter.text {
+            for word in query.words() {
+                narrow(union(slots, self.vocabulary.containing(word).into_iter()));
+            }
+        }
+        // The lists are exact for country, sector and text; the grid is coarser than the box,
+        // and kind, maturity and staleness have no list: the facets settle each slot.
+        let sectors = sector_bits(filter.sectors.iter().copied());
+        let keeps = |slot: &u32| {
+            self.facets[*slot as usize]
+                .as_ref()
+                .is_some_and(|facets| facets.matches(filter, sectors, now))
+        };
+        let kept: Vec<u32> = match narrowed {
+            Some(bits) if bits.is_empty() => Vec::new(),
+            Some(bits) => bits.slots().filter(keeps).collect(),
+            None => (0..slots as u32).filter(keeps).collect(),
+        };
+        self.in_id_order(kept)
+    }
+
+    fn in_id_order(&self, mut kept: Vec<u32>) -> Vec<u32> {
+        // Few: sort them. Many: walk the id order once and keep what was kept.
+        if kept.len() * 8 < self.order.len() {
+            kept.sort_unstable_by_key(|slot| self.facets[*slot as usize].map(|f| f.id));
+            return kept;
+        }
+        let mut keep = Bits::new(self.facets.len());
+        for slot in &kept {
+            keep.insert(*slot);
+        }
+        self.slots_in_order
+            .get_or_init(|| self.order.values().copied().collect())
+            .iter()
+            .copied()
+            .filter(|slot| keep.contains(*slot))
+            .collect()
+    }
+
+    /// How many distinct words the searchable texts hold.
+    #[cfg(test)]
+    pub fn vocabulary_len(&self) -> usize {
+        self.vocabulary.len()
+    }
+}
+
+fn union<'a>(slots: usize, lists: impl Iterator<Item = &'a Postings>) -> Bits {
+    let mut bits = Bits::new(slots);
+    for postings in lists {
+        bits.insert_all(postings);
+    }
+    bits
+}
+
+/// The grid cells `bbox` touches, unless there are too many to be worth looking up.
+fn cells_of(bbox: &BoundingBox) -> Option<impl Iterator<Item = Cell>> {
+    let (west, south) = cell_of(bbox.min_lon(), bbox.min_lat());
+    let (east, north) = cell_of(bbox.max_lon(), bbox.max_lat());
+    let count = (east - west + 1) as usize * (north - south + 1) as usize;
+    (count <= MAX_GRID_CELLS)
+        .then(|| (west..=east).flat_map(move |lon| (south..=north).map(move |lat| (lon, lat))))
+}
+
+/// Takes `slot` out of `key`'s list, and the list out of `lists` once it is empty.
+fn unlist<K: Hash + Eq>(lists: &mut HashMap<K, Postings>, key: K, slot: u32) {
+    if let Some(postings) = lists.get_mut(&key) {
+        postings.remove(slot);
+        if postings.is_empty() {
+            lists.remove(&key);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The map of approved initiatives (GeoJSON), with its filters and search.
+//!
+//! The projection folds every initiative stream with the aggregate itself (so the map shows
+//! exactly what the domain says an initiative is) and keeps, beside that state, indexes for the
+//! queries: see [`index`]. Only the folded states are the snapshot; the indexes are rebuilt from
+//! them on restore. Staleness depends on the time of the query, so it is computed then.
+
+mod entry;
+mod filter;
+mod index;
+mod sets;
+pub(crate) mod text;
+mod vocabulary;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use cqrs_es::Aggregate;
+use domain::initiative::{Initiative, InitiativeEvent, InitiativeStatus};
+use domain::values::InitiativeId;
+use serde::{Deserialize, Serialize};
+
+pub use entry::{to_geojson, MapEntry, MapFeature};
+pub use filter::{BoundingBox, MapFilter, TextQuery};
+
+use crate::{DomainEvent, Envelope, Projection, ProjectionError};
+use index::MapIndex;
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct InitiativeMap {
+    /// Every initiative that is on the map or may yet be, as the aggregate folds it. Retired
+    /// ones are dropped: retirement is final.
+    initiatives: BTreeMap<InitiativeId, Initiative>,
+    #[serde(skip)]
+    index: MapIndex,
+}
+
+impl Projection for InitiativeMap {
+    const NAME: &'static str = "map";
+
+    fn apply(&mut self, event: &Envelope) -> Result<(), ProjectionError> {
+        let DomainEvent::Initiative(id, payload) = event.event()? else {
+            return Ok(());
+        };
+        let initiative = self.initiatives.entry(*id).or_default();
+        initiative.apply(payload.clone());
+        if !may_change_entry(payload) {
+            return Ok(());
+        }
+        if initiative.status() == InitiativeStatus::Retired {
+            self.initiatives.remove(id);
+            self.index.remove(*id);
+        } else {
+            self.index.upsert(*id, initiative);
+        }
+        Ok(())
+    }
+
+    fn restored(&mut self) {
+        let mut index = MapIndex::default();
+        for (id, initiative) in &self.initiatives {
+            index.upsert(*id, initiative);
+        }
+        self.index = index;
+    }
+}
+
+/// Whether `event` can change what the map shows of its initiative: managers, requests to
+/// manage and changes still waiting for review cannot, and skipping them keeps a rebuild fast.
+fn may_change_entry(event: &InitiativeEvent) -> bool {
+    use InitiativeEvent::*;
+    !matches!(
+        event,
+        ManagerAdded { .. }
+            | ManagerRemoved { .. }
+            | ManagementRequested { .. }
+            | ManagementRequestApproved { .. }
+            | ManagementRequestDeclined { .. }
+            | ManagementRequestWithdrawn { .. }
+            | ProfileChangeProposed { .. }
+            | ProfileChangeRejected { .. }
+            | ProfileChangeWithdrawn { .. }
+    )
+}
+
+impl InitiativeMap {
+    /// The initiatives `filter` keeps, as seen at `now` (which decides staleness), in id order.
+    pub fn features(&self, filter: &MapFilter, now: DateTime<Utc>) -> Vec<MapFeature<'_>> {
+        self.index
+            .select(filter, now)
+            .into_iter()
+            .filter_map(|slot| self.index.entry(slot))
+            .map(|entry| MapFeature {
+                entry,
+                stale: entry.is_stale(now),
+            })
+            .collect()
+    }
+
+    /// [`Self::features`] as a GeoJSON FeatureCollection.
+    pub fn geojson(&self, filter: &MapFilter, now: DateTime<Utc>) -> String {
+        to_geojson(&self.features(filter, now))
+    }
+
+    /// How many initiatives are on the map.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

@@ -1,0 +1,219 @@
+//! What is on the map as initiatives go through their lifecycle, and how it is written.
+
+use serde_json::json;
+
+use super::super::fixtures::*;
+use super::*;
+use domain::initiative::ProfileChanges;
+use domain::values::{GeoPoint, Name, Region};
+
+#[test]
+fn only_approved_initiatives_that_are_not_retired_are_on_the_map() {
+    let mut history = History::default();
+    let when = at(2024, 3, 1);
+    history
+        .approve(initiative(1), profile("Aprobada"), when)
+        .record(
+            initiative(2),
+            registered(initiative(2), profile("En revisión"), when),
+        )
+        .approve(initiative(3), profile("Retirada"), when)
+        .record(initiative(3), retired(at(2024, 4, 1)))
+        .record(
+            initiative(4),
+            registered(initiative(4), profile("Rechazada"), when),
+        )
+        .record(
+            initiative(4),
+            InitiativeEvent::InitiativeRejected {
+                reason: domain::values::Reason::new("Faltan datos").unwrap(),
+                by: initiative_actor(),
+                at: when,
+            },
+        );
+    let map: InitiativeMap = history.fold();
+    assert_eq!(ids(&map, &MapFilter::default(), when), [initiative(1)]);
+    assert_eq!(map.len(), 1);
+    // Retirement is final: nothing of it is kept.
+    assert!(!map.initiatives.contains_key(&initiative(3)));
+}
+
+fn initiative_actor() -> domain::values::AccountId {
+    "00000000-0000-7000-8000-0000000000aa".parse().unwrap()
+}
+
+#[test]
+fn a_feature_is_rfc_7946_geojson_with_longitude_first() {
+    let mut history = History::default();
+    let id = initiative(7);
+    let mut p = profile("Clúster \"Minero\" de Antofagasta");
+    p.region = Region::new("Región de Antofagasta").unwrap();
+    history.approve(id, p, at(2024, 3, 1));
+    let map: InitiativeMap = history.fold();
+    let collection = geojson(&map, &MapFilter::default(), at(2024, 5, 1));
+    assert_eq!(
+        collection,
+        json!({
+            "type": "FeatureCollection",
+            "features": [{
+                "type": "Feature",
+                "id": id.to_string(),
+                "geometry": {"type": "Point", "coordinates": [-70.3975, -23.6509]},
+                "properties": {
+                    "id": id.to_string(),
+                    "name": "Clúster \"Minero\" de Antofagasta",
+                    "kind": "cluster_initiative",
+                    "country": "CL",
+                    "region": "Región de Antofagasta",
+                    "sectors": ["lithium", "mining"],
+                    "number_of_firms": 85,
+                    "maturity": "construction",
+                    "stale": false,
+                }
+            }]
+        })
+    );
+    let empty = geojson(
+        &InitiativeMap::default(),
+        &MapFilter::default(),
+        at(2024, 5, 1),
+    );
+    assert_eq!(empty, json!({"type": "FeatureCollection", "features": []}));
+}
+
+#[test]
+fn features_come_in_id_order_whatever_the_order_of_approval() {
+    let mut history = History::default();
+    for n in [5, 2, 9, 1, 7] {
+        history.approve(
+            initiative(n),
+            profile(&format!("Iniciativa {n}")),
+            at(2024, 1, n),
+        );
+    }
+    let map: InitiativeMap = history.fold();
+    let expected: Vec<_> = [1, 2, 5, 7, 9].into_iter().map(initiative).collect();
+    assert_eq!(ids(&map, &MapFilter::default(), at(2024, 2, 1)), expected);
+}
+
+#[test]
+fn a_pending_change_is_not_shown_until_a_moderator_approves_it() {
+    let mut history = History::default();
+    let id = initiative(1);
+    history.approve(id, profile("Nombre aprobado"), at(2024, 1, 1));
+    let moved = ProfileChanges {
+        name: Some(Name::new("Nombre propuesto").unwrap()),
+        location: Some(GeoPoint::new(-33.45, -70.66).unwrap()),
+        ..Default::default()
+    };
+    history.record(id, change_proposed(moved, at(2024, 2, 1)));
+    let now = at(2024, 3, 1);
+    let pending: InitiativeMap = history.fold();
+    let shown = &geojson(&pending, &MapFilter::default(), now)["features"][0];
+    assert_eq!(shown["properties"]["name"], "Nombre aprobado");
+    assert_eq!(
+        shown["geometry"]["coordinates"],
+        json!([-70.3975, -23.6509])
+    );
+
+    history.record(id, change_approved(at(2024, 2, 2)));
+    let approved: InitiativeMap = history.fold();
+    let shown = &geojson(&approved, &MapFilter::default(), now)["features"][0];
+    assert_eq!(shown["properties"]["name"], "Nombre propuesto");
+    assert_eq!(shown["geometry"]["coordinates"], json!([-70.66, -33.45]));
+    let santiago = MapFilter {
+        bbox: Some(BoundingBox::new(-71.0, -34.0, -70.0, -33.0).unwrap()),
+        ..Default::default()
+    };
+    assert_eq!(ids(&approved, &santiago, now), [id]);
+    let old_name = MapFilter {
+        text: Some(TextQuery::new("aprobado").unwrap()),
+        ..Default::default()
+    };
+    assert!(ids(&approved, &old_name, now).is_empty());
+}
+
+#[test]
+fn a_record_goes_stale_18_months_after_approval_or_the_last_confirmation() {
+    let mut history = History::default();
+    let old = initiative(1);
+    let confirmed_since = initiative(2);
+    history
+        .approve(old, profile("Antigua"), at(2022, 1, 1))
+        .approve(confirmed_since, profile("Confirmada"), at(2022, 1, 1))
+        .record(confirmed_since, confirmed(at(2023, 6, 1)));
+    let map: InitiativeMap = history.fold();
+    let due = at(2023, 7, 1);
+    let stale_only = MapFilter {
+        stale: Some(true),
+        ..Default::default()
+    };
+    let fresh_only = MapFilter {
+        stale: Some(false),
+        ..Default::default()
+    };
+    let just_before = due - chrono::Duration::seconds(1);
+    assert!(ids(&map, &stale_only, just_before).is_empty());
+    assert_eq!(
+        ids(&map, &stale_only, due),
+        [old],
+        "due is the first stale moment"
+    );
+    assert_eq!(ids(&map, &fresh_only, due), [confirmed_since]);
+    let features = map.features(&MapFilter::default(), due);
+    assert!(features[0].stale && !features[1].stale);
+    assert_eq!(
+        geojson(&map, &MapFilter::default(), due)["features"][0]["properties"]["stale"],
+        true
+    );
+    // The same rule as the aggregate's.
+    let state = &map.initiatives[&old];
+    for now in [just_before, due, at(2030, 1, 1)] {
+        assert_eq!(features[0].entry.is_stale(now), state.is_stale(now));
+    }
+}
+
+#[test]
+fn a_snapshot_restores_the_same_state_and_answers() {
+    let mut history = History::default();
+    for n in 1..=30 {
+        let mut p = profile(&format!("Clúster número {n} de São Paulo"));
+        p.location = GeoPoint::new(-23.0 - f64::from(n) / 10.0, -46.0 - f64::from(n)).unwrap();
+        history.approve(initiative(n), p, at(2024, 1, 1));
+    }
+    history.record(initiative(3), retired(at(2024, 2, 1)));
+    let changes = ProfileChanges {
+        description: Some(domain::values::Description::new("Açaí e maçã").unwrap()),
+        ..Default::default()
+    };
+    history.record(initiative(4), updated(changes, at(2024, 2, 1)));
+    let halfway = history.len() / 2;
+    let live: InitiativeMap = history.fold();
+    let restored = round_trip(&live);
+    assert_eq!(
+        serde_json::to_value(&restored).unwrap(),
+        serde_json::to_value(&live).unwrap()
+    );
+    // Resuming from a snapshot taken halfway ends where a single fold does.
+    let mut resumed = round_trip(&history.fold_first::<InitiativeMap>(halfway));
+    history.feed_from(halfway, &mut resumed);
+    let now = at(2024, 3, 1);
+    let filters = [
+        MapFilter::default(),
+        MapFilter {
+            text: Some(TextQuery::new("sao acai").unwrap()),
+            ..Default::default()
+        },
+        MapFilter {
+            bbox: Some(BoundingBox::new(-60.0, -30.0, -50.0, -20.0).unwrap()),
+            ..Default::default()
+        },
+    ];
+    for filter in &filters {
+        let expected = live.geojson(filter, now);
+        assert_eq!(restored.geojson(filter, now), expected, "{filter:?}");
+        assert_eq!(resumed.geojson(filter, now), expected, "{filter:?}");
+    }
+    assert_eq!(ids(&live, &filters[1], now), [initiative(4)]);
+    assert_eq!(live.index.vocabulary_len(), restored.index.vocabulary_len());
+}

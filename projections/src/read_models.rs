@@ -1,0 +1,53 @@
+//! Every read model the gateway serves, registered with one engine.
+
+use crate::{
+    AccountDirectory, EngineBuilder, EventCounts, GatheringCalendar, InitiativeMap, Memberships,
+    ModerationQueue, ProjectMatching, ProjectionHandle, Statistics,
+};
+
+/// Handles to every projection an instance runs.
+#[derive(Clone)]
+pub struct ReadModels {
+    pub event_counts: ProjectionHandle<EventCounts>,
+    pub directory: ProjectionHandle<AccountDirectory>,
+    pub calendar: ProjectionHandle<GatheringCalendar>,
+    pub map: ProjectionHandle<InitiativeMap>,
+    pub statistics: ProjectionHandle<Statistics>,
+    pub memberships: ProjectionHandle<Memberships>,
+    pub matching: ProjectionHandle<ProjectMatching>,
+    pub moderation: ProjectionHandle<ModerationQueue>,
+}
+
+impl ReadModels {
+    /// Adds every projection to `builder` (in the order `/ready` lists them).
+    pub fn register(builder: &mut EngineBuilder) -> Self {
+        Self {
+            event_counts: builder.add(),
+            directory: builder.add(),
+            calendar: builder.add(),
+            map: builder.add(),
+            statistics: builder.add(),
+            memberships: builder.add(),
+            matching: builder.add(),
+            moderation: builder.add(),
+        }
+    }
+
+    /// Each projection's serialised state by name: what rebuilt and live models are compared by.
+    pub fn to_json(
+        &self,
+    ) -> std::collections::BTreeMap<&'static str, Result<serde_json::Value, String>> {
+        [
+            ("event_counts", self.event_counts.to_json()),
+            ("account_directory", self.directory.to_json()),
+            ("gathering_calendar", self.calendar.to_json()),
+            ("map", self.map.to_json()),
+            ("statistics", self.statistics.to_json()),
+            ("memberships", self.memberships.to_json()),
+            ("matching", self.matching.to_json()),
+            ("moderation_queue", self.moderation.to_json()),
+        ]
+        .into_iter()
+        .collect()
+    }
+}

@@ -1,0 +1,198 @@
+//! Initiatives and firms per country, sector and kind, and in total, over the approved
+//! initiatives that are not retired (what the map shows).
+//!
+//! Each initiative stream is folded with the aggregate itself; after each event the tallies take
+//! out what the initiative counted for before and add what it counts for now, so an approved
+//! change of country or sectors moves it and retirement takes it out. The tallies are part of
+//! the snapshot, so verification compares them too; a key whose count reaches zero is dropped,
+//! so a live model and a rebuilt one are equal.
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use cqrs_es::Aggregate;
+use domain::initiative::{Initiative, InitiativeStatus};
+use domain::values::{CountryCode, InitiativeId, InitiativeKind, Sector};
+use serde::{Deserialize, Serialize};
+
+use crate::{DomainEvent, Envelope, Projection, ProjectionError};
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Statistics {
+    /// Every initiative that counts or may yet count (retired ones are dropped: it is final).
+    initiatives: BTreeMap<InitiativeId, Initiative>,
+    tallies: Tallies,
+}
+
+/// How many initiatives, and how many firms they bring together.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    pub initiatives: u64,
+    pub firms: u64,
+}
+
+/// The counts, keyed by the codes the API uses (ISO 3166-1 alpha-2 country, sector code, kind
+/// code). An initiative counts once in each of its sectors, so the sector rows add up to more
+/// than the total when initiatives have several sectors. Only keys with at least one initiative
+/// appear.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tallies {
+    pub total: Count,
+    pub by_country: BTreeMap<String, Count>,
+    pub by_sector: BTreeMap<String, Count>,
+    pub by_kind: BTreeMap<String, Count>,
+}
+
+/// What one initiative counts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Contribution {
+    country: CountryCode,
+    sectors: Vec<Sector>,
+    kind: InitiativeKind,
+    firms: u64,
+}
+
+impl Contribution {
+    fn of(initiative: &Initiative) -> Option<Self> {
+        if initiative.status() != InitiativeStatus::Approved {
+            return None;
+        }
+        let profile = initiative.profile()?;
+        Some(Self {
+            country: profile.country,
+            sectors: profile.sectors.as_slice().to_vec(),
+            kind: profile.kind,
+            firms: u64::from(profile.number_of_firms.get()),
+        })
+    }
+}
+
+/// The serde name of a unit enum variant (the code stored in events and used by the API).
+pub(crate) fn code<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(code)) => code,
+        _ => String::new(),
+    }
+}
+
+impl Projection for Statistics {
+    const NAME: &'static str = "statistics";
+
+    fn apply(&mut self, event: &Envelope) -> Result<(), ProjectionError> {
+        let DomainEvent::Initiative(id, payload) = event.event()? else {
+            return Ok(());
+        };
+        let initiative = self.initiatives.entry(*id).or_default();
+        let before = Contribution::of(initiative);
+        initiative.apply(payload.clone());
+        let after = Contribution::of(initiative);
+        if initiative.status() == InitiativeStatus::Retired {
+            self.initiatives.remove(id);
+        }
+        if before != after {
+            if let Some(before) = &before {
+                self.tallies.subtract(before).map_err(|what| {
+                    ProjectionError(format!(
+                        "statistics of initiative {id} do not add up: {what} would go below zero"
+                    ))
+                })?;
+            }
+            if let Some(after) = &after {
+                self.tallies.add(after);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Tallies {
+    fn add(&mut self, c: &Contribution) {
+        let plus = |count: &mut Count| {
+            count.initiatives += 1;
+            count.firms += c.firms;
+        };
+        plus(&mut self.total);
+        plus(self.by_country.entry(c.country.to_string()).or_default());
+        for sector in &c.sectors {
+            plus(self.by_sector.entry(sector.code().to_owned()).or_default());
+        }
+        plus(self.by_kind.entry(code(&c.kind)).or_default());
+    }
+
+    /// Takes `c` out; names the count that would go below zero instead (a fold that does not add
+    /// up is a defect to stop at, not to hide).
+    fn subtract(&mut self, c: &Contribution) -> Result<(), String> {
+        fn minus(count: &mut Count, firms: u64, what: &str) -> Result<(), String> {
+            count.initiatives = count
+                .initiatives
+                .checked_sub(1)
+                .ok_or_else(|| format!("the {what} count"))?;
+            count.firms = count
+                .firms
+                .checked_sub(firms)
+                .ok_or_else(|| format!("the {what} firms"))?;
+            Ok(())
+        }
+        fn minus_key(
+            counts: &mut BTreeMap<String, Count>,
+            key: &str,
+            firms: u64,
+            dimension: &str,
+        ) -> Result<(), String> {
+            let what = format!("{dimension} {key}");
+            let count = counts
+                .get_mut(key)
+                .ok_or_else(|| format!("the {what} count"))?;
+            minus(count, firms, &what)?;
+            if count.initiatives == 0 {
+                counts.remove(key);
+            }
+            Ok(())
+        }
+        minus(&mut self.total, c.firms, "total")?;
+        minus_key(&mut self.by_country, c.country.as_str(), c.firms, "country")?;
+        for sector in &c.sectors {
+            minus_key(&mut self.by_sector, sector.code(), c.firms, "sector")?;
+        }
+        minus_key(&mut self.by_kind, &code(&c.kind), c.firms, "kind")
+    }
+
+    /// One row per (dimension, key), for tables and CSV: the total first (key `all`), then
+    /// countries, sectors and kinds, each by key.
+    pub fn rows(&self) -> Vec<Row<'_>> {
+        let mut rows = vec![Row {
+            dimension: "total",
+            key: "all",
+            count: self.total,
+        }];
+        for (dimension, counts) in [
+            ("country", &self.by_country),
+            ("sector", &self.by_sector),
+            ("kind", &self.by_kind),
+        ] {
+            rows.extend(counts.iter().map(|(key, count)| Row {
+                dimension,
+                key,
+                count: *count,
+            }));
+        }
+        rows
+    }
+}
+
+/// One line of the statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row<'a> {
+    pub dimension: &'static str,
+    pub key: &'a str,
+    pub count: Count,
+}
+
+impl Statistics {
+    /// The current counts.
+    pub fn tallies(&self) -> &Tallies {
+        &self.tallies
+    }
+}
