@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::reading::{ReadAt, READ_AT_PARAMETERS};
+use super::reading::{parse_limit, ReadAt, READ_AT_PARAMETERS};
 use super::{ApiError, ApiJson, ErrorBody};
 use crate::access::{Access, ApiRoutes, Caller};
 use crate::state::AppState;
@@ -122,18 +122,7 @@ fn parse_query(query: &str) -> Result<(usize, ReadAt), ApiError> {
             "limit" if limit.is_some() => {
                 return Err(ApiError::bad_request("send limit once"));
             }
-            "limit" => {
-                let parsed = value
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=MAX_LIMIT).contains(n))
-                    .ok_or_else(|| {
-                        ApiError::bad_request(format!(
-                            "limit must be a whole number from 1 to {MAX_LIMIT} (got `{value}`)"
-                        ))
-                    })?;
-                limit = Some(parsed);
-            }
+            "limit" => limit = Some(parse_limit(&value, MAX_LIMIT)?),
             key if READ_AT_PARAMETERS.contains(&key) => {}
             other => {
                 return Err(ApiError::bad_request(format!(
@@ -144,13 +133,7 @@ fn parse_query(query: &str) -> Result<(usize, ReadAt), ApiError> {
     }
     // Parsed here rather than taken as an extractor, so that a historical read is refused as
     // the bad request it is here, for every caller alike.
-    let read_at = ReadAt::parse(query)?;
-    if read_at.is_historical() {
-        return Err(ApiError::bad_request(
-            "matching is about who could work together now: as_of and at_position are not \
-             accepted here",
-        ));
-    }
+    let read_at = ReadAt::parse_live(query, "matching is about who could work together now")?;
     Ok((limit.unwrap_or(DEFAULT_LIMIT), read_at))
 }
 

@@ -16,7 +16,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
-use super::reading::{ReadAt, READ_AT_PARAMETERS};
+use super::reading::{parse_limit, ReadAt, READ_AT_PARAMETERS};
 use super::{ApiError, ApiJson, ErrorBody};
 use crate::access::{Access, ApiRoutes};
 use crate::state::AppState;
@@ -52,13 +52,7 @@ async fn moderation_queue(
     let wanted = QueueQuery::parse(&query)?;
     // Parsed here rather than taken as an extractor, so that a historical read is refused as the
     // bad request it is here, for every caller alike.
-    let read_at = ReadAt::parse(&query)?;
-    if read_at.is_historical() {
-        return Err(ApiError::bad_request(
-            "the moderation queue is about what waits now: as_of and at_position are not \
-             accepted here",
-        ));
-    }
+    let read_at = ReadAt::parse_live(&query, "the moderation queue is about what waits now")?;
     let page = read_at
         .read(&state, &state.read.moderation, |queue| {
             queue.pending(&wanted.kinds, wanted.limit)
@@ -101,18 +95,7 @@ impl QueueQuery {
                     })?;
                     kinds.insert(kind);
                 }
-                "limit" => {
-                    let parsed = value
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|n| (1..=MAX_LIMIT).contains(n))
-                        .ok_or_else(|| {
-                            ApiError::bad_request(format!(
-                                "limit must be a whole number from 1 to {MAX_LIMIT} (got `{value}`)"
-                            ))
-                        })?;
-                    limit = Some(parsed);
-                }
+                "limit" => limit = Some(parse_limit(&value, MAX_LIMIT)?),
                 key if READ_AT_PARAMETERS.contains(&key) => {}
                 other => {
                     return Err(ApiError::bad_request(format!(

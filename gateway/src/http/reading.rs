@@ -81,6 +81,18 @@ impl ReadAt {
         }
     }
 
+    /// Parses the parameters of a read that only answers from the live model: `as_of` and
+    /// `at_position` are refused as a bad request for every caller, saying `why`.
+    pub fn parse_live(query: &str, why: &str) -> Result<Self, ApiError> {
+        let read_at = Self::parse(query)?;
+        if read_at.is_historical() {
+            return Err(ApiError::bad_request(format!(
+                "{why}: as_of and at_position are not accepted here"
+            )));
+        }
+        Ok(read_at)
+    }
+
     /// Whether this read looks into the past (auditors' and admins' privilege).
     pub fn is_historical(&self) -> bool {
         !matches!(self, Self::Live { .. })
@@ -174,6 +186,19 @@ fn beyond_head(parameter: &str, asked: i64, head: i64) -> ApiError {
     ApiError::bad_request(format!(
         "{parameter}={asked} is beyond the newest event in the log (position {head})"
     ))
+}
+
+/// A `limit` parameter: a whole number from 1 to `max`.
+pub fn parse_limit(value: &str, max: usize) -> Result<usize, ApiError> {
+    value
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "limit must be a whole number from 1 to {max} (got `{value}`)"
+            ))
+        })
 }
 
 fn position(key: &str, value: &str) -> Result<i64, ApiError> {

@@ -35,7 +35,7 @@ pub struct EngineSettings {
 impl Default for EngineSettings {
     fn default() -> Self {
         Self {
-            batch_size: 2_000,
+            batch_size: 10_000,
             snapshot_every_events: 50_000,
             snapshot_every: Duration::from_secs(300),
         }

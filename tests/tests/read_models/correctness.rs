@@ -428,17 +428,27 @@ async fn check(steps: Vec<Step>, stop_at: prop::sample::Index) {
     for (n, step) in steps.iter().enumerate() {
         world.perform(n, step).await;
     }
-    let events = log
-        .feed()
-        .read_after(FeedPosition::START, usize::MAX)
-        .await
-        .unwrap();
-    let head = events
-        .last()
-        .map_or(FeedPosition::START, |e| e.feed_position());
+    // The newest event, located by its global position: reading the feed right after the
+    // commits could still hide it behind another test's open transaction (the feed only shows
+    // what is final), so the live engine is waited for, then the feed is read.
+    let feed = log.feed();
+    let newest = feed.head_position().await.unwrap();
+    let head = match feed.locate(newest).await.unwrap() {
+        Some(head) => head,
+        None => FeedPosition::START,
+    };
     assert!(
         live_engine.wait_for(head, Duration::from_secs(20)).await,
         "the live engine caught up"
+    );
+    let events = feed
+        .read_after(FeedPosition::START, usize::MAX)
+        .await
+        .unwrap();
+    assert_eq!(
+        events.last().map(|e| e.feed_position()),
+        (newest > 0).then_some(head),
+        "every event is final once the live engine has it"
     );
 
     // (1) Rebuilt from scratch equals live.
