@@ -169,7 +169,8 @@ async fn email_digests_are_stable_and_distinct(db: Database) {
     );
     let other = first.email_digest("grace@example.org").await.unwrap();
     assert_ne!(other, a);
-    assert!(!a.as_str().contains("ada"));
+    // The address itself cannot be in it: a digest is hex digits only (checked above). Looking
+    // for "ada" in it would fail at random, since a, d and a are hex digits too.
 }
 
 #[tokio::test]

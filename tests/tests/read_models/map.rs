@@ -143,6 +143,22 @@ async fn map(app: &TestApp, query: &str) -> Value {
         get(app, &fresh(app, &format!("/v1/map{query}")).await, None).await;
     assert_eq!(status, 200, "{query}: {body}");
     assert_eq!(content_type, "application/geo+json");
+    // Read as a GIS tool reads it: an RFC 7946 FeatureCollection of Points.
+    match body.parse::<geojson::GeoJson>() {
+        Ok(geojson::GeoJson::FeatureCollection(collection)) => {
+            for feature in &collection.features {
+                let geometry = feature
+                    .geometry
+                    .as_ref()
+                    .expect("every feature has a geometry");
+                assert!(
+                    matches!(geometry.value, geojson::Value::Point(ref at) if at.len() == 2),
+                    "{query}: a [lon, lat] Point"
+                );
+            }
+        }
+        other => panic!("{query}: not an RFC 7946 FeatureCollection: {other:?}"),
+    }
     serde_json::from_str(&body).expect("GeoJSON is JSON")
 }
 

@@ -1,9 +1,4 @@
-//! The engine's promises, checked on random histories (proptest): after any sequence of
-//! commands, (1) every live projection equals one rebuilt from scratch; (2) stopping at a random
-//! event, saving snapshots and resuming from them gives the same state; (3) as-of at the head
-//! equals live, by position and by time.
-
-use std::time::Duration;
+//! Random histories: steps over small pools of people and records, run through the real store.
 
 use chrono::{DateTime, TimeZone, Utc};
 use domain::actor::{Actor, Role};
@@ -13,10 +8,8 @@ use domain::joint_project::{InitiativeStanding, JointProject, JointProjectComman
 use domain::publication::{Kind, Publication, PublicationCommand, PublicationContent};
 use domain::values::*;
 use e2e::sample_profile;
-use projections::{Engine, EngineBuilder, ReadModels, Until};
 use proptest::prelude::*;
-use store::testing::postgres_log;
-use store::{CommandBus, EventLog, EventMetadata, FeedPosition, Snapshots};
+use store::{CommandBus, EventLog, EventMetadata};
 
 const PEOPLE: usize = 4;
 const SLOTS: usize = 3;
@@ -24,7 +17,7 @@ const SLOTS: usize = 3;
 /// One step of a random history; indices pick people and records from small pools, so that
 /// steps meet the same records often. Steps the domain refuses write nothing, as over HTTP.
 #[derive(Debug, Clone)]
-enum Step {
+pub enum Step {
     Register {
         slot: usize,
         person: usize,
@@ -70,7 +63,7 @@ enum Step {
     ApprovePublication(usize),
 }
 
-fn step() -> impl Strategy<Value = Step> {
+pub fn step() -> impl Strategy<Value = Step> {
     let s = 0..SLOTS;
     let p = 0..PEOPLE;
     prop_oneof![
@@ -103,7 +96,7 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 /// The cast and the records of one history.
-struct World {
+pub struct World {
     people: Vec<Actor>,
     moderator: Actor,
     initiatives: Vec<InitiativeId>,
@@ -121,7 +114,7 @@ fn at(step: usize) -> DateTime<Utc> {
 }
 
 impl World {
-    fn new(log: &EventLog) -> Self {
+    pub fn new(log: &EventLog) -> Self {
         let person = |roles: Vec<Role>| Actor::new(AccountId::new(), roles);
         Self {
             people: (0..PEOPLE).map(|_| person(vec![Role::Member])).collect(),
@@ -167,7 +160,7 @@ impl World {
         }
     }
 
-    async fn perform(&self, n: usize, step: &Step) {
+    pub async fn perform(&self, n: usize, step: &Step) {
         let meta = EventMetadata::system("proptest", "step");
         let when = at(n);
         let moderator = self.moderator.clone();
@@ -404,121 +397,5 @@ impl World {
             .execute(&id, command, meta)
             .await
             .is_ok()
-    }
-}
-
-/// A fresh set of read models on `log`, restoring snapshots when given.
-fn engine(log: &EventLog, snapshots: Option<Snapshots>) -> (ReadModels, Engine) {
-    let mut builder = EngineBuilder::new(log.feed());
-    if let Some(snapshots) = snapshots {
-        builder = builder.with_snapshots(snapshots);
-    }
-    let models = ReadModels::register(&mut builder);
-    (models, builder.build())
-}
-
-async fn check(steps: Vec<Step>, stop_at: prop::sample::Index) {
-    let (_db, log) = postgres_log().await;
-    // The live engine runs from the start, as a server does.
-    let (live, live_engine) = engine(&log, None);
-    let live_engine = std::sync::Arc::new(live_engine);
-    live_engine.spawn();
-
-    let world = World::new(&log);
-    for (n, step) in steps.iter().enumerate() {
-        world.perform(n, step).await;
-    }
-    // The newest event, located by its global position: reading the feed right after the
-    // commits could still hide it behind another test's open transaction (the feed only shows
-    // what is final), so the live engine is waited for, then the feed is read.
-    let feed = log.feed();
-    let newest = feed.head_position().await.unwrap();
-    let head = match feed.locate(newest).await.unwrap() {
-        Some(head) => head,
-        None => FeedPosition::START,
-    };
-    assert!(
-        live_engine.wait_for(head, Duration::from_secs(20)).await,
-        "the live engine caught up"
-    );
-    let events = feed
-        .read_after(FeedPosition::START, usize::MAX)
-        .await
-        .unwrap();
-    assert_eq!(
-        events.last().map(|e| e.feed_position()),
-        (newest > 0).then_some(head),
-        "every event is final once the live engine has it"
-    );
-
-    // (1) Rebuilt from scratch equals live.
-    let (rebuilt, rebuilt_engine) = engine(&log, None);
-    rebuilt_engine.run_until(Until::Head, |_| {}).await.unwrap();
-    let live_state = live.to_json();
-    assert!(
-        live_state.values().all(Result::is_ok),
-        "every model serialises"
-    );
-    assert_eq!(
-        rebuilt.to_json(),
-        live_state,
-        "rebuilt from scratch equals live"
-    );
-
-    // (2) Stop at a random event, save, resume from the snapshots: the same state.
-    let snapshots = Snapshots::new(log.database().clone());
-    let stop = if events.is_empty() {
-        FeedPosition::START
-    } else {
-        events[stop_at.index(events.len())].feed_position()
-    };
-    let (_, stopped) = engine(&log, Some(snapshots.clone()));
-    stopped
-        .run_until(Until::Position(stop), |_| {})
-        .await
-        .unwrap();
-    stopped.save_snapshots().await.unwrap();
-    let (resumed, resumed_engine) = engine(&log, Some(snapshots));
-    resumed_engine.restore().await.unwrap();
-    resumed_engine.run_until(Until::Head, |_| {}).await.unwrap();
-    assert_eq!(
-        resumed.to_json(),
-        live_state,
-        "resumed from a checkpoint equals live"
-    );
-
-    // (3) As-of at the head equals live, by position and by time.
-    let (at_head, at_head_engine) = engine(&log, None);
-    at_head_engine
-        .run_until(Until::Position(head), |_| {})
-        .await
-        .unwrap();
-    assert_eq!(
-        at_head.to_json(),
-        live_state,
-        "as-of the head position equals live"
-    );
-    let (by_time, by_time_engine) = engine(&log, None);
-    by_time_engine
-        .run_until(Until::RecordedBy(Utc::now()), |_| {})
-        .await
-        .unwrap();
-    assert_eq!(by_time.to_json(), live_state, "as-of now equals live");
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
-
-    #[test]
-    fn live_rebuilt_resumed_and_as_of_agree(
-        steps in prop::collection::vec(step(), 1..60),
-        stop_at in any::<prop::sample::Index>(),
-    ) {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(check(steps, stop_at));
     }
 }
