@@ -280,3 +280,27 @@ pub fn sample_profile() -> Profile {
         website: None,
     }
 }
+
+/// The body of `POST /v1/initiatives` for a complete, valid initiative named `name` (a mining
+/// and lithium cluster in Antofagasta, Chile).
+pub fn initiative_json(name: &str) -> Value {
+    json!({
+        "name": name,
+        "description": "Proveedores de la minería del cobre y del litio.",
+        "kind": "cluster_initiative",
+        "country": "CL",
+        "region": "Antofagasta",
+        "location": { "lat": -23.6509, "lon": -70.3975 },
+        "sectors": ["mining", "lithium"],
+        "value_chain_focus": "Servicios a la minería",
+        "strategic_focus": ["innovation"],
+        "number_of_firms": 120,
+        "governance": {
+            "facilitating_organization": "Asociación de Industriales",
+            "private": 50, "public": 30, "academia": 15, "civil_society": 5
+        },
+        "funding_sources": ["member_fees"],
+        "maturity_stage": "consolidation",
+        "founding_year": 2005
+    })
+}

@@ -134,6 +134,13 @@ impl ReadAt {
                              the audit log gave"
                         ))
                     })?;
+                    // Committed is not yet final in the feed while an older transaction is
+                    // open; once the live engine has the event, the fold will reach it too.
+                    if !state.engine.wait_for(target, state.read_wait).await {
+                        return Err(ApiError::Unavailable(format!(
+                            "position {at} is not readable in the feed yet; try again shortly"
+                        )));
+                    }
                     Until::Position(target)
                 }
             }

@@ -2,31 +2,9 @@
 //! stops on an event it cannot apply.
 
 use domain::actor::Role;
-use e2e::{spawn_on_postgres, TestApp};
+use e2e::{initiative_json, spawn_on_postgres, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
-
-fn profile(name: &str) -> Value {
-    json!({
-        "name": name,
-        "description": "Proveedores de la minería del cobre y del litio.",
-        "kind": "cluster_initiative",
-        "country": "CL",
-        "region": "Antofagasta",
-        "location": { "lat": -23.6509, "lon": -70.3975 },
-        "sectors": ["mining", "lithium"],
-        "value_chain_focus": "Servicios a la minería",
-        "strategic_focus": ["innovation"],
-        "number_of_firms": 120,
-        "governance": {
-            "facilitating_organization": "Asociación de Industriales",
-            "private": 50, "public": 30, "academia": 15, "civil_society": 5
-        },
-        "funding_sources": ["member_fees"],
-        "maturity_stage": "consolidation",
-        "founding_year": 2005
-    })
-}
 
 async fn json_of(response: reqwest::Response, status: u16) -> Value {
     let got = response.status().as_u16();
@@ -72,7 +50,7 @@ async fn a_write_is_visible_to_the_next_read_every_time() {
             Method::POST,
             "/v1/initiatives",
             &manager,
-            Some(profile(&format!("Clúster {round}"))),
+            Some(initiative_json(&format!("Clúster {round}"))),
         )
         .await;
         let id = created["id"].as_str().unwrap().to_string();
@@ -173,7 +151,8 @@ async fn as_of_answers_from_history_and_refuses_the_future_and_nonsense() {
         "not on the map before it was approved"
     );
     let at_head = json_of(get(format!("at_position={head}")).await, 200).await;
-    let live = json_of(app.get("/v1/map").await, 200).await;
+    // Written behind the API (no read-your-writes wait): ask the live map to wait for it.
+    let live = json_of(app.get(&format!("/v1/map?min_position={head}")).await, 200).await;
     assert_eq!(at_head, live, "as of the head equals live");
     assert!(map_ids(&live).contains(&id));
     for (query, needle) in [

@@ -64,25 +64,7 @@ pub(crate) async fn community(app: &TestApp, moderator: &str, name: &str, policy
 
 /// An initiative registered over HTTP (submitted, not yet approved); returns its id.
 pub(crate) async fn register(app: &TestApp, token: &str, name: &str) -> String {
-    let body = json!({
-        "name": name,
-        "description": "Proveedores de la minería del cobre y del litio.",
-        "kind": "cluster_initiative",
-        "country": "cl",
-        "region": "Antofagasta",
-        "location": { "lat": -23.6509, "lon": -70.3975 },
-        "sectors": ["mining", "lithium"],
-        "value_chain_focus": "Servicios a la minería",
-        "strategic_focus": ["innovation"],
-        "number_of_firms": 120,
-        "governance": {
-            "facilitating_organization": "Asociación de Industriales",
-            "private": 50, "public": 30, "academia": 15, "civil_society": 5
-        },
-        "funding_sources": ["member_fees"],
-        "maturity_stage": "consolidation",
-        "founding_year": 2005
-    });
+    let body = e2e::initiative_json(name);
     let answer = write(app, Method::POST, "/v1/initiatives", token, Some(body)).await;
     answer["id"].as_str().unwrap().to_string()
 }
