@@ -24,8 +24,14 @@ pub(super) async fn tail(engine: std::sync::Weak<Engine>) {
     }
     let started = Instant::now();
     let before = first.lowest_checkpoint();
+    let mut caught_up_events = 0u64;
     let caught_up_at = loop {
-        match first.run_until(Until::Head, |_| {}).await {
+        let mut read = 0;
+        let outcome = first
+            .run_until(Until::Head, |progress| read = progress.events_read)
+            .await;
+        caught_up_events += read;
+        match outcome {
             Ok(at) => break at,
             Err(error) => {
                 tracing::warn!(%error, "feed read failed while catching up; retrying");
@@ -38,11 +44,10 @@ pub(super) async fn tail(engine: std::sync::Weak<Engine>) {
     let mut reader = first
         .feed
         .reader(first.lowest_checkpoint(), settings.batch_size);
-    let mut applied_since_save = 0u64;
+    // Catching up counts like any other applying: a start that found a few new events does
+    // not rewrite every snapshot, a rebuild from scratch saves at once.
+    let mut applied_since_save = caught_up_events;
     let mut last_save = Instant::now();
-    if caught_up_at != before {
-        applied_since_save = settings.snapshot_every_events;
-    }
     drop(first);
     loop {
         let Some(engine) = engine.upgrade() else {
