@@ -2,7 +2,7 @@
 
 use crate::{
     AccountDirectory, EngineBuilder, EventCounts, GatheringCalendar, InitiativeMap, Memberships,
-    ModerationQueue, ProjectMatching, ProjectionHandle, Statistics,
+    ModerationQueue, ProjectMatching, Projection, ProjectionHandle, Statistics,
 };
 
 /// Handles to every projection an instance runs.
@@ -38,14 +38,14 @@ impl ReadModels {
         &self,
     ) -> std::collections::BTreeMap<&'static str, Result<serde_json::Value, String>> {
         [
-            ("event_counts", self.event_counts.to_json()),
-            ("account_directory", self.directory.to_json()),
-            ("gathering_calendar", self.calendar.to_json()),
-            ("map", self.map.to_json()),
-            ("statistics", self.statistics.to_json()),
-            ("memberships", self.memberships.to_json()),
-            ("matching", self.matching.to_json()),
-            ("moderation_queue", self.moderation.to_json()),
+            (EventCounts::NAME, self.event_counts.to_json()),
+            (AccountDirectory::NAME, self.directory.to_json()),
+            (GatheringCalendar::NAME, self.calendar.to_json()),
+            (InitiativeMap::NAME, self.map.to_json()),
+            (Statistics::NAME, self.statistics.to_json()),
+            (Memberships::NAME, self.memberships.to_json()),
+            (ProjectMatching::NAME, self.matching.to_json()),
+            (ModerationQueue::NAME, self.moderation.to_json()),
         ]
         .into_iter()
         .collect()
