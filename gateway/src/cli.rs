@@ -45,12 +45,58 @@ pub enum Command {
         /// Only this projection (default: all of them).
         #[arg(long)]
         projection: Option<String>,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Recompute every event's hash and the global chain; report `ok`, the count and the head
+    /// hash, or the first event that breaks a chain and why (exit status 1 then).
+    Verify {
+        /// Print the report as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the whole event log as NDJSON (to stdout, or to a file), with its hashes, so that
+    /// `import` can check it and load it into an empty store of either backend.
+    Export {
+        /// Write here instead of stdout; the file appears only once it is complete.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Print the summary as one JSON object (on stderr when the log goes to stdout).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Load an `export` file into an empty store, checking sequences and both hash chains as it
+    /// goes; all or nothing.
+    Import {
+        /// The NDJSON file written by `articula export`.
+        file: PathBuf,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move the keys that are not in the event log (personal-data keys, server secrets) with a
+    /// deployment: see ops/moving-to-postgres.md.
+    Secrets {
+        #[command(subcommand)]
+        which: SecretsCommand,
     },
     /// Measure the store (see docs/benchmarks.md).
     Bench {
         #[command(subcommand)]
         which: BenchCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// Write the personal-data keys and server secrets to a new file readable only by its owner.
+    Export {
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Load a `secrets export` file into a store that has none yet; all or nothing.
+    Import { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,13 +9,16 @@ pub mod admin;
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod http;
+pub mod integrity;
 pub mod metrics;
 pub mod replay;
 pub mod startup;
 pub mod state;
 pub mod synthetic;
 pub mod telemetry;
+pub mod transfer;
 
 pub use config::Settings;
 pub use startup::Application;

@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use gateway::cli::{BenchCommand, Cli, Command};
+use gateway::console::Console;
 use gateway::{telemetry, Application, Settings};
 
 fn main() -> ExitCode {
@@ -52,9 +53,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Admin { which } => gateway::admin::run(&settings, which).await,
-        Command::Replay { projection } => {
-            gateway::replay::run(&settings, projection.as_deref()).await
+        Command::Replay { projection, json } => {
+            gateway::replay::run(&settings, projection.as_deref(), Console::new(json)).await
         }
+        Command::Verify { json } => gateway::integrity::verify(&settings, Console::new(json)).await,
+        Command::Export { output, json } => {
+            gateway::transfer::export(&settings, output.as_deref(), Console::new(json)).await
+        }
+        Command::Import { file, json } => {
+            gateway::transfer::import(&settings, &file, Console::new(json)).await
+        }
+        Command::Secrets { which } => gateway::transfer::secrets(&settings, which).await,
         Command::Bench {
             which:
                 BenchCommand::Append {

@@ -7,13 +7,13 @@
 
 use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use projections::{EngineBuilder, ReadModels, Until};
 use store::{Database, EventLog, Snapshots};
 
+use crate::console::Console;
 use crate::Settings;
 
-pub async fn run(settings: &Settings, only: Option<&str>) -> Result<(), String> {
+pub async fn run(settings: &Settings, only: Option<&str>, console: Console) -> Result<(), String> {
     let url = settings.database().map_err(|e| e.to_string())?;
     let db = Database::connect(&url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
@@ -35,16 +35,11 @@ pub async fn run(settings: &Settings, only: Option<&str>) -> Result<(), String> 
     // Nothing is restored: the projections start empty and fold all of history.
     let engine = builder.build();
     let head = feed.head_position().await.map_err(|e| e.to_string())?;
-    let bar = ProgressBar::with_draw_target(
-        Some(u64::try_from(head).unwrap_or_default()),
-        ProgressDrawTarget::stderr(),
+    let bar = console.progress(
+        "replaying",
+        u64::try_from(head).unwrap_or_default(),
+        "events",
     );
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} events ({per_sec}, {eta} left)")
-            .map_err(|e| e.to_string())?
-            .progress_chars("=> "),
-    );
-    bar.set_message("replaying");
     let started = Instant::now();
     let at = engine
         .run_until(Until::Head, |progress| {
@@ -73,13 +68,25 @@ pub async fn run(settings: &Settings, only: Option<&str>) -> Result<(), String> 
             failed.join("; ")
         ));
     }
-    println!(
+    let per_second = events as f64 / folded_in.max(f64::EPSILON);
+    let line = format!(
         "replayed {} projection(s) ({}) over {events} events up to position {} in {folded_in:.1} s \
-         ({:.0} events/s); snapshots saved in {saved_in:.1} s",
+         ({per_second:.0} events/s); snapshots saved in {saved_in:.1} s",
         names.len(),
         names.join(", "),
         at.position,
-        events as f64 / folded_in.max(f64::EPSILON),
+    );
+    console.finish(
+        &line,
+        &serde_json::json!({
+            "command": "replay",
+            "projections": names,
+            "events": events,
+            "position": at.position,
+            "fold_seconds": folded_in,
+            "events_per_second": per_second,
+            "save_seconds": saved_in,
+        }),
     );
     Ok(())
 }

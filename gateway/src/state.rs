@@ -43,6 +43,8 @@ impl AppState {
         let read = ReadModels::register(&mut builder);
         let engine = Arc::new(builder.build());
         engine.spawn();
+        // The global hash chain is sealed a moment after each commit (store::chain).
+        store::chain::spawn_sealer(&log);
         Self {
             read,
             engine,

@@ -6,6 +6,8 @@ use cqrs_es::persist::{PersistedEventRepository, PersistenceError, SerializedEve
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventStore};
 use lru::LruCache;
 
+use crate::chain::EventHash;
+use crate::repository::stream_hashes;
 use crate::{Database, EventRepository, FeedPosition};
 
 /// A cqrs-es `EventStore` that keeps recently used aggregates in memory.
@@ -28,6 +30,7 @@ pub struct AggregateStore<A: Aggregate> {
 struct Cached<A> {
     aggregate: A,
     version: usize,
+    last_hash: EventHash,
 }
 
 /// The state a command runs against: the aggregate, the stream version it reflects, and whether
@@ -36,6 +39,8 @@ pub struct LoadedAggregate<A: Aggregate> {
     pub aggregate_id: String,
     pub aggregate: A,
     pub version: usize,
+    /// The stream hash of event `version`, which the next event's hash covers.
+    pub last_hash: EventHash,
     pub from_cache: bool,
 }
 
@@ -70,21 +75,32 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
             version = envelope.sequence;
             aggregate.apply(envelope.payload);
         }
-        self.remember(aggregate_id, &aggregate, version);
+        let last_hash = self
+            .repository
+            .stream_hash_at(A::TYPE, aggregate_id, version)
+            .await?;
+        self.remember(aggregate_id, &aggregate, version, last_hash);
         Ok(LoadedAggregate {
             aggregate_id: aggregate_id.to_string(),
             aggregate,
             version,
+            last_hash,
             from_cache: false,
         })
     }
 
     /// Records the state a joint append has just written.
-    pub(crate) fn remember_committed(&self, aggregate_id: &str, aggregate: &A, version: usize) {
-        self.remember(aggregate_id, aggregate, version);
+    pub(crate) fn remember_committed(
+        &self,
+        aggregate_id: &str,
+        aggregate: &A,
+        version: usize,
+        last_hash: EventHash,
+    ) {
+        self.remember(aggregate_id, aggregate, version, last_hash);
     }
 
-    fn remember(&self, aggregate_id: &str, aggregate: &A, version: usize) {
+    fn remember(&self, aggregate_id: &str, aggregate: &A, version: usize, last_hash: EventHash) {
         let mut cache = self.lock();
         // Never replace newer state with older: two commits on one stream may finish in either
         // order, and only the higher version is current.
@@ -99,6 +115,7 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
             Cached {
                 aggregate: aggregate.clone(),
                 version,
+                last_hash,
             },
         );
     }
@@ -134,6 +151,7 @@ impl<A: Aggregate + Clone> EventStore<A> for AggregateStore<A> {
             aggregate_id: aggregate_id.to_string(),
             aggregate: cached.aggregate.clone(),
             version: cached.version,
+            last_hash: cached.last_hash,
             from_cache: true,
         });
         match cached {
@@ -179,10 +197,12 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
             .iter()
             .map(SerializedEvent::try_from)
             .collect::<Result<Vec<_>, PersistenceError>>()?;
-        match self.repository.append::<A>(&serialized).await {
+        let hashes = stream_hashes(A::TYPE, &serialized, context.last_hash);
+        match self.repository.append::<A>(&serialized, &hashes).await {
             Ok(last) => {
                 let version = context.version + envelopes.len();
-                self.remember(&context.aggregate_id, &context.aggregate, version);
+                let head = hashes.last().copied().unwrap_or(context.last_hash);
+                self.remember(&context.aggregate_id, &context.aggregate, version, head);
                 Ok((envelopes, last))
             }
             Err(error) => {

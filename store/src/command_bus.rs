@@ -189,6 +189,7 @@ pub struct Decided<'b, A: Aggregate> {
 pub struct PendingAppend<'b> {
     pub(crate) aggregate_type: &'static str,
     pub(crate) events: Vec<cqrs_es::persist::SerializedEvent>,
+    pub(crate) hashes: Vec<crate::chain::EventHash>,
     pub(crate) committed: Box<dyn FnOnce(bool) + Send + 'b>,
 }
 
@@ -265,14 +266,22 @@ where
             })
             .collect::<Result<Vec<_>, _>>()?;
         let version = self.loaded.version + events.len();
+        let hashes = crate::repository::stream_hashes(A::TYPE, &events, self.loaded.last_hash);
+        let head = hashes.last().copied().unwrap_or(self.loaded.last_hash);
         let store = &self.bus.store;
         let loaded = self.loaded;
         Ok(PendingAppend {
             aggregate_type: A::TYPE,
             events,
+            hashes,
             committed: Box::new(move |written| {
                 if written {
-                    store.remember_committed(&loaded.aggregate_id, &loaded.aggregate, version);
+                    store.remember_committed(
+                        &loaded.aggregate_id,
+                        &loaded.aggregate,
+                        version,
+                        head,
+                    );
                 } else {
                     store.evict(&loaded.aggregate_id);
                 }

@@ -12,6 +12,9 @@ use crate::StoreError;
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 
+/// The migration that added stream hashes; events written before it are hashed right after it.
+const HASH_CHAIN_MIGRATION: i64 = 5;
+
 /// Where the event log lives, parsed from `DATABASE_URL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -191,6 +194,12 @@ impl Database {
             Self::Sqlite(pool) => self.migrator().run(pool).await,
         };
         result.map_err(|e| StoreError::Migrate(e.to_string()))?;
+        if !before.contains(&HASH_CHAIN_MIGRATION) {
+            let hashed = crate::chain::backfill_stream_hashes(self).await?;
+            if hashed > 0 {
+                tracing::info!(hashed, "hashed the events written before the hash chain");
+            }
+        }
         Ok(self.applied_versions().await?.len() - before.len())
     }
 

@@ -85,6 +85,7 @@ impl EventLog {
             .map(|p| StreamAppend {
                 aggregate_type: p.aggregate_type,
                 events: &p.events,
+                hashes: &p.hashes,
             })
             .collect();
         let result = repository.append_streams(&streams).await;

@@ -10,6 +10,8 @@
 //!   of cqrs-es 0.5.0's snapshot and aggregate stores (they apply new events twice).
 
 mod aggregate_store;
+pub mod audit;
+pub mod chain;
 mod command_bus;
 mod database;
 mod error;
@@ -20,6 +22,7 @@ mod metadata;
 mod repository;
 mod sessions;
 mod snapshots;
+pub mod transfer;
 pub mod vault;
 
 pub use aggregate_store::{AggregateStore, LoadedAggregate};
@@ -30,7 +33,7 @@ pub use event_log::EventLog;
 pub use feed::{Feed, FeedEvent, FeedPosition, FeedReader, RawFeedEvent};
 pub use idempotency::{request_digest, Begin, Idempotency, StoredResponse};
 pub use metadata::{ActorRef, EventMetadata};
-pub use repository::{EventRepository, StreamAppend};
+pub use repository::{stream_hashes, EventRepository, StreamAppend};
 pub use sessions::{SessionCheck, Sessions, SetupCheck, Token};
 pub use snapshots::{Snapshot, Snapshots};
 pub use vault::{PersonKey, Vault, VaultError};

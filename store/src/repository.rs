@@ -6,6 +6,7 @@ use postgres_es::PostgresEventRepository;
 use serde_json::Value;
 use sqlite_es::SqliteEventRepository;
 
+use crate::chain::{event_hash, EventContent, EventHash};
 use crate::feed::{replay_stream, sqlite, StreamFilter};
 use crate::{Database, FeedPosition};
 
@@ -50,10 +51,40 @@ impl EventRepository {
     }
 }
 
-/// One stream's share of an append: its aggregate type and the events to add to it.
+/// One stream's share of an append: its aggregate type, the events to add to it and their
+/// stream hashes (see [`stream_hashes`]).
 pub struct StreamAppend<'a> {
     pub aggregate_type: &'a str,
     pub events: &'a [SerializedEvent],
+    pub hashes: &'a [EventHash],
+}
+
+/// The stream hashes of `events`, appended after a stream whose last event has hash `previous`
+/// ([`EventHash::GENESIS`] for a new stream).
+pub fn stream_hashes(
+    aggregate_type: &str,
+    events: &[SerializedEvent],
+    previous: EventHash,
+) -> Vec<EventHash> {
+    let mut previous = previous;
+    events
+        .iter()
+        .map(|event| {
+            previous = event_hash(
+                &EventContent {
+                    aggregate_type,
+                    aggregate_id: &event.aggregate_id,
+                    sequence: i64::try_from(event.sequence).unwrap_or(i64::MAX),
+                    event_type: &event.event_type,
+                    event_version: &event.event_version,
+                    payload: &event.payload,
+                    metadata: &event.metadata,
+                },
+                &previous,
+            );
+            previous
+        })
+        .collect()
 }
 
 impl EventRepository {
@@ -61,12 +92,67 @@ impl EventRepository {
     pub async fn append<A: Aggregate>(
         &self,
         events: &[SerializedEvent],
+        hashes: &[EventHash],
     ) -> Result<Option<FeedPosition>, PersistenceError> {
         self.append_streams(&[StreamAppend {
             aggregate_type: A::TYPE,
             events,
+            hashes,
         }])
         .await
+    }
+
+    /// The stream hash of event `sequence` of a stream ([`EventHash::GENESIS`] for sequence 0,
+    /// before the first event): what the next event appended to it follows.
+    pub async fn stream_hash_at(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+        sequence: usize,
+    ) -> Result<EventHash, PersistenceError> {
+        if sequence == 0 {
+            return Ok(EventHash::GENESIS);
+        }
+        let sequence = i64::try_from(sequence).unwrap_or(i64::MAX);
+        const SQL_PG: &str = "SELECT hash FROM events
+             WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence = $3";
+        const SQL_SQLITE: &str = "SELECT hash FROM events
+             WHERE aggregate_type = ?1 AND aggregate_id = ?2 AND sequence = ?3";
+        let stored: Option<Option<Vec<u8>>> = match self {
+            Self::Postgres { pool, .. } => {
+                sqlx::query_scalar(SQL_PG)
+                    .bind(aggregate_type)
+                    .bind(aggregate_id)
+                    .bind(sequence)
+                    .fetch_optional(pool)
+                    .await
+            }
+            Self::Sqlite { pool, .. } => {
+                sqlx::query_scalar(SQL_SQLITE)
+                    .bind(aggregate_type)
+                    .bind(aggregate_id)
+                    .bind(sequence)
+                    .fetch_optional(pool)
+                    .await
+            }
+        }
+        .map_err(append_error)?;
+        match stored {
+            // Gone since the stream was read: the append would conflict anyway.
+            None => Err(PersistenceError::OptimisticLockError),
+            Some(hash) => hash
+                .as_deref()
+                .and_then(EventHash::from_slice)
+                .ok_or_else(|| {
+                    PersistenceError::UnknownError(
+                        format!(
+                            "event {sequence} of {aggregate_type} {aggregate_id} has no hash \
+                         (run `articula migrate`, which hashes events written before hashing)"
+                        )
+                        .into(),
+                    )
+                }),
+        }
     }
 
     /// Appends to several streams at once, all or nothing, and returns where the last event sits
@@ -106,6 +192,7 @@ struct Rows<'a> {
     versions: Vec<&'a str>,
     payloads: Vec<String>,
     metadata: Vec<String>,
+    hashes: Vec<Vec<u8>>,
 }
 
 impl<'a> From<&'a [StreamAppend<'a>]> for Rows<'a> {
@@ -119,8 +206,12 @@ impl<'a> From<&'a [StreamAppend<'a>]> for Rows<'a> {
             versions: Vec::with_capacity(count),
             payloads: Vec::with_capacity(count),
             metadata: Vec::with_capacity(count),
+            hashes: Vec::with_capacity(count),
         };
         for stream in streams {
+            debug_assert_eq!(stream.events.len(), stream.hashes.len());
+            rows.hashes
+                .extend(stream.hashes.iter().map(|hash| hash.as_bytes().to_vec()));
             for event in stream.events {
                 rows.types.push(stream.aggregate_type);
                 rows.ids.push(&event.aggregate_id);
@@ -157,11 +248,11 @@ async fn append_postgres(
     rows: &Rows<'_>,
 ) -> Result<FeedPosition, PersistenceError> {
     const APPEND: &str = "
-        INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+        INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash)
         SELECT e.aggregate_type, e.aggregate_id, e.sequence, e.event_type, e.event_version,
-               e.payload::json, e.metadata::json
-        FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])
-             WITH ORDINALITY AS e(aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, n)
+               e.payload::json, e.metadata::json, e.hash
+        FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[])
+             WITH ORDINALITY AS e(aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash, n)
         ORDER BY e.n
         RETURNING tx_id, position";
     let written: Vec<(i64, i64)> = sqlx::query_as(APPEND)
@@ -172,6 +263,7 @@ async fn append_postgres(
         .bind(&rows.versions)
         .bind(&rows.payloads)
         .bind(&rows.metadata)
+        .bind(&rows.hashes)
         .fetch_all(pool)
         .await
         .map_err(append_error)?;
@@ -189,8 +281,8 @@ async fn append_sqlite(
     let mut tx = pool.begin().await.map_err(append_error)?;
     for i in 0..rows.sequences.len() {
         sqlx::query(
-            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )
         .bind(rows.types[i])
         .bind(rows.ids[i])
@@ -199,6 +291,7 @@ async fn append_sqlite(
         .bind(rows.versions[i])
         .bind(&rows.payloads[i])
         .bind(&rows.metadata[i])
+        .bind(&rows.hashes[i])
         .execute(&mut *tx)
         .await
         .map_err(append_error)?;
@@ -266,21 +359,25 @@ impl PersistedEventRepository for EventRepository {
         }
     }
 
+    /// Appends through Articula's own path, so that events written by a cqrs-es caller are
+    /// hashed like every other. Snapshots are not kept (see [`crate::AggregateStore`]).
     async fn persist<A: Aggregate>(
         &self,
         events: &[SerializedEvent],
-        snapshot_update: Option<(String, Value, usize)>,
+        _snapshot_update: Option<(String, Value, usize)>,
     ) -> Result<(), PersistenceError> {
-        match self {
-            Self::Postgres {
-                crate_repository: repo,
-                ..
-            } => repo.persist::<A>(events, snapshot_update).await,
-            Self::Sqlite {
-                crate_repository: repo,
-                ..
-            } => repo.persist::<A>(events, snapshot_update).await,
-        }
+        let Some(first) = events.first() else {
+            return Ok(());
+        };
+        let previous = self
+            .stream_hash_at(
+                A::TYPE,
+                &first.aggregate_id,
+                first.sequence.saturating_sub(1),
+            )
+            .await?;
+        let hashes = stream_hashes(A::TYPE, events, previous);
+        self.append::<A>(events, &hashes).await.map(|_| ())
     }
 
     async fn stream_events<A: Aggregate>(

@@ -70,6 +70,24 @@ pub enum CommunityEvent {
     },
 }
 
+impl CommunityEvent {
+    /// Every event type name (as `event_type` writes them), for registries (the audit API's
+    /// filters, docs). Keep in step with `event_type` below.
+    pub const TYPES: &'static [&'static str] = &[
+        "CommunityCreated",
+        "CommunityMemberJoined",
+        "CommunityJoinRequested",
+        "CommunityJoinRequestAccepted",
+        "CommunityJoinRequestDeclined",
+        "CommunityJoinRequestWithdrawn",
+        "CommunityMemberLeft",
+        "CommunityMemberPromoted",
+        "CommunityFacilitatorDemoted",
+        "CommunityRenamed",
+        "CommunityJoinPolicyChanged",
+    ];
+}
+
 impl DomainEvent for CommunityEvent {
     fn event_type(&self) -> String {
         // Spelled out rather than derived from the variant name: a stored name must never change

@@ -87,6 +87,27 @@ pub enum JointProjectEvent {
     },
 }
 
+impl JointProjectEvent {
+    /// Every event type name (as `event_type` writes them), for registries (the audit API's
+    /// filters, docs). Keep in step with `event_type` below.
+    pub const TYPES: &'static [&'static str] = &[
+        "JointProjectProposed",
+        "JointProjectRevised",
+        "JointProjectPartnerInvited",
+        "JointProjectInvitationAccepted",
+        "JointProjectInvitationDeclined",
+        "JointProjectCallForPartnersOpened",
+        "JointProjectCallForPartnersClosed",
+        "JointProjectInterestExpressed",
+        "JointProjectSubmittedForReview",
+        "JointProjectApproved",
+        "JointProjectRejected",
+        "JointProjectActivated",
+        "JointProjectCompleted",
+        "JointProjectWithdrawn",
+    ];
+}
+
 impl DomainEvent for JointProjectEvent {
     fn event_type(&self) -> String {
         // Stable stored names, independent of Rust identifiers.

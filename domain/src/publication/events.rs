@@ -36,6 +36,18 @@ pub enum PublicationEvent {
     },
 }
 
+impl PublicationEvent {
+    /// Every event type name (as `event_type` writes them), for registries (the audit API's
+    /// filters, docs). Keep in step with `event_type` below.
+    pub const TYPES: &'static [&'static str] = &[
+        "PublicationSubmitted",
+        "PublicationEdited",
+        "PublicationApproved",
+        "PublicationRejected",
+        "PublicationWithdrawn",
+    ];
+}
+
 impl DomainEvent for PublicationEvent {
     fn event_type(&self) -> String {
         // Stable stored names, independent of Rust identifiers.

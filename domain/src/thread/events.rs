@@ -46,6 +46,19 @@ pub enum ThreadEvent {
     },
 }
 
+impl ThreadEvent {
+    /// Every event type name (as `event_type` writes them), for registries (the audit API's
+    /// filters, docs). Keep in step with `event_type` below.
+    pub const TYPES: &'static [&'static str] = &[
+        "ThreadStarted",
+        "ThreadReplyPosted",
+        "ThreadPostEdited",
+        "ThreadPostDeleted",
+        "ThreadPostHidden",
+        "ThreadPostUnhidden",
+    ];
+}
+
 impl DomainEvent for ThreadEvent {
     fn event_type(&self) -> String {
         // Stable stored names, independent of Rust identifiers.

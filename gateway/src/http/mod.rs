@@ -3,6 +3,7 @@
 
 mod accounts;
 mod administration;
+mod audit;
 pub mod command;
 mod communities;
 pub mod context;
@@ -106,6 +107,7 @@ pub fn api() -> ApiRoutes {
         .merge(memberships::routes())
         .merge(moderation::routes())
         .merge(matching::routes())
+        .merge(audit::routes())
 }
 
 #[derive(OpenApi)]

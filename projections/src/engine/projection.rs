@@ -94,6 +94,15 @@ impl<P: Projection> ProjectionHandle<P> {
         self.read(|model| serde_json::to_value(model))
             .map_err(|e| e.to_string())
     }
+
+    /// [`Self::to_json`] together with the checkpoint it reflects (the last event applied),
+    /// both read under the model's lock, so that they always belong together.
+    pub fn to_json_at(&self) -> Result<(serde_json::Value, FeedPosition), String> {
+        let model = self.slot.model.read().unwrap_or_else(|e| e.into_inner());
+        let position = self.slot.status.borrow().position;
+        let json = serde_json::to_value(&*model).map_err(|e| e.to_string())?;
+        Ok((json, position))
+    }
 }
 
 /// What the engine needs of a projection, whatever its type.
@@ -140,20 +149,22 @@ impl<P: Projection> Runner for Slot<P> {
                 }
                 applied += 1;
             }
+            // Still under the model's lock: whoever reads the model under it (a snapshot, an
+            // audit comparison) reads the checkpoint that goes with it.
+            self.status.send_modify(|status| {
+                if applied > 0 {
+                    status.position = events[applied - 1].position();
+                    status.events_applied += applied as u64;
+                }
+                if failure.is_some() {
+                    status.caught_up = false;
+                    status.failed = failure.clone();
+                }
+            });
         }
         if let Some(reason) = &failure {
             tracing::error!(projection = P::NAME, %reason, "projection stopped at an event it cannot apply");
         }
-        self.status.send_modify(|status| {
-            if applied > 0 {
-                status.position = events[applied - 1].position();
-                status.events_applied += applied as u64;
-            }
-            if failure.is_some() {
-                status.caught_up = false;
-                status.failed = failure;
-            }
-        });
     }
 
     fn set_caught_up(&self, caught_up: bool) {

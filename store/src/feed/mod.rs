@@ -297,7 +297,7 @@ impl FeedReader {
         }
     }
 
-    async fn next_with<T, F, Fut>(&mut self, read: F) -> Result<Vec<T>, StoreError>
+    pub(crate) async fn next_with<T, F, Fut>(&mut self, read: F) -> Result<Vec<T>, StoreError>
     where
         T: Positioned,
         F: Fn(FeedPosition) -> Fut,

@@ -36,6 +36,7 @@ const CALLERS: [Caller; 7] = [
 ];
 
 mod accounts;
+mod audit;
 mod communities;
 mod initiatives;
 mod joint_projects;
@@ -81,6 +82,7 @@ fn expectation(method: &Method, template: &str) -> Option<Who> {
         .or_else(|| joint_projects::expectation(method, template))
         .or_else(|| publications::expectation(method, template))
         .or_else(|| read_models::expectation(method, template))
+        .or_else(|| audit::expectation(method, template))
 }
 
 /// A request that `caller` would validly send to the route (path with ids filled in, body).
@@ -147,6 +149,9 @@ impl Fixture {
             return r;
         }
         if let Some(r) = read_models::request(self, method, template, caller).await {
+            return r;
+        }
+        if let Some(r) = audit::request(self, method, template, caller).await {
             return r;
         }
         (template.to_string(), None)

@@ -1,0 +1,150 @@
+//! `GET /v1/audit/events`: the global log, filtered, in feed order; a page with a cursor, or with
+//! `Accept: application/x-ndjson` every matching event streamed one per line.
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Uri};
+use axum::response::{IntoResponse, Response};
+use futures::TryStreamExt;
+use serde::Serialize;
+use store::audit::{read_events, AuditFilter};
+use store::{Database, FeedPosition, StoreError};
+use utoipa::ToSchema;
+
+use super::query::EventsQuery;
+use super::view::EventView;
+use super::{cursor, record};
+use crate::access::Caller;
+use crate::http::{ApiError, ApiJson, ErrorBody};
+use crate::state::AppState;
+
+const NDJSON: &str = "application/x-ndjson";
+
+/// Events read from the database per query while streaming: memory stays bounded whatever the
+/// size of the log.
+const STREAM_BATCH: usize = 1_000;
+
+/// One page of the log.
+#[derive(Serialize, ToSchema)]
+pub struct EventsPage {
+    /// In feed order.
+    events: Vec<EventView>,
+    /// Send it back as `cursor` (with the same filters) for the next page; `null` when no more
+    /// events match now.
+    next_cursor: Option<String>,
+}
+
+/// The global event log for auditors, in feed order (the order every projection applied it),
+/// with each event's metadata and hashes. Every read is recorded. With `Accept:
+/// application/x-ndjson` the whole matching log (from `cursor`, if given; `limit` does not
+/// apply) is streamed as one JSON event per line.
+#[utoipa::path(get, path = "/v1/audit/events", tag = "audit",
+    security(("bearer" = [])),
+    params(
+        ("from_position" = Option<i64>, Query, description = "Only events at this global position or later"),
+        ("to_position" = Option<i64>, Query, description = "Only events at this global position or earlier"),
+        ("from" = Option<String>, Query, description = "Only events recorded at this RFC 3339 time or later"),
+        ("to" = Option<String>, Query, description = "Only events recorded at this RFC 3339 time or earlier"),
+        ("aggregate_type" = Option<String>, Query, description = "Only streams of this type: account, admin_roster, email_claim, initiative, community, thread, joint_project, publication"),
+        ("aggregate_id" = Option<String>, Query, description = "Only the stream with this id"),
+        ("event_type" = Option<String>, Query, description = "Only events of this type (e.g. InitiativeApproved, RoleGranted)"),
+        ("actor" = Option<String>, Query, description = "Only events caused by this actor: an account id, `anonymous` or `system:<name>`"),
+        ("limit" = Option<usize>, Query, description = "Events per page, 1 to 1000 (default 100)"),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page, sent with the same filters")),
+    responses(
+        (status = 200, description = "A page of events (or, for Accept: application/x-ndjson, every matching event, one JSON object per line)", body = EventsPage),
+        (status = 400, description = "An unknown parameter, aggregate type or event type; a value that does not parse; a reversed range; a cursor that is garbled or belongs to another query", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Neither an auditor nor an admin", body = ErrorBody),
+        (status = 503, description = "The read could not be recorded, so it is not answered", body = ErrorBody)))]
+pub async fn audit_events(
+    State(state): State<AppState>,
+    caller: Caller,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let query = EventsQuery::parse(uri.query().unwrap_or_default())?;
+    record::record_read(&state, &caller, &uri).await?;
+    let db = state.log.database().clone();
+    if wants_ndjson(&headers) {
+        return Ok(ndjson(db, query.filter, query.after));
+    }
+    // One more than asked tells whether another page follows.
+    let mut events = read_events(&db, &query.filter, query.after, query.limit + 1).await?;
+    let more = events.len() > query.limit;
+    events.truncate(query.limit);
+    let next_cursor = events
+        .last()
+        .filter(|_| more)
+        .map(|last| cursor::encode(last.feed_position(), &query.filter.digest()));
+    let page = EventsPage {
+        events: events.iter().map(EventView::from).collect(),
+        next_cursor,
+    };
+    Ok(ApiJson(page).into_response())
+}
+
+/// Whether the client lists `application/x-ndjson` among the types it accepts.
+fn wants_ndjson(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|item| item.split(';').next())
+        .any(|media| media.trim().eq_ignore_ascii_case(NDJSON))
+}
+
+/// Streams every matching event after `after`, reading the database a batch at a time. A
+/// failure after the first bytes cannot become an error status any more: the connection is
+/// cut, so the client sees an incomplete body rather than a complete-looking short one.
+fn ndjson(db: Database, filter: AuditFilter, after: FeedPosition) -> Response {
+    let batches = futures::stream::try_unfold(Some(after), move |next| {
+        let db = db.clone();
+        let filter = filter.clone();
+        async move {
+            let Some(after) = next else {
+                return Ok(None);
+            };
+            let batch = read_events(&db, &filter, after, STREAM_BATCH).await?;
+            let Some(last) = batch.last() else {
+                return Ok(None);
+            };
+            let next = (batch.len() == STREAM_BATCH).then(|| last.feed_position());
+            let mut lines = Vec::with_capacity(batch.len() * 512);
+            for event in &batch {
+                serde_json::to_writer(&mut lines, &EventView::from(event))
+                    .map_err(|e| StoreError::Persistence(e.to_string()))?;
+                lines.push(b'\n');
+            }
+            Ok::<_, StoreError>(Some((Bytes::from(lines), next)))
+        }
+    })
+    .inspect_err(|error| {
+        tracing::error!(%error, "the audit NDJSON stream failed; the connection is cut");
+    });
+    let mut response = Body::from_stream(batches).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(NDJSON));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ndjson_is_chosen_only_when_listed() {
+        let with = |accept: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT, HeaderValue::from_str(accept).unwrap());
+            wants_ndjson(&headers)
+        };
+        assert!(with("application/x-ndjson"));
+        assert!(with("text/plain, Application/X-NDJSON; q=0.9"));
+        assert!(!with("application/json"));
+        assert!(!with("*/*"));
+        assert!(!wants_ndjson(&HeaderMap::new()));
+    }
+}

@@ -1,0 +1,51 @@
+//! Every audit read is recorded before it is answered, in `audit_reads` and in the log (target
+//! `articula::audit`): the account, the role it read under, the route and the query string. No
+//! name or email: the filters hold positions, times, types and ids (ids are checked to be ids
+//! before a read is recorded). If the record cannot be written the read is refused, so that no
+//! audit read goes unrecorded.
+
+use axum::http::Uri;
+use domain::actor::Role;
+use store::audit::AuditRead;
+
+use crate::access::Caller;
+use crate::http::ApiError;
+use crate::state::AppState;
+
+/// Records that `caller` reads `uri`; a 503 if the record cannot be written.
+pub async fn record_read(state: &AppState, caller: &Caller, uri: &Uri) -> Result<(), ApiError> {
+    let Some(actor) = caller.actor() else {
+        return Err(ApiError::Unauthorized("sign in first".into()));
+    };
+    let role = [Role::Auditor, Role::Admin]
+        .into_iter()
+        .filter(|role| actor.has_role(*role))
+        .map(|role| format!("{role:?}").to_lowercase())
+        .collect::<Vec<_>>()
+        .join(",");
+    let read = AuditRead {
+        account_id: actor.account.into_uuid(),
+        role,
+        resource: format!("GET {}", uri.path()),
+        query: uri.query().unwrap_or_default().to_string(),
+        read_at: None,
+    };
+    if let Err(error) = store::audit::record_read(state.log.database(), &read).await {
+        tracing::error!(target: "articula::audit", %error, resource = %read.resource,
+            "an audit read could not be recorded; refused");
+        return Err(ApiError::Unavailable(
+            "this audit read could not be recorded, and audit reads are only answered once \
+             recorded; try again shortly"
+                .into(),
+        ));
+    }
+    tracing::info!(
+        target: "articula::audit",
+        account = %read.account_id,
+        role = %read.role,
+        resource = %read.resource,
+        query = %read.query,
+        "audit read"
+    );
+    Ok(())
+}

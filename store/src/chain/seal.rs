@@ -1,0 +1,299 @@
+//! Sealing the global chain: a follower of the feed that writes one link per event, in order.
+//!
+//! Every process that serves runs one. Two of them on one PostgreSQL database compute the same
+//! links (the feed's order is the same for every reader) and the second insert of a link is
+//! ignored, so no leader election is needed.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use cqrs_es::persist::SerializedEvent;
+use serde_json::Value;
+use sqlx::Row;
+
+use super::read::{read_chained_after, ChainedEvent};
+use super::{chain_link, EventHash};
+use crate::feed::Positioned;
+use crate::repository::stream_hashes;
+use crate::{Database, EventLog, FeedPosition, StoreError};
+
+/// How many events one sealing round reads and links.
+const BATCH: usize = 10_000;
+
+impl Positioned for ChainedEvent {
+    fn feed_position(&self) -> FeedPosition {
+        ChainedEvent::feed_position(self)
+    }
+}
+
+/// The last link sealed: where the sealer resumes.
+async fn last_sealed(db: &Database) -> Result<(FeedPosition, EventHash), StoreError> {
+    const SQL: &str =
+        "SELECT tx, position, chain_hash FROM event_chain ORDER BY tx DESC, position DESC LIMIT 1";
+    let row = match db {
+        Database::Postgres(pool) => sqlx::query(SQL)
+            .fetch_optional(pool)
+            .await?
+            .map(|row| -> Result<_, sqlx::Error> {
+                Ok((
+                    row.try_get::<i64, _>("tx")?,
+                    row.try_get::<i64, _>("position")?,
+                    row.try_get::<Vec<u8>, _>("chain_hash")?,
+                ))
+            })
+            .transpose()?,
+        Database::Sqlite(pool) => sqlx::query(SQL)
+            .fetch_optional(pool)
+            .await?
+            .map(|row| -> Result<_, sqlx::Error> {
+                Ok((
+                    row.try_get::<i64, _>("tx")?,
+                    row.try_get::<i64, _>("position")?,
+                    row.try_get::<Vec<u8>, _>("chain_hash")?,
+                ))
+            })
+            .transpose()?,
+    };
+    Ok(match row {
+        None => (FeedPosition::START, EventHash::GENESIS),
+        Some((tx, position, hash)) => (
+            FeedPosition { tx, position },
+            EventHash::from_slice(&hash).unwrap_or(EventHash::GENESIS),
+        ),
+    })
+}
+
+/// Links `events` after `previous` and stores the links; returns the last link.
+async fn seal_batch(
+    db: &Database,
+    previous: EventHash,
+    events: &[ChainedEvent],
+) -> Result<EventHash, StoreError> {
+    let mut link = previous;
+    let mut positions = Vec::with_capacity(events.len());
+    let mut txs = Vec::with_capacity(events.len());
+    let mut links = Vec::with_capacity(events.len());
+    for event in events {
+        // An event without a hash is linked as if its hash were zero; verification reports it.
+        let hash = event.hash.unwrap_or(EventHash::GENESIS);
+        link = chain_link(&link, &hash, event.recorded_at.timestamp_millis());
+        positions.push(event.position);
+        txs.push(event.tx);
+        links.push(link.as_bytes().to_vec());
+    }
+    write_links(db, &positions, &txs, &links).await?;
+    Ok(link)
+}
+
+pub(crate) async fn write_links_in<'c, E>(
+    executor: E,
+    positions: &[i64],
+    txs: &[i64],
+    links: &[Vec<u8>],
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Postgres>,
+{
+    sqlx::query(
+        "INSERT INTO event_chain (position, tx, chain_hash)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])
+         ON CONFLICT (position) DO NOTHING",
+    )
+    .bind(positions)
+    .bind(txs)
+    .bind(links)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn write_links_sqlite(
+    connection: &mut sqlx::SqliteConnection,
+    positions: &[i64],
+    txs: &[i64],
+    links: &[Vec<u8>],
+) -> Result<(), sqlx::Error> {
+    for ((position, tx), link) in positions.iter().zip(txs).zip(links) {
+        sqlx::query(
+            "INSERT INTO event_chain (position, tx, chain_hash) VALUES (?1, ?2, ?3)
+             ON CONFLICT (position) DO NOTHING",
+        )
+        .bind(position)
+        .bind(tx)
+        .bind(link)
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn write_links(
+    db: &Database,
+    positions: &[i64],
+    txs: &[i64],
+    links: &[Vec<u8>],
+) -> Result<(), StoreError> {
+    match db {
+        Database::Postgres(pool) => write_links_in(pool, positions, txs, links).await?,
+        Database::Sqlite(pool) => {
+            let mut tx = pool.begin().await?;
+            write_links_sqlite(&mut tx, positions, txs, links).await?;
+            tx.commit().await?;
+        }
+    }
+    Ok(())
+}
+
+/// Seals every event that is final in the feed and not sealed yet; returns how many it sealed.
+/// The background sealer does this continuously; tests and commands call it to be sure.
+pub async fn seal_pending(db: &Database) -> Result<u64, StoreError> {
+    let (mut after, mut link) = last_sealed(db).await?;
+    let mut sealed = 0u64;
+    loop {
+        let batch = read_chained_after(db, after, BATCH).await?;
+        let Some(last) = batch.last() else {
+            return Ok(sealed);
+        };
+        after = last.feed_position();
+        link = seal_batch(db, link, &batch).await?;
+        sealed += batch.len() as u64;
+    }
+}
+
+/// Follows the feed and seals each event shortly after it commits, until the log is dropped.
+/// A database error is logged and the sealer starts over from what is stored.
+pub fn spawn_sealer(log: &EventLog) -> tokio::task::JoinHandle<()> {
+    let db = log.database().clone();
+    let feed = log.feed();
+    tokio::spawn(async move {
+        let mut backoff = Duration::from_millis(200);
+        loop {
+            let (after, mut link) = match last_sealed(&db).await {
+                Ok(state) => state,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot read the global chain; retrying");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(10));
+                    continue;
+                }
+            };
+            let mut reader = feed.reader(after, BATCH);
+            loop {
+                let read_db = db.clone();
+                let batch = reader
+                    .next_with(|after| {
+                        let db = read_db.clone();
+                        async move { read_chained_after(&db, after, BATCH).await }
+                    })
+                    .await;
+                let sealed = match batch {
+                    Ok(batch) => seal_batch(&db, link, &batch).await,
+                    Err(error) => Err(error),
+                };
+                match sealed {
+                    Ok(last) => {
+                        link = last;
+                        backoff = Duration::from_millis(200);
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "sealing the global chain failed; starting over");
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(Duration::from_secs(10));
+                        break;
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct LegacyRow {
+    aggregate_type: String,
+    aggregate_id: String,
+    sequence: i64,
+    event_type: String,
+    event_version: String,
+    payload: String,
+    metadata: String,
+    missing: bool,
+}
+
+/// Gives every event written before hashing existed (migration 5) its stream hash, stream by
+/// stream from its first event. Runs once, right after that migration; returns how many events
+/// it hashed.
+pub async fn backfill_stream_hashes(db: &Database) -> Result<u64, StoreError> {
+    const SELECT: &str = "SELECT aggregate_type, aggregate_id, sequence, event_type, event_version,
+                                 payload, metadata, hash IS NULL AS missing
+                          FROM events ORDER BY aggregate_type, aggregate_id, sequence";
+    let mut streams: HashMap<(String, String), Vec<(SerializedEvent, bool)>> = HashMap::new();
+    let rows: Vec<LegacyRow> = match db {
+        Database::Postgres(pool) => {
+            let sql = SELECT
+                .replace("payload,", "payload::text AS payload,")
+                .replace("metadata, hash", "metadata::text AS metadata, hash");
+            sqlx::query_as(&sql).fetch_all(pool).await?
+        }
+        Database::Sqlite(pool) => sqlx::query_as(SELECT).fetch_all(pool).await?,
+    };
+    for row in rows {
+        // Unreadable JSON is hashed as null; verification then reports the event as unreadable.
+        let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+        let event = SerializedEvent::new(
+            row.aggregate_id.clone(),
+            usize::try_from(row.sequence).unwrap_or_default(),
+            row.aggregate_type.clone(),
+            row.event_type,
+            row.event_version,
+            parse(&row.payload),
+            parse(&row.metadata),
+        );
+        streams
+            .entry((row.aggregate_type, row.aggregate_id))
+            .or_default()
+            .push((event, row.missing));
+    }
+    let mut hashed = 0u64;
+    for ((aggregate_type, aggregate_id), events) in streams {
+        if !events.iter().any(|(_, missing)| *missing) {
+            continue;
+        }
+        let serialized: Vec<SerializedEvent> = events.iter().map(|(e, _)| e.clone()).collect();
+        let hashes = stream_hashes(&aggregate_type, &serialized, EventHash::GENESIS);
+        for ((event, missing), hash) in events.iter().zip(hashes) {
+            if !missing {
+                continue;
+            }
+            let sequence = i64::try_from(event.sequence).unwrap_or(i64::MAX);
+            let bytes = hash.as_bytes().to_vec();
+            match db {
+                Database::Postgres(pool) => {
+                    sqlx::query(
+                        "UPDATE events SET hash = $1
+                         WHERE aggregate_type = $2 AND aggregate_id = $3 AND sequence = $4",
+                    )
+                    .bind(bytes)
+                    .bind(&aggregate_type)
+                    .bind(&aggregate_id)
+                    .bind(sequence)
+                    .execute(pool)
+                    .await?;
+                }
+                Database::Sqlite(pool) => {
+                    sqlx::query(
+                        "UPDATE events SET hash = ?1
+                         WHERE aggregate_type = ?2 AND aggregate_id = ?3 AND sequence = ?4",
+                    )
+                    .bind(bytes)
+                    .bind(&aggregate_type)
+                    .bind(&aggregate_id)
+                    .bind(sequence)
+                    .execute(pool)
+                    .await?;
+                }
+            }
+            hashed += 1;
+        }
+    }
+    Ok(hashed)
+}
