@@ -81,6 +81,21 @@ pub enum Command {
         #[command(subcommand)]
         which: SecretsCommand,
     },
+    /// Load the illustrative data set of seeds/ (not ECLAC's data) through the command path,
+    /// or with `--synthetic N` a generated history of N initiatives; a second run writes
+    /// nothing. New seed accounts get random passwords, shown once on stderr.
+    Seed {
+        /// Instead of the data set: N synthetic initiatives with proportional communities,
+        /// threads, joint projects and publications.
+        #[arg(long, value_name = "N")]
+        synthetic: Option<usize>,
+        /// The seed of the synthetic history: the same N and seed give the same history.
+        #[arg(long, default_value_t = 2026, requires = "synthetic")]
+        seed: u64,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure the store (see docs/benchmarks.md).
     Bench {
         #[command(subcommand)]

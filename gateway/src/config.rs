@@ -45,6 +45,9 @@ pub struct Settings {
     /// How long a command waits for this instance's read models to reach its write before it
     /// answers (read-your-writes), and a read with `min_position` waits before answering 503.
     pub read_wait_ms: u64,
+    /// Whether the embedded default (no `database_url`) loads the illustrative seed data set
+    /// into an empty store on its first start. A configured database is never seeded implicitly.
+    pub seed_on_first_start: bool,
 }
 
 impl Default for Settings {
@@ -63,6 +66,7 @@ impl Default for Settings {
             sign_in_per_account_per_minute: 5,
             writes_per_account_per_minute: 120,
             read_wait_ms: 5_000,
+            seed_on_first_start: true,
         }
     }
 }
@@ -94,6 +98,16 @@ impl Settings {
         figment
             .extract()
             .map_err(|e| ConfigError::Invalid(e.to_string()))
+    }
+
+    /// Whether this start may seed an empty store: only the embedded default, and only when
+    /// `seed_on_first_start` is on.
+    pub fn seeds_on_first_start(&self) -> bool {
+        let embedded = self
+            .database_url
+            .as_deref()
+            .is_none_or(|url| url.trim().is_empty());
+        embedded && self.seed_on_first_start
     }
 
     /// The database to use: `database_url` if set, else the embedded SQLite file.

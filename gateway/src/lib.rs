@@ -14,6 +14,7 @@ pub mod http;
 pub mod integrity;
 pub mod metrics;
 pub mod replay;
+pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod synthetic;

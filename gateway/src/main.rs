@@ -34,10 +34,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             if let Some(port) = port {
                 settings.port = port;
             }
+            // Before anything else: a SIGTERM during start-up then stops us cleanly.
+            let shutdown = gateway::startup::shutdown_signal();
             let app = Application::build(&settings)
                 .await
                 .map_err(|e| e.to_string())?;
-            app.run_until_stopped().await.map_err(|e| e.to_string())
+            app.run_until(shutdown).await.map_err(|e| e.to_string())
         }
         Command::Migrate => {
             let url = settings.database().map_err(|e| e.to_string())?;
@@ -64,6 +66,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             gateway::transfer::import(&settings, &file, Console::new(json)).await
         }
         Command::Secrets { which } => gateway::transfer::secrets(&settings, which).await,
+        Command::Seed {
+            synthetic,
+            seed,
+            json,
+        } => {
+            let source = match synthetic {
+                Some(initiatives) => gateway::seed::SeedSource::Synthetic { initiatives, seed },
+                None => gateway::seed::SeedSource::Curated,
+            };
+            gateway::seed::run(&settings, source, Console::new(json)).await
+        }
         Command::Bench {
             which:
                 BenchCommand::Append {

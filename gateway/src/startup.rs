@@ -13,6 +13,8 @@ use crate::Settings;
 pub enum StartupError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot seed the new embedded store: {0}")]
+    Seed(String),
     #[error("cannot listen on {address}: {reason}")]
     Bind { address: SocketAddr, reason: String },
 }
@@ -35,7 +37,12 @@ impl Application {
             migrations_applied = applied,
             "event store ready"
         );
-        let state = AppState::new(EventLog::open(db), settings);
+        let log = EventLog::open(db);
+        // The embedded default's first start loads the illustrative data set (seeds/).
+        crate::seed::on_first_start(&log, settings)
+            .await
+            .map_err(StartupError::Seed)?;
+        let state = AppState::new(log, settings);
         let address = SocketAddr::new(settings.address, settings.port);
         let listener = TcpListener::bind(address)
             .await
@@ -82,33 +89,52 @@ impl Application {
         tracing::info!("articula stopped");
         Ok(())
     }
-
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.run_until(shutdown_signal()).await
-    }
 }
 
-/// Completes on SIGTERM (how service managers stop us) or ctrl-c.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+/// Completes on SIGTERM (how service managers stop us) or ctrl-c. The handlers are installed
+/// when this is called, not when it is first awaited: call it before building the application,
+/// so that a stop asked for during start-up (migrations, seeding, catching up) is not lost to
+/// the default action of the signal, which kills the process.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let handlers = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
+    async move {
+        #[cfg(unix)]
+        {
+            let (mut terminate, mut interrupt) = handlers;
+            let terminated = async {
+                match terminate.as_mut() {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let interrupted = async {
+                match interrupt.as_mut() {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = terminated => {}
+                () = interrupted => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+        tracing::info!("shutting down: finishing requests in flight");
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }

@@ -45,7 +45,13 @@ pub struct Written {
     pub initiatives: usize,
     pub communities: usize,
     pub joint_projects: usize,
+    /// The history's first initiative was already in the store: nothing was written.
+    pub already_present: bool,
 }
+
+/// A community written by [`write_history`], with the actors who joined it (what later
+/// activity in it needs).
+pub type CommunityMembers = (CommunityId, Vec<Actor>);
 
 /// Writes a history with `initiatives` initiatives and about `target_events` events in all
 /// (never fewer than the lifecycles themselves need), calling `progress` with the running event
@@ -57,6 +63,20 @@ pub async fn write(
     seed: u64,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Written, String> {
+    write_history(log, initiatives, target_events, seed, progress)
+        .await
+        .map(|(written, _)| written)
+}
+
+/// [`write`], also answering the communities and their members. If the history's first
+/// initiative already exists (the same history was written before), nothing is written.
+pub async fn write_history(
+    log: &EventLog,
+    initiatives: usize,
+    target_events: u64,
+    seed: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Written, Vec<CommunityMembers>), String> {
     let mut rng = StdRng::seed_from_u64(seed);
     let bus = log.commands::<domain::initiative::Initiative>(());
     let community_bus = log.commands::<domain::community::Community>(());
@@ -79,6 +99,21 @@ pub async fn write(
     let profiles = (0..initiatives)
         .map(|i| profile(&mut rng, i))
         .collect::<Result<Vec<Profile>, String>>()?;
+    if let Some(first) = ids.first() {
+        let loaded = bus
+            .store()
+            .load_fresh(&first.to_string())
+            .await
+            .map_err(|e| e.to_string())?;
+        if loaded.version > 0 {
+            let written = Written {
+                already_present: true,
+                ..Written::default()
+            };
+            return Ok((written, Vec::new()));
+        }
+    }
+    let mut made: Vec<CommunityMembers> = Vec::new();
 
     for (i, id) in ids.iter().enumerate() {
         let at = start + Duration::minutes(i as i64);
@@ -145,6 +180,7 @@ pub async fn write(
             )
             .await
             .map_err(|e| e.to_string())?;
+        made.push((id, members.iter().map(|&p| managers[p].clone()).collect()));
         for &person in members.iter() {
             decided = decided
                 .then(CommunityCommand::Join {
@@ -281,7 +317,7 @@ pub async fn write(
         }
         writer.flush().await?;
     }
-    Ok(writer.written)
+    Ok((writer.written, made))
 }
 
 struct Writer<'b, 'p> {
