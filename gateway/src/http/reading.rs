@@ -65,8 +65,8 @@ impl ReadAt {
         let mut as_of = None;
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
             match key.as_ref() {
-                "min_position" => min_position = Some(position(&key, &value)?),
-                "at_position" => at_position = Some(position(&key, &value)?),
+                "min_position" => min_position = Some(parse_position(&key, &value)?),
+                "at_position" => at_position = Some(parse_position(&key, &value)?),
                 "as_of" => as_of = Some(time(&value)?),
                 _ => {}
             }
@@ -208,7 +208,8 @@ pub fn parse_limit(value: &str, max: usize) -> Result<usize, ApiError> {
         })
 }
 
-fn position(key: &str, value: &str) -> Result<i64, ApiError> {
+/// A global position given as query parameter `key`.
+pub(super) fn parse_position(key: &str, value: &str) -> Result<i64, ApiError> {
     value
         .parse::<i64>()
         .ok()

@@ -1,12 +1,10 @@
 //! Reading events for auditors: the filtered log in feed order, and one stream's history.
 
-use sqlx::postgres::PgRow;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Postgres, QueryBuilder, Row, Sqlite};
+use sqlx::{Postgres, QueryBuilder, Sqlite};
 
 use super::{to_precision, AuditFilter};
-use crate::chain::read::{parse_sqlite_time, sqlite_time};
-use crate::chain::{ChainedEvent, EventHash};
+use crate::chain::read::{from_postgres_row, from_sqlite_row, sqlite_time};
+use crate::chain::ChainedEvent;
 use crate::{Database, FeedPosition, StoreError};
 
 const PG_COLUMNS: &str = "SELECT e.position, e.tx_id, e.aggregate_type, e.aggregate_id, \
@@ -51,7 +49,7 @@ pub async fn read_events(
             sql.push(" ORDER BY e.tx_id, e.position LIMIT ")
                 .push_bind(limit);
             let rows = sql.build().fetch_all(pool).await?;
-            rows.iter().map(decode_postgres).collect()
+            rows.iter().map(from_postgres_row).collect()
         }
         Database::Sqlite(pool) => {
             let mut sql = QueryBuilder::<Sqlite>::new(SQLITE_COLUMNS);
@@ -77,7 +75,7 @@ pub async fn read_events(
             }
             sql.push(" ORDER BY e.position LIMIT ").push_bind(limit);
             let rows = sql.build().fetch_all(pool).await?;
-            rows.iter().map(decode_sqlite).collect()
+            rows.iter().map(from_sqlite_row).collect()
         }
     }
 }
@@ -127,7 +125,7 @@ pub async fn read_stream(
                 .bind(aggregate_id)
                 .fetch_all(pool)
                 .await?;
-            rows.iter().map(decode_postgres).collect()
+            rows.iter().map(from_postgres_row).collect()
         }
         Database::Sqlite(pool) => {
             let sql = format!(
@@ -139,58 +137,7 @@ pub async fn read_stream(
                 .bind(aggregate_id)
                 .fetch_all(pool)
                 .await?;
-            rows.iter().map(decode_sqlite).collect()
+            rows.iter().map(from_sqlite_row).collect()
         }
     }
-}
-
-fn decode_postgres(row: &PgRow) -> Result<ChainedEvent, StoreError> {
-    let hash: Option<Vec<u8>> = row.try_get("hash")?;
-    let sealed: Option<Vec<u8>> = row.try_get("chain_hash")?;
-    Ok(ChainedEvent {
-        position: row.try_get("position")?,
-        tx: row.try_get("tx_id")?,
-        aggregate_type: row.try_get("aggregate_type")?,
-        aggregate_id: row.try_get("aggregate_id")?,
-        sequence: row.try_get("sequence")?,
-        event_type: row.try_get("event_type")?,
-        event_version: row.try_get("event_version")?,
-        payload: row.try_get("payload")?,
-        metadata: row.try_get("metadata")?,
-        recorded_at: row.try_get("recorded_at")?,
-        hash: hash.as_deref().and_then(EventHash::from_slice),
-        sealed: sealed.as_deref().and_then(EventHash::from_slice),
-    })
-}
-
-fn decode_sqlite(row: &SqliteRow) -> Result<ChainedEvent, StoreError> {
-    let position: i64 = row.try_get("position")?;
-    let aggregate_type: String = row.try_get("aggregate_type")?;
-    let aggregate_id: String = row.try_get("aggregate_id")?;
-    let sequence: i64 = row.try_get("sequence")?;
-    let recorded_at: String = row.try_get("recorded_at")?;
-    let recorded_at =
-        parse_sqlite_time(&recorded_at).map_err(|reason| StoreError::UnreadableEvent {
-            position,
-            aggregate_type: aggregate_type.clone(),
-            aggregate_id: aggregate_id.clone(),
-            sequence,
-            reason,
-        })?;
-    let hash: Option<Vec<u8>> = row.try_get("hash")?;
-    let sealed: Option<Vec<u8>> = row.try_get("chain_hash")?;
-    Ok(ChainedEvent {
-        position,
-        tx: 0,
-        aggregate_type,
-        aggregate_id,
-        sequence,
-        event_type: row.try_get("event_type")?,
-        event_version: row.try_get("event_version")?,
-        payload: row.try_get("payload")?,
-        metadata: row.try_get("metadata")?,
-        recorded_at,
-        hash: hash.as_deref().and_then(EventHash::from_slice),
-        sealed: sealed.as_deref().and_then(EventHash::from_slice),
-    })
 }

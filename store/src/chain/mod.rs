@@ -33,7 +33,9 @@ use sha2::{Digest, Sha256};
 
 pub use read::{read_chained_after, ChainedEvent};
 pub use seal::{backfill_stream_hashes, seal_pending, spawn_sealer};
-pub use verify::{count_events, verify, Break, BreakKind, VerifyReport};
+pub use verify::{
+    check_in_stream, check_stream, count_events, verify, Break, BreakKind, VerifyReport,
+};
 
 /// A SHA-256 hash of the chain, shown as 64 lowercase hex digits.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

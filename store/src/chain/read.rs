@@ -70,16 +70,7 @@ pub async fn read_chained_after(
             .bind(limit)
             .fetch_all(pool)
             .await?;
-            rows.iter()
-                .map(|row| {
-                    decode(
-                        row.try_get("position")?,
-                        row.try_get("tx_id")?,
-                        row.try_get("recorded_at")?,
-                        row,
-                    )
-                })
-                .collect()
+            rows.iter().map(from_postgres_row).collect()
         }
         Database::Sqlite(pool) => {
             let rows = sqlx::query(
@@ -94,23 +85,34 @@ pub async fn read_chained_after(
             .bind(limit)
             .fetch_all(pool)
             .await?;
-            rows.iter()
-                .map(|row| {
-                    let position: i64 = row.try_get("position")?;
-                    let text: String = row.try_get("recorded_at")?;
-                    let recorded_at =
-                        parse_sqlite_time(&text).map_err(|reason| StoreError::UnreadableEvent {
-                            position,
-                            aggregate_type: row.try_get("aggregate_type").unwrap_or_default(),
-                            aggregate_id: row.try_get("aggregate_id").unwrap_or_default(),
-                            sequence: row.try_get("sequence").unwrap_or_default(),
-                            reason,
-                        })?;
-                    decode(position, 0, recorded_at, row)
-                })
-                .collect()
+            rows.iter().map(from_sqlite_row).collect()
         }
     }
+}
+
+/// A row with the columns of [`read_chained_after`]'s PostgreSQL query (the audit API's queries
+/// select the same).
+pub(crate) fn from_postgres_row(row: &sqlx::postgres::PgRow) -> Result<ChainedEvent, StoreError> {
+    decode(
+        row.try_get("position")?,
+        row.try_get("tx_id")?,
+        row.try_get("recorded_at")?,
+        row,
+    )
+}
+
+/// A row with the columns of [`read_chained_after`]'s SQLite query.
+pub(crate) fn from_sqlite_row(row: &sqlx::sqlite::SqliteRow) -> Result<ChainedEvent, StoreError> {
+    let position: i64 = row.try_get("position")?;
+    let text: String = row.try_get("recorded_at")?;
+    let recorded_at = parse_sqlite_time(&text).map_err(|reason| StoreError::UnreadableEvent {
+        position,
+        aggregate_type: row.try_get("aggregate_type").unwrap_or_default(),
+        aggregate_id: row.try_get("aggregate_id").unwrap_or_default(),
+        sequence: row.try_get("sequence").unwrap_or_default(),
+        reason,
+    })?;
+    decode(position, 0, recorded_at, row)
 }
 
 /// SQLite keeps times as RFC 3339 text.

@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use cqrs_es::persist::SerializedEvent;
 use serde_json::Value;
-use sqlx::Row;
 
 use super::read::{read_chained_after, ChainedEvent};
 use super::{chain_link, EventHash};
@@ -30,29 +29,9 @@ impl Positioned for ChainedEvent {
 async fn last_sealed(db: &Database) -> Result<(FeedPosition, EventHash), StoreError> {
     const SQL: &str =
         "SELECT tx, position, chain_hash FROM event_chain ORDER BY tx DESC, position DESC LIMIT 1";
-    let row = match db {
-        Database::Postgres(pool) => sqlx::query(SQL)
-            .fetch_optional(pool)
-            .await?
-            .map(|row| -> Result<_, sqlx::Error> {
-                Ok((
-                    row.try_get::<i64, _>("tx")?,
-                    row.try_get::<i64, _>("position")?,
-                    row.try_get::<Vec<u8>, _>("chain_hash")?,
-                ))
-            })
-            .transpose()?,
-        Database::Sqlite(pool) => sqlx::query(SQL)
-            .fetch_optional(pool)
-            .await?
-            .map(|row| -> Result<_, sqlx::Error> {
-                Ok((
-                    row.try_get::<i64, _>("tx")?,
-                    row.try_get::<i64, _>("position")?,
-                    row.try_get::<Vec<u8>, _>("chain_hash")?,
-                ))
-            })
-            .transpose()?,
+    let row: Option<(i64, i64, Vec<u8>)> = match db {
+        Database::Postgres(pool) => sqlx::query_as(SQL).fetch_optional(pool).await?,
+        Database::Sqlite(pool) => sqlx::query_as(SQL).fetch_optional(pool).await?,
     };
     Ok(match row {
         None => (FeedPosition::START, EventHash::GENESIS),

@@ -109,6 +109,84 @@ pub(crate) struct Walk {
     first_unsealed: Option<Break>,
 }
 
+/// Checks one event against its stream as it stood before it (the last sequence seen and that
+/// event's hash) and returns the event's recomputed hash: the stream chain's part of
+/// verification, shared with the audit API's check of a single stream.
+pub fn check_in_stream(
+    event: &ChainedEvent,
+    payload: &serde_json::Value,
+    metadata: &serde_json::Value,
+    last_sequence: i64,
+    previous: &EventHash,
+) -> Result<EventHash, Break> {
+    let broken = |kind, reason: String| break_at(event, kind, reason);
+    let expected = last_sequence + 1;
+    if event.sequence > expected {
+        let missing = if event.sequence == expected + 1 {
+            format!("event {expected} of this stream is missing")
+        } else {
+            format!(
+                "events {expected} to {} of this stream are missing",
+                event.sequence - 1
+            )
+        };
+        return Err(broken(BreakKind::SequenceGap, missing));
+    }
+    if event.sequence < expected {
+        return Err(broken(
+            BreakKind::OutOfOrder,
+            format!(
+                "sequence {} comes after sequence {last_sequence} of the same stream in the feed: \
+                 its events were reordered",
+                event.sequence
+            ),
+        ));
+    }
+    let computed = event_hash(
+        &EventContent {
+            aggregate_type: &event.aggregate_type,
+            aggregate_id: &event.aggregate_id,
+            sequence: event.sequence,
+            event_type: &event.event_type,
+            event_version: &event.event_version,
+            payload,
+            metadata,
+        },
+        previous,
+    );
+    match event.hash {
+        None => Err(broken(
+            BreakKind::HashMissing,
+            "the event has no stored hash".into(),
+        )),
+        Some(stored) if stored != computed => Err(broken(
+            BreakKind::ContentChanged,
+            "its content does not match its hash: its type, version, payload or metadata \
+             changed after it was written"
+                .into(),
+        )),
+        Some(_) => Ok(computed),
+    }
+}
+
+/// The first break in one stream's events, given in sequence order (the stream chain only).
+pub fn check_stream(events: &[ChainedEvent]) -> Option<Break> {
+    let mut last_sequence = 0;
+    let mut previous = EventHash::GENESIS;
+    for event in events {
+        let (payload, metadata) = match event.parsed() {
+            Ok(parsed) => parsed,
+            Err(reason) => return Some(break_at(event, BreakKind::Unreadable, reason)),
+        };
+        match check_in_stream(event, &payload, &metadata, last_sequence, &previous) {
+            Ok(hash) => previous = hash,
+            Err(broken) => return Some(broken),
+        }
+        last_sequence = event.sequence;
+    }
+    None
+}
+
 impl Walk {
     /// Checks the next event in feed order; the first break, if it is one.
     pub(crate) fn check(&mut self, event: &ChainedEvent) -> Option<Break> {
@@ -132,57 +210,10 @@ impl Walk {
             .get(&key)
             .copied()
             .unwrap_or((0, EventHash::GENESIS));
-        let expected = last_sequence + 1;
-        if event.sequence > expected {
-            let missing = if event.sequence == expected + 1 {
-                format!("event {expected} of this stream is missing")
-            } else {
-                format!(
-                    "events {expected} to {} of this stream are missing",
-                    event.sequence - 1
-                )
-            };
-            return Some(broken(BreakKind::SequenceGap, missing));
-        }
-        if event.sequence < expected {
-            return Some(broken(
-                BreakKind::OutOfOrder,
-                format!(
-                    "sequence {} comes after sequence {last_sequence} of the same stream in the feed: \
-                     its events were reordered",
-                    event.sequence
-                ),
-            ));
-        }
-        let computed = event_hash(
-            &EventContent {
-                aggregate_type: &event.aggregate_type,
-                aggregate_id: &event.aggregate_id,
-                sequence: event.sequence,
-                event_type: &event.event_type,
-                event_version: &event.event_version,
-                payload,
-                metadata,
-            },
-            &previous,
-        );
-        match event.hash {
-            None => {
-                return Some(broken(
-                    BreakKind::HashMissing,
-                    "the event has no stored hash".into(),
-                ))
-            }
-            Some(stored) if stored != computed => {
-                return Some(broken(
-                    BreakKind::ContentChanged,
-                    "its content does not match its hash: its type, version, payload or metadata \
-                     changed after it was written"
-                        .into(),
-                ))
-            }
-            Some(_) => {}
-        }
+        let computed = match check_in_stream(event, payload, metadata, last_sequence, &previous) {
+            Ok(computed) => computed,
+            Err(broken) => return Some(broken),
+        };
         let link = chain_link(
             &self.link.unwrap_or(EventHash::GENESIS),
             &computed,

@@ -9,7 +9,7 @@ use store::audit::AuditFilter;
 use store::{ActorRef, FeedPosition};
 
 use super::{cursor, known};
-use crate::http::reading::parse_limit;
+use crate::http::reading::{parse_limit, parse_position};
 use crate::http::ApiError;
 
 pub const DEFAULT_LIMIT: usize = 100;
@@ -58,8 +58,8 @@ impl EventsQuery {
                 )));
             }
             match name {
-                "from_position" => filter.from_position = Some(position(name, &value)?),
-                "to_position" => filter.to_position = Some(position(name, &value)?),
+                "from_position" => filter.from_position = Some(parse_position(name, &value)?),
+                "to_position" => filter.to_position = Some(parse_position(name, &value)?),
                 "from" => filter.from_time = Some(time(name, &value)?),
                 "to" => filter.to_time = Some(time(name, &value)?),
                 "aggregate_type" => filter.aggregate_type = Some(value.into_owned()),
@@ -86,18 +86,6 @@ impl EventsQuery {
             after,
         })
     }
-}
-
-fn position(name: &str, value: &str) -> Result<i64, ApiError> {
-    value
-        .parse::<i64>()
-        .ok()
-        .filter(|p| *p >= 0)
-        .ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "{name} must be a global position: a whole number, 0 or more (got `{value}`)"
-            ))
-        })
 }
 
 fn time(name: &str, value: &str) -> Result<DateTime<Utc>, ApiError> {

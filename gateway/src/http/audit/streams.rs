@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use serde::Serialize;
 use serde_json::Value;
-use store::chain::{event_hash, ChainedEvent, EventContent, EventHash};
+use store::chain::ChainedEvent;
 use utoipa::ToSchema;
 
 use super::view::EventView;
@@ -162,60 +162,25 @@ fn paging(query: &str) -> Result<(i64, usize), ApiError> {
 /// Recomputes the stream's hashes from its first event (as `store::chain::verify` does for the
 /// whole log) and names the first event where they do not hold.
 fn check_chain(events: &[ChainedEvent]) -> ChainCheck {
-    let mut previous = EventHash::GENESIS;
-    for (expected, event) in (1..).zip(events) {
-        let broken = |reason: String| ChainCheck {
+    match store::chain::check_stream(events) {
+        None => ChainCheck {
+            ok: true,
+            first_break: None,
+        },
+        Some(broken) => ChainCheck {
             ok: false,
             first_break: Some(ChainBreak {
-                sequence: event.sequence,
-                reason,
+                sequence: broken.sequence,
+                reason: broken.reason,
             }),
-        };
-        if event.sequence != expected {
-            return broken(format!(
-                "sequence {} follows sequence {}: event {expected} of this stream is missing",
-                event.sequence,
-                expected - 1
-            ));
-        }
-        let (payload, metadata) = match event.parsed() {
-            Ok(parsed) => parsed,
-            Err(reason) => return broken(reason),
-        };
-        let computed = event_hash(
-            &EventContent {
-                aggregate_type: &event.aggregate_type,
-                aggregate_id: &event.aggregate_id,
-                sequence: event.sequence,
-                event_type: &event.event_type,
-                event_version: &event.event_version,
-                payload: &payload,
-                metadata: &metadata,
-            },
-            &previous,
-        );
-        match event.hash {
-            None => return broken("the event has no stored hash".into()),
-            Some(stored) if stored != computed => {
-                return broken(
-                    "its content does not match its hash: its type, version, payload or \
-                     metadata changed after it was written, or an event before it did"
-                        .into(),
-                )
-            }
-            Some(_) => previous = computed,
-        }
-    }
-    ChainCheck {
-        ok: true,
-        first_break: None,
+        },
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use store::chain::EventHash;
+    use store::chain::{event_hash, EventContent, EventHash};
 
     fn stream(payloads: &[&str]) -> Vec<ChainedEvent> {
         let mut previous = EventHash::GENESIS;
