@@ -40,6 +40,19 @@ if [ -z "${ARTICULA_TEST_DATABASE_URL:-}" ] && ! pg_up; then
   ensure_local_postgres
 fi
 
+# The notification tests send mail to a real SMTP server: Debian's aiosmtpd, which the test
+# harness starts on a free loopback port (tests/tests/notifications/smtp.rs).
+if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "ops/test.sh: installing python3-aiosmtpd from Debian's packages" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null
+  else
+    echo "ops/test.sh: python3-aiosmtpd is needed by the notification tests and not installed" >&2
+    exit 1
+  fi
+fi
+
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast "$@"
 else

@@ -42,6 +42,9 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub fn test_settings(database_url: Option<String>) -> Settings {
     Settings {
         database_url,
+        // Without an SMTP host, notification mail goes to `.eml` files under the data directory:
+        // keep them out of the source tree.
+        data_dir: std::env::temp_dir().join(format!("articula-e2e-{}", std::process::id())),
         sign_in_per_address_per_minute: 10_000,
         sign_in_per_account_per_minute: 10_000,
         writes_per_account_per_minute: 10_000,

@@ -16,6 +16,18 @@ pub enum LogFormat {
     Json,
 }
 
+/// How the connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain SMTP (a relay on the same host or network only).
+    None,
+    /// Plain connection upgraded with STARTTLS (usually port 587).
+    Starttls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
@@ -48,6 +60,22 @@ pub struct Settings {
     /// Whether the embedded default (no `database_url`) loads the illustrative seed data set
     /// into an empty store on its first start. A configured database is never seeded implicitly.
     pub seed_on_first_start: bool,
+    /// The SMTP server notifications go through; unset writes `.eml` files under
+    /// `data_dir/mail` instead.
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    pub smtp_tls: SmtpTls,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    /// How long one SMTP exchange may take.
+    pub smtp_timeout_secs: u64,
+    /// The sender of notifications (`Name <address>` or an address).
+    pub mail_from: String,
+    /// The address people open Articula at; links in mail are built from it.
+    pub public_base_url: String,
+    /// The first retry of a failed delivery waits this long; each next one twice as long, up to
+    /// an hour.
+    pub mail_retry_base_ms: u64,
 }
 
 impl Default for Settings {
@@ -67,6 +95,15 @@ impl Default for Settings {
             writes_per_account_per_minute: 120,
             read_wait_ms: 5_000,
             seed_on_first_start: true,
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_timeout_secs: 30,
+            mail_from: "Articula <articula@localhost>".to_string(),
+            public_base_url: "http://localhost:8080".to_string(),
+            mail_retry_base_ms: 2_000,
         }
     }
 }

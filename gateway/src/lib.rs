@@ -13,6 +13,7 @@ pub mod console;
 pub mod http;
 pub mod integrity;
 pub mod metrics;
+pub mod notify;
 pub mod replay;
 pub mod seed;
 pub mod startup;

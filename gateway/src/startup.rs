@@ -38,11 +38,19 @@ impl Application {
             "event store ready"
         );
         let log = EventLog::open(db);
+        let empty = log.feed().head_position().await? == 0;
         // The embedded default's first start loads the illustrative data set (seeds/).
         crate::seed::on_first_start(&log, settings)
             .await
             .map_err(StartupError::Seed)?;
+        if empty && log.feed().head_position().await? > 0 {
+            // Seed data is not news: nobody is mailed about it.
+            store::notifications::Notifications::new(log.database())
+                .skip_history(chrono::Utc::now().timestamp_millis())
+                .await?;
+        }
         let state = AppState::new(log, settings);
+        crate::notify::spawn(&state, settings);
         let address = SocketAddr::new(settings.address, settings.port);
         let listener = TcpListener::bind(address)
             .await

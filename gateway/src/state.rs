@@ -32,6 +32,8 @@ pub struct AppState {
     /// How long commands and `min_position` reads wait for the read models.
     pub read_wait: Duration,
     pub metrics: Arc<Metrics>,
+    /// Whether notification mail is going out (`/ready` reports it).
+    pub mail: Arc<crate::notify::MailHealth>,
 }
 
 impl AppState {
@@ -58,6 +60,7 @@ impl AppState {
             limits: Arc::new(Limits::new(settings)),
             log,
             metrics: Arc::new(Metrics::default()),
+            mail: Arc::default(),
         }
     }
 

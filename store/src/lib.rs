@@ -19,6 +19,7 @@ mod event_log;
 pub mod feed;
 mod idempotency;
 mod metadata;
+pub mod notifications;
 mod repository;
 mod sessions;
 mod snapshots;

@@ -2,8 +2,9 @@
 //! password hash, the email digest) arrive inside the command, prepared by the gateway.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
-use super::Grantor;
+use super::{Grantor, NotificationKind};
 use crate::actor::{Actor, Role};
 use crate::values::{AccountId, EmailDigest, Language, Sealed};
 
@@ -64,4 +65,9 @@ pub enum AccountCommand {
     RevokeRole { role: Role, by: Authority },
     /// Administrator or system: erase the account for good.
     Erase { by: Authority },
+    /// The holder: the kinds of notification not to receive (replaces the previous choice).
+    SetNotificationPreferences {
+        muted: BTreeSet<NotificationKind>,
+        actor: Actor,
+    },
 }

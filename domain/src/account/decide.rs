@@ -85,6 +85,17 @@ impl Account {
                     by: actor.account,
                 }])
             }
+            C::SetNotificationPreferences { muted, actor } => {
+                self.existing("change notification preferences")?;
+                self.require_holder(&actor, "choose its notifications")?;
+                if muted == self.muted_notifications {
+                    return Ok(vec![]);
+                }
+                Ok(vec![E::NotificationPreferencesChanged {
+                    muted,
+                    by: actor.account,
+                }])
+            }
             C::UpdatePersonal { personal, actor } => {
                 self.existing("update the personal data")?;
                 self.require_holder(&actor, "change its personal data")?;

@@ -6,8 +6,10 @@
 
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::fmt;
 
+use super::NotificationKind;
 use crate::actor::Role;
 use crate::values::{AccountId, EmailDigest, Language, Sealed};
 
@@ -76,6 +78,12 @@ pub enum AccountEvent {
     AccountErased {
         by: Grantor,
     },
+    /// The holder chose which kinds of notification not to receive (the whole set, replacing
+    /// the previous one).
+    NotificationPreferencesChanged {
+        muted: BTreeSet<NotificationKind>,
+        by: AccountId,
+    },
 }
 
 impl AccountEvent {
@@ -90,6 +98,7 @@ impl AccountEvent {
         "RoleGranted",
         "RoleRevoked",
         "AccountErased",
+        "NotificationPreferencesChanged",
     ];
 }
 
@@ -106,6 +115,7 @@ impl DomainEvent for AccountEvent {
             RoleGranted { .. } => "RoleGranted",
             RoleRevoked { .. } => "RoleRevoked",
             AccountErased { .. } => "AccountErased",
+            NotificationPreferencesChanged { .. } => "NotificationPreferencesChanged",
         };
         name.to_owned()
     }

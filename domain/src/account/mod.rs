@@ -27,6 +27,7 @@ mod decide;
 mod email_claim;
 mod error;
 mod events;
+mod notifications;
 mod roster;
 mod state;
 #[cfg(test)]
@@ -36,6 +37,7 @@ pub use commands::{AccountCommand, Authority};
 pub use email_claim::{EmailClaim, EmailClaimCommand, EmailClaimError, EmailClaimEvent};
 pub use error::AccountError;
 pub use events::{AccountEvent, Grantor};
+pub use notifications::NotificationKind;
 pub use roster::{
     AdminRoster, AdminRosterCommand, AdminRosterError, AdminRosterEvent, ADMIN_ROSTER_ID,
 };

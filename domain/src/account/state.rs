@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fmt;
 
-use super::AccountEvent;
+use super::{AccountEvent, NotificationKind};
 use crate::actor::{Actor, Role};
 use crate::values::{AccountId, EmailDigest, Language, Sealed};
 
@@ -44,6 +44,9 @@ pub struct Account {
     pub(super) email_digest: Option<EmailDigest>,
     pub(super) personal: Option<Sealed>,
     pub(super) credential: Option<Sealed>,
+    /// Kinds of notification the holder turned off.
+    #[serde(default)]
+    pub(super) muted_notifications: BTreeSet<NotificationKind>,
 }
 
 impl Account {
@@ -100,6 +103,16 @@ impl Account {
         self.credential.as_ref()
     }
 
+    /// The kinds of notification the holder turned off.
+    pub fn muted_notifications(&self) -> &BTreeSet<NotificationKind> {
+        &self.muted_notifications
+    }
+
+    /// Whether the holder receives notifications of `kind`.
+    pub fn wants_notification(&self, kind: NotificationKind) -> bool {
+        !self.muted_notifications.contains(&kind)
+    }
+
     pub(super) fn apply_event(&mut self, event: AccountEvent) {
         use AccountEvent::*;
         match event {
@@ -150,7 +163,9 @@ impl Account {
                 self.roles.clear();
                 self.personal = None;
                 self.credential = None;
+                self.muted_notifications.clear();
             }
+            NotificationPreferencesChanged { muted, .. } => self.muted_notifications = muted,
         }
     }
 }

@@ -5,6 +5,7 @@
 mod email_claim;
 mod erasure;
 mod holder;
+mod notification_preferences;
 mod roles;
 mod roster;
 mod signup;

@@ -98,6 +98,21 @@ impl AccountService {
         Ok(committed.last)
     }
 
+    /// Sets the kinds of notification the holder does not want (the whole set).
+    pub async fn set_notification_preferences(
+        &self,
+        actor: &Actor,
+        muted: std::collections::BTreeSet<domain::account::NotificationKind>,
+        metadata: &EventMetadata,
+    ) -> Result<Option<FeedPosition>, ApiError> {
+        let command = AccountCommand::SetNotificationPreferences {
+            muted,
+            actor: actor.clone(),
+        };
+        self.execute_own(&actor.account.to_string(), command, metadata)
+            .await
+    }
+
     async fn execute_own(
         &self,
         id: &str,

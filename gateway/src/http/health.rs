@@ -41,6 +41,9 @@ struct Readiness {
     store: String,
     migrations: String,
     projections: Vec<ProjectionReadiness>,
+    /// `ok`, or `degraded: …` when notification mail cannot go out (it waits; readiness is
+    /// not affected, since the API works without it).
+    mail: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -99,6 +102,7 @@ async fn ready(State(state): State<AppState>) -> impl IntoResponse {
             store,
             migrations,
             projections,
+            mail: state.mail.describe(),
         }),
     )
 }

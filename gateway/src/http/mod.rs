@@ -17,6 +17,7 @@ mod map;
 mod matching;
 mod memberships;
 mod moderation;
+mod notifications;
 mod publications;
 pub mod reading;
 pub mod refusals;
@@ -98,6 +99,7 @@ pub fn api() -> ApiRoutes {
         .merge(sessions::routes())
         .merge(accounts::routes())
         .merge(administration::routes())
+        .merge(notifications::routes())
         .merge(initiatives::routes())
         .merge(communities::routes())
         .merge(joint_projects::routes())

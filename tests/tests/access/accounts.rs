@@ -21,6 +21,8 @@ pub fn expectation(method: &str, template: &str) -> Option<Who> {
         ("DELETE", "/v1/accounts/{id}/sessions") => Admins,
         ("PUT" | "DELETE", "/v1/accounts/{id}/roles/{role}") => Admins,
         ("POST", "/v1/accounts/{id}/erasure") => Admins,
+        ("GET" | "PUT", "/v1/me/notification-preferences") => SignedIn,
+        ("GET", "/v1/admin/notifications") => Admins,
         _ => return None,
     })
 }
@@ -57,6 +59,7 @@ pub async fn request(f: &Fixture, method: &str, template: &str, caller: Caller) 
             }))
         }
         ("PATCH", "/v1/me") => Some(json!({ "language": "en" })),
+        ("PUT", "/v1/me/notification-preferences") => Some(json!({ "muted": ["decision"] })),
         ("PUT", "/v1/me/password") => {
             let current = f
                 .person(caller)

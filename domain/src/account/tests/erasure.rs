@@ -145,6 +145,10 @@ fn every_event_is_versioned_and_named_and_round_trips() {
             by: Grantor::System("articula admin".into()),
         },
         erased_event(),
+        E::NotificationPreferencesChanged {
+            muted: [NotificationKind::Decision].into_iter().collect(),
+            by: holder(),
+        },
     ];
     assert_eq!(events.len(), AccountEvent::TYPES.len());
     for (event, name) in events.iter().zip(AccountEvent::TYPES) {

@@ -1,0 +1,317 @@
+//! Email notifications as the notifier records them and the sender works through them
+//! (tables of migration 0007). The SQL is the same on both backends (`$n` parameters, times as
+//! Unix milliseconds), so each statement is written once and run on whichever pool is open.
+//!
+//! A notification's id is derived from (event position, recipient, kind), so recording the same
+//! event twice writes nothing new; and the notifier's checkpoint moves in the same transaction
+//! as the rows it recorded, so a crash between the two cannot lose or repeat them.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::{Database, FeedPosition, StoreError};
+
+const CHECKPOINT: &str = "notifier";
+
+/// Where a notification is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationStatus {
+    Pending,
+    Sent,
+    Failed,
+}
+
+impl NotificationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "pending" => Some(Self::Pending),
+            "sent" => Some(Self::Sent),
+            "failed" => Some(Self::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// A notification as the notifier records it (already rendered in the recipient's language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotification {
+    pub id: String,
+    pub event_position: i64,
+    pub recipient: String,
+    pub kind: String,
+    pub language: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub message_id: String,
+}
+
+/// A stored notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    pub id: String,
+    pub event_position: i64,
+    pub recipient: String,
+    pub kind: String,
+    pub language: String,
+    #[serde(skip)]
+    pub subject: String,
+    #[serde(skip)]
+    pub body_text: String,
+    #[serde(skip)]
+    pub body_html: String,
+    pub status: NotificationStatus,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+    pub message_id: String,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, event_position, recipient, kind, language, subject, body_text, \
+    body_html, status, attempts, next_attempt_at, last_error, message_id, created_at, sent_at";
+
+/// Runs one statement on whichever backend is open; `$run` gets the pool.
+macro_rules! on_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            Database::Postgres($pool) => $body,
+            Database::Sqlite($pool) => $body,
+        }
+    };
+}
+
+macro_rules! notification_from_row {
+    ($row:expr) => {{
+        let row = $row;
+        let status: String = row.try_get("status")?;
+        Notification {
+            id: row.try_get("id")?,
+            event_position: row.try_get("event_position")?,
+            recipient: row.try_get("recipient")?,
+            kind: row.try_get("kind")?,
+            language: row.try_get("language")?,
+            subject: row.try_get("subject")?,
+            body_text: row.try_get("body_text")?,
+            body_html: row.try_get("body_html")?,
+            status: NotificationStatus::parse(&status).unwrap_or(NotificationStatus::Failed),
+            attempts: i64::from(row.try_get::<i32, _>("attempts")?),
+            next_attempt_at: row.try_get("next_attempt_at")?,
+            last_error: row.try_get("last_error")?,
+            message_id: row.try_get("message_id")?,
+            created_at: row.try_get("created_at")?,
+            sent_at: row.try_get("sent_at")?,
+        }
+    }};
+}
+
+/// The notifications tables.
+#[derive(Clone)]
+pub struct Notifications {
+    db: Database,
+}
+
+impl Notifications {
+    pub fn new(db: &Database) -> Self {
+        Self { db: db.clone() }
+    }
+
+    /// The notifier's checkpoint: the last event it has decided about.
+    pub async fn checkpoint(&self) -> Result<FeedPosition, StoreError> {
+        let sql = "SELECT tx, position FROM notifier_checkpoint WHERE name = $1";
+        on_pool!(&self.db, |pool| {
+            let row = sqlx::query(sql)
+                .bind(CHECKPOINT)
+                .fetch_optional(pool)
+                .await?;
+            match row {
+                Some(row) => Ok(FeedPosition {
+                    tx: row.try_get("tx")?,
+                    position: row.try_get("position")?,
+                }),
+                None => Ok(FeedPosition::START),
+            }
+        })
+    }
+
+    /// Records `notifications` (skipping any already recorded) and moves the checkpoint from
+    /// `from` to `to`, in one transaction. Returns false, writing nothing, when the checkpoint is
+    /// no longer at `from` (another notifier moved it): the caller re-reads it.
+    pub async fn record(
+        &self,
+        from: FeedPosition,
+        to: FeedPosition,
+        notifications: &[NewNotification],
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let insert = "INSERT INTO notifications (id, event_position, recipient, kind, language, \
+             subject, body_text, body_html, message_id, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (id) DO NOTHING";
+        let advance = "UPDATE notifier_checkpoint SET tx = $1, position = $2, updated_at = $3 \
+                       WHERE name = $4 AND tx = $5 AND position = $6";
+        on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            let moved = sqlx::query(advance)
+                .bind(to.tx)
+                .bind(to.position)
+                .bind(now_ms)
+                .bind(CHECKPOINT)
+                .bind(from.tx)
+                .bind(from.position)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if moved != 1 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            for n in notifications {
+                sqlx::query(insert)
+                    .bind(&n.id)
+                    .bind(n.event_position)
+                    .bind(&n.recipient)
+                    .bind(&n.kind)
+                    .bind(&n.language)
+                    .bind(&n.subject)
+                    .bind(&n.body_text)
+                    .bind(&n.body_html)
+                    .bind(&n.message_id)
+                    .bind(now_ms)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Moves the checkpoint to the last event in the log, so that history written without the
+    /// notifier (the embedded default's seed data) sends no mail.
+    pub async fn skip_history(&self, now_ms: i64) -> Result<(), StoreError> {
+        let last =
+            match &self.db {
+                Database::Postgres(pool) => sqlx::query_as::<_, (i64, i64)>(
+                    "SELECT tx_id, position FROM events ORDER BY tx_id DESC, position DESC LIMIT 1",
+                )
+                .fetch_optional(pool)
+                .await?,
+                Database::Sqlite(pool) => {
+                    sqlx::query_as::<_, (i64, i64)>(
+                        "SELECT 0, position FROM events ORDER BY position DESC LIMIT 1",
+                    )
+                    .fetch_optional(pool)
+                    .await?
+                }
+            };
+        let (tx, position) = last.unwrap_or((0, 0));
+        let sql = "UPDATE notifier_checkpoint SET tx = $1, position = $2, updated_at = $3 \
+                   WHERE name = $4";
+        on_pool!(&self.db, |pool| {
+            sqlx::query(sql)
+                .bind(tx)
+                .bind(position)
+                .bind(now_ms)
+                .bind(CHECKPOINT)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// Pending notifications due at `now_ms`, oldest due first.
+    pub async fn due(&self, now_ms: i64, limit: i64) -> Result<Vec<Notification>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM notifications WHERE status = 'pending' AND next_attempt_at <= $1 \
+             ORDER BY next_attempt_at, id LIMIT $2"
+        );
+        on_pool!(&self.db, |pool| {
+            let rows = sqlx::query(&sql)
+                .bind(now_ms)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                out.push(notification_from_row!(row));
+            }
+            Ok(out)
+        })
+    }
+
+    /// Notifications with `status`, newest first, after `before_created` when paging.
+    pub async fn list(
+        &self,
+        status: NotificationStatus,
+        limit: i64,
+    ) -> Result<Vec<Notification>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM notifications WHERE status = $1 \
+             ORDER BY created_at DESC, id LIMIT $2"
+        );
+        on_pool!(&self.db, |pool| {
+            let rows = sqlx::query(&sql)
+                .bind(status.as_str())
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                out.push(notification_from_row!(row));
+            }
+            Ok(out)
+        })
+    }
+
+    /// The mail server accepted the message.
+    pub async fn mark_sent(&self, id: &str, now_ms: i64) -> Result<(), StoreError> {
+        let sql = "UPDATE notifications SET status = 'sent', attempts = attempts + 1, \
+                   sent_at = $1, last_error = NULL WHERE id = $2 AND status = 'pending'";
+        self.update(sql, now_ms, id, None).await
+    }
+
+    /// A temporary failure: try again at `next_attempt_at`.
+    pub async fn mark_retry(
+        &self,
+        id: &str,
+        next_attempt_at: i64,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        let sql = "UPDATE notifications SET attempts = attempts + 1, next_attempt_at = $1, \
+                   last_error = $3 WHERE id = $2 AND status = 'pending'";
+        self.update(sql, next_attempt_at, id, Some(error)).await
+    }
+
+    /// A permanent failure (a refused address, an erased recipient): never tried again.
+    pub async fn mark_failed(&self, id: &str, now_ms: i64, error: &str) -> Result<(), StoreError> {
+        let sql = "UPDATE notifications SET status = 'failed', attempts = attempts + 1, \
+                   next_attempt_at = $1, last_error = $3 WHERE id = $2 AND status = 'pending'";
+        self.update(sql, now_ms, id, Some(error)).await
+    }
+
+    async fn update(
+        &self,
+        sql: &str,
+        time: i64,
+        id: &str,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        on_pool!(&self.db, |pool| {
+            let mut query = sqlx::query(sql).bind(time).bind(id);
+            if let Some(error) = error {
+                query = query.bind(error);
+            }
+            query.execute(pool).await?;
+            Ok(())
+        })
+    }
+}
