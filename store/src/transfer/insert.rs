@@ -102,6 +102,8 @@ impl Sink {
     }
 
     /// Moves the position counter past the imported positions and commits.
+    /// Commits, after moving the notifier's checkpoint to the last imported event: the imported
+    /// history was news where it was written, not here, so it sends no mail.
     pub(crate) async fn commit(self, last_position: Option<i64>) -> Result<(), TransferError> {
         match self {
             Self::Postgres { mut tx, .. } => {
@@ -111,10 +113,26 @@ impl Sink {
                         .execute(&mut *tx)
                         .await?;
                 }
+                sqlx::query(
+                    "UPDATE notifier_checkpoint SET tx = last.tx_id, position = last.position
+                     FROM (SELECT tx_id, position FROM events
+                           ORDER BY tx_id DESC, position DESC LIMIT 1) AS last
+                     WHERE name = 'notifier'",
+                )
+                .execute(&mut *tx)
+                .await?;
                 tx.commit().await?;
             }
             // SQLite's trigger numbers new events from the highest stored position.
-            Self::Sqlite(tx) => tx.commit().await?,
+            Self::Sqlite(mut tx) => {
+                sqlx::query(
+                    "UPDATE notifier_checkpoint SET tx = 0, position = (SELECT max(position) FROM events)
+                     WHERE name = 'notifier' AND EXISTS (SELECT 1 FROM events)",
+                )
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+            }
         }
         Ok(())
     }

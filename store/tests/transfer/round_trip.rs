@@ -67,6 +67,12 @@ async fn a_round_trip_keeps_the_head_hash_the_counts_and_the_positions(
     assert_eq!((imported.events, imported.streams), (14, 3));
     assert_eq!(imported.head_hash, source.head_hash);
     assert_eq!(imported.bytes, bytes.len() as u64);
+    // The imported history is not news: the notifier starts after its last event.
+    let notifier_at = store::notifications::Notifications::new(to.database())
+        .checkpoint()
+        .await
+        .unwrap();
+    assert_eq!(Some(notifier_at.position), imported.head_position);
 
     let target = check(to.database(), 14).await;
     assert_eq!(
