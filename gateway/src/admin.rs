@@ -7,8 +7,8 @@ use store::{Database, EventLog, EventMetadata};
 
 use crate::access::administration::Erasure;
 use crate::access::AccountService;
+use crate::app::Refusal;
 use crate::cli::AdminCommand;
-use crate::http::ApiError;
 use crate::Settings;
 
 /// Runs one admin command; the error is the one line the binary prints.
@@ -71,9 +71,9 @@ async fn erase(accounts: &AccountService, account_id: &str) -> Result<(), String
 
 /// An API error as one line for the terminal (internal causes included: the operator may see
 /// them, unlike an HTTP client).
-fn describe(error: ApiError) -> String {
+fn describe(error: Refusal) -> String {
     match error {
-        ApiError::Internal(cause) => cause.to_string(),
+        Refusal::Internal(cause) => cause.to_string(),
         other => other.to_string(),
     }
 }

@@ -23,8 +23,8 @@ use store::{
 };
 
 use super::passwords;
-use crate::http::command::command_error;
-use crate::http::ApiError;
+use crate::app::command_error;
+use crate::app::Refusal;
 use crate::Settings;
 
 /// The personal data of an account, as sealed in its events under the field `personal`.
@@ -113,7 +113,7 @@ impl AccountService {
         &self,
         input: SignUp,
         metadata: &EventMetadata,
-    ) -> Result<(AccountId, Option<FeedPosition>), ApiError> {
+    ) -> Result<(AccountId, Option<FeedPosition>), Refusal> {
         let digest = self.vault.email_digest(input.email.as_str()).await?;
         let account = AccountId::new();
         let key = self.vault.create_key(account).await?;
@@ -125,7 +125,7 @@ impl AccountService {
         let phc = passwords::hash(input.password.expose().to_string()).await?;
         let sealed = seal_json(&key, account, PERSONAL, &personal)
             .and_then(|p| Ok((p, seal_json(&key, account, CREDENTIAL, &phc)?)))
-            .map_err(ApiError::internal)?;
+            .map_err(Refusal::internal)?;
         let (personal, credential) = sealed;
         let written = async {
             let claim = self
@@ -155,7 +155,7 @@ impl AccountService {
                 .await
                 .map_err(|e| match e {
                     CommandError::Conflict => email_taken(),
-                    other => ApiError::internal(other),
+                    other => Refusal::internal(other),
                 })
         }
         .await;
@@ -177,8 +177,8 @@ impl AccountService {
         &self,
         email: &EmailAddress,
         password: String,
-    ) -> Result<SignedInSession, ApiError> {
-        let wrong = || ApiError::Unauthorized("the email or the password is not right".into());
+    ) -> Result<SignedInSession, Refusal> {
+        let wrong = || Refusal::NotSignedIn("the email or the password is not right".into());
         let Some(account) = self.find_by_email(email).await? else {
             passwords::verify_decoy(password).await;
             return Err(wrong());
@@ -188,11 +188,11 @@ impl AccountService {
         let phc = match (state.status(), state.credential(), key) {
             (AccountStatus::Active, Some(credential), Some(key)) => {
                 open_json::<String>(&key, account, CREDENTIAL, credential)
-                    .map_err(ApiError::internal)?
+                    .map_err(Refusal::internal)?
             }
             (AccountStatus::PendingActivation, ..) => {
                 passwords::verify_decoy(password).await;
-                return Err(ApiError::Unauthorized(
+                return Err(Refusal::NotSignedIn(
                     "this account is not activated yet: set a password with the one-time secret \
                      you were given (POST /v1/accounts/activation)"
                         .into(),
@@ -216,43 +216,43 @@ impl AccountService {
     }
 
     /// The keyed digest of an email (what rate limits and uniqueness are keyed on).
-    pub async fn email_digest(&self, email: &EmailAddress) -> Result<EmailDigest, ApiError> {
+    pub async fn email_digest(&self, email: &EmailAddress) -> Result<EmailDigest, Refusal> {
         Ok(self.vault.email_digest(email.as_str()).await?)
     }
 
     /// The account that holds `email`, if any.
-    pub async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<AccountId>, ApiError> {
+    pub async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<AccountId>, Refusal> {
         let digest = self.vault.email_digest(email.as_str()).await?;
         let claim = self
             .claims
             .store()
             .load_fresh(digest.as_str())
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(Refusal::internal)?;
         Ok(claim.aggregate.holder())
     }
 
     /// The account's current state, read from its stream (never a cache: a role revoked or an
     /// account erased by another instance takes effect at once).
-    pub async fn load(&self, account: AccountId) -> Result<Account, ApiError> {
+    pub async fn load(&self, account: AccountId) -> Result<Account, Refusal> {
         let loaded = self
             .accounts
             .store()
             .load_fresh(&account.to_string())
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(Refusal::internal)?;
         Ok(loaded.aggregate)
     }
 
     /// The actor behind a live session: the account must be active.
-    pub async fn actor(&self, account: AccountId) -> Result<Actor, ApiError> {
+    pub async fn actor(&self, account: AccountId) -> Result<Actor, Refusal> {
         let state = self.load(account).await?;
         match (state.status(), state.actor()) {
             (AccountStatus::Active, Some(actor)) => Ok(actor),
-            (AccountStatus::Erased, _) => Err(ApiError::Unauthorized(
+            (AccountStatus::Erased, _) => Err(Refusal::NotSignedIn(
                 "this account has been erased; its sessions are no longer valid".into(),
             )),
-            _ => Err(ApiError::Unauthorized(
+            _ => Err(Refusal::NotSignedIn(
                 "this account cannot sign in; sign in again".into(),
             )),
         }
@@ -260,12 +260,10 @@ impl AccountService {
 
     /// The account as its holder or an admin sees it, personal data decrypted if the key is
     /// still there.
-    pub async fn view(&self, account: AccountId) -> Result<AccountView, ApiError> {
+    pub async fn view(&self, account: AccountId) -> Result<AccountView, Refusal> {
         let state = self.load(account).await?;
         if state.status() == AccountStatus::Unregistered {
-            return Err(ApiError::NotFound(
-                "there is no account with this id".into(),
-            ));
+            return Err(Refusal::NotFound("there is no account with this id".into()));
         }
         self.view_of(account, &state).await
     }
@@ -276,11 +274,11 @@ impl AccountService {
         &self,
         account: AccountId,
         state: &Account,
-    ) -> Result<AccountView, ApiError> {
+    ) -> Result<AccountView, Refusal> {
         let personal = match (self.vault.key(account).await?, state.personal()) {
             (Some(key), Some(sealed)) => Some(
                 open_json::<Personal>(&key, account, PERSONAL, sealed)
-                    .map_err(ApiError::internal)?,
+                    .map_err(Refusal::internal)?,
             ),
             _ => None,
         };
@@ -297,31 +295,31 @@ impl AccountService {
     }
 
     /// Signs out the session of `token`.
-    pub async fn sign_out(&self, token: &str) -> Result<(), ApiError> {
+    pub async fn sign_out(&self, token: &str) -> Result<(), Refusal> {
         self.sessions.revoke(token).await?;
         Ok(())
     }
 }
 
-pub(crate) fn email_taken() -> ApiError {
-    ApiError::conflict("an account with this email already exists; sign in or use another address")
+pub(crate) fn email_taken() -> Refusal {
+    Refusal::conflict("an account with this email already exists; sign in or use another address")
 }
 
 /// How an email claim's refusal reads over HTTP: a taken email, or a claim written by someone
 /// else at the same moment, is the same conflict to the person signing up.
-pub(crate) fn claim_error(error: CommandError<EmailClaimError>) -> ApiError {
+pub(crate) fn claim_error(error: CommandError<EmailClaimError>) -> Refusal {
     match error {
         CommandError::Rejected(EmailClaimError::Taken) | CommandError::Conflict => email_taken(),
         other => command_error(other),
     }
 }
 
-pub(crate) fn account_error(error: CommandError<AccountError>) -> ApiError {
+pub(crate) fn account_error(error: CommandError<AccountError>) -> Refusal {
     command_error(error)
 }
 
 /// Collects the value errors of several fields into one 400.
-pub(crate) fn all_valid<T>(results: Vec<Result<T, ValueError>>) -> Result<Vec<T>, ApiError> {
+pub(crate) fn all_valid<T>(results: Vec<Result<T, ValueError>>) -> Result<Vec<T>, Refusal> {
     let mut values = Vec::new();
     let mut errors = Vec::new();
     for result in results {
@@ -333,6 +331,6 @@ pub(crate) fn all_valid<T>(results: Vec<Result<T, ValueError>>) -> Result<Vec<T>
     if errors.is_empty() {
         Ok(values)
     } else {
-        Err(ApiError::invalid(errors))
+        Err(Refusal::invalid(errors))
     }
 }

@@ -14,8 +14,8 @@ use store::{CommandError, EventMetadata, FeedPosition, PendingAppend, SetupCheck
 
 use super::accounts::{account_error, claim_error, email_taken, Personal, CREDENTIAL, PERSONAL};
 use super::{passwords, AccountService};
-use crate::http::command::command_error;
-use crate::http::ApiError;
+use crate::app::command_error;
+use crate::app::Refusal;
 
 /// What `articula admin create` hands the operator: the account and its one-time secret.
 pub struct Invitation {
@@ -41,7 +41,7 @@ impl AccountService {
         email: &EmailAddress,
         display_name: &DisplayName,
         by: &str,
-    ) -> Result<Invitation, ApiError> {
+    ) -> Result<Invitation, Refusal> {
         let digest = self.vault.email_digest(email.as_str()).await?;
         let account = AccountId::new();
         let key = self.vault.create_key(account).await?;
@@ -50,7 +50,7 @@ impl AccountService {
             email: email.as_str().to_string(),
             phone: None,
         };
-        let personal = seal_json(&key, account, PERSONAL, &personal).map_err(ApiError::internal)?;
+        let personal = seal_json(&key, account, PERSONAL, &personal).map_err(Refusal::internal)?;
         let authority = Authority::System(by.to_string());
         let metadata = EventMetadata::system(by, "InviteAdmin");
         let written = async {
@@ -92,7 +92,7 @@ impl AccountService {
             ])
             .await
             .map_err(|e| match e {
-                ApiError::Conflict { .. } => email_taken(),
+                Refusal::Conflict { .. } => email_taken(),
                 other => other,
             })
         }
@@ -119,7 +119,7 @@ impl AccountService {
         secret: &str,
         password: Password,
         metadata: &EventMetadata,
-    ) -> Result<Option<FeedPosition>, ApiError> {
+    ) -> Result<Option<FeedPosition>, Refusal> {
         let state = self.load(account).await?;
         let email_check = match (self.vault.key(account).await?, state.personal()) {
             (Some(key), Some(sealed)) => {
@@ -132,32 +132,33 @@ impl AccountService {
         if let Some(email) = email_check {
             password
                 .check_against_email(&email)
-                .map_err(|e| ApiError::invalid(vec![e]))?;
+                .map_err(|e| Refusal::invalid(vec![e]))?;
         }
         if state.status() != AccountStatus::PendingActivation {
-            return Err(ApiError::conflict(
+            return Err(Refusal::conflict(
                 "this account is not waiting for activation; sign in instead",
             ));
         }
         match self.sessions.consume_setup(account, secret).await? {
             SetupCheck::Accepted => {}
             SetupCheck::Invalid => {
-                return Err(ApiError::Unauthorized(
+                return Err(Refusal::NotSignedIn(
                     "the one-time secret is not right for this account".into(),
                 ))
             }
             SetupCheck::Expired => {
-                return Err(ApiError::Unauthorized(
+                return Err(Refusal::NotSignedIn(
                     "the one-time secret has expired; ask an administrator for a new one".into(),
                 ))
             }
         }
-        let key =
-            self.vault.key(account).await?.ok_or_else(|| {
-                ApiError::conflict("this account's personal data has been erased")
-            })?;
+        let key = self
+            .vault
+            .key(account)
+            .await?
+            .ok_or_else(|| Refusal::conflict("this account's personal data has been erased"))?;
         let phc = passwords::hash(password.expose().to_string()).await?;
-        let credential = seal_json(&key, account, CREDENTIAL, &phc).map_err(ApiError::internal)?;
+        let credential = seal_json(&key, account, CREDENTIAL, &phc).map_err(Refusal::internal)?;
         let committed = self
             .accounts
             .execute(
@@ -179,9 +180,9 @@ impl AccountService {
         grant: bool,
         by: Authority,
         metadata: &EventMetadata,
-    ) -> Result<Option<FeedPosition>, ApiError> {
+    ) -> Result<Option<FeedPosition>, Refusal> {
         if matches!(&by, Authority::Actor(actor) if !actor.is_admin()) {
-            return Err(ApiError::Forbidden(
+            return Err(Refusal::NotAllowed(
                 "only an administrator changes roles".into(),
             ));
         }
@@ -216,13 +217,11 @@ impl AccountService {
         account: AccountId,
         by: Authority,
         metadata: &EventMetadata,
-    ) -> Result<Erasure, ApiError> {
+    ) -> Result<Erasure, Refusal> {
         let state = self.load(account).await?;
         let outcome = match state.status() {
             AccountStatus::Unregistered => {
-                return Err(ApiError::NotFound(
-                    "there is no account with this id".into(),
-                ))
+                return Err(Refusal::NotFound("there is no account with this id".into()))
             }
             AccountStatus::Erased => Erasure::AlreadyErased,
             _ => {
@@ -268,9 +267,9 @@ impl AccountService {
         &self,
         actor: &Actor,
         account: AccountId,
-    ) -> Result<u64, ApiError> {
+    ) -> Result<u64, Refusal> {
         if actor.account != account && !actor.is_admin() {
-            return Err(ApiError::Forbidden(
+            return Err(Refusal::NotAllowed(
                 "only the account's holder or an administrator can sign it out everywhere".into(),
             ));
         }
@@ -280,7 +279,7 @@ impl AccountService {
     async fn roster_change(
         &self,
         command: AdminRosterCommand,
-    ) -> Result<store::Decided<'_, domain::account::AdminRoster>, ApiError> {
+    ) -> Result<store::Decided<'_, domain::account::AdminRoster>, Refusal> {
         self.roster
             .decide(ADMIN_ROSTER_ID, command)
             .await
@@ -290,15 +289,15 @@ impl AccountService {
     async fn commit(
         &self,
         pending: Vec<PendingAppend<'_>>,
-    ) -> Result<Option<FeedPosition>, ApiError> {
+    ) -> Result<Option<FeedPosition>, Refusal> {
         self.log
             .commit_together(pending)
             .await
             .map_err(|e| match e {
-                CommandError::Conflict => ApiError::conflict(
+                CommandError::Conflict => Refusal::conflict(
                     "someone else changed this at the same time; read it again and retry",
                 ),
-                other => ApiError::internal(other),
+                other => Refusal::internal(other),
             })
     }
 }

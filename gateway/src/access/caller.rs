@@ -6,7 +6,7 @@ use axum::http::{header, HeaderMap};
 use domain::actor::Actor;
 use store::SessionCheck;
 
-use crate::http::ApiError;
+use crate::app::Refusal;
 use crate::state::AppState;
 
 /// The caller of a request, as resolved by the [`super::authorize`] middleware.
@@ -26,14 +26,14 @@ impl Caller {
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
-    type Rejection = ApiError;
+    type Rejection = Refusal;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Refusal> {
         parts
             .extensions
             .get::<Caller>()
             .cloned()
-            .ok_or_else(|| ApiError::internal("the route was reached without its access check"))
+            .ok_or_else(|| Refusal::internal("the route was reached without its access check"))
     }
 }
 
@@ -42,24 +42,24 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 pub struct SignedIn(pub Actor);
 
 impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
-    type Rejection = ApiError;
+    type Rejection = Refusal;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Refusal> {
         match Caller::from_request_parts(parts, state).await? {
             Caller::Account(actor) => Ok(Self(actor)),
-            Caller::Visitor => Err(ApiError::Unauthorized("sign in first".into())),
+            Caller::Visitor => Err(Refusal::NotSignedIn("sign in first".into())),
         }
     }
 }
 
 /// The bearer token of a request, if it sent one. A malformed `Authorization` header is an
 /// error, not a visitor: the client meant to sign in and should hear why it did not work.
-pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, Refusal> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
     let malformed =
-        || ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into());
+        || Refusal::NotSignedIn("the Authorization header must be `Bearer <token>`".into());
     let value = value.to_str().map_err(|_| malformed())?;
     let (scheme, token) = value.split_once(' ').ok_or_else(malformed)?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
@@ -69,24 +69,24 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
 }
 
 /// Resolves the caller: no token is a visitor; a token must be live and its account active.
-pub async fn resolve_caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+pub async fn resolve_caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Refusal> {
     let Some(token) = bearer_token(headers)? else {
         return Ok(Caller::Visitor);
     };
     let account = match state.accounts.sessions().authenticate(token).await? {
         SessionCheck::Valid { account, .. } => account,
         SessionCheck::Unknown => {
-            return Err(ApiError::Unauthorized(
+            return Err(Refusal::NotSignedIn(
                 "this token is not recognised; sign in again".into(),
             ))
         }
         SessionCheck::Expired => {
-            return Err(ApiError::Unauthorized(
+            return Err(Refusal::NotSignedIn(
                 "your session has expired; sign in again".into(),
             ))
         }
         SessionCheck::Revoked => {
-            return Err(ApiError::Unauthorized(
+            return Err(Refusal::NotSignedIn(
                 "this token was signed out or revoked; sign in again".into(),
             ))
         }

@@ -11,7 +11,7 @@ use domain::values::{AccountId, EmailDigest};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::http::ApiError;
+use crate::app::Refusal;
 use crate::Settings;
 
 /// Keyed limiters keep one small cell per key; every this many checks the idle ones are dropped.
@@ -37,13 +37,13 @@ impl<K: Hash + Eq + Clone> Keyed<K> {
         }
     }
 
-    fn check(&self, key: &K, message: &str) -> Result<(), ApiError> {
+    fn check(&self, key: &K, message: &str) -> Result<(), Refusal> {
         if self.checks.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
             self.limiter.retain_recent();
         }
         self.limiter
             .check_key(key)
-            .map_err(|not_until| ApiError::TooManyRequests {
+            .map_err(|not_until| Refusal::TooMany {
                 message: message.to_string(),
                 retry_after: not_until.wait_time_from(DefaultClock::default().now()),
             })
@@ -59,21 +59,21 @@ impl Limits {
         }
     }
 
-    pub fn check_sign_in_address(&self, address: IpAddr) -> Result<(), ApiError> {
+    pub fn check_sign_in_address(&self, address: IpAddr) -> Result<(), Refusal> {
         self.sign_in_by_address.check(
             &address,
             "too many sign-in attempts from this address; wait and try again",
         )
     }
 
-    pub fn check_sign_in_account(&self, email: &EmailDigest) -> Result<(), ApiError> {
+    pub fn check_sign_in_account(&self, email: &EmailDigest) -> Result<(), Refusal> {
         self.sign_in_by_account.check(
             email,
             "too many sign-in attempts for this account; wait and try again",
         )
     }
 
-    pub fn check_write(&self, account: AccountId) -> Result<(), ApiError> {
+    pub fn check_write(&self, account: AccountId) -> Result<(), Refusal> {
         self.writes_by_account.check(
             &account,
             "too many changes from this account in a short time; wait and try again",

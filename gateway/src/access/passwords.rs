@@ -9,33 +9,32 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 
-use crate::http::ApiError;
+use crate::app::Refusal;
 
 /// Hashes `password` into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
-pub async fn hash(password: String) -> Result<String, ApiError> {
+pub async fn hash(password: String) -> Result<String, Refusal> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
-            .map_err(|e| ApiError::internal(format!("cannot hash a password: {e}")))
+            .map_err(|e| Refusal::internal(format!("cannot hash a password: {e}")))
     })
     .await
-    .map_err(ApiError::internal)?
+    .map_err(Refusal::internal)?
 }
 
 /// Whether `password` matches `phc`. The comparison inside argon2 is constant-time.
-pub async fn verify(password: String, phc: String) -> Result<bool, ApiError> {
+pub async fn verify(password: String, phc: String) -> Result<bool, Refusal> {
     tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&phc).map_err(|e| {
-            ApiError::internal(format!("a stored password hash is unreadable: {e}"))
-        })?;
+        let parsed = PasswordHash::new(&phc)
+            .map_err(|e| Refusal::internal(format!("a stored password hash is unreadable: {e}")))?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
     .await
-    .map_err(ApiError::internal)?
+    .map_err(Refusal::internal)?
 }
 
 /// A hash of a random password, verified against when the email is unknown, so that a sign-in

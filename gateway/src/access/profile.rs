@@ -8,7 +8,7 @@ use store::{EventMetadata, FeedPosition};
 
 use super::accounts::{account_error, Personal, CREDENTIAL, PERSONAL};
 use super::{passwords, AccountService};
-use crate::http::ApiError;
+use crate::app::Refusal;
 
 /// Changes to one's own account; `None` leaves a field as it is, `Some(None)` clears the phone.
 #[derive(Default)]
@@ -24,7 +24,7 @@ impl AccountService {
         actor: &Actor,
         change: ProfileChange,
         metadata: &EventMetadata,
-    ) -> Result<Option<FeedPosition>, ApiError> {
+    ) -> Result<Option<FeedPosition>, Refusal> {
         let account = actor.account;
         let id = account.to_string();
         let mut last = None;
@@ -37,7 +37,7 @@ impl AccountService {
                 personal.phone = phone.map(|p| p.as_str().to_string());
             }
             let personal =
-                seal_json(&key, account, PERSONAL, &personal).map_err(ApiError::internal)?;
+                seal_json(&key, account, PERSONAL, &personal).map_err(Refusal::internal)?;
             let command = AccountCommand::UpdatePersonal {
                 personal,
                 actor: actor.clone(),
@@ -62,26 +62,26 @@ impl AccountService {
         current: String,
         new: Password,
         metadata: &EventMetadata,
-    ) -> Result<Option<FeedPosition>, ApiError> {
+    ) -> Result<Option<FeedPosition>, Refusal> {
         let account = actor.account;
         let (key, personal) = self.own_personal(actor).await?;
         if let Ok(email) = EmailAddress::new(&personal.email) {
             new.check_against_email(&email)
-                .map_err(|e| ApiError::invalid(vec![e]))?;
+                .map_err(|e| Refusal::invalid(vec![e]))?;
         }
         let state = self.load(account).await?;
         let stored = state
             .credential()
-            .ok_or_else(|| ApiError::conflict("this account has no password yet; activate it"))?;
+            .ok_or_else(|| Refusal::conflict("this account has no password yet; activate it"))?;
         let phc: String =
-            open_json(&key, account, CREDENTIAL, stored).map_err(ApiError::internal)?;
+            open_json(&key, account, CREDENTIAL, stored).map_err(Refusal::internal)?;
         if !passwords::verify(current, phc).await? {
-            return Err(ApiError::Forbidden(
+            return Err(Refusal::NotAllowed(
                 "the current password is not right".into(),
             ));
         }
         let phc = passwords::hash(new.expose().to_string()).await?;
-        let credential = seal_json(&key, account, CREDENTIAL, &phc).map_err(ApiError::internal)?;
+        let credential = seal_json(&key, account, CREDENTIAL, &phc).map_err(Refusal::internal)?;
         let committed = self
             .accounts
             .execute(
@@ -104,7 +104,7 @@ impl AccountService {
         actor: &Actor,
         muted: std::collections::BTreeSet<domain::account::NotificationKind>,
         metadata: &EventMetadata,
-    ) -> Result<Option<FeedPosition>, ApiError> {
+    ) -> Result<Option<FeedPosition>, Refusal> {
         let command = AccountCommand::SetNotificationPreferences {
             muted,
             actor: actor.clone(),
@@ -118,7 +118,7 @@ impl AccountService {
         id: &str,
         command: AccountCommand,
         metadata: &EventMetadata,
-    ) -> Result<Option<FeedPosition>, ApiError> {
+    ) -> Result<Option<FeedPosition>, Refusal> {
         let committed = self
             .accounts
             .execute(id, command, metadata.clone())
@@ -127,17 +127,17 @@ impl AccountService {
         Ok(committed.last)
     }
 
-    async fn own_personal(&self, actor: &Actor) -> Result<(store::PersonKey, Personal), ApiError> {
+    async fn own_personal(&self, actor: &Actor) -> Result<(store::PersonKey, Personal), Refusal> {
         let account = actor.account;
         let state = self.load(account).await?;
         let key = self.vault.key(account).await?;
         match (key, state.personal()) {
             (Some(key), Some(sealed)) => {
                 let personal =
-                    open_json(&key, account, PERSONAL, sealed).map_err(ApiError::internal)?;
+                    open_json(&key, account, PERSONAL, sealed).map_err(Refusal::internal)?;
                 Ok((key, personal))
             }
-            _ => Err(ApiError::conflict(
+            _ => Err(Refusal::conflict(
                 "this account's personal data has been erased",
             )),
         }

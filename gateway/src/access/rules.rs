@@ -13,7 +13,7 @@ use utoipa::openapi::path::PathItem;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 use super::caller::{resolve_caller, Caller};
-use crate::http::ApiError;
+use crate::app::Refusal;
 use crate::state::AppState;
 
 /// The route-level rule. Finer rights — a manager acting for *their* initiative, an account
@@ -36,10 +36,10 @@ impl Access {
     pub const ADMINS: Self = Self::AnyRole(&[Role::Admin]);
 
     /// Whether `caller` passes this rule: `Ok`, or the 401/403 to answer.
-    pub fn admits(self, caller: &Caller) -> Result<(), ApiError> {
+    pub fn admits(self, caller: &Caller) -> Result<(), Refusal> {
         match (self, caller) {
             (Self::Public, _) => Ok(()),
-            (_, Caller::Visitor) => Err(ApiError::Unauthorized(
+            (_, Caller::Visitor) => Err(Refusal::NotSignedIn(
                 "sign in first: send `Authorization: Bearer <token>` (POST /v1/sessions gives one)"
                     .into(),
             )),
@@ -52,7 +52,7 @@ impl Access {
                         .iter()
                         .map(|r| format!("{r:?}").to_lowercase())
                         .collect();
-                    Err(ApiError::Forbidden(format!(
+                    Err(Refusal::NotAllowed(format!(
                         "this needs the {} role",
                         names.join(" or ")
                     )))
@@ -163,7 +163,7 @@ pub async fn authorize(
     };
     let Some(access) = rules.get(&rule_method, template.as_str()) else {
         tracing::error!(%method, route = template.as_str(), "route has no access rule; refused");
-        return ApiError::Forbidden("this route is not open to anyone yet".into()).into_response();
+        return Refusal::NotAllowed("this route is not open to anyone yet".into()).into_response();
     };
     let caller = match resolve_caller(&state, request.headers()).await {
         Ok(caller) => caller,

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 use super::context::RequestContext;
-use super::{ApiError, ApiJson, ErrorBody, Written, WrittenAnswer};
+use super::{ApiJson, ErrorBody, Refusal, Written, WrittenAnswer};
 use crate::access::accounts::{all_valid, AccountView, SignUp};
 use crate::access::profile::ProfileChange;
 use crate::access::{Access, ApiRoutes, Caller, SignedIn};
@@ -59,7 +59,7 @@ async fn sign_up(
     State(state): State<AppState>,
     context: RequestContext,
     ApiJson(body): ApiJson<SignUpRequest>,
-) -> Result<(StatusCode, ApiJson<AccountCreated>), ApiError> {
+) -> Result<(StatusCode, ApiJson<AccountCreated>), Refusal> {
     let email = EmailAddress::new(&body.email);
     let name = DisplayName::new(body.display_name);
     let password = Password::new(body.password);
@@ -84,15 +84,15 @@ async fn sign_up(
         errors.extend(password.check_against_email(email).err());
     }
     if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+        return Err(Refusal::invalid(errors));
     }
     let input = SignUp {
-        email: email.map_err(|e| ApiError::invalid(vec![e]))?,
-        display_name: name.map_err(|e| ApiError::invalid(vec![e]))?,
-        password: password.map_err(|e| ApiError::invalid(vec![e]))?,
-        phone: phone.map_err(|e| ApiError::invalid(vec![e]))?,
+        email: email.map_err(|e| Refusal::invalid(vec![e]))?,
+        display_name: name.map_err(|e| Refusal::invalid(vec![e]))?,
+        password: password.map_err(|e| Refusal::invalid(vec![e]))?,
+        phone: phone.map_err(|e| Refusal::invalid(vec![e]))?,
         language: language
-            .map_err(|e| ApiError::invalid(vec![e]))?
+            .map_err(|e| Refusal::invalid(vec![e]))?
             .unwrap_or_default(),
     };
     let metadata = context.metadata(&Caller::Visitor, "Register");
@@ -129,8 +129,8 @@ async fn activate(
     State(state): State<AppState>,
     context: RequestContext,
     ApiJson(body): ApiJson<ActivationRequest>,
-) -> Result<WrittenAnswer, ApiError> {
-    let password = Password::new(body.password).map_err(|e| ApiError::invalid(vec![e]))?;
+) -> Result<WrittenAnswer, Refusal> {
+    let password = Password::new(body.password).map_err(|e| Refusal::invalid(vec![e]))?;
     let metadata = context.metadata(&Caller::Visitor, "Activate");
     let position = state
         .accounts
@@ -147,7 +147,7 @@ async fn activate(
 async fn me(
     State(state): State<AppState>,
     SignedIn(actor): SignedIn,
-) -> Result<ApiJson<AccountView>, ApiError> {
+) -> Result<ApiJson<AccountView>, Refusal> {
     Ok(ApiJson(state.accounts.view(actor.account).await?))
 }
 
@@ -175,7 +175,7 @@ async fn update_me(
     context: RequestContext,
     SignedIn(actor): SignedIn,
     ApiJson(body): ApiJson<UpdateMeRequest>,
-) -> Result<WrittenAnswer, ApiError> {
+) -> Result<WrittenAnswer, Refusal> {
     let language = body
         .language
         .as_deref()
@@ -196,7 +196,7 @@ async fn update_me(
     .cloned()
     .collect();
     if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+        return Err(Refusal::invalid(errors));
     }
     let change = ProfileChange {
         language: language.ok().flatten(),
@@ -228,7 +228,7 @@ async fn change_password(
     context: RequestContext,
     SignedIn(actor): SignedIn,
     ApiJson(body): ApiJson<PasswordChange>,
-) -> Result<WrittenAnswer, ApiError> {
+) -> Result<WrittenAnswer, Refusal> {
     let new = all_valid(vec![Password::new(body.new_password)])?.remove(0);
     let metadata = context.metadata(&caller, "ChangePassword");
     let position = state
@@ -249,10 +249,10 @@ async fn account(
     State(state): State<AppState>,
     SignedIn(actor): SignedIn,
     Path(id): Path<String>,
-) -> Result<ApiJson<AccountView>, ApiError> {
+) -> Result<ApiJson<AccountView>, Refusal> {
     let id = parse_account_id(&id)?;
     if actor.account != id && !actor.is_admin() {
-        return Err(ApiError::Forbidden(
+        return Err(Refusal::NotAllowed(
             "only the account's holder or an administrator can read it".into(),
         ));
     }
@@ -275,13 +275,13 @@ async fn revoke_sessions(
     State(state): State<AppState>,
     SignedIn(actor): SignedIn,
     Path(id): Path<String>,
-) -> Result<ApiJson<SessionsRevoked>, ApiError> {
+) -> Result<ApiJson<SessionsRevoked>, Refusal> {
     let id = parse_account_id(&id)?;
     let revoked = state.accounts.revoke_all_sessions(&actor, id).await?;
     Ok(ApiJson(SessionsRevoked { revoked }))
 }
 
-pub(super) fn parse_account_id(raw: &str) -> Result<AccountId, ApiError> {
+pub(super) fn parse_account_id(raw: &str) -> Result<AccountId, Refusal> {
     raw.parse::<AccountId>()
-        .map_err(|e| ApiError::invalid(vec![e.in_field("id")]))
+        .map_err(|e| Refusal::invalid(vec![e.in_field("id")]))
 }

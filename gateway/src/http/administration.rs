@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 
 use super::accounts::parse_account_id;
 use super::context::RequestContext;
-use super::{ApiError, ApiJson, ErrorBody, Written, WrittenAnswer};
+use super::{ApiJson, ErrorBody, Refusal, Written, WrittenAnswer};
 use crate::access::accounts::AccountView;
 use crate::access::administration::Erasure;
 use crate::access::{Access, ApiRoutes, Caller};
@@ -54,16 +54,16 @@ struct AccountList {
 async fn list_accounts(
     State(state): State<AppState>,
     Query(query): Query<ListAccounts>,
-) -> Result<ApiJson<AccountList>, ApiError> {
+) -> Result<ApiJson<AccountList>, Refusal> {
     let limit = query.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
-        return Err(ApiError::invalid(vec![domain::values::ValueError::new(
+        return Err(Refusal::invalid(vec![domain::values::ValueError::new(
             "limit",
             "must be between 1 and 200",
         )]));
     }
     if let Some(email) = query.email {
-        let email = EmailAddress::new(&email).map_err(|e| ApiError::invalid(vec![e]))?;
+        let email = EmailAddress::new(&email).map_err(|e| Refusal::invalid(vec![e]))?;
         let accounts = match state.accounts.find_by_email(&email).await? {
             Some(id) => vec![state.accounts.view(id).await?],
             None => Vec::new(),
@@ -100,7 +100,7 @@ async fn grant_role(
     caller: Caller,
     context: RequestContext,
     Path((id, role)): Path<(String, String)>,
-) -> Result<WrittenAnswer, ApiError> {
+) -> Result<WrittenAnswer, Refusal> {
     change_role(state, caller, context, &id, &role, true).await
 }
 
@@ -117,7 +117,7 @@ async fn revoke_role(
     caller: Caller,
     context: RequestContext,
     Path((id, role)): Path<(String, String)>,
-) -> Result<WrittenAnswer, ApiError> {
+) -> Result<WrittenAnswer, Refusal> {
     change_role(state, caller, context, &id, &role, false).await
 }
 
@@ -128,13 +128,13 @@ async fn change_role(
     id: &str,
     role: &str,
     grant: bool,
-) -> Result<WrittenAnswer, ApiError> {
+) -> Result<WrittenAnswer, Refusal> {
     let id = parse_account_id(id)?;
     let role = parse_role(role)?;
     let actor = caller
         .actor()
         .cloned()
-        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
+        .ok_or_else(|| Refusal::NotSignedIn("sign in first".into()))?;
     let command = if grant { "GrantRole" } else { "RevokeRole" };
     let metadata = context.metadata(&caller, command);
     let position = state
@@ -166,12 +166,12 @@ async fn erase(
     caller: Caller,
     context: RequestContext,
     Path(id): Path<String>,
-) -> Result<ApiJson<Erased>, ApiError> {
+) -> Result<ApiJson<Erased>, Refusal> {
     let id = parse_account_id(&id)?;
     let actor = caller
         .actor()
         .cloned()
-        .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
+        .ok_or_else(|| Refusal::NotSignedIn("sign in first".into()))?;
     let metadata = context.metadata(&caller, "ErasePerson");
     let outcome = state
         .accounts
@@ -189,9 +189,9 @@ async fn erase(
     }))
 }
 
-fn parse_role(raw: &str) -> Result<Role, ApiError> {
+fn parse_role(raw: &str) -> Result<Role, Refusal> {
     serde_json::from_value::<Role>(serde_json::Value::String(raw.to_string())).map_err(|_| {
-        ApiError::invalid(vec![domain::values::ValueError::new(
+        Refusal::invalid(vec![domain::values::ValueError::new(
             "role",
             "must be one of member, moderator, auditor, admin",
         )])

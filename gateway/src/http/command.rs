@@ -8,13 +8,13 @@ use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::Extension;
 use cqrs_es::Aggregate;
 use domain::actor::Actor;
-use store::{CommandBus, CommandError, Committed, EventMetadata};
+use store::{CommandBus, Committed, EventMetadata};
 
 use super::context::RequestContext;
 use super::reading::WrittenAt;
-use super::refusals::Refusal;
-use super::{ApiError, ApiJson, Written};
+use super::{ApiJson, Refusal, Written};
 use crate::access::{Caller, SignedIn};
+use crate::app::{command_error, DomainRefusal};
 
 /// The stream version a client last read, from `If-Match: "<version>"`; `None` when the header
 /// is absent or `*`.
@@ -22,9 +22,9 @@ use crate::access::{Caller, SignedIn};
 pub struct IfMatch(pub Option<usize>);
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
-    type Rejection = ApiError;
+    type Rejection = Refusal;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Refusal> {
         let Some(value) = parts.headers.get(header::IF_MATCH) else {
             return Ok(Self(None));
         };
@@ -37,7 +37,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             .trim_matches('"')
             .parse::<usize>()
             .map_err(|_| {
-                ApiError::bad_request("If-Match must be the ETag of an earlier read, such as \"3\"")
+                Refusal::invalid_input(
+                    "If-Match must be the ETag of an earlier read, such as \"3\"",
+                )
             })?;
         Ok(Self(Some(version)))
     }
@@ -61,9 +63,9 @@ impl Acting {
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Acting {
-    type Rejection = ApiError;
+    type Rejection = Refusal;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Refusal> {
         let SignedIn(actor) = SignedIn::from_request_parts(parts, state).await?;
         let context = match RequestContext::from_request_parts(parts, state).await {
             Ok(context) => context,
@@ -93,11 +95,11 @@ pub async fn execute<A>(
     command: A::Command,
     metadata: EventMetadata,
     if_match: IfMatch,
-) -> Result<Committed<A>, ApiError>
+) -> Result<Committed<A>, Refusal>
 where
     A: Aggregate + Clone,
     A::Command: Clone,
-    A::Error: Refusal,
+    A::Error: DomainRefusal,
 {
     bus.execute_expecting(id, command, metadata, if_match.0)
         .await
@@ -105,7 +107,7 @@ where
 }
 
 /// Loads stream `id` as stored, with its version; `None` if it has no events.
-pub async fn load<A>(bus: &CommandBus<A>, id: &str) -> Result<Option<(A, usize)>, ApiError>
+pub async fn load<A>(bus: &CommandBus<A>, id: &str) -> Result<Option<(A, usize)>, Refusal>
 where
     A: Aggregate + Clone,
     A::Command: Clone,
@@ -114,7 +116,7 @@ where
         .store()
         .load_fresh(id)
         .await
-        .map_err(|e| ApiError::internal(e.to_string()))?;
+        .map_err(|e| Refusal::internal(e.to_string()))?;
     Ok((loaded.version > 0).then_some((loaded.aggregate, loaded.version)))
 }
 
@@ -149,19 +151,4 @@ pub fn answer<A: Aggregate>(committed: &Committed<A>, created: Option<String>) -
         written_at,
         ApiJson(written),
     )
-}
-
-/// How a failed command reads over HTTP.
-pub fn command_error<E: Refusal>(error: CommandError<E>) -> ApiError {
-    match error {
-        CommandError::Rejected(refusal) => refusal.into_api_error(),
-        CommandError::Conflict => ApiError::conflict(
-            "someone else changed this at the same time; read it again and retry",
-        ),
-        CommandError::VersionMismatch { current, .. } => ApiError::PreconditionFailed(format!(
-            "this changed since you read it (it is now at version {current}); read it again \
-             and decide on what it says now"
-        )),
-        CommandError::Store(e) => e.into(),
-    }
 }

@@ -1,4 +1,7 @@
-//! The one error type of the HTTP API.
+//! How the API answers a failure: a use case's [`Refusal`] or one of HTTP's own ([`HttpError`]),
+//! each as one status code and the one error body, `{"error": {"code", "message", …}}`. Internal
+//! failures are logged with their cause and answered with a generic message: no SQL, stack
+//! traces or stored data reach a client.
 
 use std::time::Duration;
 
@@ -9,57 +12,23 @@ use domain::values::ValueError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// Every failure a handler can answer with. Each variant maps to one status code; the body is
-/// always `{"error": {"code", "message", …}}`. Internal failures are logged with their cause and
-/// answered with a generic message: no SQL, stack traces or stored data reach a client.
+use crate::app::Refusal;
+
+/// Failures that belong to HTTP itself rather than to a use case.
 #[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    /// 400: the request is malformed or a field is invalid; `fields` names each one.
-    #[error("{message}")]
-    BadRequest {
-        message: String,
-        fields: Vec<ValueError>,
-    },
-    /// 401: no valid credentials (missing, unknown, expired or revoked token, wrong password).
-    #[error("{0}")]
-    Unauthorized(String),
-    /// 403: signed in, but this caller may not do this.
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{0}")]
-    NotFound(String),
+pub enum HttpError {
     /// 408: the request was not answered in time.
     #[error("{0}")]
     RequestTimeout(String),
-    /// 409: the current state does not allow this (or someone else changed it meanwhile).
-    #[error("{message}")]
-    Conflict {
-        message: String,
-        current: Option<serde_json::Value>,
-    },
-    /// 412: `If-Match` names a version that is no longer current.
-    #[error("{0}")]
-    PreconditionFailed(String),
     /// 413: the body is larger than the server accepts.
     #[error("{0}")]
     PayloadTooLarge(String),
     /// 415: the body is not JSON.
     #[error("{0}")]
     UnsupportedMediaType(String),
-    /// 422: well-formed and allowed, but a business rule says no.
-    #[error("{0}")]
-    Unprocessable(String),
-    /// 429: too many attempts; try again after `retry_after`.
-    #[error("{message}")]
-    TooManyRequests {
-        message: String,
-        retry_after: Duration,
-    },
-    /// 503: not ready, or the read models have not reached what was asked for; `Retry-After`.
-    #[error("{0}")]
-    Unavailable(String),
-    #[error("internal error")]
-    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// Any refusal, where a rejection must be one type.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
 }
 
 /// The body of every error response.
@@ -91,81 +60,25 @@ pub struct FieldError {
     pub message: String,
 }
 
-impl ApiError {
-    /// A 400 for one or more invalid fields.
-    pub fn invalid(fields: Vec<ValueError>) -> Self {
-        let message = match fields.as_slice() {
-            [one] => one.to_string(),
-            _ => "some fields are invalid; see `fields`".to_string(),
-        };
-        Self::BadRequest { message, fields }
-    }
-
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::BadRequest {
-            message: message.into(),
-            fields: Vec::new(),
-        }
-    }
-
-    pub fn conflict(message: impl Into<String>) -> Self {
-        Self::Conflict {
-            message: message.into(),
-            current: None,
-        }
-    }
-
-    pub fn internal(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::Internal(error.into())
-    }
-
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
-            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
-            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::BadRequest { .. } => "bad_request",
-            Self::Unauthorized(_) => "unauthorized",
-            Self::Forbidden(_) => "forbidden",
-            Self::NotFound(_) => "not_found",
-            Self::RequestTimeout(_) => "request_timeout",
-            Self::Conflict { .. } => "conflict",
-            Self::PreconditionFailed(_) => "precondition_failed",
-            Self::PayloadTooLarge(_) => "payload_too_large",
-            Self::UnsupportedMediaType(_) => "unsupported_media_type",
-            Self::Unprocessable(_) => "unprocessable",
-            Self::TooManyRequests { .. } => "too_many_requests",
-            Self::Unavailable(_) => "unavailable",
-            Self::Internal(_) => "internal",
-        }
+/// The status and the stable code of a refusal.
+pub fn status_of(refusal: &Refusal) -> (StatusCode, &'static str) {
+    match refusal {
+        Refusal::Invalid { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
+        Refusal::NotSignedIn(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+        Refusal::NotAllowed(_) => (StatusCode::FORBIDDEN, "forbidden"),
+        Refusal::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+        Refusal::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
+        Refusal::Changed(_) => (StatusCode::PRECONDITION_FAILED, "precondition_failed"),
+        Refusal::RuleBroken(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
+        Refusal::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+        Refusal::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        Refusal::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
 }
 
-impl From<store::StoreError> for ApiError {
-    fn from(error: store::StoreError) -> Self {
-        Self::Internal(Box::new(error))
-    }
-}
-
-impl IntoResponse for ApiError {
+impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        let status = self.status();
-        let code = self.code().to_string();
+        let (status, code) = status_of(&self);
         let message = match &self {
             Self::Internal(cause) => {
                 tracing::error!(error = %cause, "request failed");
@@ -176,35 +89,66 @@ impl IntoResponse for ApiError {
             other => other.to_string(),
         };
         let (fields, current, retry_after) = match self {
-            Self::BadRequest { fields, .. } => (fields, None, None),
+            Self::Invalid { fields, .. } => (fields, None, None),
             Self::Conflict { current, .. } => (Vec::new(), current, None),
-            Self::TooManyRequests { retry_after, .. } => (Vec::new(), None, Some(retry_after)),
+            Self::TooMany { retry_after, .. } => (Vec::new(), None, Some(retry_after)),
             // Not ready or not caught up yet: worth asking again shortly.
             Self::Unavailable(_) => (Vec::new(), None, Some(Duration::from_secs(1))),
             _ => (Vec::new(), None, None),
         };
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code,
-                message,
-                fields: fields
-                    .into_iter()
-                    .map(|f| FieldError {
-                        field: f.field,
-                        message: f.message,
-                    })
-                    .collect(),
-                current,
-            },
-        };
-        let mut response = (status, Json(body)).into_response();
-        if let Some(wait) = retry_after {
-            // Whole seconds, rounded up: a client that waits exactly this long gets through.
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
-        }
-        response
+        error_response(status, code, message, fields, current, retry_after)
     }
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match self {
+            Self::Refused(refusal) => return refusal.into_response(),
+            Self::RequestTimeout(message) => {
+                (StatusCode::REQUEST_TIMEOUT, "request_timeout", message)
+            }
+            Self::PayloadTooLarge(message) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
+            }
+            Self::UnsupportedMediaType(message) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                message,
+            ),
+        };
+        error_response(status, code, message, Vec::new(), None, None)
+    }
+}
+
+fn error_response(
+    status: StatusCode,
+    code: &str,
+    message: String,
+    fields: Vec<ValueError>,
+    current: Option<serde_json::Value>,
+    retry_after: Option<Duration>,
+) -> Response {
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.to_string(),
+            message,
+            fields: fields
+                .into_iter()
+                .map(|f| FieldError {
+                    field: f.field,
+                    message: f.message,
+                })
+                .collect(),
+            current,
+        },
+    };
+    let mut response = (status, Json(body)).into_response();
+    if let Some(wait) = retry_after {
+        // Whole seconds, rounded up: a client that waits exactly this long gets through.
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    }
+    response
 }

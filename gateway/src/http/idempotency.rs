@@ -43,7 +43,7 @@ use chrono::Utc;
 use store::{Begin, Idempotency, StoredResponse};
 use tracing::Instrument;
 
-use super::ApiError;
+use super::{HttpError, Refusal};
 use crate::access::Caller;
 use crate::state::AppState;
 
@@ -102,11 +102,11 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
     let body = match Bytes::from_request(Request::from_parts(parts.clone(), body), &()).await {
         Ok(body) => body,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return ApiError::PayloadTooLarge("the body is larger than this server accepts".into())
+            return HttpError::PayloadTooLarge("the body is larger than this server accepts".into())
                 .into_response()
         }
         Err(rejection) => {
-            return ApiError::bad_request(format!(
+            return Refusal::invalid_input(format!(
                 "the body cannot be read: {}",
                 rejection.body_text()
             ))
@@ -134,7 +134,7 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
             if let Err(error) = keys.abandon(account, &key).await {
                 tracing::error!(%error, "cannot release an idempotency key");
             }
-            ApiError::internal(format!("the request's task failed: {failure}")).into_response()
+            Refusal::internal(format!("the request's task failed: {failure}")).into_response()
         }
     }
 }
@@ -152,17 +152,17 @@ async fn run_once(
         .begin(account, &key, &digest, TAKEOVER_AFTER, Utc::now())
         .await
     {
-        Err(error) => return ApiError::from(error).into_response(),
+        Err(error) => return Refusal::from(error).into_response(),
         Ok(Begin::Replay(stored)) => return replay(stored),
         Ok(Begin::Mismatch) => {
-            return ApiError::Unprocessable(
+            return Refusal::RuleBroken(
                 "this Idempotency-Key was already used for a different request; use a new key"
                     .into(),
             )
             .into_response()
         }
         Ok(Begin::InProgress) => {
-            return ApiError::conflict(
+            return Refusal::conflict(
                 "a request with this Idempotency-Key is still being processed; retry in a moment",
             )
             .into_response()
@@ -176,7 +176,7 @@ async fn run_once(
         Ok(body) => body,
         Err(error) => {
             release(&keys, account, &key).await;
-            return ApiError::internal(format!("the answer cannot be read: {error}"))
+            return Refusal::internal(format!("the answer cannot be read: {error}"))
                 .into_response();
         }
     };
@@ -216,13 +216,13 @@ async fn release(keys: &Idempotency, account: domain::values::AccountId, key: &s
 }
 
 /// The `Idempotency-Key` of a request: none, one valid key, or a 400.
-fn key_of(request: &Request) -> Result<Option<String>, ApiError> {
+fn key_of(request: &Request) -> Result<Option<String>, Refusal> {
     let mut values = request.headers().get_all(IDEMPOTENCY_KEY).iter();
     let Some(value) = values.next() else {
         return Ok(None);
     };
     if values.next().is_some() {
-        return Err(ApiError::bad_request(
+        return Err(Refusal::invalid_input(
             "send one Idempotency-Key header, not several",
         ));
     }
@@ -232,7 +232,7 @@ fn key_of(request: &Request) -> Result<Option<String>, ApiError> {
         && bytes.iter().all(|b| b.is_ascii_graphic());
     match value.to_str() {
         Ok(key) if valid => Ok(Some(key.to_string())),
-        _ => Err(ApiError::bad_request(format!(
+        _ => Err(Refusal::invalid_input(format!(
             "the Idempotency-Key header must be 1 to {MAX_KEY_LEN} visible ASCII characters \
              (no spaces), e.g. a UUID"
         ))),
@@ -251,7 +251,7 @@ fn on_credential_route(request: &Request) -> bool {
 /// The kept answer, marked as a replay.
 fn replay(stored: StoredResponse) -> Response {
     let Ok(status) = StatusCode::from_u16(stored.status) else {
-        return ApiError::internal(format!("a kept answer has status {}", stored.status))
+        return Refusal::internal(format!("a kept answer has status {}", stored.status))
             .into_response();
     };
     let mut response = Response::new(Body::from(stored.body));
@@ -332,7 +332,7 @@ mod tests {
             with_keys(&[b"one", b"two"]),
         ] {
             assert!(
-                matches!(key_of(&request), Err(ApiError::BadRequest { .. })),
+                matches!(key_of(&request), Err(Refusal::Invalid { .. })),
                 "{:?}",
                 request.headers()
             );

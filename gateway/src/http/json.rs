@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::ApiError;
+use super::{HttpError, Refusal};
 
 /// A JSON request or response body. Request types deny unknown fields, and serde refuses
 /// duplicate keys and nesting deeper than 128 levels, so each of those is a 400 too.
@@ -19,7 +19,7 @@ where
     T: DeserializeOwned,
     S: Send + Sync,
 {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(request, state).await {
@@ -35,23 +35,26 @@ impl<T: Serialize> IntoResponse for ApiJson<T> {
     }
 }
 
-fn rejection_to_error(rejection: JsonRejection) -> ApiError {
+fn rejection_to_error(rejection: JsonRejection) -> HttpError {
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
+        JsonRejection::MissingJsonContentType(_) => HttpError::UnsupportedMediaType(
             "the body must be JSON, sent with `Content-Type: application/json`".into(),
         ),
         JsonRejection::JsonSyntaxError(e) => {
-            ApiError::bad_request(format!("the body is not valid JSON: {}", e.body_text()))
+            Refusal::invalid_input(format!("the body is not valid JSON: {}", e.body_text())).into()
         }
-        JsonRejection::JsonDataError(e) => ApiError::bad_request(format!(
+        JsonRejection::JsonDataError(e) => Refusal::invalid_input(format!(
             "the body does not have the expected fields: {}",
             e.body_text()
-        )),
+        ))
+        .into(),
         JsonRejection::BytesRejection(e)
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
         {
-            ApiError::PayloadTooLarge("the body is larger than this server accepts".into())
+            HttpError::PayloadTooLarge("the body is larger than this server accepts".into())
         }
-        other => ApiError::bad_request(format!("the body cannot be read: {}", other.body_text())),
+        other => {
+            Refusal::invalid_input(format!("the body cannot be read: {}", other.body_text())).into()
+        }
     }
 }

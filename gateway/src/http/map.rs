@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use crate::access::{Access, ApiRoutes};
 use crate::http::reading::{ReadAt, READ_AT_PARAMETERS};
-use crate::http::{ApiError, ErrorBody};
+use crate::http::{ErrorBody, Refusal};
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
@@ -70,7 +70,7 @@ async fn get_map(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
     read_at: ReadAt,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Refusal> {
     let filter = parse_filter(query.as_deref().unwrap_or_default())?;
     // Staleness is judged at the moment asked about: the map as of a past time shows what was
     // stale then.
@@ -92,7 +92,7 @@ async fn get_map(
 }
 
 /// Reads the map's filters from a raw query string.
-pub fn parse_filter(query: &str) -> Result<MapFilter, ApiError> {
+pub fn parse_filter(query: &str) -> Result<MapFilter, Refusal> {
     refuse_unknown_parameters(query, &FILTERS)?;
     let mut filter = MapFilter::default();
     let mut seen_once = BTreeSet::new();
@@ -151,7 +151,7 @@ pub fn parse_filter(query: &str) -> Result<MapFilter, ApiError> {
 }
 
 /// Refuses any parameter that is neither one of `accepted` nor a read-at parameter, naming it.
-pub fn refuse_unknown_parameters(query: &str, accepted: &[&str]) -> Result<(), ApiError> {
+pub fn refuse_unknown_parameters(query: &str, accepted: &[&str]) -> Result<(), Refusal> {
     for (key, _) in form_urlencoded::parse(query.as_bytes()) {
         if !accepted.contains(&key.as_ref()) && !READ_AT_PARAMETERS.contains(&key.as_ref()) {
             let known: Vec<&str> = accepted
@@ -159,7 +159,7 @@ pub fn refuse_unknown_parameters(query: &str, accepted: &[&str]) -> Result<(), A
                 .chain(&READ_AT_PARAMETERS)
                 .copied()
                 .collect();
-            return Err(ApiError::bad_request(format!(
+            return Err(Refusal::invalid_input(format!(
                 "unknown query parameter `{key}`; this endpoint accepts {}",
                 known.join(", ")
             )));
@@ -168,12 +168,12 @@ pub fn refuse_unknown_parameters(query: &str, accepted: &[&str]) -> Result<(), A
     Ok(())
 }
 
-fn invalid(parameter: &str, message: impl Into<String>) -> ApiError {
-    ApiError::invalid(vec![ValueError::new(parameter, message)])
+fn invalid(parameter: &str, message: impl Into<String>) -> Refusal {
+    Refusal::invalid(vec![ValueError::new(parameter, message)])
 }
 
 /// The comma-separated values of one parameter, none of them empty.
-fn values<'a>(key: &str, value: &'a str) -> Result<Vec<&'a str>, ApiError> {
+fn values<'a>(key: &str, value: &'a str) -> Result<Vec<&'a str>, Refusal> {
     let values: Vec<&str> = value.split(',').map(str::trim).collect();
     if values.iter().any(|v| v.is_empty()) {
         return Err(invalid(
@@ -187,12 +187,7 @@ fn values<'a>(key: &str, value: &'a str) -> Result<Vec<&'a str>, ApiError> {
 }
 
 /// The member of `all` whose code (serde name) is `code`.
-fn one_of<T: Copy + Serialize>(
-    key: &str,
-    code: &str,
-    all: &[T],
-    what: &str,
-) -> Result<T, ApiError> {
+fn one_of<T: Copy + Serialize>(key: &str, code: &str, all: &[T], what: &str) -> Result<T, Refusal> {
     all.iter()
         .copied()
         .find(|v| code_of(v) == code)
@@ -271,7 +266,7 @@ mod tests {
 
     fn refusal(query: &str) -> String {
         match parse_filter(query) {
-            Err(ApiError::BadRequest { message, .. }) => message,
+            Err(Refusal::Invalid { message, .. }) => message,
             other => panic!("`{query}` gave {other:?}"),
         }
     }

@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::reading::{parse_limit, ReadAt, READ_AT_PARAMETERS};
-use super::{ApiError, ApiJson, ErrorBody};
+use super::{ApiJson, ErrorBody, Refusal};
 use crate::access::{Access, ApiRoutes, Caller};
 use crate::state::AppState;
 
@@ -52,10 +52,10 @@ async fn joint_project_matches(
     caller: Caller,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
-) -> Result<ApiJson<ProjectMatchesView>, ApiError> {
+) -> Result<ApiJson<ProjectMatchesView>, Refusal> {
     let id: JointProjectId = id
         .parse()
-        .map_err(|e: domain::values::ValueError| ApiError::invalid(vec![e.in_field("id")]))?;
+        .map_err(|e: domain::values::ValueError| Refusal::invalid(vec![e.in_field("id")]))?;
     let (limit, read_at) = parse_query(query.as_deref().unwrap_or_default())?;
     let viewer = caller.actor();
     let matches = read_at
@@ -65,7 +65,7 @@ async fn joint_project_matches(
                 .then(|| matching.matches_for_project(id, limit))
         })
         .await?
-        .ok_or_else(|| ApiError::NotFound("no such joint project".into()))?;
+        .ok_or_else(|| Refusal::NotFound("no such joint project".into()))?;
     Ok(ApiJson(ProjectMatchesView {
         project_id: id.into_uuid(),
         matches: matches.iter().map(InitiativeMatchView::of).collect(),
@@ -93,10 +93,10 @@ async fn initiative_matches(
     caller: Caller,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
-) -> Result<ApiJson<InitiativeMatchesView>, ApiError> {
+) -> Result<ApiJson<InitiativeMatchesView>, Refusal> {
     let id: InitiativeId = id
         .parse()
-        .map_err(|e: domain::values::ValueError| ApiError::invalid(vec![e.in_field("id")]))?;
+        .map_err(|e: domain::values::ValueError| Refusal::invalid(vec![e.in_field("id")]))?;
     let (limit, read_at) = parse_query(query.as_deref().unwrap_or_default())?;
     let viewer = caller.actor();
     let matches = read_at
@@ -106,7 +106,7 @@ async fn initiative_matches(
                 .then(|| matching.projects_for_initiative(id, limit))
         })
         .await?
-        .ok_or_else(|| ApiError::NotFound("no such initiative".into()))?;
+        .ok_or_else(|| Refusal::NotFound("no such initiative".into()))?;
     Ok(ApiJson(InitiativeMatchesView {
         initiative_id: id.into_uuid(),
         matches: matches.iter().map(ProjectMatchView::of).collect(),
@@ -115,17 +115,17 @@ async fn initiative_matches(
 
 /// `limit` and the read point. Every other parameter is refused by name, and so is a read of
 /// the past: matching answers only from the live model.
-fn parse_query(query: &str) -> Result<(usize, ReadAt), ApiError> {
+fn parse_query(query: &str) -> Result<(usize, ReadAt), Refusal> {
     let mut limit = None;
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         match key.as_ref() {
             "limit" if limit.is_some() => {
-                return Err(ApiError::bad_request("send limit once"));
+                return Err(Refusal::invalid_input("send limit once"));
             }
             "limit" => limit = Some(parse_limit(&value, MAX_LIMIT)?),
             key if READ_AT_PARAMETERS.contains(&key) => {}
             other => {
-                return Err(ApiError::bad_request(format!(
+                return Err(Refusal::invalid_input(format!(
                     "unknown query parameter `{other}`: matches take limit and min_position"
                 )));
             }
@@ -273,7 +273,7 @@ mod tests {
     fn status(query: &str) -> Result<usize, u16> {
         parse_query(query)
             .map(|(limit, _)| limit)
-            .map_err(|e| e.status().as_u16())
+            .map_err(|e| crate::http::error::status_of(&e).0.as_u16())
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod audit;
 pub mod command;
 mod communities;
 pub mod context;
-mod error;
+pub mod error;
 mod health;
 mod idempotency;
 mod initiatives;
@@ -20,7 +20,6 @@ mod moderation;
 mod notifications;
 mod publications;
 pub mod reading;
-pub mod refusals;
 mod sessions;
 mod statistics;
 
@@ -39,7 +38,8 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-pub use error::{ApiError, ErrorBody};
+pub use crate::app::Refusal;
+pub use error::{ErrorBody, HttpError};
 pub use json::ApiJson;
 
 use crate::access::{authorize, AccessRules, ApiRoutes};
@@ -223,7 +223,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         ))
         // The interactive documentation and the document itself, compiled into the binary.
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
-        .fallback(|| async { ApiError::NotFound("no such route".into()) })
+        .fallback(|| async { Refusal::NotFound("no such route".into()) })
         .with_state(state)
         .layer(
             ServiceBuilder::new()
@@ -271,11 +271,11 @@ where
     }
     match response.status() {
         StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::PayloadTooLarge("the body is larger than this server accepts".into())
+            HttpError::PayloadTooLarge("the body is larger than this server accepts".into())
                 .into_response()
         }
         StatusCode::REQUEST_TIMEOUT => {
-            ApiError::RequestTimeout("the request took too long to be answered; try again".into())
+            HttpError::RequestTimeout("the request took too long to be answered; try again".into())
                 .into_response()
         }
         _ => response,

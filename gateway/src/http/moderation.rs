@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 use super::reading::{parse_limit, ReadAt, READ_AT_PARAMETERS};
-use super::{ApiError, ApiJson, ErrorBody};
+use super::{ApiJson, ErrorBody, Refusal};
 use crate::access::{Access, ApiRoutes};
 use crate::state::AppState;
 
@@ -47,7 +47,7 @@ const MAX_LIMIT: usize = 1_000;
 async fn moderation_queue(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> Result<ApiJson<QueueView>, ApiError> {
+) -> Result<ApiJson<QueueView>, Refusal> {
     let query = query.unwrap_or_default();
     let wanted = QueueQuery::parse(&query)?;
     // Parsed here rather than taken as an extractor, so that a historical read is refused as the
@@ -83,7 +83,7 @@ struct QueueQuery {
 }
 
 impl QueueQuery {
-    fn parse(query: &str) -> Result<Self, ApiError> {
+    fn parse(query: &str) -> Result<Self, Refusal> {
         let mut kinds = BTreeSet::new();
         let mut limit = None;
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
@@ -91,14 +91,17 @@ impl QueueQuery {
                 "kind" => {
                     let kind = value.parse::<QueueKind>().map_err(|e| {
                         let known: Vec<&str> = QueueKind::ALL.iter().map(|k| k.as_str()).collect();
-                        ApiError::bad_request(format!("kind: {e}; use one of {}", known.join(", ")))
+                        Refusal::invalid_input(format!(
+                            "kind: {e}; use one of {}",
+                            known.join(", ")
+                        ))
                     })?;
                     kinds.insert(kind);
                 }
                 "limit" => limit = Some(parse_limit(&value, MAX_LIMIT)?),
                 key if READ_AT_PARAMETERS.contains(&key) => {}
                 other => {
-                    return Err(ApiError::bad_request(format!(
+                    return Err(Refusal::invalid_input(format!(
                         "unknown query parameter `{other}`: the queue takes kind, limit and \
                          min_position"
                     )))
@@ -176,7 +179,7 @@ mod tests {
 
     fn message(query: &str) -> String {
         match QueueQuery::parse(query) {
-            Err(ApiError::BadRequest { message, .. }) => message,
+            Err(Refusal::Invalid { message, .. }) => message,
             other => panic!("expected a 400 for `{query}`, got {other:?}"),
         }
     }

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use super::context::RequestContext;
 use super::reading::parse_limit;
-use super::{ApiError, ApiJson, ErrorBody, Written, WrittenAnswer};
+use super::{ApiJson, ErrorBody, Refusal, Written, WrittenAnswer};
 use crate::access::{Access, ApiRoutes, Caller, SignedIn};
 use crate::state::AppState;
 
@@ -43,7 +43,7 @@ struct NotificationPreferences {
 async fn my_preferences(
     State(state): State<AppState>,
     SignedIn(actor): SignedIn,
-) -> Result<ApiJson<NotificationPreferences>, ApiError> {
+) -> Result<ApiJson<NotificationPreferences>, Refusal> {
     let account = state.accounts.load(actor.account).await?;
     Ok(ApiJson(NotificationPreferences {
         muted: account
@@ -69,13 +69,13 @@ async fn set_my_preferences(
     context: RequestContext,
     SignedIn(actor): SignedIn,
     ApiJson(body): ApiJson<NotificationPreferences>,
-) -> Result<WrittenAnswer, ApiError> {
+) -> Result<WrittenAnswer, Refusal> {
     let muted = body
         .muted
         .iter()
         .map(|kind| kind.parse::<NotificationKind>())
         .collect::<Result<BTreeSet<_>, _>>()
-        .map_err(ApiError::bad_request)?;
+        .map_err(Refusal::invalid_input)?;
     let metadata = context.metadata(&caller, "SetNotificationPreferences");
     let position = state
         .accounts
@@ -144,21 +144,21 @@ impl From<Notification> for NotificationView {
 async fn list_notifications(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> Result<ApiJson<NotificationList>, ApiError> {
+) -> Result<ApiJson<NotificationList>, Refusal> {
     let mut status = NotificationStatus::Failed;
     let mut limit = 100;
     for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
         match key.as_ref() {
             "status" => {
                 status = NotificationStatus::parse(&value).ok_or_else(|| {
-                    ApiError::bad_request(format!(
+                    Refusal::invalid_input(format!(
                         "status must be failed, pending or sent (got `{value}`)"
                     ))
                 })?;
             }
             "limit" => limit = parse_limit(&value, 500)?,
             other => {
-                return Err(ApiError::bad_request(format!(
+                return Err(Refusal::invalid_input(format!(
                     "unknown query parameter `{other}` (use status and limit)"
                 )))
             }

@@ -18,7 +18,7 @@ use domain::actor::Role;
 use projections::{fold, FoldError, Projection, ProjectionHandle, Until};
 use store::FeedPosition;
 
-use super::ApiError;
+use super::Refusal;
 use crate::access::Caller;
 use crate::state::AppState;
 
@@ -59,7 +59,7 @@ pub enum ReadAt {
 
 impl ReadAt {
     /// Parses the three parameters from a query string, ignoring every other parameter.
-    pub fn parse(query: &str) -> Result<Self, ApiError> {
+    pub fn parse(query: &str) -> Result<Self, Refusal> {
         let mut min_position = None;
         let mut at_position = None;
         let mut as_of = None;
@@ -75,7 +75,7 @@ impl ReadAt {
             (min_position, None, None) => Ok(Self::Live { min_position }),
             (None, Some(at), None) => Ok(Self::AtPosition(at)),
             (None, None, Some(at)) => Ok(Self::AsOf(at)),
-            _ => Err(ApiError::bad_request(
+            _ => Err(Refusal::invalid_input(
                 "send at most one of min_position, at_position and as_of",
             )),
         }
@@ -83,10 +83,10 @@ impl ReadAt {
 
     /// Parses the parameters of a read that only answers from the live model: `as_of` and
     /// `at_position` are refused as a bad request for every caller, saying `why`.
-    pub fn parse_live(query: &str, why: &str) -> Result<Self, ApiError> {
+    pub fn parse_live(query: &str, why: &str) -> Result<Self, Refusal> {
         let read_at = Self::parse(query)?;
         if read_at.is_historical() {
-            return Err(ApiError::bad_request(format!(
+            return Err(Refusal::invalid_input(format!(
                 "{why}: as_of and at_position are not accepted here"
             )));
         }
@@ -104,7 +104,7 @@ impl ReadAt {
         state: &AppState,
         handle: &ProjectionHandle<P>,
         f: impl FnOnce(&P) -> T,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, Refusal> {
         let feed = state.log.feed();
         let until = match self {
             Self::Live { min_position } => {
@@ -113,7 +113,7 @@ impl ReadAt {
                 }
                 if let Some(reason) = handle.status().failed {
                     tracing::error!(projection = P::NAME, %reason, "read of a stopped projection");
-                    return Err(ApiError::Unavailable(format!(
+                    return Err(Refusal::Unavailable(format!(
                         "the {} read model has stopped and is being looked at; see /ready",
                         P::NAME
                     )));
@@ -129,7 +129,7 @@ impl ReadAt {
                     Until::Position(FeedPosition::START)
                 } else {
                     let target = feed.locate(*at).await?.ok_or_else(|| {
-                        ApiError::bad_request(format!(
+                        Refusal::invalid_input(format!(
                             "no committed event has position {at}; use a position a write or \
                              the audit log gave"
                         ))
@@ -137,7 +137,7 @@ impl ReadAt {
                     // Committed is not yet final in the feed while an older transaction is
                     // open; once the live engine has the event, the fold will reach it too.
                     if !state.engine.wait_for(target, state.read_wait).await {
-                        return Err(ApiError::Unavailable(format!(
+                        return Err(Refusal::Unavailable(format!(
                             "position {at} is not readable in the feed yet; try again shortly"
                         )));
                     }
@@ -147,9 +147,9 @@ impl ReadAt {
             Self::AsOf(at) => Until::RecordedBy(*at),
         };
         let (folded, _) = fold::<P>(&feed, until).await.map_err(|e| match e {
-            FoldError::Store(e) => ApiError::from(e),
+            FoldError::Store(e) => Refusal::from(e),
             FoldError::Failed(reason) => {
-                ApiError::internal(format!("{} cannot be folded: {reason}", P::NAME))
+                Refusal::internal(format!("{} cannot be folded: {reason}", P::NAME))
             }
         })?;
         Ok(folded.read(f))
@@ -160,7 +160,7 @@ async fn wait_until_reached<P: Projection>(
     state: &AppState,
     handle: &ProjectionHandle<P>,
     min: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Refusal> {
     let feed = state.log.feed();
     let head = feed.head_position().await?;
     if min > head {
@@ -170,7 +170,7 @@ async fn wait_until_reached<P: Projection>(
         return Ok(());
     }
     let not_yet = || {
-        ApiError::Unavailable(format!(
+        Refusal::Unavailable(format!(
             "this server's read models have not reached position {min} yet; try again shortly"
         ))
     };
@@ -189,48 +189,48 @@ async fn wait_until_reached<P: Projection>(
     }
 }
 
-fn beyond_head(parameter: &str, asked: i64, head: i64) -> ApiError {
-    ApiError::bad_request(format!(
+fn beyond_head(parameter: &str, asked: i64, head: i64) -> Refusal {
+    Refusal::invalid_input(format!(
         "{parameter}={asked} is beyond the newest event in the log (position {head})"
     ))
 }
 
 /// A `limit` parameter: a whole number from 1 to `max`.
-pub fn parse_limit(value: &str, max: usize) -> Result<usize, ApiError> {
+pub fn parse_limit(value: &str, max: usize) -> Result<usize, Refusal> {
     value
         .parse::<usize>()
         .ok()
         .filter(|n| (1..=max).contains(n))
         .ok_or_else(|| {
-            ApiError::bad_request(format!(
+            Refusal::invalid_input(format!(
                 "limit must be a whole number from 1 to {max} (got `{value}`)"
             ))
         })
 }
 
 /// A global position given as query parameter `key`.
-pub(super) fn parse_position(key: &str, value: &str) -> Result<i64, ApiError> {
+pub(super) fn parse_position(key: &str, value: &str) -> Result<i64, Refusal> {
     value
         .parse::<i64>()
         .ok()
         .filter(|p| *p >= 0)
         .ok_or_else(|| {
-            ApiError::bad_request(format!(
+            Refusal::invalid_input(format!(
                 "{key} must be a global position: a whole number, 0 or more (got `{value}`)"
             ))
         })
 }
 
-fn time(value: &str) -> Result<DateTime<Utc>, ApiError> {
+fn time(value: &str) -> Result<DateTime<Utc>, Refusal> {
     let at = DateTime::parse_from_rfc3339(value)
         .map_err(|_| {
-            ApiError::bad_request(format!(
+            Refusal::invalid_input(format!(
                 "as_of must be an RFC 3339 time such as 2024-06-30T23:59:59Z (got `{value}`)"
             ))
         })?
         .with_timezone(&Utc);
     if at > Utc::now() {
-        return Err(ApiError::bad_request(format!(
+        return Err(Refusal::invalid_input(format!(
             "as_of {value} is in the future; ask about a moment that has passed"
         )));
     }
@@ -238,20 +238,20 @@ fn time(value: &str) -> Result<DateTime<Utc>, ApiError> {
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ReadAt {
-    type Rejection = ApiError;
+    type Rejection = Refusal;
 
     /// Parses the parameters; a historical read by anyone but an auditor or admin is refused.
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Refusal> {
         let read_at = Self::parse(parts.uri.query().unwrap_or_default())?;
         if read_at.is_historical() {
             let caller = Caller::from_request_parts(parts, state).await?;
             let Some(actor) = caller.actor() else {
-                return Err(ApiError::Unauthorized(
+                return Err(Refusal::NotSignedIn(
                     "as_of and at_position are for auditors and admins; sign in first".into(),
                 ));
             };
             if !actor.has_role(Role::Auditor) && !actor.has_role(Role::Admin) {
-                return Err(ApiError::Forbidden(
+                return Err(Refusal::NotAllowed(
                     "as_of and at_position are for auditors and admins".into(),
                 ));
             }

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 use super::context::ClientAddress;
-use super::{ApiError, ApiJson, ErrorBody};
+use super::{ApiJson, ErrorBody, Refusal};
 use crate::access::caller::bearer_token;
 use crate::access::{Access, ApiRoutes};
 use crate::state::AppState;
@@ -51,9 +51,9 @@ async fn sign_in(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     ApiJson(body): ApiJson<SignInRequest>,
-) -> Result<(StatusCode, ApiJson<SessionResponse>), ApiError> {
+) -> Result<(StatusCode, ApiJson<SessionResponse>), Refusal> {
     state.limits.check_sign_in_address(address)?;
-    let email = EmailAddress::new(&body.email).map_err(|e| ApiError::invalid(vec![e]))?;
+    let email = EmailAddress::new(&body.email).map_err(|e| Refusal::invalid(vec![e]))?;
     let digest = state.accounts.email_digest(&email).await?;
     state.limits.check_sign_in_account(&digest)?;
     let session = state.accounts.sign_in(&email, body.password).await?;
@@ -76,7 +76,7 @@ async fn sign_in(
 async fn sign_out(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<StatusCode, ApiError> {
+) -> Result<StatusCode, Refusal> {
     if let Some(token) = bearer_token(&headers)? {
         state.accounts.sign_out(token).await?;
     }

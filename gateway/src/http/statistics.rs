@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use super::map::refuse_unknown_parameters;
 use crate::access::{Access, ApiRoutes};
 use crate::http::reading::ReadAt;
-use crate::http::{ApiError, ApiJson, ErrorBody};
+use crate::http::{ApiJson, ErrorBody, Refusal};
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
@@ -49,7 +49,7 @@ async fn get_statistics(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     read_at: ReadAt,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Refusal> {
     refuse_unknown_parameters(query.as_deref().unwrap_or_default(), &[])?;
     let tallies = read_at
         .read(&state, &state.read.statistics, |s| s.tallies().clone())

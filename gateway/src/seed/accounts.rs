@@ -15,7 +15,7 @@ use store::EventMetadata;
 use super::data::{SeedAccount, SeedRole};
 use crate::access::accounts::SignUp;
 use crate::access::AccountService;
-use crate::http::ApiError;
+use crate::app::Refusal;
 
 /// A seed account as the rest of the loader acts with it.
 #[derive(Debug, Clone)]
@@ -126,9 +126,9 @@ pub(super) fn metadata(command: &str) -> EventMetadata {
 }
 
 /// An API error as one line for the terminal.
-pub(super) fn describe(error: ApiError) -> String {
+pub(super) fn describe(error: Refusal) -> String {
     match error {
-        ApiError::Internal(cause) => cause.to_string(),
+        Refusal::Internal(cause) => cause.to_string(),
         other => other.to_string(),
     }
 }

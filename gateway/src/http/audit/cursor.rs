@@ -8,7 +8,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use store::FeedPosition;
 
-use crate::http::ApiError;
+use crate::http::Refusal;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,9 +27,9 @@ pub fn encode(after: FeedPosition, digest: &str) -> String {
 }
 
 /// Where a cursor continues, if it was handed out for the query with `digest`.
-pub fn decode(text: &str, digest: &str) -> Result<FeedPosition, ApiError> {
+pub fn decode(text: &str, digest: &str) -> Result<FeedPosition, Refusal> {
     let garbled = || {
-        ApiError::bad_request(
+        Refusal::invalid_input(
             "cursor is not one this API handed out: pass `next_cursor` from the previous page \
              unchanged, or leave it out to start from the beginning",
         )
@@ -41,7 +41,7 @@ pub fn decode(text: &str, digest: &str) -> Result<FeedPosition, ApiError> {
         return Err(garbled());
     }
     if body.q != digest {
-        return Err(ApiError::bad_request(
+        return Err(Refusal::invalid_input(
             "this cursor belongs to another query: send it with the same filters as the page \
              that gave it (only `limit` may change), or leave it out to start again",
         ));
@@ -53,9 +53,9 @@ pub fn decode(text: &str, digest: &str) -> Result<FeedPosition, ApiError> {
 mod tests {
     use super::*;
 
-    fn message(result: Result<FeedPosition, ApiError>) -> String {
+    fn message(result: Result<FeedPosition, Refusal>) -> String {
         match result {
-            Err(ApiError::BadRequest { message, .. }) => message,
+            Err(Refusal::Invalid { message, .. }) => message,
             other => panic!("expected a 400, got {other:?}"),
         }
     }

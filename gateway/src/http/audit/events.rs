@@ -15,7 +15,7 @@ use super::query::EventsQuery;
 use super::view::EventView;
 use super::{cursor, record};
 use crate::access::Caller;
-use crate::http::{ApiError, ApiJson, ErrorBody};
+use crate::http::{ApiJson, ErrorBody, Refusal};
 use crate::state::AppState;
 
 const NDJSON: &str = "application/x-ndjson";
@@ -62,7 +62,7 @@ pub async fn audit_events(
     caller: Caller,
     uri: Uri,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Refusal> {
     let query = EventsQuery::parse(uri.query().unwrap_or_default())?;
     record::record_read(&state, &caller, &uri).await?;
     let db = state.log.database().clone();

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use super::diff::{first_differences, Difference};
 use super::record;
 use crate::access::Caller;
-use crate::http::{ApiError, ApiJson, ErrorBody};
+use crate::http::{ApiJson, ErrorBody, Refusal};
 use crate::state::AppState;
 
 /// How many differences an answer lists at most.
@@ -68,15 +68,15 @@ pub async fn verify_projection(
     caller: Caller,
     uri: Uri,
     Path(name): Path<String>,
-) -> Result<ApiJson<ProjectionCheck>, ApiError> {
+) -> Result<ApiJson<ProjectionCheck>, Refusal> {
     if !PROJECTIONS.contains(&name.as_str()) {
-        return Err(ApiError::NotFound(format!(
+        return Err(Refusal::NotFound(format!(
             "there is no projection `{name}`: use one of {}",
             PROJECTIONS.join(", ")
         )));
     }
     if let Some(unexpected) = uri.query().filter(|q| !q.is_empty()) {
-        return Err(ApiError::bad_request(format!(
+        return Err(Refusal::invalid_input(format!(
             "this takes no query parameters (got `{unexpected}`)"
         )));
     }
@@ -91,7 +91,7 @@ pub async fn verify_projection(
         Memberships::NAME => compare(&state, &read.memberships).await,
         ProjectMatching::NAME => compare(&state, &read.matching).await,
         ModerationQueue::NAME => compare(&state, &read.moderation).await,
-        _ => Err(ApiError::internal(format!(
+        _ => Err(Refusal::internal(format!(
             "projection `{name}` is listed but not wired"
         ))),
     }?;
@@ -101,12 +101,12 @@ pub async fn verify_projection(
 async fn compare<P: Projection>(
     state: &AppState,
     live: &ProjectionHandle<P>,
-) -> Result<ProjectionCheck, ApiError> {
+) -> Result<ProjectionCheck, Refusal> {
     // The model and its checkpoint are read together, under the model's lock; the rebuild then
     // stops at exactly that event.
     let (live_json, at) = live
         .to_json_at()
-        .map_err(|e| ApiError::internal(format!("{} cannot be serialised: {e}", P::NAME)))?;
+        .map_err(|e| Refusal::internal(format!("{} cannot be serialised: {e}", P::NAME)))?;
     let mut check = ProjectionCheck {
         projection: P::NAME.to_string(),
         position: at.position,
@@ -131,7 +131,7 @@ async fn compare<P: Projection>(
         Err(FoldError::Store(error)) => return Err(error.into()),
     };
     let rebuilt_json = rebuilt.to_json().map_err(|e| {
-        ApiError::internal(format!("the rebuilt {} cannot be serialised: {e}", P::NAME))
+        Refusal::internal(format!("the rebuilt {} cannot be serialised: {e}", P::NAME))
     })?;
     check.differences = first_differences(&live_json, &rebuilt_json, MAX_DIFFERENCES);
     check.equal = check.differences.is_empty();

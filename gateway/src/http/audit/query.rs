@@ -10,7 +10,7 @@ use store::{ActorRef, FeedPosition};
 
 use super::{cursor, known};
 use crate::http::reading::{parse_limit, parse_position};
-use crate::http::ApiError;
+use crate::http::Refusal;
 
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 1_000;
@@ -37,23 +37,23 @@ pub struct EventsQuery {
 }
 
 impl EventsQuery {
-    pub fn parse(query: &str) -> Result<Self, ApiError> {
+    pub fn parse(query: &str) -> Result<Self, Refusal> {
         let mut filter = AuditFilter::default();
         let mut limit = None;
         let mut cursor_text = None;
         let mut seen = BTreeSet::new();
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
             let Some(name) = PARAMETERS.iter().copied().find(|p| *p == key) else {
-                return Err(ApiError::bad_request(format!(
+                return Err(Refusal::invalid_input(format!(
                     "unknown query parameter `{key}`: the audit log takes {}",
                     PARAMETERS.join(", ")
                 )));
             };
             if !seen.insert(name) {
-                return Err(ApiError::bad_request(format!("give `{name}` once")));
+                return Err(Refusal::invalid_input(format!("give `{name}` once")));
             }
             if value.is_empty() {
-                return Err(ApiError::bad_request(format!(
+                return Err(Refusal::invalid_input(format!(
                     "`{name}` is empty: give it a value or leave it out"
                 )));
             }
@@ -67,7 +67,7 @@ impl EventsQuery {
                 "event_type" => filter.event_type = Some(value.into_owned()),
                 "actor" => {
                     let actor = ActorRef::try_from(value.into_owned())
-                        .map_err(|e| ApiError::bad_request(format!("actor: {e}")))?;
+                        .map_err(|e| Refusal::invalid_input(format!("actor: {e}")))?;
                     filter.actor = Some(actor);
                 }
                 "limit" => limit = Some(parse_limit(&value, MAX_LIMIT)?),
@@ -88,28 +88,28 @@ impl EventsQuery {
     }
 }
 
-fn time(name: &str, value: &str) -> Result<DateTime<Utc>, ApiError> {
+fn time(name: &str, value: &str) -> Result<DateTime<Utc>, Refusal> {
     DateTime::parse_from_rfc3339(value)
         .map(|at| at.with_timezone(&Utc))
         .map_err(|_| {
-            ApiError::bad_request(format!(
+            Refusal::invalid_input(format!(
                 "{name} must be an RFC 3339 time such as 2024-06-30T23:59:59Z (got `{value}`; \
                  in a URL, write `+` in an offset as %2B)"
             ))
         })
 }
 
-fn check_ranges(filter: &AuditFilter) -> Result<(), ApiError> {
+fn check_ranges(filter: &AuditFilter) -> Result<(), Refusal> {
     if let (Some(from), Some(to)) = (filter.from_position, filter.to_position) {
         if from > to {
-            return Err(ApiError::bad_request(format!(
+            return Err(Refusal::invalid_input(format!(
                 "from_position {from} is after to_position {to}: the range is reversed"
             )));
         }
     }
     if let (Some(from), Some(to)) = (filter.from_time, filter.to_time) {
         if from > to {
-            return Err(ApiError::bad_request(format!(
+            return Err(Refusal::invalid_input(format!(
                 "from {} is after to {}: the range is reversed",
                 from.to_rfc3339(),
                 to.to_rfc3339()
@@ -121,10 +121,10 @@ fn check_ranges(filter: &AuditFilter) -> Result<(), ApiError> {
 
 /// Checks the aggregate type, event type and stream id against the domain, and puts the id in
 /// the form it is stored in.
-fn check_types(filter: &mut AuditFilter) -> Result<(), ApiError> {
+fn check_types(filter: &mut AuditFilter) -> Result<(), Refusal> {
     let kind = match &filter.aggregate_type {
         Some(name) => Some(known::aggregate(name).ok_or_else(|| {
-            ApiError::bad_request(format!(
+            Refusal::invalid_input(format!(
                 "aggregate_type `{name}` is not one of the domain's: use one of {}",
                 known::aggregate_names()
             ))
@@ -134,7 +134,7 @@ fn check_types(filter: &mut AuditFilter) -> Result<(), ApiError> {
     if let Some(event_type) = &filter.event_type {
         match (known::aggregate_of_event(event_type), kind) {
             (None, Some(kind)) => {
-                return Err(ApiError::bad_request(format!(
+                return Err(Refusal::invalid_input(format!(
                     "event_type `{event_type}` is not an event of {} streams: use one of {}",
                     kind.name,
                     kind.event_types.join(", ")
@@ -145,13 +145,13 @@ fn check_types(filter: &mut AuditFilter) -> Result<(), ApiError> {
                     .iter()
                     .flat_map(|k| k.event_types.iter().copied())
                     .collect();
-                return Err(ApiError::bad_request(format!(
+                return Err(Refusal::invalid_input(format!(
                     "event_type `{event_type}` is not one of the domain's: use one of {}",
                     all.join(", ")
                 )));
             }
             (Some(owner), Some(kind)) if owner.name != kind.name => {
-                return Err(ApiError::bad_request(format!(
+                return Err(Refusal::invalid_input(format!(
                     "event_type `{event_type}` belongs to {} streams, not {} ones: no event \
                      matches both",
                     owner.name, kind.name
@@ -163,14 +163,14 @@ fn check_types(filter: &mut AuditFilter) -> Result<(), ApiError> {
     if let Some(raw) = &filter.aggregate_id {
         let normalized = match kind {
             Some(kind) => kind.id.normalize(raw).ok_or_else(|| {
-                ApiError::bad_request(format!(
+                Refusal::invalid_input(format!(
                     "aggregate_id `{raw}` is not an id of {} streams: those are {}",
                     kind.name,
                     kind.id.describe()
                 ))
             })?,
             None => known::normalize_any_id(raw).ok_or_else(|| {
-                ApiError::bad_request(format!(
+                Refusal::invalid_input(format!(
                     "aggregate_id `{raw}` is not a stream id: stream ids are UUIDs, email \
                      digests (64 lowercase hex digits) or `admins`"
                 ))
@@ -187,7 +187,7 @@ mod tests {
 
     fn message(query: &str) -> String {
         match EventsQuery::parse(query) {
-            Err(ApiError::BadRequest { message, .. }) => message,
+            Err(Refusal::Invalid { message, .. }) => message,
             other => panic!("expected a 400 for `{query}`, got {other:?}"),
         }
     }

@@ -9,13 +9,13 @@ use domain::actor::Role;
 use store::audit::AuditRead;
 
 use crate::access::Caller;
-use crate::http::ApiError;
+use crate::http::Refusal;
 use crate::state::AppState;
 
 /// Records that `caller` reads `uri`; a 503 if the record cannot be written.
-pub async fn record_read(state: &AppState, caller: &Caller, uri: &Uri) -> Result<(), ApiError> {
+pub async fn record_read(state: &AppState, caller: &Caller, uri: &Uri) -> Result<(), Refusal> {
     let Some(actor) = caller.actor() else {
-        return Err(ApiError::Unauthorized("sign in first".into()));
+        return Err(Refusal::NotSignedIn("sign in first".into()));
     };
     let role = [Role::Auditor, Role::Admin]
         .into_iter()
@@ -33,7 +33,7 @@ pub async fn record_read(state: &AppState, caller: &Caller, uri: &Uri) -> Result
     if let Err(error) = store::audit::record_read(state.log.database(), &read).await {
         tracing::error!(target: "articula::audit", %error, resource = %read.resource,
             "an audit read could not be recorded; refused");
-        return Err(ApiError::Unavailable(
+        return Err(Refusal::Unavailable(
             "this audit read could not be recorded, and audit reads are only answered once \
              recorded; try again shortly"
                 .into(),

@@ -13,7 +13,7 @@ use super::view::EventView;
 use super::{known, record};
 use crate::access::Caller;
 use crate::http::reading::parse_limit;
-use crate::http::{ApiError, ApiJson, ErrorBody};
+use crate::http::{ApiJson, ErrorBody, Refusal};
 use crate::state::AppState;
 
 const DEFAULT_LIMIT: usize = 100;
@@ -81,15 +81,15 @@ pub async fn audit_stream(
     caller: Caller,
     uri: Uri,
     Path((aggregate_type, raw_id)): Path<(String, String)>,
-) -> Result<ApiJson<StreamHistory>, ApiError> {
+) -> Result<ApiJson<StreamHistory>, Refusal> {
     let kind = known::aggregate(&aggregate_type).ok_or_else(|| {
-        ApiError::NotFound(format!(
+        Refusal::NotFound(format!(
             "there is no aggregate type `{aggregate_type}`: use one of {}",
             known::aggregate_names()
         ))
     })?;
     let id = kind.id.normalize(&raw_id).ok_or_else(|| {
-        ApiError::bad_request(format!(
+        Refusal::invalid_input(format!(
             "`{raw_id}` is not an id of {} streams: those are {}",
             kind.name,
             kind.id.describe()
@@ -99,7 +99,7 @@ pub async fn audit_stream(
     record::record_read(&state, &caller, &uri).await?;
     let events = store::audit::read_stream(state.log.database(), kind.name, &id).await?;
     if events.is_empty() {
-        return Err(ApiError::NotFound(format!(
+        return Err(Refusal::NotFound(format!(
             "the {} stream `{id}` has no events",
             kind.name
         )));
@@ -130,7 +130,7 @@ pub async fn audit_stream(
     }))
 }
 
-fn paging(query: &str) -> Result<(i64, usize), ApiError> {
+fn paging(query: &str) -> Result<(i64, usize), Refusal> {
     let mut after_sequence = 0;
     let mut limit = DEFAULT_LIMIT;
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
@@ -142,14 +142,14 @@ fn paging(query: &str) -> Result<(i64, usize), ApiError> {
                         .ok()
                         .filter(|n| *n >= 0)
                         .ok_or_else(|| {
-                            ApiError::bad_request(format!(
+                            Refusal::invalid_input(format!(
                                 "after_sequence must be a whole number, 0 or more (got `{value}`)"
                             ))
                         })?;
             }
             "limit" => limit = parse_limit(&value, MAX_LIMIT)?,
             other => {
-                return Err(ApiError::bad_request(format!(
+                return Err(Refusal::invalid_input(format!(
                     "unknown query parameter `{other}`: a stream's history takes after_sequence \
                      and limit"
                 )))

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::record;
 use crate::access::Caller;
-use crate::http::{ApiError, ApiJson, ErrorBody};
+use crate::http::{ApiJson, ErrorBody, Refusal};
 use crate::state::AppState;
 
 /// What verification found (the shape of `articula verify --json`).
@@ -94,9 +94,9 @@ pub async fn verify_log(
     State(state): State<AppState>,
     caller: Caller,
     uri: Uri,
-) -> Result<ApiJson<VerifyView>, ApiError> {
+) -> Result<ApiJson<VerifyView>, Refusal> {
     if let Some(unexpected) = uri.query().filter(|q| !q.is_empty()) {
-        return Err(ApiError::bad_request(format!(
+        return Err(Refusal::invalid_input(format!(
             "this takes no query parameters (got `{unexpected}`)"
         )));
     }

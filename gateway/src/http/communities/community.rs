@@ -11,7 +11,7 @@ use super::views::{CommunityView, Viewer};
 use super::{community_id, execute_on_community, no_community};
 use crate::access::Caller;
 use crate::http::command::{self, etag, Acting, WriteAnswer};
-use crate::http::{ApiError, ApiJson, ErrorBody, Written};
+use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
 
 /// Opens a community of practice around a theme (a sector of the taxonomy or a topic), with
@@ -31,7 +31,7 @@ pub(super) async fn create(
     State(state): State<AppState>,
     acting: Acting,
     ApiJson(body): ApiJson<CreateCommunityRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let new = body.parse()?;
     let id = CommunityId::new();
     let stream = id.to_string();
@@ -69,7 +69,7 @@ pub(super) async fn read(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<CommunityView>), ApiError> {
+) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<CommunityView>), Refusal> {
     let id = community_id(&id)?;
     let (community, version) = command::load(&state.communities, &id.to_string())
         .await?
@@ -101,7 +101,7 @@ pub(super) async fn rename(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RenameRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let id = community_id(&id)?;
     let name = one(Name::new(body.name))?;
     let command = CommunityCommand::Rename {
@@ -132,7 +132,7 @@ pub(super) async fn change_join_policy(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<JoinPolicyRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let id = community_id(&id)?;
     let join_policy = one(parse_join_policy(&body.join_policy))?;
     let command = CommunityCommand::ChangeJoinPolicy {

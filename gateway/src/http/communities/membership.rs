@@ -8,7 +8,7 @@ use domain::community::CommunityCommand;
 use super::requests::{DeclineRequest, PromoteRequest};
 use super::{account_id, community_id, execute_on_community};
 use crate::http::command::{Acting, WriteAnswer};
-use crate::http::{ApiError, ApiJson, ErrorBody, Written};
+use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
 
 /// Joins a community: in an open one the caller is a member at once; in a moderated one this is
@@ -29,7 +29,7 @@ pub(super) async fn join(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let id = community_id(&id)?;
     let command = CommunityCommand::Join {
         actor: acting.actor.clone(),
@@ -55,7 +55,7 @@ pub(super) async fn leave(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let id = community_id(&id)?;
     let command = CommunityCommand::Leave {
         actor: acting.actor.clone(),
@@ -81,7 +81,7 @@ pub(super) async fn withdraw_join_request(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let id = community_id(&id)?;
     let command = CommunityCommand::WithdrawJoinRequest {
         actor: acting.actor.clone(),
@@ -117,7 +117,7 @@ pub(super) async fn accept_join_request(
     State(state): State<AppState>,
     acting: Acting,
     Path((id, account)): Path<(String, String)>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let id = community_id(&id)?;
     let account = account_id(&account)?;
     let command = CommunityCommand::AcceptJoinRequest {
@@ -156,7 +156,7 @@ pub(super) async fn decline_join_request(
     acting: Acting,
     Path((id, account)): Path<(String, String)>,
     ApiJson(body): ApiJson<DeclineRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let id = community_id(&id)?;
     let account = account_id(&account)?;
     let reason = body.parse()?;
@@ -196,7 +196,7 @@ pub(super) async fn promote(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PromoteRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let id = community_id(&id)?;
     let account = body.parse()?;
     let command = CommunityCommand::PromoteToFacilitator {
@@ -234,7 +234,7 @@ pub(super) async fn demote(
     State(state): State<AppState>,
     acting: Acting,
     Path((id, account)): Path<(String, String)>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let id = community_id(&id)?;
     let account = account_id(&account)?;
     let command = CommunityCommand::DemoteFacilitator {

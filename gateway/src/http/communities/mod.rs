@@ -23,9 +23,10 @@ use domain::values::{AccountId, CommunityId, PostId, ThreadId, ValueError};
 use store::{CommandBus, CommandError};
 use utoipa_axum::routes;
 
-use super::command::{self, command_error, Acting, WriteAnswer};
-use super::ApiError;
+use super::command::{self, Acting, WriteAnswer};
+use super::Refusal;
 use crate::access::{Access, ApiRoutes};
+use crate::app::command_error;
 
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new()
@@ -64,7 +65,7 @@ async fn execute_on_community(
     command: <Community as Aggregate>::Command,
     name: &str,
     acting: &Acting,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let stream = id.to_string();
     let committed = bus
         .execute_expecting(&stream, command, acting.metadata(name), acting.if_match.0)
@@ -81,35 +82,35 @@ async fn execute_on_community(
     Ok(command::answer(&committed, None))
 }
 
-fn no_community() -> ApiError {
-    ApiError::NotFound("no such community".into())
+fn no_community() -> Refusal {
+    Refusal::NotFound("no such community".into())
 }
 
-fn no_thread() -> ApiError {
-    ApiError::NotFound("no such thread".into())
+fn no_thread() -> Refusal {
+    Refusal::NotFound("no such thread".into())
 }
 
 /// Parses a path parameter as an id, reporting it under the parameter's name.
-fn path_id<T>(raw: &str, param: &str) -> Result<T, ApiError>
+fn path_id<T>(raw: &str, param: &str) -> Result<T, Refusal>
 where
     T: std::str::FromStr<Err = ValueError>,
 {
     raw.parse::<T>()
-        .map_err(|e| ApiError::invalid(vec![e.in_field(param)]))
+        .map_err(|e| Refusal::invalid(vec![e.in_field(param)]))
 }
 
-fn community_id(raw: &str) -> Result<CommunityId, ApiError> {
+fn community_id(raw: &str) -> Result<CommunityId, Refusal> {
     path_id(raw, "id")
 }
 
-fn thread_id(raw: &str) -> Result<ThreadId, ApiError> {
+fn thread_id(raw: &str) -> Result<ThreadId, Refusal> {
     path_id(raw, "id")
 }
 
-fn post_id(raw: &str) -> Result<PostId, ApiError> {
+fn post_id(raw: &str) -> Result<PostId, Refusal> {
     path_id(raw, "post_id")
 }
 
-fn account_id(raw: &str) -> Result<AccountId, ApiError> {
+fn account_id(raw: &str) -> Result<AccountId, Refusal> {
     path_id(raw, "account_id")
 }

@@ -7,7 +7,7 @@ use domain::values::{AccountId, Name, Reason, Sector, Title, ValueError};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::http::ApiError;
+use crate::http::Refusal;
 
 /// What a community is about: exactly one of a sector of the taxonomy or a free-text topic.
 #[derive(Deserialize, ToSchema)]
@@ -95,15 +95,15 @@ fn keep<T>(result: Result<T, ValueError>, errors: &mut Vec<ValueError>) -> Optio
 }
 
 /// `Ok(value)` if every field was valid, or a 400 naming each invalid one.
-fn all_or_400<T>(value: Option<T>, errors: Vec<ValueError>) -> Result<T, ApiError> {
+fn all_or_400<T>(value: Option<T>, errors: Vec<ValueError>) -> Result<T, Refusal> {
     match value {
         Some(value) if errors.is_empty() => Ok(value),
-        _ => Err(ApiError::invalid(errors)),
+        _ => Err(Refusal::invalid(errors)),
     }
 }
 
 impl CreateCommunityRequest {
-    pub(super) fn parse(self) -> Result<NewCommunity, ApiError> {
+    pub(super) fn parse(self) -> Result<NewCommunity, Refusal> {
         let mut errors = Vec::new();
         let name = keep(Name::new(self.name), &mut errors);
         let theme = keep(parse_theme(self.theme), &mut errors);
@@ -146,12 +146,12 @@ pub(super) fn parse_join_policy(raw: &str) -> Result<JoinPolicy, ValueError> {
     }
 }
 
-pub(super) fn one<T>(result: Result<T, ValueError>) -> Result<T, ApiError> {
-    result.map_err(|e| ApiError::invalid(vec![e]))
+pub(super) fn one<T>(result: Result<T, ValueError>) -> Result<T, Refusal> {
+    result.map_err(|e| Refusal::invalid(vec![e]))
 }
 
 impl PromoteRequest {
-    pub(super) fn parse(self) -> Result<AccountId, ApiError> {
+    pub(super) fn parse(self) -> Result<AccountId, Refusal> {
         one(self
             .account_id
             .parse::<AccountId>()
@@ -160,13 +160,13 @@ impl PromoteRequest {
 }
 
 impl DeclineRequest {
-    pub(super) fn parse(self) -> Result<Option<Reason>, ApiError> {
+    pub(super) fn parse(self) -> Result<Option<Reason>, Refusal> {
         one(self.reason.map(Reason::new).transpose())
     }
 }
 
 impl StartThreadRequest {
-    pub(super) fn parse(self) -> Result<(Title, PostBody), ApiError> {
+    pub(super) fn parse(self) -> Result<(Title, PostBody), Refusal> {
         let mut errors = Vec::new();
         let title = keep(Title::new(self.title), &mut errors);
         let body = keep(PostBody::new(self.body), &mut errors);

@@ -18,11 +18,11 @@ use super::views::{ThreadView, Viewer};
 use super::{community_id, no_community, no_thread, post_id, thread_id};
 use crate::access::Caller;
 use crate::http::command::{self, etag, Acting, WriteAnswer};
-use crate::http::{ApiError, ApiJson, ErrorBody, Written};
+use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
 
 /// The community `id`, if it exists.
-async fn community(state: &AppState, id: CommunityId) -> Result<Option<Community>, ApiError> {
+async fn community(state: &AppState, id: CommunityId) -> Result<Option<Community>, Refusal> {
     Ok(command::load(&state.communities, &id.to_string())
         .await?
         .map(|(community, _)| community))
@@ -33,14 +33,14 @@ async fn role_in(
     state: &AppState,
     id: CommunityId,
     actor: &Actor,
-) -> Result<Option<CommunityRole>, ApiError> {
+) -> Result<Option<CommunityRole>, Refusal> {
     Ok(community(state, id)
         .await?
         .and_then(|c| c.role_of(&actor.account)))
 }
 
 /// The thread `id` with its version and community, or 404.
-async fn thread(state: &AppState, id: ThreadId) -> Result<(Thread, usize, CommunityId), ApiError> {
+async fn thread(state: &AppState, id: ThreadId) -> Result<(Thread, usize, CommunityId), Refusal> {
     let (thread, version) = command::load(&state.threads, &id.to_string())
         .await?
         .ok_or_else(no_thread)?;
@@ -49,15 +49,12 @@ async fn thread(state: &AppState, id: ThreadId) -> Result<(Thread, usize, Commun
 }
 
 /// Parses the thread and post ids of a post's path, reporting both if both are wrong.
-fn post_path(id: &str, post: &str) -> Result<(ThreadId, PostId), ApiError> {
+fn post_path(id: &str, post: &str) -> Result<(ThreadId, PostId), Refusal> {
     match (thread_id(id), post_id(post)) {
         (Ok(id), Ok(post)) => Ok((id, post)),
-        (
-            Err(ApiError::BadRequest { fields: mut a, .. }),
-            Err(ApiError::BadRequest { fields, .. }),
-        ) => {
+        (Err(Refusal::Invalid { fields: mut a, .. }), Err(Refusal::Invalid { fields, .. })) => {
             a.extend(fields);
-            Err(ApiError::invalid(a))
+            Err(Refusal::invalid(a))
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     }
@@ -71,10 +68,10 @@ async fn on_post(
     acting: &Acting,
     name: &str,
     command: impl FnOnce(Option<CommunityRole>) -> ThreadCommand,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let (thread, _, community) = thread(state, id).await?;
     if thread.post(&post).is_none() {
-        return Err(ApiError::NotFound("no such post in this thread".into()));
+        return Err(Refusal::NotFound("no such post in this thread".into()));
     }
     let role = role_in(state, community, &acting.actor).await?;
     let stream = id.to_string();
@@ -110,7 +107,7 @@ pub(super) async fn start(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<StartThreadRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let community_id = community_id(&id)?;
     let (title, body) = body.parse()?;
     let community = community(&state, community_id)
@@ -148,7 +145,7 @@ pub(super) async fn read(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<ThreadView>), ApiError> {
+) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<ThreadView>), Refusal> {
     let (thread, version, community_id) = thread(&state, thread_id(&id)?).await?;
     let header = thread.header().ok_or_else(no_thread)?;
     // Only a signed-in reader can be a facilitator; visitors need no lookup.
@@ -183,7 +180,7 @@ pub(super) async fn reply(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PostRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let id = thread_id(&id)?;
     let body = one(PostBody::new(body.body))?;
     let (_, _, community) = thread(&state, id).await?;
@@ -223,7 +220,7 @@ pub(super) async fn edit_post(
     acting: Acting,
     Path((id, post)): Path<(String, String)>,
     ApiJson(body): ApiJson<PostRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let path = post_path(&id, &post)?;
     let body = one(PostBody::new(body.body))?;
     on_post(&state, path, &acting, "EditPost", |_| {
@@ -257,7 +254,7 @@ pub(super) async fn delete_post(
     State(state): State<AppState>,
     acting: Acting,
     Path((id, post)): Path<(String, String)>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let path = post_path(&id, &post)?;
     on_post(&state, path, &acting, "DeletePost", |_| {
         ThreadCommand::DeletePost {
@@ -290,7 +287,7 @@ pub(super) async fn hide_post(
     acting: Acting,
     Path((id, post)): Path<(String, String)>,
     ApiJson(body): ApiJson<HideRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let path = post_path(&id, &post)?;
     let reason = one(Reason::new(body.reason))?;
     on_post(&state, path, &acting, "HidePost", |actor_role| {
@@ -325,7 +322,7 @@ pub(super) async fn unhide_post(
     State(state): State<AppState>,
     acting: Acting,
     Path((id, post)): Path<(String, String)>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let path = post_path(&id, &post)?;
     on_post(&state, path, &acting, "UnhidePost", |actor_role| {
         ThreadCommand::UnhidePost {

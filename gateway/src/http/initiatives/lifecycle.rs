@@ -11,7 +11,7 @@ use super::views::InitiativeView;
 use super::{execute, existing, is_insider, is_public, not_found, run, target};
 use crate::access::Caller;
 use crate::http::command::{self, etag, Acting, WriteAnswer};
-use crate::http::{ApiError, ApiJson, ErrorBody, Written};
+use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
 
 /// Registers an initiative for review; the caller becomes its first manager. It is public once
@@ -30,7 +30,7 @@ pub(super) async fn register(
     State(state): State<AppState>,
     acting: Acting,
     ApiJson(body): ApiJson<RegisterRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let profile = body.parse()?;
     let id = InitiativeId::new();
     let command = InitiativeCommand::Register {
@@ -57,7 +57,7 @@ pub(super) async fn read(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<InitiativeView>), ApiError> {
+) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<InitiativeView>), Refusal> {
     let loaded = existing(&state, &id).await?;
     let insider = is_insider(&loaded.initiative, &caller);
     if !insider && !is_public(&loaded.initiative) {
@@ -86,7 +86,7 @@ pub(super) async fn approve(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::Approve {
         actor: acting.actor.clone(),
@@ -114,7 +114,7 @@ pub(super) async fn reject(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReasonRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let reason = body.parse()?;
     let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::Reject {
@@ -143,7 +143,7 @@ pub(super) async fn resubmit(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::Resubmit {
         actor: acting.actor.clone(),
@@ -171,7 +171,7 @@ pub(super) async fn confirm(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::Confirm {
         actor: acting.actor.clone(),
@@ -200,7 +200,7 @@ pub(super) async fn retire(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<OptionalReasonRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let reason = body.parse()?;
     let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::Retire {

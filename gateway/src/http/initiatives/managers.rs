@@ -13,7 +13,7 @@ use super::{
 };
 use crate::access::Caller;
 use crate::http::command::{self, Acting, WriteAnswer};
-use crate::http::{ApiError, ApiJson, ErrorBody, Written};
+use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
 
 /// Manager or moderator: makes an active account a manager of the initiative.
@@ -36,7 +36,7 @@ pub(super) async fn add(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ManagerRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let account = parse_account(&body.account_id, "account_id")?;
     let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::AddManager {
@@ -47,7 +47,7 @@ pub(super) async fn add(
     // Whether the caller may add anyone comes first: a stranger learns nothing about accounts.
     dry_run(&loaded, &command)?;
     if state.accounts.load(account).await?.status() != AccountStatus::Active {
-        return Err(ApiError::Unprocessable(format!(
+        return Err(Refusal::RuleBroken(format!(
             "account {account} is not an active account; only an active account can manage an \
              initiative"
         )));
@@ -77,7 +77,7 @@ pub(super) async fn remove(
     State(state): State<AppState>,
     acting: Acting,
     Path((id, account_id)): Path<(String, String)>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let account = parse_account(&account_id, "account_id")?;
     let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::RemoveManager {
@@ -108,7 +108,7 @@ pub(super) async fn request(
     acting: Acting,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let loaded = existing(&state, &id).await?;
     // An initiative not yet public does not exist for anyone but its managers and moderators.
     if !is_public(&loaded.initiative) && !is_insider(&loaded.initiative, &caller) {
@@ -144,7 +144,7 @@ pub(super) async fn withdraw_request(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::WithdrawManagementRequest {
         actor: acting.actor.clone(),
@@ -180,7 +180,7 @@ pub(super) async fn approve_request(
     State(state): State<AppState>,
     acting: Acting,
     Path((id, account_id)): Path<(String, String)>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let account = parse_account(&account_id, "account_id")?;
     let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::ApproveManagementRequest {
@@ -219,7 +219,7 @@ pub(super) async fn decline_request(
     acting: Acting,
     Path((id, account_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<OptionalReasonRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let account = parse_account(&account_id, "account_id")?;
     let reason = body.parse()?;
     let loaded = target(&state, &id, acting.if_match).await?;

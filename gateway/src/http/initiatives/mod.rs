@@ -29,9 +29,9 @@ use store::Committed;
 use utoipa_axum::routes;
 
 use super::command::{self, Acting, IfMatch, WriteAnswer};
-use super::refusals::Refusal;
-use super::ApiError;
+use super::Refusal;
 use crate::access::{Access, ApiRoutes, Caller};
+use crate::app::DomainRefusal;
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
@@ -62,22 +62,22 @@ struct Loaded {
     version: usize,
 }
 
-fn parse_id(raw: &str) -> Result<InitiativeId, ApiError> {
+fn parse_id(raw: &str) -> Result<InitiativeId, Refusal> {
     raw.parse::<InitiativeId>()
-        .map_err(|e| ApiError::invalid(vec![e.in_field("id")]))
+        .map_err(|e| Refusal::invalid(vec![e.in_field("id")]))
 }
 
-fn parse_account(raw: &str, field: &str) -> Result<AccountId, ApiError> {
+fn parse_account(raw: &str, field: &str) -> Result<AccountId, Refusal> {
     raw.parse::<AccountId>()
-        .map_err(|e| ApiError::invalid(vec![e.in_field(field)]))
+        .map_err(|e| Refusal::invalid(vec![e.in_field(field)]))
 }
 
-fn not_found() -> ApiError {
-    ApiError::NotFound("there is no initiative with this id".into())
+fn not_found() -> Refusal {
+    Refusal::NotFound("there is no initiative with this id".into())
 }
 
 /// Loads the initiative `raw_id`: 400 for a malformed id, 404 if it was never registered.
-async fn existing(state: &AppState, raw_id: &str) -> Result<Loaded, ApiError> {
+async fn existing(state: &AppState, raw_id: &str) -> Result<Loaded, Refusal> {
     let id = parse_id(raw_id)?;
     let (initiative, version) = command::load(&state.initiatives, &id.to_string())
         .await?
@@ -91,24 +91,24 @@ async fn existing(state: &AppState, raw_id: &str) -> Result<Loaded, ApiError> {
 
 /// Loads the initiative a command is about. A stale `If-Match` is answered before the command
 /// is even decided, so a client learns first that it acted on an old reading.
-async fn target(state: &AppState, raw_id: &str, if_match: IfMatch) -> Result<Loaded, ApiError> {
+async fn target(state: &AppState, raw_id: &str, if_match: IfMatch) -> Result<Loaded, Refusal> {
     let loaded = existing(state, raw_id).await?;
     check_version(&loaded, if_match)?;
     Ok(loaded)
 }
 
 /// The same 412 the command bus gives for a stale `If-Match` (one mapping, in
-/// `command::command_error`), answered early.
-fn check_version(loaded: &Loaded, if_match: IfMatch) -> Result<(), ApiError> {
+/// `app::command_error`), answered early.
+fn check_version(loaded: &Loaded, if_match: IfMatch) -> Result<(), Refusal> {
     match if_match.0 {
-        Some(expected) if expected != loaded.version => Err(command::command_error::<
-            domain::initiative::InitiativeError,
-        >(
-            store::CommandError::VersionMismatch {
+        Some(expected) if expected != loaded.version => {
+            Err(crate::app::command_error::<
+                domain::initiative::InitiativeError,
+            >(store::CommandError::VersionMismatch {
                 expected,
                 current: loaded.version,
-            },
-        )),
+            }))
+        }
         _ => Ok(()),
     }
 }
@@ -131,12 +131,12 @@ fn is_insider(initiative: &Initiative, caller: &Caller) -> bool {
 
 /// Decides `command` against the loaded state first (no write), so that a refusal is answered
 /// before the gateway does outside look-ups that only matter if the actor may act at all.
-fn dry_run(loaded: &Loaded, command: &InitiativeCommand) -> Result<(), ApiError> {
+fn dry_run(loaded: &Loaded, command: &InitiativeCommand) -> Result<(), Refusal> {
     loaded
         .initiative
         .decide(command.clone())
         .map(|_| ())
-        .map_err(Refusal::into_api_error)
+        .map_err(DomainRefusal::into_refusal)
 }
 
 /// Runs `command` on the initiative, honouring `If-Match`, and answers with what it wrote
@@ -147,7 +147,7 @@ async fn run(
     loaded: &Loaded,
     command: InitiativeCommand,
     name: &str,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let committed = execute(state, acting, loaded.id, command, name).await?;
     Ok(command::answer(&committed, None))
 }
@@ -159,7 +159,7 @@ async fn execute(
     id: InitiativeId,
     command: InitiativeCommand,
     name: &str,
-) -> Result<Committed<Initiative>, ApiError> {
+) -> Result<Committed<Initiative>, Refusal> {
     command::execute(
         &state.initiatives,
         &id.to_string(),

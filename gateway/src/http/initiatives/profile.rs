@@ -7,7 +7,7 @@ use domain::initiative::InitiativeCommand;
 use super::requests::{ProfileChangeRequest, ReasonRequest};
 use super::{run, target};
 use crate::http::command::{Acting, WriteAnswer};
-use crate::http::{ApiError, ApiJson, ErrorBody, Written};
+use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
 
 /// Manager: changes the profile. Before approval every change applies at once (the moderator
@@ -35,7 +35,7 @@ pub(super) async fn update(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ProfileChangeRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let changes = body.parse()?;
     let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::UpdateProfile {
@@ -65,7 +65,7 @@ pub(super) async fn approve_change(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::ApproveProfileChange {
         actor: acting.actor.clone(),
@@ -93,7 +93,7 @@ pub(super) async fn reject_change(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReasonRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let reason = body.parse()?;
     let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::RejectProfileChange {
@@ -122,7 +122,7 @@ pub(super) async fn withdraw_change(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let loaded = target(&state, &id, acting.if_match).await?;
     let command = InitiativeCommand::WithdrawProfileChange {
         actor: acting.actor.clone(),

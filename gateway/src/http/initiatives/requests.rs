@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::fields::Fields;
-use crate::http::ApiError;
+use crate::http::Refusal;
 
 /// A WGS84 point.
 #[derive(Deserialize, ToSchema)]
@@ -144,23 +144,23 @@ pub struct ManagerRequest {
 }
 
 impl ReasonRequest {
-    pub fn parse(self) -> Result<Reason, ApiError> {
-        Reason::new(self.reason).map_err(|e| ApiError::invalid(vec![e]))
+    pub fn parse(self) -> Result<Reason, Refusal> {
+        Reason::new(self.reason).map_err(|e| Refusal::invalid(vec![e]))
     }
 }
 
 impl OptionalReasonRequest {
-    pub fn parse(self) -> Result<Option<Reason>, ApiError> {
+    pub fn parse(self) -> Result<Option<Reason>, Refusal> {
         self.reason
             .map(Reason::new)
             .transpose()
-            .map_err(|e| ApiError::invalid(vec![e]))
+            .map_err(|e| Refusal::invalid(vec![e]))
     }
 }
 
 impl RegisterRequest {
     /// The complete profile, or a 400 naming every missing or invalid field.
-    pub fn parse(self) -> Result<Profile, ApiError> {
+    pub fn parse(self) -> Result<Profile, Refusal> {
         let mut errors = Vec::new();
         let required = [
             ("name", self.name.is_some()),
@@ -223,15 +223,15 @@ impl RegisterRequest {
             errors.is_empty(),
         )
         else {
-            return Err(ApiError::invalid(errors));
+            return Err(Refusal::invalid(errors));
         };
         let description = match c.description {
             Some(d) => d,
-            None => Description::new("").map_err(ApiError::internal)?,
+            None => Description::new("").map_err(Refusal::internal)?,
         };
         let value_chain_focus = match c.value_chain_focus {
             Some(v) => v,
-            None => ValueChainFocus::new("").map_err(ApiError::internal)?,
+            None => ValueChainFocus::new("").map_err(Refusal::internal)?,
         };
         Ok(Profile {
             name,
@@ -255,7 +255,7 @@ impl RegisterRequest {
 
 impl ProfileChangeRequest {
     /// The changes, or a 400 naming every invalid field.
-    pub fn parse(self) -> Result<ProfileChanges, ApiError> {
+    pub fn parse(self) -> Result<ProfileChanges, Refusal> {
         let mut errors = Vec::new();
         let fields = Fields {
             name: self.name,
@@ -278,7 +278,7 @@ impl ProfileChangeRequest {
         if errors.is_empty() {
             Ok(changes)
         } else {
-            Err(ApiError::invalid(errors))
+            Err(Refusal::invalid(errors))
         }
     }
 }

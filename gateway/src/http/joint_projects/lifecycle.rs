@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use domain::joint_project::JointProjectCommand as Command;
 use domain::values::JointProjectId;
 
-use super::super::{ApiError, ApiJson, ErrorBody, Written};
+use super::super::{ApiJson, ErrorBody, Refusal, Written};
 use super::requests::RevisionRequest;
 use super::requests::{OptionalJson, OptionalReasonRequest, ProposalRequest, RejectionRequest};
 use super::{execute, load_initiative, load_project, manages, manages_lead, now, run, standing};
@@ -29,7 +29,7 @@ pub(super) async fn propose(
     State(state): State<AppState>,
     acting: Acting,
     ApiJson(body): ApiJson<ProposalRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let (lead, content) = body.parse()?;
     let initiative = load_initiative(&state, lead).await?;
     let id = JointProjectId::new();
@@ -72,7 +72,7 @@ pub(super) async fn revise(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RevisionRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let content = body.parse()?;
     let loaded = load_project(&state, &id).await?;
     let command = Command::Revise {
@@ -107,7 +107,7 @@ pub(super) async fn submit(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::SubmitForReview {
         actor: acting.actor.clone(),
@@ -144,7 +144,7 @@ pub(super) async fn approve(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::Approve {
         actor: acting.actor.clone(),
@@ -174,7 +174,7 @@ pub(super) async fn reject(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RejectionRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let reason = body.parse()?;
     let loaded = load_project(&state, &id).await?;
     let command = Command::Reject {
@@ -207,7 +207,7 @@ pub(super) async fn activate(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::Activate {
         actor: acting.actor.clone(),
@@ -237,7 +237,7 @@ pub(super) async fn complete(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::Complete {
         actor: acting.actor.clone(),
@@ -269,7 +269,7 @@ pub(super) async fn withdraw(
     acting: Acting,
     Path(id): Path<String>,
     OptionalJson(body): OptionalJson<OptionalReasonRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let reason = body.parse()?;
     let loaded = load_project(&state, &id).await?;
     let command = Command::Withdraw {

@@ -21,7 +21,7 @@ use store::Committed;
 use utoipa_axum::routes;
 
 use super::command::{self, Acting, WriteAnswer};
-use super::ApiError;
+use super::Refusal;
 use crate::access::{Access, ApiRoutes};
 use crate::state::AppState;
 
@@ -56,22 +56,22 @@ struct Loaded {
     lead: InitiativeId,
 }
 
-fn parse_project_id(raw: &str) -> Result<JointProjectId, ApiError> {
+fn parse_project_id(raw: &str) -> Result<JointProjectId, Refusal> {
     raw.parse::<JointProjectId>()
-        .map_err(|e| ApiError::invalid(vec![e.in_field("id")]))
+        .map_err(|e| Refusal::invalid(vec![e.in_field("id")]))
 }
 
-fn parse_initiative_id(raw: &str, field: &str) -> Result<InitiativeId, ApiError> {
+fn parse_initiative_id(raw: &str, field: &str) -> Result<InitiativeId, Refusal> {
     raw.parse::<InitiativeId>()
-        .map_err(|e| ApiError::invalid(vec![e.in_field(field)]))
+        .map_err(|e| Refusal::invalid(vec![e.in_field(field)]))
 }
 
-fn no_such_project() -> ApiError {
-    ApiError::NotFound("no such joint project".into())
+fn no_such_project() -> Refusal {
+    Refusal::NotFound("no such joint project".into())
 }
 
 /// The project `raw_id`, or 404.
-async fn load_project(state: &AppState, raw_id: &str) -> Result<Loaded, ApiError> {
+async fn load_project(state: &AppState, raw_id: &str) -> Result<Loaded, Refusal> {
     let id = parse_project_id(raw_id)?;
     let (project, version) = command::load(&state.joint_projects, &id.to_string())
         .await?
@@ -92,7 +92,7 @@ async fn load_project(state: &AppState, raw_id: &str) -> Result<Loaded, ApiError
 async fn load_initiative(
     state: &AppState,
     id: InitiativeId,
-) -> Result<Option<Initiative>, ApiError> {
+) -> Result<Option<Initiative>, Refusal> {
     Ok(command::load(&state.initiatives, &id.to_string())
         .await?
         .map(|(initiative, _)| initiative))
@@ -118,7 +118,7 @@ fn standing(initiative: Option<&Initiative>) -> InitiativeStanding {
 }
 
 /// Whether `actor` manages the lead initiative of `loaded`.
-async fn manages_lead(state: &AppState, loaded: &Loaded, actor: &Actor) -> Result<bool, ApiError> {
+async fn manages_lead(state: &AppState, loaded: &Loaded, actor: &Actor) -> Result<bool, Refusal> {
     Ok(manages(
         load_initiative(state, loaded.lead).await?.as_ref(),
         actor,
@@ -137,7 +137,7 @@ async fn execute(
     command: JointProjectCommand,
     name: &str,
     acting: &Acting,
-) -> Result<Committed<JointProject>, ApiError> {
+) -> Result<Committed<JointProject>, Refusal> {
     command::execute(
         &state.joint_projects,
         &id.to_string(),
@@ -156,7 +156,7 @@ async fn run(
     command: JointProjectCommand,
     name: &str,
     acting: &Acting,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let committed = execute(state, id, command, name, acting).await?;
     Ok(command::answer(&committed, None))
 }

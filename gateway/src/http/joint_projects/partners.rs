@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use domain::joint_project::JointProjectCommand as Command;
 
-use super::super::{ApiError, ApiJson, ErrorBody, Written};
+use super::super::{ApiJson, ErrorBody, Refusal, Written};
 use super::requests::{InitiativeRequest, OptionalJson, OptionalReasonRequest};
 use super::{load_initiative, load_project, manages, manages_lead, now, parse_initiative_id};
 use super::{run, standing};
@@ -36,7 +36,7 @@ pub(super) async fn invite(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<InitiativeRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let initiative = body.parse()?;
     let loaded = load_project(&state, &id).await?;
     let invited = load_initiative(&state, initiative).await?;
@@ -73,7 +73,7 @@ pub(super) async fn accept(
     State(state): State<AppState>,
     acting: Acting,
     Path((id, initiative_id)): Path<(String, String)>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let initiative = parse_initiative_id(&initiative_id, "initiative_id")?;
     let loaded = load_project(&state, &id).await?;
     let invited = load_initiative(&state, initiative).await?;
@@ -113,7 +113,7 @@ pub(super) async fn decline(
     acting: Acting,
     Path((id, initiative_id)): Path<(String, String)>,
     OptionalJson(body): OptionalJson<OptionalReasonRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let initiative = parse_initiative_id(&initiative_id, "initiative_id")?;
     let reason = body.parse()?;
     let loaded = load_project(&state, &id).await?;
@@ -149,7 +149,7 @@ pub(super) async fn open_call(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::OpenCallForPartners {
         actor: acting.actor.clone(),
@@ -179,7 +179,7 @@ pub(super) async fn close_call(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let loaded = load_project(&state, &id).await?;
     let command = Command::CloseCallForPartners {
         actor: acting.actor.clone(),
@@ -213,7 +213,7 @@ pub(super) async fn express_interest(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<InitiativeRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let initiative = body.parse()?;
     let loaded = load_project(&state, &id).await?;
     let interested = load_initiative(&state, initiative).await?;

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::super::{ApiError, ApiJson};
+use super::super::{ApiJson, HttpError, Refusal};
 
 /// What a project is: the part a proposal and a revision share.
 pub(super) struct Content {
@@ -132,15 +132,15 @@ fn content(
 }
 
 /// `Ok(value)` if no field was invalid, else the 400 naming each.
-fn all_or_400<T>(value: Option<T>, errors: Vec<ValueError>) -> Result<T, ApiError> {
+fn all_or_400<T>(value: Option<T>, errors: Vec<ValueError>) -> Result<T, Refusal> {
     match value {
         Some(value) if errors.is_empty() => Ok(value),
-        _ => Err(ApiError::invalid(errors)),
+        _ => Err(Refusal::invalid(errors)),
     }
 }
 
 impl ProposalRequest {
-    pub fn parse(self) -> Result<(InitiativeId, Content), ApiError> {
+    pub fn parse(self) -> Result<(InitiativeId, Content), Refusal> {
         let mut errors = Vec::new();
         let lead = keep(
             self.lead_initiative_id
@@ -160,7 +160,7 @@ impl ProposalRequest {
 }
 
 impl RevisionRequest {
-    pub fn parse(self) -> Result<Content, ApiError> {
+    pub fn parse(self) -> Result<Content, Refusal> {
         let mut errors = Vec::new();
         let content = content(
             self.title,
@@ -174,25 +174,25 @@ impl RevisionRequest {
 }
 
 impl InitiativeRequest {
-    pub fn parse(self) -> Result<InitiativeId, ApiError> {
+    pub fn parse(self) -> Result<InitiativeId, Refusal> {
         self.initiative_id
             .parse::<InitiativeId>()
-            .map_err(|e| ApiError::invalid(vec![e.in_field("initiative_id")]))
+            .map_err(|e| Refusal::invalid(vec![e.in_field("initiative_id")]))
     }
 }
 
 impl RejectionRequest {
-    pub fn parse(self) -> Result<Reason, ApiError> {
-        Reason::new(self.reason).map_err(|e| ApiError::invalid(vec![e]))
+    pub fn parse(self) -> Result<Reason, Refusal> {
+        Reason::new(self.reason).map_err(|e| Refusal::invalid(vec![e]))
     }
 }
 
 impl OptionalReasonRequest {
-    pub fn parse(self) -> Result<Option<Reason>, ApiError> {
+    pub fn parse(self) -> Result<Option<Reason>, Refusal> {
         self.reason
             .map(Reason::new)
             .transpose()
-            .map_err(|e| ApiError::invalid(vec![e]))
+            .map_err(|e| Refusal::invalid(vec![e]))
     }
 }
 
@@ -205,9 +205,9 @@ where
     T: DeserializeOwned + Default,
     S: Send + Sync,
 {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(request: Request, state: &S) -> Result<Self, HttpError> {
         let headers = request.headers();
         let no_type = !headers.contains_key(header::CONTENT_TYPE);
         let no_length = headers

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::super::command::etag;
-use super::super::{ApiError, ApiJson, ErrorBody};
+use super::super::{ApiJson, ErrorBody, Refusal};
 use super::{load_initiative, load_project, manages, no_such_project, Loaded};
 use crate::access::Caller;
 use crate::state::AppState;
@@ -95,7 +95,7 @@ fn is_public(status: ProjectStatus) -> bool {
 
 /// Whether `caller` may see `loaded`: anyone if it is public; otherwise moderators and the
 /// managers of the lead and of every invited initiative (they decide on it, or are asked to).
-async fn may_see(state: &AppState, loaded: &Loaded, caller: &Caller) -> Result<bool, ApiError> {
+async fn may_see(state: &AppState, loaded: &Loaded, caller: &Caller) -> Result<bool, Refusal> {
     if is_public(loaded.project.status()) {
         return Ok(true);
     }
@@ -129,7 +129,7 @@ pub(super) async fn joint_project(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<JointProjectView>), ApiError> {
+) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<JointProjectView>), Refusal> {
     let loaded = load_project(&state, &id).await?;
     if !may_see(&state, &loaded, &caller).await? {
         return Err(no_such_project());

@@ -25,7 +25,7 @@ use utoipa_axum::routes;
 
 use self::views::{CommunityMembersView, InitiativeManagersView, MyMembershipsView};
 use super::reading::{ReadAt, READ_AT_PARAMETERS};
-use super::{ApiError, ApiJson, ErrorBody};
+use super::{ApiJson, ErrorBody, Refusal};
 use crate::access::{Access, ApiRoutes, Caller};
 use crate::state::AppState;
 
@@ -58,7 +58,7 @@ async fn my_memberships(
     caller: Caller,
     RawQuery(query): RawQuery,
     read_at: ReadAt,
-) -> Result<ApiJson<MyMembershipsView>, ApiError> {
+) -> Result<ApiJson<MyMembershipsView>, Refusal> {
     only_read_at_parameters(query.as_deref())?;
     let account = signed_in(&caller)?.account;
     let found = read_at
@@ -89,7 +89,7 @@ async fn community_members(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
     read_at: ReadAt,
-) -> Result<ApiJson<CommunityMembersView>, ApiError> {
+) -> Result<ApiJson<CommunityMembersView>, Refusal> {
     only_read_at_parameters(query.as_deref())?;
     let id: CommunityId = path_id(&id)?;
     let reader = Reader::new(&caller, &read_at);
@@ -122,7 +122,7 @@ async fn initiative_managers(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
     read_at: ReadAt,
-) -> Result<ApiJson<InitiativeManagersView>, ApiError> {
+) -> Result<ApiJson<InitiativeManagersView>, Refusal> {
     only_read_at_parameters(query.as_deref())?;
     let id: InitiativeId = path_id(&id)?;
     let reader = Reader::new(&caller, &read_at);
@@ -156,10 +156,10 @@ fn community_members_for(
     model: &Memberships,
     id: CommunityId,
     reader: &Reader,
-) -> Result<CommunityMembersView, ApiError> {
+) -> Result<CommunityMembersView, Refusal> {
     let roster = model
         .community(id)
-        .ok_or_else(|| ApiError::NotFound("no such community".into()))?;
+        .ok_or_else(|| Refusal::NotFound("no such community".into()))?;
     let role = reader.account.and_then(|a| roster.role_of(a));
     let sees_requests =
         reader.auditing || reader.moderator || role == Some(CommunityRole::Facilitator);
@@ -167,8 +167,8 @@ fn community_members_for(
         let who = "the member list is shown to the community's members and to moderators \
                    (its name, facilitators and number of members are on GET /v1/communities/{id})";
         return Err(match reader.account {
-            None => ApiError::Unauthorized(format!("sign in first: {who}")),
-            Some(_) => ApiError::Forbidden(who.into()),
+            None => Refusal::NotSignedIn(format!("sign in first: {who}")),
+            Some(_) => Refusal::NotAllowed(who.into()),
         });
     }
     Ok(CommunityMembersView::new(id, roster, sees_requests))
@@ -178,8 +178,8 @@ fn initiative_managers_for(
     model: &Memberships,
     id: InitiativeId,
     reader: &Reader,
-) -> Result<InitiativeManagersView, ApiError> {
-    let not_found = || ApiError::NotFound("there is no initiative with this id".into());
+) -> Result<InitiativeManagersView, Refusal> {
+    let not_found = || Refusal::NotFound("there is no initiative with this id".into());
     let team = model.initiative(id).ok_or_else(not_found)?;
     let insider =
         reader.auditing || reader.moderator || reader.account.is_some_and(|a| team.is_manager(a));
@@ -189,27 +189,27 @@ fn initiative_managers_for(
     Ok(InitiativeManagersView::new(id, team, insider))
 }
 
-fn signed_in(caller: &Caller) -> Result<&Actor, ApiError> {
+fn signed_in(caller: &Caller) -> Result<&Actor, Refusal> {
     caller.actor().ok_or_else(|| {
-        ApiError::Unauthorized("sign in first: send `Authorization: Bearer <token>`".into())
+        Refusal::NotSignedIn("sign in first: send `Authorization: Bearer <token>`".into())
     })
 }
 
-fn path_id<T>(raw: &str) -> Result<T, ApiError>
+fn path_id<T>(raw: &str) -> Result<T, Refusal>
 where
     T: std::str::FromStr<Err = domain::values::ValueError>,
 {
     raw.parse::<T>()
-        .map_err(|e| ApiError::invalid(vec![e.in_field("id")]))
+        .map_err(|e| Refusal::invalid(vec![e.in_field("id")]))
 }
 
 /// These reads have no filters of their own, so any other parameter is a mistake worth naming
 /// rather than ignoring (a misspelt `as_of` would otherwise silently answer live).
-fn only_read_at_parameters(query: Option<&str>) -> Result<(), ApiError> {
+fn only_read_at_parameters(query: Option<&str>) -> Result<(), Refusal> {
     let query = query.unwrap_or_default();
     for (key, _) in form_urlencoded::parse(query.as_bytes()) {
         if !READ_AT_PARAMETERS.contains(&key.as_ref()) {
-            return Err(ApiError::bad_request(format!(
+            return Err(Refusal::invalid_input(format!(
                 "unknown query parameter `{key}`: this read takes only {}",
                 READ_AT_PARAMETERS.join(", ")
             )));

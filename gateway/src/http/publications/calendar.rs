@@ -12,7 +12,7 @@ use projections::CalendarEntry;
 
 use crate::access::{Access, ApiRoutes};
 use crate::http::reading::ReadAt;
-use crate::http::ApiError;
+use crate::http::Refusal;
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
@@ -28,7 +28,7 @@ pub fn routes() -> ApiRoutes {
 async fn gatherings_calendar(
     State(state): State<AppState>,
     read_at: ReadAt,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Refusal> {
     let entries = read_at
         .read(&state, &state.read.calendar, |c| c.upcoming(Utc::now()))
         .await?;

@@ -11,7 +11,7 @@ use super::requests::{ContentRequest, RejectionRequest};
 use super::{load_visible, parse_id};
 use crate::access::{Access, ApiRoutes, Caller};
 use crate::http::command::{self, Acting, WriteAnswer};
-use crate::http::{ApiError, ApiJson, ErrorBody, Written};
+use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
@@ -38,7 +38,7 @@ async fn submit(
     State(state): State<AppState>,
     acting: Acting,
     ApiJson(body): ApiJson<ContentRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let content = body.into_content()?;
     let id = PublicationId::new();
     let command = PublicationCommand::Submit {
@@ -79,7 +79,7 @@ async fn edit(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ContentRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let id = parse_id(&id)?;
     let content = body.into_content()?;
     let command = PublicationCommand::Edit {
@@ -109,7 +109,7 @@ async fn approve(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let id = parse_id(&id)?;
     let command = PublicationCommand::Approve {
         actor: acting.actor.clone(),
@@ -138,7 +138,7 @@ async fn reject(
     acting: Acting,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RejectionRequest>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let id = parse_id(&id)?;
     let reason = body.into_reason()?;
     let command = PublicationCommand::Reject {
@@ -168,7 +168,7 @@ async fn withdraw(
     State(state): State<AppState>,
     acting: Acting,
     Path(id): Path<String>,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     let id = parse_id(&id)?;
     let command = PublicationCommand::Withdraw {
         actor: acting.actor.clone(),
@@ -185,7 +185,7 @@ async fn run(
     acting: &Acting,
     command: PublicationCommand,
     name: &str,
-) -> Result<WriteAnswer, ApiError> {
+) -> Result<WriteAnswer, Refusal> {
     load_visible(state, id, &Caller::Account(acting.actor.clone())).await?;
     let committed = command::execute(
         &state.publications,

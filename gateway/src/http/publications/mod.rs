@@ -18,7 +18,7 @@ use domain::values::PublicationId;
 use utoipa_axum::routes;
 
 use super::command::{self, etag};
-use super::{ApiError, ApiJson, ErrorBody};
+use super::{ApiJson, ErrorBody, Refusal};
 use crate::access::{Access, ApiRoutes, Caller};
 use crate::state::AppState;
 use views::PublicationView;
@@ -43,16 +43,16 @@ async fn read(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<PublicationView>), ApiError> {
+) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<PublicationView>), Refusal> {
     let id = parse_id(&id)?;
     let (item, version) = load_visible(&state, id, &caller).await?;
     let view = PublicationView::of(id, &item, is_privileged(&item, &caller))?;
     Ok((etag(version), ApiJson(view)))
 }
 
-pub(super) fn parse_id(raw: &str) -> Result<PublicationId, ApiError> {
+pub(super) fn parse_id(raw: &str) -> Result<PublicationId, Refusal> {
     raw.parse::<PublicationId>()
-        .map_err(|e| ApiError::invalid(vec![e.in_field("id")]))
+        .map_err(|e| Refusal::invalid(vec![e.in_field("id")]))
 }
 
 /// Its author or a moderator: who sees the item in every state.
@@ -77,9 +77,9 @@ async fn load_visible(
     state: &AppState,
     id: PublicationId,
     caller: &Caller,
-) -> Result<(Publication, usize), ApiError> {
+) -> Result<(Publication, usize), Refusal> {
     match command::load(&state.publications, &id.to_string()).await? {
         Some((item, version)) if is_visible(&item, caller) => Ok((item, version)),
-        _ => Err(ApiError::NotFound(format!("there is no publication {id}"))),
+        _ => Err(Refusal::NotFound(format!("there is no publication {id}"))),
     }
 }

@@ -7,7 +7,7 @@ use domain::values::{Description, Reason, Title, ValueError, Website};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::http::ApiError;
+use crate::http::Refusal;
 
 /// What the author writes: the whole content, on submission and on every edit.
 #[derive(Deserialize, ToSchema)]
@@ -60,8 +60,8 @@ pub struct RejectionRequest {
 }
 
 impl RejectionRequest {
-    pub fn into_reason(self) -> Result<Reason, ApiError> {
-        Reason::new(self.reason).map_err(|e| ApiError::invalid(vec![e.in_field("reason")]))
+    pub fn into_reason(self) -> Result<Reason, Refusal> {
+        Reason::new(self.reason).map_err(|e| Refusal::invalid(vec![e.in_field("reason")]))
     }
 }
 
@@ -84,7 +84,7 @@ impl Errors {
 impl ContentRequest {
     /// The domain content, or a 400 naming every invalid field. Rules that need the fields
     /// together (end after start, a place or a link) are the aggregate's, answered with 422.
-    pub fn into_content(self) -> Result<PublicationContent, ApiError> {
+    pub fn into_content(self) -> Result<PublicationContent, Refusal> {
         let mut errors = Errors::default();
         let title = errors.take(Title::new(&self.title).map_err(|e| e.in_field("title")));
         let summary = errors.take(
@@ -125,7 +125,7 @@ impl ContentRequest {
                     kind,
                 })
             }
-            _ => Err(ApiError::invalid(errors.0)),
+            _ => Err(Refusal::invalid(errors.0)),
         }
     }
 }

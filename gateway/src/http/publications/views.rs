@@ -6,7 +6,7 @@ use domain::values::PublicationId;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::ApiError;
+use crate::http::Refusal;
 
 #[derive(Serialize, ToSchema)]
 pub struct PublicationView {
@@ -50,10 +50,10 @@ pub struct GatheringView {
 
 impl PublicationView {
     /// The view of `item`; `privileged` (its author or a moderator) also sees who wrote it.
-    pub fn of(id: PublicationId, item: &Publication, privileged: bool) -> Result<Self, ApiError> {
+    pub fn of(id: PublicationId, item: &Publication, privileged: bool) -> Result<Self, Refusal> {
         let content = item
             .content()
-            .ok_or_else(|| ApiError::internal(format!("publication {id} has no content")))?;
+            .ok_or_else(|| Refusal::internal(format!("publication {id} has no content")))?;
         let gathering = match &content.kind {
             Kind::Gathering(gathering) => Some(GatheringView::of(gathering)),
             Kind::Publication | Kind::News => None,

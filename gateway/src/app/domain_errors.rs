@@ -1,5 +1,6 @@
-//! How each aggregate's refusals read over HTTP: not allowed is 403; a command that the current
-//! state does not allow is 409 with that state in the body; a broken business rule is 422.
+//! How each aggregate's errors become a [`Refusal`]: not allowed is `NotAllowed`; a command that
+//! the current state does not allow is a `Conflict` with that state; a broken business rule is
+//! `RuleBroken`.
 
 use domain::account::{AccountError, AdminRosterError, EmailClaimError};
 use domain::community::CommunityError;
@@ -8,29 +9,30 @@ use domain::joint_project::JointProjectError;
 use domain::publication::PublicationError;
 use domain::thread::ThreadError;
 use serde_json::{json, Value};
+use store::CommandError;
 
-use super::ApiError;
+use super::Refusal;
 
-/// A domain error that knows its HTTP meaning.
-pub trait Refusal: std::error::Error {
+/// A domain error that knows which kind of refusal it is.
+pub trait DomainRefusal: std::error::Error {
     /// `Some(current state)` if the command conflicts with the state; `None` otherwise.
     fn conflict_state(&self) -> Option<Value>;
     fn is_not_allowed(&self) -> bool;
 
-    fn into_api_error(self) -> ApiError
+    fn into_refusal(self) -> Refusal
     where
         Self: Sized,
     {
         let message = self.to_string();
         if self.is_not_allowed() {
-            ApiError::Forbidden(message)
+            Refusal::NotAllowed(message)
         } else if let Some(current) = self.conflict_state() {
-            ApiError::Conflict {
+            Refusal::Conflict {
                 message,
                 current: Some(current),
             }
         } else {
-            ApiError::Unprocessable(message)
+            Refusal::RuleBroken(message)
         }
     }
 }
@@ -43,7 +45,7 @@ fn status(current: impl serde::Serialize) -> Option<Value> {
 /// status, anything else a broken rule (422).
 macro_rules! refusal_with_status {
     ($($error:ty),+) => {$(
-        impl Refusal for $error {
+        impl DomainRefusal for $error {
             fn conflict_state(&self) -> Option<Value> {
                 match self {
                     Self::InvalidTransition { current, .. } => status(current),
@@ -64,7 +66,7 @@ refusal_with_status!(
     PublicationError
 );
 
-impl Refusal for ThreadError {
+impl DomainRefusal for ThreadError {
     fn conflict_state(&self) -> Option<Value> {
         match self {
             Self::InvalidTransition { current, .. } => status(current),
@@ -79,7 +81,7 @@ impl Refusal for ThreadError {
     }
 }
 
-impl Refusal for JointProjectError {
+impl DomainRefusal for JointProjectError {
     fn conflict_state(&self) -> Option<Value> {
         match self {
             Self::InvalidTransition { current, .. } => status(current),
@@ -96,7 +98,7 @@ impl Refusal for JointProjectError {
     }
 }
 
-impl Refusal for EmailClaimError {
+impl DomainRefusal for EmailClaimError {
     fn conflict_state(&self) -> Option<Value> {
         match self {
             Self::Taken => Some(json!({ "email": "taken" })),
@@ -108,11 +110,27 @@ impl Refusal for EmailClaimError {
     }
 }
 
-impl Refusal for AdminRosterError {
+impl DomainRefusal for AdminRosterError {
     fn conflict_state(&self) -> Option<Value> {
         None
     }
     fn is_not_allowed(&self) -> bool {
         false
+    }
+}
+
+/// Why a command failed, as a refusal: the aggregate's own reason, a conflicting writer, a
+/// version the caller read that is no longer current, or the store.
+pub fn command_error<E: DomainRefusal>(error: CommandError<E>) -> Refusal {
+    match error {
+        CommandError::Rejected(refusal) => refusal.into_refusal(),
+        CommandError::Conflict => {
+            Refusal::conflict("someone else changed this at the same time; read it again and retry")
+        }
+        CommandError::VersionMismatch { current, .. } => Refusal::Changed(format!(
+            "this changed since you read it (it is now at version {current}); read it again \
+             and decide on what it says now"
+        )),
+        CommandError::Store(e) => e.into(),
     }
 }

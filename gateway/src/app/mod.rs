@@ -1,0 +1,10 @@
+//! The application's use cases: what a visitor, member, moderator, auditor or administrator can
+//! do, as functions of the application state, the caller and typed input, answering a typed
+//! outcome or a [`Refusal`]. They know nothing of HTTP: the JSON API (`crate::http`) and the web
+//! console are thin adapters over them, so a rule or a visibility check is written once.
+
+mod domain_errors;
+mod refusal;
+
+pub use domain_errors::{command_error, DomainRefusal};
+pub use refusal::Refusal;
