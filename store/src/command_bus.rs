@@ -98,7 +98,8 @@ where
     /// [`Self::execute`], but only if the stream is at version `expected` (when given): a
     /// client that read version 7 and sends `If-Match: "7"` must not change what it has not
     /// seen. The version is checked against the stream as stored, and the append itself is
-    /// conditional on it, so a write landing in between is a conflict, never a lost update.
+    /// conditional on it; a write landing in between makes this a [`CommandError::VersionMismatch`]
+    /// (never a second decision on state the caller has not read).
     pub async fn execute_expecting(
         &self,
         aggregate_id: &str,
@@ -137,6 +138,16 @@ where
                     .load_fresh(aggregate_id)
                     .await
                     .map_err(from_aggregate_error)?;
+                // The version the caller read was current when checked, and a write landed
+                // since: deciding again on the newer state would change what they have not seen.
+                if let Some(expected) = expected {
+                    if fresh.version != expected {
+                        return Err(CommandError::VersionMismatch {
+                            expected,
+                            current: fresh.version,
+                        });
+                    }
+                }
                 self.decide_and_append(fresh, command, &metadata).await
             }
             other => other,

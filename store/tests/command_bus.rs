@@ -88,6 +88,68 @@ async fn concurrent_commands_on_one_stream_lose_nothing(log: EventLog) {
     assert_eq!(fresh.aggregate.count, committed);
 }
 
+/// Two writers that both read version 1 and send it as their expected version, released
+/// together, 100 times: exactly one commits, the other is told the stream moved on (an HTTP 412),
+/// and the stream advances by one. With `separate_instances` each writer has its own bus, as two
+/// servers on one database do; otherwise they share one bus and its cache.
+async fn if_match_holds_when_writers_race(log: EventLog, separate_instances: bool) {
+    let first = Arc::new(log.commands::<Tally>(()));
+    let second = if separate_instances {
+        Arc::new(log.commands::<Tally>(()))
+    } else {
+        first.clone()
+    };
+    for trial in 0..100 {
+        let id = format!("race-{trial}");
+        // Both buses cache version 1, as after each has read it.
+        increment(&first, &id).await;
+        first.store().load_aggregate(&id).await.unwrap();
+        second.store().load_aggregate(&id).await.unwrap();
+        let barrier = Arc::new(tokio::sync::Barrier::new(2));
+        let writers: Vec<_> = [first.clone(), second.clone()]
+            .into_iter()
+            .map(|bus| {
+                let (barrier, id) = (barrier.clone(), id.clone());
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    bus.execute_expecting(&id, TallyCommand::Increment { by: 1 }, meta(), Some(1))
+                        .await
+                })
+            })
+            .collect();
+        let (mut won, mut stale) = (0, 0);
+        for writer in writers {
+            match writer.await.unwrap() {
+                Ok(committed) => {
+                    assert_eq!(committed.version, 2);
+                    won += 1;
+                }
+                Err(CommandError::VersionMismatch {
+                    expected: 1,
+                    current: 2,
+                }) => stale += 1,
+                Err(other) => panic!("trial {trial}: unexpected error: {other}"),
+            }
+        }
+        assert_eq!((won, stale), (1, 1), "trial {trial}");
+        let stored = log
+            .commands::<Tally>(())
+            .store()
+            .load_fresh(&id)
+            .await
+            .unwrap();
+        assert_eq!((stored.aggregate.count, stored.version), (2, 2), "trial {trial}");
+    }
+}
+
+async fn if_match_holds_when_writers_race_on_one_instance(log: EventLog) {
+    if_match_holds_when_writers_race(log, false).await;
+}
+
+async fn if_match_holds_when_writers_race_on_two_instances(log: EventLog) {
+    if_match_holds_when_writers_race(log, true).await;
+}
+
 async fn a_refused_command_writes_nothing(log: EventLog) {
     let bus = log.commands::<Tally>(());
     let refused = bus
@@ -183,4 +245,6 @@ on_both_backends!(
     a_refused_command_writes_nothing,
     committed_events_carry_metadata_and_their_feed_position,
     replay_streams_follow_feed_order,
+    if_match_holds_when_writers_race_on_one_instance,
+    if_match_holds_when_writers_race_on_two_instances,
 );
