@@ -8,7 +8,7 @@ use lru::LruCache;
 
 use crate::chain::EventHash;
 use crate::repository::stream_hashes;
-use crate::{Database, EventRepository, FeedPosition};
+use crate::{Database, EventRepository, FeedPosition, IdempotentWrite};
 
 /// A cqrs-es `EventStore` that keeps recently used aggregates in memory.
 ///
@@ -166,19 +166,21 @@ impl<A: Aggregate + Clone> EventStore<A> for AggregateStore<A> {
         context: LoadedAggregate<A>,
         metadata: HashMap<String, String>,
     ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
-        self.append(events, context, metadata)
+        self.append(events, context, metadata, None)
             .await
             .map(|(envelopes, _)| envelopes)
     }
 }
 
 impl<A: Aggregate + Clone> AggregateStore<A> {
-    /// `commit`, also answering where the last event sits in the feed.
+    /// `commit`, also answering where the last event sits in the feed; a keyed write marks its
+    /// idempotency key in the same statement (see [`crate::Idempotency`]).
     pub async fn append(
         &self,
         events: Vec<A::Event>,
         context: LoadedAggregate<A>,
         metadata: HashMap<String, String>,
+        keyed: Option<&IdempotentWrite>,
     ) -> Result<(Vec<EventEnvelope<A>>, Option<FeedPosition>), AggregateError<A::Error>> {
         if events.is_empty() {
             return Ok((Vec::new(), None));
@@ -198,7 +200,11 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
             .map(SerializedEvent::try_from)
             .collect::<Result<Vec<_>, PersistenceError>>()?;
         let hashes = stream_hashes(A::TYPE, &serialized, context.last_hash);
-        match self.repository.append::<A>(&serialized, &hashes).await {
+        match self
+            .repository
+            .append::<A>(&serialized, &hashes, keyed)
+            .await
+        {
             Ok(last) => {
                 let version = context.version + envelopes.len();
                 let head = hashes.last().copied().unwrap_or(context.last_hash);

@@ -170,7 +170,12 @@ where
         let version = loaded.version + events.len();
         let (events, last) = self
             .store
-            .append(events, loaded, metadata.clone().into_map())
+            .append(
+                events,
+                loaded,
+                metadata.clone().into_map(),
+                metadata.idempotency.as_ref(),
+            )
             .await
             .map_err(from_aggregate_error)?;
         if last.is_some() {
@@ -201,6 +206,7 @@ pub struct PendingAppend<'b> {
     pub(crate) aggregate_type: &'static str,
     pub(crate) events: Vec<cqrs_es::persist::SerializedEvent>,
     pub(crate) hashes: Vec<crate::chain::EventHash>,
+    pub(crate) keyed: Option<crate::IdempotentWrite>,
     pub(crate) committed: Box<dyn FnOnce(bool) + Send + 'b>,
 }
 
@@ -260,6 +266,7 @@ where
 
     /// Serialises the events with `metadata`, ready for [`crate::EventLog::commit_together`].
     pub fn into_pending(self, metadata: &EventMetadata) -> Result<PendingAppend<'b>, StoreError> {
+        let keyed = metadata.idempotency.clone();
         let metadata = metadata.clone().into_map();
         let first = self.loaded.version + 1;
         let events = self
@@ -285,6 +292,7 @@ where
             aggregate_type: A::TYPE,
             events,
             hashes,
+            keyed,
             committed: Box::new(move |written| {
                 if written {
                     store.remember_committed(
@@ -314,12 +322,15 @@ pub(crate) fn from_aggregate_error<E: std::error::Error>(
     match error {
         AggregateError::UserError(e) => CommandError::Rejected(e),
         AggregateError::AggregateConflict => CommandError::Conflict,
-        AggregateError::DatabaseConnectionError(e) => CommandError::Store(StoreError::Persistence(
-            format!("database unreachable: {e}"),
-        )),
+        AggregateError::DatabaseConnectionError(e) => {
+            CommandError::Store(StoreError::Unavailable(e.to_string()))
+        }
         AggregateError::DeserializationError(e) => CommandError::Store(StoreError::Persistence(
             format!("a stored event cannot be read: {e}"),
         )),
+        AggregateError::UnexpectedError(e) if e.is::<crate::idempotency::ClaimLost>() => {
+            CommandError::Store(StoreError::IdempotencyClaimLost)
+        }
         AggregateError::UnexpectedError(e) => {
             CommandError::Store(StoreError::Persistence(e.to_string()))
         }

@@ -38,4 +38,40 @@ pub enum StoreError {
     },
     #[error("an event store operation failed: {0}")]
     Persistence(String),
+    /// The database cannot be reached right now: worth retrying shortly.
+    #[error("the database is unreachable: {0}")]
+    Unavailable(String),
+    /// An idempotent write ran under a claim on its key that a later attempt took over; it wrote
+    /// nothing (see [`crate::Idempotency`]).
+    #[error("this Idempotency-Key was taken over by a later attempt; nothing was written")]
+    IdempotencyClaimLost,
+}
+
+impl StoreError {
+    /// Whether this is the database being away (down, restarting, unreachable, out of
+    /// connections) rather than something wrong with a request or the data: a caller should
+    /// answer "try again shortly", not "internal error".
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Self::Unavailable(_) | Self::Connect { .. } => true,
+            Self::Database(error) => is_unavailable(error),
+            _ => false,
+        }
+    }
+}
+
+/// Whether a sqlx error means the database is away: no connection could be had or kept, or the
+/// server is shutting down, starting up or refusing connections (SQLSTATE class 08 and 57P01–03).
+pub(crate) fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
 }

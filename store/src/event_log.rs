@@ -88,7 +88,9 @@ impl EventLog {
                 hashes: &p.hashes,
             })
             .collect();
-        let result = repository.append_streams(&streams).await;
+        // The requests that decide together share their metadata, and so their key.
+        let keyed = pending.iter().find_map(|p| p.keyed.as_ref());
+        let result = repository.append_streams(&streams, keyed).await;
         drop(streams);
         let written = result.is_ok();
         for p in pending {

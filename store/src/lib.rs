@@ -32,7 +32,10 @@ pub use database::{Backend, Database, DatabaseUrl, SchemaStatus};
 pub use error::StoreError;
 pub use event_log::EventLog;
 pub use feed::{Feed, FeedEvent, FeedPosition, FeedReader, RawFeedEvent};
-pub use idempotency::{request_digest, Begin, Idempotency, StoredResponse};
+pub use idempotency::{
+    request_digest, AnswerShape, Begin, CommittedAnswer, Idempotency, IdempotentWrite, KeyClaim,
+    StoredResponse,
+};
 pub use metadata::{ActorRef, EventMetadata};
 pub use repository::{stream_hashes, EventRepository, StreamAppend};
 pub use sessions::{SessionCheck, Sessions, SetupCheck, Token};

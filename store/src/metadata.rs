@@ -59,6 +59,10 @@ pub struct EventMetadata {
     pub causation_id: String,
     pub command: String,
     pub client: String,
+    /// The request's idempotency key, marked committed by the append in the same statement as
+    /// the events (see [`crate::Idempotency`]). Not stored in the events.
+    #[serde(skip)]
+    pub idempotency: Option<crate::IdempotentWrite>,
 }
 
 impl EventMetadata {
@@ -73,6 +77,7 @@ impl EventMetadata {
             causation_id: id,
             command: command.to_string(),
             client: format!("articula/{}", env!("CARGO_PKG_VERSION")),
+            idempotency: None,
         }
     }
 

@@ -8,6 +8,7 @@ use sqlite_es::SqliteEventRepository;
 
 use crate::chain::{event_hash, EventContent, EventHash};
 use crate::feed::{replay_stream, sqlite, StreamFilter};
+use crate::idempotency::{ClaimLost, IdempotentWrite};
 use crate::{Database, FeedPosition};
 
 /// postgres-es or sqlite-es behind one type, so that the rest of the store is written once.
@@ -89,16 +90,22 @@ pub fn stream_hashes(
 
 impl EventRepository {
     /// Appends one command's events atomically and returns where the last one sits in the feed.
+    /// With `keyed`, the command's idempotency key is marked committed in the same statement
+    /// (see [`crate::Idempotency`]); if its claim no longer holds, nothing is written.
     pub async fn append<A: Aggregate>(
         &self,
         events: &[SerializedEvent],
         hashes: &[EventHash],
+        keyed: Option<&IdempotentWrite>,
     ) -> Result<Option<FeedPosition>, PersistenceError> {
-        self.append_streams(&[StreamAppend {
-            aggregate_type: A::TYPE,
-            events,
-            hashes,
-        }])
+        self.append_streams(
+            &[StreamAppend {
+                aggregate_type: A::TYPE,
+                events,
+                hashes,
+            }],
+            keyed,
+        )
         .await
     }
 
@@ -168,17 +175,22 @@ impl EventRepository {
     ///
     /// On SQLite the rows go into sqlite-es's table inside one transaction (one writer at a time;
     /// round trips are in-process) and the position is read back before it commits.
+    ///
+    /// With `keyed`, the request's idempotency key is marked committed with the answer's
+    /// essentials in the same statement (PostgreSQL) or transaction (SQLite); if the claim the
+    /// request runs under has been taken over, nothing is written and the append fails.
     pub async fn append_streams(
         &self,
         streams: &[StreamAppend<'_>],
+        keyed: Option<&IdempotentWrite>,
     ) -> Result<Option<FeedPosition>, PersistenceError> {
         let rows = Rows::from(streams);
         if rows.sequences.is_empty() {
             return Ok(None);
         }
         match self {
-            Self::Postgres { pool, .. } => append_postgres(pool, &rows).await.map(Some),
-            Self::Sqlite { pool, .. } => append_sqlite(pool, &rows).await.map(Some),
+            Self::Postgres { pool, .. } => append_postgres(pool, &rows, keyed).await.map(Some),
+            Self::Sqlite { pool, .. } => append_sqlite(pool, &rows, keyed).await.map(Some),
         }
     }
 }
@@ -227,6 +239,25 @@ impl<'a> From<&'a [StreamAppend<'a>]> for Rows<'a> {
     }
 }
 
+/// The last row of an append: where its answer's position is found.
+struct LastRow<'a> {
+    aggregate_type: &'a str,
+    aggregate_id: &'a str,
+    sequence: i64,
+}
+
+impl Rows<'_> {
+    /// The last row (an append has at least one: empty appends return before this is asked).
+    fn last(&self) -> LastRow<'_> {
+        let n = self.sequences.len() - 1;
+        LastRow {
+            aggregate_type: self.types[n],
+            aggregate_id: self.ids[n],
+            sequence: self.sequences[n],
+        }
+    }
+}
+
 fn append_error(error: sqlx::Error) -> PersistenceError {
     match &error {
         sqlx::Error::Database(db)
@@ -236,7 +267,7 @@ fn append_error(error: sqlx::Error) -> PersistenceError {
         {
             PersistenceError::OptimisticLockError
         }
-        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => {
+        _ if crate::error::is_unavailable(&error) => {
             PersistenceError::ConnectionError(Box::new(error))
         }
         _ => PersistenceError::UnknownError(Box::new(error)),
@@ -246,16 +277,30 @@ fn append_error(error: sqlx::Error) -> PersistenceError {
 async fn append_postgres(
     pool: &sqlx::PgPool,
     rows: &Rows<'_>,
+    keyed: Option<&IdempotentWrite>,
 ) -> Result<FeedPosition, PersistenceError> {
-    const APPEND: &str = "
+    const INSERT: &str = "
         INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash)
         SELECT e.aggregate_type, e.aggregate_id, e.sequence, e.event_type, e.event_version,
                e.payload::json, e.metadata::json, e.hash
         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[])
-             WITH ORDINALITY AS e(aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash, n)
-        ORDER BY e.n
-        RETURNING tx_id, position";
-    let written: Vec<(i64, i64)> = sqlx::query_as(APPEND)
+             WITH ORDINALITY AS e(aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash, n)";
+    const RETURNING: &str = " ORDER BY e.n RETURNING tx_id, position";
+    // A keyed append marks its key in the same statement, and inserts only if the claim holds:
+    // the key and the events are written together or not at all.
+    const MARK: &str = "
+        WITH claimed AS (
+            UPDATE idempotency_keys
+            SET state = 'committed', status = $11, answer_id = $12, answer_version = $13,
+                last_aggregate_type = $14, last_aggregate_id = $15, last_sequence = $16
+            WHERE account_id = $9 AND key = $10 AND claim = $17
+              AND state IN ('pending', 'committed')
+            RETURNING 1)";
+    let sql = match keyed {
+        None => format!("{INSERT}{RETURNING}"),
+        Some(_) => format!("{MARK}{INSERT} WHERE EXISTS (SELECT 1 FROM claimed){RETURNING}"),
+    };
+    let mut query = sqlx::query_as(&sql)
         .bind(&rows.types)
         .bind(&rows.ids)
         .bind(&rows.sequences)
@@ -263,10 +308,24 @@ async fn append_postgres(
         .bind(&rows.versions)
         .bind(&rows.payloads)
         .bind(&rows.metadata)
-        .bind(&rows.hashes)
-        .fetch_all(pool)
-        .await
-        .map_err(append_error)?;
+        .bind(&rows.hashes);
+    if let Some(keyed) = keyed {
+        let last = rows.last();
+        query = query
+            .bind(keyed.claim.account.into_uuid())
+            .bind(&keyed.claim.key)
+            .bind(i32::from(keyed.answer.status))
+            .bind(&keyed.answer.created)
+            .bind(keyed.answer.with_version.then_some(last.sequence))
+            .bind(last.aggregate_type)
+            .bind(last.aggregate_id)
+            .bind(last.sequence)
+            .bind(keyed.claim.number);
+    }
+    let written: Vec<(i64, i64)> = query.fetch_all(pool).await.map_err(append_error)?;
+    if written.is_empty() && keyed.is_some() {
+        return Err(PersistenceError::UnknownError(Box::new(ClaimLost)));
+    }
     written
         .into_iter()
         .max_by_key(|(_, position)| *position)
@@ -277,8 +336,35 @@ async fn append_postgres(
 async fn append_sqlite(
     pool: &sqlx::SqlitePool,
     rows: &Rows<'_>,
+    keyed: Option<&IdempotentWrite>,
 ) -> Result<FeedPosition, PersistenceError> {
     let mut tx = pool.begin().await.map_err(append_error)?;
+    if let Some(keyed) = keyed {
+        // The key and the events commit together; a claim taken over writes nothing.
+        let last = rows.last();
+        let marked = sqlx::query(
+            "UPDATE idempotency_keys
+             SET state = 'committed', status = ?3, answer_id = ?4, answer_version = ?5,
+                 last_aggregate_type = ?6, last_aggregate_id = ?7, last_sequence = ?8
+             WHERE account_id = ?1 AND key = ?2 AND claim = ?9
+               AND state IN ('pending', 'committed')",
+        )
+        .bind(keyed.claim.account.to_string())
+        .bind(&keyed.claim.key)
+        .bind(i64::from(keyed.answer.status))
+        .bind(&keyed.answer.created)
+        .bind(keyed.answer.with_version.then_some(last.sequence))
+        .bind(last.aggregate_type)
+        .bind(last.aggregate_id)
+        .bind(last.sequence)
+        .bind(keyed.claim.number)
+        .execute(&mut *tx)
+        .await
+        .map_err(append_error)?;
+        if marked.rows_affected() == 0 {
+            return Err(PersistenceError::UnknownError(Box::new(ClaimLost)));
+        }
+    }
     for i in 0..rows.sequences.len() {
         sqlx::query(
             "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash)
@@ -377,7 +463,7 @@ impl PersistedEventRepository for EventRepository {
             )
             .await?;
         let hashes = stream_hashes(A::TYPE, events, previous);
-        self.append::<A>(events, &hashes).await.map(|_| ())
+        self.append::<A>(events, &hashes, None).await.map(|_| ())
     }
 
     async fn stream_events<A: Aggregate>(

@@ -138,7 +138,11 @@ async fn if_match_holds_when_writers_race(log: EventLog, separate_instances: boo
             .load_fresh(&id)
             .await
             .unwrap();
-        assert_eq!((stored.aggregate.count, stored.version), (2, 2), "trial {trial}");
+        assert_eq!(
+            (stored.aggregate.count, stored.version),
+            (2, 2),
+            "trial {trial}"
+        );
     }
 }
 

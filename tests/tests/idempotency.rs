@@ -419,3 +419,75 @@ async fn malformed_keys_are_400_and_write_nothing() {
     let (status, body) = patch(app.client.patch(&url).header("idempotency-key", &visible)).await;
     assert_eq!(status, 200, "{body}");
 }
+
+/// As if the process had died between committing a keyed write and recording its answer: the
+/// key keeps only what the append recorded with the events. A retry is answered with the same
+/// status, body and `ETag`, marked as a replay, and writes nothing — at any age of the key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_whose_answer_was_lost_is_answered_from_what_it_committed() {
+    let env = spawn_on_postgres().await;
+    let app = &env.app;
+    let person = app.sign_up("Ana").await;
+    let token = app.sign_in(&person).await;
+    let store::Database::Postgres(pool) = app.state.log.database() else {
+        unreachable!("spawn_on_postgres serves PostgreSQL")
+    };
+    let forget_answers = || async {
+        sqlx::query(
+            "UPDATE idempotency_keys
+             SET state = 'committed', headers = NULL, body = NULL,
+                 created_at = created_at - interval '1 day'",
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+    };
+    let register = || async {
+        let response = app
+            .client
+            .post(format!("{}/v1/initiatives", app.address))
+            .bearer_auth(&token)
+            .header("idempotency-key", "register-1")
+            .json(&e2e::initiative_json("Clúster del salmón"))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let etag = response.headers()["etag"].to_str().unwrap().to_string();
+        let replayed = response.headers().contains_key("idempotent-replayed");
+        let body: Value = response.json().await.unwrap();
+        (status, etag, replayed, body)
+    };
+    let (status, etag, replayed, first) = register().await;
+    assert_eq!((status, replayed), (201, false), "{first}");
+    let head = app.head().await;
+    forget_answers().await;
+    let (status, again_etag, replayed, again) = register().await;
+    assert_eq!((status, replayed), (201, true), "{again}");
+    assert_eq!((again_etag, again), (etag, first));
+    assert_eq!(app.head().await, head, "the retry wrote nothing");
+
+    // A write answered with its position only.
+    let rename = || {
+        send(
+            app,
+            Method::PATCH,
+            "/v1/me",
+            Some(&token),
+            Some("rename-1"),
+            Some(json!({ "display_name": "Ana Two" })),
+        )
+    };
+    let (status, replayed, first) = rename().await;
+    assert_eq!((status, replayed), (200, false), "{first}");
+    let head = app.head().await;
+    forget_answers().await;
+    let (status, replayed, again) = rename().await;
+    assert_eq!((status, replayed), (200, true), "{again}");
+    let (first, again): (Value, Value) = (
+        serde_json::from_str(&first).unwrap(),
+        serde_json::from_str(&again).unwrap(),
+    );
+    assert_eq!(first, again);
+    assert_eq!(app.head().await, head, "the retry wrote nothing");
+}

@@ -143,19 +143,33 @@ async fn if_match_holds(servers: Vec<Arc<TestApp>>) {
 
     for trial in 0..TRIALS {
         let seen = version_of(app, &read, &member).await;
-        let statuses = race(&servers, Method::PATCH, &profile, &member, &seen, |n| {
-            json!({ "description": format!("Descripción {trial}-{n}") })
-        })
+        let statuses = race(
+            &servers,
+            Method::PATCH,
+            &profile,
+            &member,
+            &seen,
+            |n| json!({ "description": format!("Descripción {trial}-{n}") }),
+        )
         .await;
         assert_eq!(statuses, [200, 412], "profile, trial {trial}");
         let now = version_of(app, &read, &member).await;
         let advanced = |etag: &str| etag.trim_matches('"').parse::<usize>().unwrap();
-        assert_eq!(advanced(&now), advanced(&seen) + 1, "profile, trial {trial}");
+        assert_eq!(
+            advanced(&now),
+            advanced(&seen) + 1,
+            "profile, trial {trial}"
+        );
 
         let seen = version_of(app, &thread, &moderator).await;
-        let statuses = race(&servers, Method::POST, &replies, &moderator, &seen, |n| {
-            json!({ "body": format!("Respuesta {trial}-{n}") })
-        })
+        let statuses = race(
+            &servers,
+            Method::POST,
+            &replies,
+            &moderator,
+            &seen,
+            |n| json!({ "body": format!("Respuesta {trial}-{n}") }),
+        )
         .await;
         assert_eq!(statuses, [201, 412], "reply, trial {trial}");
         let now = version_of(app, &thread, &moderator).await;

@@ -83,7 +83,21 @@ impl Refusal {
 }
 
 impl From<store::StoreError> for Refusal {
+    /// The database being away is worth retrying shortly; a keyed write that lost its claim to a
+    /// later attempt of the same request is that request still being processed; anything else
+    /// is ours to fix.
     fn from(error: store::StoreError) -> Self {
-        Self::Internal(Box::new(error))
+        if error.is_unavailable() {
+            tracing::warn!(%error, "the database is unavailable");
+            return Self::Unavailable(
+                "the database cannot be reached right now; try again in a few seconds".into(),
+            );
+        }
+        match error {
+            store::StoreError::IdempotencyClaimLost => Self::conflict(
+                "a request with this Idempotency-Key is still being processed; retry in a moment",
+            ),
+            other => Self::Internal(Box::new(other)),
+        }
     }
 }

@@ -55,10 +55,27 @@ pub struct Acting {
 }
 
 impl Acting {
-    /// The metadata of `command` run by this actor in this request.
+    /// The metadata of `command` run by this actor in this request, answered with
+    /// [`answer`] (200, with the stream's version).
     pub fn metadata(&self, command: &str) -> EventMetadata {
-        self.context
-            .metadata(&Caller::Account(self.actor.clone()), command)
+        let mut metadata = self
+            .context
+            .metadata(&Caller::Account(self.actor.clone()), command);
+        if let Some(keyed) = &mut metadata.idempotency {
+            keyed.answer.with_version = true;
+        }
+        metadata
+    }
+
+    /// The metadata of `command`, which creates `created` and is answered with [`answer`] (201,
+    /// its id and the stream's version): what a keyed request's append records of its answer.
+    pub fn metadata_creating(&self, command: &str, created: &str) -> EventMetadata {
+        let mut metadata = self.metadata(command);
+        if let Some(keyed) = &mut metadata.idempotency {
+            keyed.answer.status = StatusCode::CREATED.as_u16();
+            keyed.answer.created = Some(created.to_string());
+        }
+        metadata
     }
 }
 

@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
-use store::{ActorRef, EventMetadata};
+use store::{ActorRef, AnswerShape, EventMetadata, IdempotentWrite, KeyClaim};
 
 use crate::access::Caller;
 
@@ -16,6 +16,9 @@ pub struct RequestContext {
     pub request_id: String,
     pub correlation_id: String,
     pub client: String,
+    /// The claim on the request's `Idempotency-Key`, if it has one (set by the idempotency
+    /// middleware): its append records the key with the events.
+    pub idempotency: Option<KeyClaim>,
 }
 
 impl RequestContext {
@@ -32,6 +35,10 @@ impl RequestContext {
             causation_id: self.request_id.clone(),
             command: command.to_string(),
             client: self.client.clone(),
+            idempotency: self.idempotency.clone().map(|claim| IdempotentWrite {
+                claim,
+                answer: AnswerShape::default(),
+            }),
         }
     }
 }
@@ -57,6 +64,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
             request_id,
             correlation_id,
             client,
+            idempotency: parts.extensions.get::<KeyClaim>().cloned(),
         })
     }
 }

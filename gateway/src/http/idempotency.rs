@@ -27,10 +27,16 @@
 //!
 //! The request runs on its own task, so a client that goes away or the request timeout (408)
 //! does not stop it between the command and recording the answer: a retry then gets the replay.
-//! Only a process that stops in between (a crash, a restart) leaves the key pending: it answers
-//! 409 for [`TAKEOVER_AFTER`], after which the request may run again, and may write twice if the
-//! first attempt did write. The takeover age is a fixed 60 s because the request timeout is not
-//! in the state; it should stay above `request_timeout_secs` (30 s by default).
+//!
+//! Exactly once, whatever fails: the command's append marks the key `committed` in the same
+//! statement as its events, with what its answer is made of (status, created id, version, the
+//! position of its last event), so no crash and no outage can separate the write from its key.
+//! A retry of a write whose full answer was never recorded (the process died after the commit,
+//! or the database went away before `finish`) is answered from that record, and never runs
+//! again. A process that stops *before* its commit leaves the key pending, with nothing written:
+//! it answers 409 for [`TAKEOVER_AFTER`], after which the request may run under a new claim; should
+//! the first attempt still be alive, its append then writes nothing (see [`store::Idempotency`]).
+//! The takeover age is a fixed 60 s, above `request_timeout_secs` (30 s by default).
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -40,10 +46,10 @@ use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use store::{Begin, Idempotency, StoredResponse};
+use store::{Begin, CommittedAnswer, Idempotency, KeyClaim, StoredResponse};
 use tracing::Instrument;
 
-use super::{HttpError, Refusal};
+use super::{HttpError, Refusal, Written};
 use crate::access::Caller;
 use crate::state::AppState;
 
@@ -120,40 +126,13 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
     let target = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
     let digest = store::request_digest(parts.method.as_str(), target, &body);
     let keys = Idempotency::new(state.log.database());
-    let request = Request::from_parts(parts, Body::from(body));
-
-    // On its own task, so that neither a client going away nor the timeout stops it between the
-    // command and `finish`.
-    let task = tokio::spawn(
-        run_once(keys.clone(), account, key.clone(), digest, request, next).in_current_span(),
-    );
-    match task.await {
-        Ok(response) => response,
-        Err(failure) => {
-            // The handler panicked: nothing to replay, so the key is released like after a 5xx.
-            if let Err(error) = keys.abandon(account, &key).await {
-                tracing::error!(%error, "cannot release an idempotency key");
-            }
-            Refusal::internal(format!("the request's task failed: {failure}")).into_response()
-        }
-    }
-}
-
-/// Claims the key, then answers from a replay or runs the request and records its answer.
-async fn run_once(
-    keys: Idempotency,
-    account: domain::values::AccountId,
-    key: String,
-    digest: [u8; 32],
-    request: Request,
-    next: Next,
-) -> Response {
-    match keys
+    let claim = match keys
         .begin(account, &key, &digest, TAKEOVER_AFTER, Utc::now())
         .await
     {
         Err(error) => return Refusal::from(error).into_response(),
         Ok(Begin::Replay(stored)) => return replay(stored),
+        Ok(Begin::Committed(answer)) => return replay_committed(answer),
         Ok(Begin::Mismatch) => {
             return Refusal::RuleBroken(
                 "this Idempotency-Key was already used for a different request; use a new key"
@@ -161,27 +140,48 @@ async fn run_once(
             )
             .into_response()
         }
-        Ok(Begin::InProgress) => {
-            return Refusal::conflict(
-                "a request with this Idempotency-Key is still being processed; retry in a moment",
-            )
-            .into_response()
-        }
-        Ok(Begin::New) => {}
-    }
+        Ok(Begin::InProgress) => return in_progress().into_response(),
+        Ok(Begin::New(claim)) => claim,
+    };
+    let mut request = Request::from_parts(parts, Body::from(body));
+    // The command's append records the key with its events (see `RequestContext`).
+    request.extensions_mut().insert(claim.clone());
 
+    // On its own task, so that neither a client going away nor the timeout stops it between the
+    // command and `finish`.
+    let task = tokio::spawn(run_once(keys.clone(), claim.clone(), request, next).in_current_span());
+    match task.await {
+        Ok(response) => response,
+        Err(failure) => {
+            // The handler panicked: nothing to replay, so the key is released like after a 5xx
+            // (unless its write committed, which keeps it).
+            release(&keys, &claim).await;
+            Refusal::internal(format!("the request's task failed: {failure}")).into_response()
+        }
+    }
+}
+
+fn in_progress() -> Refusal {
+    Refusal::conflict(
+        "a request with this Idempotency-Key is still being processed; retry in a moment",
+    )
+}
+
+/// Runs the request under `claim` and records its answer.
+async fn run_once(keys: Idempotency, claim: KeyClaim, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let (parts, body) = response.into_parts();
     let body = match axum::body::to_bytes(body, usize::MAX).await {
         Ok(body) => body,
         Err(error) => {
-            release(&keys, account, &key).await;
+            release(&keys, &claim).await;
             return Refusal::internal(format!("the answer cannot be read: {error}"))
                 .into_response();
         }
     };
     if parts.status.is_server_error() {
-        release(&keys, account, &key).await;
+        // A write that committed before the failure keeps its key: a retry gets its answer.
+        release(&keys, &claim).await;
     } else {
         let stored = StoredResponse {
             status: parts.status.as_u16(),
@@ -197,20 +197,20 @@ async fn run_once(
                 .collect(),
             body: body.to_vec(),
         };
-        match keys.finish(account, &key, &stored).await {
+        match keys.finish(&claim, &stored).await {
             Ok(true) => {}
             // Pruned or taken over meanwhile: the answer still goes to this client.
-            Ok(false) => tracing::warn!("an idempotency key was no longer pending at its finish"),
-            // The write is done; the key stays pending until the takeover age.
-            Err(error) => tracing::error!(%error, "cannot record an idempotent answer"),
+            Ok(false) => tracing::warn!("an idempotency key was no longer held at its finish"),
+            // A write is recorded with its key already: a retry is answered from that record.
+            Err(error) => tracing::warn!(%error, "cannot record an idempotent answer"),
         }
         prune_now_and_then(&keys);
     }
     Response::from_parts(parts, Body::from(body))
 }
 
-async fn release(keys: &Idempotency, account: domain::values::AccountId, key: &str) {
-    if let Err(error) = keys.abandon(account, key).await {
+async fn release(keys: &Idempotency, claim: &KeyClaim) {
+    if let Err(error) = keys.abandon(claim).await {
         tracing::error!(%error, "cannot release an idempotency key");
     }
 }
@@ -270,6 +270,32 @@ fn replay(stored: StoredResponse) -> Response {
     }
     headers.insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
     response
+}
+
+/// The answer of a write whose full answer was never recorded, made from what its append
+/// recorded with its events: the same status, `Written` body and `ETag` the command gave.
+fn replay_committed(answer: CommittedAnswer) -> Response {
+    let written = Written {
+        id: answer.created,
+        position: Some(answer.position),
+        version: answer.version,
+    };
+    let body = match serde_json::to_vec(&written) {
+        Ok(body) => body,
+        Err(error) => return Refusal::internal(error).into_response(),
+    };
+    let mut headers = vec![(
+        header::CONTENT_TYPE.to_string(),
+        "application/json".to_string(),
+    )];
+    if let Some(version) = answer.version {
+        headers.push((header::ETAG.to_string(), format!("\"{version}\"")));
+    }
+    replay(StoredResponse {
+        status: answer.status,
+        headers,
+        body,
+    })
 }
 
 /// Prunes keys older than [`RETENTION`] in the background, at most once per [`PRUNE_EVERY`] in

@@ -43,7 +43,7 @@ pub(super) async fn create(
         join_policy: new.join_policy,
         at: chrono::Utc::now(),
     };
-    let metadata = acting.metadata("CreateCommunity");
+    let metadata = acting.metadata_creating("CreateCommunity", &stream);
     let committed = command::execute(
         &state.communities,
         &stream,

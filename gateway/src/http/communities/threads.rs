@@ -125,7 +125,7 @@ pub(super) async fn start(
         body,
         at: chrono::Utc::now(),
     };
-    let metadata = acting.metadata("StartThread");
+    let metadata = acting.metadata_creating("StartThread", &stream);
     let committed =
         command::execute(&state.threads, &stream, command, metadata, acting.if_match).await?;
     Ok(command::answer(&committed, Some(stream)))
@@ -192,7 +192,7 @@ pub(super) async fn reply(
         body,
         at: chrono::Utc::now(),
     };
-    let metadata = acting.metadata("Reply");
+    let metadata = acting.metadata_creating("Reply", &post_id.to_string());
     let stream = id.to_string();
     let committed =
         command::execute(&state.threads, &stream, command, metadata, acting.if_match).await?;

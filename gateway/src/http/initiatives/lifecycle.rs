@@ -39,7 +39,16 @@ pub(super) async fn register(
         actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    let committed = execute(&state, &acting, id, command, "RegisterInitiative").await?;
+    let created = id.to_string();
+    let committed = execute(
+        &state,
+        &acting,
+        id,
+        command,
+        "RegisterInitiative",
+        Some(&created),
+    )
+    .await?;
     Ok(command::answer(&committed, Some(id.to_string())))
 }
 

@@ -52,7 +52,16 @@ pub(super) async fn add(
              initiative"
         )));
     }
-    let committed = execute(&state, &acting, loaded.id, command, "AddManager").await?;
+    let created = account.to_string();
+    let committed = execute(
+        &state,
+        &acting,
+        loaded.id,
+        command,
+        "AddManager",
+        Some(&created),
+    )
+    .await?;
     Ok(command::answer(&committed, Some(account.to_string())))
 }
 
@@ -119,11 +128,17 @@ pub(super) async fn request(
         actor: acting.actor.clone(),
         at: Utc::now(),
     };
-    let committed = execute(&state, &acting, loaded.id, command, "RequestManagement").await?;
-    Ok(command::answer(
-        &committed,
-        Some(acting.actor.account.to_string()),
-    ))
+    let created = acting.actor.account.to_string();
+    let committed = execute(
+        &state,
+        &acting,
+        loaded.id,
+        command,
+        "RequestManagement",
+        Some(&created),
+    )
+    .await?;
+    Ok(command::answer(&committed, Some(created)))
 }
 
 /// The caller takes back their own request to manage the initiative.

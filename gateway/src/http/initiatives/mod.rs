@@ -148,23 +148,29 @@ async fn run(
     command: InitiativeCommand,
     name: &str,
 ) -> Result<WriteAnswer, Refusal> {
-    let committed = execute(state, acting, loaded.id, command, name).await?;
+    let committed = execute(state, acting, loaded.id, command, name, None).await?;
     Ok(command::answer(&committed, None))
 }
 
-/// Runs `command` (named `name` in the metadata) on initiative `id`, honouring `If-Match`.
+/// Runs `command` (named `name` in the metadata) on initiative `id`, honouring `If-Match`; it
+/// creates `created` when given (the answer is then a 201 with that id).
 async fn execute(
     state: &AppState,
     acting: &Acting,
     id: InitiativeId,
     command: InitiativeCommand,
     name: &str,
+    created: Option<&str>,
 ) -> Result<Committed<Initiative>, Refusal> {
+    let metadata = match created {
+        Some(created) => acting.metadata_creating(name, created),
+        None => acting.metadata(name),
+    };
     command::execute(
         &state.initiatives,
         &id.to_string(),
         command,
-        acting.metadata(name),
+        metadata,
         acting.if_match,
     )
     .await

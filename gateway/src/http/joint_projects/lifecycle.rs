@@ -8,7 +8,7 @@ use domain::values::JointProjectId;
 use super::super::{ApiJson, ErrorBody, Refusal, Written};
 use super::requests::RevisionRequest;
 use super::requests::{OptionalJson, OptionalReasonRequest, ProposalRequest, RejectionRequest};
-use super::{execute, load_initiative, load_project, manages, manages_lead, now, run, standing};
+use super::{load_initiative, load_project, manages, manages_lead, now, run, standing};
 use crate::http::command::{self, Acting, WriteAnswer};
 use crate::state::AppState;
 
@@ -45,8 +45,16 @@ pub(super) async fn propose(
         objectives: content.objectives,
         at: now(),
     };
-    let committed = execute(&state, id, command, "ProposeJointProject", &acting).await?;
-    Ok(command::answer(&committed, Some(id.to_string())))
+    let created = id.to_string();
+    let committed = command::execute(
+        &state.joint_projects,
+        &created,
+        command,
+        acting.metadata_creating("ProposeJointProject", &created),
+        acting.if_match,
+    )
+    .await?;
+    Ok(command::answer(&committed, Some(created)))
 }
 
 /// Replaces what the project is (title, description, sectors, objectives) while it is

@@ -51,7 +51,7 @@ async fn submit(
         &state.publications,
         &id.to_string(),
         command,
-        acting.metadata("SubmitPublication"),
+        acting.metadata_creating("SubmitPublication", &id.to_string()),
         acting.if_match,
     )
     .await?;
