@@ -57,6 +57,15 @@ pub struct Settings {
     /// How long a command waits for this instance's read models to reach its write before it
     /// answers (read-your-writes), and a read with `min_position` waits before answering 503.
     pub read_wait_ms: u64,
+    /// How long a request waits for a database connection before it is answered with 503 and
+    /// `Retry-After` (the database down or out of connections); also bounds reconnecting.
+    pub database_acquire_timeout_ms: u64,
+    /// At a stop (SIGTERM), how long connections already open may still deliver requests, which
+    /// are answered, before idle connections are closed; new connections are refused at once.
+    pub shutdown_grace_ms: u64,
+    /// How long a request's `Idempotency-Key` stays "in progress" after its process died before
+    /// committing; then the request may run again (it never runs twice: see docs/reliability.md).
+    pub idempotency_takeover_secs: u64,
     /// Whether the embedded default (no `database_url`) loads the illustrative seed data set
     /// into an empty store on its first start. A configured database is never seeded implicitly.
     pub seed_on_first_start: bool,
@@ -94,6 +103,9 @@ impl Default for Settings {
             sign_in_per_account_per_minute: 5,
             writes_per_account_per_minute: 120,
             read_wait_ms: 5_000,
+            database_acquire_timeout_ms: 2_000,
+            shutdown_grace_ms: 500,
+            idempotency_takeover_secs: 60,
             seed_on_first_start: true,
             smtp_host: None,
             smtp_port: 587,

@@ -17,9 +17,11 @@ pub mod metrics;
 pub mod notify;
 pub mod replay;
 pub mod seed;
+pub mod serve;
 pub mod startup;
 pub mod state;
 pub mod synthetic;
+pub mod tasks;
 pub mod telemetry;
 pub mod transfer;
 

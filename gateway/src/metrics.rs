@@ -32,6 +32,16 @@ pub struct ProjectionLabels {
     pub projection: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct TaskLabels {
+    pub task: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StatusLabels {
+    pub status: String,
+}
+
 pub struct Metrics {
     registry: Registry,
     requests: Family<RouteLabels, Counter>,
@@ -41,6 +51,16 @@ pub struct Metrics {
     pub projection_position: Family<ProjectionLabels, Gauge>,
     pub projection_lag: Family<ProjectionLabels, Gauge>,
     pub projection_failed: Family<ProjectionLabels, Gauge>,
+    task_failures: Family<TaskLabels, Counter>,
+    task_up: Family<TaskLabels, Gauge>,
+    /// Events not yet linked into the global chain (read when scraped).
+    pub chain_unsealed: Gauge,
+    /// Notifications by delivery status, `pending` and `failed` (read when scraped).
+    pub notifications: Family<StatusLabels, Gauge>,
+    /// 1 while notification mail cannot go out.
+    pub mail_degraded: Gauge,
+    /// 1 when `/ready` would answer 200 (read when scraped).
+    pub ready: Gauge,
 }
 
 impl Default for Metrics {
@@ -90,6 +110,42 @@ impl Default for Metrics {
             "1 if the projection stopped at an event it cannot apply",
             projection_failed.clone(),
         );
+        let task_failures = Family::<TaskLabels, Counter>::default();
+        let task_up = Family::<TaskLabels, Gauge>::default();
+        let chain_unsealed = Gauge::default();
+        let notifications = Family::<StatusLabels, Gauge>::default();
+        let mail_degraded = Gauge::default();
+        let ready = Gauge::default();
+        registry.register(
+            "background_task_failures",
+            "Failures (panics) of supervised background tasks, each followed by a restart",
+            task_failures.clone(),
+        );
+        registry.register(
+            "background_task_up",
+            "1 while the background task runs, 0 while it waits to restart or runs elsewhere",
+            task_up.clone(),
+        );
+        registry.register(
+            "chain_unsealed_events",
+            "Events committed but not yet linked into the global hash chain",
+            chain_unsealed.clone(),
+        );
+        registry.register(
+            "notifications",
+            "Notifications waiting to be sent (pending) or given up on (failed)",
+            notifications.clone(),
+        );
+        registry.register(
+            "mail_degraded",
+            "1 while notification mail cannot go out",
+            mail_degraded.clone(),
+        );
+        registry.register(
+            "ready",
+            "1 when the instance is ready to take traffic",
+            ready.clone(),
+        );
         Self {
             registry,
             requests,
@@ -99,6 +155,12 @@ impl Default for Metrics {
             projection_position,
             projection_lag,
             projection_failed,
+            task_failures,
+            task_up,
+            chain_unsealed,
+            notifications,
+            mail_degraded,
+            ready,
         }
     }
 }
@@ -111,6 +173,22 @@ impl Metrics {
                 outcome: outcome.to_string(),
             })
             .inc();
+    }
+
+    pub fn count_task_failure(&self, task: &str) {
+        self.task_failures
+            .get_or_create(&TaskLabels {
+                task: task.to_string(),
+            })
+            .inc();
+    }
+
+    pub fn set_task_up(&self, task: &str, up: bool) {
+        self.task_up
+            .get_or_create(&TaskLabels {
+                task: task.to_string(),
+            })
+            .set(i64::from(up));
     }
 
     pub fn encode(&self) -> String {

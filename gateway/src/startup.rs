@@ -23,6 +23,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     state: AppState,
+    shutdown_grace: std::time::Duration,
 }
 
 impl Application {
@@ -30,7 +31,8 @@ impl Application {
     /// binds the listening socket (port 0 picks a free port).
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
         let url = settings.database()?;
-        let db = Database::connect(&url).await?;
+        let acquire = std::time::Duration::from_millis(settings.database_acquire_timeout_ms.max(1));
+        let db = Database::connect_with(&url, acquire).await?;
         let applied = db.migrate().await?;
         tracing::info!(
             backend = db.backend().name(),
@@ -63,6 +65,7 @@ impl Application {
             listener,
             router,
             state,
+            shutdown_grace: std::time::Duration::from_millis(settings.shutdown_grace_ms),
         })
     }
 
@@ -74,22 +77,16 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then stops accepting connections and waits for the
-    /// requests in flight. Commands are single database transactions, so stopping never leaves
-    /// one half-written.
+    /// Serves until `shutdown` completes, then refuses new connections, answers every request it
+    /// accepted and waits for those in flight (see [`crate::serve`]). Commands are single
+    /// database transactions, so stopping never leaves one half-written.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let address = self.listener.local_addr()?;
         tracing::info!(%address, "articula is listening");
-        // The peer address is what sign-in attempts are limited by.
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        crate::serve::serve(self.listener, self.router, shutdown, self.shutdown_grace).await?;
         if let Err(error) = self.state.engine.save_snapshots().await {
             tracing::warn!(%error, "cannot save projection snapshots at shutdown");
         }

@@ -13,6 +13,7 @@ use store::CommandBus;
 
 use crate::access::{AccountService, Limits};
 use crate::metrics::Metrics;
+use crate::tasks::Tasks;
 use crate::Settings;
 
 /// What every handler can reach: the event log, accounts and limits, the read models and the
@@ -34,6 +35,10 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Whether notification mail is going out (`/ready` reports it).
     pub mail: Arc<crate::notify::MailHealth>,
+    /// The supervised background tasks (`/ready` and `/metrics` report them).
+    pub tasks: Tasks,
+    /// How long a pending `Idempotency-Key` holds before its request may run again.
+    pub idempotency_takeover: chrono::Duration,
 }
 
 impl AppState {
@@ -44,9 +49,24 @@ impl AppState {
             EngineBuilder::new(log.feed()).with_snapshots(Snapshots::new(log.database().clone()));
         let read = ReadModels::register(&mut builder);
         let engine = Arc::new(builder.build());
-        engine.spawn();
+        let metrics = Arc::new(Metrics::default());
+        let tasks = Tasks::new(metrics.clone());
+        // Snapshots are restored on the first run only; a restart resumes from the checkpoints.
+        // The task holds the engine weakly, so that dropping the state ends it.
+        let mut first_run = true;
+        let projections = Arc::downgrade(&engine);
+        tasks.spawn("projections", move || {
+            let restore = std::mem::take(&mut first_run);
+            let run = projections.upgrade().map(|engine| engine.run(restore));
+            async move {
+                if let Some(run) = run {
+                    run.await;
+                }
+            }
+        });
         // The global hash chain is sealed a moment after each commit (store::chain).
-        store::chain::spawn_sealer(&log);
+        let sealed = log.clone();
+        tasks.spawn("sealer", move || store::chain::run_sealer(&sealed));
         Self {
             read,
             engine,
@@ -59,8 +79,13 @@ impl AppState {
             publications: Arc::new(log.commands(())),
             limits: Arc::new(Limits::new(settings)),
             log,
-            metrics: Arc::new(Metrics::default()),
+            metrics,
             mail: Arc::default(),
+            tasks,
+            idempotency_takeover: i64::try_from(settings.idempotency_takeover_secs)
+                .ok()
+                .and_then(chrono::Duration::try_seconds)
+                .unwrap_or(chrono::Duration::MAX),
         }
     }
 

@@ -325,6 +325,13 @@ pub(crate) fn from_aggregate_error<E: std::error::Error>(
         AggregateError::DatabaseConnectionError(e) => {
             CommandError::Store(StoreError::Unavailable(e.to_string()))
         }
+        // postgres-es and sqlite-es call a pool timeout or a server shutting down "unknown".
+        AggregateError::UnexpectedError(e)
+            if e.downcast_ref::<sqlx::Error>()
+                .is_some_and(crate::error::is_unavailable) =>
+        {
+            CommandError::Store(StoreError::Unavailable(e.to_string()))
+        }
         AggregateError::DeserializationError(e) => CommandError::Store(StoreError::Persistence(
             format!("a stored event cannot be read: {e}"),
         )),

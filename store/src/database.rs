@@ -95,16 +95,27 @@ pub enum Database {
 }
 
 impl Database {
-    /// Opens a pool. For SQLite the file (and its directory) is created if missing; a file that is
-    /// not a SQLite database is refused here rather than at the first write.
+    /// Opens a pool with the default acquire timeout (5 s). For SQLite the file (and its
+    /// directory) is created if missing; a file that is not a SQLite database is refused here
+    /// rather than at the first write.
     pub async fn connect(url: &DatabaseUrl) -> Result<Self, StoreError> {
+        Self::connect_with(url, Duration::from_secs(5)).await
+    }
+
+    /// [`Self::connect`], waiting at most `acquire_timeout` for a connection (including
+    /// reconnecting to a server that went away) before an operation fails as
+    /// [`StoreError::is_unavailable`]: a server answers "try again" promptly instead of hanging.
+    pub async fn connect_with(
+        url: &DatabaseUrl,
+        acquire_timeout: Duration,
+    ) -> Result<Self, StoreError> {
         match url {
             DatabaseUrl::Postgres(url) => {
                 let options = PgConnectOptions::from_str(url)
                     .map_err(|e| StoreError::InvalidUrl(e.to_string()))?;
                 let pool = PgPoolOptions::new()
                     .max_connections(32)
-                    .acquire_timeout(Duration::from_secs(5))
+                    .acquire_timeout(acquire_timeout)
                     .connect_with(options)
                     .await
                     .map_err(|e| StoreError::Connect {
@@ -113,11 +124,11 @@ impl Database {
                     })?;
                 Ok(Self::Postgres(pool))
             }
-            DatabaseUrl::Sqlite(path) => Self::connect_sqlite(path).await,
+            DatabaseUrl::Sqlite(path) => Self::connect_sqlite(path, acquire_timeout).await,
         }
     }
 
-    async fn connect_sqlite(path: &Path) -> Result<Self, StoreError> {
+    async fn connect_sqlite(path: &Path, acquire_timeout: Duration) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir {
                 path: dir.to_path_buf(),
@@ -135,6 +146,7 @@ impl Database {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .acquire_timeout(acquire_timeout)
             .connect_with(options)
             .await
             .map_err(|e| match &e {

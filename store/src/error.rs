@@ -60,12 +60,14 @@ impl StoreError {
     }
 }
 
-/// Whether a sqlx error means the database is away: no connection could be had or kept, or the
+/// Whether a sqlx error means the database is away: no connection could be had or kept (a
+/// connection closed in the middle of the wire protocol reads as a protocol error), or the
 /// server is shutting down, starting up or refusing connections (SQLSTATE class 08 and 57P01–03).
 pub(crate) fn is_unavailable(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::Io(_)
         | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed => true,

@@ -127,6 +127,17 @@ impl Notifications {
     }
 
     /// The notifier's checkpoint: the last event it has decided about.
+    /// How many notifications wait to be sent and how many were given up on.
+    pub async fn pending_and_failed(&self) -> Result<(i64, i64), StoreError> {
+        let sql = "SELECT
+                       (SELECT count(*) FROM notifications WHERE status = 'pending'),
+                       (SELECT count(*) FROM notifications WHERE status = 'failed')";
+        on_pool!(&self.db, |pool| {
+            let counts: (i64, i64) = sqlx::query_as(sql).fetch_one(pool).await?;
+            Ok(counts)
+        })
+    }
+
     pub async fn checkpoint(&self) -> Result<FeedPosition, StoreError> {
         let sql = "SELECT tx, position FROM notifier_checkpoint WHERE name = $1";
         on_pool!(&self.db, |pool| {

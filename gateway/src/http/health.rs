@@ -1,5 +1,7 @@
 //! Liveness, readiness and metrics.
 
+use std::time::Duration;
+
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
@@ -10,8 +12,9 @@ use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 use crate::access::{Access, ApiRoutes};
-use crate::metrics::ProjectionLabels;
+use crate::metrics::{ProjectionLabels, StatusLabels};
 use crate::state::AppState;
+use crate::tasks::TaskState;
 
 /// Health, readiness and metrics are open to anyone: load balancers and Prometheus scrape them
 /// without credentials, and they carry no personal or business data.
@@ -44,6 +47,9 @@ struct Readiness {
     /// `ok`, or `degraded: …` when notification mail cannot go out (it waits; readiness is
     /// not affected, since the API works without it).
     mail: String,
+    /// The supervised background tasks, with their failures (readiness is affected only
+    /// through the projections they keep current).
+    tasks: Vec<TaskState>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -55,25 +61,54 @@ struct ProjectionReadiness {
     failed: Option<String>,
 }
 
+/// How long `/ready` waits for the database: it answers within about a second whatever the
+/// database does, so that a load balancer's check never hangs.
+const STORE_CHECK: Duration = Duration::from_millis(800);
+
 /// Ready to take traffic: the store answers, its schema is this binary's, and every projection
-/// has caught up with the feed and has not stopped on an event.
+/// has caught up with the feed and has not stopped on an event. Answers within a second.
 #[utoipa::path(get, path = "/ready", tag = "operations", responses(
     (status = 200, description = "Ready to take traffic", body = Readiness),
     (status = 503, description = "Not ready: the body says what is missing", body = Readiness)))]
 async fn ready(State(state): State<AppState>) -> impl IntoResponse {
+    let readiness = readiness(&state).await;
+    let status = if readiness.ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(readiness))
+}
+
+async fn readiness(state: &AppState) -> Readiness {
     let db = state.log.database();
-    let store = match db.ping().await {
-        Ok(()) => "ok".to_string(),
-        Err(error) => {
-            tracing::warn!(%error, "readiness: store unreachable");
-            "unreachable".to_string()
-        }
-    };
-    let migrations = match db.schema_status().await {
-        Ok(SchemaStatus::Current) => "current".to_string(),
-        Ok(SchemaStatus::Behind) => "pending (run `articula migrate`)".to_string(),
-        Err(error) => error.to_string(),
-    };
+    let checked = tokio::time::timeout(STORE_CHECK, async {
+        let store = match db.ping().await {
+            Ok(()) => "ok".to_string(),
+            Err(error) => {
+                tracing::warn!(%error, "readiness: store unreachable");
+                "unreachable".to_string()
+            }
+        };
+        let migrations = match db.schema_status().await {
+            Ok(SchemaStatus::Current) => "current".to_string(),
+            Ok(SchemaStatus::Behind) => "pending (run `articula migrate`)".to_string(),
+            Err(error) if error.is_unavailable() => "unknown (store unreachable)".to_string(),
+            Err(error) => error.to_string(),
+        };
+        (store, migrations)
+    })
+    .await;
+    let (store, migrations) = checked.unwrap_or_else(|_| {
+        tracing::warn!("readiness: the store did not answer in time");
+        (
+            format!(
+                "unreachable (no answer within {} ms)",
+                STORE_CHECK.as_millis()
+            ),
+            "unknown (store unreachable)".to_string(),
+        )
+    });
     let projections: Vec<_> = state
         .projection_statuses()
         .into_iter()
@@ -90,21 +125,14 @@ async fn ready(State(state): State<AppState>) -> impl IntoResponse {
         && projections
             .iter()
             .all(|p| p.caught_up && p.failed.is_none());
-    let status = if ready {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (
-        status,
-        Json(Readiness {
-            ready,
-            store,
-            migrations,
-            projections,
-            mail: state.mail.describe(),
-        }),
-    )
+    Readiness {
+        ready,
+        store,
+        migrations,
+        projections,
+        mail: state.mail.describe(),
+        tasks: state.tasks.states(),
+    }
 }
 
 /// Prometheus/OpenMetrics text: requests, latencies, commands, feed head, projection lag.
@@ -112,8 +140,34 @@ async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     responses((status = 200, description = "OpenMetrics text", content_type = "application/openmetrics-text")))]
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let metrics = &state.metrics;
+    // Gauges read from the database when scraped, each bounded like `/ready`'s checks.
+    let ready = readiness(&state).await;
+    metrics.ready.set(i64::from(ready.ready));
+    metrics
+        .mail_degraded
+        .set(i64::from(ready.mail.starts_with("degraded")));
+    let db = state.log.database();
+    if let Ok(Ok(unsealed)) =
+        tokio::time::timeout(STORE_CHECK, store::chain::unsealed_count(db)).await
+    {
+        metrics.chain_unsealed.set(unsealed);
+    }
+    let notifications = store::notifications::Notifications::new(db);
+    if let Ok(Ok((pending, failed))) =
+        tokio::time::timeout(STORE_CHECK, notifications.pending_and_failed()).await
+    {
+        for (status, count) in [("pending", pending), ("failed", failed)] {
+            metrics
+                .notifications
+                .get_or_create(&StatusLabels {
+                    status: status.to_string(),
+                })
+                .set(count);
+        }
+    }
     // The feed gauges are read when scraped, so they are never stale.
-    if let Ok(head) = state.log.feed().head_position().await {
+    if let Ok(Ok(head)) = tokio::time::timeout(STORE_CHECK, state.log.feed().head_position()).await
+    {
         metrics.feed_head.set(head);
         for status in state.projection_statuses() {
             let labels = ProjectionLabels {

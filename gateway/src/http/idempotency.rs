@@ -34,9 +34,9 @@
 //! A retry of a write whose full answer was never recorded (the process died after the commit,
 //! or the database went away before `finish`) is answered from that record, and never runs
 //! again. A process that stops *before* its commit leaves the key pending, with nothing written:
-//! it answers 409 for [`TAKEOVER_AFTER`], after which the request may run under a new claim; should
-//! the first attempt still be alive, its append then writes nothing (see [`store::Idempotency`]).
-//! The takeover age is a fixed 60 s, above `request_timeout_secs` (30 s by default).
+//! it answers 409 for `idempotency_takeover_secs` (60 s by default), after which the request may
+//! run under a new claim; should the first attempt still be alive, its append then writes nothing
+//! (see [`store::Idempotency`]).
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -72,9 +72,6 @@ pub const CREDENTIAL_ROUTES: [(Method, &str); 4] = [
 
 const MAX_KEY_LEN: usize = 255;
 
-/// How long a pending key holds before its request may run again (see the module's
-/// documentation).
-pub const TAKEOVER_AFTER: chrono::Duration = chrono::Duration::seconds(60);
 /// How long keys are kept.
 pub const RETENTION: chrono::Duration = chrono::Duration::hours(24);
 /// How often (at most) a process prunes keys older than [`RETENTION`].
@@ -127,7 +124,13 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
     let digest = store::request_digest(parts.method.as_str(), target, &body);
     let keys = Idempotency::new(state.log.database());
     let claim = match keys
-        .begin(account, &key, &digest, TAKEOVER_AFTER, Utc::now())
+        .begin(
+            account,
+            &key,
+            &digest,
+            state.idempotency_takeover,
+            Utc::now(),
+        )
         .await
     {
         Err(error) => return Refusal::from(error).into_response(),

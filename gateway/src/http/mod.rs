@@ -228,21 +228,27 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(
-                    |request: &axum::extract::Request| {
-                        let request_id = request
-                            .headers()
-                            .get(REQUEST_ID)
-                            .and_then(|v| v.to_str().ok())
-                            .unwrap_or_default();
-                        tracing::info_span!(
-                            "request",
-                            method = %request.method(),
-                            path = %request.uri().path(),
-                            request_id,
-                        )
-                    },
-                ))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|request: &axum::extract::Request| {
+                            let request_id = request
+                                .headers()
+                                .get(REQUEST_ID)
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or_default();
+                            tracing::info_span!(
+                                "request",
+                                method = %request.method(),
+                                path = %request.uri().path(),
+                                request_id,
+                            )
+                        })
+                        // A 5xx is not an error of its own: a 500's cause is logged at ERROR where it
+                        // happens, a 503 (not ready yet, database away) at WARN where it is found.
+                        .on_failure(
+                            tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG),
+                        ),
+                )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(middleware::map_response(uniform_errors))
                 .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes))

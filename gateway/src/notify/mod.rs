@@ -104,14 +104,22 @@ pub fn spawn(state: &AppState, settings: &Settings) {
         retry_base: Duration::from_millis(settings.mail_retry_base_ms.max(1)),
         state: state.clone(),
     };
-    tokio::spawn(lead(context, mailer));
+    let tasks = state.tasks.clone();
+    tasks.spawn("notifications", move || {
+        lead(context.clone(), mailer.clone())
+    });
 }
 
 /// Runs the work while this instance is elected (always on SQLite, which has one server).
 async fn lead(context: Context, mailer: Option<Arc<Mailer>>) {
+    let tasks = context.state.tasks.clone();
     let work = || {
-        let notifier = notifier(context.clone());
-        let sender = sender::run(context.clone(), mailer.clone());
+        let for_notifier = context.clone();
+        let notifier = tasks.supervise("notifier", move || notifier(for_notifier.clone()));
+        let (for_sender, mailer) = (context.clone(), mailer.clone());
+        let sender = tasks.supervise("mail sender", move || {
+            sender::run(for_sender.clone(), mailer.clone())
+        });
         async move {
             tokio::join!(notifier, sender);
         }

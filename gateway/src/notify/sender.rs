@@ -36,6 +36,12 @@ pub(super) async fn run(context: Context, mailer: Option<Arc<Mailer>>) {
             tokio::time::sleep(IDLE).await;
             continue;
         }
+        // Whether a recipient still has an address is read from the account directory: it must
+        // have seen at least every event the notifier has (after a restart it is still catching
+        // up, and would take an active account for an erased one).
+        if !read_models_reached_notifier(&context).await {
+            continue;
+        }
         for notification in &due {
             if let Err(error) = send_one(&context, &mailer, notification).await {
                 tracing::warn!(%error, id = %notification.id, "cannot update a notification");
@@ -89,6 +95,28 @@ async fn send_one(
                 .await
         }
     }
+}
+
+/// Waits (a few seconds at most) until the read models have applied everything the notifier
+/// has; false if they have not yet.
+async fn read_models_reached_notifier(context: &Context) -> bool {
+    let checkpoint = match context.notifications.checkpoint().await {
+        Ok(at) => at,
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the notifier checkpoint; retrying");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            return false;
+        }
+    };
+    let reached = context
+        .state
+        .engine
+        .wait_for(checkpoint, Duration::from_secs(5))
+        .await;
+    if !reached {
+        tracing::info!(at = %checkpoint, "mail waits for the read models to catch up");
+    }
+    reached
 }
 
 /// How long to wait before the next try after `attempts` failed ones: base × 2^attempts.

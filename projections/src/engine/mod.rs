@@ -316,14 +316,23 @@ impl Engine {
     /// Starts the engine in the background: restores snapshots, catches up with the feed,
     /// then tails it, saving snapshots as it goes. It ends when the engine is dropped.
     pub fn spawn(self: &Arc<Self>) {
+        tokio::spawn(self.run(true));
+    }
+
+    /// The engine's life in the background, for a supervisor to run: restore the snapshots
+    /// (when `restore`), catch up with the feed, tail it and save snapshots, until the engine is
+    /// dropped. Run again after a panic, it resumes from each projection's checkpoint without
+    /// restoring: every event is applied under its model's lock and a panicking projection
+    /// stops itself, so the models are whole at their checkpoints and never go back in time.
+    pub fn run(self: &Arc<Self>, restore: bool) -> impl std::future::Future<Output = ()> + Send {
         let engine = Arc::downgrade(self);
         let mut stop = self.stop.subscribe();
-        tokio::spawn(async move {
+        async move {
             tokio::select! {
-                () = tail::tail(engine) => {}
+                () = tail::tail(engine, restore) => {}
                 _ = stop.changed() => {}
             }
-        });
+        }
     }
 }
 

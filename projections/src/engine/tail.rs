@@ -4,21 +4,23 @@ use std::time::{Duration, Instant};
 
 use super::{Engine, Until};
 
-/// The engine's life: restore, catch up, tail. Holds the engine only weakly between batches, so
-/// dropping the last handle ends it.
-pub(super) async fn tail(engine: std::sync::Weak<Engine>) {
+/// The engine's life: restore (when asked), catch up, tail. Holds the engine only weakly between
+/// batches, so dropping the last handle ends it.
+pub(super) async fn tail(engine: std::sync::Weak<Engine>, restore: bool) {
     let Some(first) = engine.upgrade() else {
         return;
     };
-    loop {
-        match first.restore().await {
-            Ok(summary) => {
-                tracing::info!(restored = ?summary.restored, rebuilding = ?summary.rebuilding, "projections restored");
-                break;
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot read projection snapshots; retrying");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+    if restore {
+        loop {
+            match first.restore().await {
+                Ok(summary) => {
+                    tracing::info!(restored = ?summary.restored, rebuilding = ?summary.rebuilding, "projections restored");
+                    break;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "cannot read projection snapshots; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
             }
         }
     }

@@ -32,7 +32,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 pub use read::{read_chained_after, ChainedEvent};
-pub use seal::{backfill_stream_hashes, seal_pending, spawn_sealer};
+pub use seal::{backfill_stream_hashes, run_sealer, seal_pending, spawn_sealer, unsealed_count};
 pub use verify::{
     check_in_stream, check_stream, count_events, verify, Break, BreakKind, VerifyReport,
 };

@@ -123,6 +123,20 @@ async fn write_links(
     Ok(())
 }
 
+/// How many events are not linked into the global chain yet: a moment's worth while the sealer
+/// keeps up, a growing number when it does not. Events far behind the newest link (10,000
+/// positions) are not looked at: the sealer links in feed order, so those are sealed already.
+pub async fn unsealed_count(db: &Database) -> Result<i64, StoreError> {
+    const SQL: &str = "SELECT count(*) FROM events e
+        WHERE e.position > (SELECT coalesce(max(position), 0) - 10000 FROM event_chain)
+          AND NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.position = e.position)";
+    let count = match db {
+        Database::Postgres(pool) => sqlx::query_scalar(SQL).fetch_one(pool).await?,
+        Database::Sqlite(pool) => sqlx::query_scalar(SQL).fetch_one(pool).await?,
+    };
+    Ok(count)
+}
+
 /// Seals every event that is final in the feed and not sealed yet; returns how many it sealed.
 /// The background sealer does this continuously; tests and commands call it to be sure.
 pub async fn seal_pending(db: &Database) -> Result<u64, StoreError> {
@@ -139,12 +153,17 @@ pub async fn seal_pending(db: &Database) -> Result<u64, StoreError> {
     }
 }
 
-/// Follows the feed and seals each event shortly after it commits, until the log is dropped.
-/// A database error is logged and the sealer starts over from what is stored.
+/// Follows the feed and seals each event shortly after it commits, on a task of its own.
 pub fn spawn_sealer(log: &EventLog) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(run_sealer(log))
+}
+
+/// The sealer's work, for a supervisor to run: follows the feed and seals each event shortly
+/// after it commits. A database error is logged and the sealer starts over from what is stored.
+pub fn run_sealer(log: &EventLog) -> impl std::future::Future<Output = ()> + Send + 'static {
     let db = log.database().clone();
     let feed = log.feed();
-    tokio::spawn(async move {
+    async move {
         let mut backoff = Duration::from_millis(200);
         loop {
             let (after, mut link) = match last_sealed(&db).await {
@@ -183,7 +202,7 @@ pub fn spawn_sealer(log: &EventLog) -> tokio::task::JoinHandle<()> {
                 }
             }
         }
-    })
+    }
 }
 
 #[derive(sqlx::FromRow)]

@@ -326,7 +326,7 @@ impl FeedReader {
                     recheck = Some(Duration::from_millis(5));
                 }
                 () = tokio::time::sleep(wait) => {
-                    recheck = recheck.map(|d| d * 2);
+                    recheck = next_recheck(recheck, self.feed.poll_interval);
                 }
             }
         }
@@ -362,6 +362,13 @@ pub(crate) fn replay_stream(db: Database, filter: StreamFilter) -> ReplayStream 
     stream
 }
 
+/// The wait before looking again after a wake-up found nothing: doubling, but never longer than
+/// the polling interval (it once doubled without bound, and overflowed `Duration` after about a
+/// minute of quiet, killing the sealer).
+fn next_recheck(recheck: Option<Duration>, poll_interval: Duration) -> Option<Duration> {
+    recheck.map(|wait| wait.saturating_mul(2).min(poll_interval))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,5 +396,23 @@ mod tests {
         assert_eq!(at.to_string().parse::<FeedPosition>(), Ok(at));
         assert!("77".parse::<FeedPosition>().is_err());
         assert!("a:b".parse::<FeedPosition>().is_err());
+    }
+
+    #[test]
+    fn rechecks_back_off_up_to_the_polling_interval_however_long_it_is_quiet() {
+        let poll = Duration::from_millis(100);
+        assert_eq!(next_recheck(None, poll), None);
+        let mut wait = Some(Duration::from_millis(5));
+        let mut waits = Vec::new();
+        // Far more quiet intervals than it took the old doubling to overflow.
+        for _ in 0..10_000 {
+            wait = next_recheck(wait, poll);
+            waits.push(wait.unwrap());
+        }
+        assert_eq!(
+            waits[..5].iter().map(|w| w.as_millis()).collect::<Vec<_>>(),
+            [10, 20, 40, 80, 100]
+        );
+        assert!(waits.iter().all(|w| *w <= poll));
     }
 }
