@@ -78,13 +78,37 @@ impl Server {
     }
 
     fn spawn(&mut self) {
+        // Each start logs (as JSON lines) to a file of its own in the drill's directory.
+        let log = std::fs::File::create(self.log_path()).expect("a log file");
         let child = articula(&self.dir, &self.store, &self.env)
-            .args(["serve", "--port", &self.port.to_string()])
+            .args([
+                "serve",
+                "--port",
+                &self.port.to_string(),
+                "--log-format",
+                "json",
+            ])
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::from(log))
             .spawn()
             .expect("articula starts");
         self.child = Some(child);
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.dir.join("server.log")
+    }
+
+    /// The lines the current (or last) process logged at ERROR.
+    pub fn errors(&self) -> Vec<String> {
+        std::fs::read_to_string(self.log_path())
+            .unwrap_or_default()
+            .lines()
+            .filter(|line| {
+                serde_json::from_str::<Value>(line).map_or(true, |entry| entry["level"] == "ERROR")
+            })
+            .map(String::from)
+            .collect()
     }
 
     /// Changes a setting for the next start.

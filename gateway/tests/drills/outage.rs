@@ -153,6 +153,8 @@ async fn postgres_unreachable_answers_503_promptly_and_recovers_without_a_restar
         }
     }
     figures.print("PostgreSQL unreachable for 4 s");
+    // The database being away is logged as warnings (it is not a bug of ours), never as errors.
+    assert_eq!(server.errors(), Vec::<String>::new());
     assert!(
         figures.statuses.contains_key("503"),
         "{:?}",
