@@ -228,6 +228,10 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(middleware::from_fn_with_state(
+                    crate::proxy::ProxySettings::new(settings),
+                    crate::proxy::resolve_client,
+                ))
                 .layer(TraceLayer::new_for_http().make_span_with(
                     |request: &axum::extract::Request| {
                         let request_id = request
@@ -235,11 +239,13 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
                             .get(REQUEST_ID)
                             .and_then(|v| v.to_str().ok())
                             .unwrap_or_default();
+                        let client = request.extensions().get::<context::ClientAddress>();
                         tracing::info_span!(
                             "request",
                             method = %request.method(),
                             path = %request.uri().path(),
                             request_id,
+                            client = client.map(|c| tracing::field::display(c.0)),
                         )
                     },
                 ))
