@@ -2,5 +2,8 @@
 //! proxy, the service unit, the container files, backup and restore, upgrades, the alert rules
 //! and the dashboard, and several instances on one database.
 
+mod container;
+mod monitoring;
 mod proxy;
+mod service;
 mod support;

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 /// A file or directory of the repository.
 pub fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace");
+    root.join(path)
 }
 
 pub fn read_repo(path: &str) -> String {
