@@ -2,8 +2,11 @@
 //! proxy, the service unit, the container files, backup and restore, upgrades, the alert rules
 //! and the dashboard, and several instances on one database.
 
+mod backup;
 mod container;
 mod monitoring;
 mod proxy;
+mod scaling;
 mod service;
 mod support;
+mod upgrade;

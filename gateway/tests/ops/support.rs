@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 /// A file or directory of the repository.
 pub fn repo(path: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace");
     root.join(path)
 }
 
@@ -99,10 +101,6 @@ impl Process {
         }
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.as_ref().expect("running").id()
-    }
-
     /// Sends `signal` (`TERM`, `KILL`) and waits for the exit; the output (when piped).
     pub fn stop(&mut self, signal: &str) -> Output {
         let child = self.child.take().expect("running");
@@ -173,7 +171,8 @@ pub fn substitute(text: &str, from: &str, to: &str) -> String {
 /// nginx with the shipped site (ops/proxy/nginx.conf) in front of Articula instances, on
 /// loopback ports with a throwaway certificate for articula.example.org.
 pub struct Nginx {
-    pub process: Process,
+    /// Runs as long as this value lives.
+    _process: Process,
     pub https: u16,
     pub http: u16,
     pub dir: tempfile::TempDir,
@@ -256,11 +255,16 @@ impl Nginx {
         );
         wait_for_port(https, "nginx");
         Self {
-            process,
+            _process: process,
             https,
             http,
             dir,
         }
+    }
+
+    /// What nginx logged as errors (failed connections to instances among them).
+    pub fn error_log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("error.log")).unwrap_or_default()
     }
 
     /// A request through the proxy over HTTPS with curl, from loopback address `source`
