@@ -76,15 +76,6 @@ ab_figures() {
     "$(awk '$1 == "99%" {print $2}' "$out")"
 }
 
-cat >"$work/initiative.json" <<'JSON'
-{"name": "Clúster de referencia", "description": "Proveedores de la minería del cobre y del litio.",
- "kind": "cluster_initiative", "country": "CL", "region": "Antofagasta",
- "location": {"lat": -23.6509, "lon": -70.3975}, "sectors": ["mining", "lithium"],
- "value_chain_focus": "Servicios a la minería", "strategic_focus": ["innovation"],
- "number_of_firms": 120, "governance": {"facilitating_organization": "Asociación de Industriales",
- "private": 50, "public": 30, "academia": 15, "civil_society": 5},
- "funding_sources": ["member_fees"], "maturity_stage": "consolidation", "founding_year": 2005}
-JSON
 
 echo "| instances | stats reads/s (p50, p99 ms) | map reads/s (p50, p99 ms) | writes/s (p50, p99 ms) | another instance shows a write (median, max ms) | memory per instance (MiB) |"
 echo "|---|---|---|---|---|---|"
@@ -135,14 +126,14 @@ CONF
   base="http://127.0.0.1:$proxy"
   ab -k -q -n "$reads" -c "$concurrency" "$base/v1/stats" >"$work/stats.txt"
   ab -k -q -n "$reads" -c "$concurrency" "$base/v1/map" >"$work/map.txt"
-  ab -k -q -n "$writes" -c "$concurrency" -p "$work/initiative.json" -T application/json \
+  ab -k -q -n "$writes" -c "$concurrency" -p ops/bench/initiative.json -T application/json \
     -H "Authorization: Bearer $token" "$base/v1/initiatives" >"$work/writes.txt"
 
   # A write on the first instance, then a read on the last one that waits for it.
   samples=()
   for _ in $(seq 1 20); do
     position="$(curl -fsS -H "authorization: Bearer $token" -H 'content-type: application/json' \
-      -d @"$work/initiative.json" "http://127.0.0.1:${ports[0]}/v1/initiatives" \
+      -d @ops/bench/initiative.json "http://127.0.0.1:${ports[0]}/v1/initiatives" \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["position"])')"
     samples+=("$(curl -fsS -o /dev/null -w '%{time_total}' \
       "http://127.0.0.1:${ports[$((n - 1))]}/v1/stats?min_position=$position")")

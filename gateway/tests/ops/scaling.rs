@@ -8,27 +8,11 @@ use store::testing::TestPostgres;
 
 use crate::support::*;
 
-/// The body of `POST /v1/initiatives` for a complete, valid initiative named `name`.
+/// The body of `POST /v1/initiatives` the scaling benchmark also sends, named `name`.
 fn initiative(name: &str) -> Value {
-    json!({
-        "name": name,
-        "description": "Proveedores de la minería del cobre y del litio.",
-        "kind": "cluster_initiative",
-        "country": "CL",
-        "region": "Antofagasta",
-        "location": { "lat": -23.6509, "lon": -70.3975 },
-        "sectors": ["mining", "lithium"],
-        "value_chain_focus": "Servicios a la minería",
-        "strategic_focus": ["innovation"],
-        "number_of_firms": 120,
-        "governance": {
-            "facilitating_organization": "Asociación de Industriales",
-            "private": 50, "public": 30, "academia": 15, "civil_society": 5
-        },
-        "funding_sources": ["member_fees"],
-        "maturity_stage": "consolidation",
-        "founding_year": 2005
-    })
+    let mut body: Value = serde_json::from_str(&read_repo("ops/bench/initiative.json")).unwrap();
+    body["name"] = json!(name);
+    body
 }
 
 /// The initiatives `token`'s holder manages, read from the instance at `port` once its read
@@ -50,6 +34,19 @@ async fn managed_at(port: u16, token: &str, position: i64) -> Vec<String> {
         .iter()
         .map(|i| i["id"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// Registers an initiative through the proxy: its id and the position of the write.
+fn register_through(nginx: &Nginx, token: &str, name: &str) -> (String, i64) {
+    let body = initiative(name);
+    let (status, answer) = nginx.json(
+        "127.0.0.2",
+        "POST",
+        "/v1/initiatives",
+        Some(&body),
+        Some(token),
+    );
+    written(status, &answer)
 }
 
 fn written(status: u16, body: &Value) -> (String, i64) {
@@ -124,15 +121,7 @@ async fn three_instances_behind_the_proxy() {
     }
     // And through the proxy, which spreads them over the instances.
     for i in 0..6 {
-        let body = initiative(&format!("Red {i}"));
-        let (status, answer) = nginx.json(
-            "127.0.0.2",
-            "POST",
-            "/v1/initiatives",
-            Some(&body),
-            Some(&token),
-        );
-        let (id, position) = written(status, &answer);
+        let (id, position) = register_through(&nginx, &token, &format!("Red {i}"));
         mine.push(id);
         for port in ports {
             let seen = managed_at(port, &token, position).await;
@@ -147,15 +136,7 @@ async fn three_instances_behind_the_proxy() {
     instances.remove(0).stop("KILL");
     let mut last = 0;
     for i in 0..6 {
-        let body = initiative(&format!("Después {i}"));
-        let (status, answer) = nginx.json(
-            "127.0.0.2",
-            "POST",
-            "/v1/initiatives",
-            Some(&body),
-            Some(&token),
-        );
-        let (id, position) = written(status, &answer);
+        let (id, position) = register_through(&nginx, &token, &format!("Después {i}"));
         mine.push(id);
         last = position;
         let (status, memberships) = nginx.json(
