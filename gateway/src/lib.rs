@@ -15,6 +15,7 @@ pub mod http;
 pub mod integrity;
 pub mod metrics;
 pub mod notify;
+pub mod proxy;
 pub mod replay;
 pub mod seed;
 pub mod serve;

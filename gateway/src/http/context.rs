@@ -69,15 +69,19 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     }
 }
 
-/// The address of the peer that sent the request (unspecified when served without connection
-/// info, as in-process tests do).
-#[derive(Debug, Clone, Copy)]
+/// The address of the client that sent the request: the peer's, or behind trusted proxies the
+/// one they forward (resolved once per request by `crate::proxy::resolve_client`); unspecified
+/// when served without connection info, as in-process tests are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddress(pub IpAddr);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(resolved) = parts.extensions.get::<ClientAddress>() {
+            return Ok(*resolved);
+        }
         Ok(Self(
             parts
                 .extensions

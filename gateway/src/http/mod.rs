@@ -228,6 +228,10 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(middleware::from_fn_with_state(
+                    crate::proxy::ProxySettings::new(settings),
+                    crate::proxy::resolve_client,
+                ))
                 .layer(
                     TraceLayer::new_for_http()
                         .make_span_with(|request: &axum::extract::Request| {
@@ -236,15 +240,17 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
                                 .get(REQUEST_ID)
                                 .and_then(|v| v.to_str().ok())
                                 .unwrap_or_default();
+                            let client = request.extensions().get::<context::ClientAddress>();
                             tracing::info_span!(
                                 "request",
                                 method = %request.method(),
                                 path = %request.uri().path(),
                                 request_id,
+                                client = client.map(|c| tracing::field::display(c.0)),
                             )
                         })
-                        // A 5xx is not an error of its own: a 500's cause is logged at ERROR where it
-                        // happens, a 503 (not ready yet, database away) at WARN where it is found.
+                        // A 5xx is not an error of its own: a 500's cause is logged at ERROR where
+                        // it happens, a 503 (not ready yet, database away) at WARN where found.
                         .on_failure(
                             tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG),
                         ),
