@@ -50,8 +50,24 @@ fn approved_initiatives_are_counted_per_country_sector_and_kind() {
                 ("business_network", count(1, 15)),
                 ("cluster_initiative", count(1, 85)),
             ]),
+            by_maturity: counts(&[("construction", count(2, 100))]),
+            approved_by_month: counts(&[("2024-01", count(2, 100))]),
         }
     );
+}
+
+#[test]
+fn approvals_per_month_are_history_that_retirement_does_not_undo() {
+    let mut history = history();
+    history
+        .record(initiative(3), approved(at(2024, 3, 5)))
+        .record(initiative(1), retired(at(2024, 4, 1)));
+    let statistics: Statistics = history.fold();
+    assert_eq!(
+        statistics.tallies().approved_by_month,
+        counts(&[("2024-01", count(2, 100)), ("2024-03", count(1, 85))])
+    );
+    assert_eq!(statistics.tallies().total, count(2, 100));
 }
 
 #[test]
@@ -131,6 +147,8 @@ fn rows_list_the_total_then_each_dimension_by_key() {
             ("sector", "mining", 1, 85),
             ("kind", "business_network", 1, 15),
             ("kind", "cluster_initiative", 1, 85),
+            ("maturity", "construction", 2, 100),
+            ("approved_in_month", "2024-01", 2, 100),
         ]
     );
 }
