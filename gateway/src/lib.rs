@@ -16,12 +16,14 @@ pub mod integrity;
 pub mod metrics;
 pub mod notify;
 pub mod replay;
+pub mod router;
 pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod synthetic;
 pub mod telemetry;
 pub mod transfer;
+pub mod web;
 
 pub use config::Settings;
 pub use startup::Application;
