@@ -62,6 +62,14 @@
     window.location.href = '/initiatives/' + encodeURIComponent(id) + '?lang=' + lang;
   }
 
+  function openOnKey(id, event) {
+    var key = event.originalEvent.key;
+    if (key === 'Enter' || key === ' ') {
+      event.originalEvent.preventDefault();
+      openInitiative(id);
+    }
+  }
+
   var bounds = null;
   var loading = 0;
 
@@ -86,6 +94,9 @@
             riseOnHover: true
           });
           marker.on('click', openInitiative.bind(null, p[2]));
+          // Leaflet hands a focused marker's keys to it as `keypress`; a button opens with Enter
+          // or Space.
+          marker.on('keypress', openOnKey.bind(null, p[2]));
           markers[i] = marker;
         }
         clusters.addLayers(markers);

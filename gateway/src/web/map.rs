@@ -169,7 +169,7 @@ pub async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Pr
             selected: asked_country.as_deref() == Some(c.as_str()),
         })
         .collect();
-    countries.sort_by(|a, b| collate(&a.label).cmp(&collate(&b.label)));
+    countries.sort_by_key(|c| collate(&c.label));
     let (broad, driving): (Vec<Sector>, Vec<Sector>) =
         Sector::ALL.iter().partition(|s| !s.is_driving_sector());
     let sectors = vec![

@@ -48,10 +48,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Reader {
 impl Reader {
     /// The page that says no to this reader, for `refusal`.
     pub fn refused(&self, refusal: Refusal) -> Problem {
-        Problem {
+        Problem(Box::new(Refused {
             reader: self.clone(),
             refusal,
-        }
+        }))
     }
 
     /// The value of query parameter `key`, if given and not empty.
@@ -204,9 +204,13 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
     }
 }
 
-/// A use case's refusal, as a page in the reader's language.
+/// A use case's refusal, as a page in the reader's language (boxed: handlers return it often
+/// and it is large).
 #[derive(Debug)]
-pub struct Problem {
+pub struct Problem(Box<Refused>);
+
+#[derive(Debug)]
+struct Refused {
     reader: Reader,
     refusal: Refusal,
 }
@@ -224,7 +228,7 @@ struct ProblemPage {
 impl Problem {
     /// The status and the text keys (`problem-<key>-title`, `problem-<key>-text`).
     fn kind(&self) -> (StatusCode, &'static str) {
-        match &self.refusal {
+        match &self.0.refusal {
             Refusal::Invalid { .. } => (StatusCode::BAD_REQUEST, "invalid"),
             Refusal::NotSignedIn(_) => (StatusCode::UNAUTHORIZED, "not-allowed"),
             Refusal::NotAllowed(_) => (StatusCode::FORBIDDEN, "not-allowed"),
@@ -242,11 +246,12 @@ impl Problem {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let (status, key) = self.kind();
-        let t = &self.reader.t;
-        if let Refusal::Internal(cause) = &self.refusal {
+        let Refused { reader, refusal } = *self.0;
+        let t = &reader.t;
+        if let Refusal::Internal(cause) = &refusal {
             tracing::error!(error = %cause, "page failed");
         }
-        let fields = match &self.refusal {
+        let fields = match &refusal {
             Refusal::Invalid { fields, .. } => fields
                 .iter()
                 .map(|f| {
@@ -264,7 +269,7 @@ impl IntoResponse for Problem {
         let site = Site {
             base_url: String::new(),
         };
-        let mut chrome = Chrome::new(&self.reader, &site, heading.clone(), &self.reader.path);
+        let mut chrome = Chrome::new(&reader, &site, heading.clone(), &reader.path);
         chrome.index = false;
         let page = ProblemPage {
             t: t.clone(),
@@ -274,7 +279,7 @@ impl IntoResponse for Problem {
             chrome,
         };
         let mut response = render(status, &page);
-        if let Refusal::TooMany { retry_after, .. } = &self.refusal {
+        if let Refusal::TooMany { retry_after, .. } = &refusal {
             let seconds = retry_after.as_secs().max(1);
             response
                 .headers_mut()

@@ -275,7 +275,11 @@ impl Browser {
             if truthy {
                 return value;
             }
-            assert!(started.elapsed() < timeout, "waited in vain for {what}");
+            if started.elapsed() >= timeout {
+                let at = self.client.current_url().await.map(|u| u.to_string());
+                self.screenshot("failed-wait").await;
+                panic!("waited in vain for {what}, at {at:?} (target/screenshots/failed-wait.png)");
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
