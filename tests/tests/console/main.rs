@@ -12,6 +12,7 @@
 mod behaviour;
 mod browser;
 mod pages;
+mod scale;
 
 use std::time::Duration;
 
