@@ -3,6 +3,7 @@
 //! performance log), its console messages, and axe-core's verdict.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -28,7 +29,12 @@ pub struct Driver {
 }
 
 impl Drop for Driver {
+    /// Stops chromedriver and every Chromium it started (its process group), also when a test
+    /// failed before closing its session.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.child.id())])
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -48,6 +54,8 @@ impl Driver {
         let port = free_port();
         let child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            // Its own process group, which Chromium joins: one signal stops them all.
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
