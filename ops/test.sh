@@ -98,6 +98,19 @@ PY
   fi
 fi
 
+# The web console's tests drive a real headless Chromium through chromedriver (Debian's
+# packages; tests/tests/console). Nothing is downloaded by the tests themselves.
+if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "ops/test.sh: installing chromium and chromium-driver from Debian's packages" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    echo "ops/test.sh: chromium and chromium-driver are needed by the console tests and not installed" >&2
+    exit 1
+  fi
+fi
+
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast "$@"
 else

@@ -135,6 +135,13 @@ pub enum AdminCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// Server time per page of the web console and the map page's transfer, on the configured
+    /// store (seed it first: `articula seed`, or `articula seed --synthetic N`).
+    Pages {
+        /// Requests per page.
+        #[arg(long, default_value_t = 500)]
+        samples: usize,
+    },
     /// Commands per second through the real store on PostgreSQL, beside raw cqrs-es +
     /// postgres-es, in a scratch database that is dropped afterwards.
     Append {

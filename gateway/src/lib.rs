@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod notify;
 pub mod proxy;
 pub mod replay;
+pub mod router;
 pub mod seed;
 pub mod serve;
 pub mod startup;
@@ -25,6 +26,7 @@ pub mod synthetic;
 pub mod tasks;
 pub mod telemetry;
 pub mod transfer;
+pub mod web;
 
 pub use config::Settings;
 pub use startup::Application;

@@ -78,6 +78,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             gateway::seed::run(&settings, source, Console::new(json)).await
         }
         Command::Bench {
+            which: BenchCommand::Pages { samples },
+        } => gateway::bench::pages(&settings, samples).await,
+        Command::Bench {
             which:
                 BenchCommand::Append {
                     server,

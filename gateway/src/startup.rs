@@ -60,7 +60,7 @@ impl Application {
                 address,
                 reason: e.to_string(),
             })?;
-        let router = crate::http::router(state.clone(), settings);
+        let router = crate::router::router(state.clone(), settings);
         Ok(Self {
             listener,
             router,

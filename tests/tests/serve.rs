@@ -29,10 +29,23 @@ async fn health_ready_metrics_and_request_ids(app: TestApp) {
     assert_eq!(ready["migrations"], "current");
     assert_eq!(ready["projections"][0]["name"], "event_counts");
 
-    let missing = app.get("/no/such/route").await;
+    let missing = app.get("/v1/no/such/route").await;
     assert_eq!(missing.status(), 404);
     let body: serde_json::Value = missing.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
+    // Outside the API's paths the web console answers, with a page in the reader's language.
+    let page = app
+        .client
+        .get(format!("{}/no/such/page", app.address))
+        .header("accept-language", "pt-BR")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404);
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html lang=\"pt\">"), "{html}");
+    assert!(html.contains("Não encontramos esta página"), "{html}");
 
     let metrics = app.get("/metrics").await.text().await.unwrap();
     assert!(

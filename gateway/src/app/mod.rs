@@ -4,7 +4,12 @@
 //! console are thin adapters over them, so a rule or a visibility check is written once.
 
 mod domain_errors;
+pub mod initiatives;
+pub mod map;
+pub mod read_at;
 mod refusal;
+pub mod statistics;
 
 pub use domain_errors::{command_error, DomainRefusal};
+pub use read_at::ReadAt;
 pub use refusal::Refusal;

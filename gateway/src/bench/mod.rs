@@ -1,9 +1,11 @@
 //! `articula bench …`: measurements anyone can rerun (docs/benchmarks.md).
 
 mod append;
+mod pages;
 mod projections;
 mod queries;
 mod scratch;
 
 pub use append::append;
+pub use pages::pages;
 pub use projections::{projections, Options as ProjectionsOptions};

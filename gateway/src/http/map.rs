@@ -4,18 +4,15 @@
 //! filters, refusing anything it does not understand with a 400 that says what to send, and
 //! answers with the projection's FeatureCollection.
 
-use std::collections::BTreeSet;
-
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
-use domain::values::{CountryCode, InitiativeKind, MaturityStage, Sector, ValueError};
-use projections::{BoundingBox, MapFilter, TextQuery};
+use projections::MapFilter;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::access::{Access, ApiRoutes};
+use crate::access::{Access, ApiRoutes, Caller};
+use crate::app::map::{self, MapQuery, FILTERS};
 use crate::http::reading::{ReadAt, READ_AT_PARAMETERS};
 use crate::http::{ErrorBody, Refusal};
 use crate::state::AppState;
@@ -23,11 +20,6 @@ use crate::state::AppState;
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new().route(Access::Public, utoipa_axum::routes!(get_map))
 }
-
-/// The filters this endpoint reads, besides those of [`READ_AT_PARAMETERS`].
-const FILTERS: [&str; 7] = [
-    "country", "sector", "kind", "maturity", "stale", "bbox", "q",
-];
 
 /// Approved initiatives that are not retired, as a GeoJSON FeatureCollection (RFC 7946) that
 /// Leaflet, MapLibre and QGIS load as it is: Point geometries with `[longitude, latitude]`,
@@ -68,19 +60,15 @@ const FILTERS: [&str; 7] = [
         (status = 503, description = "min_position not reached in time", body = ErrorBody)))]
 async fn get_map(
     State(state): State<AppState>,
+    caller: Caller,
     RawQuery(query): RawQuery,
     read_at: ReadAt,
 ) -> Result<Response, Refusal> {
-    let filter = parse_filter(query.as_deref().unwrap_or_default())?;
-    // Staleness is judged at the moment asked about: the map as of a past time shows what was
-    // stale then.
-    let now = match read_at {
-        ReadAt::AsOf(at) => at,
-        _ => Utc::now(),
+    let query = MapQuery {
+        filter: parse_filter(query.as_deref().unwrap_or_default())?,
+        read_at,
     };
-    let body = read_at
-        .read(&state, &state.read.map, |map| map.geojson(&filter, now))
-        .await?;
+    let body = map::geojson(&state, &caller, &query).await?;
     Ok((
         [(
             header::CONTENT_TYPE,
@@ -91,63 +79,10 @@ async fn get_map(
         .into_response())
 }
 
-/// Reads the map's filters from a raw query string.
+/// Reads the map's filters from a raw query string, refusing parameters it does not know.
 pub fn parse_filter(query: &str) -> Result<MapFilter, Refusal> {
     refuse_unknown_parameters(query, &FILTERS)?;
-    let mut filter = MapFilter::default();
-    let mut seen_once = BTreeSet::new();
-    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-        let key = key.as_ref();
-        if matches!(key, "stale" | "bbox" | "q") && !seen_once.insert(key.to_owned()) {
-            return Err(invalid(key, format!("send {key} once")));
-        }
-        match key {
-            "country" => {
-                for code in values(key, &value)? {
-                    let country = CountryCode::new(code).map_err(|e| invalid(key, e.message))?;
-                    filter.countries.insert(country);
-                }
-            }
-            "sector" => {
-                for code in values(key, &value)? {
-                    filter.sectors.insert(one_of(
-                        key,
-                        code,
-                        Sector::ALL,
-                        "a sector of the taxonomy",
-                    )?);
-                }
-            }
-            "kind" => {
-                for code in values(key, &value)? {
-                    let kind = one_of(key, code, InitiativeKind::ALL, "a kind of initiative")?;
-                    filter.kinds.insert(kind);
-                }
-            }
-            "maturity" => {
-                for code in values(key, &value)? {
-                    let stage = one_of(key, code, MaturityStage::ALL, "a maturity stage")?;
-                    filter.maturities.insert(stage);
-                }
-            }
-            "stale" => {
-                filter.stale = Some(match value.as_ref() {
-                    "true" => true,
-                    "false" => false,
-                    other => {
-                        return Err(invalid(
-                            key,
-                            format!("stale must be `true` or `false` (got `{other}`)"),
-                        ))
-                    }
-                });
-            }
-            "bbox" => filter.bbox = Some(BoundingBox::parse(&value).map_err(|m| invalid(key, m))?),
-            "q" => filter.text = Some(TextQuery::new(&value).map_err(|m| invalid(key, m))?),
-            _ => {}
-        }
-    }
-    Ok(filter)
+    map::parse_filter(form_urlencoded::parse(query.as_bytes()))
 }
 
 /// Refuses any parameter that is neither one of `accepted` nor a read-at parameter, naming it.
@@ -166,45 +101,6 @@ pub fn refuse_unknown_parameters(query: &str, accepted: &[&str]) -> Result<(), R
         }
     }
     Ok(())
-}
-
-fn invalid(parameter: &str, message: impl Into<String>) -> Refusal {
-    Refusal::invalid(vec![ValueError::new(parameter, message)])
-}
-
-/// The comma-separated values of one parameter, none of them empty.
-fn values<'a>(key: &str, value: &'a str) -> Result<Vec<&'a str>, Refusal> {
-    let values: Vec<&str> = value.split(',').map(str::trim).collect();
-    if values.iter().any(|v| v.is_empty()) {
-        return Err(invalid(
-            key,
-            format!(
-                "{key} has an empty value (got `{value}`); leave the parameter out to mean any"
-            ),
-        ));
-    }
-    Ok(values)
-}
-
-/// The member of `all` whose code (serde name) is `code`.
-fn one_of<T: Copy + Serialize>(key: &str, code: &str, all: &[T], what: &str) -> Result<T, Refusal> {
-    all.iter()
-        .copied()
-        .find(|v| code_of(v) == code)
-        .ok_or_else(|| {
-            let codes: Vec<String> = all.iter().map(code_of).collect();
-            invalid(
-                key,
-                format!("`{code}` is not {what}; use one of: {}", codes.join(", ")),
-            )
-        })
-}
-
-fn code_of<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(code)) => code,
-        _ => String::new(),
-    }
 }
 
 /// The body of `GET /v1/map` (written by the projection; described here for OpenAPI).
@@ -263,6 +159,7 @@ pub struct FeatureProperties {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::values::{MaturityStage, Sector};
 
     fn refusal(query: &str) -> String {
         match parse_filter(query) {

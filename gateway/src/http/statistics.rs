@@ -13,7 +13,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::map::refuse_unknown_parameters;
-use crate::access::{Access, ApiRoutes};
+use crate::access::{Access, ApiRoutes, Caller};
+use crate::app;
 use crate::http::reading::ReadAt;
 use crate::http::{ApiJson, ErrorBody, Refusal};
 use crate::state::AppState;
@@ -24,8 +25,9 @@ pub fn routes() -> ApiRoutes {
 
 /// How many approved, not retired initiatives there are, and how many firms they bring
 /// together: in total, per country, per sector (an initiative counts once in each of its
-/// sectors, so sectors add up to more than the total) and per kind. Only keys with at least one
-/// initiative are listed. `Accept: text/csv` gives the same as CSV, one row per dimension and
+/// sectors, so sectors add up to more than the total), per kind and per maturity stage; and how
+/// many initiatives were first approved in each month (with their firms then), from the history.
+/// Only keys with at least one initiative are listed. `Accept: text/csv` gives the same as CSV, one row per dimension and
 /// key (`dimension,key,initiatives,firms`); anything else gives JSON.
 #[utoipa::path(get, path = "/v1/stats", tag = "statistics",
     params(
@@ -46,14 +48,13 @@ pub fn routes() -> ApiRoutes {
         (status = 503, description = "min_position not reached in time", body = ErrorBody)))]
 async fn get_statistics(
     State(state): State<AppState>,
+    caller: Caller,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     read_at: ReadAt,
 ) -> Result<Response, Refusal> {
     refuse_unknown_parameters(query.as_deref().unwrap_or_default(), &[])?;
-    let tallies = read_at
-        .read(&state, &state.read.statistics, |s| s.tallies().clone())
-        .await?;
+    let tallies = app::statistics::tallies(&state, &caller, &read_at).await?;
     let mut response = match preferred_format(&headers) {
         Format::Json => ApiJson(StatisticsBody::from(&tallies)).into_response(),
         Format::Csv => (
@@ -79,13 +80,18 @@ pub struct CountBody {
     pub firms: u64,
 }
 
-/// The statistics as JSON; keys are ISO 3166-1 alpha-2 codes, sector codes and kind codes.
+/// The statistics as JSON; keys are ISO 3166-1 alpha-2 codes, sector codes, kind codes,
+/// maturity stage codes and months (`YYYY-MM`, UTC).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatisticsBody {
     pub total: CountBody,
     pub by_country: BTreeMap<String, CountBody>,
     pub by_sector: BTreeMap<String, CountBody>,
     pub by_kind: BTreeMap<String, CountBody>,
+    pub by_maturity: BTreeMap<String, CountBody>,
+    /// Initiatives first approved in each month, with the firms they had then (history: later
+    /// changes and retirement do not take them out).
+    pub approved_by_month: BTreeMap<String, CountBody>,
 }
 
 impl From<&Count> for CountBody {
@@ -110,6 +116,8 @@ impl From<&Tallies> for StatisticsBody {
             by_country: each(&tallies.by_country),
             by_sector: each(&tallies.by_sector),
             by_kind: each(&tallies.by_kind),
+            by_maturity: each(&tallies.by_maturity),
+            approved_by_month: each(&tallies.approved_by_month),
         }
     }
 }

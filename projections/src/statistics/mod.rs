@@ -1,5 +1,6 @@
-//! Initiatives and firms per country, sector and kind, and in total, over the approved
-//! initiatives that are not retired (what the map shows).
+//! Initiatives and firms per country, sector, kind and maturity stage, and in total, over the
+//! approved initiatives that are not retired (what the map shows); and the platform's growth:
+//! how many initiatives were first approved in each month, from the history.
 //!
 //! Each initiative stream is folded with the aggregate itself; after each event the tallies take
 //! out what the initiative counted for before and add what it counts for now, so an approved
@@ -13,8 +14,9 @@ mod tests;
 use std::collections::BTreeMap;
 
 use cqrs_es::Aggregate;
+use domain::initiative::InitiativeEvent;
 use domain::initiative::{Initiative, InitiativeStatus};
-use domain::values::{CountryCode, InitiativeId, InitiativeKind, Sector};
+use domain::values::{CountryCode, InitiativeId, InitiativeKind, MaturityStage, Sector};
 use serde::{Deserialize, Serialize};
 
 use crate::{DomainEvent, Envelope, Projection, ProjectionError};
@@ -34,15 +36,19 @@ pub struct Count {
 }
 
 /// The counts, keyed by the codes the API uses (ISO 3166-1 alpha-2 country, sector code, kind
-/// code). An initiative counts once in each of its sectors, so the sector rows add up to more
-/// than the total when initiatives have several sectors. Only keys with at least one initiative
-/// appear.
+/// code, maturity stage code). An initiative counts once in each of its sectors, so the sector
+/// rows add up to more than the total when initiatives have several sectors. Only keys with at
+/// least one initiative appear.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tallies {
     pub total: Count,
     pub by_country: BTreeMap<String, Count>,
     pub by_sector: BTreeMap<String, Count>,
     pub by_kind: BTreeMap<String, Count>,
+    pub by_maturity: BTreeMap<String, Count>,
+    /// Initiatives first approved in each month (`YYYY-MM`, UTC), with the firms they had then:
+    /// history, so later changes and retirement do not take them out.
+    pub approved_by_month: BTreeMap<String, Count>,
 }
 
 /// What one initiative counts for.
@@ -51,6 +57,7 @@ struct Contribution {
     country: CountryCode,
     sectors: Vec<Sector>,
     kind: InitiativeKind,
+    maturity: MaturityStage,
     firms: u64,
 }
 
@@ -64,6 +71,7 @@ impl Contribution {
             country: profile.country,
             sectors: profile.sectors.as_slice().to_vec(),
             kind: profile.kind,
+            maturity: profile.maturity_stage,
             firms: u64::from(profile.number_of_firms.get()),
         })
     }
@@ -79,6 +87,8 @@ pub(crate) fn code<T: Serialize>(value: &T) -> String {
 
 impl Projection for Statistics {
     const NAME: &'static str = "statistics";
+    /// 2: maturity stages and approvals per month were added.
+    const SNAPSHOT_VERSION: i32 = 2;
 
     fn apply(&mut self, event: &Envelope) -> Result<(), ProjectionError> {
         let DomainEvent::Initiative(id, payload) = event.event()? else {
@@ -88,6 +98,16 @@ impl Projection for Statistics {
         let before = Contribution::of(initiative);
         initiative.apply(payload.clone());
         let after = Contribution::of(initiative);
+        if let (InitiativeEvent::InitiativeApproved { at, .. }, Some(approved)) = (payload, &after)
+        {
+            let month = self
+                .tallies
+                .approved_by_month
+                .entry(at.format("%Y-%m").to_string())
+                .or_default();
+            month.initiatives += 1;
+            month.firms += approved.firms;
+        }
         if initiative.status() == InitiativeStatus::Retired {
             self.initiatives.remove(id);
         }
@@ -119,6 +139,7 @@ impl Tallies {
             plus(self.by_sector.entry(sector.code().to_owned()).or_default());
         }
         plus(self.by_kind.entry(code(&c.kind)).or_default());
+        plus(self.by_maturity.entry(code(&c.maturity)).or_default());
     }
 
     /// Takes `c` out; names the count that would go below zero instead (a fold that does not add
@@ -156,11 +177,18 @@ impl Tallies {
         for sector in &c.sectors {
             minus_key(&mut self.by_sector, sector.code(), c.firms, "sector")?;
         }
-        minus_key(&mut self.by_kind, &code(&c.kind), c.firms, "kind")
+        minus_key(&mut self.by_kind, &code(&c.kind), c.firms, "kind")?;
+        minus_key(
+            &mut self.by_maturity,
+            &code(&c.maturity),
+            c.firms,
+            "maturity",
+        )
     }
 
     /// One row per (dimension, key), for tables and CSV: the total first (key `all`), then
-    /// countries, sectors and kinds, each by key.
+    /// countries, sectors, kinds and maturity stages, each by key, then the approvals per month
+    /// (dimension `approved_in_month`, in order of time).
     pub fn rows(&self) -> Vec<Row<'_>> {
         let mut rows = vec![Row {
             dimension: "total",
@@ -171,6 +199,8 @@ impl Tallies {
             ("country", &self.by_country),
             ("sector", &self.by_sector),
             ("kind", &self.by_kind),
+            ("maturity", &self.by_maturity),
+            ("approved_in_month", &self.approved_by_month),
         ] {
             rows.extend(counts.iter().map(|(key, count)| Row {
                 dimension,

@@ -50,8 +50,24 @@ fn approved_initiatives_are_counted_per_country_sector_and_kind() {
                 ("business_network", count(1, 15)),
                 ("cluster_initiative", count(1, 85)),
             ]),
+            by_maturity: counts(&[("construction", count(2, 100))]),
+            approved_by_month: counts(&[("2024-01", count(2, 100))]),
         }
     );
+}
+
+#[test]
+fn approvals_per_month_are_history_that_retirement_does_not_undo() {
+    let mut history = history();
+    history
+        .record(initiative(3), approved(at(2024, 3, 5)))
+        .record(initiative(1), retired(at(2024, 4, 1)));
+    let statistics: Statistics = history.fold();
+    assert_eq!(
+        statistics.tallies().approved_by_month,
+        counts(&[("2024-01", count(2, 100)), ("2024-03", count(1, 85))])
+    );
+    assert_eq!(statistics.tallies().total, count(2, 100));
 }
 
 #[test]
@@ -107,7 +123,14 @@ fn retired_initiatives_no_longer_count() {
     assert_eq!(one_left.tallies().by_kind.len(), 1);
     history.record(initiative(2), retired(at(2024, 3, 2)));
     let none_left: Statistics = history.fold();
-    assert_eq!(none_left.tallies(), &Tallies::default());
+    assert_eq!(
+        none_left.tallies(),
+        &Tallies {
+            approved_by_month: counts(&[("2024-01", count(2, 100))]),
+            ..Tallies::default()
+        },
+        "nothing counts now; the approvals stay in the history of growth"
+    );
     // The submitted one is still kept, as it may be approved later.
     assert_eq!(none_left.initiatives.len(), 1);
 }
@@ -131,6 +154,8 @@ fn rows_list_the_total_then_each_dimension_by_key() {
             ("sector", "mining", 1, 85),
             ("kind", "business_network", 1, 15),
             ("kind", "cluster_initiative", 1, 85),
+            ("maturity", "construction", 2, 100),
+            ("approved_in_month", "2024-01", 2, 100),
         ]
     );
 }

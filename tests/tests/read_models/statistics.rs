@@ -28,7 +28,8 @@ async fn counts_follow_approvals_changes_and_retirements() {
     let app = &env.app;
     assert_eq!(
         stats(app).await,
-        json!({"total": count(0, 0), "by_country": {}, "by_sector": {}, "by_kind": {}})
+        json!({"total": count(0, 0), "by_country": {}, "by_sector": {}, "by_kind": {},
+               "by_maturity": {}, "approved_by_month": {}})
     );
     let chilean = approved(
         app,
@@ -40,6 +41,7 @@ async fn counts_follow_approvals_changes_and_retirements() {
     network.sectors = Sectors::new(vec![Sector::Ict, Sector::Lithium]).unwrap();
     network.number_of_firms = FirmCount::new(15).unwrap();
     let brazilian = approved(app, network).await;
+    let month = Utc::now().format("%Y-%m").to_string();
     submitted(
         app,
         place("En revisión", "AR", "Mendoza", -32.9, -68.8),
@@ -53,6 +55,8 @@ async fn counts_follow_approvals_changes_and_retirements() {
             "by_country": {"BR": count(1, 15), "CL": count(1, 85)},
             "by_sector": {"ict": count(1, 15), "lithium": count(2, 100), "mining": count(1, 85)},
             "by_kind": {"business_network": count(1, 15), "cluster_initiative": count(1, 85)},
+            "by_maturity": {"construction": count(2, 100)},
+            "approved_by_month": {month.clone(): count(2, 100)},
         })
     );
 
@@ -80,6 +84,11 @@ async fn counts_follow_approvals_changes_and_retirements() {
     assert_eq!(left["total"], count(1, 40));
     assert_eq!(left["by_country"], json!({"PE": count(1, 40)}));
     assert_eq!(left["by_kind"], json!({"cluster_initiative": count(1, 40)}));
+    assert_eq!(
+        left["approved_by_month"],
+        json!({month: count(2, 100)}),
+        "approvals are history: retirement does not undo them"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -91,6 +100,7 @@ async fn accept_text_csv_gives_csv_with_a_header_row() {
         place("Clúster Minero", "CL", "Antofagasta", -23.65, -70.4),
     )
     .await;
+    let month = Utc::now().format("%Y-%m").to_string();
     let path = fresh(app, "/v1/stats").await;
     let response = app
         .client
@@ -121,6 +131,8 @@ async fn accept_text_csv_gives_csv_with_a_header_row() {
             vec!["sector", "lithium", "1", "85"],
             vec!["sector", "mining", "1", "85"],
             vec!["kind", "cluster_initiative", "1", "85"],
+            vec!["maturity", "construction", "1", "85"],
+            vec!["approved_in_month", &month, "1", "85"],
         ]
     );
     for accept in [

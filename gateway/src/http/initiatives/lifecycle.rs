@@ -8,8 +8,9 @@ use domain::values::InitiativeId;
 
 use super::requests::{OptionalReasonRequest, ReasonRequest, RegisterRequest};
 use super::views::InitiativeView;
-use super::{execute, existing, is_insider, is_public, not_found, run, target};
+use super::{execute, not_found, run, target};
 use crate::access::Caller;
+use crate::app;
 use crate::http::command::{self, etag, Acting, WriteAnswer};
 use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
@@ -67,14 +68,10 @@ pub(super) async fn read(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<InitiativeView>), Refusal> {
-    let loaded = existing(&state, &id).await?;
-    let insider = is_insider(&loaded.initiative, &caller);
-    if !insider && !is_public(&loaded.initiative) {
-        return Err(not_found());
-    }
-    let view = InitiativeView::of(&loaded.initiative, loaded.version, insider, Utc::now())
+    let seen = app::initiatives::read(&state, &caller, &id).await?;
+    let view = InitiativeView::of(&seen.initiative, seen.version, seen.insider, Utc::now())
         .ok_or_else(not_found)?;
-    Ok((etag(loaded.version), ApiJson(view)))
+    Ok((etag(seen.version), ApiJson(view)))
 }
 
 /// Moderator: publishes a submitted initiative (not one they manage).

@@ -23,15 +23,16 @@ mod profile;
 mod requests;
 mod views;
 
-use domain::initiative::{Initiative, InitiativeCommand, InitiativeStatus};
+use domain::initiative::{Initiative, InitiativeCommand};
 use domain::values::{AccountId, InitiativeId};
 use store::Committed;
 use utoipa_axum::routes;
 
 use super::command::{self, Acting, IfMatch, WriteAnswer};
 use super::Refusal;
-use crate::access::{Access, ApiRoutes, Caller};
-use crate::app::DomainRefusal;
+use crate::access::{Access, ApiRoutes};
+use crate::app::initiatives::{is_insider, is_public, not_found};
+use crate::app::{self, DomainRefusal};
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
@@ -62,26 +63,14 @@ struct Loaded {
     version: usize,
 }
 
-fn parse_id(raw: &str) -> Result<InitiativeId, Refusal> {
-    raw.parse::<InitiativeId>()
-        .map_err(|e| Refusal::invalid(vec![e.in_field("id")]))
-}
-
 fn parse_account(raw: &str, field: &str) -> Result<AccountId, Refusal> {
     raw.parse::<AccountId>()
         .map_err(|e| Refusal::invalid(vec![e.in_field(field)]))
 }
 
-fn not_found() -> Refusal {
-    Refusal::NotFound("there is no initiative with this id".into())
-}
-
 /// Loads the initiative `raw_id`: 400 for a malformed id, 404 if it was never registered.
 async fn existing(state: &AppState, raw_id: &str) -> Result<Loaded, Refusal> {
-    let id = parse_id(raw_id)?;
-    let (initiative, version) = command::load(&state.initiatives, &id.to_string())
-        .await?
-        .ok_or_else(not_found)?;
+    let (id, initiative, version) = app::initiatives::load(state, raw_id).await?;
     Ok(Loaded {
         id,
         initiative,
@@ -111,22 +100,6 @@ fn check_version(loaded: &Loaded, if_match: IfMatch) -> Result<(), Refusal> {
         }
         _ => Ok(()),
     }
-}
-
-/// Whether anyone may see the initiative: approved, or retired after having been approved.
-fn is_public(initiative: &Initiative) -> bool {
-    match initiative.status() {
-        InitiativeStatus::Approved => true,
-        InitiativeStatus::Retired => initiative.approved_at().is_some(),
-        _ => false,
-    }
-}
-
-/// Managers and moderators see everything about an initiative, including what is not public.
-fn is_insider(initiative: &Initiative, caller: &Caller) -> bool {
-    caller
-        .actor()
-        .is_some_and(|a| a.is_moderator() || initiative.is_manager(a.account))
 }
 
 /// Decides `command` against the loaded state first (no write), so that a refusal is answered

@@ -1,0 +1,147 @@
+//! `articula bench pages`: the web console's server time per page and what the map page
+//! transfers, on the configured store (e.g. the embedded default with its seed, or a store
+//! filled with `articula seed --synthetic N`). In process: requests go through the real router
+//! (every layer, compression included) without a socket, so the times are the server's own.
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use store::{Database, EventLog};
+use tower::ServiceExt;
+
+use crate::state::AppState;
+use crate::Settings;
+
+/// One page's answer: status, the bytes on the wire (compressed as asked) and the links in it.
+struct Answer {
+    status: StatusCode,
+    bytes: usize,
+    body: String,
+}
+
+async fn ask(router: &Router, path: &str, encoding: Option<&str>) -> Result<Answer, String> {
+    let mut request = Request::get(path).header(header::ACCEPT_LANGUAGE, "es");
+    if let Some(encoding) = encoding {
+        request = request.header(header::ACCEPT_ENCODING, encoding);
+    }
+    let request = request.body(Body::empty()).map_err(|e| e.to_string())?;
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status();
+    let compressed = response.headers().contains_key(header::CONTENT_ENCODING);
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Answer {
+        status,
+        bytes: bytes.len(),
+        // Only uncompressed answers are read for their links.
+        body: if compressed {
+            String::new()
+        } else {
+            String::from_utf8_lossy(&bytes).into_owned()
+        },
+    })
+}
+
+/// p50 and p99 of `samples` requests of `path`.
+async fn time(router: &Router, path: &str, samples: usize) -> Result<(Duration, Duration), String> {
+    let mut times = Vec::with_capacity(samples);
+    for _ in 0..samples.max(1) {
+        let started = Instant::now();
+        let answer = ask(router, path, Some("br")).await?;
+        times.push(started.elapsed());
+        if !answer.status.is_success() {
+            return Err(format!("{path} answered {}", answer.status));
+        }
+    }
+    times.sort_unstable();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    Ok((at(0.5), at(0.99)))
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+/// The values of `attribute="…"` in `html` that start with `prefix`.
+fn links(html: &str, attribute: &str, prefix: &str) -> Vec<String> {
+    let needle = format!("{attribute}=\"{prefix}");
+    html.match_indices(&needle)
+        .filter_map(|(at, _)| {
+            let rest = &html[at + attribute.len() + 2..];
+            rest.split('"').next().map(|l| l.replace("&amp;", "&"))
+        })
+        .collect()
+}
+
+pub async fn pages(settings: &Settings, samples: usize) -> Result<(), String> {
+    let url = settings.database().map_err(|e| e.to_string())?;
+    let db = Database::connect(&url).await.map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    let log = EventLog::open(db);
+    let state = AppState::new(log, settings);
+    let started = Instant::now();
+    while !state.projection_statuses().iter().all(|s| s.caught_up) {
+        if started.elapsed() > Duration::from_secs(600) {
+            return Err("the read models did not catch up in 10 minutes".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let router = crate::router::router(state.clone(), settings);
+    let initiatives = state.read.map.read(|m| m.len());
+    let home = ask(&router, "/", None).await?;
+    let initiative = links(&home.body, "href", "/initiatives/")
+        .into_iter()
+        .next()
+        .ok_or("the map page links no initiative: is the store empty? (articula seed)")?;
+    println!("Web console, {initiatives} initiatives on the map, {samples} requests per page\n");
+    println!("| page | p50 | p99 |\n|---|---|---|");
+    for path in [
+        "/",
+        "/?country=CL&sector=manufacturing",
+        "/?q=osorno",
+        initiative.as_str(),
+        "/statistics",
+        "/map/points.json",
+        "/sitemap.xml",
+    ] {
+        let (p50, p99) = time(&router, path, samples).await?;
+        println!("| `{path}` | {} | {} |", ms(p50), ms(p99));
+    }
+
+    // What a first visit to the map page transfers (brotli, as browsers ask), and a repeat
+    // visit: the assets are linked by digest and kept as immutable, so only the page and the
+    // points are asked for again.
+    let mut first = 0;
+    let mut rows = Vec::new();
+    let page = ask(&router, "/", Some("br")).await?.bytes;
+    rows.push(("`/` (HTML)".to_owned(), page));
+    let points = ask(&router, "/map/points.json", Some("br")).await?.bytes;
+    rows.push(("`/map/points.json`".to_owned(), points));
+    let mut assets = links(&home.body, "href", "/assets/");
+    assets.extend(links(&home.body, "src", "/assets/"));
+    assets.extend(links(&home.body, "data-outlines", "/assets/"));
+    for asset in &assets {
+        let bytes = ask(&router, asset, Some("br")).await?.bytes;
+        let name = asset.split('?').next().unwrap_or(asset);
+        rows.push((format!("`{name}`"), bytes));
+    }
+    println!("\nThe map page's transfer (brotli), first visit:\n");
+    println!("| resource | bytes |\n|---|---|");
+    for (name, bytes) in &rows {
+        first += bytes;
+        println!("| {name} | {bytes} |");
+    }
+    println!("| **first visit** | **{first}** |");
+    println!(
+        "| **repeat visit** (page and points; assets cached) | **{}** |",
+        page + points
+    );
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! The web console: server-rendered pages in Spanish, Portuguese and English, beside the JSON API
+//! (`crate::http`). Both are thin adapters over the use cases in `crate::app`: a handler here
+//! reads the request (language, filters), calls a use case, and renders a template (under
+//! `gateway/templates/`, checked at compile time by askama) or maps the use case's
+//! [`Refusal`](crate::app::Refusal) to a page in the reader's language ([`page::Problem`]).
+//!
+//! * [`i18n`]: the reader's language and every text (Fluent, `gateway/locales/`).
+//! * [`page`]: what every page shares (header, language switch, canonical and alternate links),
+//!   the reader of a request, and the 404 and error pages.
+//! * [`assets`]: scripts, styles and map shapes compiled into the binary, cached by content.
+//! * [`map`], [`initiative`], [`statistics`], [`sitemap`]: the public pages.
+//! * [`charts`], [`outline`]: SVG drawn on the server (bar charts, a country's outline).
+//!
+//! Every response carries a strict Content-Security-Policy (no inline script or style, nothing
+//! from another origin) and is compressed when the browser accepts it. Pages work without
+//! JavaScript; the map's script only adds the interactive map to a page that already lists the
+//! same initiatives in a table.
+
+pub mod assets;
+mod charts;
+pub mod i18n;
+mod initiative;
+mod map;
+mod outline;
+pub mod page;
+mod sitemap;
+mod statistics;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::state::AppState;
+use crate::Settings;
+
+/// What the console's handlers reach: the application and the site's own settings.
+#[derive(Clone)]
+pub struct Web {
+    pub app: AppState,
+    pub site: Arc<Site>,
+}
+
+/// Where the site is published: absolute links (canonical, alternates, sitemap, Open Graph)
+/// are made from it.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub base_url: String,
+}
+
+impl Site {
+    pub fn new(settings: &Settings) -> Self {
+        Self {
+            base_url: settings.public_base_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// The absolute URL of a path (which starts with `/`).
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+}
+
+/// The policy every console response carries: everything from this origin only, no inline
+/// script or style (so no `style=` attributes either), no plugins, no framing, forms to this
+/// origin only.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; \
+    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The console's routes, with the layers every page goes through.
+pub fn router(state: AppState, settings: &Settings) -> Router {
+    let metrics = state.metrics.clone();
+    let web = Web {
+        app: state,
+        site: Arc::new(Site::new(settings)),
+    };
+    Router::new()
+        .route("/", get(map::page))
+        .route("/map/points.json", get(map::points))
+        .route("/map/initiatives.geojson", get(map::geojson))
+        .route("/map/initiatives.csv", get(map::csv))
+        .route("/initiatives/{id}", get(initiative::without_slug))
+        .route("/initiatives/{id}/{slug}", get(initiative::page))
+        .route("/statistics", get(statistics::page))
+        .route("/statistics/{file}", get(statistics::csv))
+        .route("/sitemap.xml", get(sitemap::sitemap))
+        .route("/robots.txt", get(sitemap::robots))
+        .route("/assets/{*path}", get(assets::serve))
+        .fallback(page::not_found)
+        .route_layer(middleware::from_fn_with_state(
+            metrics,
+            crate::metrics::track,
+        ))
+        .with_state(web)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                        tracing::info_span!(
+                            "page",
+                            method = %request.method(),
+                            path = %request.uri().path(),
+                        )
+                    }),
+                )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(settings.request_timeout_secs),
+                ))
+                .layer(CompressionLayer::new())
+                .layer(middleware::from_fn(security_headers))
+                .layer(middleware::from_fn(remember_language)),
+        )
+}
+
+/// Adds the policy and the other protective headers to every console response.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+/// A reader who chose a language with `?lang=` keeps it on the pages they open next.
+async fn remember_language(request: Request, next: Next) -> Response {
+    let chosen = i18n::from_query(request.uri().query());
+    let mut response = next.run(request).await;
+    if let Some(language) = chosen {
+        let cookie = format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            i18n::LANG_COOKIE,
+            language.code()
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}

@@ -1,0 +1,206 @@
+//! Every public page in every language: clean network, clean console, accessible, in its
+//! language; and readable without JavaScript.
+
+use serde_json::Value;
+
+use crate::browser::{screenshots, Browser, Driver};
+use crate::{seeded, SETTLE};
+
+const LANGUAGES: [&str; 3] = ["es", "pt", "en"];
+
+/// The pages to visit: `(name for the screenshot, path, expected status)`.
+async fn pages(app: &e2e::TestApp) -> Vec<(String, String, u64)> {
+    let map: Value = app.get("/v1/map?q=osorno").await.json().await.unwrap();
+    let id = map["features"][0]["id"]
+        .as_str()
+        .expect("an initiative in Osorno");
+    let page = app
+        .client
+        .get(format!("{}/initiatives/{id}", app.address))
+        .send()
+        .await
+        .unwrap();
+    let initiative = page.url().path().to_owned();
+    assert!(
+        initiative.starts_with(&format!("/initiatives/{id}/")),
+        "{initiative}"
+    );
+    vec![
+        ("map".into(), "/".into(), 200),
+        (
+            "map-filtered".into(),
+            "/?country=CL&sector=manufacturing".into(),
+            200,
+        ),
+        ("initiative".into(), initiative, 200),
+        ("statistics".into(), "/statistics".into(), 200),
+        ("not-found".into(), "/no-such-page".into(), 404),
+    ]
+}
+
+/// Checks the page just loaded: only this origin, nothing failed, no console error, no axe
+/// violation, `<html lang>` and the alternates; then keeps a screenshot.
+async fn check(browser: &Browser, origin: &str, name: &str, language: &str, status: u64) {
+    let traffic = browser.traffic().await;
+    let foreign: Vec<&String> = traffic
+        .requests
+        .iter()
+        .filter(|url| !url.starts_with(origin) && !url.starts_with("data:"))
+        .collect();
+    assert!(
+        foreign.is_empty(),
+        "{name}/{language}: requests to another origin: {foreign:?}"
+    );
+    assert!(
+        traffic.failures.is_empty(),
+        "{name}/{language}: failed requests: {:?}",
+        traffic.failures
+    );
+    let bad: Vec<&(String, u64)> = traffic
+        .responses
+        .iter()
+        .filter(|(_, s)| *s >= 400 && !(status >= 400 && *s == status))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{name}/{language}: failing responses: {bad:?}"
+    );
+    assert!(
+        traffic.requests.len() >= 2,
+        "{name}/{language}: the log shows the page and its style sheet: {:?}",
+        traffic.requests
+    );
+    // The 404 page's own status is reported on the console; nothing else may be.
+    let errors: Vec<&String> = traffic
+        .errors
+        .iter()
+        .filter(|e| !(status == 404 && e.contains("404")))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{name}/{language}: console errors: {errors:?}"
+    );
+    let violations = browser.accessibility_violations().await;
+    assert!(
+        violations.is_empty(),
+        "{name}/{language}: axe-core: {violations:#?}"
+    );
+    let lang = browser.eval("return document.documentElement.lang").await;
+    assert_eq!(lang, language, "{name}: <html lang>");
+    if status == 200 {
+        let alternates = browser
+            .eval(
+                "return Array.from(document.querySelectorAll('link[rel=alternate][hreflang]'))
+                    .map(l => l.hreflang).join(',')",
+            )
+            .await;
+        assert_eq!(alternates, "es,pt,en,x-default", "{name}/{language}");
+    }
+    browser.screenshot(&format!("{name}-{language}")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_in_every_language_is_clean_accessible_and_in_its_language() {
+    let seeded = seeded().await;
+    let app = &seeded.app;
+    let driver = Driver::start().await;
+    let browser = driver.browser(true).await;
+    let origin = format!("{}/", app.address);
+    for (name, path, status) in pages(app).await {
+        for language in LANGUAGES {
+            let separator = if path.contains('?') { '&' } else { '?' };
+            let url = format!("{}{path}{separator}lang={language}", app.address);
+            browser.client.goto(&url).await.expect("the page opens");
+            if name.starts_with("map") {
+                browser
+                    .wait_for(
+                        "return document.getElementById('map').dataset.pointsDrawn",
+                        "the map's points",
+                        SETTLE,
+                    )
+                    .await;
+                // Outlines and clusters drawn, then the network is quiet.
+                browser
+                    .wait_for(
+                        "return document.querySelectorAll('path.leaflet-interactive, .leaflet-overlay-pane path').length > 0",
+                        "the outlines",
+                        SETTLE,
+                    )
+                    .await;
+            }
+            check(&browser, &origin, &name, language, status).await;
+        }
+    }
+    let drawn = browser
+        .eval("return performance.getEntriesByName('articula:points').map(m => m.duration)")
+        .await;
+    println!("map points drawn (ms, last page): {drawn}");
+    browser.client.close().await.unwrap();
+
+    // Without JavaScript: the pages read the same, and the map page's table and filters work.
+    let plain = driver.browser(false).await;
+    for language in LANGUAGES {
+        plain
+            .client
+            .goto(&format!("{}/?lang={language}", app.address))
+            .await
+            .unwrap();
+        let rows = plain
+            .eval("return document.querySelectorAll('#results tbody tr').length")
+            .await;
+        assert_eq!(rows, 100, "the first page of the table");
+        let hidden = plain
+            .eval("return document.getElementById('map-view').hidden")
+            .await;
+        assert_eq!(hidden, true, "no empty map box without script");
+        plain
+            .eval("document.getElementById('filter-country').value = 'UY'; return true")
+            .await;
+        plain
+            .client
+            .find(fantoccini::Locator::Css("#filters button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let url = plain.client.current_url().await.unwrap();
+        assert!(
+            url.query().unwrap_or_default().contains("country=UY"),
+            "{url}"
+        );
+        let rows = plain
+            .eval("return document.querySelectorAll('#results tbody tr').length")
+            .await;
+        assert_eq!(rows, 13, "Uruguay's initiatives in the table");
+        let count = plain
+            .eval("return document.getElementById('result-count').textContent")
+            .await;
+        assert!(count.as_str().unwrap().starts_with("13 "), "{count}");
+        plain
+            .screenshot(&format!("map-without-javascript-{language}"))
+            .await;
+        plain
+            .client
+            .find(fantoccini::Locator::Css("#results tbody a"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let heading = plain
+            .eval("return document.querySelector('h1').textContent")
+            .await;
+        assert!(!heading.as_str().unwrap().is_empty());
+        assert!(
+            plain
+                .eval("return !!document.querySelector('svg.mini-map')")
+                .await
+                == true
+        );
+        let traffic = plain.traffic().await;
+        assert!(traffic.errors.is_empty(), "{:?}", traffic.errors);
+    }
+    plain.client.close().await.unwrap();
+    println!("screenshots in {}", screenshots().display());
+}
