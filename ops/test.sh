@@ -111,6 +111,30 @@ if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null
   fi
 fi
 
+# The API contract test (tests/tests/contract.rs) runs schemathesis, pinned, from PyPI, in a
+# virtual environment of its own outside the source tree; the test finds it through
+# ARTICULA_SCHEMATHESIS.
+SCHEMATHESIS_VERSION=4.32.5
+SCHEMATHESIS_ENV="${ARTICULA_TOOLS_DIR:-$HOME/.cache/articula}/schemathesis-$SCHEMATHESIS_VERSION"
+if [ ! -x "$SCHEMATHESIS_ENV/bin/schemathesis" ]; then
+  if ! /usr/bin/python3 -m venv --help >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "ops/test.sh: installing python3-venv from Debian's packages" >&2
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    else
+      echo "ops/test.sh: python3-venv is needed for the contract test and not installed" >&2
+      exit 1
+    fi
+  fi
+  echo "ops/test.sh: installing schemathesis $SCHEMATHESIS_VERSION into $SCHEMATHESIS_ENV" >&2
+  rm -rf "$SCHEMATHESIS_ENV"
+  /usr/bin/python3 -m venv "$SCHEMATHESIS_ENV"
+  "$SCHEMATHESIS_ENV/bin/pip" install --quiet --disable-pip-version-check \
+    "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+export ARTICULA_SCHEMATHESIS="$SCHEMATHESIS_ENV/bin/schemathesis"
+
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast "$@"
 else

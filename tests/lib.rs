@@ -46,7 +46,10 @@ pub fn test_settings(database_url: Option<String>) -> Settings {
         // keep them out of the source tree.
         data_dir: std::env::temp_dir().join(format!("articula-e2e-{}", std::process::id())),
         sign_in_per_address_per_minute: 10_000,
-        sign_in_per_account_per_minute: 10_000,
+        sign_in_per_account_and_address_per_hour: 10_000,
+        sign_in_per_account_per_hour: 10_000,
+        sign_ups_per_address_per_hour: 10_000,
+        sign_ups_per_email_per_hour: 10_000,
         writes_per_account_per_minute: 10_000,
         ..Settings::default()
     }
@@ -116,28 +119,67 @@ impl TestApp {
         panic!("the server never became ready: {last}");
     }
 
-    /// Signs a new person up over HTTP.
+    /// Signs a new person up over HTTP and confirms the address as the person would: with the
+    /// secret of the mail the sign-up sent (read from the outbox) and the password.
     pub async fn sign_up(&self, name: &str) -> Person {
         let email = format!(
             "{}.{}@example.org",
             name.to_lowercase(),
             uuid::Uuid::new_v4().simple()
         );
+        self.sign_up_with(json!({ "email": email, "display_name": name, "password": PASSWORD }))
+            .await
+    }
+
+    /// Signs up with `body` (which holds `email` and `password`) and confirms the address.
+    pub async fn sign_up_with(&self, body: Value) -> Person {
+        let email = body["email"].as_str().expect("an email").to_string();
+        let password = body["password"].as_str().expect("a password").to_string();
         let response = self
+            .request(Method::POST, "/v1/accounts", None, Some(body))
+            .await;
+        assert_eq!(response.status(), 202, "sign-up of {email}");
+        let (id, secret) = self.confirmation_mail(&email).await;
+        let confirmed = self
             .request(
                 Method::POST,
-                "/v1/accounts",
+                "/v1/accounts/confirmation",
                 None,
-                Some(json!({ "email": email, "display_name": name, "password": PASSWORD })),
+                Some(json!({ "account_id": id, "secret": secret, "password": password })),
             )
             .await;
-        assert_eq!(response.status(), 201, "sign-up of {name}");
-        let body: Value = response.json().await.unwrap();
+        assert_eq!(confirmed.status(), 200, "confirmation of {email}");
         Person {
-            id: body["account_id"].as_str().unwrap().parse().unwrap(),
+            id,
             email,
-            password: PASSWORD.to_string(),
+            password,
         }
+    }
+
+    /// The account signed up with `email` and the secret of its confirmation mail, once the
+    /// sign-up (which goes on after its answer) has written them.
+    pub async fn confirmation_mail(&self, email: &str) -> (AccountId, String) {
+        let address = EmailAddress::new(email).expect("a valid email");
+        let outbox = store::notifications::Notifications::new(self.state.log.database());
+        for _ in 0..500 {
+            if let Some(id) = self.state.accounts.find_by_email(&address).await.unwrap() {
+                let mail = outbox
+                    .latest_for(&id.to_string(), "confirm_address")
+                    .await
+                    .unwrap();
+                if let Some(mail) = mail {
+                    let secret = mail
+                        .body_text
+                        .lines()
+                        .find_map(|line| line.strip_prefix("secret: "))
+                        .expect("the mail holds the secret")
+                        .to_string();
+                    return (id, secret);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("no confirmation mail for {email}");
     }
 
     /// Signs in over HTTP and returns the bearer token.

@@ -52,8 +52,18 @@ pub struct Settings {
     pub setup_secret_ttl_hours: u32,
     /// Sign-in attempts allowed per client address per minute (burst), before 429.
     pub sign_in_per_address_per_minute: u32,
-    /// Sign-in attempts allowed per account (email) per minute, before 429.
-    pub sign_in_per_account_per_minute: u32,
+    /// Sign-in attempts allowed per account (email) from one client address per hour, before
+    /// 429: whoever guesses from one address is slowed without locking the holder out.
+    pub sign_in_per_account_and_address_per_hour: u32,
+    /// Sign-in attempts allowed per account from all addresses together per hour: the slower
+    /// cap on guessing spread over many addresses.
+    pub sign_in_per_account_per_hour: u32,
+    /// Sign-ups allowed per client address per hour, before 429.
+    pub sign_ups_per_address_per_hour: u32,
+    /// Sign-ups allowed per email address per hour (each one mails it), before 429.
+    pub sign_ups_per_email_per_hour: u32,
+    /// How long the link that confirms a new account's address stays usable.
+    pub confirmation_ttl_hours: u32,
     /// Writes (non-GET requests) allowed per signed-in account per minute, before 429.
     pub writes_per_account_per_minute: u32,
     /// How long a command waits for this instance's read models to reach its write before it
@@ -107,7 +117,11 @@ impl Default for Settings {
             session_ttl_hours: 12,
             setup_secret_ttl_hours: 24,
             sign_in_per_address_per_minute: 30,
-            sign_in_per_account_per_minute: 5,
+            sign_in_per_account_and_address_per_hour: 20,
+            sign_in_per_account_per_hour: 100,
+            sign_ups_per_address_per_hour: 10,
+            sign_ups_per_email_per_hour: 3,
+            confirmation_ttl_hours: 24,
             writes_per_account_per_minute: 120,
             read_wait_ms: 5_000,
             database_acquire_timeout_ms: 2_000,

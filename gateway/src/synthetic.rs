@@ -266,8 +266,11 @@ pub async fn write_history(
             })
             .await
             .map_err(|e| e.to_string())?
+            // The synthetic moderator manages no initiative.
             .then(JointProjectCommand::Approve {
                 actor: moderator.clone(),
+                actor_manages_lead: false,
+                actor_manages_partner: false,
                 at: at + Duration::hours(5),
             })
             .await

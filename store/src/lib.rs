@@ -18,6 +18,7 @@ mod error;
 mod event_log;
 pub mod feed;
 mod idempotency;
+pub mod mentions;
 mod metadata;
 pub mod notifications;
 mod repository;

@@ -206,6 +206,64 @@ impl Notifications {
         })
     }
 
+    /// Records one notification that no event of the log causes (a mail about an account, whose
+    /// link holds a secret the log must never see), ready to be sent at once.
+    pub async fn enqueue(&self, n: &NewNotification, now_ms: i64) -> Result<(), StoreError> {
+        let insert = "INSERT INTO notifications (id, event_position, recipient, kind, language, \
+             subject, body_text, body_html, message_id, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (id) DO NOTHING";
+        on_pool!(&self.db, |pool| {
+            sqlx::query(insert)
+                .bind(&n.id)
+                .bind(n.event_position)
+                .bind(&n.recipient)
+                .bind(&n.kind)
+                .bind(&n.language)
+                .bind(&n.subject)
+                .bind(&n.body_text)
+                .bind(&n.body_html)
+                .bind(&n.message_id)
+                .bind(now_ms)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// The ids of every notification addressed to `recipient` (which name its `.eml` files).
+    pub async fn ids_for(&self, recipient: &str) -> Result<Vec<String>, StoreError> {
+        let sql = "SELECT id FROM notifications WHERE recipient = $1 ORDER BY id";
+        on_pool!(&self.db, |pool| {
+            Ok(sqlx::query_scalar::<_, String>(sql)
+                .bind(recipient)
+                .fetch_all(pool)
+                .await?)
+        })
+    }
+
+    /// The newest notification of `kind` addressed to `recipient`, if any.
+    pub async fn latest_for(
+        &self,
+        recipient: &str,
+        kind: &str,
+    ) -> Result<Option<Notification>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM notifications WHERE recipient = $1 AND kind = $2 \
+             ORDER BY created_at DESC, id LIMIT 1"
+        );
+        on_pool!(&self.db, |pool| {
+            let row = sqlx::query(&sql)
+                .bind(recipient)
+                .bind(kind)
+                .fetch_optional(pool)
+                .await?;
+            Ok(match row {
+                Some(row) => Some(notification_from_row!(row)),
+                None => None,
+            })
+        })
+    }
+
     /// Moves the checkpoint to the last event in the log, so that history written without the
     /// notifier (the embedded default's seed data) sends no mail.
     pub async fn skip_history(&self, now_ms: i64) -> Result<(), StoreError> {

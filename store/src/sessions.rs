@@ -361,6 +361,32 @@ impl Sessions {
         Ok(token)
     }
 
+    /// Whether `account` holds a setup token that has not expired at `now` (a sign-up still
+    /// waiting for its confirmation link, an invitation not yet used).
+    pub async fn setup_pending_at(
+        &self,
+        account: AccountId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        const SELECT: &str = "SELECT expires_at FROM setup_tokens WHERE account_id = $1";
+        let expires_at = match &self.db {
+            Database::Postgres(pool) => {
+                sqlx::query_scalar::<_, DateTime<Utc>>(SELECT)
+                    .bind(account.into_uuid())
+                    .fetch_optional(pool)
+                    .await?
+            }
+            Database::Sqlite(pool) => {
+                let text = sqlx::query_scalar::<_, String>(SELECT)
+                    .bind(account.to_string())
+                    .fetch_optional(pool)
+                    .await?;
+                text.as_deref().map(parse_sqlite_time).transpose()?
+            }
+        };
+        Ok(expires_at.is_some_and(|at| at > now))
+    }
+
     /// Checks `token` against `account`'s setup token; on a match before expiry the token is used
     /// up (of two concurrent presentations, one is accepted).
     pub async fn consume_setup(

@@ -34,7 +34,19 @@ impl Authority {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AccountCommand {
-    /// A person signs up with a password: the account is active at once.
+    /// A person signs up with a password: the account waits for the address to be confirmed.
+    SignUp {
+        account: AccountId,
+        email_digest: EmailDigest,
+        personal: Sealed,
+        credential: Sealed,
+        language: Language,
+    },
+    /// The holder confirmed the address (the gateway has checked the mailed secret and the
+    /// password chosen at sign-up).
+    ConfirmAddress,
+    /// An account created active at once, its address vouched for by whoever runs the command
+    /// (the seed).
     Register {
         account: AccountId,
         email_digest: EmailDigest,

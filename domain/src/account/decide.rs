@@ -19,6 +19,33 @@ impl Account {
     pub fn decide(&self, command: AccountCommand) -> Decision {
         use AccountCommand as C;
         match command {
+            C::SignUp {
+                account,
+                email_digest,
+                personal,
+                credential,
+                language,
+            } => {
+                self.unregistered("sign up")?;
+                Ok(vec![E::AccountSignedUp {
+                    account,
+                    email_digest,
+                    personal,
+                    credential,
+                    language,
+                }])
+            }
+            C::ConfirmAddress => {
+                self.existing("confirm the email address")?;
+                if self.status != S::PendingConfirmation {
+                    return Err(AccountError::transition(
+                        "confirm the email address",
+                        self.status,
+                        "it needs no confirmation; sign in",
+                    ));
+                }
+                Ok(vec![E::AddressConfirmed {}])
+            }
             C::Register {
                 account,
                 email_digest,
@@ -155,7 +182,7 @@ impl Account {
                 "there is no such account",
             )),
             S::Erased => Err(erased(attempted)),
-            S::PendingActivation | S::Active => Ok(()),
+            S::PendingActivation | S::PendingConfirmation | S::Active => Ok(()),
         }
     }
 

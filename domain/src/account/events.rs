@@ -34,7 +34,19 @@ impl fmt::Display for Grantor {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AccountEvent {
-    /// A person signed up with a password; the account is active.
+    /// A person signed up with a password; the account waits until they confirm the email
+    /// address with the secret mailed to it.
+    AccountSignedUp {
+        account: AccountId,
+        email_digest: EmailDigest,
+        personal: Sealed,
+        credential: Sealed,
+        language: Language,
+    },
+    /// The holder confirmed the email address: the account is active.
+    AddressConfirmed {},
+    /// An account created active with a password (the seed's accounts, whose addresses are
+    /// the operator's own).
     AccountRegistered {
         account: AccountId,
         email_digest: EmailDigest,
@@ -89,6 +101,8 @@ pub enum AccountEvent {
 impl AccountEvent {
     /// Every event type name, for registries (upcasters, projections' subscriptions, docs).
     pub const TYPES: &'static [&'static str] = &[
+        "AccountSignedUp",
+        "AddressConfirmed",
         "AccountRegistered",
         "AccountInvited",
         "AccountActivated",
@@ -106,6 +120,8 @@ impl DomainEvent for AccountEvent {
     fn event_type(&self) -> String {
         use AccountEvent::*;
         let name = match self {
+            AccountSignedUp { .. } => "AccountSignedUp",
+            AddressConfirmed { .. } => "AddressConfirmed",
             AccountRegistered { .. } => "AccountRegistered",
             AccountInvited { .. } => "AccountInvited",
             AccountActivated { .. } => "AccountActivated",

@@ -8,7 +8,8 @@ use super::{AccountEvent, NotificationKind};
 use crate::actor::{Actor, Role};
 use crate::values::{AccountId, EmailDigest, Language, Sealed};
 
-/// Where an account is in its lifecycle: `unregistered → active` (sign-up),
+/// Where an account is in its lifecycle: `unregistered → pending confirmation → active`
+/// (sign-up, confirmed by mail), `unregistered → active` (created confirmed, as the seed does),
 /// `unregistered → pending activation → active` (invitation), any registered state `→ erased`
 /// (final).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -18,6 +19,8 @@ pub enum AccountStatus {
     Unregistered,
     /// Created by an administrator; no password yet.
     PendingActivation,
+    /// Signed up; the holder has not yet confirmed the email address with the link mailed to it.
+    PendingConfirmation,
     Active,
     Erased,
 }
@@ -27,6 +30,7 @@ impl fmt::Display for AccountStatus {
         f.write_str(match self {
             Self::Unregistered => "not registered",
             Self::PendingActivation => "waiting for its holder to activate it",
+            Self::PendingConfirmation => "waiting for its holder to confirm the email address",
             Self::Active => "active",
             Self::Erased => "erased",
         })
@@ -143,6 +147,21 @@ impl Account {
                 self.personal = Some(personal);
                 self.language = language;
             }
+            AccountSignedUp {
+                account,
+                email_digest,
+                personal,
+                credential,
+                language,
+            } => {
+                self.id = Some(account);
+                self.status = AccountStatus::PendingConfirmation;
+                self.email_digest = Some(email_digest);
+                self.personal = Some(personal);
+                self.credential = Some(credential);
+                self.language = language;
+            }
+            AddressConfirmed {} => self.status = AccountStatus::Active,
             AccountActivated { credential } => {
                 self.status = AccountStatus::Active;
                 self.credential = Some(credential);

@@ -49,9 +49,11 @@ pub enum CommunityCommand {
         actor: Actor,
         at: DateTime<Utc>,
     },
+    /// `account_active`: the gateway's finding that the account is active (not erased).
     PromoteToFacilitator {
         actor: Actor,
         account: AccountId,
+        account_active: bool,
         at: DateTime<Utc>,
     },
     DemoteFacilitator {
@@ -69,10 +71,18 @@ pub enum CommunityCommand {
         join_policy: JoinPolicy,
         at: DateTime<Utc>,
     },
+    /// Erasure of a person: take `account` off the members and the pending requests.
+    /// `account_erased` is the gateway's finding that the account has been erased.
+    RemoveErasedAccount {
+        account: AccountId,
+        account_erased: bool,
+        at: DateTime<Utc>,
+    },
 }
 
 const FACILITATOR_OR_MODERATOR: &str = "a facilitator of the community or a moderator";
 const MODERATOR: &str = "a moderator";
+const ERASURE: &str = "the erasure of that person";
 
 impl Community {
     /// Decides which events a command produces, or why it is refused. Checks run in the order
@@ -182,8 +192,16 @@ impl Community {
                     at,
                 }
             }
-            C::PromoteToFacilitator { actor, account, at } => {
+            C::PromoteToFacilitator {
+                actor,
+                account,
+                account_active,
+                at,
+            } => {
                 self.require_facilitator_or_moderator(&actor, "promote a member")?;
+                if !account_active {
+                    return Err(rule(R::AccountNotActive));
+                }
                 match self.role_of(&account) {
                     None => return Err(rule(R::NotAMember)),
                     Some(CommunityRole::Facilitator) => return Err(rule(R::AlreadyFacilitator)),
@@ -237,6 +255,19 @@ impl Community {
                     at,
                 }
             }
+            C::RemoveErasedAccount {
+                account,
+                account_erased,
+                at,
+            } => {
+                if !account_erased {
+                    return Err(not_allowed("remove a person this way", ERASURE));
+                }
+                if !self.members.contains_key(&account) && !self.has_pending_request(&account) {
+                    return Ok(vec![]);
+                }
+                E::ErasedAccountRemoved { account, at }
+            }
         };
         Ok(vec![event])
     }
@@ -268,6 +299,7 @@ fn action_of(command: &CommunityCommand) -> &'static str {
         C::DemoteFacilitator { .. } => "demote a facilitator",
         C::Rename { .. } => "rename",
         C::ChangeJoinPolicy { .. } => "change the joining policy",
+        C::RemoveErasedAccount { .. } => "remove an erased account",
     }
 }
 

@@ -37,6 +37,8 @@ pub enum CommunityRule {
     AlreadyFacilitator,
     #[error("this member is not a facilitator")]
     NotAFacilitator,
+    #[error("this account is not active (it was erased): it cannot become a facilitator")]
+    AccountNotActive,
 }
 
 impl CommunityRule {
@@ -49,6 +51,7 @@ impl CommunityRule {
             Self::NotAMember => "not_a_member",
             Self::AlreadyFacilitator => "already_facilitator",
             Self::NotAFacilitator => "not_a_facilitator",
+            Self::AccountNotActive => "account_not_active",
         }
     }
 }

@@ -68,6 +68,11 @@ pub enum CommunityEvent {
         changed_by: AccountId,
         at: DateTime<Utc>,
     },
+    /// The person was erased: they are no longer a member (nor a facilitator), nor ask to be.
+    ErasedAccountRemoved {
+        account: AccountId,
+        at: DateTime<Utc>,
+    },
 }
 
 impl CommunityEvent {
@@ -85,6 +90,7 @@ impl CommunityEvent {
         "CommunityFacilitatorDemoted",
         "CommunityRenamed",
         "CommunityJoinPolicyChanged",
+        "CommunityErasedAccountRemoved",
     ];
 }
 
@@ -104,6 +110,7 @@ impl DomainEvent for CommunityEvent {
             Self::FacilitatorDemoted { .. } => "CommunityFacilitatorDemoted",
             Self::CommunityRenamed { .. } => "CommunityRenamed",
             Self::JoinPolicyChanged { .. } => "CommunityJoinPolicyChanged",
+            Self::ErasedAccountRemoved { .. } => "CommunityErasedAccountRemoved",
         }
         .into()
     }

@@ -202,6 +202,10 @@ impl Aggregate for Community {
                     profile.join_policy = join_policy;
                 }
             }
+            E::ErasedAccountRemoved { account, .. } => {
+                self.members.remove(&account);
+                self.join_requests.remove(&account);
+            }
         }
     }
 }

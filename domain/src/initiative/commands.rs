@@ -45,9 +45,11 @@ pub enum InitiativeCommand {
     },
     /// Manager: take back the pending profile change (e.g. to send a corrected one).
     WithdrawProfileChange { actor: Actor, at: DateTime<Utc> },
-    /// Manager or moderator: make an account a manager.
+    /// Manager or moderator: make another account a manager. `account_active` is the gateway's
+    /// finding that the account exists and is active (not erased, not awaiting activation).
     AddManager {
         account: AccountId,
+        account_active: bool,
         actor: Actor,
         at: DateTime<Utc>,
     },
@@ -80,6 +82,14 @@ pub enum InitiativeCommand {
     Retire {
         reason: Option<Reason>,
         actor: Actor,
+        at: DateTime<Utc>,
+    },
+    /// Erasure of a person: take `account` off the managers and the pending requests.
+    /// `account_erased` is the gateway's finding that the account has been erased; nothing else
+    /// may remove a person this way.
+    RemoveErasedAccount {
+        account: AccountId,
+        account_erased: bool,
         at: DateTime<Utc>,
     },
 }

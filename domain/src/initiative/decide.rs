@@ -84,11 +84,30 @@ impl Initiative {
                     at,
                 }])
             }
-            C::AddManager { account, actor, at } => {
+            C::AddManager {
+                account,
+                account_active,
+                actor,
+                at,
+            } => {
                 self.managing(&actor, "add a manager")?;
+                if account == actor.account && !self.is_manager(account) {
+                    // A moderator who made themselves a manager could then review alone what
+                    // they propose in the initiative's name.
+                    return Err(InitiativeError::not_allowed(
+                        "nobody makes themselves a manager: ask to manage the initiative, and \
+                         a manager or another moderator decides",
+                    ));
+                }
                 if self.is_manager(account) {
                     return Err(InitiativeError::rule(format!(
                         "account {account} is already a manager of this initiative"
+                    )));
+                }
+                if !account_active {
+                    return Err(InitiativeError::rule(format!(
+                        "account {account} is not an active account (erased, or not yet \
+                         activated or confirmed): only active accounts manage initiatives"
                     )));
                 }
                 Ok(vec![E::ManagerAdded {
@@ -130,6 +149,12 @@ impl Initiative {
             }
             C::ApproveManagementRequest { account, actor, at } => {
                 self.managing(&actor, "approve a management request")?;
+                if account == actor.account {
+                    return Err(InitiativeError::not_allowed(
+                        "nobody approves their own request to manage: a manager or another \
+                         moderator decides",
+                    ));
+                }
                 self.require_request(account)?;
                 Ok(vec![E::ManagementRequestApproved {
                     account,
@@ -188,6 +213,25 @@ impl Initiative {
                     by: actor.account,
                     at,
                 }])
+            }
+            C::RemoveErasedAccount {
+                account,
+                account_erased,
+                at,
+            } => {
+                self.existing("remove an erased account")?;
+                if !account_erased {
+                    return Err(InitiativeError::not_allowed(
+                        "only the erasure of a person removes them this way",
+                    ));
+                }
+                let listed =
+                    self.is_manager(account) || self.management_requests.contains(&account);
+                Ok(if listed {
+                    vec![E::ErasedAccountRemoved { account, at }]
+                } else {
+                    vec![]
+                })
             }
         }
     }
@@ -316,7 +360,8 @@ impl Initiative {
         }
     }
 
-    /// A moderator who does not manage this initiative: nobody reviews their own submission.
+    /// A moderator with no stake in this initiative (four eyes): neither a manager of it nor
+    /// the member who registered it reviews it.
     fn require_independent_moderator(&self, actor: &Actor) -> Result<(), InitiativeError> {
         if !actor.is_moderator() {
             return Err(InitiativeError::not_allowed(
@@ -326,6 +371,11 @@ impl Initiative {
         if self.is_manager(actor.account) {
             return Err(InitiativeError::not_allowed(
                 "you manage this initiative, so another moderator must review it",
+            ));
+        }
+        if self.registered_by == Some(actor.account) {
+            return Err(InitiativeError::not_allowed(
+                "you registered this initiative, so another moderator must review it",
             ));
         }
         Ok(())
@@ -349,7 +399,17 @@ impl Initiative {
     fn review_change(&self, actor: &Actor, attempted: &'static str) -> Result<(), InitiativeError> {
         self.existing(attempted)?;
         self.require_independent_moderator(actor)?;
-        self.require_pending_change(attempted)
+        self.require_pending_change(attempted)?;
+        if self
+            .pending_change
+            .as_ref()
+            .is_some_and(|change| change.by == actor.account)
+        {
+            return Err(InitiativeError::not_allowed(
+                "you proposed this change, so another moderator must review it",
+            ));
+        }
+        Ok(())
     }
 
     fn require_pending_change(&self, attempted: &'static str) -> Result<(), InitiativeError> {

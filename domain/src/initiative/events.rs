@@ -98,6 +98,11 @@ pub enum InitiativeEvent {
         by: AccountId,
         at: DateTime<Utc>,
     },
+    /// The person was erased: they no longer manage the initiative nor ask to.
+    ErasedAccountRemoved {
+        account: AccountId,
+        at: DateTime<Utc>,
+    },
 }
 
 impl InitiativeEvent {
@@ -120,6 +125,7 @@ impl InitiativeEvent {
         "ManagementRequestWithdrawn",
         "InitiativeConfirmed",
         "InitiativeRetired",
+        "ErasedAccountRemoved",
     ];
 
     /// When it happened, as stated by the command (business time, not storage time).
@@ -142,7 +148,8 @@ impl InitiativeEvent {
             | ManagementRequestDeclined { at, .. }
             | ManagementRequestWithdrawn { at, .. }
             | InitiativeConfirmed { at, .. }
-            | InitiativeRetired { at, .. } => *at,
+            | InitiativeRetired { at, .. }
+            | ErasedAccountRemoved { at, .. } => *at,
         }
     }
 }
@@ -168,6 +175,7 @@ impl DomainEvent for InitiativeEvent {
             ManagementRequestWithdrawn { .. } => "ManagementRequestWithdrawn",
             InitiativeConfirmed { .. } => "InitiativeConfirmed",
             InitiativeRetired { .. } => "InitiativeRetired",
+            ErasedAccountRemoved { .. } => "ErasedAccountRemoved",
         };
         name.to_owned()
     }

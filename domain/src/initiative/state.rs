@@ -49,6 +49,9 @@ pub struct Initiative {
     pub(super) status: InitiativeStatus,
     pub(super) profile: Option<Profile>,
     pub(super) managers: BTreeSet<AccountId>,
+    /// Who registered it: they may never review it, whoever manages it later.
+    #[serde(default)]
+    pub(super) registered_by: Option<AccountId>,
     pub(super) management_requests: BTreeSet<AccountId>,
     pub(super) pending_change: Option<PendingChange>,
     pub(super) rejection_reason: Option<Reason>,
@@ -77,6 +80,10 @@ impl Initiative {
     }
     pub fn is_manager(&self, account: AccountId) -> bool {
         self.managers.contains(&account)
+    }
+    /// The member who registered it.
+    pub fn registered_by(&self) -> Option<AccountId> {
+        self.registered_by
     }
     /// Accounts that asked to become managers and await a decision.
     pub fn management_requests(&self) -> &BTreeSet<AccountId> {
@@ -132,6 +139,7 @@ impl Initiative {
                 self.status = InitiativeStatus::Submitted;
                 self.profile = Some(profile);
                 self.managers.insert(by);
+                self.registered_by = Some(by);
                 self.registered_at = Some(at);
             }
             InitiativeApproved { at, .. } => {
@@ -177,6 +185,10 @@ impl Initiative {
                 // Confirmations may be recorded out of business-time order (e.g. imported);
                 // the latest one is what counts.
                 self.last_confirmed_at = self.last_confirmed_at.max(Some(at));
+            }
+            ErasedAccountRemoved { account, .. } => {
+                self.managers.remove(&account);
+                self.management_requests.remove(&account);
             }
             InitiativeRetired { at, .. } => {
                 self.status = InitiativeStatus::Retired;

@@ -3,6 +3,7 @@
 //! Shared fixtures live here; the cases are grouped by area in `tests/`.
 
 mod confirmation;
+mod four_eyes;
 mod lifecycle;
 mod managers;
 mod profile;

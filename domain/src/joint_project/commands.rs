@@ -97,12 +97,20 @@ pub enum JointProjectCommand {
         actor_manages_lead: bool,
         at: DateTime<Utc>,
     },
+    /// A moderator approves. `actor_manages_lead` / `actor_manages_partner`: whether the
+    /// moderator manages the lead or any invited or accepted partner initiative (four eyes: then
+    /// they may not review it).
     Approve {
         actor: Actor,
+        actor_manages_lead: bool,
+        actor_manages_partner: bool,
         at: DateTime<Utc>,
     },
+    /// A moderator rejects, saying why; the same four-eyes facts as [`Self::Approve`].
     Reject {
         actor: Actor,
+        actor_manages_lead: bool,
+        actor_manages_partner: bool,
         reason: Reason,
         at: DateTime<Utc>,
     },

@@ -10,6 +10,15 @@ const LEAD_MANAGER: &str = "a manager of the lead initiative";
 const INVITED_MANAGER: &str = "a manager of the invited initiative";
 const INITIATIVE_MANAGER: &str = "a manager of that initiative";
 const MODERATOR: &str = "a moderator";
+const INDEPENDENT_MODERATOR: &str =
+    "a moderator who neither proposed the project nor manages the lead or a partner initiative";
+
+/// What ties the acting moderator to the project, as the gateway found it.
+#[derive(Clone, Copy)]
+struct Stake {
+    manages_lead: bool,
+    manages_partner: bool,
+}
 
 impl JointProject {
     /// Checks run in the order state → rights → rules.
@@ -198,21 +207,36 @@ impl JointProject {
                     at,
                 }
             }
-            C::Approve { actor, at } => {
+            C::Approve {
+                actor,
+                actor_manages_lead,
+                actor_manages_partner,
+                at,
+            } => {
                 self.require(&[S::UnderReview], "approve the joint project")?;
-                if !actor.is_moderator() {
-                    return Err(not_allowed("approve a joint project", MODERATOR));
-                }
+                let stake = Stake {
+                    manages_lead: actor_manages_lead,
+                    manages_partner: actor_manages_partner,
+                };
+                self.require_independent_moderator(&actor, stake, "approve a joint project")?;
                 E::JointProjectApproved {
                     approved_by: actor.account,
                     at,
                 }
             }
-            C::Reject { actor, reason, at } => {
+            C::Reject {
+                actor,
+                actor_manages_lead,
+                actor_manages_partner,
+                reason,
+                at,
+            } => {
                 self.require(&[S::UnderReview], "reject the joint project")?;
-                if !actor.is_moderator() {
-                    return Err(not_allowed("reject a joint project", MODERATOR));
-                }
+                let stake = Stake {
+                    manages_lead: actor_manages_lead,
+                    manages_partner: actor_manages_partner,
+                };
+                self.require_independent_moderator(&actor, stake, "reject a joint project")?;
                 E::JointProjectRejected {
                     rejected_by: actor.account,
                     reason,
@@ -288,6 +312,27 @@ impl JointProject {
                 current: self.status,
             })
         }
+    }
+
+    /// Four eyes: a moderator reviews only a project they have no stake in — they did not
+    /// propose it and manage neither the lead nor any partner initiative.
+    fn require_independent_moderator(
+        &self,
+        actor: &crate::actor::Actor,
+        stake: Stake,
+        action: &'static str,
+    ) -> Result<(), JointProjectError> {
+        if !actor.is_moderator() {
+            return Err(not_allowed(action, MODERATOR));
+        }
+        let proposed = self
+            .details
+            .as_ref()
+            .is_some_and(|details| details.proposed_by == actor.account);
+        if proposed || stake.manages_lead || stake.manages_partner {
+            return Err(not_allowed(action, INDEPENDENT_MODERATOR));
+        }
+        Ok(())
     }
 
     /// An initiative may be invited (or express interest) once: never the lead, never twice,

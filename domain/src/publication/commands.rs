@@ -41,6 +41,7 @@ pub enum PublicationCommand {
 
 const AUTHOR: &str = "its author";
 const MODERATOR: &str = "a moderator";
+const OTHER_MODERATOR: &str = "a moderator other than its author";
 
 impl Publication {
     /// Checks run in the order state → rights → rules.
@@ -84,9 +85,7 @@ impl Publication {
             }
             C::Approve { actor, at } => {
                 self.require(&[S::Submitted], "approve")?;
-                if !actor.is_moderator() {
-                    return Err(not_allowed("approve it", MODERATOR));
-                }
+                self.require_independent_moderator(&actor, "approve it")?;
                 E::PublicationApproved {
                     approved_by: actor.account,
                     at,
@@ -94,9 +93,7 @@ impl Publication {
             }
             C::Reject { actor, reason, at } => {
                 self.require(&[S::Submitted], "reject")?;
-                if !actor.is_moderator() {
-                    return Err(not_allowed("reject it", MODERATOR));
-                }
+                self.require_independent_moderator(&actor, "reject it")?;
                 E::PublicationRejected {
                     rejected_by: actor.account,
                     reason,
@@ -128,6 +125,21 @@ impl Publication {
                 current: self.status,
             })
         }
+    }
+
+    /// Four eyes: a moderator never reviews what they wrote.
+    fn require_independent_moderator(
+        &self,
+        actor: &Actor,
+        action: &'static str,
+    ) -> Result<(), PublicationError> {
+        if !actor.is_moderator() {
+            return Err(not_allowed(action, MODERATOR));
+        }
+        if self.is_author(actor.account) {
+            return Err(not_allowed(action, OTHER_MODERATOR));
+        }
+        Ok(())
     }
 
     fn require_author(&self, actor: &Actor, action: &'static str) -> Result<(), PublicationError> {

@@ -81,7 +81,8 @@ proptest! {
     #[test]
     fn accepted_display_names_round_trip(raw in any::<String>()) {
         if let Ok(n) = DisplayName::new(&raw) {
-            prop_assert_eq!(n.as_str(), raw.trim());
+            let composed: String = unicode_normalization::UnicodeNormalization::nfc(raw.as_str()).collect();
+            prop_assert_eq!(n.as_str(), composed.trim());
             round_trips(&n);
         }
     }

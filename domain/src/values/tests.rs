@@ -334,8 +334,31 @@ fn websites_are_normalised_and_suspicious_ones_refused() {
         "https://192.168.0.1",
         "https://",
         "example.org",
+        "https://example.org/\"><script>alert(1)</script>",
+        "https://example.org/a<b",
+        "https://example.org/%zz",
+        "https://example.org/%4",
+        "https://example.org/a\\b",
+        "https://example.org/{x}",
+        "https://example.org/\u{200B}",
+        "https://example.\u{FEFF}org",
     ] {
         let err = Website::new(bad).unwrap_err();
         assert_eq!(err.field, "website", "{bad}");
     }
+    // Well-formed tails stay as written, including percent-encoding and IRI letters.
+    for good in [
+        "https://example.org/a%20b?q=1&r=a,b;c#top",
+        "https://example.org/informe-año-2024",
+        "https://example.org/~x/(y)/*z*/!$'@:",
+    ] {
+        assert_eq!(Website::new(good).unwrap().as_str(), good);
+    }
+}
+
+#[test]
+fn history_reads_addresses_stored_before_the_stricter_rules() {
+    let stored = "\"https://example.org/a<b\"";
+    let read: Website = serde_json::from_str(stored).expect("history stays readable");
+    assert_eq!(read.as_str(), "https://example.org/a<b");
 }

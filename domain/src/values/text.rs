@@ -1,9 +1,17 @@
 //! Bounded free text: one generic type, a marker per use.
 //!
-//! `Text<R>` holds a trimmed string whose length (in Unicode characters, which is what a person
-//! counts) lies in `R::MIN..=R::MAX` and that holds no control characters. Single-line texts (names,
-//! regions) also refuse line breaks; multi-line texts (descriptions, reasons) keep `\n` and `\t`
-//! and have `\r\n` normalised to `\n`, so the same words always store the same bytes.
+//! `Text<R>` holds a trimmed string in Unicode Normalization Form C (so that `é` typed as one
+//! character or as `e` + a combining accent is the same text), whose length (in Unicode
+//! characters, which is what a person counts) lies in `R::MIN..=R::MAX`. Single-line texts
+//! (names, titles, regions) refuse line breaks and every invisible character: controls, format
+//! characters (general category Cf: zero-width spaces and joiners, the byte order mark,
+//! text-direction marks), line and paragraph separators (Zl, Zp) and private-use characters.
+//! Multi-line texts (descriptions, reasons) keep `\n` and `\t`, have `\r\n` normalised to `\n`,
+//! and refuse the same invisible characters except the zero-width joiner and non-joiner, which
+//! emoji sequences and some scripts need inside running text.
+//!
+//! Stored events are read with the rules that held when they were written ([`Text::stored`]):
+//! tightening what a person may type must never make the history unreadable.
 //!
 //! The rules are associated consts of a marker type rather than const generics so that each alias
 //! (`Name`, `Description`...) carries its own field name into error messages.
@@ -13,6 +21,8 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
+use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 use super::ValueError;
 
@@ -35,9 +45,59 @@ pub struct Text<R: TextRules> {
     _rules: PhantomData<fn() -> R>,
 }
 
+/// Whether `c` is invisible (or changes how the text around it is shown) and may not be typed
+/// into a text with these rules. Controls and text-direction characters are left to the stored
+/// rules, which name them better.
+pub(crate) fn is_invisible(c: char, multiline: bool) -> bool {
+    if is_direction_character(c) {
+        return false;
+    }
+    match c.general_category() {
+        GeneralCategory::Format => !(multiline && matches!(c, '\u{200C}' | '\u{200D}')),
+        GeneralCategory::LineSeparator
+        | GeneralCategory::ParagraphSeparator
+        | GeneralCategory::PrivateUse => true,
+        _ => false,
+    }
+}
+
+/// Bidirectional overrides and isolates.
+fn is_direction_character(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 impl<R: TextRules> Text<R> {
-    /// Checks `raw` and returns the normalised text, or says what to change.
+    /// Checks `raw` as typed by a person and returns the normalised text, or says what to
+    /// change.
     pub fn new(raw: impl AsRef<str>) -> Result<Self, ValueError> {
+        let normalised: String = raw.as_ref().nfc().collect();
+        if let Some((pos, c)) = normalised
+            .chars()
+            .enumerate()
+            .find(|(_, c)| is_invisible(*c, R::MULTILINE))
+        {
+            let what = match c {
+                '\u{2028}' | '\u{2029}' if R::MULTILINE => {
+                    "a Unicode line or paragraph separator; end lines with a line feed (\\n)"
+                }
+                '\u{2028}' | '\u{2029}' => "a line or paragraph separator: it must be one line",
+                _ => "an invisible character",
+            };
+            return Err(ValueError::new(
+                R::FIELD,
+                format!(
+                    "contains {what} (U+{:04X}) at position {}; remove it",
+                    c as u32,
+                    pos + 1
+                ),
+            ));
+        }
+        Self::stored(normalised)
+    }
+
+    /// Checks `raw` with the rules every stored text has always met (trimmed, no controls, no
+    /// text-direction overrides, within the length limits), as events are read back.
+    pub fn stored(raw: impl AsRef<str>) -> Result<Self, ValueError> {
         let normalised = raw.as_ref().replace("\r\n", "\n");
         let value = normalised.trim();
         let err = |msg: String| Err(ValueError::new(R::FIELD, msg));
@@ -64,10 +124,7 @@ impl<R: TextRules> Text<R> {
         }
         // Bidirectional overrides and isolates make text display in a different order than it
         // is stored (the "Trojan Source" trick), which lets a name impersonate another.
-        if let Some(c) = value
-            .chars()
-            .find(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
-        {
+        if let Some(c) = value.chars().find(|c| is_direction_character(*c)) {
             return err(format!(
                 "contains an invisible text-direction character (U+{:04X}); remove it",
                 c as u32
@@ -179,7 +236,7 @@ impl<R: TextRules> Serialize for Text<R> {
 impl<'de, R: TextRules> Deserialize<'de> for Text<R> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(d)?;
-        Self::new(raw).map_err(serde::de::Error::custom)
+        Self::stored(raw).map_err(serde::de::Error::custom)
     }
 }
 

@@ -2,13 +2,16 @@
 //! declared in `values`. Other modules run the same properties on their own kinds
 //! (`PostBody`, `Objective`, `Place`) through [`text_properties!`].
 //!
-//! What is checked, for arbitrary input: what the constructor accepts is trimmed, within
-//! `R::MIN..=R::MAX` characters, free of control and text-direction characters (line breaks and
-//! tabs only in multi-line kinds, `\r\n` stored as `\n`), and round-trips through serde; what it
-//! refuses serde refuses too, under the kind's field name; nothing panics.
+//! What is checked, for arbitrary input: what the constructor accepts is trimmed, in NFC, within
+//! `R::MIN..=R::MAX` characters, free of control, text-direction and other invisible characters
+//! (line breaks and tabs only in multi-line kinds, `\r\n` stored as `\n`), and round-trips
+//! through serde; serde (reading history) accepts everything the constructor does, and refuses
+//! what the rules of stored text refuse, under the kind's field name; nothing panics.
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
+
+use unicode_normalization::UnicodeNormalization;
 
 use super::{Text, TextRules};
 
@@ -119,6 +122,42 @@ pub(crate) fn bidi() -> impl Strategy<Value = char> {
     proptest::sample::select(BIDI)
 }
 
+/// Invisible characters that no kind lets a person type: zero-width space, word joiner, byte
+/// order mark, soft hyphen, Arabic letter mark, line and paragraph separators, private use.
+const INVISIBLE: &[char] = &[
+    '\u{200B}',
+    '\u{2060}',
+    '\u{FEFF}',
+    '\u{AD}',
+    '\u{61C}',
+    '\u{2028}',
+    '\u{2029}',
+    '\u{E000}',
+    '\u{F8FF}',
+    '\u{E0001}',
+];
+
+/// An invisible character that `R` refuses when typed: the zero-width joiner and non-joiner
+/// only in single-line kinds (emoji sequences and some scripts need them in running text).
+pub(crate) fn invisible<R: TextRules>() -> impl Strategy<Value = char> {
+    let joiners: &[char] = if R::MULTILINE {
+        &[]
+    } else {
+        &['\u{200C}', '\u{200D}']
+    };
+    let refused: Vec<char> = INVISIBLE.iter().chain(joiners).copied().collect();
+    proptest::sample::select(refused)
+}
+
+/// Letters typed decomposed (a base letter and a combining mark) and how NFC composes them.
+pub(crate) const DECOMPOSED: &[(&str, &str)] = &[
+    ("e\u{301}", "é"),
+    ("a\u{303}", "ã"),
+    ("n\u{303}", "ñ"),
+    ("c\u{327}", "ç"),
+    ("A\u{301}", "Á"),
+];
+
 /// Arbitrary strings, biased towards the characters the rules are about.
 pub(crate) fn garbage() -> impl Strategy<Value = String> {
     let c = prop_oneof![
@@ -126,6 +165,8 @@ pub(crate) fn garbage() -> impl Strategy<Value = String> {
         2 => visible(),
         1 => proptest::char::range('\0', '\u{9f}'),
         1 => proptest::sample::select(BIDI),
+        1 => proptest::sample::select(INVISIBLE),
+        1 => proptest::sample::select(&['\u{200C}', '\u{200D}', '\u{301}', '\u{303}'][..]),
         1 => proptest::sample::select(&[' ', '\r', '\n', '\t', '\u{A0}', '\u{85}'][..]),
     ];
     prop_oneof![
@@ -145,8 +186,8 @@ pub(crate) fn json_garbage() -> impl Strategy<Value = String> {
     ]
 }
 
-/// What any accepted text of `R` must look like, and that it reads back as itself.
-pub(crate) fn check_invariants<R: TextRules>(t: &Text<R>) -> Result<(), TestCaseError> {
+/// What any text of `R` read from history must look like.
+pub(crate) fn check_stored_invariants<R: TextRules>(t: &Text<R>) -> Result<(), TestCaseError> {
     let s = t.as_str();
     let len = s.chars().count();
     prop_assert!((R::MIN..=R::MAX).contains(&len), "{len} characters: {s:?}");
@@ -156,6 +197,22 @@ pub(crate) fn check_invariants<R: TextRules>(t: &Text<R>) -> Result<(), TestCase
         let allowed = R::MULTILINE && (c == '\n' || c == '\t');
         prop_assert!(!c.is_control() || allowed, "U+{:04X} in {:?}", c as u32, s);
         prop_assert!(!BIDI.contains(&c), "direction character in {:?}", s);
+    }
+    Ok(())
+}
+
+/// What any text of `R` a person typed must look like, and that it reads back as itself.
+pub(crate) fn check_invariants<R: TextRules>(t: &Text<R>) -> Result<(), TestCaseError> {
+    check_stored_invariants(t)?;
+    let s = t.as_str();
+    prop_assert_eq!(s.nfc().collect::<String>(), s, "not in NFC");
+    for c in s.chars() {
+        prop_assert!(
+            !super::text::is_invisible(c, R::MULTILINE),
+            "invisible U+{:04X} in {:?}",
+            c as u32,
+            s
+        );
     }
     prop_assert_eq!(&Text::<R>::new(s).expect("accepts what it stored"), t);
     let json = serde_json::to_string(t).expect("serialises");
@@ -198,20 +255,47 @@ pub(crate) fn check_refused<R: TextRules>(raw: &str, mentions: &str) -> Result<(
     Ok(())
 }
 
-/// Constructor and serde give the same answer on `raw`, and an accepted value is well-formed.
+/// `raw` is refused when typed (with `R`'s field and a message holding `mentions`), yet read
+/// from history, where the rules of its day let it in.
+pub(crate) fn check_refused_when_typed<R: TextRules>(
+    raw: &str,
+    mentions: &str,
+) -> Result<(), TestCaseError> {
+    let err = match Text::<R>::new(raw) {
+        Ok(t) => return Err(TestCaseError::fail(format!("{t:?} was accepted"))),
+        Err(err) => err,
+    };
+    prop_assert_eq!(err.field.as_str(), R::FIELD);
+    prop_assert!(
+        err.message.contains(mentions),
+        "{:?} lacks {mentions:?}",
+        err.message
+    );
+    let json = serde_json::to_string(raw).expect("a string serialises");
+    let read = serde_json::from_str::<Text<R>>(&json).expect("history still reads it");
+    check_stored_invariants(&read)
+}
+
+/// Serde (history) accepts whatever the constructor (typing) accepts, the same text once in
+/// NFC; both refuse under the kind's field name; accepted values are well-formed.
 pub(crate) fn check_any<R: TextRules>(raw: &str) -> Result<(), TestCaseError> {
     let json = serde_json::to_string(raw).expect("a string serialises");
     match (Text::<R>::new(raw), serde_json::from_str::<Text<R>>(&json)) {
         (Ok(made), Ok(read)) => {
-            prop_assert_eq!(&made, &read);
+            prop_assert_eq!(made.as_str(), read.as_str().nfc().collect::<String>());
+            check_stored_invariants(&read)?;
             check_invariants(&made)
+        }
+        (Err(err), Ok(read)) => {
+            prop_assert_eq!(err.field.as_str(), R::FIELD);
+            check_stored_invariants(&read)
         }
         (Err(err), Err(_)) => {
             prop_assert_eq!(err.field.as_str(), R::FIELD);
             Ok(())
         }
-        (made, read) => Err(TestCaseError::fail(format!(
-            "constructor {made:?} but serde {read:?} for {raw:?}"
+        (Ok(made), Err(read)) => Err(TestCaseError::fail(format!(
+            "typing accepts {made:?} but history would refuse it ({read}) for {raw:?}"
         ))),
     }
 }
@@ -262,6 +346,18 @@ macro_rules! text_properties {
                 }
 
                 #[test]
+                fn invisible_characters_are_refused_when_typed(a in props::short(), c in props::invisible::<R>(), b in props::short()) {
+                    props::check_refused_when_typed::<R>(&format!("{a}{c}{b}"), &format!("U+{:04X}", c as u32))?;
+                }
+
+                #[test]
+                fn decomposed_letters_are_stored_composed(a in props::short(), pick in 0..props::DECOMPOSED.len(), b in props::short()) {
+                    let (typed, composed) = props::DECOMPOSED[pick];
+                    let text = Text::<R>::new(format!("{a}{typed}{b}")).unwrap();
+                    prop_assert_eq!(text.as_str(), format!("{a}{composed}{b}"));
+                }
+
+                #[test]
                 fn blank_text_is_empty_or_refused(pad in "[ \t\u{A0}\u{3000}]{0,6}") {
                     if <R as TextRules>::MIN == 0 {
                         prop_assert!(Text::<R>::new(&pad).unwrap().is_empty());
@@ -278,7 +374,7 @@ macro_rules! text_properties {
                 #[test]
                 fn garbage_json_never_panics(json in props::json_garbage()) {
                     if let Ok(t) = serde_json::from_str::<Text<R>>(&json) {
-                        props::check_invariants(&t)?;
+                        props::check_stored_invariants(&t)?;
                     }
                 }
             }

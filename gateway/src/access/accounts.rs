@@ -47,6 +47,13 @@ pub struct SignUp {
     pub language: Language,
 }
 
+/// How a new account starts: active at once, or waiting for its address to be confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Start {
+    Confirmed,
+    AwaitingConfirmation,
+}
+
 /// A new session.
 pub struct SignedInSession {
     pub account: AccountId,
@@ -82,6 +89,10 @@ pub struct AccountService {
     pub(super) sessions: Sessions,
     session_ttl: chrono::Duration,
     pub(super) setup_ttl: chrono::Duration,
+    confirmation_ttl_hours: u32,
+    public_base_url: String,
+    /// Where the embedded default writes mail as `.eml` files (no SMTP host configured).
+    mail_dir: Option<std::path::PathBuf>,
 }
 
 impl AccountService {
@@ -96,7 +107,29 @@ impl AccountService {
             sessions: Sessions::new(db),
             session_ttl: chrono::Duration::hours(i64::from(settings.session_ttl_hours)),
             setup_ttl: chrono::Duration::hours(i64::from(settings.setup_secret_ttl_hours)),
+            confirmation_ttl_hours: settings.confirmation_ttl_hours.max(1),
+            public_base_url: settings.public_base_url.trim_end_matches('/').to_string(),
+            mail_dir: settings
+                .smtp_host
+                .as_deref()
+                .is_none_or(|host| host.trim().is_empty())
+                .then(|| settings.data_dir.join("mail")),
         })
+    }
+
+    /// How long the link that confirms a new account's address stays usable, in hours.
+    pub fn confirmation_ttl_hours(&self) -> u32 {
+        self.confirmation_ttl_hours
+    }
+
+    /// Where people open Articula (links in mail start with it), without a trailing `/`.
+    pub fn public_base_url(&self) -> &str {
+        &self.public_base_url
+    }
+
+    /// The folder of `.eml` files, when mail is written to files rather than sent.
+    pub fn mail_dir(&self) -> Option<&std::path::Path> {
+        self.mail_dir.as_deref()
     }
 
     pub fn sessions(&self) -> &Sessions {
@@ -107,11 +140,31 @@ impl AccountService {
         &self.vault
     }
 
-    /// Creates an active account. The email must not belong to another account; if it does,
-    /// nothing is written (the key made for the newcomer is thrown away).
-    pub async fn sign_up(
+    /// The command bus of the account streams.
+    pub(crate) fn accounts_bus(&self) -> &CommandBus<Account> {
+        &self.accounts
+    }
+
+    /// Creates an account that is active at once, its address vouched for by whoever runs this
+    /// (the seed, with the operator's own addresses). The email must not belong to another
+    /// account; if it does, nothing is written.
+    pub async fn register_confirmed(
         &self,
         input: SignUp,
+        metadata: &EventMetadata,
+    ) -> Result<(AccountId, Option<FeedPosition>), Refusal> {
+        let phc = passwords::hash(input.password.expose().to_string()).await?;
+        self.create(&input, phc, Start::Confirmed, metadata).await
+    }
+
+    /// Writes a new account for `input`, whose password hashes to `phc`, and its claim on the
+    /// email, together. If the email belongs to another account nothing is written (and the key
+    /// made for the newcomer is thrown away): a conflict.
+    pub(crate) async fn create(
+        &self,
+        input: &SignUp,
+        phc: String,
+        start: Start,
         metadata: &EventMetadata,
     ) -> Result<(AccountId, Option<FeedPosition>), Refusal> {
         let digest = self.vault.email_digest(input.email.as_str()).await?;
@@ -122,11 +175,26 @@ impl AccountService {
             email: input.email.as_str().to_string(),
             phone: input.phone.as_ref().map(|p| p.as_str().to_string()),
         };
-        let phc = passwords::hash(input.password.expose().to_string()).await?;
         let sealed = seal_json(&key, account, PERSONAL, &personal)
             .and_then(|p| Ok((p, seal_json(&key, account, CREDENTIAL, &phc)?)))
             .map_err(Refusal::internal)?;
         let (personal, credential) = sealed;
+        let command = match start {
+            Start::Confirmed => AccountCommand::Register {
+                account,
+                email_digest: digest.clone(),
+                personal,
+                credential,
+                language: input.language,
+            },
+            Start::AwaitingConfirmation => AccountCommand::SignUp {
+                account,
+                email_digest: digest.clone(),
+                personal,
+                credential,
+                language: input.language,
+            },
+        };
         let written = async {
             let claim = self
                 .claims
@@ -135,16 +203,7 @@ impl AccountService {
                 .map_err(claim_error)?;
             let registered = self
                 .accounts
-                .decide(
-                    &account.to_string(),
-                    AccountCommand::Register {
-                        account,
-                        email_digest: digest.clone(),
-                        personal,
-                        credential,
-                        language: input.language,
-                    },
-                )
+                .decide(&account.to_string(), command)
                 .await
                 .map_err(account_error)?;
             self.log
@@ -169,6 +228,23 @@ impl AccountService {
                 Err(error)
             }
         }
+    }
+
+    /// Whether `password` is the one sealed in `state`, the account `account`'s own.
+    pub(crate) async fn password_matches(
+        &self,
+        account: AccountId,
+        state: &Account,
+        password: String,
+    ) -> Result<bool, Refusal> {
+        let (Some(key), Some(credential)) = (self.vault.key(account).await?, state.credential())
+        else {
+            passwords::verify_decoy(password).await;
+            return Ok(false);
+        };
+        let phc: String =
+            open_json(&key, account, CREDENTIAL, credential).map_err(Refusal::internal)?;
+        passwords::verify(password, phc).await
     }
 
     /// Checks an email and password and opens a session. Every failure reads the same, and an
@@ -197,6 +273,15 @@ impl AccountService {
                      you were given (POST /v1/accounts/activation)"
                         .into(),
                 ));
+            }
+            (AccountStatus::PendingConfirmation, ..) => {
+                // Only whoever knows the password learns that the account waits for its link.
+                if self.password_matches(account, &state, password).await? {
+                    return Err(Refusal::NotSignedIn(
+                        "confirm your email address first: open the link we mailed to it".into(),
+                    ));
+                }
+                return Err(wrong());
             }
             _ => {
                 passwords::verify_decoy(password).await;

@@ -186,6 +186,10 @@ impl AccountService {
                 "only an administrator changes roles".into(),
             ));
         }
+        // An unknown account is not found, as when it is read (`GET /v1/accounts/{id}`).
+        if self.load(account).await?.status() == AccountStatus::Unregistered {
+            return Err(Refusal::NotFound("there is no account with this id".into()));
+        }
         let command = if grant {
             AccountCommand::GrantRole { role, by }
         } else {
@@ -210,8 +214,10 @@ impl AccountService {
 
     /// Erases a person: the account is closed, its email released and its admin role (if any)
     /// taken off the roster — all written together — then the person's key is deleted, which
-    /// makes every sealed field in history unreadable, and every session is revoked. Running it
-    /// again on an erased account finishes whatever a crash left undone.
+    /// makes every sealed field in history unreadable, every session is revoked, the person is
+    /// taken off every list (managers, members, facilitators, requests) and the mail files
+    /// written to their address are deleted. Running it again on an erased account finishes
+    /// whatever a crash left undone.
     pub async fn erase(
         &self,
         account: AccountId,
@@ -254,6 +260,8 @@ impl AccountService {
         self.vault.erase(account).await?;
         self.sessions.revoke_all(account).await?;
         self.sessions.revoke_setup(account).await?;
+        self.remove_from_every_list(account, metadata).await?;
+        self.forget_mail(account).await?;
         // Replayable answers to the person's own requests go too.
         store::Idempotency::new(self.log.database())
             .forget_account(account)

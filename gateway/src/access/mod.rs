@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod administration;
 pub mod caller;
+mod erasure;
 pub mod limits;
 pub mod passwords;
 pub mod profile;

@@ -14,6 +14,7 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 use super::caller::{resolve_caller, Caller};
 use crate::app::Refusal;
+use crate::http::HttpError;
 use crate::state::AppState;
 
 /// The route-level rule. Finer rights — a manager acting for *their* initiative, an account
@@ -69,6 +70,22 @@ pub struct AccessRules(HashMap<(Method, String), Access>);
 impl AccessRules {
     pub fn get(&self, method: &Method, template: &str) -> Option<Access> {
         self.0.get(&(method.clone(), template.to_string())).copied()
+    }
+
+    /// The methods route `template` answers, sorted (`HEAD` wherever `GET` is, as axum answers
+    /// it with the GET handler).
+    pub fn methods_of(&self, template: &str) -> Vec<Method> {
+        let mut methods: Vec<Method> = self
+            .0
+            .keys()
+            .filter(|(_, t)| t == template)
+            .map(|(m, _)| m.clone())
+            .collect();
+        if methods.contains(&Method::GET) {
+            methods.push(Method::HEAD);
+        }
+        methods.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        methods
     }
 
     /// Every (method, route template) with its rule, sorted.
@@ -162,6 +179,11 @@ pub async fn authorize(
         method.clone()
     };
     let Some(access) = rules.get(&rule_method, template.as_str()) else {
+        let allowed = rules.methods_of(template.as_str());
+        if !allowed.is_empty() {
+            // A method the route lacks (OPTIONS included): the client's mistake, not ours.
+            return HttpError::MethodNotAllowed(allowed).into_response();
+        }
         tracing::error!(%method, route = template.as_str(), "route has no access rule; refused");
         return Refusal::NotAllowed("this route is not open to anyone yet".into()).into_response();
     };

@@ -9,6 +9,7 @@ pub mod map;
 pub mod read_at;
 mod refusal;
 pub mod statistics;
+pub mod sign_up;
 
 pub use domain_errors::{command_error, DomainRefusal};
 pub use read_at::ReadAt;

@@ -7,16 +7,18 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
-use super::context::RequestContext;
+use super::context::{ClientAddress, RequestContext};
 use super::{ApiJson, ErrorBody, Refusal, Written, WrittenAnswer};
 use crate::access::accounts::{all_valid, AccountView, SignUp};
 use crate::access::profile::ProfileChange;
 use crate::access::{Access, ApiRoutes, Caller, SignedIn};
+use crate::app::sign_up;
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new()
         .route(Access::Public, routes!(sign_up))
+        .route(Access::Public, routes!(confirm))
         .route(Access::Public, routes!(activate))
         .route(Access::SignedIn, routes!(me, update_me))
         .route(Access::SignedIn, routes!(change_password))
@@ -27,39 +29,66 @@ pub fn routes() -> ApiRoutes {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SignUpRequest {
-    #[schema(example = "ana@example.org")]
+    #[schema(example = "ana@example.org", format = Email, max_length = 254)]
     email: String,
-    #[schema(example = "Ana Souza")]
+    /// 1 to 100 characters on one line.
+    #[schema(example = "Ana Souza", min_length = 1, max_length = 100)]
     display_name: String,
     /// 12 to 128 characters, not a common password, not containing the email's name.
+    #[schema(min_length = 12, max_length = 128)]
     password: String,
-    #[schema(example = "+5511912345678")]
+    /// 7 to 15 digits, with an optional leading `+`; spaces, dashes, dots and parentheses are
+    /// ignored.
+    #[schema(example = "+5511912345678", pattern = r"^\s*\+?[0-9 ().-]{7,40}\s*$")]
     phone: Option<String>,
     /// `es` (default), `pt` or `en`.
-    #[schema(example = "pt")]
+    #[schema(example = "pt", inline, value_type = Option<LanguageCode>)]
     language: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
-struct AccountCreated {
-    #[schema(value_type = String, format = Uuid)]
-    account_id: AccountId,
-    /// The global position of the last event written.
-    position: Option<i64>,
+/// A language the platform speaks.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Only documents the values `language` takes.
+#[schema(rename_all = "lowercase")]
+enum LanguageCode {
+    Es,
+    Pt,
+    En,
 }
 
-/// Creates an account (the holder becomes a member). Personal data is stored encrypted with a
-/// key of the person's own; the email is unique.
+/// The answer to every well-formed sign-up, whether or not the address already has an account.
+#[derive(Serialize, ToSchema)]
+struct SignUpReceived {
+    /// Always `received`.
+    #[schema(example = "received")]
+    status: &'static str,
+    /// What happens next, for a person.
+    message: &'static str,
+}
+
+const SIGN_UP_RECEIVED: SignUpReceived = SignUpReceived {
+    status: "received",
+    message: "check your mail: a new account is activated with the link we send to its \
+              address (with the password chosen here); an address that already has an \
+              account is told so instead",
+};
+
+/// Signs up. The answer is the same whether or not the address already has an account, so it
+/// reveals nobody's: the address receives either a link that activates the new account
+/// (`POST /v1/accounts/confirmation`, with the password chosen here) or, if it already has an
+/// account, a warning. Personal data is stored encrypted with a key of the person's own. Limited
+/// per client address and per email (429 with `Retry-After`).
 #[utoipa::path(post, path = "/v1/accounts", tag = "accounts", request_body = SignUpRequest,
     responses(
-        (status = 201, description = "Account created", body = AccountCreated),
+        (status = 202, description = "Received; see the mail sent to the address", body = SignUpReceived),
         (status = 400, description = "A field is invalid (each is named)", body = ErrorBody),
-        (status = 409, description = "The email belongs to another account", body = ErrorBody)))]
+        (status = 429, description = "Too many sign-ups from this address or for this email", body = ErrorBody)))]
 async fn sign_up(
     State(state): State<AppState>,
     context: RequestContext,
+    ClientAddress(address): ClientAddress,
     ApiJson(body): ApiJson<SignUpRequest>,
-) -> Result<(StatusCode, ApiJson<AccountCreated>), Refusal> {
+) -> Result<(StatusCode, ApiJson<SignUpReceived>), Refusal> {
     let email = EmailAddress::new(&body.email);
     let name = DisplayName::new(body.display_name);
     let password = Password::new(body.password);
@@ -95,15 +124,50 @@ async fn sign_up(
             .map_err(|e| Refusal::invalid(vec![e]))?
             .unwrap_or_default(),
     };
-    let metadata = context.metadata(&Caller::Visitor, "Register");
-    let (account_id, position) = state.accounts.sign_up(input, &metadata).await?;
-    Ok((
-        StatusCode::CREATED,
-        ApiJson(AccountCreated {
-            account_id,
-            position: position.map(|p| p.position),
-        }),
-    ))
+    let metadata = context.metadata(&Caller::Visitor, "SignUp");
+    sign_up::sign_up(&state, input, address, metadata).await?;
+    Ok((StatusCode::ACCEPTED, ApiJson(SIGN_UP_RECEIVED)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ConfirmationRequest {
+    #[schema(value_type = String, format = Uuid)]
+    account_id: AccountId,
+    /// The secret of the link mailed to the address.
+    #[schema(min_length = 1, max_length = 200)]
+    secret: String,
+    /// The password chosen at sign-up.
+    #[schema(min_length = 1, max_length = 1024)]
+    password: String,
+}
+
+/// Confirms the address of a new account with the mailed secret and the password chosen at
+/// sign-up: the account becomes active and can sign in.
+#[utoipa::path(post, path = "/v1/accounts/confirmation", tag = "accounts",
+    request_body = ConfirmationRequest,
+    responses(
+        (status = 200, description = "Confirmed; sign in", body = Written),
+        (status = 401, description = "Wrong or expired secret, or not the password chosen", body = ErrorBody),
+        (status = 409, description = "Already confirmed", body = ErrorBody),
+        (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody)))]
+async fn confirm(
+    State(state): State<AppState>,
+    context: RequestContext,
+    ClientAddress(address): ClientAddress,
+    ApiJson(body): ApiJson<ConfirmationRequest>,
+) -> Result<WrittenAnswer, Refusal> {
+    let metadata = context.metadata(&Caller::Visitor, "ConfirmAddress");
+    let position = sign_up::confirm_address(
+        &state,
+        body.account_id,
+        &body.secret,
+        body.password,
+        address,
+        &metadata,
+    )
+    .await?;
+    Ok(Written::at(position))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -1,6 +1,6 @@
 //! Administering accounts: listing them, granting and revoking roles, erasing a person.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use domain::account::Authority;
 use domain::actor::Role;
 use domain::values::{AccountId, EmailAddress};
@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 
 use super::accounts::parse_account_id;
 use super::context::RequestContext;
+use super::json::ApiQuery;
 use super::{ApiJson, ErrorBody, Refusal, Written, WrittenAnswer};
 use crate::access::accounts::AccountView;
 use crate::access::administration::Erasure;
@@ -27,11 +28,13 @@ pub fn routes() -> ApiRoutes {
 #[serde(deny_unknown_fields)]
 struct ListAccounts {
     /// Only the account holding this email.
+    #[param(format = Email, max_length = 254)]
     email: Option<String>,
     /// Continue after this account id (the `next_after` of the previous page).
     #[param(value_type = Option<String>, format = Uuid)]
     after: Option<String>,
     /// At most this many (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<usize>,
 }
 
@@ -53,7 +56,7 @@ struct AccountList {
         (status = 403, description = "Not an administrator", body = ErrorBody)))]
 async fn list_accounts(
     State(state): State<AppState>,
-    Query(query): Query<ListAccounts>,
+    ApiQuery(query): ApiQuery<ListAccounts>,
 ) -> Result<ApiJson<AccountList>, Refusal> {
     let limit = query.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
@@ -89,10 +92,12 @@ async fn list_accounts(
 /// Grants a platform role: `moderator`, `auditor` or `admin` (administrators).
 #[utoipa::path(put, path = "/v1/accounts/{id}/roles/{role}", tag = "administration",
     security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid), ("role" = String, Path, example = "moderator")),
+    params(("id" = String, Path, format = Uuid), ("role" = inline(GrantableRole), Path)),
     responses(
         (status = 200, description = "Granted", body = Written),
+        (status = 400, description = "The id is not a UUID, or no such role", body = ErrorBody),
         (status = 403, description = "Not an administrator", body = ErrorBody),
+        (status = 404, description = "No such account", body = ErrorBody),
         (status = 409, description = "The account cannot hold roles in its state", body = ErrorBody),
         (status = 422, description = "Already held, or `member` (implicit)", body = ErrorBody)))]
 async fn grant_role(
@@ -107,10 +112,13 @@ async fn grant_role(
 /// Revokes a platform role (administrators). The last administrator cannot lose the role.
 #[utoipa::path(delete, path = "/v1/accounts/{id}/roles/{role}", tag = "administration",
     security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid), ("role" = String, Path, example = "moderator")),
+    params(("id" = String, Path, format = Uuid), ("role" = inline(GrantableRole), Path)),
     responses(
         (status = 200, description = "Revoked", body = Written),
+        (status = 400, description = "The id is not a UUID, or no such role", body = ErrorBody),
         (status = 403, description = "Not an administrator", body = ErrorBody),
+        (status = 404, description = "No such account", body = ErrorBody),
+        (status = 409, description = "The account cannot hold roles in its state", body = ErrorBody),
         (status = 422, description = "Not held, or the last administrator", body = ErrorBody)))]
 async fn revoke_role(
     state: State<AppState>,
@@ -187,6 +195,16 @@ async fn erase(
             position: None,
         },
     }))
+}
+
+/// A platform role an administrator grants or revokes (`member` is every account's, implicitly).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Only documents the values the `role` path segment takes.
+#[schema(rename_all = "lowercase")]
+enum GrantableRole {
+    Moderator,
+    Auditor,
+    Admin,
 }
 
 fn parse_role(raw: &str) -> Result<Role, Refusal> {

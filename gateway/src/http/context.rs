@@ -43,6 +43,37 @@ impl RequestContext {
     }
 }
 
+/// The longest request or correlation id a client may send.
+pub const MAX_TRACE_ID: usize = 128;
+
+/// Whether a client's `x-request-id` or `x-correlation-id` is kept: 1 to [`MAX_TRACE_ID`]
+/// characters out of letters, digits and `-_.:~/+=@` (UUIDs, ULIDs, base64, W3C trace ids). Any
+/// other is replaced by one of ours: it is echoed in the response and written in every log
+/// line, so it must not carry line breaks, markup or kilobytes.
+pub fn is_acceptable_trace_id(value: &[u8]) -> bool {
+    (1..=MAX_TRACE_ID).contains(&value.len())
+        && value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:~/+=@".contains(b))
+}
+
+/// Drops a client's `x-request-id` or `x-correlation-id` that is not acceptable (see
+/// [`is_acceptable_trace_id`]); the request-id layer then gives the request one of its own.
+pub async fn bounded_trace_ids(mut request: axum::extract::Request) -> axum::extract::Request {
+    for name in ["x-request-id", "x-correlation-id"] {
+        let acceptable = request
+            .headers()
+            .get_all(name)
+            .iter()
+            .map(|v| is_acceptable_trace_id(v.as_bytes()))
+            .collect::<Vec<_>>();
+        if acceptable.len() > 1 || acceptable.iter().any(|ok| !ok) {
+            request.headers_mut().remove(name);
+        }
+    }
+    request
+}
+
 fn header_text(parts: &Parts, name: &str, max: usize) -> Option<String> {
     parts
         .headers
@@ -56,9 +87,9 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let request_id = header_text(parts, "x-request-id", 100).unwrap_or_default();
-        let correlation_id =
-            header_text(parts, "x-correlation-id", 100).unwrap_or_else(|| request_id.clone());
+        let request_id = header_text(parts, "x-request-id", MAX_TRACE_ID).unwrap_or_default();
+        let correlation_id = header_text(parts, "x-correlation-id", MAX_TRACE_ID)
+            .unwrap_or_else(|| request_id.clone());
         let client = header_text(parts, header::USER_AGENT.as_str(), 200).unwrap_or_default();
         Ok(Self {
             request_id,
@@ -89,5 +120,28 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
                 .map(|ConnectInfo(address)| address.ip())
                 .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trace_ids_are_bounded_in_length_and_characters() {
+        for good in [
+            "0190f5c2-8a3e-7c1d-9b2a-4f6e8d0c1a2b",
+            "01ARZ3NDEKTSV4RRFFQ69G5FAV",
+            "a",
+            "trace:00-4bf92f3577b34da6-01",
+            "YWJj+/=",
+        ] {
+            assert!(is_acceptable_trace_id(good.as_bytes()), "{good}");
+        }
+        let long = "a".repeat(MAX_TRACE_ID + 1);
+        for bad in ["", "a b", "a\nb", "<script>", "ä", "a\"b", long.as_str()] {
+            assert!(!is_acceptable_trace_id(bad.as_bytes()), "{bad:?}");
+        }
+        assert!(is_acceptable_trace_id("a".repeat(MAX_TRACE_ID).as_bytes()));
     }
 }

@@ -26,6 +26,9 @@ pub enum HttpError {
     /// 415: the body is not JSON.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// 405: the route exists but does not answer this method; these are the ones it answers.
+    #[error("this route does not answer this method")]
+    MethodNotAllowed(Vec<axum::http::Method>),
     /// Any refusal, where a rejection must be one type.
     #[error(transparent)]
     Refused(#[from] Refusal),
@@ -40,8 +43,9 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// A stable, machine-readable code: `bad_request`, `unauthorized`, `forbidden`,
-    /// `not_found`, `request_timeout`, `conflict`, `precondition_failed`, `payload_too_large`, `unsupported_media_type`, `unprocessable`,
-    /// `too_many_requests`, `unavailable`, `internal`.
+    /// `not_found`, `method_not_allowed`, `request_timeout`, `conflict`, `precondition_failed`,
+    /// `payload_too_large`, `unsupported_media_type`, `unprocessable`, `too_many_requests`,
+    /// `unavailable`, `internal`.
     pub code: String,
     /// What went wrong and what to do about it, for a person.
     pub message: String,
@@ -115,6 +119,22 @@ impl IntoResponse for HttpError {
                 "unsupported_media_type",
                 message,
             ),
+            Self::MethodNotAllowed(allowed) => {
+                let names: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
+                let list = names.join(", ");
+                let mut response = error_response(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
+                    format!("this route answers {list} only"),
+                    Vec::new(),
+                    None,
+                    None,
+                );
+                if let Ok(value) = HeaderValue::from_str(&list) {
+                    response.headers_mut().insert(header::ALLOW, value);
+                }
+                return response;
+            }
         };
         error_response(status, code, message, Vec::new(), None, None)
     }

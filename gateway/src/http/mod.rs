@@ -7,6 +7,7 @@ mod audit;
 pub mod command;
 mod communities;
 pub mod context;
+mod contract;
 pub mod error;
 mod health;
 mod idempotency;
@@ -148,6 +149,7 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi, AccessRules) {
         .merge(routes)
         .split_for_parts();
     unique_operation_ids(&mut openapi);
+    contract::complete(&mut openapi, &rules);
     (router, openapi, rules)
 }
 
@@ -227,6 +229,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .with_state(state)
         .layer(
             ServiceBuilder::new()
+                .layer(middleware::map_request(context::bounded_trace_ids))
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(middleware::from_fn_with_state(
                     crate::proxy::ProxySettings::new(settings),

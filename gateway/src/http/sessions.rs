@@ -23,8 +23,9 @@ pub fn routes() -> ApiRoutes {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SignInRequest {
-    #[schema(example = "ana@example.org")]
+    #[schema(example = "ana@example.org", format = Email, max_length = 254)]
     email: String,
+    #[schema(max_length = 1024)]
     password: String,
 }
 
@@ -38,8 +39,9 @@ struct SessionResponse {
     account_id: domain::values::AccountId,
 }
 
-/// Signs in with email and password and returns a bearer token. Attempts are limited per
-/// client address and per account (429 with `Retry-After`).
+/// Signs in with email and password and returns a bearer token. Attempts are limited per client
+/// address, per account from one address and, more slowly, per account (429 with
+/// `Retry-After`).
 #[utoipa::path(post, path = "/v1/sessions", tag = "accounts",
     request_body = SignInRequest,
     responses(
@@ -52,10 +54,9 @@ async fn sign_in(
     ClientAddress(address): ClientAddress,
     ApiJson(body): ApiJson<SignInRequest>,
 ) -> Result<(StatusCode, ApiJson<SessionResponse>), Refusal> {
-    state.limits.check_sign_in_address(address)?;
     let email = EmailAddress::new(&body.email).map_err(|e| Refusal::invalid(vec![e]))?;
     let digest = state.accounts.email_digest(&email).await?;
-    state.limits.check_sign_in_account(&digest)?;
+    state.limits.check_sign_in(address, &digest)?;
     let session = state.accounts.sign_in(&email, body.password).await?;
     Ok((
         StatusCode::CREATED,

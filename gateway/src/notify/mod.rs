@@ -8,6 +8,7 @@
 //! session advisory lock runs the notifier and the sender; the others try again every few
 //! seconds, so one takes over soon after the holder dies (its session, and so the lock, ends).
 
+pub mod account_mail;
 pub mod decide;
 pub mod mailer;
 mod sender;
@@ -258,7 +259,7 @@ pub fn notification_id(position: i64, recipient: &str, kind: &str) -> String {
 }
 
 /// The host of the public base URL, for Message-IDs.
-fn host_of(base_url: &str) -> String {
+pub(crate) fn host_of(base_url: &str) -> String {
     let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
     let host = rest.split(['/', ':', '?']).next().unwrap_or_default();
     if host.is_empty() {

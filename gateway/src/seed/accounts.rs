@@ -79,7 +79,7 @@ async fn create(
         language: seed.language.parse::<Language>().unwrap_or_default(),
     };
     let (id, _) = accounts
-        .sign_up(input, &metadata("SignUp"))
+        .register_confirmed(input, &metadata("SignUp"))
         .await
         .map_err(describe)?;
     let role = match seed.role {

@@ -202,6 +202,8 @@ impl<'a> Loader<'a> {
         let promote = CommunityCommand::PromoteToFacilitator {
             actor: self.moderator.clone(),
             account: self.person(&seed.facilitator)?.account,
+            // Seed accounts are created active by this same run.
+            account_active: true,
             at: self.when(240),
         };
         decided = refused(&seed.key, decided.then(promote).await)?;
@@ -290,14 +292,19 @@ impl<'a> Loader<'a> {
             });
         }
         if matches!(seed.state, S::Approved | S::Active | S::Completed) {
+            // The seed's moderator manages no initiative (seeds/initiatives.json).
             steps.push(JointProjectCommand::Approve {
                 actor: self.moderator.clone(),
+                actor_manages_lead: false,
+                actor_manages_partner: false,
                 at: self.when(53 * 60),
             });
         }
         if seed.state == S::Rejected {
             steps.push(JointProjectCommand::Reject {
                 actor: self.moderator.clone(),
+                actor_manages_lead: false,
+                actor_manages_partner: false,
                 reason: valid(&seed.key, Reason::new("Faltan socios de otro país."))?,
                 at: self.when(53 * 60),
             });

@@ -78,6 +78,7 @@ fn may_change_entry(event: &InitiativeEvent) -> bool {
         event,
         ManagerAdded { .. }
             | ManagerRemoved { .. }
+            | ErasedAccountRemoved { .. }
             | ManagementRequested { .. }
             | ManagementRequestApproved { .. }
             | ManagementRequestDeclined { .. }

@@ -135,7 +135,8 @@ fn account_concerned(event: &CommunityEvent) -> Option<AccountId> {
         | E::JoinRequestWithdrawn { account, .. }
         | E::MemberLeft { account, .. }
         | E::MemberPromoted { account, .. }
-        | E::FacilitatorDemoted { account, .. } => Some(*account),
+        | E::FacilitatorDemoted { account, .. }
+        | E::ErasedAccountRemoved { account, .. } => Some(*account),
         E::CommunityRenamed { .. } | E::JoinPolicyChanged { .. } => None,
     }
 }

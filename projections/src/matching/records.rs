@@ -90,7 +90,7 @@ impl InitiativeRecord {
                     Effect::Nothing
                 }
             }
-            E::ManagerRemoved { account, .. } => {
+            E::ManagerRemoved { account, .. } | E::ErasedAccountRemoved { account, .. } => {
                 if self.managers.remove(account) {
                     Effect::ManagerRemoved(*account)
                 } else {

@@ -86,6 +86,11 @@ impl Memberships {
                 team.managers.remove(account);
                 vec![*account]
             }
+            E::ErasedAccountRemoved { account, .. } => {
+                team.managers.remove(account);
+                team.management_requests.remove(account);
+                vec![*account]
+            }
             E::ManagementRequested { account, at } => {
                 team.management_requests.insert(*account, *at);
                 vec![*account]
@@ -156,6 +161,11 @@ impl Memberships {
             }
             E::MemberLeft { account, .. } => {
                 roster.members.remove(account);
+                Some(*account)
+            }
+            E::ErasedAccountRemoved { account, .. } => {
+                roster.members.remove(account);
+                roster.join_requests.remove(account);
                 Some(*account)
             }
             E::MemberPromoted { account, at, .. } => {

@@ -82,7 +82,8 @@ impl ModerationQueue {
             E::ManagerAdded { account, .. }
             | E::ManagementRequestApproved { account, .. }
             | E::ManagementRequestDeclined { account, .. }
-            | E::ManagementRequestWithdrawn { account, .. } => {
+            | E::ManagementRequestWithdrawn { account, .. }
+            | E::ErasedAccountRemoved { account, .. } => {
                 case.management_requests.remove(account);
             }
             E::ManagerRemoved { .. } | E::InitiativeConfirmed { .. } => {}
@@ -110,7 +111,8 @@ impl ModerationQueue {
             E::MemberJoined { account, .. }
             | E::JoinRequestAccepted { account, .. }
             | E::JoinRequestDeclined { account, .. }
-            | E::JoinRequestWithdrawn { account, .. } => {
+            | E::JoinRequestWithdrawn { account, .. }
+            | E::ErasedAccountRemoved { account, .. } => {
                 case.join_requests.remove(account);
             }
             E::CommunityRenamed { name, .. } => case.name = name.to_string(),

@@ -11,7 +11,9 @@ pub fn expectation(method: &str, template: &str) -> Option<Who> {
         ("GET", "/health" | "/ready" | "/metrics") => Everyone,
         ("POST", "/v1/sessions") => Everyone,
         ("DELETE", "/v1/sessions/current") => SignedIn,
-        ("POST", "/v1/accounts" | "/v1/accounts/activation") => Everyone,
+        ("POST", "/v1/accounts" | "/v1/accounts/activation" | "/v1/accounts/confirmation") => {
+            Everyone
+        }
         ("GET", "/v1/accounts") => Admins,
         ("GET" | "PATCH", "/v1/me") => SignedIn,
         ("PUT", "/v1/me/password") => SignedIn,
@@ -40,6 +42,16 @@ pub async fn request(f: &Fixture, method: &str, template: &str, caller: Caller) 
             "display_name": "Newcomer",
             "password": PASSWORD,
         })),
+        ("POST", "/v1/accounts/confirmation") => {
+            let email = format!("unconfirmed.{}@example.org", uuid::Uuid::new_v4().simple());
+            let body = json!({ "email": email, "display_name": "Pending", "password": PASSWORD });
+            let response = app
+                .request(reqwest::Method::POST, "/v1/accounts", None, Some(body))
+                .await;
+            assert_eq!(response.status(), 202);
+            let (id, secret) = app.confirmation_mail(&email).await;
+            Some(json!({ "account_id": id, "secret": secret, "password": PASSWORD }))
+        }
         ("POST", "/v1/accounts/activation") => {
             let email = format!("invited.{}@example.org", uuid::Uuid::new_v4().simple());
             let invitation = app

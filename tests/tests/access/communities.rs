@@ -215,7 +215,12 @@ impl<'a> Setup<'a> {
     async fn promote(&self, id: &str, account: AccountId) {
         let actor = self.moderator.clone();
         let at = chrono::Utc::now();
-        let promote = CommunityCommand::PromoteToFacilitator { actor, account, at };
+        let promote = CommunityCommand::PromoteToFacilitator {
+            actor,
+            account,
+            account_active: true,
+            at,
+        };
         self.community(id, promote).await;
     }
 

@@ -100,6 +100,7 @@ pub async fn request(f: &Fixture, method: &str, template: &str, caller: Caller) 
                 target,
                 InitiativeCommand::AddManager {
                     account: second,
+                    account_active: true,
                     actor: Actor::member(manager),
                     at: Utc::now(),
                 },

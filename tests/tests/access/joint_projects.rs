@@ -205,6 +205,8 @@ async fn arrange(
     };
     let approve = Command::Approve {
         actor: moderator,
+        actor_manages_lead: false,
+        actor_manages_partner: false,
         at,
     };
     let activate = Command::Activate {

@@ -71,6 +71,7 @@ async fn community_facilitated_by_manager_of_this(f: &Fixture) -> CommunityId {
         CommunityCommand::PromoteToFacilitator {
             actor: moderator,
             account: facilitator,
+            account_active: true,
             at,
         },
     ];

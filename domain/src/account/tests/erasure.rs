@@ -124,6 +124,14 @@ fn errors_read_as_sentences() {
 fn every_event_is_versioned_and_named_and_round_trips() {
     use cqrs_es::DomainEvent;
     let events = vec![
+        E::AccountSignedUp {
+            account: holder(),
+            email_digest: digest(),
+            personal: sealed(1),
+            credential: sealed(2),
+            language: Language::Es,
+        },
+        E::AddressConfirmed {},
         registered(),
         invited(),
         E::AccountActivated {

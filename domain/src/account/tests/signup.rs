@@ -127,3 +127,78 @@ fn only_a_pending_account_is_activated() {
         invalid_transition(result, status);
     }
 }
+
+fn sign_up() -> C {
+    C::SignUp {
+        account: holder(),
+        email_digest: digest(),
+        personal: sealed(1),
+        credential: sealed(2),
+        language: Language::Pt,
+    }
+}
+
+fn signed_up() -> E {
+    E::AccountSignedUp {
+        account: holder(),
+        email_digest: digest(),
+        personal: sealed(1),
+        credential: sealed(2),
+        language: Language::Pt,
+    }
+}
+
+#[test]
+fn a_person_who_signs_up_waits_for_the_address_to_be_confirmed() {
+    framework()
+        .given_no_previous_events()
+        .when(sign_up())
+        .then_expect_events(vec![signed_up()]);
+    let s = state(vec![signed_up()]);
+    assert_eq!(s.status(), AccountStatus::PendingConfirmation);
+    assert!(!s.is_active());
+    assert_eq!(s.actor(), None, "cannot act before confirming");
+    assert!(s.roles().is_empty());
+    assert_eq!(s.credential(), Some(&sealed(2)));
+    assert_eq!(s.language(), Language::Pt);
+}
+
+#[test]
+fn confirming_the_address_activates_the_account_once() {
+    framework()
+        .given(vec![signed_up()])
+        .when(C::ConfirmAddress)
+        .then_expect_events(vec![E::AddressConfirmed {}]);
+    let s = state(vec![signed_up(), E::AddressConfirmed {}]);
+    assert_eq!(s.status(), AccountStatus::Active);
+    assert_eq!(s.actor(), Some(Actor::member(holder())));
+    for (history, status) in [
+        (
+            vec![signed_up(), E::AddressConfirmed {}],
+            AccountStatus::Active,
+        ),
+        (vec![registered()], AccountStatus::Active),
+        (vec![invited()], AccountStatus::PendingActivation),
+    ] {
+        let result = framework()
+            .given(history)
+            .when(C::ConfirmAddress)
+            .inspect_result();
+        invalid_transition(result, status);
+    }
+    let result = framework()
+        .given_no_previous_events()
+        .when(C::ConfirmAddress)
+        .inspect_result();
+    invalid_transition(result, AccountStatus::Unregistered);
+}
+
+#[test]
+fn an_unconfirmed_account_is_erased_like_any_other() {
+    framework()
+        .given(vec![signed_up()])
+        .when(C::Erase { by: as_cli() })
+        .then_expect_events(vec![E::AccountErased {
+            by: Grantor::System("articula admin create".into()),
+        }]);
+}

@@ -8,6 +8,7 @@ fn promote(actor: Actor, n: u128) -> Cmd {
     Cmd::PromoteToFacilitator {
         actor,
         account: account(n),
+        account_active: true,
         at: at(),
     }
 }

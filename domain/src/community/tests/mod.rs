@@ -1,5 +1,6 @@
 //! Given/when/then tests for every community command path, with shared fixtures here.
 
+mod erasure;
 mod management;
 mod membership;
 

@@ -167,6 +167,7 @@ fn nothing_can_be_done_to_an_unregistered_initiative() {
         },
         C::AddManager {
             account: colleague(),
+            account_active: true,
             actor: moderator(),
             at: now(),
         },

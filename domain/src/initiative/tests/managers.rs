@@ -21,6 +21,7 @@ fn a_manager_or_a_moderator_adds_a_manager() {
             .given(approved())
             .when(C::AddManager {
                 account: colleague(),
+                account_active: true,
                 actor: actor.clone(),
                 at: later(),
             })
@@ -31,6 +32,7 @@ fn a_manager_or_a_moderator_adds_a_manager() {
         .given(vec![registered()])
         .when(C::AddManager {
             account: colleague(),
+            account_active: true,
             actor: owner_actor(),
             at: later(),
         })
@@ -44,6 +46,7 @@ fn strangers_cannot_add_managers() {
         .given(approved())
         .when(C::AddManager {
             account: stranger_id(),
+            account_active: true,
             actor: stranger(),
             at: later(),
         })
@@ -57,6 +60,7 @@ fn an_existing_manager_is_not_added_again() {
         .given(approved())
         .when(C::AddManager {
             account: owner(),
+            account_active: true,
             actor: moderator(),
             at: later(),
         })

@@ -76,6 +76,7 @@ fn a_retired_initiative_is_final() {
         },
         C::AddManager {
             account: colleague(),
+            account_active: true,
             actor: owner_actor(),
             at: later(),
         },
@@ -195,6 +196,10 @@ fn every_event_is_versioned_and_named_and_round_trips() {
             at: now(),
         },
         retired_event(owner()),
+        E::ErasedAccountRemoved {
+            account: stranger_id(),
+            at: now(),
+        },
     ];
     assert_eq!(events.len(), InitiativeEvent::TYPES.len());
     for (event, name) in events.iter().zip(InitiativeEvent::TYPES) {

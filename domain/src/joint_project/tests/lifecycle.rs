@@ -188,6 +188,8 @@ fn a_moderator_approves() {
         .given(then(proposed(), [submitted()]))
         .when(Cmd::Approve {
             actor: moderator(),
+            actor_manages_lead: false,
+            actor_manages_partner: false,
             at: at(),
         })
         .then_expect_events(vec![approved()]);
@@ -199,6 +201,8 @@ fn only_a_moderator_approves() {
         .given(then(proposed(), [submitted()]))
         .when(Cmd::Approve {
             actor: lead_manager(),
+            actor_manages_lead: false,
+            actor_manages_partner: false,
             at: at(),
         })
         .then_expect_error(not_allowed("approve a joint project", "a moderator"));
@@ -210,6 +214,8 @@ fn only_a_project_under_review_is_approved() {
         .given(proposed())
         .when(Cmd::Approve {
             actor: moderator(),
+            actor_manages_lead: false,
+            actor_manages_partner: false,
             at: at(),
         })
         .then_expect_error(conflict(
@@ -221,6 +227,8 @@ fn only_a_project_under_review_is_approved() {
 fn reject(actor: Actor) -> Cmd {
     Cmd::Reject {
         actor,
+        actor_manages_lead: false,
+        actor_manages_partner: false,
         reason: reason("Faltan objetivos medibles"),
         at: at(),
     }

@@ -1,6 +1,7 @@
 //! Given/when/then tests for every joint-project command path, with shared fixtures here.
 
 mod closing;
+mod four_eyes;
 mod lifecycle;
 mod partners;
 

@@ -150,6 +150,28 @@ fn only_a_moderator_rejects() {
 }
 
 #[test]
+fn a_moderator_never_reviews_what_they_wrote() {
+    let moderator_author = Actor::moderator(account(AUTHOR));
+    framework()
+        .given(vec![submitted(news("a"))])
+        .when(Cmd::Approve {
+            actor: moderator_author.clone(),
+            at: at(),
+        })
+        .then_expect_error(not_allowed(
+            "approve it",
+            "a moderator other than its author",
+        ));
+    framework()
+        .given(vec![submitted(news("a"))])
+        .when(reject(moderator_author))
+        .then_expect_error(not_allowed(
+            "reject it",
+            "a moderator other than its author",
+        ));
+}
+
+#[test]
 fn a_withdrawn_item_cannot_be_rejected() {
     framework()
         .given(vec![submitted(news("a")), withdrawn()])

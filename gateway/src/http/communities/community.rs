@@ -49,7 +49,7 @@ pub(super) async fn create(
         &stream,
         command,
         metadata,
-        acting.if_match,
+        &acting.if_match,
     )
     .await?;
     Ok(command::answer(&committed, Some(stream)))

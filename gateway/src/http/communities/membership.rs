@@ -190,7 +190,7 @@ pub(super) async fn decline_join_request(
         (status = 403, description = "Neither a facilitator nor a moderator", body = ErrorBody),
         (status = 404, description = "No such community", body = ErrorBody),
         (status = 412, description = "Changed since the ETag in If-Match", body = ErrorBody),
-        (status = 422, description = "Not a member, or already a facilitator", body = ErrorBody)))]
+        (status = 422, description = "Not a member, already a facilitator, or not an active account", body = ErrorBody)))]
 pub(super) async fn promote(
     State(state): State<AppState>,
     acting: Acting,
@@ -202,6 +202,7 @@ pub(super) async fn promote(
     let command = CommunityCommand::PromoteToFacilitator {
         actor: acting.actor.clone(),
         account,
+        account_active: state.accounts.load(account).await?.is_active(),
         at: chrono::Utc::now(),
     };
     execute_on_community(

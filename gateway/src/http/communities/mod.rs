@@ -67,8 +67,15 @@ async fn execute_on_community(
     acting: &Acting,
 ) -> Result<WriteAnswer, Refusal> {
     let stream = id.to_string();
+    let expected = match command::expected_version(bus, &stream, &acting.if_match).await {
+        // A list that names no version, for a community that has no events at all.
+        Err(Refusal::Changed(_)) if command::load(bus, &stream).await?.is_none() => {
+            return Err(no_community())
+        }
+        other => other?,
+    };
     let committed = bus
-        .execute_expecting(&stream, command, acting.metadata(name), acting.if_match.0)
+        .execute_expecting(&stream, command, acting.metadata(name), expected)
         .await
         .map_err(|error| match error {
             CommandError::Rejected(CommunityError::InvalidTransition {

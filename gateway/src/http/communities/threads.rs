@@ -80,7 +80,7 @@ async fn on_post(
         &stream,
         command(role),
         acting.metadata(name),
-        acting.if_match,
+        &acting.if_match,
     )
     .await?;
     Ok(command::answer(&committed, None))
@@ -127,7 +127,7 @@ pub(super) async fn start(
     };
     let metadata = acting.metadata_creating("StartThread", &stream);
     let committed =
-        command::execute(&state.threads, &stream, command, metadata, acting.if_match).await?;
+        command::execute(&state.threads, &stream, command, metadata, &acting.if_match).await?;
     Ok(command::answer(&committed, Some(stream)))
 }
 
@@ -195,7 +195,7 @@ pub(super) async fn reply(
     let metadata = acting.metadata_creating("Reply", &post_id.to_string());
     let stream = id.to_string();
     let committed =
-        command::execute(&state.threads, &stream, command, metadata, acting.if_match).await?;
+        command::execute(&state.threads, &stream, command, metadata, &acting.if_match).await?;
     Ok(command::answer(&committed, Some(post_id.to_string())))
 }
 

@@ -93,7 +93,7 @@ pub(super) async fn approve(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = target(&state, &id, acting.if_match).await?;
+    let loaded = target(&state, &id, &acting.if_match).await?;
     let command = InitiativeCommand::Approve {
         actor: acting.actor.clone(),
         at: Utc::now(),
@@ -122,7 +122,7 @@ pub(super) async fn reject(
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let reason = body.parse()?;
-    let loaded = target(&state, &id, acting.if_match).await?;
+    let loaded = target(&state, &id, &acting.if_match).await?;
     let command = InitiativeCommand::Reject {
         reason,
         actor: acting.actor.clone(),
@@ -150,7 +150,7 @@ pub(super) async fn resubmit(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = target(&state, &id, acting.if_match).await?;
+    let loaded = target(&state, &id, &acting.if_match).await?;
     let command = InitiativeCommand::Resubmit {
         actor: acting.actor.clone(),
         at: Utc::now(),
@@ -178,7 +178,7 @@ pub(super) async fn confirm(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = target(&state, &id, acting.if_match).await?;
+    let loaded = target(&state, &id, &acting.if_match).await?;
     let command = InitiativeCommand::Confirm {
         actor: acting.actor.clone(),
         at: Utc::now(),
@@ -208,7 +208,7 @@ pub(super) async fn retire(
     ApiJson(body): ApiJson<OptionalReasonRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let reason = body.parse()?;
-    let loaded = target(&state, &id, acting.if_match).await?;
+    let loaded = target(&state, &id, &acting.if_match).await?;
     let command = InitiativeCommand::Retire {
         reason,
         actor: acting.actor.clone(),

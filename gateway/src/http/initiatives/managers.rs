@@ -3,7 +3,6 @@
 
 use axum::extract::{Path, State};
 use chrono::Utc;
-use domain::account::AccountStatus;
 use domain::initiative::InitiativeCommand;
 
 use super::requests::{ManagerRequest, OptionalReasonRequest};
@@ -38,20 +37,16 @@ pub(super) async fn add(
     ApiJson(body): ApiJson<ManagerRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let account = parse_account(&body.account_id, "account_id")?;
-    let loaded = target(&state, &id, acting.if_match).await?;
-    let command = InitiativeCommand::AddManager {
+    let loaded = target(&state, &id, &acting.if_match).await?;
+    let command = |account_active| InitiativeCommand::AddManager {
         account,
+        account_active,
         actor: acting.actor.clone(),
         at: Utc::now(),
     };
     // Whether the caller may add anyone comes first: a stranger learns nothing about accounts.
-    dry_run(&loaded, &command)?;
-    if state.accounts.load(account).await?.status() != AccountStatus::Active {
-        return Err(Refusal::RuleBroken(format!(
-            "account {account} is not an active account; only an active account can manage an \
-             initiative"
-        )));
-    }
+    dry_run(&loaded, &command(true))?;
+    let command = command(state.accounts.load(account).await?.is_active());
     let created = account.to_string();
     let committed = execute(
         &state,
@@ -88,7 +83,7 @@ pub(super) async fn remove(
     Path((id, account_id)): Path<(String, String)>,
 ) -> Result<WriteAnswer, Refusal> {
     let account = parse_account(&account_id, "account_id")?;
-    let loaded = target(&state, &id, acting.if_match).await?;
+    let loaded = target(&state, &id, &acting.if_match).await?;
     let command = InitiativeCommand::RemoveManager {
         account,
         actor: acting.actor.clone(),
@@ -123,7 +118,7 @@ pub(super) async fn request(
     if !is_public(&loaded.initiative) && !is_insider(&loaded.initiative, &caller) {
         return Err(not_found());
     }
-    check_version(&loaded, acting.if_match)?;
+    check_version(&loaded, &acting.if_match)?;
     let command = InitiativeCommand::RequestManagement {
         actor: acting.actor.clone(),
         at: Utc::now(),
@@ -160,7 +155,7 @@ pub(super) async fn withdraw_request(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = target(&state, &id, acting.if_match).await?;
+    let loaded = target(&state, &id, &acting.if_match).await?;
     let command = InitiativeCommand::WithdrawManagementRequest {
         actor: acting.actor.clone(),
         at: Utc::now(),
@@ -197,7 +192,7 @@ pub(super) async fn approve_request(
     Path((id, account_id)): Path<(String, String)>,
 ) -> Result<WriteAnswer, Refusal> {
     let account = parse_account(&account_id, "account_id")?;
-    let loaded = target(&state, &id, acting.if_match).await?;
+    let loaded = target(&state, &id, &acting.if_match).await?;
     let command = InitiativeCommand::ApproveManagementRequest {
         account,
         actor: acting.actor.clone(),
@@ -237,7 +232,7 @@ pub(super) async fn decline_request(
 ) -> Result<WriteAnswer, Refusal> {
     let account = parse_account(&account_id, "account_id")?;
     let reason = body.parse()?;
-    let loaded = target(&state, &id, acting.if_match).await?;
+    let loaded = target(&state, &id, &acting.if_match).await?;
     let command = InitiativeCommand::DeclineManagementRequest {
         account,
         reason,

@@ -80,7 +80,7 @@ async fn existing(state: &AppState, raw_id: &str) -> Result<Loaded, Refusal> {
 
 /// Loads the initiative a command is about. A stale `If-Match` is answered before the command
 /// is even decided, so a client learns first that it acted on an old reading.
-async fn target(state: &AppState, raw_id: &str, if_match: IfMatch) -> Result<Loaded, Refusal> {
+async fn target(state: &AppState, raw_id: &str, if_match: &IfMatch) -> Result<Loaded, Refusal> {
     let loaded = existing(state, raw_id).await?;
     check_version(&loaded, if_match)?;
     Ok(loaded)
@@ -88,8 +88,8 @@ async fn target(state: &AppState, raw_id: &str, if_match: IfMatch) -> Result<Loa
 
 /// The same 412 the command bus gives for a stale `If-Match` (one mapping, in
 /// `app::command_error`), answered early.
-fn check_version(loaded: &Loaded, if_match: IfMatch) -> Result<(), Refusal> {
-    match if_match.0 {
+fn check_version(loaded: &Loaded, if_match: &IfMatch) -> Result<(), Refusal> {
+    match if_match.expected(loaded.version)? {
         Some(expected) if expected != loaded.version => {
             Err(crate::app::command_error::<
                 domain::initiative::InitiativeError,
@@ -144,7 +144,7 @@ async fn execute(
         &id.to_string(),
         command,
         metadata,
-        acting.if_match,
+        &acting.if_match,
     )
     .await
 }

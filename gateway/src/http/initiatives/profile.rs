@@ -37,7 +37,7 @@ pub(super) async fn update(
     ApiJson(body): ApiJson<ProfileChangeRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let changes = body.parse()?;
-    let loaded = target(&state, &id, acting.if_match).await?;
+    let loaded = target(&state, &id, &acting.if_match).await?;
     let command = InitiativeCommand::UpdateProfile {
         changes,
         actor: acting.actor.clone(),
@@ -66,7 +66,7 @@ pub(super) async fn approve_change(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = target(&state, &id, acting.if_match).await?;
+    let loaded = target(&state, &id, &acting.if_match).await?;
     let command = InitiativeCommand::ApproveProfileChange {
         actor: acting.actor.clone(),
         at: Utc::now(),
@@ -95,7 +95,7 @@ pub(super) async fn reject_change(
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let reason = body.parse()?;
-    let loaded = target(&state, &id, acting.if_match).await?;
+    let loaded = target(&state, &id, &acting.if_match).await?;
     let command = InitiativeCommand::RejectProfileChange {
         reason,
         actor: acting.actor.clone(),
@@ -123,7 +123,7 @@ pub(super) async fn withdraw_change(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = target(&state, &id, acting.if_match).await?;
+    let loaded = target(&state, &id, &acting.if_match).await?;
     let command = InitiativeCommand::WithdrawProfileChange {
         actor: acting.actor.clone(),
         at: Utc::now(),

@@ -8,7 +8,9 @@ use domain::values::JointProjectId;
 use super::super::{ApiJson, ErrorBody, Refusal, Written};
 use super::requests::RevisionRequest;
 use super::requests::{OptionalJson, OptionalReasonRequest, ProposalRequest, RejectionRequest};
-use super::{load_initiative, load_project, manages, manages_lead, now, run, standing};
+use super::{
+    load_initiative, load_project, manages, manages_a_partner, manages_lead, now, run, standing,
+};
 use crate::http::command::{self, Acting, WriteAnswer};
 use crate::state::AppState;
 
@@ -51,7 +53,7 @@ pub(super) async fn propose(
         &created,
         command,
         acting.metadata_creating("ProposeJointProject", &created),
-        acting.if_match,
+        &acting.if_match,
     )
     .await?;
     Ok(command::answer(&committed, Some(created)))
@@ -143,7 +145,8 @@ pub(super) async fn submit(
             headers(("ETag" = String, description = "The project's new version"))),
         (status = 400, description = "The id is not a UUID", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a moderator", body = ErrorBody),
+        (status = 403, description = "Not a moderator, or one who proposed the project or \
+            manages its lead or a partner initiative (four eyes)", body = ErrorBody),
         (status = 404, description = "No such project", body = ErrorBody),
         (status = 409, description = "Not under review (`current` says what it is)",
             body = ErrorBody),
@@ -156,6 +159,8 @@ pub(super) async fn approve(
     let loaded = load_project(&state, &id).await?;
     let command = Command::Approve {
         actor: acting.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
+        actor_manages_partner: manages_a_partner(&state, &loaded, &acting.actor).await?,
         at: now(),
     };
     run(&state, loaded.id, command, "ApproveJointProject", &acting).await
@@ -187,6 +192,8 @@ pub(super) async fn reject(
     let loaded = load_project(&state, &id).await?;
     let command = Command::Reject {
         actor: acting.actor.clone(),
+        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
+        actor_manages_partner: manages_a_partner(&state, &loaded, &acting.actor).await?,
         reason,
         at: now(),
     };

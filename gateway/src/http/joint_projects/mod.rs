@@ -125,6 +125,25 @@ async fn manages_lead(state: &AppState, loaded: &Loaded, actor: &Actor) -> Resul
     ))
 }
 
+/// Whether `actor` manages any initiative invited to the project or partnering in it (declined
+/// invitations do not count): a moderator who does may not review it.
+async fn manages_a_partner(
+    state: &AppState,
+    loaded: &Loaded,
+    actor: &Actor,
+) -> Result<bool, Refusal> {
+    use domain::joint_project::InvitationState;
+    for (initiative, invitation) in loaded.project.partners() {
+        if *invitation == InvitationState::Declined {
+            continue;
+        }
+        if manages(load_initiative(state, *initiative).await?.as_ref(), actor) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// The moment a command happens.
 fn now() -> chrono::DateTime<Utc> {
     Utc::now()
@@ -143,7 +162,7 @@ async fn execute(
         &id.to_string(),
         command,
         acting.metadata(name),
-        acting.if_match,
+        &acting.if_match,
     )
     .await
 }

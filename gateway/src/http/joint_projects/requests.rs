@@ -196,8 +196,9 @@ impl OptionalReasonRequest {
     }
 }
 
-/// A JSON body that may be left out: a request without a body (no `Content-Type`, no length)
-/// reads as `T::default()`; any body present is read like [`ApiJson`].
+/// A JSON body that may be left out: a request without a body (no `Content-Type`, no length),
+/// or with the JSON `null` the schema allows, reads as `T::default()`; any other body is read
+/// like [`ApiJson`].
 pub(super) struct OptionalJson<T>(pub T);
 
 impl<T, S> FromRequest<S> for OptionalJson<T>
@@ -217,7 +218,7 @@ where
         if no_type && no_length && !chunked {
             return Ok(Self(T::default()));
         }
-        let ApiJson(value) = ApiJson::<T>::from_request(request, state).await?;
-        Ok(Self(value))
+        let ApiJson(value) = ApiJson::<Option<T>>::from_request(request, state).await?;
+        Ok(Self(value.unwrap_or_default()))
     }
 }

@@ -52,7 +52,7 @@ async fn submit(
         &id.to_string(),
         command,
         acting.metadata_creating("SubmitPublication", &id.to_string()),
-        acting.if_match,
+        &acting.if_match,
     )
     .await?;
     Ok(command::answer(&committed, Some(id.to_string())))
@@ -192,7 +192,7 @@ async fn run(
         &id.to_string(),
         command,
         acting.metadata(name),
-        acting.if_match,
+        &acting.if_match,
     )
     .await?;
     Ok(command::answer(&committed, None))

@@ -265,6 +265,7 @@ impl World {
             Step::AddManager { slot, person } => {
                 let command = InitiativeCommand::AddManager {
                     account: self.people[*person].account,
+                    account_active: true,
                     actor: moderator,
                     at: when,
                 };
@@ -346,6 +347,8 @@ impl World {
                     *project,
                     JointProjectCommand::Approve {
                         actor: moderator,
+                        actor_manages_lead: false,
+                        actor_manages_partner: false,
                         at: when,
                     },
                 )
