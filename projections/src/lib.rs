@@ -7,10 +7,14 @@
 //! projection that cannot apply an event stops and says which event; it never skips one.
 
 mod account_directory;
+mod communities;
 mod engine;
 mod event;
 mod event_counts;
 mod gathering_calendar;
+mod joint_projects;
+mod library;
+mod listing;
 mod map;
 mod matching;
 mod memberships;
@@ -21,6 +25,7 @@ mod statistics;
 mod test_events;
 
 pub use account_directory::AccountDirectory;
+pub use communities::{CommunityDirectory, CommunityFilter, CommunitySummary, ThreadSummary};
 pub use engine::{
     fold, Engine, EngineBuilder, EngineSettings, FoldError, Progress, Projection, ProjectionError,
     ProjectionHandle, ProjectionStatus, Restored, Until,
@@ -28,6 +33,12 @@ pub use engine::{
 pub use event::{DomainEvent, Envelope};
 pub use event_counts::EventCounts;
 pub use gathering_calendar::{CalendarEntry, GatheringCalendar};
+pub use joint_projects::{
+    InitiativeRef, PartnerRef, ProjectDirectory, ProjectFilter, ProjectSummary, ProjectViewer,
+};
+pub use library::{GatheringFilter, Library, LibraryFilter, LibraryItem, Viewer, When};
+pub use listing::{Page, SortKey, DEFAULT_PAGE, MAX_PAGE};
+pub use map::text::fold as fold_text;
 pub use map::{to_geojson, BoundingBox, InitiativeMap, MapEntry, MapFeature, MapFilter, TextQuery};
 pub use matching::{
     fraction, InitiativeSummary, Match, Points, ProjectMatch, ProjectMatching, ProjectSummary,

@@ -1,8 +1,9 @@
 //! Every read model the gateway serves, registered with one engine.
 
 use crate::{
-    AccountDirectory, EngineBuilder, EventCounts, GatheringCalendar, InitiativeMap, Memberships,
-    ModerationQueue, ProjectMatching, Projection, ProjectionHandle, Statistics,
+    AccountDirectory, CommunityDirectory, EngineBuilder, EventCounts, GatheringCalendar,
+    InitiativeMap, Library, Memberships, ModerationQueue, ProjectDirectory, ProjectMatching,
+    Projection, ProjectionHandle, Statistics,
 };
 
 /// Handles to every projection an instance runs.
@@ -16,6 +17,9 @@ pub struct ReadModels {
     pub memberships: ProjectionHandle<Memberships>,
     pub matching: ProjectionHandle<ProjectMatching>,
     pub moderation: ProjectionHandle<ModerationQueue>,
+    pub library: ProjectionHandle<Library>,
+    pub communities: ProjectionHandle<CommunityDirectory>,
+    pub projects: ProjectionHandle<ProjectDirectory>,
 }
 
 impl ReadModels {
@@ -30,6 +34,9 @@ impl ReadModels {
             memberships: builder.add(),
             matching: builder.add(),
             moderation: builder.add(),
+            library: builder.add(),
+            communities: builder.add(),
+            projects: builder.add(),
         }
     }
 
@@ -46,6 +53,9 @@ impl ReadModels {
             (Memberships::NAME, self.memberships.to_json()),
             (ProjectMatching::NAME, self.matching.to_json()),
             (ModerationQueue::NAME, self.moderation.to_json()),
+            (Library::NAME, self.library.to_json()),
+            (CommunityDirectory::NAME, self.communities.to_json()),
+            (ProjectDirectory::NAME, self.projects.to_json()),
         ]
         .into_iter()
         .collect()

@@ -359,6 +359,14 @@ def make_activity(initiatives):
     publications = []
     kinds = ["publication", "news", "gathering"]
     states = ["approved", "approved", "submitted", "rejected"]
+    # Gatherings are placed relative to the day the seed is loaded (`starts_in_days`), so that
+    # a fresh platform has past and upcoming ones whatever the date: two past and three
+    # upcoming approved ones, and one waiting for review.
+    gathering_plan = [("submitted", 20), ("approved", -40), ("approved", 12),
+                      ("approved", -15), ("approved", 47), ("approved", 75)]
+    topics = ["report_or_study", "good_practice", "methodology_or_tool", "training_programme"]
+    formats = ["conference", "workshop", "webinar", "training", "visit"]
+    language_of = {k: ("pt" if k == "member-sur" else "es") for k, _, _ in ACCOUNTS}
     for n in range(18):
         kind = kinds[n % 3]
         author = MEMBERS[n % len(MEMBERS)]
@@ -371,8 +379,12 @@ def make_activity(initiatives):
                     "news": f"{host['profile']['region']} lanza una mesa de trabajo sectorial",
                     "gathering": f"Encuentro regional de clústeres en {host['profile']['region']}",
                 }[kind], "summary": "Contenido ilustrativo del conjunto de datos de ejemplo.",
-                    "link": None, "kind": kind}}
+                    "link": None, "kind": kind, "language": language_of[author]}}
+        if kind == "publication":
+            item["content"]["topic"] = topics[(n // 3) % len(topics)]
         if kind == "gathering":
+            item["state"], item["starts_in_days"] = gathering_plan[n // 3]
+            item["content"]["format"] = formats[(n // 3) % len(formats)]
             day = 1 + n
             item["content"].update({
                 "starts_at": f"2026-{3 + n % 9:02d}-{day:02d}T09:00:00",

@@ -51,7 +51,7 @@ pub type Objective = Text<ObjectiveRules>;
 pub const MAX_OBJECTIVES: usize = 10;
 
 /// The project's lifecycle, reported in a 409 when a command does not fit it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectStatus {
     #[default]
@@ -66,6 +66,17 @@ pub enum ProjectStatus {
 }
 
 impl ProjectStatus {
+    /// Every state a submitted project can be in (not `not_proposed`).
+    pub const ALL: &'static [ProjectStatus] = &[
+        Self::Proposed,
+        Self::UnderReview,
+        Self::Approved,
+        Self::Rejected,
+        Self::Active,
+        Self::Completed,
+        Self::Withdrawn,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::NotProposed => "not_proposed",

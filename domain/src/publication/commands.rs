@@ -152,6 +152,13 @@ impl Publication {
 }
 
 fn check_content(content: &PublicationContent) -> Result<(), PublicationError> {
+    let rule = |rule| Err(PublicationError::RuleViolated(rule));
+    if content.topic.is_some() && content.kind != Kind::Publication {
+        return rule(PublicationRule::TopicOnlyForPublications);
+    }
+    if content.format.is_some() && !matches!(content.kind, Kind::Gathering(_)) {
+        return rule(PublicationRule::FormatOnlyForGatherings);
+    }
     match &content.kind {
         Kind::Gathering(gathering) => check_gathering(gathering),
         Kind::Publication | Kind::News => Ok(()),

@@ -33,6 +33,10 @@ pub enum PublicationRule {
          hour); choose another time"
     )]
     LocalTimeDoesNotExist,
+    #[error("only a publication (a report, study or guide) has a topic; leave topic out")]
+    TopicOnlyForPublications,
+    #[error("only a gathering has a format; leave format out")]
+    FormatOnlyForGatherings,
 }
 
 impl PublicationRule {
@@ -42,6 +46,8 @@ impl PublicationRule {
             Self::GatheringEndsBeforeStart => "gathering_ends_before_start",
             Self::GatheringNeedsPlaceOrLink => "gathering_needs_place_or_link",
             Self::LocalTimeDoesNotExist => "local_time_does_not_exist",
+            Self::TopicOnlyForPublications => "topic_only_for_publications",
+            Self::FormatOnlyForGatherings => "format_only_for_gatherings",
         }
     }
 }

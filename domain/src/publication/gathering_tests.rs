@@ -83,6 +83,9 @@ fn decided(g: Gathering) -> Result<(), PublicationRule> {
             summary: Description::new("").expect("a description"),
             link: None,
             kind: Kind::Gathering(g),
+            language: None,
+            topic: None,
+            format: None,
         },
         at: DateTime::from_timestamp(0, 0).expect("the epoch"),
     };

@@ -10,6 +10,7 @@ mod commands;
 mod error;
 mod events;
 mod gathering;
+mod library;
 #[cfg(test)]
 mod gathering_tests;
 #[cfg(test)]
@@ -29,6 +30,7 @@ pub use commands::PublicationCommand;
 pub use error::{PublicationError, PublicationRule};
 pub use events::PublicationEvent;
 pub use gathering::{Gathering, IanaTimeZone, Place, PlaceRules};
+pub use library::{GatheringFormat, Language, Topic};
 
 /// What kind of item this is, with what only that kind carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +61,17 @@ pub struct PublicationContent {
     pub link: Option<Website>,
     #[serde(flatten)]
     pub kind: Kind,
+    /// The language it is written in. Absent from items submitted before the library
+    /// classified them: `default` lets their events load, and skipping `None` keeps their
+    /// stored form unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
+    /// Publications only (a rule of the aggregate): what kind of document it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<Topic>,
+    /// Gatherings only (a rule of the aggregate): what happens there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<GatheringFormat>,
 }
 
 /// The lifecycle, reported in a 409 when a command does not fit it.

@@ -95,18 +95,7 @@ pub fn parse_filter<'a>(
                     filter.maturities.insert(stage);
                 }
             }
-            "stale" => {
-                filter.stale = Some(match value.as_ref() {
-                    "true" => true,
-                    "false" => false,
-                    other => {
-                        return Err(invalid(
-                            key,
-                            format!("stale must be `true` or `false` (got `{other}`)"),
-                        ))
-                    }
-                });
-            }
+            "stale" => filter.stale = Some(super::listing::flag(key, &value)?),
             "bbox" => filter.bbox = Some(BoundingBox::parse(&value).map_err(|m| invalid(key, m))?),
             "q" => filter.text = Some(TextQuery::new(&value).map_err(|m| invalid(key, m))?),
             _ => {}
@@ -115,12 +104,12 @@ pub fn parse_filter<'a>(
     Ok(filter)
 }
 
-fn invalid(parameter: &str, message: impl Into<String>) -> Refusal {
+pub(super) fn invalid(parameter: &str, message: impl Into<String>) -> Refusal {
     Refusal::invalid(vec![ValueError::new(parameter, message)])
 }
 
 /// The comma-separated values of one parameter, none of them empty.
-fn values<'a>(key: &str, value: &'a str) -> Result<Vec<&'a str>, Refusal> {
+pub(super) fn values<'a>(key: &str, value: &'a str) -> Result<Vec<&'a str>, Refusal> {
     let values: Vec<&str> = value.split(',').map(str::trim).collect();
     if values.iter().any(|v| v.is_empty()) {
         return Err(invalid(
@@ -134,22 +123,11 @@ fn values<'a>(key: &str, value: &'a str) -> Result<Vec<&'a str>, Refusal> {
 }
 
 /// The member of `all` whose code (serde name) is `code`.
-fn one_of<T: Copy + Serialize>(key: &str, code: &str, all: &[T], what: &str) -> Result<T, Refusal> {
-    all.iter()
-        .copied()
-        .find(|v| code_of(v) == code)
-        .ok_or_else(|| {
-            let codes: Vec<String> = all.iter().map(code_of).collect();
-            invalid(
-                key,
-                format!("`{code}` is not {what}; use one of: {}", codes.join(", ")),
-            )
-        })
-}
-
-fn code_of<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(code)) => code,
-        _ => String::new(),
-    }
+pub(super) fn one_of<T: Copy + Serialize>(
+    key: &str,
+    code: &str,
+    all: &[T],
+    what: &str,
+) -> Result<T, Refusal> {
+    super::codes::parse(key, code, all, what).map_err(|e| Refusal::invalid(vec![e]))
 }

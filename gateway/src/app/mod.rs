@@ -3,10 +3,16 @@
 //! outcome or a [`Refusal`]. They know nothing of HTTP: the JSON API (`crate::http`) and the web
 //! console are thin adapters over them, so a rule or a visibility check is written once.
 
+pub mod codes;
 mod domain_errors;
+pub mod communities;
 pub mod initiatives;
+pub mod joint_projects;
+pub mod library;
+pub mod listing;
 pub mod map;
 pub mod read_at;
+pub mod search;
 mod refusal;
 pub mod statistics;
 pub mod sign_up;

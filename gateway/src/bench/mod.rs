@@ -1,6 +1,7 @@
 //! `articula bench …`: measurements anyone can rerun (docs/benchmarks.md).
 
 mod append;
+mod lists;
 mod pages;
 mod projections;
 mod queries;

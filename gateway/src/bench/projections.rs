@@ -8,6 +8,7 @@ use futures::TryStreamExt;
 use projections::{Engine, EngineBuilder, ReadModels, Until};
 use store::{Database, DatabaseUrl, EventLog, Snapshots};
 
+use super::lists;
 use super::queries::{self, Subjects};
 use super::scratch::Scratch;
 
@@ -52,6 +53,7 @@ async fn run(
     };
     println!("| measure | figure |\n|---|---:|");
     queries::report(&small_models, options.samples, &none, false);
+    lists::report(&small_models, options.samples);
 
     println!(
         "\n## Read models at {} initiatives, {} events\n",
@@ -121,6 +123,7 @@ async fn run(
     );
     let subjects = subjects(&pool).await?;
     queries::report(&models, options.samples, &subjects, true);
+    lists::report(&models, options.samples);
     println!(
         "| peak resident memory of the whole run | {} MiB |",
         memory("VmHWM") / 1024
@@ -134,7 +137,7 @@ async fn history(
     initiatives: usize,
     events: u64,
     seed: u64,
-) -> Result<(EventLog, crate::synthetic::Written), Box<dyn std::error::Error>> {
+) -> Result<(EventLog, crate::seed::synthetic::PlatformWritten), Box<dyn std::error::Error>> {
     let db = Database::connect(&DatabaseUrl::Postgres(url.to_string())).await?;
     db.migrate().await?;
     let log = EventLog::open(db);
@@ -146,7 +149,10 @@ async fn history(
             *last = Instant::now();
         }
     };
-    let written = crate::synthetic::write(&log, initiatives, events, seed, &progress).await?;
+    // With threads and publications, which the lists and the search read.
+    let written =
+        crate::seed::synthetic::write_platform_of(&log, initiatives, events, seed, &progress)
+            .await?;
     Ok((log, written))
 }
 

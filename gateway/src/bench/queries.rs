@@ -88,7 +88,7 @@ fn filters() -> Vec<MapFilter> {
     ]
 }
 
-fn row(what: &str, p50: Duration, p99: Duration) {
+pub fn row(what: &str, p50: Duration, p99: Duration) {
     println!("| {what} | p50 {} · p99 {} |", micros(p50), micros(p99));
 }
 

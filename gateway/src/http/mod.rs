@@ -14,6 +14,7 @@ mod idempotency;
 mod initiatives;
 mod joint_projects;
 mod json;
+mod lists;
 mod map;
 mod matching;
 mod memberships;
@@ -110,6 +111,7 @@ pub fn api() -> ApiRoutes {
         .merge(memberships::routes())
         .merge(moderation::routes())
         .merge(matching::routes())
+        .merge(lists::routes())
         .merge(audit::routes())
 }
 

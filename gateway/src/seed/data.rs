@@ -3,7 +3,8 @@
 //! no network. The data is ILLUSTRATIVE, not ECLAC's: see seeds/README.md.
 
 use domain::initiative::Profile;
-use domain::publication::PublicationContent;
+use chrono::{Duration, NaiveDate};
+use domain::publication::{Kind, PublicationContent};
 use domain::values::{InitiativeId, Sector};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -128,6 +129,25 @@ pub struct SeedPublication {
     pub author: String,
     pub state: PublicationState,
     pub content: PublicationContent,
+    /// For a gathering: how many days after the day the seed is loaded it starts (negative:
+    /// before), so that a fresh platform has past and upcoming gatherings whatever the date.
+    /// Its dates in `content` then only give the time of day and the length.
+    #[serde(default)]
+    pub starts_in_days: Option<i64>,
+}
+
+impl SeedPublication {
+    /// The content, with a gathering moved to start `starts_in_days` after `anchor`.
+    pub fn content_on(&self, anchor: NaiveDate) -> PublicationContent {
+        let mut content = self.content.clone();
+        if let (Kind::Gathering(gathering), Some(days)) = (&mut content.kind, self.starts_in_days) {
+            let length = gathering.ends_at - gathering.starts_at;
+            let day = anchor + Duration::days(days);
+            gathering.starts_at = day.and_time(gathering.starts_at.time());
+            gathering.ends_at = gathering.starts_at + length;
+        }
+        content
+    }
 }
 
 /// The data set, parsed and checked against the domain's rules.

@@ -38,6 +38,9 @@ pub struct Counts {
     pub skipped: usize,
 }
 
+/// How long the seeded story lasts: its last step is at 73 hours.
+const STORY_MINUTES: i64 = 74 * 60;
+
 pub struct Loader<'a> {
     pub log: &'a EventLog,
     pub people: &'a BTreeMap<String, Seeded>,
@@ -76,8 +79,12 @@ impl<'a> Loader<'a> {
             .ok_or_else(|| format!("the seed data names an unknown account `{key}`"))
     }
 
+    /// The moment `minutes` into the story. The story (registrations, approvals, threads,
+    /// projects, publications, in that order) ends an hour before the seed is loaded, so that
+    /// every domain time lies before the moment its event is recorded, as it would for records
+    /// people wrote.
     fn when(&self, minutes: i64) -> DateTime<Utc> {
-        self.at + Duration::minutes(minutes)
+        self.at - Duration::minutes(STORY_MINUTES - minutes)
     }
 
     pub async fn initiatives(
@@ -365,7 +372,7 @@ impl<'a> Loader<'a> {
         let submit = PublicationCommand::Submit {
             publication_id: seed.id.into(),
             actor: self.person(&seed.author)?,
-            content: seed.content.clone(),
+            content: seed.content_on(self.at.date_naive()),
             at: self.when(72 * 60),
         };
         let decided = refused(&seed.key, bus.decide(&seed.id.to_string(), submit).await)?;

@@ -6,7 +6,9 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use domain::actor::{Actor, Role};
 use domain::community::CommunityRole;
-use domain::publication::{Gathering, IanaTimeZone, Kind, Place, PublicationCommand};
+use domain::publication::{
+    Gathering, GatheringFormat, IanaTimeZone, Kind, Language, Place, PublicationCommand, Topic,
+};
 use domain::publication::{Publication, PublicationContent};
 use domain::thread::{PostBody, Thread, ThreadCommand};
 use domain::values::{Description, Title};
@@ -39,8 +41,21 @@ pub async fn write_platform(
     seed: u64,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<PlatformWritten, String> {
+    write_platform_of(log, initiatives, 0, seed, progress).await
+}
+
+/// [`write_platform`] whose history of initiatives, communities and projects is filled with
+/// profile edits up to `events` (as `articula bench projections` writes it), before the threads
+/// and publications.
+pub async fn write_platform_of(
+    log: &EventLog,
+    initiatives: usize,
+    events: u64,
+    seed: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<PlatformWritten, String> {
     let (history, communities) =
-        crate::synthetic::write_history(log, initiatives, 0, seed, progress).await?;
+        crate::synthetic::write_history(log, initiatives, events, seed, progress).await?;
     let mut written = PlatformWritten {
         events: history.events,
         initiatives: history.initiatives,
@@ -127,6 +142,10 @@ pub async fn write_platform(
             title: Title::new(format!("Publicación sintética {p}")).map_err(text)?,
             summary: Description::new("Contenido generado para pruebas de carga.").map_err(text)?,
             link: None,
+            language: Some(Language::ALL[p % Language::ALL.len()]),
+            topic: matches!(kind, Kind::Publication).then(|| Topic::ALL[(p / 3) % Topic::ALL.len()]),
+            format: matches!(kind, Kind::Gathering(_))
+                .then(|| GatheringFormat::ALL[(p / 3) % GatheringFormat::ALL.len()]),
             kind,
         };
         let mut decided = publications

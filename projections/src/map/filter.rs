@@ -173,6 +173,21 @@ impl TextQuery {
     pub fn words(&self) -> &[String] {
         &self.words
     }
+
+    /// Whether every word occurs in `folded` (text already folded by [`text::fold`]). A query
+    /// word holds no separator, so occurring in the text is occurring inside one of its words:
+    /// the same rule as the map's word index, for lists small enough to scan.
+    pub fn matches(&self, folded: &str) -> bool {
+        self.words.iter().all(|word| folded.contains(word.as_str()))
+    }
+
+    /// How many of the words occur in `folded`: what ranks a title hit above a summary hit.
+    pub fn hits(&self, folded: &str) -> usize {
+        self.words
+            .iter()
+            .filter(|word| folded.contains(word.as_str()))
+            .count()
+    }
 }
 
 #[cfg(test)]

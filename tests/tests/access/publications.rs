@@ -60,6 +60,9 @@ async fn submitted_by(f: &Fixture, author: AccountId, approve: bool) -> Publicat
         summary: Description::new("").unwrap(),
         link: None,
         kind: Kind::News,
+        language: None,
+        topic: None,
+        format: None,
     };
     let submit = PublicationCommand::Submit {
         publication_id: id,

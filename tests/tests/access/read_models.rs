@@ -20,6 +20,19 @@ pub fn expectation(method: &str, template: &str) -> Option<Who> {
         ("GET", "/v1/communities/{id}/members") => ManagersOfThisAndModerators,
         ("GET", "/v1/moderation/queue") => Moderators,
         ("GET", "/v1/map" | "/v1/stats") => Everyone,
+        // The lists and the search: public; what each caller sees in them is tested in
+        // tests/read_models/lists.rs.
+        (
+            "GET",
+            "/v1/publications"
+            | "/v1/gatherings"
+            | "/v1/communities"
+            | "/v1/communities/{id}/threads"
+            | "/v1/joint-projects"
+            | "/v1/initiatives/{id}/communities"
+            | "/v1/initiatives/{id}/joint-projects",
+        ) => Everyone,
+        ("GET", "/v1/search") => Everyone,
         _ => return None,
     })
 }
@@ -28,6 +41,23 @@ pub async fn request(f: &Fixture, method: &str, template: &str, _: Caller) -> Op
     let request = match (method, template) {
         ("GET", "/v1/me/memberships" | "/v1/moderation/queue") => (template.to_string(), None),
         ("GET", "/v1/map" | "/v1/stats") => (template.to_string(), None),
+        (
+            "GET",
+            "/v1/publications" | "/v1/gatherings" | "/v1/communities" | "/v1/joint-projects",
+        ) => (template.to_string(), None),
+        ("GET", "/v1/search") => ("/v1/search?q=cluster".to_string(), None),
+        ("GET", "/v1/initiatives/{id}/communities" | "/v1/initiatives/{id}/joint-projects") => {
+            let id = f.this_initiative.to_string();
+            let head = f.app.head().await;
+            (
+                format!("{}?min_position={head}", template.replace("{id}", &id)),
+                None,
+            )
+        }
+        ("GET", "/v1/communities/{id}/threads") => {
+            let id = community_facilitated_by_manager_of_this(f).await;
+            (template.replace("{id}", &id.to_string()), None)
+        }
         ("GET", "/v1/initiatives/{id}/managers") => {
             // "This" initiative is approved, so its managers are public.
             let id = f.this_initiative.to_string();

@@ -49,6 +49,9 @@ pub(super) fn news(title: &str) -> PublicationContent {
         summary: Description::new("Nueva convocatoria regional.").unwrap(),
         link: Some(Website::new("https://www.cepal.org/es").unwrap()),
         kind: Kind::News,
+        language: None,
+        topic: None,
+        format: None,
     }
 }
 
@@ -58,6 +61,9 @@ pub(super) fn gathering(g: Gathering) -> PublicationContent {
         summary: Description::new("").unwrap(),
         link: None,
         kind: Kind::Gathering(g),
+        language: None,
+        topic: None,
+        format: None,
     }
 }
 

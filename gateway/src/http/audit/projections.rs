@@ -5,8 +5,9 @@
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use projections::{
-    fold, AccountDirectory, EventCounts, FoldError, GatheringCalendar, InitiativeMap, Memberships,
-    ModerationQueue, ProjectMatching, Projection, ProjectionHandle, Statistics, Until,
+    fold, AccountDirectory, CommunityDirectory, EventCounts, FoldError, GatheringCalendar,
+    InitiativeMap, Library, Memberships, ModerationQueue, ProjectDirectory, ProjectMatching,
+    Projection, ProjectionHandle, Statistics, Until,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -21,7 +22,7 @@ use crate::state::AppState;
 const MAX_DIFFERENCES: usize = 10;
 
 /// Every projection this API can verify, by name.
-pub const PROJECTIONS: [&str; 8] = [
+pub const PROJECTIONS: [&str; 11] = [
     EventCounts::NAME,
     AccountDirectory::NAME,
     GatheringCalendar::NAME,
@@ -30,6 +31,9 @@ pub const PROJECTIONS: [&str; 8] = [
     Memberships::NAME,
     ProjectMatching::NAME,
     ModerationQueue::NAME,
+    Library::NAME,
+    CommunityDirectory::NAME,
+    ProjectDirectory::NAME,
 ];
 
 /// The outcome of a comparison.
@@ -56,7 +60,7 @@ pub struct ProjectionCheck {
 /// up to there: on a large log, `articula replay` is the tool. Every read is recorded.
 #[utoipa::path(get, path = "/v1/audit/projections/{name}/verify", tag = "audit",
     security(("bearer" = [])),
-    params(("name" = String, Path, description = "The projection: event_counts, account_directory, gathering_calendar, map, statistics, memberships, matching or moderation_queue (as /ready lists them)")),
+    params(("name" = String, Path, description = "The projection: event_counts, account_directory, gathering_calendar, map, statistics, memberships, matching, moderation_queue, library, communities or joint_projects (as /ready lists them)")),
     responses(
         (status = 200, description = "The comparison", body = ProjectionCheck),
         (status = 401, description = "Not signed in", body = ErrorBody),
@@ -91,6 +95,9 @@ pub async fn verify_projection(
         Memberships::NAME => compare(&state, &read.memberships).await,
         ProjectMatching::NAME => compare(&state, &read.matching).await,
         ModerationQueue::NAME => compare(&state, &read.moderation).await,
+        Library::NAME => compare(&state, &read.library).await,
+        CommunityDirectory::NAME => compare(&state, &read.communities).await,
+        ProjectDirectory::NAME => compare(&state, &read.projects).await,
         _ => Err(Refusal::internal(format!(
             "projection `{name}` is listed but not wired"
         ))),

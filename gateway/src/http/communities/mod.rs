@@ -98,7 +98,7 @@ fn no_thread() -> Refusal {
 }
 
 /// Parses a path parameter as an id, reporting it under the parameter's name.
-fn path_id<T>(raw: &str, param: &str) -> Result<T, Refusal>
+pub(super) fn path_id<T>(raw: &str, param: &str) -> Result<T, Refusal>
 where
     T: std::str::FromStr<Err = ValueError>,
 {

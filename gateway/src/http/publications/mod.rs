@@ -9,7 +9,7 @@
 mod calendar;
 mod commands;
 mod requests;
-mod views;
+pub(super) mod views;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderName, HeaderValue};

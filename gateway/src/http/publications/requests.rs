@@ -2,7 +2,9 @@
 //! is checked and every problem reported at once, each under the name the client sent.
 
 use chrono::{Datelike, NaiveDateTime};
-use domain::publication::{Gathering, IanaTimeZone, Kind, Place, PublicationContent};
+use domain::publication::{
+    Gathering, GatheringFormat, IanaTimeZone, Kind, Language, Place, PublicationContent, Topic,
+};
 use domain::values::{Description, Reason, Title, ValueError, Website};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -27,6 +29,16 @@ pub struct ContentRequest {
     pub link: Option<String>,
     /// Required when `kind` is `gathering`, and only then.
     pub gathering: Option<GatheringRequest>,
+    /// The language it is written in: `es`, `pt` or `en`.
+    #[schema(example = "es")]
+    pub language: Option<String>,
+    /// Publications only: `report_or_study`, `good_practice`, `methodology_or_tool` or
+    /// `training_programme`.
+    #[schema(example = "good_practice")]
+    pub topic: Option<String>,
+    /// Gatherings only: `training`, `workshop`, `webinar`, `conference` or `visit`.
+    #[schema(example = "workshop")]
+    pub format: Option<String>,
 }
 
 /// When and where a gathering happens. Times are wall-clock times in `time_zone`, as the
@@ -98,6 +110,9 @@ impl ContentRequest {
                 .transpose()
                 .map_err(|e| e.in_field("link")),
         );
+        let language = errors.take(code(self.language.as_deref(), "language", Language::ALL));
+        let topic = errors.take(code(self.topic.as_deref(), "topic", Topic::ALL));
+        let format = errors.take(code(self.format.as_deref(), "format", GatheringFormat::ALL));
         let kind = match (self.kind.trim(), self.gathering) {
             ("publication", None) => Some(Kind::Publication),
             ("news", None) => Some(Kind::News),
@@ -116,15 +131,24 @@ impl ContentRequest {
                 format!("'{other}' is not a kind of item; use publication, news or gathering"),
             ))),
         };
-        match (title, summary, link, kind) {
-            (Some(title), Some(summary), Some(link), Some(kind)) if errors.0.is_empty() => {
-                Ok(PublicationContent {
-                    title,
-                    summary,
-                    link,
-                    kind,
-                })
-            }
+        match (title, summary, link, kind, language, topic, format) {
+            (
+                Some(title),
+                Some(summary),
+                Some(link),
+                Some(kind),
+                Some(language),
+                Some(topic),
+                Some(format),
+            ) if errors.0.is_empty() => Ok(PublicationContent {
+                title,
+                summary,
+                link,
+                kind,
+                language,
+                topic,
+                format,
+            }),
             _ => Err(Refusal::invalid(errors.0)),
         }
     }
@@ -159,6 +183,16 @@ impl GatheringRequest {
             online_link: online_link?,
         })
     }
+}
+
+/// One of `all` by its code, or `None` when left out.
+fn code<T: Copy + serde::Serialize>(
+    raw: Option<&str>,
+    field: &str,
+    all: &[T],
+) -> Result<Option<T>, ValueError> {
+    raw.map(|raw| crate::app::codes::parse(field, raw.trim(), all, &format!("a {field}")))
+        .transpose()
 }
 
 /// A local date and time without offset, to the minute or the second. Offsets are refused

@@ -19,6 +19,15 @@ pub struct PublicationView {
     pub title: String,
     pub summary: String,
     pub link: Option<String>,
+    /// `es`, `pt` or `en`; absent when the author did not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<&'static str>,
+    /// Publications only, e.g. `good_practice`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic: Option<&'static str>,
+    /// Gatherings only, e.g. `workshop`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<&'static str>,
     /// For gatherings only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gathering: Option<GatheringView>,
@@ -65,6 +74,9 @@ impl PublicationView {
             title: content.title.to_string(),
             summary: content.summary.to_string(),
             link: content.link.as_ref().map(ToString::to_string),
+            language: content.language.map(|l| l.as_str()),
+            topic: content.topic.map(|t| t.as_str()),
+            format: content.format.map(|f| f.as_str()),
             gathering,
             submitted_at: item.submitted_at(),
             author_id: item.author().filter(|_| privileged).map(|a| a.to_string()),

@@ -75,6 +75,9 @@ fn content(title: &str, kind: Kind) -> PublicationContent {
         summary: Description::new("Resumen").unwrap(),
         link: None,
         kind,
+        language: None,
+        topic: None,
+        format: None,
     }
 }
 

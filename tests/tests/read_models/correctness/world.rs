@@ -363,6 +363,9 @@ impl World {
                         summary: Description::new("Resultados del año.").unwrap(),
                         link: None,
                         kind: Kind::News,
+                        language: None,
+                        topic: None,
+                        format: None,
                     },
                     at: when,
                 };

@@ -1,0 +1,210 @@
+//! What a reader may ask of the joint projects, and who sees which.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use domain::joint_project::{InvitationState, JointProject, ProjectStatus};
+use domain::values::{CountryCode, InitiativeId, Sector};
+
+use super::ProjectDirectory;
+use crate::listing::{Page, SortKey};
+use crate::TextQuery;
+
+/// Who is reading: moderators see every project; the managers of the lead or of an invited
+/// initiative see the projects that are not public yet (as `GET /v1/joint-projects/{id}`
+/// shows them); everyone sees the approved, active and completed ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProjectViewer {
+    pub moderator: bool,
+    /// The initiatives the reader manages.
+    pub manages: BTreeSet<InitiativeId>,
+}
+
+impl ProjectViewer {
+    pub fn sees(&self, project: &JointProject) -> bool {
+        if is_public(project.status()) || self.moderator {
+            return true;
+        }
+        let Some(details) = project.details() else {
+            return false;
+        };
+        std::iter::once(&details.lead)
+            .chain(project.partners().keys())
+            .any(|initiative| self.manages.contains(initiative))
+    }
+}
+
+/// Whether anyone may see a project in `status`: moderators have vouched for it.
+pub fn is_public(status: ProjectStatus) -> bool {
+    matches!(
+        status,
+        ProjectStatus::Approved | ProjectStatus::Active | ProjectStatus::Completed
+    )
+}
+
+/// Which projects to list; empty sets mean any.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProjectFilter {
+    pub states: BTreeSet<ProjectStatus>,
+    /// Projects with at least one of these sectors.
+    pub sectors: BTreeSet<Sector>,
+    /// Projects whose lead or an accepted partner is in one of these countries.
+    pub countries: BTreeSet<CountryCode>,
+    /// Only projects with an open call for partners (`Some(true)`), or only without.
+    pub open_call: Option<bool>,
+    /// Projects this initiative leads or has accepted to join.
+    pub initiative: Option<InitiativeId>,
+    /// Words to find in title or description (ignoring case and accents).
+    pub text: Option<TextQuery>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InitiativeRef {
+    pub id: InitiativeId,
+    /// `None` for an initiative this model never saw registered.
+    pub name: Option<String>,
+    pub country: Option<CountryCode>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartnerRef {
+    pub initiative: InitiativeRef,
+    pub invitation: InvitationState,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectSummary {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub status: ProjectStatus,
+    pub lead: InitiativeRef,
+    /// Invited initiatives and where each invitation stands; the public sees accepted ones only.
+    pub partners: Vec<PartnerRef>,
+    pub sectors: Vec<Sector>,
+    /// Of the lead and the accepted partners.
+    pub countries: BTreeSet<CountryCode>,
+    pub call_open: bool,
+    pub proposed_at: DateTime<Utc>,
+}
+
+impl ProjectDirectory {
+    /// Projects `filter` keeps that `viewer` sees, newest proposed first.
+    pub fn list(
+        &self,
+        filter: &ProjectFilter,
+        viewer: &ProjectViewer,
+        after: Option<&SortKey>,
+        limit: usize,
+    ) -> Page<ProjectSummary> {
+        let keep = |id: &str| {
+            let (Some(project), Some((folded, _))) =
+                (self.projects.get(id), self.derived.texts.get(id))
+            else {
+                return false;
+            };
+            viewer.sees(project) && self.keeps(filter, project, folded)
+        };
+        self.derived
+            .newest
+            .page(after, limit, keep, |id| self.summary(id, viewer))
+    }
+
+    /// Projects `viewer` sees whose texts hold all of `query`'s words, with how many of them the
+    /// title holds.
+    pub fn search(&self, query: &TextQuery, viewer: &ProjectViewer) -> Vec<(usize, ProjectSummary)> {
+        self.derived
+            .texts
+            .iter()
+            .filter(|(_, (folded, _))| query.matches(folded))
+            .filter(|(id, _)| self.projects.get(*id).is_some_and(|p| viewer.sees(p)))
+            .filter_map(|(id, (_, title))| Some((query.hits(title), self.summary(id, viewer)?)))
+            .collect()
+    }
+
+    fn keeps(&self, filter: &ProjectFilter, project: &JointProject, folded: &str) -> bool {
+        let Some(details) = project.details() else {
+            return false;
+        };
+        let taking_part = || self.taking_part(project);
+        (filter.states.is_empty() || filter.states.contains(&project.status()))
+            && (filter.sectors.is_empty() || details.sectors.iter().any(|s| filter.sectors.contains(&s)))
+            && filter.open_call.is_none_or(|open| open == project.is_call_open())
+            && filter.initiative.is_none_or(|i| taking_part().contains(&i))
+            && (filter.countries.is_empty()
+                || taking_part().iter().any(|i| {
+                    self.initiatives
+                        .get(i)
+                        .is_some_and(|label| filter.countries.contains(&label.country))
+                }))
+            && filter.text.as_ref().is_none_or(|q| q.matches(folded))
+    }
+
+    /// The lead and the partners that accepted.
+    fn taking_part(&self, project: &JointProject) -> Vec<InitiativeId> {
+        let lead = project.details().map(|d| d.lead);
+        lead.into_iter()
+            .chain(
+                project
+                    .partners()
+                    .iter()
+                    .filter(|(_, state)| **state == InvitationState::Accepted)
+                    .map(|(id, _)| *id),
+            )
+            .collect()
+    }
+
+    fn reference(&self, id: InitiativeId) -> InitiativeRef {
+        let label = self.initiatives.get(&id);
+        InitiativeRef {
+            id,
+            name: label.map(|l| l.name.clone()),
+            country: label.map(|l| l.country),
+        }
+    }
+
+    fn summary(&self, id: &str, viewer: &ProjectViewer) -> Option<ProjectSummary> {
+        let project = self.projects.get(id)?;
+        let details = project.details()?;
+        // Invitations still open or declined are the involved managers' business.
+        let involved = viewer.moderator || !is_public(project.status()) || {
+            std::iter::once(&details.lead)
+                .chain(project.partners().keys())
+                .any(|i| viewer.manages.contains(i))
+        };
+        let partners = project
+            .partners()
+            .iter()
+            .filter(|(_, state)| involved || **state == InvitationState::Accepted)
+            .map(|(initiative, state)| PartnerRef {
+                initiative: self.reference(*initiative),
+                invitation: *state,
+            })
+            .collect();
+        let countries = self
+            .taking_part(project)
+            .into_iter()
+            .filter_map(|i| self.initiatives.get(&i).map(|l| l.country))
+            .collect();
+        Some(ProjectSummary {
+            id: id.to_owned(),
+            title: details.title.to_string(),
+            description: details.description.to_string(),
+            status: project.status(),
+            lead: self.reference(details.lead),
+            partners,
+            sectors: details.sectors.as_slice().to_vec(),
+            countries,
+            call_open: project.is_call_open(),
+            proposed_at: details.proposed_at,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.projects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.projects.is_empty()
+    }
+}
