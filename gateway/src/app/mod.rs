@@ -14,8 +14,8 @@ pub mod map;
 pub mod read_at;
 pub mod search;
 mod refusal;
-pub mod statistics;
 pub mod sign_up;
+pub mod statistics;
 
 pub use domain_errors::{command_error, DomainRefusal};
 pub use read_at::ReadAt;
