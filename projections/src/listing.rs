@@ -97,6 +97,13 @@ impl Ordering {
         mut show: impl FnMut(&str) -> Option<T>,
     ) -> Page<T> {
         let limit = limit.clamp(1, MAX_PAGE);
+        if self.is_empty() {
+            return Page {
+                items: Vec::new(),
+                next: None,
+                total: 0,
+            };
+        }
         // Items up to the cursor count towards the total, not the page.
         let mut total = after.map_or(0, |after| {
             self.keys.range(..=after).filter(|key| keep(&key.id)).count()

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use domain::joint_project::ProjectStatus;
 use domain::values::{CountryCode, InitiativeId, Sector};
-use projections::{ProjectFilter, ProjectSummary, ProjectViewer};
+use projections::{ProjectFilter, ListedProject, ProjectViewer};
 
 use super::listing::{self, codes, flag, Listed, PageRequest};
 use super::map::{invalid, values};
@@ -30,7 +30,7 @@ pub async fn list(
     state: &AppState,
     caller: &Caller,
     query: &ProjectQuery,
-) -> Result<Listed<ProjectSummary>, Refusal> {
+) -> Result<Listed<ListedProject>, Refusal> {
     query.read_at.permit(caller)?;
     let viewer = viewer(state, caller).await?;
     let page = &query.page;
@@ -51,7 +51,7 @@ pub async fn of_initiative(
     id: InitiativeId,
     page: PageRequest,
     read_at: ReadAt,
-) -> Result<Listed<ProjectSummary>, Refusal> {
+) -> Result<Listed<ListedProject>, Refusal> {
     let public = read_at
         .read(state, &state.read.memberships, |m| {
             m.initiative(id).is_some_and(|team| team.is_public())

@@ -21,7 +21,7 @@ use crate::map::text;
 use crate::{DomainEvent, Envelope, Projection, ProjectionError};
 use labels::Label;
 
-pub use query::{InitiativeRef, PartnerRef, ProjectFilter, ProjectSummary, ProjectViewer};
+pub use query::{InitiativeRef, PartnerRef, ProjectFilter, ListedProject, ProjectViewer};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct ProjectDirectory {

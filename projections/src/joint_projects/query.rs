@@ -73,7 +73,7 @@ pub struct PartnerRef {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ProjectSummary {
+pub struct ListedProject {
     pub id: String,
     pub title: String,
     pub description: String,
@@ -96,7 +96,7 @@ impl ProjectDirectory {
         viewer: &ProjectViewer,
         after: Option<&SortKey>,
         limit: usize,
-    ) -> Page<ProjectSummary> {
+    ) -> Page<ListedProject> {
         let keep = |id: &str| {
             let (Some(project), Some((folded, _))) =
                 (self.projects.get(id), self.derived.texts.get(id))
@@ -112,7 +112,7 @@ impl ProjectDirectory {
 
     /// Projects `viewer` sees whose texts hold all of `query`'s words, with how many of them the
     /// title holds.
-    pub fn search(&self, query: &TextQuery, viewer: &ProjectViewer) -> Vec<(usize, ProjectSummary)> {
+    pub fn search(&self, query: &TextQuery, viewer: &ProjectViewer) -> Vec<(usize, ListedProject)> {
         self.derived
             .texts
             .iter()
@@ -163,7 +163,7 @@ impl ProjectDirectory {
         }
     }
 
-    fn summary(&self, id: &str, viewer: &ProjectViewer) -> Option<ProjectSummary> {
+    fn summary(&self, id: &str, viewer: &ProjectViewer) -> Option<ListedProject> {
         let project = self.projects.get(id)?;
         let details = project.details()?;
         // Invitations still open or declined are the involved managers' business.
@@ -186,7 +186,7 @@ impl ProjectDirectory {
             .into_iter()
             .filter_map(|i| self.initiatives.get(&i).map(|l| l.country))
             .collect();
-        Some(ProjectSummary {
+        Some(ListedProject {
             id: id.to_owned(),
             title: details.title.to_string(),
             description: details.description.to_string(),

@@ -32,7 +32,7 @@ async fn one_search_finds_every_kind_ignoring_accents_and_ranks_title_hits_first
     let ana = app.token_for(ana.id).await;
     let guide = submit(app, &ana, news("Guía del clúster de São Paulo", "pt")).await;
     approve(app, &moderator, &guide).await;
-    let hidden = submit(app, &ana, news("Cluster pendiente", "es")).await;
+    submit(app, &ana, news("Cluster pendiente", "es")).await;
     let community = json!({ "name": "Clústeres de Ñuñoa", "theme": { "topic": "Barrios" },
                             "join_policy": "open" });
     write(app, Method::POST, "/v1/communities", &moderator, Some(community)).await;

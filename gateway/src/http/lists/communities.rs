@@ -18,10 +18,10 @@ use crate::http::{ApiJson, ErrorBody, Refusal};
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
-    ApiRoutes::new().route(
-        Access::Public,
-        routes!(list_communities, list_threads, communities_of_initiative),
-    )
+    ApiRoutes::new()
+        .route(Access::Public, routes!(list_communities))
+        .route(Access::Public, routes!(list_threads))
+        .route(Access::Public, routes!(communities_of_initiative))
 }
 
 /// One community in a list.

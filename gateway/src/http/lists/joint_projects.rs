@@ -4,7 +4,7 @@
 use axum::extract::{Path, RawQuery, State};
 use chrono::{DateTime, Utc};
 use domain::values::InitiativeId;
-use projections::{InitiativeRef, ProjectSummary};
+use projections::{InitiativeRef, ListedProject};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
@@ -18,7 +18,9 @@ use crate::http::{ApiJson, ErrorBody, Refusal};
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
-    ApiRoutes::new().route(Access::Public, routes!(list_projects, projects_of_initiative))
+    ApiRoutes::new()
+        .route(Access::Public, routes!(list_projects))
+        .route(Access::Public, routes!(projects_of_initiative))
 }
 
 /// An initiative a project names.
@@ -70,8 +72,8 @@ pub struct ProjectItem {
     link: String,
 }
 
-impl From<ProjectSummary> for ProjectItem {
-    fn from(p: ProjectSummary) -> Self {
+impl From<ListedProject> for ProjectItem {
+    fn from(p: ListedProject) -> Self {
         Self {
             link: format!("/v1/joint-projects/{}", p.id),
             id: p.id,

@@ -13,7 +13,10 @@ use crate::http::{ApiJson, ErrorBody, Refusal};
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
-    ApiRoutes::new().route(Access::Public, routes!(list_publications, list_gatherings))
+    // One `routes!` per path: it puts its handlers on one path.
+    ApiRoutes::new()
+        .route(Access::Public, routes!(list_publications))
+        .route(Access::Public, routes!(list_gatherings))
 }
 
 /// Publications, news and gatherings, newest submitted first. Everyone sees the approved ones;

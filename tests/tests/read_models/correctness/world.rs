@@ -6,10 +6,13 @@ use domain::community::{Community, CommunityCommand, JoinPolicy, Theme};
 use domain::initiative::{Initiative, InitiativeCommand, InitiativeStatus, ProfileChanges};
 use domain::joint_project::{InitiativeStanding, JointProject, JointProjectCommand, Objective};
 use domain::publication::{Kind, Publication, PublicationCommand, PublicationContent};
+use domain::thread::Thread;
 use domain::values::*;
 use e2e::sample_profile;
 use proptest::prelude::*;
 use store::{CommandBus, EventLog, EventMetadata};
+
+mod threads;
 
 const PEOPLE: usize = 4;
 const SLOTS: usize = 3;
@@ -61,6 +64,11 @@ pub enum Step {
     ApproveProject(usize),
     Publish(usize),
     ApprovePublication(usize),
+    /// Starts thread `thread` (in community `thread`) or replies in it.
+    Post {
+        thread: usize,
+        person: usize,
+    },
 }
 
 pub fn step() -> impl Strategy<Value = Step> {
@@ -91,7 +99,8 @@ pub fn step() -> impl Strategy<Value = Step> {
         s.clone().prop_map(Step::Submit),
         s.clone().prop_map(Step::ApproveProject),
         s.clone().prop_map(Step::Publish),
-        s.prop_map(Step::ApprovePublication),
+        s.clone().prop_map(Step::ApprovePublication),
+        (s, p).prop_map(|(thread, person)| Step::Post { thread, person }),
     ]
 }
 
@@ -103,10 +112,12 @@ pub struct World {
     communities: Vec<CommunityId>,
     projects: Vec<JointProjectId>,
     publications: Vec<PublicationId>,
+    threads: Vec<ThreadId>,
     initiative_bus: CommandBus<Initiative>,
     community_bus: CommandBus<Community>,
     project_bus: CommandBus<JointProject>,
     publication_bus: CommandBus<Publication>,
+    thread_bus: CommandBus<Thread>,
 }
 
 fn at(step: usize) -> DateTime<Utc> {
@@ -123,10 +134,12 @@ impl World {
             communities: (0..SLOTS).map(|_| CommunityId::new()).collect(),
             projects: (0..SLOTS).map(|_| JointProjectId::new()).collect(),
             publications: (0..SLOTS).map(|_| PublicationId::new()).collect(),
+            threads: (0..SLOTS).map(|_| ThreadId::new()).collect(),
             initiative_bus: log.commands(()),
             community_bus: log.commands(()),
             project_bus: log.commands(()),
             publication_bus: log.commands(()),
+            thread_bus: log.commands(()),
         }
     }
 
@@ -381,6 +394,7 @@ impl World {
                 )
                 .await
             }
+            Step::Post { thread, person } => self.post(*thread, *person, when).await,
         };
     }
 
