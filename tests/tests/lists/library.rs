@@ -68,8 +68,9 @@ async fn approved_items_are_public_pending_ones_only_their_authors_and_moderator
         let seen = get_ok(app, "/v1/publications", Some(privileged)).await;
         assert_eq!(seen["total"], 6);
         assert!(ids(&seen).contains(&pending));
-        let item = &seen["items"].as_array().unwrap()[0];
-        assert_eq!(item["id"], pending.as_str(), "the newest");
+        let items = seen["items"].as_array().unwrap();
+        let item = items.last().unwrap();
+        assert_eq!(item["id"], pending.as_str(), "the oldest");
         assert_eq!(item["status"], "submitted");
     }
     for id in approved {
