@@ -34,7 +34,7 @@ pub use event::{DomainEvent, Envelope};
 pub use event_counts::EventCounts;
 pub use gathering_calendar::{CalendarEntry, GatheringCalendar};
 pub use joint_projects::{
-    InitiativeRef, PartnerRef, ProjectDirectory, ProjectFilter, ListedProject, ProjectViewer,
+    InitiativeRef, ListedProject, PartnerRef, ProjectDirectory, ProjectFilter, ProjectViewer,
 };
 pub use library::{GatheringFilter, Library, LibraryFilter, LibraryItem, Viewer, When};
 pub use listing::{Page, SortKey, DEFAULT_PAGE, MAX_PAGE};

@@ -106,7 +106,10 @@ impl Ordering {
         }
         // Items up to the cursor count towards the total, not the page.
         let mut total = after.map_or(0, |after| {
-            self.keys.range(..=after).filter(|key| keep(&key.id)).count()
+            self.keys
+                .range(..=after)
+                .filter(|key| keep(&key.id))
+                .count()
         });
         let start = after.map_or(Bound::Unbounded, Bound::Excluded);
         let mut items = Vec::new();

@@ -51,7 +51,9 @@ pub type Objective = Text<ObjectiveRules>;
 pub const MAX_OBJECTIVES: usize = 10;
 
 /// The project's lifecycle, reported in a 409 when a command does not fit it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectStatus {
     #[default]

@@ -10,9 +10,9 @@ mod commands;
 mod error;
 mod events;
 mod gathering;
-mod library;
 #[cfg(test)]
 mod gathering_tests;
+mod library;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

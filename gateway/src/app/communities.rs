@@ -102,7 +102,13 @@ pub fn parse_filter<'a>(
     for (key, value) in parameters {
         let key = key.as_ref();
         match key {
-            "sector" => codes(&mut filter.sectors, key, &value, Sector::ALL, "a sector of the taxonomy")?,
+            "sector" => codes(
+                &mut filter.sectors,
+                key,
+                &value,
+                Sector::ALL,
+                "a sector of the taxonomy",
+            )?,
             "policy" => {
                 filter.policy = Some(match value.as_ref() {
                     "open" => JoinPolicy::Open,

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use domain::joint_project::ProjectStatus;
 use domain::values::{CountryCode, InitiativeId, Sector};
-use projections::{ProjectFilter, ListedProject, ProjectViewer};
+use projections::{ListedProject, ProjectFilter, ProjectViewer};
 
 use super::listing::{self, codes, flag, Listed, PageRequest};
 use super::map::{invalid, values};
@@ -99,8 +99,20 @@ pub fn parse_filter<'a>(
     for (key, value) in parameters {
         let key = key.as_ref();
         match key {
-            "state" => codes(&mut filter.states, key, &value, ProjectStatus::ALL, "a project state")?,
-            "sector" => codes(&mut filter.sectors, key, &value, Sector::ALL, "a sector of the taxonomy")?,
+            "state" => codes(
+                &mut filter.states,
+                key,
+                &value,
+                ProjectStatus::ALL,
+                "a project state",
+            )?,
+            "sector" => codes(
+                &mut filter.sectors,
+                key,
+                &value,
+                Sector::ALL,
+                "a sector of the taxonomy",
+            )?,
             "country" => {
                 for code in values(key, &value)? {
                     let country = CountryCode::new(code).map_err(|e| invalid(key, e.message))?;

@@ -82,13 +82,22 @@ pub fn parse_filter<'a>(
                     if !KINDS.contains(&kind) {
                         return Err(invalid(
                             key,
-                            format!("`{kind}` is not a kind of item; use one of: {}", KINDS.join(", ")),
+                            format!(
+                                "`{kind}` is not a kind of item; use one of: {}",
+                                KINDS.join(", ")
+                            ),
                         ));
                     }
                     filter.kinds.insert(kind.to_owned());
                 }
             }
-            "language" => codes(&mut filter.languages, key, &value, Language::ALL, "a language")?,
+            "language" => codes(
+                &mut filter.languages,
+                key,
+                &value,
+                Language::ALL,
+                "a language",
+            )?,
             "topic" => codes(&mut filter.topics, key, &value, Topic::ALL, "a topic")?,
             "format" => codes(
                 &mut filter.formats,

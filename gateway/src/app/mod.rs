@@ -4,16 +4,16 @@
 //! console are thin adapters over them, so a rule or a visibility check is written once.
 
 pub mod codes;
-mod domain_errors;
 pub mod communities;
+mod domain_errors;
 pub mod initiatives;
 pub mod joint_projects;
 pub mod library;
 pub mod listing;
 pub mod map;
 pub mod read_at;
-pub mod search;
 mod refusal;
+pub mod search;
 pub mod sign_up;
 pub mod statistics;
 

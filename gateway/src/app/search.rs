@@ -92,7 +92,9 @@ pub async fn search(
     );
     hits.extend(
         ReadAt::LIVE
-            .read(state, &read.projects, |p| project_hits(p, query, &projects_viewer))
+            .read(state, &read.projects, |p| {
+                project_hits(p, query, &projects_viewer)
+            })
             .await?,
     );
     Ok(ranked(hits, page))
@@ -119,7 +121,12 @@ pub fn initiative_hits(map: &InitiativeMap, query: &TextQuery) -> Vec<Hit> {
         .map(|f| {
             let name = &f.entry.name;
             let score = query.hits(&projections::fold_text(name));
-            hit(HitKind::Initiative, f.entry.id.to_string(), name.clone(), score)
+            hit(
+                HitKind::Initiative,
+                f.entry.id.to_string(),
+                name.clone(),
+                score,
+            )
         })
         .collect()
 }
@@ -147,7 +154,11 @@ pub fn community_hits(communities: &CommunityDirectory, query: &TextQuery) -> Ve
 }
 
 /// Joint projects `viewer` sees that `query` finds.
-pub fn project_hits(projects: &ProjectDirectory, query: &TextQuery, viewer: &ProjectViewer) -> Vec<Hit> {
+pub fn project_hits(
+    projects: &ProjectDirectory,
+    query: &TextQuery,
+    viewer: &ProjectViewer,
+) -> Vec<Hit> {
     projects
         .search(query, viewer)
         .into_iter()
@@ -172,7 +183,11 @@ pub fn ranked(hits: Vec<Hit>, page: &PageRequest) -> Listed<Hit> {
         .as_ref()
         .map_or(0, |after| ranked.partition_point(|(k, _)| k <= after));
     let rest = &ranked[start..];
-    let items: Vec<Hit> = rest.iter().take(page.limit).map(|(_, h)| h.clone()).collect();
+    let items: Vec<Hit> = rest
+        .iter()
+        .take(page.limit)
+        .map(|(_, h)| h.clone())
+        .collect();
     let next_cursor = (rest.len() > page.limit).then(|| listing::encode(&rest[page.limit - 1].0));
     Listed {
         items,

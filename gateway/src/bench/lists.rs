@@ -7,8 +7,8 @@ use domain::joint_project::ProjectStatus;
 use domain::publication::Language;
 use domain::values::CountryCode;
 use projections::{
-    CommunityFilter, GatheringFilter, LibraryFilter, ProjectFilter, ProjectViewer,
-    ReadModels, SortKey, TextQuery, Viewer,
+    CommunityFilter, GatheringFilter, LibraryFilter, ProjectFilter, ProjectViewer, ReadModels,
+    SortKey, TextQuery, Viewer,
 };
 
 use super::queries::{percentiles, row};
@@ -32,48 +32,69 @@ pub fn report(models: &ReadModels, samples: usize) {
     );
     let everything = LibraryFilter::default();
     time(samples, "`GET /v1/publications`, first page", |_| {
-        models.library.read(|l| l.list(&everything, visitor, None, PAGE).total)
+        models
+            .library
+            .read(|l| l.list(&everything, visitor, None, PAGE).total)
     });
     // A page deep in the list: where the cursor starts costs a range lookup, not a scan.
     let deep = models.library.read(|l| {
         let mut after: Option<SortKey> = None;
         for _ in 0..50 {
-            after = l.list(&everything, visitor, after.as_ref(), PAGE).next.or(after);
+            after = l
+                .list(&everything, visitor, after.as_ref(), PAGE)
+                .next
+                .or(after);
         }
         after
     });
     time(samples, "`GET /v1/publications`, page 51 (cursor)", |_| {
-        models.library.read(|l| l.list(&everything, visitor, deep.as_ref(), PAGE).total)
+        models
+            .library
+            .read(|l| l.list(&everything, visitor, deep.as_ref(), PAGE).total)
     });
     let filtered = LibraryFilter {
         kinds: ["publication".to_owned()].into(),
         languages: [Language::Es].into(),
         ..LibraryFilter::default()
     };
-    time(samples, "`GET /v1/publications?kind=publication&language=es`", |_| {
-        models.library.read(|l| l.list(&filtered, visitor, None, PAGE).total)
-    });
+    time(
+        samples,
+        "`GET /v1/publications?kind=publication&language=es`",
+        |_| {
+            models
+                .library
+                .read(|l| l.list(&filtered, visitor, None, PAGE).total)
+        },
+    );
     let searched = LibraryFilter {
         text: TextQuery::new("sintética 12").ok(),
         ..LibraryFilter::default()
     };
     time(samples, "`GET /v1/publications?q=sintética 12`", |_| {
-        models.library.read(|l| l.list(&searched, visitor, None, PAGE).total)
+        models
+            .library
+            .read(|l| l.list(&searched, visitor, None, PAGE).total)
     });
     let upcoming = GatheringFilter::default();
     time(samples, "`GET /v1/gatherings` (upcoming)", |_| {
         let now = Utc::now();
-        models
-            .library
-            .read(|l| l.gatherings(&everything, &upcoming, visitor, now, None, PAGE).total)
+        models.library.read(|l| {
+            l.gatherings(&everything, &upcoming, visitor, now, None, PAGE)
+                .total
+        })
     });
     let communities = CommunityFilter::default();
     time(samples, "`GET /v1/communities`, first page", |_| {
-        models.communities.read(|c| c.list(&communities, None, PAGE).total)
+        models
+            .communities
+            .read(|c| c.list(&communities, None, PAGE).total)
     });
-    let first_community = models
-        .communities
-        .read(|c| c.list(&communities, None, 1).items.first().map(|c| c.id.clone()));
+    let first_community = models.communities.read(|c| {
+        c.list(&communities, None, 1)
+            .items
+            .first()
+            .map(|c| c.id.clone())
+    });
     if let Some(id) = first_community {
         time(samples, "`GET /v1/communities/{id}/threads`", |_| {
             models
@@ -83,7 +104,9 @@ pub fn report(models: &ReadModels, samples: usize) {
     }
     let projects = ProjectFilter::default();
     time(samples, "`GET /v1/joint-projects`, first page", |_| {
-        models.projects.read(|p| p.list(&projects, &public, None, PAGE).total)
+        models
+            .projects
+            .read(|p| p.list(&projects, &public, None, PAGE).total)
     });
     let narrowed = ProjectFilter {
         states: [ProjectStatus::Approved, ProjectStatus::Active].into(),
@@ -91,18 +114,40 @@ pub fn report(models: &ReadModels, samples: usize) {
         open_call: Some(true),
         ..ProjectFilter::default()
     };
-    time(samples, "`GET /v1/joint-projects?state=approved,active&country=CL&open_call=true`", |_| {
-        models.projects.read(|p| p.list(&narrowed, &public, None, PAGE).total)
-    });
+    time(
+        samples,
+        "`GET /v1/joint-projects?state=approved,active&country=CL&open_call=true`",
+        |_| {
+            models
+                .projects
+                .read(|p| p.list(&narrowed, &public, None, PAGE).total)
+        },
+    );
     let query = TextQuery::new("sintetica 7").ok();
     if let Some(query) = query {
-        time(samples, "`GET /v1/search?q=sintetica 7` (all four models, ranked)", |_| {
-            let mut hits = models.map.read(|m| search::initiative_hits(m, &query));
-            hits.extend(models.library.read(|l| search::library_hits(l, &query, visitor)));
-            hits.extend(models.communities.read(|c| search::community_hits(c, &query)));
-            hits.extend(models.projects.read(|p| search::project_hits(p, &query, &public)));
-            search::ranked(hits, &PageRequest::default()).total
-        });
+        time(
+            samples,
+            "`GET /v1/search?q=sintetica 7` (all four models, ranked)",
+            |_| {
+                let mut hits = models.map.read(|m| search::initiative_hits(m, &query));
+                hits.extend(
+                    models
+                        .library
+                        .read(|l| search::library_hits(l, &query, visitor)),
+                );
+                hits.extend(
+                    models
+                        .communities
+                        .read(|c| search::community_hits(c, &query)),
+                );
+                hits.extend(
+                    models
+                        .projects
+                        .read(|p| search::project_hits(p, &query, &public)),
+                );
+                search::ranked(hits, &PageRequest::default()).total
+            },
+        );
     }
 }
 

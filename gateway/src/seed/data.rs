@@ -2,8 +2,8 @@
 //! binary so that `articula seed` and the first start of the embedded default need no file and
 //! no network. The data is ILLUSTRATIVE, not ECLAC's: see seeds/README.md.
 
-use domain::initiative::Profile;
 use chrono::{Duration, NaiveDate};
+use domain::initiative::Profile;
 use domain::publication::{Kind, PublicationContent};
 use domain::values::{InitiativeId, Sector};
 use serde::Deserialize;

@@ -143,7 +143,8 @@ pub async fn write_platform_of(
             summary: Description::new("Contenido generado para pruebas de carga.").map_err(text)?,
             link: None,
             language: Some(Language::ALL[p % Language::ALL.len()]),
-            topic: matches!(kind, Kind::Publication).then(|| Topic::ALL[(p / 3) % Topic::ALL.len()]),
+            topic: matches!(kind, Kind::Publication)
+                .then(|| Topic::ALL[(p / 3) % Topic::ALL.len()]),
             format: matches!(kind, Kind::Gathering(_))
                 .then(|| GatheringFormat::ALL[(p / 3) % GatheringFormat::ALL.len()]),
             kind,

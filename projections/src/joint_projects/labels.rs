@@ -28,7 +28,11 @@ impl Label {
     }
 }
 
-pub fn apply(labels: &mut BTreeMap<InitiativeId, Label>, id: InitiativeId, event: &InitiativeEvent) {
+pub fn apply(
+    labels: &mut BTreeMap<InitiativeId, Label>,
+    id: InitiativeId,
+    event: &InitiativeEvent,
+) {
     use InitiativeEvent as E;
     if let E::InitiativeRegistered { profile, .. } = event {
         labels.insert(
@@ -50,14 +54,19 @@ pub fn apply(labels: &mut BTreeMap<InitiativeId, Label>, id: InitiativeId, event
             changes.country,
         ),
         E::ProfileChangeProposed { changes, .. } => {
-            label.pending = Some((changes.name.as_ref().map(ToString::to_string), changes.country));
+            label.pending = Some((
+                changes.name.as_ref().map(ToString::to_string),
+                changes.country,
+            ));
         }
         E::ProfileChangeApproved { .. } => {
             if let Some((name, country)) = label.pending.take() {
                 label.change(name, country);
             }
         }
-        E::ProfileChangeRejected { .. } | E::ProfileChangeWithdrawn { .. } | E::InitiativeRetired { .. } => {
+        E::ProfileChangeRejected { .. }
+        | E::ProfileChangeWithdrawn { .. }
+        | E::InitiativeRetired { .. } => {
             label.pending = None;
         }
         _ => {}

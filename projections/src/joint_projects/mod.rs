@@ -21,7 +21,7 @@ use crate::map::text;
 use crate::{DomainEvent, Envelope, Projection, ProjectionError};
 use labels::Label;
 
-pub use query::{InitiativeRef, PartnerRef, ProjectFilter, ListedProject, ProjectViewer};
+pub use query::{InitiativeRef, ListedProject, PartnerRef, ProjectFilter, ProjectViewer};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct ProjectDirectory {
@@ -45,7 +45,9 @@ impl Projection for ProjectDirectory {
 
     fn apply(&mut self, event: &Envelope) -> Result<(), ProjectionError> {
         match event.event()? {
-            DomainEvent::Initiative(id, payload) => labels::apply(&mut self.initiatives, *id, payload),
+            DomainEvent::Initiative(id, payload) => {
+                labels::apply(&mut self.initiatives, *id, payload)
+            }
             DomainEvent::JointProject(id, payload) => {
                 let id = id.to_string();
                 let project = self.projects.entry(id.clone()).or_default();

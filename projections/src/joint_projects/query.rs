@@ -128,8 +128,11 @@ impl ProjectDirectory {
         };
         let taking_part = || self.taking_part(project);
         (filter.states.is_empty() || filter.states.contains(&project.status()))
-            && (filter.sectors.is_empty() || details.sectors.iter().any(|s| filter.sectors.contains(&s)))
-            && filter.open_call.is_none_or(|open| open == project.is_call_open())
+            && (filter.sectors.is_empty()
+                || details.sectors.iter().any(|s| filter.sectors.contains(&s)))
+            && filter
+                .open_call
+                .is_none_or(|open| open == project.is_call_open())
             && filter.initiative.is_none_or(|i| taking_part().contains(&i))
             && (filter.countries.is_empty()
                 || taking_part().iter().any(|i| {

@@ -86,20 +86,21 @@ impl LibraryFilter {
             return false;
         };
         let any = |set_is_empty: bool, holds: bool| set_is_empty || holds;
-        any(self.kinds.is_empty(), self.kinds.contains(content.kind.as_str()))
-            && any(
-                self.languages.is_empty(),
-                content.language.is_some_and(|l| self.languages.contains(&l)),
-            )
-            && any(
-                self.topics.is_empty(),
-                content.topic.is_some_and(|t| self.topics.contains(&t)),
-            )
-            && any(
-                self.formats.is_empty(),
-                content.format.is_some_and(|f| self.formats.contains(&f)),
-            )
-            && self.text.as_ref().is_none_or(|q| q.matches(folded))
+        any(
+            self.kinds.is_empty(),
+            self.kinds.contains(content.kind.as_str()),
+        ) && any(
+            self.languages.is_empty(),
+            content
+                .language
+                .is_some_and(|l| self.languages.contains(&l)),
+        ) && any(
+            self.topics.is_empty(),
+            content.topic.is_some_and(|t| self.topics.contains(&t)),
+        ) && any(
+            self.formats.is_empty(),
+            content.format.is_some_and(|f| self.formats.contains(&f)),
+        ) && self.text.as_ref().is_none_or(|q| q.matches(folded))
     }
 }
 
@@ -129,9 +130,13 @@ impl Library {
         after: Option<&SortKey>,
         limit: usize,
     ) -> Page<LibraryItem> {
-        self.page(&self.derived.newest, viewer, after, limit, |item, folded| {
-            filter.keeps(item, folded)
-        })
+        self.page(
+            &self.derived.newest,
+            viewer,
+            after,
+            limit,
+            |item, folded| filter.keeps(item, folded),
+        )
     }
 
     /// Gatherings `filter` and `dates` keep that `viewer` sees, judged at `now`: upcoming (and

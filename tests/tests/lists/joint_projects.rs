@@ -11,7 +11,12 @@ use store::EventMetadata;
 use super::{field, get_ok, ids, with, write};
 
 /// An approved initiative in `country`, managed by `manager`.
-async fn initiative_in(app: &TestApp, manager: AccountId, name: &str, country: &str) -> InitiativeId {
+async fn initiative_in(
+    app: &TestApp,
+    manager: AccountId,
+    name: &str,
+    country: &str,
+) -> InitiativeId {
     let bus = app.state.log.commands::<Initiative>(());
     let id = InitiativeId::new();
     let mut profile = sample_profile();
@@ -19,10 +24,20 @@ async fn initiative_in(app: &TestApp, manager: AccountId, name: &str, country: &
     profile.country = CountryCode::new(country).unwrap();
     let at = chrono::Utc::now();
     let meta = EventMetadata::system("test", "Arrange");
-    let register = InitiativeCommand::Register { id, profile, actor: Actor::member(manager), at };
-    let approve = InitiativeCommand::Approve { actor: Actor::moderator(AccountId::new()), at };
+    let register = InitiativeCommand::Register {
+        id,
+        profile,
+        actor: Actor::member(manager),
+        at,
+    };
+    let approve = InitiativeCommand::Approve {
+        actor: Actor::moderator(AccountId::new()),
+        at,
+    };
     for command in [register, approve] {
-        bus.execute(&id.to_string(), command, meta.clone()).await.expect("arranged");
+        bus.execute(&id.to_string(), command, meta.clone())
+            .await
+            .expect("arranged");
     }
     id
 }
@@ -43,7 +58,10 @@ async fn public_projects_for_everyone_pending_ones_for_the_managers_involved_and
         app.token_for(carla.id).await,
         app.token_for(moderator.id).await,
     );
-    let propose = |token: String, lead: InitiativeId, title: &'static str, sectors: serde_json::Value| async move {
+    let propose = |token: String,
+                   lead: InitiativeId,
+                   title: &'static str,
+                   sectors: serde_json::Value| async move {
         let body = json!({
             "lead_initiative_id": lead, "title": title,
             "description": "Proveedores locales para la cadena de valor.",
@@ -56,22 +74,96 @@ async fn public_projects_for_everyone_pending_ones_for_the_managers_involved_and
         write(app, Method::POST, &path, &token, body).await;
     };
 
-    let pending = propose(ana.clone(), chile, "Baterías de Ñuble", json!(["electromobility"])).await;
-    let shared = propose(ana.clone(), chile, "Corredor del litio", json!(["lithium", "mining"])).await;
-    act(ana.clone(), format!("/v1/joint-projects/{shared}/invitations"), Some(json!({ "initiative_id": argentina }))).await;
-    act(bruno.clone(), format!("/v1/joint-projects/{shared}/invitations/{argentina}/acceptance"), None).await;
-    write(app, Method::PUT, &format!("/v1/joint-projects/{shared}/call-for-partners"), &ana, None).await;
-    act(ana.clone(), format!("/v1/joint-projects/{shared}/submission"), None).await;
-    act(moderator.clone(), format!("/v1/joint-projects/{shared}/approval"), None).await;
-    let running = propose(bruno.clone(), argentina, "Salares sostenibles", json!(["mining"])).await;
-    act(bruno.clone(), format!("/v1/joint-projects/{running}/invitations"), Some(json!({ "initiative_id": chile }))).await;
-    act(ana.clone(), format!("/v1/joint-projects/{running}/invitations/{chile}/acceptance"), None).await;
-    act(bruno.clone(), format!("/v1/joint-projects/{running}/submission"), None).await;
-    act(moderator.clone(), format!("/v1/joint-projects/{running}/approval"), None).await;
-    act(bruno.clone(), format!("/v1/joint-projects/{running}/activation"), None).await;
+    let pending = propose(
+        ana.clone(),
+        chile,
+        "Baterías de Ñuble",
+        json!(["electromobility"]),
+    )
+    .await;
+    let shared = propose(
+        ana.clone(),
+        chile,
+        "Corredor del litio",
+        json!(["lithium", "mining"]),
+    )
+    .await;
+    act(
+        ana.clone(),
+        format!("/v1/joint-projects/{shared}/invitations"),
+        Some(json!({ "initiative_id": argentina })),
+    )
+    .await;
+    act(
+        bruno.clone(),
+        format!("/v1/joint-projects/{shared}/invitations/{argentina}/acceptance"),
+        None,
+    )
+    .await;
+    write(
+        app,
+        Method::PUT,
+        &format!("/v1/joint-projects/{shared}/call-for-partners"),
+        &ana,
+        None,
+    )
+    .await;
+    act(
+        ana.clone(),
+        format!("/v1/joint-projects/{shared}/submission"),
+        None,
+    )
+    .await;
+    act(
+        moderator.clone(),
+        format!("/v1/joint-projects/{shared}/approval"),
+        None,
+    )
+    .await;
+    let running = propose(
+        bruno.clone(),
+        argentina,
+        "Salares sostenibles",
+        json!(["mining"]),
+    )
+    .await;
+    act(
+        bruno.clone(),
+        format!("/v1/joint-projects/{running}/invitations"),
+        Some(json!({ "initiative_id": chile })),
+    )
+    .await;
+    act(
+        ana.clone(),
+        format!("/v1/joint-projects/{running}/invitations/{chile}/acceptance"),
+        None,
+    )
+    .await;
+    act(
+        bruno.clone(),
+        format!("/v1/joint-projects/{running}/submission"),
+        None,
+    )
+    .await;
+    act(
+        moderator.clone(),
+        format!("/v1/joint-projects/{running}/approval"),
+        None,
+    )
+    .await;
+    act(
+        bruno.clone(),
+        format!("/v1/joint-projects/{running}/activation"),
+        None,
+    )
+    .await;
 
     let public = get_ok(app, "/v1/joint-projects", None).await;
-    assert_eq!(field(&public, "id"), [&running, &shared].map(|s| s.to_string()), "newest first");
+    assert_eq!(
+        field(&public, "id"),
+        [&running, &shared].map(|s| s.to_string()),
+        "newest first"
+    );
     for token in [&carla, &bruno] {
         let seen = get_ok(app, "/v1/joint-projects", Some(token)).await;
         assert_eq!(ids(&seen), ids(&public), "not involved in the pending one");
@@ -97,14 +189,23 @@ async fn public_projects_for_everyone_pending_ones_for_the_managers_involved_and
     assert_eq!(only("country=cl", None).await.len(), 2);
     assert_eq!(only("open_call=true", None).await, [shared.clone()].into());
     assert_eq!(only("sector=lithium", None).await, [shared.clone()].into());
-    assert_eq!(only("q=nuble", Some(ana.clone())).await, [pending.clone()].into());
+    assert_eq!(
+        only("q=nuble", Some(ana.clone())).await,
+        [pending.clone()].into()
+    );
     assert!(only("q=nuble", None).await.is_empty());
 
     let head = app.head().await;
     let path = format!("/v1/initiatives/{argentina}/joint-projects?min_position={head}");
-    assert_eq!(ids(&get_ok(app, &path, None).await), [shared.clone(), running.clone()].into());
+    assert_eq!(
+        ids(&get_ok(app, &path, None).await),
+        [shared.clone(), running.clone()].into()
+    );
     let path = format!("/v1/initiatives/{chile}/joint-projects");
     let public = [shared.clone(), running.clone()];
     assert_eq!(ids(&get_ok(app, &path, None).await), public.clone().into());
-    assert_eq!(ids(&get_ok(app, &path, Some(&ana)).await), [shared, running, pending].into());
+    assert_eq!(
+        ids(&get_ok(app, &path, Some(&ana)).await),
+        [shared, running, pending].into()
+    );
 }

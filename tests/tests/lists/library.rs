@@ -46,8 +46,18 @@ async fn approved_items_are_public_pending_ones_only_their_authors_and_moderator
     )
     .await;
     let announcement = submit(app, &writer, news("A new regional table", "en")).await;
-    let soon = submit(app, &writer, gathering("Taller de proveedores", 10, "workshop")).await;
-    let later = submit(app, &writer, gathering("Conferencia regional", 40, "conference")).await;
+    let soon = submit(
+        app,
+        &writer,
+        gathering("Taller de proveedores", 10, "workshop"),
+    )
+    .await;
+    let later = submit(
+        app,
+        &writer,
+        gathering("Conferencia regional", 40, "conference"),
+    )
+    .await;
     let past = submit(app, &writer, gathering("Visita técnica", -10, "visit")).await;
     for id in [&guide, &announcement, &soon, &later, &past] {
         approve(app, &moderator, id).await;
@@ -63,7 +73,11 @@ async fn approved_items_are_public_pending_ones_only_their_authors_and_moderator
     assert_eq!(public["total"], 5);
     assert_eq!(public["next_cursor"], Value::Null);
     let others = get_ok(app, "/v1/publications", Some(&other)).await;
-    assert_eq!(ids(&others), ids(&public), "another member sees what visitors see");
+    assert_eq!(
+        ids(&others),
+        ids(&public),
+        "another member sees what visitors see"
+    );
     for privileged in [&author, &moderator] {
         let seen = get_ok(app, "/v1/publications", Some(privileged)).await;
         assert_eq!(seen["total"], 6);
@@ -87,25 +101,37 @@ async fn approved_items_are_public_pending_ones_only_their_authors_and_moderator
     assert_eq!(only("language=pt").await, [guide.clone()].into());
     assert_eq!(only("language=es&kind=gathering").await.len(), 3);
     assert_eq!(only("topic=good_practice").await, [guide.clone()].into());
-    assert_eq!(only("format=workshop&format=visit").await, [soon.clone(), past.clone()].into());
+    assert_eq!(
+        only("format=workshop&format=visit").await,
+        [soon.clone(), past.clone()].into()
+    );
     let guide_page = get_ok(app, "/v1/publications?language=pt", None).await;
     assert_eq!(guide_page["items"][0]["topic"], "good_practice");
 
     // Accents and case do not matter, in the query or in the text.
     assert_eq!(only("q=sao").await, [guide.clone()].into());
     assert_eq!(only("q=S%C3%83O%20paulo").await, [guide.clone()].into());
-    assert!(only("q=cluster").await.is_empty(), "pending: not for visitors");
+    assert!(
+        only("q=cluster").await.is_empty(),
+        "pending: not for visitors"
+    );
     let mine = get_ok(app, "/v1/publications?q=cluster%20nunoa", Some(&author)).await;
     assert_eq!(ids(&mine), [pending.clone()].into());
     assert_eq!(only("q=tecnica").await, [past.clone()].into());
 
     // Gatherings: upcoming soonest first by default, past latest first, or all, and dates.
     let upcoming = get_ok(app, "/v1/gatherings", None).await;
-    assert_eq!(field(&upcoming, "id"), [&soon, &later].map(|s| s.to_string()));
+    assert_eq!(
+        field(&upcoming, "id"),
+        [&soon, &later].map(|s| s.to_string())
+    );
     let gone = get_ok(app, "/v1/gatherings?when=past", None).await;
     assert_eq!(field(&gone, "id"), [past.to_string()]);
     let all = get_ok(app, "/v1/gatherings?when=all", None).await;
-    assert_eq!(field(&all, "id"), [&past, &soon, &later].map(|s| s.to_string()));
+    assert_eq!(
+        field(&all, "id"),
+        [&past, &soon, &later].map(|s| s.to_string())
+    );
     let from = (Utc::now() + Duration::days(20)).date_naive();
     let to = (Utc::now() + Duration::days(10)).date_naive();
     let range = get_ok(app, &format!("/v1/gatherings?from={from}"), None).await;
@@ -125,7 +151,10 @@ async fn malformed_filters_are_400s_that_say_what_to_send() {
         ("/v1/publications?language=fr", "es, pt, en"),
         ("/v1/publications?topic=novel", "good_practice"),
         ("/v1/publications?kind=book", "publication, news, gathering"),
-        ("/v1/publications?colour=red", "unknown query parameter `colour`"),
+        (
+            "/v1/publications?colour=red",
+            "unknown query parameter `colour`",
+        ),
         ("/v1/publications?cursor=garbage", "next_cursor"),
         ("/v1/publications?limit=0", "1 to 100"),
         ("/v1/publications?limit=101", "1 to 100"),

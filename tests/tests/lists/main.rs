@@ -60,7 +60,13 @@ fn with(path: &str, query: &str) -> String {
 }
 
 /// Sends a write, expecting 200 or 201; the body.
-async fn write(app: &TestApp, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
+async fn write(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> Value {
     let response = app.request(method, path, Some(token), body).await;
     let status = response.status().as_u16();
     let body: Value = response.json().await.unwrap_or(Value::Null);

@@ -8,11 +8,16 @@ use domain::actor::Role;
 use e2e::{spawn_on_postgres, TestApp};
 use serde_json::{json, Value};
 
-use super::{approve, get_ok, ids, news, submit, with};
+use super::{approve, field, get_ok, ids, news, submit, with};
 
 /// Follows `next_cursor` from the first page of `path` to the last, `limit` at a time, calling
 /// `between` after each page; every id seen, in order.
-async fn page_through<F, Fut>(app: &TestApp, path: &str, limit: usize, mut between: F) -> Vec<String>
+async fn page_through<F, Fut>(
+    app: &TestApp,
+    path: &str,
+    limit: usize,
+    mut between: F,
+) -> Vec<String>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -26,7 +31,7 @@ where
         }
         let page: Value = get_ok(app, &with(path, &query), None).await;
         assert!(page["items"].as_array().unwrap().len() <= limit);
-        seen.extend(ids(&page).into_iter().collect::<Vec<_>>().into_iter());
+        seen.extend(field(&page, "id"));
         between().await;
         match page["next_cursor"].as_str() {
             Some(next) => cursor = Some(next.to_string()),
@@ -84,16 +89,26 @@ async fn paging_while_items_are_added_neither_repeats_nor_skips() {
     for path in ["/v1/publications", "/v1/gatherings"] {
         let seen = page_through(app, path, 5, add).await;
         let unique: BTreeSet<&String> = seen.iter().collect();
-        assert_eq!(unique.len(), seen.len(), "{path}: an item came twice: {seen:?}");
+        assert_eq!(
+            unique.len(),
+            seen.len(),
+            "{path}: an item came twice: {seen:?}"
+        );
         let expected: BTreeSet<&String> = if path == "/v1/gatherings" {
             let all = get_ok(app, "/v1/gatherings?when=all&limit=100", None).await;
             let gatherings = ids(&all);
-            before.iter().filter(|id| gatherings.contains(*id)).collect()
+            before
+                .iter()
+                .filter(|id| gatherings.contains(*id))
+                .collect()
         } else {
             before.iter().collect()
         };
         for id in expected {
-            assert!(unique.contains(id), "{path}: {id} was there all along but never shown");
+            assert!(
+                unique.contains(id),
+                "{path}: {id} was there all along but never shown"
+            );
         }
     }
 }

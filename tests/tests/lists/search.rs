@@ -35,16 +35,32 @@ async fn one_search_finds_every_kind_ignoring_accents_and_ranks_title_hits_first
     submit(app, &ana, news("Cluster pendiente", "es")).await;
     let community = json!({ "name": "Clústeres de Ñuñoa", "theme": { "topic": "Barrios" },
                             "join_policy": "open" });
-    write(app, Method::POST, "/v1/communities", &moderator, Some(community)).await;
+    write(
+        app,
+        Method::POST,
+        "/v1/communities",
+        &moderator,
+        Some(community),
+    )
+    .await;
 
     let found = get_ok(app, "/v1/search?q=cluster", None).await;
     let hits = kinds_and_titles(&found);
-    assert!(hits.contains(&("initiative".into(), "Clúster de Ñuñoa".into())), "{hits:?}");
+    assert!(
+        hits.contains(&("initiative".into(), "Clúster de Ñuñoa".into())),
+        "{hits:?}"
+    );
     assert!(hits.contains(&("news".into(), "Guía del clúster de São Paulo".into())));
     assert!(hits.contains(&("community".into(), "Clústeres de Ñuñoa".into())));
-    assert!(!hits.iter().any(|(_, t)| t == "Cluster pendiente"), "pending: not public");
+    assert!(
+        !hits.iter().any(|(_, t)| t == "Cluster pendiente"),
+        "pending: not public"
+    );
     let mine = kinds_and_titles(&get_ok(app, "/v1/search?q=cluster", Some(&ana)).await);
-    assert!(mine.iter().any(|(_, t)| t == "Cluster pendiente"), "its author sees it");
+    assert!(
+        mine.iter().any(|(_, t)| t == "Cluster pendiente"),
+        "its author sees it"
+    );
     let link = found["items"]
         .as_array()
         .unwrap()
@@ -57,17 +73,32 @@ async fn one_search_finds_every_kind_ignoring_accents_and_ranks_title_hits_first
     let nunoa = kinds_and_titles(&get_ok(app, "/v1/search?q=nunoa", None).await);
     assert_eq!(nunoa.len(), 2, "{nunoa:?}");
     let sao = kinds_and_titles(&get_ok(app, "/v1/search?q=SAO", None).await);
-    assert_eq!(sao, [("news".to_string(), "Guía del clúster de São Paulo".to_string())]);
+    assert_eq!(
+        sao,
+        [(
+            "news".to_string(),
+            "Guía del clúster de São Paulo".to_string()
+        )]
+    );
 
     // Two words: those with both in the title come first.
     let ranked = get_ok(app, "/v1/search?q=cluster%20nunoa", None).await;
-    assert!(ranked["items"].as_array().unwrap().iter().all(|h| h["score"] == 2));
+    assert!(ranked["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["score"] == 2));
     let (status, _) = get(app, "/v1/search", None).await;
     assert_eq!(status, 400);
     let page = get_ok(app, "/v1/search?q=cluster&limit=1", None).await;
     assert_eq!(page["total"], 3);
     let cursor = page["next_cursor"].as_str().unwrap();
-    let next = get_ok(app, &format!("/v1/search?q=cluster&limit=5&cursor={cursor}"), None).await;
+    let next = get_ok(
+        app,
+        &format!("/v1/search?q=cluster&limit=5&cursor={cursor}"),
+        None,
+    )
+    .await;
     assert_eq!(next["items"].as_array().unwrap().len(), 2);
     assert_ne!(next["items"][0]["id"], page["items"][0]["id"]);
 }

@@ -45,9 +45,16 @@ async fn a_first_seed_has_upcoming_gatherings_full_lists_and_no_time_after_its_r
     app.wait_ready().await;
     let calendar = app.get("/v1/gatherings.ics").await.text().await.unwrap();
     assert!(calendar.matches("BEGIN:VEVENT").count() >= 3, "{calendar}");
-    let first_start = upcoming["items"][0]["gathering"]["starts_at_utc"].as_str().unwrap();
+    let first_start = upcoming["items"][0]["gathering"]["starts_at_utc"]
+        .as_str()
+        .unwrap();
     assert!(first_start.parse::<DateTime<Utc>>().unwrap() > Utc::now() - chrono::Duration::days(1));
-    let past = get_ok(&app, &format!("{}&when=past", at_head("/v1/gatherings")), None).await;
+    let past = get_ok(
+        &app,
+        &format!("{}&when=past", at_head("/v1/gatherings")),
+        None,
+    )
+    .await;
     assert!(past["total"].as_u64().unwrap() >= 1, "{past}");
     for list in ["/v1/publications", "/v1/communities", "/v1/joint-projects"] {
         let page = get_ok(&app, &at_head(list), None).await;

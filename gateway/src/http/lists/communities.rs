@@ -180,5 +180,7 @@ async fn communities_of_initiative(
     super::refuse_unknown_parameters(&query, &[])?;
     let read_at = ReadAt::parse_live(&query, "an initiative's communities are read live")?;
     let found = communities::of_initiative(&state, id, &read_at).await?;
-    Ok(ApiJson(found.into_iter().map(CommunityItem::from).collect()))
+    Ok(ApiJson(
+        found.into_iter().map(CommunityItem::from).collect(),
+    ))
 }

@@ -11,8 +11,8 @@ use utoipa_axum::routes;
 
 use super::{parameters, read_query, PageView};
 use crate::access::{Access, ApiRoutes, Caller};
-use crate::app::joint_projects::{self, ProjectQuery, FILTERS};
 use crate::app::codes::code_of;
+use crate::app::joint_projects::{self, ProjectQuery, FILTERS};
 use crate::http::reading::ReadAt;
 use crate::http::{ApiJson, ErrorBody, Refusal};
 use crate::state::AppState;

@@ -50,10 +50,7 @@ impl<T: ToSchema> PageView<T> {
 
 /// The query string's parameters, once checked against `accepted` (filters; paging is always
 /// accepted) and read for paging.
-fn read_query(
-    query: Option<&str>,
-    accepted: &[&[&str]],
-) -> Result<(String, PageRequest), Refusal> {
+fn read_query(query: Option<&str>, accepted: &[&[&str]]) -> Result<(String, PageRequest), Refusal> {
     let query = query.unwrap_or_default().to_owned();
     let accepted: Vec<&str> = accepted
         .iter()
