@@ -11,8 +11,10 @@
 
 mod behaviour;
 mod browser;
+mod members;
 mod pages;
 mod scale;
+mod session;
 
 use std::time::Duration;
 
