@@ -4,6 +4,7 @@
 //! console are thin adapters over them, so a rule or a visibility check is written once.
 
 pub mod accounts;
+pub mod dashboard;
 mod domain_errors;
 pub mod initiatives;
 pub mod map;

@@ -108,7 +108,7 @@ fn next_path(raw: &str) -> &str {
     if local {
         raw
     } else {
-        "/account"
+        "/dashboard"
     }
 }
 
@@ -130,7 +130,7 @@ fn sign_in_form(reader: &Reader, web: &Web, email: &str) -> FormPage {
     page.chrome = page.chrome.in_section(Section::SignIn);
     page.notice = done_notice(reader);
     page.hidden
-        .push(("next".into(), reader.param("next").unwrap_or("/account").to_owned()));
+        .push(("next".into(), reader.param("next").unwrap_or("/dashboard").to_owned()));
     page.inputs = vec![
         Input::new("email", t.get("field-email"), "email")
             .value(email)
@@ -150,7 +150,7 @@ fn sign_in_form(reader: &Reader, web: &Web, email: &str) -> FormPage {
 
 async fn sign_in_page(State(web): State<Web>, reader: Reader) -> Response {
     if reader.caller.actor().is_some() {
-        return see_other(&reader, "/account");
+        return see_other(&reader, "/dashboard");
     }
     sign_in_form(&reader, &web, "").show(StatusCode::OK)
 }

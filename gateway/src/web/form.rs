@@ -87,6 +87,12 @@ impl Input {
     }
 }
 
+impl Default for Input {
+    fn default() -> Self {
+        Self::new("", String::new(), "text")
+    }
+}
+
 /// What went wrong with a submitted form: a sentence about the whole form, and errors beside
 /// fields.
 #[derive(Debug, Clone, Default)]
@@ -116,10 +122,12 @@ impl Errors {
             fields: Vec::new(),
         };
         for field in fields {
+            // An item of a list (`sectors[2]`) is shown at the list.
+            let field = field.field.split('[').next().unwrap_or_default();
             let name = rename
                 .iter()
-                .find(|(from, _)| *from == field.field)
-                .map_or(field.field.as_str(), |(_, to)| to);
+                .find(|(from, _)| *from == field)
+                .map_or(field, |(_, to)| to);
             if errors.fields.iter().any(|(n, _)| n == name) {
                 continue;
             }

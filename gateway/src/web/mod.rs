@@ -11,7 +11,8 @@
 //! * [`map`], [`initiative`], [`statistics`], [`sitemap`]: the public pages.
 //! * [`charts`], [`outline`]: SVG drawn on the server (bar charts, a country's outline).
 //! * [`session`]: the browser's session cookie, and the anti-forgery checks of every form.
-//! * [`account`]: signing up, in and out, activating, confirming, and one's own account.
+//! * [`account`], [`profile`]: signing up, in and out, activating, confirming, one's own account.
+//! * [`dashboard`], [`register`]: a member's initiatives, and registering a new one.
 //!
 //! Every response carries a strict Content-Security-Policy (no inline script or style, nothing
 //! from another origin) and is compressed when the browser accepts it. Pages work without
@@ -21,6 +22,7 @@
 mod account;
 pub mod assets;
 mod charts;
+mod dashboard;
 mod form;
 pub mod i18n;
 mod initiative;
@@ -28,6 +30,7 @@ mod map;
 mod outline;
 pub mod page;
 mod profile;
+mod register;
 pub mod session;
 mod sitemap;
 mod statistics;
@@ -128,6 +131,8 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/robots.txt", get(sitemap::robots))
         .route("/assets/{*path}", get(assets::serve))
         .merge(account::routes())
+        .merge(dashboard::routes())
+        .merge(register::routes())
         .fallback(page::not_found)
         .route_layer(middleware::from_fn_with_state(
             metrics,

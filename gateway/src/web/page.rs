@@ -106,6 +106,7 @@ pub enum Section {
     Map,
     Statistics,
     Account,
+    Dashboard,
     SignIn,
     SignUp,
     None,

@@ -129,6 +129,29 @@ fn composed_keys() -> Vec<String> {
     for role in ["member", "moderator", "auditor", "admin"] {
         keys.push(format!("role-{role}"));
     }
+    for status in ["submitted", "approved", "rejected", "retired"] {
+        keys.push(format!("status-{status}"));
+    }
+    for role in ["member", "facilitator"] {
+        keys.push(format!("community-role-{role}"));
+    }
+    for field in [
+        "name",
+        "kind",
+        "country",
+        "region",
+        "lat",
+        "lon",
+        "sectors",
+        "number-of-firms",
+        "governance",
+        "facilitating-organization",
+        "maturity-stage",
+        "founding-year",
+        "website",
+    ] {
+        keys.push(format!("error-{field}"));
+    }
     keys
 }
 
