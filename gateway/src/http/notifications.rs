@@ -65,7 +65,8 @@ async fn set_my_preferences(
     ApiJson(body): ApiJson<NotificationPreferences>,
 ) -> Result<WrittenAnswer, Refusal> {
     let metadata = context.metadata(&caller, "SetNotificationPreferences");
-    let position = accounts::set_muted_notifications(&state, &actor, &body.muted, &metadata).await?;
+    let position =
+        accounts::set_muted_notifications(&state, &actor, &body.muted, &metadata).await?;
     Ok(Written::at(position))
 }
 

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::Utc;
-use domain::values::{AccountId, Language};
+use domain::values::Language;
 
 use super::form::{Errors, Input};
 use super::i18n::Tr;
@@ -27,8 +27,7 @@ pub fn routes() -> Router<Web> {
         .route("/sign-in", get(sign_in_page).post(sign_in))
         .route("/sign-out", axum::routing::post(sign_out))
         .route("/sign-up", get(sign_up_page).post(sign_up))
-        .route("/confirm", get(confirm_page).post(confirm))
-        .route("/activate", get(activate_page).post(activate))
+        .merge(super::links::routes())
         .merge(super::profile::routes())
 }
 
@@ -50,7 +49,7 @@ pub struct FormPage {
 }
 
 impl FormPage {
-    fn new(reader: &Reader, web: &Web, title_key: &str, action: &str) -> Self {
+    pub fn new(reader: &Reader, web: &Web, title_key: &str, action: &str) -> Self {
         let t = reader.t.clone();
         let heading = t.get(title_key);
         let chrome = Chrome::new(reader, &web.site, heading.clone(), action).private();
@@ -70,7 +69,7 @@ impl FormPage {
     }
 
     /// Shows the page with `status`, each error beside its field.
-    fn show(mut self, status: StatusCode) -> Response {
+    pub fn show(mut self, status: StatusCode) -> Response {
         self.errors.place(&mut self.inputs);
         render(status, &self)
     }
@@ -129,8 +128,10 @@ fn sign_in_form(reader: &Reader, web: &Web, email: &str) -> FormPage {
     let mut page = FormPage::new(reader, web, "sign-in-title", "/sign-in");
     page.chrome = page.chrome.in_section(Section::SignIn);
     page.notice = done_notice(reader);
-    page.hidden
-        .push(("next".into(), reader.param("next").unwrap_or("/dashboard").to_owned()));
+    page.hidden.push((
+        "next".into(),
+        reader.param("next").unwrap_or("/dashboard").to_owned(),
+    ));
     page.inputs = vec![
         Input::new("email", t.get("field-email"), "email")
             .value(email)
@@ -210,7 +211,12 @@ async fn sign_out(State(web): State<Web>, reader: Reader, request: Request) -> R
 fn language_options(t: &Tr) -> Vec<(String, String)> {
     Language::ALL
         .iter()
-        .map(|l| (l.code().to_owned(), t.get(&format!("language-{}", l.code()))))
+        .map(|l| {
+            (
+                l.code().to_owned(),
+                t.get(&format!("language-{}", l.code())),
+            )
+        })
         .collect()
 }
 
@@ -219,7 +225,10 @@ fn sign_up_form(reader: &Reader, web: &Web, typed: &SignUpFields) -> FormPage {
     let mut page = FormPage::new(reader, web, "sign-up-title", "/sign-up");
     page.chrome = page.chrome.in_section(Section::SignUp);
     page.intro = t.get("sign-up-intro");
-    let language = typed.language.clone().unwrap_or_else(|| t.code().to_owned());
+    let language = typed
+        .language
+        .clone()
+        .unwrap_or_else(|| t.code().to_owned());
     page.inputs = vec![
         Input::new("display_name", t.get("field-display-name"), "text")
             .value(&typed.display_name)
@@ -309,134 +318,5 @@ impl From<FormPage> for Notice {
             heading: page.heading,
             text: page.intro,
         }
-    }
-}
-
-/// The form of a link that holds an account and a one-time secret (confirmation, activation):
-/// the password, with the account and secret carried along (typed in when there is no link).
-fn link_form(
-    reader: &Reader,
-    web: &Web,
-    key: &str,
-    action: &str,
-    account: &str,
-    secret: &str,
-) -> FormPage {
-    let t = &reader.t;
-    let mut page = FormPage::new(reader, web, &format!("{key}-title"), action);
-    page.intro = t.get(&format!("{key}-intro"));
-    let from_link = !account.is_empty() && !secret.is_empty();
-    if from_link {
-        page.hidden = vec![
-            ("account".into(), account.to_owned()),
-            ("secret".into(), secret.to_owned()),
-        ];
-    } else {
-        page.inputs = vec![
-            Input::new("account", t.get("field-account-id"), "text")
-                .value(account)
-                .required(),
-            Input::new("secret", t.get("field-secret"), "text")
-                .value(secret)
-                .required(),
-        ];
-    }
-    page
-}
-
-fn confirm_form(reader: &Reader, web: &Web, account: &str, secret: &str) -> FormPage {
-    let t = &reader.t;
-    let mut page = link_form(reader, web, "confirm", "/confirm", account, secret);
-    page.inputs.push(
-        Input::new("password", t.get("field-password"), "password")
-            .hint(t.get("hint-confirm-password"))
-            .autocomplete("current-password")
-            .required(),
-    );
-    page.submit = t.get("confirm-submit");
-    page
-}
-
-async fn confirm_page(State(web): State<Web>, reader: Reader) -> Response {
-    let account = reader.param("account").unwrap_or_default().to_owned();
-    let secret = reader.param("secret").unwrap_or_default().to_owned();
-    confirm_form(&reader, &web, &account, &secret).show(StatusCode::OK)
-}
-
-async fn confirm(
-    State(web): State<Web>,
-    reader: Reader,
-    context: RequestContext,
-    ClientAddress(address): ClientAddress,
-    fields: Fields,
-) -> Result<Response, Problem> {
-    let (account, secret) = (fields.text("account"), fields.text("secret"));
-    let t = &reader.t;
-    let mut form = confirm_form(&reader, &web, &account, &secret);
-    let Ok(id) = account.parse::<AccountId>() else {
-        form.errors = Errors::whole(t.get("confirm-refused"));
-        return Ok(form.show(StatusCode::BAD_REQUEST));
-    };
-    let metadata = context.metadata(&Caller::Visitor, "ConfirmAddress");
-    let password = fields.raw("password");
-    match sign_up::confirm_address(&web.app, id, &secret, password, address, &metadata).await {
-        Ok(_) => Ok(see_other(&reader, "/sign-in?done=confirmed")),
-        Err(Refusal::Conflict { .. }) => Ok(see_other(&reader, "/sign-in?done=confirmed")),
-        Err(Refusal::NotSignedIn(_) | Refusal::NotFound(_)) => {
-            form.errors = Errors::whole(t.get("confirm-refused"));
-            Ok(form.show(StatusCode::UNAUTHORIZED))
-        }
-        Err(Refusal::TooMany { .. }) => {
-            form.errors = Errors::whole(t.get("form-too-many"));
-            Ok(form.show(StatusCode::TOO_MANY_REQUESTS))
-        }
-        Err(other) => Err(reader.refused(other)),
-    }
-}
-
-fn activate_form(reader: &Reader, web: &Web, account: &str, secret: &str) -> FormPage {
-    let t = &reader.t;
-    let mut page = link_form(reader, web, "activate", "/activate", account, secret);
-    page.inputs.push(
-        Input::new("password", t.get("field-new-password"), "password")
-            .hint(t.get("hint-password"))
-            .autocomplete("new-password")
-            .required(),
-    );
-    page.submit = t.get("activate-submit");
-    page
-}
-
-async fn activate_page(State(web): State<Web>, reader: Reader) -> Response {
-    let account = reader.param("account").unwrap_or_default().to_owned();
-    let secret = reader.param("secret").unwrap_or_default().to_owned();
-    activate_form(&reader, &web, &account, &secret).show(StatusCode::OK)
-}
-
-async fn activate(
-    State(web): State<Web>,
-    reader: Reader,
-    context: RequestContext,
-    fields: Fields,
-) -> Result<Response, Problem> {
-    let (account, secret) = (fields.text("account"), fields.text("secret"));
-    let t = &reader.t;
-    let mut form = activate_form(&reader, &web, &account, &secret);
-    let Ok(id) = account.parse::<AccountId>() else {
-        form.errors = Errors::whole(t.get("activate-refused"));
-        return Ok(form.show(StatusCode::BAD_REQUEST));
-    };
-    let metadata = context.metadata(&Caller::Visitor, "Activate");
-    match accounts::activate(&web.app, id, &secret, fields.raw("password"), &metadata).await {
-        Ok(_) => Ok(see_other(&reader, "/sign-in?done=activated")),
-        Err(refusal @ Refusal::Invalid { .. }) => {
-            form.errors = Errors::of_invalid(t, &refusal, &[]).unwrap_or_default();
-            Ok(form.show(StatusCode::BAD_REQUEST))
-        }
-        Err(Refusal::NotSignedIn(_) | Refusal::NotFound(_) | Refusal::Conflict { .. }) => {
-            form.errors = Errors::whole(t.get("activate-refused"));
-            Ok(form.show(StatusCode::UNAUTHORIZED))
-        }
-        Err(other) => Err(reader.refused(other)),
     }
 }

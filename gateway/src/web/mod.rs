@@ -26,6 +26,7 @@ mod dashboard;
 mod form;
 pub mod i18n;
 mod initiative;
+mod links;
 mod map;
 mod outline;
 pub mod page;

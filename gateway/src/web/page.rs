@@ -10,8 +10,8 @@ use axum::response::{Html, IntoResponse, Response};
 use domain::values::Language;
 
 use super::assets;
-use super::session::Csrf;
 use super::i18n::{self, Arg, Tr};
+use super::session::Csrf;
 use super::Site;
 use crate::access::Caller;
 use crate::app::Refusal;
@@ -306,7 +306,9 @@ impl Problem {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let (status, key) = self.kind();
-        let Refused { reader, refusal, .. } = *self.0;
+        let Refused {
+            reader, refusal, ..
+        } = *self.0;
         let t = &reader.t;
         if let Refusal::Internal(cause) = &refusal {
             tracing::error!(error = %cause, "page failed");

@@ -104,7 +104,12 @@ async fn show(
         .unwrap_or_else(|| view.language.code().to_owned());
     let options = Language::ALL
         .iter()
-        .map(|l| (l.code().to_owned(), t.get(&format!("language-{}", l.code()))))
+        .map(|l| {
+            (
+                l.code().to_owned(),
+                t.get(&format!("language-{}", l.code())),
+            )
+        })
         .collect();
     let mut profile = vec![
         Input::new("display_name", t.get("field-display-name"), "text")
@@ -122,9 +127,13 @@ async fn show(
     ];
     profile_errors.place(&mut profile);
     let mut password = vec![
-        Input::new("current_password", t.get("field-current-password"), "password")
-            .autocomplete("current-password")
-            .required(),
+        Input::new(
+            "current_password",
+            t.get("field-current-password"),
+            "password",
+        )
+        .autocomplete("current-password")
+        .required(),
         Input::new("new_password", t.get("field-new-password"), "password")
             .hint(t.get("hint-password"))
             .autocomplete("new-password")
@@ -221,17 +230,26 @@ async fn change_password(
         Err(refusal @ Refusal::Invalid { .. }) => {
             let rename = [("password", "new_password")];
             let errors = Errors::of_invalid(t, &refusal, &rename).unwrap_or_default();
-            show(&web, &reader, Retry::Password(errors), StatusCode::BAD_REQUEST).await
+            show(
+                &web,
+                &reader,
+                Retry::Password(errors),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
         }
         Err(Refusal::NotAllowed(_)) => {
             let errors = Errors {
                 summary: t.get("form-has-errors"),
-                fields: vec![(
-                    "current_password".into(),
-                    t.get("error-current-password"),
-                )],
+                fields: vec![("current_password".into(), t.get("error-current-password"))],
             };
-            show(&web, &reader, Retry::Password(errors), StatusCode::FORBIDDEN).await
+            show(
+                &web,
+                &reader,
+                Retry::Password(errors),
+                StatusCode::FORBIDDEN,
+            )
+            .await
         }
         Err(other) => Err(reader.refused(other)),
     }

@@ -67,7 +67,10 @@ const PLACES: [(&str, &str); 9] = [
     ("location", "lat"),
     ("location.lat", "lat"),
     ("location.lon", "lon"),
-    ("governance.facilitating_organization", "facilitating_organization"),
+    (
+        "governance.facilitating_organization",
+        "facilitating_organization",
+    ),
     ("governance.private", "private"),
     ("governance.public", "public"),
     ("governance.academia", "academia"),
@@ -86,7 +89,12 @@ fn options<T: Serialize>(t: &Tr, vocabulary: &str, all: &[T]) -> Vec<(String, St
     options
 }
 
-fn checks<T: Serialize>(t: &Tr, vocabulary: &str, all: &[T], chosen: &[String]) -> Vec<(String, String, bool)> {
+fn checks<T: Serialize>(
+    t: &Tr,
+    vocabulary: &str,
+    all: &[T],
+    chosen: &[String],
+) -> Vec<(String, String, bool)> {
     all.iter()
         .map(|v| {
             let code = code_of(v);
@@ -109,8 +117,11 @@ fn form(reader: &Reader, web: &Web, typed: &Fields, errors: Errors) -> RegisterP
     countries.insert(0, (String::new(), t.get("register-choose")));
     let mut about = vec![
         text("name", "field-name", "text").required(),
-        text("description", "register-description", "textarea").hint(t.get("register-description-hint")),
-        text("kind", "field-kind", "select").options(options(t, "kind", InitiativeKind::ALL)).required(),
+        text("description", "register-description", "textarea")
+            .hint(t.get("register-description-hint")),
+        text("kind", "field-kind", "select")
+            .options(options(t, "kind", InitiativeKind::ALL))
+            .required(),
         text("maturity_stage", "field-maturity", "select")
             .options(options(t, "maturity", MaturityStage::ALL))
             .required(),
@@ -119,15 +130,24 @@ fn form(reader: &Reader, web: &Web, typed: &Fields, errors: Errors) -> RegisterP
         text("website", "field-website", "url").hint(t.get("register-website-hint")),
     ];
     let mut place = vec![
-        text("country", "field-country", "select").options(countries).required(),
-        text("region", "field-region", "text").hint(t.get("register-region-hint")).required(),
+        text("country", "field-country", "select")
+            .options(countries)
+            .required(),
+        text("region", "field-region", "text")
+            .hint(t.get("register-region-hint"))
+            .required(),
     ];
     let mut coordinates = vec![
-        text("lat", "register-lat", "text").hint(t.get("register-lat-hint")).required(),
-        text("lon", "register-lon", "text").hint(t.get("register-lon-hint")).required(),
+        text("lat", "register-lat", "text")
+            .hint(t.get("register-lat-hint"))
+            .required(),
+        text("lon", "register-lon", "text")
+            .hint(t.get("register-lon-hint"))
+            .required(),
     ];
     let mut value_chain = [text("value_chain_focus", "field-value-chain", "textarea")];
-    let mut facilitator = [text("facilitating_organization", "field-facilitator", "text").required()];
+    let mut facilitator =
+        [text("facilitating_organization", "field-facilitator", "text").required()];
     let mut shares: Vec<Input> = SHARES
         .iter()
         .map(|share| {
@@ -171,9 +191,20 @@ fn form(reader: &Reader, web: &Web, typed: &Fields, errors: Errors) -> RegisterP
     RegisterPage {
         t: t.clone(),
         chrome: {
-            let mut chrome = Chrome::new(reader, &web.site, t.get("register-title"), "/initiatives/new").private();
-            chrome.styles.insert(0, assets::url("vendor/leaflet/leaflet.css"));
-            chrome.scripts.extend([assets::url("vendor/leaflet/leaflet.js"), assets::url("js/register.js")]);
+            let mut chrome = Chrome::new(
+                reader,
+                &web.site,
+                t.get("register-title"),
+                "/initiatives/new",
+            )
+            .private();
+            chrome
+                .styles
+                .insert(0, assets::url("vendor/leaflet/leaflet.css"));
+            chrome.scripts.extend([
+                assets::url("vendor/leaflet/leaflet.js"),
+                assets::url("js/register.js"),
+            ]);
             chrome
         },
         sectors: Checks {
@@ -191,14 +222,30 @@ fn form(reader: &Reader, web: &Web, typed: &Fields, errors: Errors) -> RegisterP
             legend: t.get("field-strategic-focus"),
             hint: String::new(),
             error: error_of("strategic_focus"),
-            groups: vec![(String::new(), checks(t, "focus", StrategicFocus::ALL, &typed.all("strategic_focus")))],
+            groups: vec![(
+                String::new(),
+                checks(
+                    t,
+                    "focus",
+                    StrategicFocus::ALL,
+                    &typed.all("strategic_focus"),
+                ),
+            )],
         },
         funding: Checks {
             name: "funding_sources",
             legend: t.get("field-funding"),
             hint: String::new(),
             error: error_of("funding_sources"),
-            groups: vec![(String::new(), checks(t, "funding", FundingSource::ALL, &typed.all("funding_sources")))],
+            groups: vec![(
+                String::new(),
+                checks(
+                    t,
+                    "funding",
+                    FundingSource::ALL,
+                    &typed.all("funding_sources"),
+                ),
+            )],
         },
         governance_error: error_of("governance"),
         about,
@@ -217,7 +264,10 @@ async fn page(State(web): State<Web>, reader: Reader) -> Response {
     if reader.actor().is_err() {
         return see_other(&reader, "/sign-in?next=/initiatives/new");
     }
-    render(StatusCode::OK, &form(&reader, &web, &Fields::default(), Errors::default()))
+    render(
+        StatusCode::OK,
+        &form(&reader, &web, &Fields::default(), Errors::default()),
+    )
 }
 
 /// A number typed into the input `name` (`field` to the use case): `None` when blank, an error
@@ -290,7 +340,10 @@ async fn register(
             Refusal::RuleBroken(_) => Errors::whole(t.get("register-rule-broken")),
             _ => return Err(reader.refused(refusal)),
         };
-        Ok(render(StatusCode::BAD_REQUEST, &form(&reader, &web, &fields, errors)))
+        Ok(render(
+            StatusCode::BAD_REQUEST,
+            &form(&reader, &web, &fields, errors),
+        ))
     };
     let profile = match profile.into_profile(early) {
         Ok(profile) => profile,

@@ -13,6 +13,7 @@ mod behaviour;
 mod browser;
 mod members;
 mod pages;
+mod register;
 mod scale;
 mod session;
 

@@ -15,13 +15,17 @@ use crate::SETTLE;
 
 const LANGUAGES: [&str; 3] = ["es", "pt", "en"];
 
-async fn fill(browser: &Browser, css: &str, text: &str) {
-    let field = browser.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+pub(crate) async fn fill(browser: &Browser, css: &str, text: &str) {
+    let field = browser
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
 }
 
-async fn click(browser: &Browser, css: &str) {
+pub(crate) async fn click(browser: &Browser, css: &str) {
     browser
         .client
         .find(Locator::Css(css))
@@ -32,22 +36,36 @@ async fn click(browser: &Browser, css: &str) {
         .unwrap();
 }
 
-async fn text_of(browser: &Browser, css: &str) -> String {
-    let script = format!("const e = document.querySelector({css:?}); return e ? e.textContent : ''");
-    browser.eval(&script).await.as_str().unwrap_or_default().trim().to_owned()
+pub(crate) async fn text_of(browser: &Browser, css: &str) -> String {
+    let script =
+        format!("const e = document.querySelector({css:?}); return e ? e.textContent : ''");
+    browser
+        .eval(&script)
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
 }
 
-async fn value_of(browser: &Browser, css: &str) -> String {
+pub(crate) async fn value_of(browser: &Browser, css: &str) -> String {
     let script = format!("return document.querySelector({css:?}).value");
-    browser.eval(&script).await.as_str().unwrap_or_default().to_owned()
+    browser
+        .eval(&script)
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
-async fn wait_path(browser: &Browser, path: &str) {
+pub(crate) async fn wait_path(browser: &Browser, path: &str) {
     let script = format!("return location.pathname === {path:?}");
-    browser.wait_for(&script, &format!("the page {path}"), SETTLE).await;
+    browser
+        .wait_for(&script, &format!("the page {path}"), SETTLE)
+        .await;
 }
 
-async fn goto(browser: &Browser, app: &TestApp, path: &str) {
+pub(crate) async fn goto(browser: &Browser, app: &TestApp, path: &str) {
     browser
         .client
         .goto(&format!("{}{path}", app.address))
@@ -77,13 +95,29 @@ async fn a_member_signs_up_confirms_signs_in_and_keeps_the_account_in_the_browse
     fill(&browser, "#email", "carla-at-example.org").await;
     fill(&browser, "#password", "short").await;
     click(&browser, "form.form button[type=submit]").await;
-    browser.wait_for("return !!document.getElementById('form-errors')", "the errors", SETTLE).await;
-    assert!(text_of(&browser, "#email-error").await.contains("email address"));
-    assert!(text_of(&browser, "#password-error").await.contains("12 to 128"));
+    browser
+        .wait_for(
+            "return !!document.getElementById('form-errors')",
+            "the errors",
+            SETTLE,
+        )
+        .await;
+    assert!(text_of(&browser, "#email-error")
+        .await
+        .contains("email address"));
+    assert!(text_of(&browser, "#password-error")
+        .await
+        .contains("12 to 128"));
     assert_eq!(value_of(&browser, "#display_name").await, "Carla Pérez");
     assert_eq!(value_of(&browser, "#email").await, "carla-at-example.org");
-    assert_eq!(value_of(&browser, "#password").await, "", "a password is never sent back");
-    let invalid = browser.eval("return document.getElementById('email').getAttribute('aria-invalid')").await;
+    assert_eq!(
+        value_of(&browser, "#password").await,
+        "",
+        "a password is never sent back"
+    );
+    let invalid = browser
+        .eval("return document.getElementById('email').getAttribute('aria-invalid')")
+        .await;
     assert_eq!(invalid, "true");
     check(&browser, &origin, "sign-up-errors", "en", 400).await;
 
@@ -92,12 +126,21 @@ async fn a_member_signs_up_confirms_signs_in_and_keeps_the_account_in_the_browse
     fill(&browser, "#password", PASSWORD).await;
     click(&browser, "form.form button[type=submit]").await;
     browser
-        .wait_for("return document.querySelector('h1').textContent.includes('Check your mail')", "the notice", SETTLE)
+        .wait_for(
+            "return document.querySelector('h1').textContent.includes('Check your mail')",
+            "the notice",
+            SETTLE,
+        )
         .await;
 
     // The mailed link opens the confirmation page, which asks for the password chosen.
     let (id, secret) = app.confirmation_mail(&email).await;
-    goto(&browser, &app, &format!("/confirm?account={id}&secret={secret}&lang=en")).await;
+    goto(
+        &browser,
+        &app,
+        &format!("/confirm?account={id}&secret={secret}&lang=en"),
+    )
+    .await;
     fill(&browser, "#password", PASSWORD).await;
     click(&browser, "form.form button[type=submit]").await;
     wait_path(&browser, "/sign-in").await;
@@ -106,7 +149,8 @@ async fn a_member_signs_up_confirms_signs_in_and_keeps_the_account_in_the_browse
     fill(&browser, "#email", &email).await;
     fill(&browser, "#password", PASSWORD).await;
     click(&browser, "form.form button[type=submit]").await;
-    wait_path(&browser, "/account").await;
+    wait_path(&browser, "/dashboard").await;
+    goto(&browser, &app, "/account?lang=en").await;
     assert!(text_of(&browser, "main").await.contains(&email));
     for language in LANGUAGES {
         goto(&browser, &app, &format!("/account?lang={language}")).await;
@@ -115,19 +159,42 @@ async fn a_member_signs_up_confirms_signs_in_and_keeps_the_account_in_the_browse
 
     // The language of the profile becomes the interface's.
     goto(&browser, &app, "/account?lang=en").await;
-    browser.eval("document.getElementById('language').value = 'pt'; return true").await;
+    browser
+        .eval("document.getElementById('language').value = 'pt'; return true")
+        .await;
     click(&browser, "form[action='/account/profile'] button").await;
-    browser.wait_for("return document.documentElement.lang === 'pt'", "the page in Portuguese", SETTLE).await;
+    browser
+        .wait_for(
+            "return document.documentElement.lang === 'pt'",
+            "the page in Portuguese",
+            SETTLE,
+        )
+        .await;
     goto(&browser, &app, "/account").await;
-    assert_eq!(browser.eval("return document.documentElement.lang").await, "pt", "kept by the cookie");
+    assert_eq!(
+        browser.eval("return document.documentElement.lang").await,
+        "pt",
+        "kept by the cookie"
+    );
 
     // Mail preferences: a kind turned off is what the API reads too.
     click(&browser, "#receive-decision").await;
     click(&browser, "form[action='/account/notifications'] button").await;
-    browser.wait_for("return location.search.includes('done=notifications')", "saved", SETTLE).await;
+    browser
+        .wait_for(
+            "return location.search.includes('done=notifications')",
+            "saved",
+            SETTLE,
+        )
+        .await;
     let token = app.token_for(id).await;
     let muted: Value = app
-        .request(reqwest::Method::GET, "/v1/me/notification-preferences", Some(&token), None)
+        .request(
+            reqwest::Method::GET,
+            "/v1/me/notification-preferences",
+            Some(&token),
+            None,
+        )
         .await
         .json()
         .await
@@ -139,7 +206,13 @@ async fn a_member_signs_up_confirms_signs_in_and_keeps_the_account_in_the_browse
     fill(&browser, "#current_password", "not my password at all").await;
     fill(&browser, "#new_password", "another long passphrase here").await;
     click(&browser, "form[action='/account/password'] button").await;
-    browser.wait_for("return !!document.getElementById('current_password-error')", "the error", SETTLE).await;
+    browser
+        .wait_for(
+            "return !!document.getElementById('current_password-error')",
+            "the error",
+            SETTLE,
+        )
+        .await;
     check(&browser, &origin, "account-password-error", "en", 403).await;
 
     // Signing out from the header; the account page then asks to sign in.
@@ -173,7 +246,8 @@ async fn a_member_signs_up_confirms_signs_in_and_keeps_the_account_in_the_browse
     fill(&browser, "#email", &admin_email).await;
     fill(&browser, "#password", PASSWORD).await;
     click(&browser, "form.form button[type=submit]").await;
-    wait_path(&browser, "/account").await;
+    wait_path(&browser, "/dashboard").await;
+    goto(&browser, &app, "/account").await;
     assert!(text_of(&browser, "main").await.contains(&admin_email));
     browser.client.close().await.unwrap();
 }

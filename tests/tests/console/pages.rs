@@ -40,7 +40,13 @@ async fn pages(app: &e2e::TestApp) -> Vec<(String, String, u64)> {
 
 /// Checks the page just loaded: only this origin, nothing failed, no console error, no axe
 /// violation, `<html lang>` and the alternates; then keeps a screenshot.
-pub(crate) async fn check(browser: &Browser, origin: &str, name: &str, language: &str, status: u64) {
+pub(crate) async fn check(
+    browser: &Browser,
+    origin: &str,
+    name: &str,
+    language: &str,
+    status: u64,
+) {
     let traffic = browser.traffic().await;
     let foreign: Vec<&String> = traffic
         .requests

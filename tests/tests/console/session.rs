@@ -28,7 +28,10 @@ fn set_cookies(response: &Response) -> Vec<(String, String, String)> {
         .collect()
 }
 
-fn cookie_named<'a>(cookies: &'a [(String, String, String)], name: &str) -> &'a (String, String, String) {
+fn cookie_named<'a>(
+    cookies: &'a [(String, String, String)],
+    name: &str,
+) -> &'a (String, String, String) {
     cookies
         .iter()
         .find(|(n, _, _)| n == name)
@@ -78,7 +81,11 @@ fn assert_flags(attributes: &str, secure: bool) {
     for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(attributes.contains(flag), "{flag} in {attributes}");
     }
-    assert_eq!(attributes.contains("Secure"), secure, "Secure in {attributes}");
+    assert_eq!(
+        attributes.contains("Secure"),
+        secure,
+        "Secure in {attributes}"
+    );
     assert!(!attributes.contains("Domain"), "host-only: {attributes}");
 }
 
@@ -116,15 +123,25 @@ async fn the_session_cookie_is_flagged_revocable_and_forged_posts_are_refused() 
     let credentials = [("email", person.email.as_str()), ("password", PASSWORD)];
 
     // Signing in from another site, or without the form's token, is refused and sets nothing.
-    for (origin, token) in [(Some("https://evil.example"), true), (Some(own.as_str()), false), (None, true), (Some("null"), true)] {
+    for (origin, token) in [
+        (Some("https://evil.example"), true),
+        (Some(own.as_str()), false),
+        (None, true),
+        (Some("null"), true),
+    ] {
         let refused = post(&app, &visit, "/sign-in", &credentials, origin, token).await;
         assert_eq!(refused.status(), 403, "origin {origin:?}, token {token}");
-        assert!(set_cookies(&refused).iter().all(|(n, _, _)| n != "articula-session"));
+        assert!(set_cookies(&refused)
+            .iter()
+            .all(|(n, _, _)| n != "articula-session"));
     }
 
     let signed_in = post(&app, &visit, "/sign-in", &credentials, Some(&own), true).await;
     assert_eq!(signed_in.status(), 303);
-    assert!(signed_in.headers()[LOCATION].to_str().unwrap().starts_with("/account"));
+    assert!(signed_in.headers()[LOCATION]
+        .to_str()
+        .unwrap()
+        .starts_with("/dashboard"));
     let cookies = set_cookies(&signed_in);
     let (name, token, attributes) = cookie_named(&cookies, "articula-session").clone();
     assert_flags(&attributes, false);
@@ -132,7 +149,9 @@ async fn the_session_cookie_is_flagged_revocable_and_forged_posts_are_refused() 
     visit.session = Some((name, token.clone()));
 
     // The cookie holds a token of the same session store as the API's.
-    let me = app.request(reqwest::Method::GET, "/v1/me", Some(&token), None).await;
+    let me = app
+        .request(reqwest::Method::GET, "/v1/me", Some(&token), None)
+        .await;
     assert_eq!(me.status(), 200);
 
     let account = client()
@@ -146,20 +165,46 @@ async fn the_session_cookie_is_flagged_revocable_and_forged_posts_are_refused() 
     assert!(account.text().await.unwrap().contains(&person.email));
 
     // A cross-site post of a signed-in browser's form does nothing.
-    let forged = post(&app, &visit, "/account/sign-out-everywhere", &[], Some("https://evil.example"), true).await;
+    let forged = post(
+        &app,
+        &visit,
+        "/account/sign-out-everywhere",
+        &[],
+        Some("https://evil.example"),
+        true,
+    )
+    .await;
     assert_eq!(forged.status(), 403);
-    assert!(forged.text().await.unwrap().contains("did not come from a page of this site"));
-    let forged = post(&app, &visit, "/account/sign-out-everywhere", &[], Some(&own), false).await;
+    assert!(forged
+        .text()
+        .await
+        .unwrap()
+        .contains("did not come from a page of this site"));
+    let forged = post(
+        &app,
+        &visit,
+        "/account/sign-out-everywhere",
+        &[],
+        Some(&own),
+        false,
+    )
+    .await;
     assert_eq!(forged.status(), 403);
-    let me = app.request(reqwest::Method::GET, "/v1/me", Some(&token), None).await;
+    let me = app
+        .request(reqwest::Method::GET, "/v1/me", Some(&token), None)
+        .await;
     assert_eq!(me.status(), 200, "still signed in");
 
     // Signing out revokes the token itself, not only the cookie.
     let out = post(&app, &visit, "/sign-out", &[], Some(&own), true).await;
     assert_eq!(out.status(), 303);
     let cleared = set_cookies(&out);
-    assert!(cookie_named(&cleared, "articula-session").2.contains("Max-Age=0"));
-    let me = app.request(reqwest::Method::GET, "/v1/me", Some(&token), None).await;
+    assert!(cookie_named(&cleared, "articula-session")
+        .2
+        .contains("Max-Age=0"));
+    let me = app
+        .request(reqwest::Method::GET, "/v1/me", Some(&token), None)
+        .await;
     assert_eq!(me.status(), 401);
     let account = client()
         .get(format!("{}/account", app.address))
@@ -182,9 +227,29 @@ async fn over_https_the_cookies_are_secure_and_host_only() {
     let mut visit = open_sign_in(&app, "__Host-articula-csrf", true).await;
     let credentials = [("email", person.email.as_str()), ("password", PASSWORD)];
     // Over HTTPS the site's origin is its published one.
-    let refused = post(&app, &visit, "/sign-in", &credentials, Some(&app.address), true).await;
-    assert_eq!(refused.status(), 403, "the plain-HTTP origin is not the site's");
-    let signed_in = post(&app, &visit, "/sign-in", &credentials, Some("https://articula.example"), true).await;
+    let refused = post(
+        &app,
+        &visit,
+        "/sign-in",
+        &credentials,
+        Some(&app.address),
+        true,
+    )
+    .await;
+    assert_eq!(
+        refused.status(),
+        403,
+        "the plain-HTTP origin is not the site's"
+    );
+    let signed_in = post(
+        &app,
+        &visit,
+        "/sign-in",
+        &credentials,
+        Some("https://articula.example"),
+        true,
+    )
+    .await;
     assert_eq!(signed_in.status(), 303);
     let cookies = set_cookies(&signed_in);
     let (name, value, attributes) = cookie_named(&cookies, "__Host-articula-session").clone();

@@ -36,7 +36,8 @@ pub(super) async fn register(
     let profile = ProfileFields::from(body).into_profile(Vec::new())?;
     let id = InitiativeId::new();
     let created = id.to_string();
-    let expected = command::expected_version(&state.initiatives, &created, &acting.if_match).await?;
+    let expected =
+        command::expected_version(&state.initiatives, &created, &acting.if_match).await?;
     let metadata = acting.metadata_creating("RegisterInitiative", &created);
     let committed =
         app::initiatives::register(&state, &acting.actor, id, profile, metadata, expected).await?;

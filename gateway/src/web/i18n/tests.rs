@@ -117,7 +117,13 @@ fn composed_keys() -> Vec<String> {
     ] {
         keys.push(format!("error-{field}"));
     }
-    for page in ["confirm", "activate", "sign-in", "sign-up", "sign-up-received"] {
+    for page in [
+        "confirm",
+        "activate",
+        "sign-in",
+        "sign-up",
+        "sign-up-received",
+    ] {
         keys.push(format!("{page}-title"));
     }
     for page in ["confirm", "activate"] {

@@ -1,0 +1,175 @@
+//! Registering an initiative in the browser: the form in every language is clean and accessible;
+//! a form with mistakes comes back with what was typed and each error beside its field; the
+//! governance total is added up as one types; a click on the small map sets the coordinates; the
+//! registered initiative waits for review on the dashboard, and once a moderator approves it, it
+//! is on the public map.
+
+use domain::actor::Role;
+use e2e::{spawn_app, test_settings, PASSWORD};
+use serde_json::Value;
+use store::testing::TestPostgres;
+
+use crate::browser::Driver;
+use crate::members::{click, fill, goto, text_of, value_of, wait_path};
+use crate::pages::check;
+use crate::SETTLE;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_registers_an_initiative_that_a_moderator_approves() {
+    let db = TestPostgres::create().await;
+    let app = spawn_app(test_settings(Some(db.url.clone()))).await;
+    app.wait_ready().await;
+    let member = app.sign_up("Dora").await;
+    let driver = Driver::start().await;
+    let browser = driver.browser(true).await;
+    let origin = format!("{}/", app.address);
+
+    goto(&browser, &app, "/initiatives/new?lang=en").await;
+    wait_path(&browser, "/sign-in").await;
+    fill(&browser, "#email", &member.email).await;
+    fill(&browser, "#password", PASSWORD).await;
+    click(&browser, "form.form button[type=submit]").await;
+    wait_path(&browser, "/initiatives/new").await;
+
+    for language in ["es", "pt", "en"] {
+        goto(&browser, &app, &format!("/initiatives/new?lang={language}")).await;
+        browser
+            .wait_for(
+                "return !document.getElementById('location-picker').hidden",
+                "the map picker",
+                SETTLE,
+            )
+            .await;
+        check(&browser, &origin, "register", language, 200).await;
+    }
+    goto(&browser, &app, "/dashboard?lang=en").await;
+    check(&browser, &origin, "dashboard-empty", "en", 200).await;
+
+    // Mistakes: each named beside its field, what was typed kept.
+    goto(&browser, &app, "/initiatives/new?lang=en").await;
+    fill(&browser, "#name", "Clúster Lácteo de Osorno").await;
+    fill(&browser, "#lat", "-140.5").await;
+    fill(&browser, "#private", "60").await;
+    fill(&browser, "#public", "30").await;
+    let total = text_of(&browser, "#governance-total").await;
+    assert!(
+        total.contains("90") && total.contains("must add up"),
+        "{total}"
+    );
+    click(&browser, "form.form--wide > button[type=submit]").await;
+    browser
+        .wait_for(
+            "return !!document.getElementById('form-errors')",
+            "the errors",
+            SETTLE,
+        )
+        .await;
+    for field in [
+        "lat",
+        "kind",
+        "country",
+        "region",
+        "sectors",
+        "governance",
+        "facilitating_organization",
+    ] {
+        let error = text_of(&browser, &format!("#{field}-error")).await;
+        assert!(!error.is_empty(), "an error beside {field}");
+    }
+    assert!(text_of(&browser, "#lat-error").await.contains("-90 to 90"));
+    assert_eq!(
+        value_of(&browser, "#name").await,
+        "Clúster Lácteo de Osorno"
+    );
+    assert_eq!(value_of(&browser, "#private").await, "60");
+    check(&browser, &origin, "register-errors", "en", 400).await;
+
+    // Put right: the map sets the coordinates, the total reaches 100.
+    browser
+        .wait_for(
+            "return !document.getElementById('location-picker').hidden",
+            "the map picker",
+            SETTLE,
+        )
+        .await;
+    click(&browser, "#location-map").await;
+    let lat = value_of(&browser, "#lat").await;
+    assert!(
+        lat.parse::<f64>()
+            .is_ok_and(|l| (-90.0..=90.0).contains(&l)),
+        "{lat}"
+    );
+    fill(&browser, "#lat", "-40.5739").await;
+    fill(&browser, "#lon", "-73.1335").await;
+    browser
+        .eval("document.getElementById('kind').value = 'cluster_initiative'; return true")
+        .await;
+    browser
+        .eval("document.getElementById('maturity_stage').value = 'consolidation'; return true")
+        .await;
+    browser
+        .eval("document.getElementById('country').value = 'CL'; return true")
+        .await;
+    fill(&browser, "#region", "Los Lagos").await;
+    fill(&browser, "#founding_year", "2012").await;
+    fill(&browser, "#number_of_firms", "120").await;
+    click(&browser, "#sectors-agri_food_fishing").await;
+    click(&browser, "#sectors-logistics").await;
+    fill(
+        &browser,
+        "#facilitating_organization",
+        "Corporación de Desarrollo de Osorno",
+    )
+    .await;
+    fill(&browser, "#academia", "10").await;
+    let total = text_of(&browser, "#governance-total").await;
+    assert!(
+        total.contains("100") && total.contains("adds up"),
+        "{total}"
+    );
+    click(&browser, "form.form--wide > button[type=submit]").await;
+    wait_path(&browser, "/dashboard").await;
+    assert!(text_of(&browser, ".my-initiatives")
+        .await
+        .contains("Waiting for review"));
+    check(&browser, &origin, "dashboard", "en", 200).await;
+
+    // A moderator approves it (four eyes: not its manager); it is then on the public map.
+    let moderator = app.person_with("Moderator", Role::Moderator).await;
+    let token = app.sign_in(&moderator).await;
+    let map: Value = app.get("/v1/map?q=osorno").await.json().await.unwrap();
+    assert_eq!(
+        map["features"].as_array().unwrap().len(),
+        0,
+        "not public before review"
+    );
+    let href = browser
+        .eval("return document.querySelector('.my-initiatives a').getAttribute('href')")
+        .await;
+    let id = href
+        .as_str()
+        .unwrap()
+        .split('/')
+        .nth(2)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let approved = app
+        .request(
+            reqwest::Method::POST,
+            &format!("/v1/initiatives/{id}/approval"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(approved.status(), 200);
+    let map: Value = app.get("/v1/map?q=osorno").await.json().await.unwrap();
+    assert_eq!(map["features"].as_array().unwrap().len(), 1);
+    goto(&browser, &app, "/dashboard?lang=en").await;
+    assert!(text_of(&browser, ".my-initiatives")
+        .await
+        .contains("Approved"));
+    browser.client.close().await.unwrap();
+}
