@@ -168,7 +168,7 @@ async fn the_session_cookie_is_flagged_revocable_and_forged_posts_are_refused() 
     let forged = post(
         &app,
         &visit,
-        "/account/sign-out-everywhere",
+        "/account/sign-out-everywhere?lang=en",
         &[],
         Some("https://evil.example"),
         true,
