@@ -32,6 +32,9 @@ pub fn routes() -> Router<Web> {
     Router::new().route("/initiatives/new", get(page).post(register))
 }
 
+/// Checkboxes: `(code, label, checked)`.
+pub type Choices = Vec<(String, String, bool)>;
+
 /// A group of checkboxes (a set of codes).
 pub struct Checks {
     pub name: &'static str,
@@ -39,7 +42,7 @@ pub struct Checks {
     pub hint: String,
     pub error: String,
     /// `(group label, [(code, label, checked)])`; a single group has an empty label.
-    pub groups: Vec<(String, Vec<(String, String, bool)>)>,
+    pub groups: Vec<(String, Choices)>,
 }
 
 #[derive(Template)]
@@ -89,12 +92,7 @@ fn options<T: Serialize>(t: &Tr, vocabulary: &str, all: &[T]) -> Vec<(String, St
     options
 }
 
-fn checks<T: Serialize>(
-    t: &Tr,
-    vocabulary: &str,
-    all: &[T],
-    chosen: &[String],
-) -> Vec<(String, String, bool)> {
+fn checks<T: Serialize>(t: &Tr, vocabulary: &str, all: &[T], chosen: &[String]) -> Choices {
     all.iter()
         .map(|v| {
             let code = code_of(v);
