@@ -9,7 +9,9 @@ use e2e::{spawn_app, test_settings, PASSWORD};
 use serde_json::Value;
 use store::testing::TestPostgres;
 
-use crate::browser::Driver;
+use fantoccini::key::Key;
+
+use crate::browser::{Browser, Driver};
 use crate::members::{click, fill, goto, text_of, value_of, wait_path};
 use crate::pages::check;
 use crate::SETTLE;
@@ -169,5 +171,75 @@ async fn a_member_registers_an_initiative_that_a_moderator_approves() {
     assert!(text_of(&browser, ".my-initiatives")
         .await
         .contains("Approved"));
+
+    register_with_the_keyboard_only(&browser, &app).await;
     browser.client.close().await.unwrap();
+}
+
+/// Presses Tab until the focused element is the one `is_it` (a script's condition on `e`, the
+/// focused element) describes.
+async fn tab_to(browser: &Browser, is_it: &str) {
+    let test = format!("const e = document.activeElement; return !!(e && ({is_it}))");
+    for _ in 0..80 {
+        if browser.eval(&test).await == true {
+            return;
+        }
+        keys(browser, &char::from(Key::Tab).to_string()).await;
+    }
+    panic!("Tab never reached the element where {is_it}");
+}
+
+/// Types `text` into whatever has the focus.
+async fn keys(browser: &Browser, text: &str) {
+    let focused = browser.client.active_element().await.unwrap();
+    focused.send_keys(text).await.unwrap();
+}
+
+/// The whole form with the keyboard alone: Tab from the top of the page, typing into fields,
+/// choosing options by typing their first letters, Space for checkboxes, Enter to send.
+async fn register_with_the_keyboard_only(browser: &Browser, app: &e2e::TestApp) {
+    goto(browser, app, "/initiatives/new?lang=en").await;
+    let by_id = |id: &str| format!("e.id === '{id}'");
+    let fields = [
+        ("name", "Red de Proveedores del Biobío"),
+        ("kind", "Business"),
+        ("maturity_stage", "Launch"),
+        ("founding_year", "2019"),
+        ("number_of_firms", "35"),
+        ("country", "Chile"),
+        ("region", "Biobío"),
+        ("lat", "-36.8270"),
+        ("lon", "-73.0498"),
+    ];
+    for (id, text) in fields {
+        tab_to(browser, &by_id(id)).await;
+        keys(browser, text).await;
+    }
+    for id in [
+        "sectors-manufacturing",
+        "strategic_focus-productive_linkages",
+    ] {
+        tab_to(browser, &by_id(id)).await;
+        keys(browser, " ").await;
+    }
+    for (id, text) in [
+        (
+            "facilitating_organization",
+            "Cámara de la Producción del Biobío",
+        ),
+        ("private", "80"),
+        ("public", "20"),
+    ] {
+        tab_to(browser, &by_id(id)).await;
+        keys(browser, text).await;
+    }
+    tab_to(
+        browser,
+        "e.type === 'submit' && e.closest('form.form--wide')",
+    )
+    .await;
+    keys(browser, &char::from(Key::Enter).to_string()).await;
+    wait_path(browser, "/dashboard").await;
+    let mine = text_of(browser, ".my-initiatives").await;
+    assert!(mine.contains("Red de Proveedores del Biobío"), "{mine}");
 }
