@@ -113,9 +113,9 @@ fi
 
 # The API contract test (tests/tests/contract.rs) runs schemathesis, pinned, from PyPI, in a
 # virtual environment of its own outside the source tree; the test finds it through
-# ARTICULA_SCHEMATHESIS.
+# ARTICULA_TEST_SCHEMATHESIS.
 SCHEMATHESIS_VERSION=4.32.5
-SCHEMATHESIS_ENV="${ARTICULA_TOOLS_DIR:-$HOME/.cache/articula}/schemathesis-$SCHEMATHESIS_VERSION"
+SCHEMATHESIS_ENV="${ARTICULA_TEST_TOOLS_DIR:-$HOME/.cache/articula}/schemathesis-$SCHEMATHESIS_VERSION"
 if [ ! -x "$SCHEMATHESIS_ENV/bin/schemathesis" ]; then
   if ! /usr/bin/python3 -m venv --help >/dev/null 2>&1; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -133,7 +133,7 @@ if [ ! -x "$SCHEMATHESIS_ENV/bin/schemathesis" ]; then
   "$SCHEMATHESIS_ENV/bin/pip" install --quiet --disable-pip-version-check \
     "schemathesis==$SCHEMATHESIS_VERSION"
 fi
-export ARTICULA_SCHEMATHESIS="$SCHEMATHESIS_ENV/bin/schemathesis"
+export ARTICULA_TEST_SCHEMATHESIS="$SCHEMATHESIS_ENV/bin/schemathesis"
 
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast "$@"

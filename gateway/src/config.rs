@@ -165,7 +165,9 @@ impl Settings {
             None => {}
         }
         figment = figment
-            .merge(Env::prefixed("ARTICULA_"))
+            // `ARTICULA_TEST_*` belongs to the test suite (its database server, its tools), not
+            // to the server, whose unknown settings are refused.
+            .merge(Env::prefixed("ARTICULA_").filter(|key| !key.starts_with("test_")))
             .merge(Env::raw().only(&["DATABASE_URL"]));
         figment
             .extract()
@@ -216,6 +218,8 @@ mod tests {
             jail.create_file("custom.toml", "port = 9000\nlog_format = \"json\"")?;
             jail.set_env("ARTICULA_PORT", "9100");
             jail.set_env("DATABASE_URL", "postgres://localhost/articula");
+            // The test suite's own variables are not settings, and not refused as unknown ones.
+            jail.set_env("ARTICULA_TEST_SCHEMATHESIS", "/opt/schemathesis");
             let settings = Settings::load(Some(Path::new("custom.toml"))).unwrap();
             assert_eq!(settings.port, 9100);
             assert_eq!(settings.log_format, LogFormat::Json);

@@ -30,7 +30,7 @@ const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_co
 
 /// Where `ops/test.sh` put schemathesis.
 fn schemathesis() -> String {
-    std::env::var("ARTICULA_SCHEMATHESIS").unwrap_or_else(|_| {
+    std::env::var("ARTICULA_TEST_SCHEMATHESIS").unwrap_or_else(|_| {
         let home = std::env::var("HOME").unwrap_or_default();
         format!("{home}/.cache/articula/schemathesis-4.32.5/bin/schemathesis")
     })
@@ -42,8 +42,11 @@ fn run(address: &str, caller: &str, token: Option<&str>, excluded: &[&str]) -> S
         std::path::Path::new(&binary).exists(),
         "schemathesis is not installed at {binary}: run `bash ops/test.sh`, which installs it"
     );
+    // schemathesis keeps a cache of crashes in its working directory: not in the source tree.
+    let scratch = tempfile::tempdir().expect("a scratch directory");
     let mut command = Command::new(&binary);
     command
+        .current_dir(scratch.path())
         .arg("run")
         .arg(format!("{address}/openapi.json"))
         .args(["--checks", CHECKS])

@@ -48,6 +48,10 @@ pub enum JoinPolicy {
     Moderated,
 }
 
+impl JoinPolicy {
+    pub const ALL: [JoinPolicy; 2] = [JoinPolicy::Open, JoinPolicy::Moderated];
+}
+
 /// A member's role inside one community. Not a platform role (see [`crate::actor::Role`]):
 /// being a facilitator here gives no rights anywhere else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -3,8 +3,10 @@
 //! outcome or a [`Refusal`]. They know nothing of HTTP: the JSON API (`crate::http`) and the web
 //! console are thin adapters over them, so a rule or a visibility check is written once.
 
+pub mod accounts;
 pub mod codes;
 pub mod communities;
+pub mod dashboard;
 mod domain_errors;
 pub mod initiatives;
 pub mod joint_projects;

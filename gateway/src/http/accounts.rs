@@ -2,16 +2,16 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use domain::values::{AccountId, DisplayName, EmailAddress, Language, Password, Phone};
+use domain::values::AccountId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 use super::context::{ClientAddress, RequestContext};
 use super::{ApiJson, ErrorBody, Refusal, Written, WrittenAnswer};
-use crate::access::accounts::{all_valid, AccountView, SignUp};
-use crate::access::profile::ProfileChange;
+use crate::access::accounts::AccountView;
 use crate::access::{Access, ApiRoutes, Caller, SignedIn};
+use crate::app::accounts::{self, ProfileFields, SignUpFields};
 use crate::app::sign_up;
 use crate::state::AppState;
 
@@ -89,41 +89,13 @@ async fn sign_up(
     ClientAddress(address): ClientAddress,
     ApiJson(body): ApiJson<SignUpRequest>,
 ) -> Result<(StatusCode, ApiJson<SignUpReceived>), Refusal> {
-    let email = EmailAddress::new(&body.email);
-    let name = DisplayName::new(body.display_name);
-    let password = Password::new(body.password);
-    let phone = body.phone.map(Phone::new).transpose();
-    let language = body
-        .language
-        .as_deref()
-        .map(str::parse::<Language>)
-        .transpose();
-    let mut errors: Vec<_> = [
-        email.as_ref().err(),
-        name.as_ref().err(),
-        password.as_ref().err(),
-        phone.as_ref().err(),
-        language.as_ref().err(),
-    ]
-    .into_iter()
-    .flatten()
-    .cloned()
-    .collect();
-    if let (Ok(email), Ok(password)) = (&email, &password) {
-        errors.extend(password.check_against_email(email).err());
-    }
-    if !errors.is_empty() {
-        return Err(Refusal::invalid(errors));
-    }
-    let input = SignUp {
-        email: email.map_err(|e| Refusal::invalid(vec![e]))?,
-        display_name: name.map_err(|e| Refusal::invalid(vec![e]))?,
-        password: password.map_err(|e| Refusal::invalid(vec![e]))?,
-        phone: phone.map_err(|e| Refusal::invalid(vec![e]))?,
-        language: language
-            .map_err(|e| Refusal::invalid(vec![e]))?
-            .unwrap_or_default(),
-    };
+    let input = accounts::parse_sign_up(SignUpFields {
+        email: body.email,
+        display_name: body.display_name,
+        password: body.password,
+        phone: body.phone,
+        language: body.language,
+    })?;
     let metadata = context.metadata(&Caller::Visitor, "SignUp");
     sign_up::sign_up(&state, input, address, metadata).await?;
     Ok((StatusCode::ACCEPTED, ApiJson(SIGN_UP_RECEIVED)))
@@ -194,12 +166,15 @@ async fn activate(
     context: RequestContext,
     ApiJson(body): ApiJson<ActivationRequest>,
 ) -> Result<WrittenAnswer, Refusal> {
-    let password = Password::new(body.password).map_err(|e| Refusal::invalid(vec![e]))?;
     let metadata = context.metadata(&Caller::Visitor, "Activate");
-    let position = state
-        .accounts
-        .activate(body.account_id, &body.secret, password, &metadata)
-        .await?;
+    let position = accounts::activate(
+        &state,
+        body.account_id,
+        &body.secret,
+        body.password,
+        &metadata,
+    )
+    .await?;
     Ok(Written::at(position))
 }
 
@@ -240,35 +215,13 @@ async fn update_me(
     SignedIn(actor): SignedIn,
     ApiJson(body): ApiJson<UpdateMeRequest>,
 ) -> Result<WrittenAnswer, Refusal> {
-    let language = body
-        .language
-        .as_deref()
-        .map(str::parse::<Language>)
-        .transpose();
-    let name = body.display_name.map(DisplayName::new).transpose();
-    let phone = body
-        .phone
-        .map(|p| p.map(Phone::new).transpose())
-        .transpose();
-    let errors: Vec<_> = [
-        language.as_ref().err(),
-        name.as_ref().err(),
-        phone.as_ref().err(),
-    ]
-    .into_iter()
-    .flatten()
-    .cloned()
-    .collect();
-    if !errors.is_empty() {
-        return Err(Refusal::invalid(errors));
-    }
-    let change = ProfileChange {
-        language: language.ok().flatten(),
-        display_name: name.ok().flatten(),
-        phone: phone.ok().flatten(),
-    };
     let metadata = context.metadata(&caller, "UpdateOwnAccount");
-    let position = state.accounts.update_own(&actor, change, &metadata).await?;
+    let fields = ProfileFields {
+        language: body.language,
+        display_name: body.display_name,
+        phone: body.phone,
+    };
+    let position = accounts::update_profile(&state, &actor, fields, &metadata).await?;
     Ok(Written::at(position))
 }
 
@@ -293,12 +246,15 @@ async fn change_password(
     SignedIn(actor): SignedIn,
     ApiJson(body): ApiJson<PasswordChange>,
 ) -> Result<WrittenAnswer, Refusal> {
-    let new = all_valid(vec![Password::new(body.new_password)])?.remove(0);
     let metadata = context.metadata(&caller, "ChangePassword");
-    let position = state
-        .accounts
-        .change_password(&actor, body.current_password, new, &metadata)
-        .await?;
+    let position = accounts::change_password(
+        &state,
+        &actor,
+        body.current_password,
+        body.new_password,
+        &metadata,
+    )
+    .await?;
     Ok(Written::at(position))
 }
 
@@ -341,7 +297,7 @@ async fn revoke_sessions(
     Path(id): Path<String>,
 ) -> Result<ApiJson<SessionsRevoked>, Refusal> {
     let id = parse_account_id(&id)?;
-    let revoked = state.accounts.revoke_all_sessions(&actor, id).await?;
+    let revoked = accounts::sign_out_everywhere(&state, &actor, id).await?;
     Ok(ApiJson(SessionsRevoked { revoked }))
 }
 

@@ -22,6 +22,7 @@ mod moderation;
 mod notifications;
 mod publications;
 pub mod reading;
+mod request_limits;
 mod sessions;
 mod statistics;
 
@@ -152,6 +153,7 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi, AccessRules) {
         .split_for_parts();
     unique_operation_ids(&mut openapi);
     contract::complete(&mut openapi, &rules);
+    request_limits::document(&mut openapi);
     (router, openapi, rules)
 }
 

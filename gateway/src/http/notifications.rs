@@ -2,10 +2,7 @@
 //! recipient), so that someone can act on them. No email address appears here: the recipient is
 //! an account id, which the accounts listing resolves for those allowed to see it.
 
-use std::collections::BTreeSet;
-
 use axum::extract::{RawQuery, State};
-use domain::account::NotificationKind;
 use serde::{Deserialize, Serialize};
 use store::notifications::{Notification, NotificationStatus, Notifications};
 use utoipa::ToSchema;
@@ -15,6 +12,7 @@ use super::context::RequestContext;
 use super::reading::parse_limit;
 use super::{ApiJson, ErrorBody, Refusal, Written, WrittenAnswer};
 use crate::access::{Access, ApiRoutes, Caller, SignedIn};
+use crate::app::accounts;
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
@@ -44,13 +42,9 @@ async fn my_preferences(
     State(state): State<AppState>,
     SignedIn(actor): SignedIn,
 ) -> Result<ApiJson<NotificationPreferences>, Refusal> {
-    let account = state.accounts.load(actor.account).await?;
+    let muted = accounts::muted_notifications(&state, &actor).await?;
     Ok(ApiJson(NotificationPreferences {
-        muted: account
-            .muted_notifications()
-            .iter()
-            .map(|k| k.as_str().to_string())
-            .collect(),
+        muted: muted.iter().map(|k| k.as_str().to_string()).collect(),
     }))
 }
 
@@ -70,17 +64,9 @@ async fn set_my_preferences(
     SignedIn(actor): SignedIn,
     ApiJson(body): ApiJson<NotificationPreferences>,
 ) -> Result<WrittenAnswer, Refusal> {
-    let muted = body
-        .muted
-        .iter()
-        .map(|kind| kind.parse::<NotificationKind>())
-        .collect::<Result<BTreeSet<_>, _>>()
-        .map_err(Refusal::invalid_input)?;
     let metadata = context.metadata(&caller, "SetNotificationPreferences");
-    let position = state
-        .accounts
-        .set_notification_preferences(&actor, muted, &metadata)
-        .await?;
+    let position =
+        accounts::set_muted_notifications(&state, &actor, &body.muted, &metadata).await?;
     Ok(Written::at(position))
 }
 

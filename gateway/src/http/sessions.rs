@@ -3,7 +3,6 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
-use domain::values::EmailAddress;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
@@ -12,6 +11,7 @@ use super::context::ClientAddress;
 use super::{ApiJson, ErrorBody, Refusal};
 use crate::access::caller::bearer_token;
 use crate::access::{Access, ApiRoutes};
+use crate::app::accounts;
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
@@ -54,10 +54,7 @@ async fn sign_in(
     ClientAddress(address): ClientAddress,
     ApiJson(body): ApiJson<SignInRequest>,
 ) -> Result<(StatusCode, ApiJson<SessionResponse>), Refusal> {
-    let email = EmailAddress::new(&body.email).map_err(|e| Refusal::invalid(vec![e]))?;
-    let digest = state.accounts.email_digest(&email).await?;
-    state.limits.check_sign_in(address, &digest)?;
-    let session = state.accounts.sign_in(&email, body.password).await?;
+    let session = accounts::sign_in(&state, &body.email, body.password, address).await?;
     Ok((
         StatusCode::CREATED,
         ApiJson(SessionResponse {
@@ -79,7 +76,7 @@ async fn sign_out(
     headers: HeaderMap,
 ) -> Result<StatusCode, Refusal> {
     if let Some(token) = bearer_token(&headers)? {
-        state.accounts.sign_out(token).await?;
+        accounts::sign_out(&state, token).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -114,6 +114,11 @@ impl Tr {
         LOCALES.lookup(&self.id, key)
     }
 
+    /// The text of `key`, if this language has one (for keys composed from a name).
+    pub fn try_get(&self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(&self.id, key)
+    }
+
     /// The text of `key` with the arguments given.
     pub fn with(&self, key: &str, args: &[(&'static str, Arg)]) -> String {
         let args: HashMap<Cow<'static, str>, FluentValue> = args

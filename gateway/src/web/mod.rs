@@ -10,19 +10,29 @@
 //! * [`assets`]: scripts, styles and map shapes compiled into the binary, cached by content.
 //! * [`map`], [`initiative`], [`statistics`], [`sitemap`]: the public pages.
 //! * [`charts`], [`outline`]: SVG drawn on the server (bar charts, a country's outline).
+//! * [`session`]: the browser's session cookie, and the anti-forgery checks of every form.
+//! * [`account`], [`profile`]: signing up, in and out, activating, confirming, one's own account.
+//! * [`dashboard`], [`register`]: a member's initiatives, and registering a new one.
 //!
 //! Every response carries a strict Content-Security-Policy (no inline script or style, nothing
 //! from another origin) and is compressed when the browser accepts it. Pages work without
 //! JavaScript; the map's script only adds the interactive map to a page that already lists the
 //! same initiatives in a table.
 
+mod account;
 pub mod assets;
 mod charts;
+mod dashboard;
+mod form;
 pub mod i18n;
 mod initiative;
+mod links;
 mod map;
 mod outline;
 pub mod page;
+mod profile;
+mod register;
+pub mod session;
 mod sitemap;
 mod statistics;
 
@@ -49,6 +59,8 @@ use crate::Settings;
 pub struct Web {
     pub app: AppState,
     pub site: Arc<Site>,
+    /// The largest form a browser may post.
+    pub body_limit: usize,
 }
 
 /// Where the site is published: absolute links (canonical, alternates, sitemap, Open Graph)
@@ -56,12 +68,31 @@ pub struct Web {
 #[derive(Debug, Clone)]
 pub struct Site {
     pub base_url: String,
+    /// `scheme://host[:port]` of `base_url`: where this site's forms come from.
+    pub origin: String,
+    /// Served over HTTPS: cookies are `Secure` and `__Host-` prefixed.
+    pub secure: bool,
 }
 
 impl Site {
     pub fn new(settings: &Settings) -> Self {
+        Self::at(&settings.public_base_url)
+    }
+
+    /// The site published at `base_url`.
+    pub fn at(base_url: &str) -> Self {
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        let origin = match base_url.split_once("://") {
+            Some((scheme, rest)) => {
+                let host = rest.split('/').next().unwrap_or_default();
+                format!("{}://{host}", scheme.to_ascii_lowercase())
+            }
+            None => base_url.clone(),
+        };
         Self {
-            base_url: settings.public_base_url.trim_end_matches('/').to_owned(),
+            secure: origin.starts_with("https://"),
+            origin,
+            base_url,
         }
     }
 
@@ -86,6 +117,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     let web = Web {
         app: state,
         site: Arc::new(Site::new(settings)),
+        body_limit: settings.body_limit_bytes,
     };
     Router::new()
         .route("/", get(map::page))
@@ -99,15 +131,29 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/sitemap.xml", get(sitemap::sitemap))
         .route("/robots.txt", get(sitemap::robots))
         .route("/assets/{*path}", get(assets::serve))
+        .merge(account::routes())
+        .merge(dashboard::routes())
+        .merge(register::routes())
         .fallback(page::not_found)
         .route_layer(middleware::from_fn_with_state(
             metrics,
             crate::metrics::track,
         ))
+        .layer(middleware::from_fn_with_state(
+            web.clone(),
+            session::browser_session,
+        ))
         .with_state(web)
         .layer(
             ServiceBuilder::new()
+                .layer(middleware::map_request(
+                    crate::http::context::bounded_trace_ids,
+                ))
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(middleware::from_fn_with_state(
+                    crate::proxy::ProxySettings::new(settings),
+                    crate::proxy::resolve_client,
+                ))
                 .layer(
                     TraceLayer::new_for_http().make_span_with(|request: &Request| {
                         tracing::info_span!(

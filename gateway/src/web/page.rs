@@ -11,12 +11,13 @@ use domain::values::Language;
 
 use super::assets;
 use super::i18n::{self, Arg, Tr};
+use super::session::Csrf;
 use super::Site;
 use crate::access::Caller;
 use crate::app::Refusal;
 
-/// The reader of a page: their language and who they are. Pages are public today; signing in
-/// in the browser (a session cookie) will make `caller` an account.
+/// The reader of a page: their language and who they are (a visitor, or the account of the
+/// browser's session cookie, resolved by `session::browser_session`).
 #[derive(Debug, Clone)]
 pub struct Reader {
     pub t: Tr,
@@ -24,33 +25,69 @@ pub struct Reader {
     /// The path asked for, and its query string without `lang`.
     pub path: String,
     pub query: Vec<(String, String)>,
+    /// The anti-forgery token every form of the page carries.
+    pub csrf: String,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Reader {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let caller = parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .unwrap_or(Caller::Visitor);
+        let csrf = parts
+            .extensions
+            .get::<Csrf>()
+            .map(|c| c.0.clone())
+            .unwrap_or_default();
+        Ok(Self::of(parts, caller, csrf))
+    }
+}
+
+impl Reader {
+    /// The reader of the request `parts`.
+    pub fn of(parts: &Parts, caller: Caller, csrf: String) -> Self {
         let raw_query = parts.uri.query();
         let language = i18n::negotiate(raw_query, &parts.headers);
         let query = form_urlencoded::parse(raw_query.unwrap_or_default().as_bytes())
             .filter(|(key, _)| key != "lang")
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        Ok(Self {
+        Self {
             t: Tr::new(language),
-            caller: Caller::Visitor,
+            caller,
             path: parts.uri.path().to_owned(),
             query,
-        })
+            csrf,
+        }
     }
-}
 
-impl Reader {
+    /// The signed-in account, or the refusal that sends a visitor to sign in.
+    pub fn actor(&self) -> Result<&domain::actor::Actor, Refusal> {
+        self.caller
+            .actor()
+            .ok_or_else(|| Refusal::NotSignedIn("sign in first".into()))
+    }
+
+    /// The page that says no to this reader, for `refusal`, explained by the texts
+    /// `problem-<key>-title` and `problem-<key>-text`.
+    pub fn refused_as(&self, refusal: Refusal, key: &'static str) -> Problem {
+        Problem(Box::new(Refused {
+            reader: self.clone(),
+            refusal,
+            key: Some(key),
+        }))
+    }
+
     /// The page that says no to this reader, for `refusal`.
     pub fn refused(&self, refusal: Refusal) -> Problem {
         Problem(Box::new(Refused {
             reader: self.clone(),
             refusal,
+            key: None,
         }))
     }
 
@@ -68,6 +105,10 @@ impl Reader {
 pub enum Section {
     Map,
     Statistics,
+    Account,
+    Dashboard,
+    SignIn,
+    SignUp,
     None,
 }
 
@@ -104,6 +145,10 @@ pub struct Chrome {
     pub styles: Vec<String>,
     pub scripts: Vec<String>,
     pub site_name: String,
+    /// Whether the reader is signed in (the header offers their account and signing out).
+    pub signed_in: bool,
+    /// The anti-forgery token of the page's forms (the header's sign-out form among them).
+    pub csrf: String,
 }
 
 impl Chrome {
@@ -133,7 +178,15 @@ impl Chrome {
             styles: vec![assets::url("css/console.css")],
             scripts: Vec::new(),
             site_name,
+            signed_in: reader.caller.actor().is_some(),
+            csrf: reader.csrf.clone(),
         }
+    }
+
+    /// A page that is one person's, or a form: not for search engines.
+    pub fn private(mut self) -> Self {
+        self.index = false;
+        self
     }
 
     pub fn in_section(mut self, section: Section) -> Self {
@@ -213,6 +266,8 @@ pub struct Problem(Box<Refused>);
 struct Refused {
     reader: Reader,
     refusal: Refusal,
+    /// A more precise explanation than the refusal's kind gives.
+    key: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -228,6 +283,11 @@ struct ProblemPage {
 impl Problem {
     /// The status and the text keys (`problem-<key>-title`, `problem-<key>-text`).
     fn kind(&self) -> (StatusCode, &'static str) {
+        let (status, key) = self.default_kind();
+        (status, self.0.key.unwrap_or(key))
+    }
+
+    fn default_kind(&self) -> (StatusCode, &'static str) {
         match &self.0.refusal {
             Refusal::Invalid { .. } => (StatusCode::BAD_REQUEST, "invalid"),
             Refusal::NotSignedIn(_) => (StatusCode::UNAUTHORIZED, "not-allowed"),
@@ -246,7 +306,9 @@ impl Problem {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let (status, key) = self.kind();
-        let Refused { reader, refusal } = *self.0;
+        let Refused {
+            reader, refusal, ..
+        } = *self.0;
         let t = &reader.t;
         if let Refusal::Internal(cause) = &refusal {
             tracing::error!(error = %cause, "page failed");
@@ -266,9 +328,7 @@ impl IntoResponse for Problem {
         let heading = t.get(&format!("problem-{key}-title"));
         // The site's own address is only needed for absolute links, which an error page does not
         // offer to search engines.
-        let site = Site {
-            base_url: String::new(),
-        };
+        let site = Site::at("");
         let mut chrome = Chrome::new(&reader, &site, heading.clone(), &reader.path);
         chrome.index = false;
         let page = ProblemPage {

@@ -44,7 +44,8 @@ fn articula(dir: &Path, store: &Store, env: &[(String, String)]) -> Command {
         // Limits high enough for a burst from one account and one address.
         .env("ARTICULA_WRITES_PER_ACCOUNT_PER_MINUTE", "1000000")
         .env("ARTICULA_SIGN_IN_PER_ADDRESS_PER_MINUTE", "10000")
-        .env("ARTICULA_SIGN_IN_PER_ACCOUNT_PER_MINUTE", "10000")
+        .env("ARTICULA_SIGN_IN_PER_ACCOUNT_AND_ADDRESS_PER_HOUR", "10000")
+        .env("ARTICULA_SIGN_IN_PER_ACCOUNT_PER_HOUR", "10000")
         // A key left pending by a crash may run again after 2 s instead of a minute.
         .env("ARTICULA_IDEMPOTENCY_TAKEOVER_SECS", "2");
     if let Store::Postgres(url) = store {

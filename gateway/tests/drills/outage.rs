@@ -149,7 +149,11 @@ async fn postgres_unreachable_answers_503_promptly_and_recovers_without_a_restar
                 // The acquire timeout (1 s) bounds the wait, with room for a busy machine.
                 assert!(*took < Duration::from_secs(5), "a 503 took {took:?}");
             }
-            other => panic!("{name}: {other} {body}"),
+            // The server's own account of it, for whoever reads the failure.
+            other => panic!(
+                "{name}: {other} {body}\nserver errors: {:#?}",
+                server.errors()
+            ),
         }
     }
     figures.print("PostgreSQL unreachable for 4 s");

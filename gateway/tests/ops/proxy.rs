@@ -12,16 +12,10 @@ use crate::support::*;
 
 const PASSWORD: &str = "correct horse battery staple";
 
-fn sign_up(nginx: &Nginx, name: &str) -> String {
+async fn sign_up(nginx: &Nginx, database_url: &str, name: &str) -> String {
     let email = format!("{name}@example.org");
-    let (status, body) = nginx.json(
-        "127.0.0.9",
-        "POST",
-        "/v1/accounts",
-        Some(&json!({ "email": email, "display_name": name, "password": PASSWORD })),
-        None,
-    );
-    assert_eq!(status, 201, "sign-up of {name}: {body}");
+    let person = json!({ "email": email, "display_name": name, "password": PASSWORD });
+    sign_up_through(nginx, "127.0.0.9", database_url, &person).await;
     email
 }
 
@@ -63,9 +57,10 @@ async fn per_client_limits_through_nginx() {
     wait_ready(&format!("http://127.0.0.1:{port}")).await;
     let nginx = Nginx::start(&[port]);
 
-    let alice = sign_up(&nginx, "alice");
-    let bruno = sign_up(&nginx, "bruno");
-    let carla = sign_up(&nginx, "carla");
+    let database = format!("sqlite://{}", dir.path().join("data/articula.db").display());
+    let alice = sign_up(&nginx, &database, "alice").await;
+    let bruno = sign_up(&nginx, &database, "bruno").await;
+    let carla = sign_up(&nginx, &database, "carla").await;
 
     // Client A (127.0.0.2) uses up its three attempts, and stays limited even when it forges
     // the header the proxy appends to.

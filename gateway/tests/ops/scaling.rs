@@ -85,8 +85,7 @@ async fn three_instances_behind_the_proxy() {
         "email": "ana@example.org", "display_name": "Ana",
         "password": "correct horse battery staple"
     });
-    let (status, _) = nginx.json("127.0.0.2", "POST", "/v1/accounts", Some(&person), None);
-    assert_eq!(status, 201);
+    sign_up_through(&nginx, "127.0.0.2", &pg.url, &person).await;
     let credentials = json!({ "email": person["email"], "password": person["password"] });
     let (status, session) = nginx.json(
         "127.0.0.2",

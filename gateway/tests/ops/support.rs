@@ -317,3 +317,70 @@ impl Nginx {
         (status, value)
     }
 }
+
+/// Signs `person` (`email`, `display_name`, `password`) up through the proxy from `source` and
+/// confirms the address as the person would: with the account and secret of the confirmation
+/// mail, read from the outbox of the store at `database_url` (the test stands in for the inbox).
+pub async fn sign_up_through(
+    nginx: &Nginx,
+    source: &str,
+    database_url: &str,
+    person: &serde_json::Value,
+) {
+    let before = confirmation_mails(database_url).await.len();
+    let (status, body) = nginx.json(source, "POST", "/v1/accounts", Some(person), None);
+    assert_eq!(status, 202, "sign-up of {}: {body}", person["email"]);
+    let started = std::time::Instant::now();
+    let mail = loop {
+        let mails = confirmation_mails(database_url).await;
+        if mails.len() > before {
+            break mails.last().cloned().expect("a mail");
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "no confirmation mail for {}",
+            person["email"]
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let field = |name: &str| {
+        mail.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .unwrap_or_else(|| panic!("`{name}` in the mail: {mail}"))
+            .to_string()
+    };
+    let confirmation = serde_json::json!({
+        "account_id": field("account_id: "),
+        "secret": field("secret: "),
+        "password": person["password"],
+    });
+    let (status, body) = nginx.json(
+        source,
+        "POST",
+        "/v1/accounts/confirmation",
+        Some(&confirmation),
+        None,
+    );
+    assert_eq!(status, 200, "confirmation of {}: {body}", person["email"]);
+}
+
+/// The text of every address-confirmation mail in the outbox, oldest first.
+async fn confirmation_mails(database_url: &str) -> Vec<String> {
+    const QUERY: &str = "SELECT body_text FROM notifications WHERE kind = 'confirm_address' \
+                         ORDER BY created_at, id";
+    if database_url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(database_url)
+            .await
+            .expect("PostgreSQL");
+        let rows: Vec<(String,)> = sqlx::query_as(QUERY).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows.into_iter().map(|(text,)| text).collect()
+    } else {
+        let pool = sqlx::SqlitePool::connect(database_url)
+            .await
+            .expect("SQLite");
+        let rows: Vec<(String,)> = sqlx::query_as(QUERY).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows.into_iter().map(|(text,)| text).collect()
+    }
+}

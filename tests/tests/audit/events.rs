@@ -114,7 +114,7 @@ async fn events_carry_metadata_hashes_and_sealed_personal_data() {
     let everything = audit.all_events("").await;
     let registered = everything
         .iter()
-        .find(|e| text(e, "event_type") == "AccountRegistered")
+        .find(|e| text(e, "event_type") == "AccountSignedUp")
         .expect("a sign-up");
     for key in [
         "request_id",

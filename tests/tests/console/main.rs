@@ -11,8 +11,11 @@
 
 mod behaviour;
 mod browser;
+mod members;
 mod pages;
+mod register;
 mod scale;
+mod session;
 
 use std::time::Duration;
 

@@ -8,9 +8,10 @@ use domain::values::InitiativeId;
 
 use super::requests::{OptionalReasonRequest, ReasonRequest, RegisterRequest};
 use super::views::InitiativeView;
-use super::{execute, not_found, run, target};
+use super::{not_found, run, target};
 use crate::access::Caller;
 use crate::app;
+use crate::app::initiatives::ProfileFields;
 use crate::http::command::{self, etag, Acting, WriteAnswer};
 use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
@@ -32,24 +33,14 @@ pub(super) async fn register(
     acting: Acting,
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<WriteAnswer, Refusal> {
-    let profile = body.parse()?;
+    let profile = ProfileFields::from(body).into_profile(Vec::new())?;
     let id = InitiativeId::new();
-    let command = InitiativeCommand::Register {
-        id,
-        profile,
-        actor: acting.actor.clone(),
-        at: Utc::now(),
-    };
     let created = id.to_string();
-    let committed = execute(
-        &state,
-        &acting,
-        id,
-        command,
-        "RegisterInitiative",
-        Some(&created),
-    )
-    .await?;
+    let expected =
+        command::expected_version(&state.initiatives, &created, &acting.if_match).await?;
+    let metadata = acting.metadata_creating("RegisterInitiative", &created);
+    let committed =
+        app::initiatives::register(&state, &acting.actor, id, profile, metadata, expected).await?;
     Ok(command::answer(&committed, Some(id.to_string())))
 }
 

@@ -16,7 +16,6 @@
 //! answers 404 for an initiative that was never registered, checks `If-Match` before anything
 //! else, and looks up outside facts a command needs (that an account to add exists).
 
-mod fields;
 mod lifecycle;
 mod managers;
 mod profile;

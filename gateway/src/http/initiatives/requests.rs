@@ -5,12 +5,12 @@
 //! `Option`s here so that a missing one is reported by name like any other invalid field,
 //! rather than as serde's one-at-a-time "missing field".
 
-use domain::initiative::{Profile, ProfileChanges};
-use domain::values::{Description, Reason, ValueChainFocus, ValueError};
+use domain::initiative::ProfileChanges;
+use domain::values::Reason;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::fields::Fields;
+use crate::app::initiatives::{GovernanceShares, Location, ProfileFields};
 use crate::http::Refusal;
 
 /// A WGS84 point.
@@ -158,127 +158,69 @@ impl OptionalReasonRequest {
     }
 }
 
-impl RegisterRequest {
-    /// The complete profile, or a 400 naming every missing or invalid field.
-    pub fn parse(self) -> Result<Profile, Refusal> {
-        let mut errors = Vec::new();
-        let required = [
-            ("name", self.name.is_some()),
-            ("kind", self.kind.is_some()),
-            ("country", self.country.is_some()),
-            ("region", self.region.is_some()),
-            ("location", self.location.is_some()),
-            ("sectors", self.sectors.is_some()),
-            ("number_of_firms", self.number_of_firms.is_some()),
-            ("governance", self.governance.is_some()),
-            ("maturity_stage", self.maturity_stage.is_some()),
-            ("founding_year", self.founding_year.is_some()),
-        ];
-        for (field, present) in required {
-            if !present {
-                errors.push(ValueError::new(field, "is required"));
-            }
+impl From<LocationRequest> for Location {
+    fn from(raw: LocationRequest) -> Self {
+        Self {
+            lat: raw.lat,
+            lon: raw.lon,
         }
-        let fields = Fields {
-            name: self.name,
-            description: self.description,
-            kind: self.kind,
-            country: self.country,
-            region: self.region,
-            location: self.location,
-            sectors: self.sectors,
-            value_chain_focus: self.value_chain_focus,
-            strategic_focus: self.strategic_focus,
-            number_of_firms: self.number_of_firms,
-            governance: self.governance,
-            funding_sources: self.funding_sources,
-            maturity_stage: self.maturity_stage,
-            founding_year: self.founding_year,
-            website: self.website.map(Some),
-        };
-        let c = fields.parse(&mut errors);
-        let (
-            Some(name),
-            Some(kind),
-            Some(country),
-            Some(region),
-            Some(location),
-            Some(sectors),
-            Some(number_of_firms),
-            Some(governance),
-            Some(maturity_stage),
-            Some(founding_year),
-            true,
-        ) = (
-            c.name,
-            c.kind,
-            c.country,
-            c.region,
-            c.location,
-            c.sectors,
-            c.number_of_firms,
-            c.governance,
-            c.maturity_stage,
-            c.founding_year,
-            errors.is_empty(),
-        )
-        else {
-            return Err(Refusal::invalid(errors));
-        };
-        let description = match c.description {
-            Some(d) => d,
-            None => Description::new("").map_err(Refusal::internal)?,
-        };
-        let value_chain_focus = match c.value_chain_focus {
-            Some(v) => v,
-            None => ValueChainFocus::new("").map_err(Refusal::internal)?,
-        };
-        Ok(Profile {
-            name,
-            description,
-            kind,
-            country,
-            region,
-            location,
-            sectors,
-            value_chain_focus,
-            strategic_focus: c.strategic_focus.unwrap_or_default(),
-            number_of_firms,
-            governance,
-            funding_sources: c.funding_sources.unwrap_or_default(),
-            maturity_stage,
-            founding_year,
-            website: c.website.flatten(),
-        })
+    }
+}
+
+impl From<GovernanceRequest> for GovernanceShares {
+    fn from(raw: GovernanceRequest) -> Self {
+        Self {
+            facilitating_organization: raw.facilitating_organization,
+            private: raw.private,
+            public: raw.public,
+            academia: raw.academia,
+            civil_society: raw.civil_society,
+        }
+    }
+}
+
+impl From<RegisterRequest> for ProfileFields {
+    fn from(r: RegisterRequest) -> Self {
+        Self {
+            name: r.name,
+            description: r.description,
+            kind: r.kind,
+            country: r.country,
+            region: r.region,
+            location: r.location.map(Into::into),
+            sectors: r.sectors,
+            value_chain_focus: r.value_chain_focus,
+            strategic_focus: r.strategic_focus,
+            number_of_firms: r.number_of_firms,
+            governance: r.governance.map(Into::into),
+            funding_sources: r.funding_sources,
+            maturity_stage: r.maturity_stage,
+            founding_year: r.founding_year,
+            website: r.website.map(Some),
+        }
     }
 }
 
 impl ProfileChangeRequest {
     /// The changes, or a 400 naming every invalid field.
     pub fn parse(self) -> Result<ProfileChanges, Refusal> {
-        let mut errors = Vec::new();
-        let fields = Fields {
+        let fields = ProfileFields {
             name: self.name,
             description: self.description,
             kind: self.kind,
             country: self.country,
             region: self.region,
-            location: self.location,
+            location: self.location.map(Into::into),
             sectors: self.sectors,
             value_chain_focus: self.value_chain_focus,
             strategic_focus: self.strategic_focus,
             number_of_firms: self.number_of_firms,
-            governance: self.governance,
+            governance: self.governance.map(Into::into),
             funding_sources: self.funding_sources,
             maturity_stage: self.maturity_stage,
             founding_year: self.founding_year,
             website: self.website,
         };
-        let changes = fields.parse(&mut errors);
-        if errors.is_empty() {
-            Ok(changes)
-        } else {
-            Err(Refusal::invalid(errors))
-        }
+        fields.into_changes(Vec::new())
     }
 }

@@ -96,7 +96,7 @@ fn pending<Id: ToString>(request: PendingRequest<Id>) -> PendingRequestView {
 
 /// One member or manager.
 #[derive(Serialize, ToSchema)]
-pub(super) struct MemberView {
+pub(super) struct MembershipView {
     #[schema(value_type = String, format = Uuid)]
     account_id: AccountId,
     /// `member` or `facilitator` (community members only).
@@ -132,7 +132,7 @@ pub(super) struct CommunityMembersView {
     join_policy: &'static str,
     member_count: usize,
     /// Facilitators first, then members; each group longest-standing first.
-    members: Vec<MemberView>,
+    members: Vec<MembershipView>,
     /// Requests to join, oldest first: shown to facilitators and moderators.
     #[serde(skip_serializing_if = "Option::is_none")]
     join_requests: Option<Vec<RequestView>>,
@@ -151,7 +151,7 @@ impl CommunityMembersView {
             members: roster
                 .members_in_order()
                 .into_iter()
-                .map(|m| MemberView {
+                .map(|m| MembershipView {
                     account_id: m.account,
                     role: m.role.map(role_name),
                     since: m.since,
@@ -171,7 +171,7 @@ pub(super) struct InitiativeManagersView {
     /// `submitted`, `approved`, `rejected` or `retired`.
     status: &'static str,
     /// Longest-serving first.
-    managers: Vec<MemberView>,
+    managers: Vec<MembershipView>,
     /// Requests to become a manager, oldest first: shown to its managers and moderators.
     #[serde(skip_serializing_if = "Option::is_none")]
     management_requests: Option<Vec<RequestView>>,
@@ -186,7 +186,7 @@ impl InitiativeManagersView {
             managers: team
                 .managers_in_order()
                 .into_iter()
-                .map(|m| MemberView {
+                .map(|m| MembershipView {
                     account_id: m.account,
                     role: None,
                     since: m.since,

@@ -88,6 +88,7 @@ fn composed_keys() -> Vec<String> {
         "too-many",
         "unavailable",
         "internal",
+        "forged",
     ] {
         keys.push(format!("problem-{kind}-title"));
         keys.push(format!("problem-{kind}-text"));
@@ -102,6 +103,60 @@ fn composed_keys() -> Vec<String> {
     }
     for language in ["es", "pt", "en"] {
         keys.push(format!("language-{language}"));
+    }
+    // Forms: errors beside the fields of the use cases' own names, pages made from a prefix,
+    // the kinds of mail and the roles.
+    for field in [
+        "email",
+        "display-name",
+        "password",
+        "new-password",
+        "current-password",
+        "phone",
+        "language",
+    ] {
+        keys.push(format!("error-{field}"));
+    }
+    for page in [
+        "confirm",
+        "activate",
+        "sign-in",
+        "sign-up",
+        "sign-up-received",
+    ] {
+        keys.push(format!("{page}-title"));
+    }
+    for page in ["confirm", "activate"] {
+        keys.push(format!("{page}-intro"));
+    }
+    for kind in domain::account::NotificationKind::ALL {
+        keys.push(format!("mail-kind-{}", kind.as_str().replace('_', "-")));
+    }
+    for role in ["member", "moderator", "auditor", "admin"] {
+        keys.push(format!("role-{role}"));
+    }
+    for status in ["submitted", "approved", "rejected", "retired"] {
+        keys.push(format!("status-{status}"));
+    }
+    for role in ["member", "facilitator"] {
+        keys.push(format!("community-role-{role}"));
+    }
+    for field in [
+        "name",
+        "kind",
+        "country",
+        "region",
+        "lat",
+        "lon",
+        "sectors",
+        "number-of-firms",
+        "governance",
+        "facilitating-organization",
+        "maturity-stage",
+        "founding-year",
+        "website",
+    ] {
+        keys.push(format!("error-{field}"));
     }
     keys
 }

@@ -6,6 +6,12 @@
 //! public one (the pending profile change, the requests to manage it) is each adapter's to leave
 //! out when [`Seen::insider`] is false.
 
+mod fields;
+mod register;
+
+pub use fields::{GovernanceShares, Location, ProfileFields};
+pub use register::register;
+
 use domain::initiative::{Initiative, InitiativeStatus};
 use domain::values::InitiativeId;
 

@@ -1,9 +1,11 @@
 //! Parsing the profile fields that registration and profile changes share, collecting every
-//! problem so that one 400 names all the fields to fix.
+//! problem so that one refusal names all the fields to fix (`name`, `location.lat`,
+//! `sectors[2]`, `governance.private` …). The JSON API and the console's forms both hand their
+//! input over as [`ProfileFields`].
 
 use std::collections::BTreeSet;
 
-use domain::initiative::ProfileChanges;
+use domain::initiative::{Profile, ProfileChanges};
 use domain::values::{
     CountryCode, Description, FirmCount, FoundingYear, FundingSource, GeoPoint, Governance,
     InitiativeKind, MaturityStage, Name, Region, Sector, Sectors, StrategicFocus, ValueChainFocus,
@@ -12,31 +14,137 @@ use domain::values::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::requests::{GovernanceRequest, LocationRequest};
+use super::Refusal;
 
-/// The raw fields both bodies share; `None` is "not given".
-pub(super) struct Fields {
-    pub(super) name: Option<String>,
-    pub(super) description: Option<String>,
-    pub(super) kind: Option<String>,
-    pub(super) country: Option<String>,
-    pub(super) region: Option<String>,
-    pub(super) location: Option<LocationRequest>,
-    pub(super) sectors: Option<Vec<String>>,
-    pub(super) value_chain_focus: Option<String>,
-    pub(super) strategic_focus: Option<Vec<String>>,
-    pub(super) number_of_firms: Option<i64>,
-    pub(super) governance: Option<GovernanceRequest>,
-    pub(super) funding_sources: Option<Vec<String>>,
-    pub(super) maturity_stage: Option<String>,
-    pub(super) founding_year: Option<i64>,
-    pub(super) website: Option<Option<String>>,
+/// A WGS84 point as given.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Location {
+    pub lat: f64,
+    pub lon: f64,
 }
 
-impl Fields {
+/// The facilitating organization and the governing body's shares, as given.
+#[derive(Debug, Clone, Default)]
+pub struct GovernanceShares {
+    pub facilitating_organization: String,
+    pub private: i64,
+    pub public: i64,
+    pub academia: i64,
+    pub civil_society: i64,
+}
+
+/// The raw fields of a profile; `None` is "not given". `website: Some(None)` removes it.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileFields {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub kind: Option<String>,
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub location: Option<Location>,
+    pub sectors: Option<Vec<String>>,
+    pub value_chain_focus: Option<String>,
+    pub strategic_focus: Option<Vec<String>>,
+    pub number_of_firms: Option<i64>,
+    pub governance: Option<GovernanceShares>,
+    pub funding_sources: Option<Vec<String>>,
+    pub maturity_stage: Option<String>,
+    pub founding_year: Option<i64>,
+    pub website: Option<Option<String>>,
+}
+
+impl ProfileFields {
+    /// The complete profile of a new initiative, or a refusal naming every missing or invalid
+    /// field. `errors` may hold problems the adapter found already (a number that is not one),
+    /// so that they are reported together.
+    pub fn into_profile(self, mut errors: Vec<ValueError>) -> Result<Profile, Refusal> {
+        let required = [
+            ("name", self.name.is_some()),
+            ("kind", self.kind.is_some()),
+            ("country", self.country.is_some()),
+            ("region", self.region.is_some()),
+            ("location", self.location.is_some()),
+            ("sectors", self.sectors.is_some()),
+            ("number_of_firms", self.number_of_firms.is_some()),
+            ("governance", self.governance.is_some()),
+            ("maturity_stage", self.maturity_stage.is_some()),
+            ("founding_year", self.founding_year.is_some()),
+        ];
+        for (field, present) in required {
+            let reported = errors.iter().any(|e| e.field.starts_with(field));
+            if !present && !reported {
+                errors.push(ValueError::new(field, "is required"));
+            }
+        }
+        let c = self.parse(&mut errors);
+        let (
+            Some(name),
+            Some(kind),
+            Some(country),
+            Some(region),
+            Some(location),
+            Some(sectors),
+            Some(number_of_firms),
+            Some(governance),
+            Some(maturity_stage),
+            Some(founding_year),
+            true,
+        ) = (
+            c.name,
+            c.kind,
+            c.country,
+            c.region,
+            c.location,
+            c.sectors,
+            c.number_of_firms,
+            c.governance,
+            c.maturity_stage,
+            c.founding_year,
+            errors.is_empty(),
+        )
+        else {
+            return Err(Refusal::invalid(errors));
+        };
+        let description = match c.description {
+            Some(d) => d,
+            None => Description::new("").map_err(Refusal::internal)?,
+        };
+        let value_chain_focus = match c.value_chain_focus {
+            Some(v) => v,
+            None => ValueChainFocus::new("").map_err(Refusal::internal)?,
+        };
+        Ok(Profile {
+            name,
+            description,
+            kind,
+            country,
+            region,
+            location,
+            sectors,
+            value_chain_focus,
+            strategic_focus: c.strategic_focus.unwrap_or_default(),
+            number_of_firms,
+            governance,
+            funding_sources: c.funding_sources.unwrap_or_default(),
+            maturity_stage,
+            founding_year,
+            website: c.website.flatten(),
+        })
+    }
+
+    /// The changes to a profile, or a refusal naming every invalid field.
+    pub fn into_changes(self, mut errors: Vec<ValueError>) -> Result<ProfileChanges, Refusal> {
+        let changes = self.parse(&mut errors);
+        if errors.is_empty() {
+            Ok(changes)
+        } else {
+            Err(Refusal::invalid(errors))
+        }
+    }
+
     /// Parses every given field, adding each problem to `errors`; a field that is absent or
     /// invalid is `None` in the result.
-    pub(super) fn parse(self, errors: &mut Vec<ValueError>) -> ProfileChanges {
+    fn parse(self, errors: &mut Vec<ValueError>) -> ProfileChanges {
         let name = self.name.and_then(|v| keep(errors, Name::new(v)));
         let description = self
             .description
@@ -140,7 +248,7 @@ fn firm_count(n: i64) -> Result<FirmCount, ValueError> {
     FirmCount::new(n)
 }
 
-fn location(raw: LocationRequest, errors: &mut Vec<ValueError>) -> Option<GeoPoint> {
+fn location(raw: Location, errors: &mut Vec<ValueError>) -> Option<GeoPoint> {
     match GeoPoint::new(raw.lat, raw.lon) {
         Ok(point) => Some(point),
         Err(e) => {
@@ -156,7 +264,7 @@ fn location(raw: LocationRequest, errors: &mut Vec<ValueError>) -> Option<GeoPoi
     }
 }
 
-fn governance(raw: GovernanceRequest, errors: &mut Vec<ValueError>) -> Option<Governance> {
+fn governance(raw: GovernanceShares, errors: &mut Vec<ValueError>) -> Option<Governance> {
     let share = |field: &str, value: i64| {
         u32::try_from(value).map_err(|_| {
             ValueError::new(
