@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
-use super::{parameters, read_query, PageView};
+use super::{parameters, read_query, AsOf, PageView, Paging};
 use crate::access::{Access, ApiRoutes, Caller};
 use crate::app::communities::{self, CommunityQuery, FILTERS};
 use crate::http::communities::path_id;
@@ -109,11 +109,7 @@ impl From<ThreadSummary> for ThreadItem {
         ("sector" = Option<Vec<String>>, Query, explode = true, description = "Communities whose theme is one of these sectors"),
         ("policy" = Option<String>, Query, description = "`open` or `moderated`"),
         ("q" = Option<String>, Query, description = "Words to find in name or theme, ignoring case and accents"),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("limit" = Option<usize>, Query, description = "1 to 100 items (default 20)"),
-        ("min_position" = Option<i64>, Query, description = "Wait until the read model has applied this feed position"),
-        ("as_of" = Option<String>, Query, description = "Auditors and admins: the list as of this RFC 3339 time"),
-        ("at_position" = Option<i64>, Query, description = "Auditors and admins: the list as of this feed position")),
+        Paging, AsOf),
     responses(
         (status = 200, description = "A page of communities", body = PageView<CommunityItem>),
         (status = 400, description = "A filter, cursor or parameter is malformed or unknown", body = ErrorBody),
@@ -139,11 +135,7 @@ async fn list_communities(
 #[utoipa::path(get, path = "/v1/communities/{id}/threads", tag = "communities",
     params(
         ("id" = String, Path, format = Uuid, description = "Community id"),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("limit" = Option<usize>, Query, description = "1 to 100 items (default 20)"),
-        ("min_position" = Option<i64>, Query, description = "Wait until the read model has applied this feed position"),
-        ("as_of" = Option<String>, Query, description = "Auditors and admins: the list as of this RFC 3339 time"),
-        ("at_position" = Option<i64>, Query, description = "Auditors and admins: the list as of this feed position")),
+        Paging, AsOf),
     responses(
         (status = 200, description = "A page of threads", body = PageView<ThreadItem>),
         (status = 400, description = "The id, cursor or a parameter is malformed or unknown", body = ErrorBody),

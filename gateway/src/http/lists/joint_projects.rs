@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
-use super::{parameters, read_query, PageView};
+use super::{parameters, read_query, AsOf, PageView, Paging};
 use crate::access::{Access, ApiRoutes, Caller};
 use crate::app::codes::code_of;
 use crate::app::joint_projects::{self, ProjectQuery, FILTERS};
@@ -107,11 +107,7 @@ impl From<ListedProject> for ProjectItem {
         ("country" = Option<Vec<String>>, Query, explode = true, description = "Projects whose lead or an accepted partner is in one of these countries (ISO 3166-1 alpha-2)"),
         ("open_call" = Option<bool>, Query, description = "`true`: only projects with an open call for partners"),
         ("q" = Option<String>, Query, description = "Words to find in title or description, ignoring case and accents"),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("limit" = Option<usize>, Query, description = "1 to 100 items (default 20)"),
-        ("min_position" = Option<i64>, Query, description = "Wait until the read model has applied this feed position"),
-        ("as_of" = Option<String>, Query, description = "Auditors and admins: the list as of this RFC 3339 time"),
-        ("at_position" = Option<i64>, Query, description = "Auditors and admins: the list as of this feed position")),
+        Paging, AsOf),
     responses(
         (status = 200, description = "A page of joint projects", body = PageView<ProjectItem>),
         (status = 400, description = "A filter, cursor or parameter is malformed or unknown", body = ErrorBody),
@@ -138,9 +134,7 @@ async fn list_projects(
 #[utoipa::path(get, path = "/v1/initiatives/{id}/joint-projects", tag = "initiatives",
     params(
         ("id" = String, Path, format = Uuid, description = "Initiative id"),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("limit" = Option<usize>, Query, description = "1 to 100 items (default 20)"),
-        ("min_position" = Option<i64>, Query, description = "Wait until the read models have applied this feed position")),
+        Paging),
     responses(
         (status = 200, description = "A page of joint projects", body = PageView<ProjectItem>),
         (status = 400, description = "The id, cursor or a parameter is malformed or unknown", body = ErrorBody),

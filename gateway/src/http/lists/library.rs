@@ -4,7 +4,7 @@ use axum::extract::{RawQuery, State};
 use projections::LibraryItem;
 use utoipa_axum::routes;
 
-use super::{parameters, read_query, PageView};
+use super::{parameters, read_query, AsOf, PageView, Paging};
 use crate::access::{Access, ApiRoutes, Caller};
 use crate::app::library::{self, LibraryQuery, DATES, FILTERS};
 use crate::http::publications::views::PublicationView;
@@ -34,12 +34,7 @@ pub fn routes() -> ApiRoutes {
             description = "Gatherings' format: `training`, `workshop`, `webinar`, `conference`, `visit`"),
         ("q" = Option<String>, Query,
             description = "Words to find in title, summary or place, ignoring case and accents"),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("limit" = Option<usize>, Query, description = "1 to 100 items (default 20)"),
-        ("min_position" = Option<i64>, Query,
-            description = "Wait until the read model has applied this feed position"),
-        ("as_of" = Option<String>, Query, description = "Auditors and admins: the list as of this RFC 3339 time"),
-        ("at_position" = Option<i64>, Query, description = "Auditors and admins: the list as of this feed position")),
+        Paging, AsOf),
     responses(
         (status = 200, description = "A page of items", body = PageView<PublicationView>),
         (status = 400, description = "A filter, cursor or parameter is malformed or unknown", body = ErrorBody),
@@ -62,7 +57,8 @@ async fn list_publications(
 }
 
 /// Gatherings: upcoming ones (not ended yet; the default) soonest first, past ones latest
-/// first; the same visibility and filters as `GET /v1/publications`, and dates.
+/// first; the same visibility and filters as `GET /v1/publications`, and dates. Read as of a
+/// past moment, "upcoming" means upcoming then.
 #[utoipa::path(get, path = "/v1/gatherings", tag = "publications",
     params(
         ("when" = Option<String>, Query, description = "`upcoming` (default), `past` or `all`"),
@@ -73,12 +69,7 @@ async fn list_publications(
         ("language" = Option<Vec<String>>, Query, explode = true, description = "`es`, `pt` or `en`"),
         ("q" = Option<String>, Query,
             description = "Words to find in title, summary or place, ignoring case and accents"),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("limit" = Option<usize>, Query, description = "1 to 100 items (default 20)"),
-        ("min_position" = Option<i64>, Query,
-            description = "Wait until the read model has applied this feed position"),
-        ("as_of" = Option<String>, Query, description = "Auditors and admins: the list as of this RFC 3339 time (upcoming then)"),
-        ("at_position" = Option<i64>, Query, description = "Auditors and admins: the list as of this feed position")),
+        Paging, AsOf),
     responses(
         (status = 200, description = "A page of gatherings", body = PageView<PublicationView>),
         (status = 400, description = "A filter, date, cursor or parameter is malformed or unknown", body = ErrorBody),

@@ -12,7 +12,7 @@ mod library;
 mod search;
 
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 pub(super) use super::map::refuse_unknown_parameters;
 use super::Refusal;
@@ -25,6 +25,32 @@ pub fn routes() -> ApiRoutes {
         .merge(communities::routes())
         .merge(joint_projects::routes())
         .merge(search::routes())
+}
+
+/// The paging parameters of every list, documented once for the OpenAPI document; the query
+/// string itself is read by `read_query` (which refuses parameters a list does not know).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Never built: it only describes the query string.
+struct Paging {
+    /// `next_cursor` of the previous page
+    cursor: Option<String>,
+    /// 1 to 100 items (default 20)
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<usize>,
+    /// Wait until the read models have applied this feed position
+    min_position: Option<i64>,
+}
+
+/// The past a list may be read at, by auditors and admins (read by the `ReadAt` extractor).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Never built: it only describes the query string.
+struct AsOf {
+    /// Auditors and admins: the list as of this RFC 3339 time
+    as_of: Option<String>,
+    /// Auditors and admins: the list as of this feed position
+    at_position: Option<i64>,
 }
 
 /// A page of a list, as every list answers it.
