@@ -80,6 +80,18 @@ where
         &self.store
     }
 
+    /// Loads the stream `aggregate_id` as stored (bypassing and refreshing the cache), with its
+    /// errors read as a command's are: the database being away is `Unavailable`, as for a write.
+    pub async fn load_fresh(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<crate::LoadedAggregate<A>, CommandError<A::Error>> {
+        self.store
+            .load_fresh(aggregate_id)
+            .await
+            .map_err(from_aggregate_error)
+    }
+
     /// Runs `command` against the stream `aggregate_id` and appends what it decided.
     ///
     /// If the state came from the cache and the append conflicts, the cache may simply have been

@@ -23,8 +23,8 @@ use store::{
 };
 
 use super::passwords;
-use crate::app::command_error;
 use crate::app::Refusal;
+use crate::app::{command_error, load_error};
 use crate::Settings;
 
 /// The personal data of an account, as sealed in its events under the field `personal`.
@@ -310,10 +310,9 @@ impl AccountService {
         let digest = self.vault.email_digest(email.as_str()).await?;
         let claim = self
             .claims
-            .store()
             .load_fresh(digest.as_str())
             .await
-            .map_err(Refusal::internal)?;
+            .map_err(load_error)?;
         Ok(claim.aggregate.holder())
     }
 
@@ -322,10 +321,9 @@ impl AccountService {
     pub async fn load(&self, account: AccountId) -> Result<Account, Refusal> {
         let loaded = self
             .accounts
-            .store()
             .load_fresh(&account.to_string())
             .await
-            .map_err(Refusal::internal)?;
+            .map_err(load_error)?;
         Ok(loaded.aggregate)
     }
 

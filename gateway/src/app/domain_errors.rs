@@ -121,6 +121,15 @@ impl DomainRefusal for AdminRosterError {
 
 /// Why a command failed, as a refusal: the aggregate's own reason, a conflicting writer, a
 /// version the caller read that is no longer current, or the store.
+/// The refusal for a failed load of a stream: a load decides nothing, so only the store can
+/// fail it, and the database being away is `Unavailable` (503), as for a write.
+pub fn load_error<E: std::error::Error>(error: CommandError<E>) -> Refusal {
+    match error {
+        CommandError::Store(e) => e.into(),
+        other => Refusal::internal(other.to_string()),
+    }
+}
+
 pub fn command_error<E: DomainRefusal>(error: CommandError<E>) -> Refusal {
     match error {
         CommandError::Rejected(refusal) => refusal.into_refusal(),

@@ -19,6 +19,6 @@ pub mod search;
 pub mod sign_up;
 pub mod statistics;
 
-pub use domain_errors::{command_error, DomainRefusal};
+pub use domain_errors::{command_error, load_error, DomainRefusal};
 pub use read_at::ReadAt;
 pub use refusal::Refusal;

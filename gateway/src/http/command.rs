@@ -14,7 +14,7 @@ use super::context::RequestContext;
 use super::reading::WrittenAt;
 use super::{ApiJson, Refusal, Written};
 use crate::access::{Caller, SignedIn};
-use crate::app::{command_error, DomainRefusal};
+use crate::app::{command_error, load_error, DomainRefusal};
 
 /// The versions a client accepts, from `If-Match` (RFC 9110 §13.1.1): absent or `*` accepts
 /// any version of an existing record; otherwise a list of entity tags, compared strongly: a
@@ -271,11 +271,7 @@ where
     A: Aggregate + Clone,
     A::Command: Clone,
 {
-    let loaded = bus
-        .store()
-        .load_fresh(id)
-        .await
-        .map_err(|e| Refusal::internal(e.to_string()))?;
+    let loaded = bus.load_fresh(id).await.map_err(load_error)?;
     Ok((loaded.version > 0).then_some((loaded.aggregate, loaded.version)))
 }
 

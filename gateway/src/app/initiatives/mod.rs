@@ -15,7 +15,7 @@ pub use register::register;
 use domain::initiative::{Initiative, InitiativeStatus};
 use domain::values::InitiativeId;
 
-use super::Refusal;
+use super::{load_error, Refusal};
 use crate::access::Caller;
 use crate::state::AppState;
 
@@ -39,10 +39,9 @@ pub async fn load(
     let id = parse_id(raw_id)?;
     let loaded = state
         .initiatives
-        .store()
         .load_fresh(&id.to_string())
         .await
-        .map_err(|e| Refusal::internal(e.to_string()))?;
+        .map_err(load_error)?;
     if loaded.version == 0 {
         return Err(not_found());
     }
