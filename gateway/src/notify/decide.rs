@@ -36,13 +36,16 @@ struct Audience {
     path: String,
 }
 
-/// Everyone who hears about `event`, each once, active accounts only.
-pub async fn intents(state: &AppState, event: &DomainEvent) -> Vec<Intent> {
-    let Some(audience) = audience(state, event).await else {
-        return Vec::new();
+/// Everyone who hears about `event`, each once, active accounts only. An error if the stream
+/// the audience is read from cannot be loaded (the database away): the notifier then retries,
+/// rather than taking "cannot tell" for "nobody to tell".
+pub async fn intents(state: &AppState, event: &DomainEvent) -> Result<Vec<Intent>, String> {
+    let subject = subject(state, event).await?;
+    let Some(audience) = audience(state, event, &subject) else {
+        return Ok(Vec::new());
     };
     let mut seen = std::collections::BTreeSet::new();
-    state.read.directory.read(|directory| {
+    Ok(state.read.directory.read(|directory| {
         audience
             .recipients
             .iter()
@@ -58,15 +61,66 @@ pub async fn intents(state: &AppState, event: &DomainEvent) -> Vec<Intent> {
                 path: audience.path.clone(),
             })
             .collect()
-    })
+    }))
 }
 
-async fn audience(state: &AppState, event: &DomainEvent) -> Option<Audience> {
-    match event {
-        DomainEvent::Initiative(id, event) => initiative(state, *id, event),
-        DomainEvent::JointProject(id, event) => joint_project(state, *id, event).await,
-        DomainEvent::Publication(id, event) => publication(state, *id, event).await,
-        DomainEvent::Community(id, event) => {
+/// The stream an event's audience is read from, where the read models do not hold what the
+/// mail needs (a project's or a publication's title and people).
+enum Subject {
+    JointProject(JointProject),
+    Publication(Publication),
+    None,
+}
+
+async fn subject(state: &AppState, event: &DomainEvent) -> Result<Subject, String> {
+    let loaded = match event {
+        DomainEvent::JointProject(id, _) => state
+            .joint_projects
+            .load_fresh(&id.to_string())
+            .await
+            .map(|loaded| Subject::JointProject(loaded.aggregate))
+            .map_err(store_error),
+        DomainEvent::Publication(id, _) => state
+            .publications
+            .load_fresh(&id.to_string())
+            .await
+            .map(|loaded| Subject::Publication(loaded.aggregate))
+            .map_err(store_error),
+        _ => Ok(Subject::None),
+    };
+    match loaded {
+        Ok(subject) => Ok(subject),
+        // Worth retrying: the database is away for now.
+        Err(Some(error)) if error.is_unavailable() => Err(error.to_string()),
+        // A stream that cannot be read at all would stop the notifier for good: no mail for it.
+        Err(error) => {
+            tracing::error!(
+                ?error,
+                "cannot load the subject of a mail; no mail for this event"
+            );
+            Ok(Subject::None)
+        }
+    }
+}
+
+/// The store's error, if the store is what failed (a load decides nothing else).
+fn store_error<E: std::error::Error>(error: store::CommandError<E>) -> Option<store::StoreError> {
+    match error {
+        store::CommandError::Store(error) => Some(error),
+        _ => None,
+    }
+}
+
+fn audience(state: &AppState, event: &DomainEvent, subject: &Subject) -> Option<Audience> {
+    match (event, subject) {
+        (DomainEvent::Initiative(id, event), _) => initiative(state, *id, event),
+        (DomainEvent::JointProject(id, event), Subject::JointProject(project)) => {
+            joint_project(state, *id, event, project)
+        }
+        (DomainEvent::Publication(id, event), Subject::Publication(publication)) => {
+            publication_audience(state, *id, event, publication)
+        }
+        (DomainEvent::Community(id, event), _) => {
             let (kind, mut recipients, notice) = state.read.memberships.read(|m| {
                 let roster = m.community(*id)?;
                 let community = roster.name.clone();
@@ -160,19 +214,13 @@ fn initiative(state: &AppState, id: InitiativeId, event: &InitiativeEvent) -> Op
     })
 }
 
-async fn joint_project(
+fn joint_project(
     state: &AppState,
     id: JointProjectId,
     event: &JointProjectEvent,
+    project: &JointProject,
 ) -> Option<Audience> {
     use JointProjectEvent::*;
-    let loaded = state
-        .joint_projects
-        .store()
-        .load_fresh(&id.to_string())
-        .await
-        .ok()?;
-    let project: &JointProject = &loaded.aggregate;
     let details = project.details()?;
     let title = details.title.as_str().to_string();
     let path = format!("/joint-projects/{id}");
@@ -254,10 +302,11 @@ async fn joint_project(
     })
 }
 
-async fn publication(
+fn publication_audience(
     state: &AppState,
     id: PublicationId,
     event: &PublicationEvent,
+    publication: &Publication,
 ) -> Option<Audience> {
     use PublicationEvent::*;
     if !matches!(
@@ -266,13 +315,6 @@ async fn publication(
     ) {
         return None;
     }
-    let loaded = state
-        .publications
-        .store()
-        .load_fresh(&id.to_string())
-        .await
-        .ok()?;
-    let publication: &Publication = &loaded.aggregate;
     let title = publication.content()?.title.as_str().to_string();
     let author = publication.author()?;
     let item = Item::Publication;

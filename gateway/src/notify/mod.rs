@@ -211,8 +211,17 @@ async fn notifier(context: Context) {
                 let Ok(event) = envelope.event() else {
                     continue;
                 };
-                for intent in decide::intents(&context.state, event).await {
-                    rows.push(record_of(&context, envelope.position(), &intent));
+                match decide::intents(&context.state, event).await {
+                    Ok(intents) => rows.extend(
+                        intents
+                            .iter()
+                            .map(|intent| record_of(&context, envelope.position(), intent)),
+                    ),
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot tell who hears of an event; retrying");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue 'restart;
+                    }
                 }
             }
             let now = now_ms();
