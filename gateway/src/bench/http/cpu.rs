@@ -1,5 +1,6 @@
 //! Where the CPU went during a measurement: this process (server, load generator and bare
-//! framework) and PostgreSQL's processes, from `/proc` (Linux; elsewhere the line says so).
+//! framework) and PostgreSQL's processes; and this process's memory. From `/proc` (Linux;
+//! elsewhere the figures say n/a).
 
 use std::time::Duration;
 
@@ -51,6 +52,20 @@ impl CpuTimes {
             cores(self.postgres, earlier.postgres)
         )
     }
+}
+
+/// This process's resident memory now and at its peak (`VmRSS`, `VmHWM` of `/proc/self/status`).
+pub(super) fn memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or_else(|| "n/a".to_owned(), |kb| format!("{:.0} MB", kb / 1024.0))
+    };
+    format!("{} (peak {})", field("VmRSS:"), field("VmHWM:"))
 }
 
 /// The command name and user + system time of a `/proc/<pid>/stat` line.

@@ -90,6 +90,10 @@ async fn compare(
 ) -> Result<(), Box<dyn std::error::Error>> {
     println!("## {backend}\n");
     println!(
+        "Memory of this process serving the seed, before the load: {}\n",
+        cpu::memory()
+    );
+    println!(
         "| workload | clients | Articula over HTTP | bare cqrs-es | ratio | p50 ratio | \
          CPU (this process · PostgreSQL) |"
     );
@@ -125,6 +129,7 @@ async fn compare(
         profile.run.cell(),
         profile.cpu
     );
+    println!("\nMemory of this process after the load: {}", cpu::memory());
     println!("\nWhere a command's time went in the server (`articula_command_stage_seconds`):\n");
     for line in target.stage_timings().await? {
         println!("{line}");
