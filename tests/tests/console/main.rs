@@ -8,11 +8,15 @@
 //! * [`behaviour`]: filtering updates the points, the count and the URL; a cluster and a point
 //!   lead to the initiative's page; the language switch keeps the page; the map works from the
 //!   keyboard alone.
+//! * [`public`]: the library, communities and joint projects: a filter changes the result and
+//!   the URL, a gathering in its zone and the visitor's with its `.ics`, the initiative page's
+//!   links to its communities and projects, without JavaScript, and in the sitemap.
 
 mod behaviour;
 mod browser;
 mod members;
 mod pages;
+mod public;
 mod register;
 mod scale;
 mod session;
