@@ -1,7 +1,7 @@
 //! How the service is doing, for administrators: each projection's position, lag and failure,
 //! the feed's head, the sealer (events not yet in the global chain), the notifier (its
-//! checkpoint, mail pending and failed with the reasons), the mail transport, the supervised
-//! tasks. What `/ready` and `/metrics` report, read for a person.
+//! checkpoint, mail pending and failed with the reasons, and trying a failed one again), the mail
+//! transport, the supervised tasks. What `/ready` and `/metrics` report, read for a person.
 
 use projections::ProjectionStatus;
 use store::notifications::{Notification, NotificationStatus, Notifications};
@@ -50,4 +50,19 @@ pub async fn read(state: &AppState, caller: &Caller) -> Result<Operations, Refus
         mail: state.mail.describe(),
         tasks: state.tasks.states(),
     })
+}
+
+/// Tries a failed notification again (it goes back to the notifier's queue, due now); not found
+/// if no failed notification has this id.
+pub async fn retry(state: &AppState, caller: &Caller, id: &str) -> Result<(), Refusal> {
+    Access::ADMINS.admits(caller)?;
+    let outbox = Notifications::new(state.log.database());
+    let now = chrono::Utc::now().timestamp_millis();
+    if outbox.retry_failed(id, now).await? {
+        Ok(())
+    } else {
+        Err(Refusal::NotFound(
+            "there is no failed notification with this id".into(),
+        ))
+    }
 }

@@ -5,12 +5,14 @@
 //!   failed request and no console error, passes axe-core's WCAG 2.x A and AA rules, says its
 //!   language, and is kept as a screenshot under `target/screenshots/`; the pages work with
 //!   JavaScript off.
-//! * [`audit`]: the auditors' and administrators' pages: a record's history and diff, the map
-//!   as of the past, the chain verified and found broken, roles granted, a person erased.
+//! * [`audit`]: the auditors' pages: a record's history and diff, the map as of the past, the
+//!   chain verified and found broken.
+//! * [`administration`]: the administrators' pages: refusals, roles granted, a person erased.
 //! * [`behaviour`]: filtering updates the points, the count and the URL; a cluster and a point
 //!   lead to the initiative's page; the language switch keeps the page; the map works from the
 //!   keyboard alone.
 
+mod administration;
 mod audit;
 mod behaviour;
 mod browser;

@@ -257,6 +257,8 @@ mod tests {
         assert_eq!(filter.aggregate_id.as_deref(), Some(id), "stored form");
         assert_eq!(filter.actor, Some(ActorRef::System("seed".into())));
         assert_eq!(EventsQuery::parse("").unwrap().limit, DEFAULT_LIMIT);
+        let traced = EventsQuery::parse("correlation_id=req-1:a/b").unwrap();
+        assert_eq!(traced.filter.correlation_id.as_deref(), Some("req-1:a/b"));
     }
 
     #[test]
@@ -294,6 +296,8 @@ mod tests {
         assert!(message("limit=1001").contains("1001"));
         assert!(message("sort=desc").contains("unknown query parameter `sort`"));
         assert!(message("limit=5&limit=6").contains("once"));
+        assert!(message("correlation_id=a%20b").contains("correlation_id"));
+        assert!(message(&format!("correlation_id={}", "c".repeat(129))).contains("128"));
         assert!(message("aggregate_type=").contains("empty"));
     }
 

@@ -47,9 +47,12 @@ struct LogPage {
     filtered: bool,
 }
 
+/// Query parameters, in order.
+type Pairs = Vec<(String, String)>;
+
 /// The filters given, as the use case reads them (form times made RFC 3339), and each field
 /// the use case refuses.
-fn filters(reader: &Reader) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn filters(reader: &Reader) -> (Pairs, Pairs) {
     let mut given = Vec::new();
     for name in FILTERS {
         if let Some(value) = reader.param(name) {

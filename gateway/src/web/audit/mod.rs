@@ -51,6 +51,10 @@ pub fn routes() -> Router<Web> {
             get(accounts::confirm_erasure).post(accounts::erase),
         )
         .route("/admin/operations", get(operations::page))
+        .route(
+            "/admin/operations/notifications/{id}/retry",
+            post(operations::retry),
+        )
 }
 
 /// Lets in a reader `access` admits; otherwise the answer to give instead: a visitor is sent to

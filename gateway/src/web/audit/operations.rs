@@ -1,14 +1,15 @@
 //! `/admin/operations`: how the service is doing (`app::operations`) — each projection's
 //! position, lag behind the feed's head and why it stopped if it did; the sealer; the notifier
-//! and the mail it failed to send, with the reasons; the supervised tasks; a link to
+//! and the mail it failed to send, with the reasons and a button to try again; the supervised tasks; a link to
 //! `/metrics` — and the platform's vocabulary as it stands (sectors, kinds, maturity stages).
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::values::{InitiativeKind, MaturityStage, Sector};
 
+use super::super::account::see_other;
 use super::super::i18n::{code_of, Tr};
 use super::super::page::{render, Chrome, Problem, Reader, Section};
 use super::super::Web;
@@ -26,6 +27,7 @@ struct ProjectionRow {
 }
 
 struct FailureRow {
+    id: String,
     event: i64,
     recipient: String,
     kind: String,
@@ -44,6 +46,7 @@ struct TaskRow {
 struct OperationsPage {
     t: Tr,
     chrome: Chrome,
+    notice: String,
     head: i64,
     unsealed: i64,
     notifier_position: i64,
@@ -96,6 +99,7 @@ pub async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Pr
         .failures
         .iter()
         .map(|n| FailureRow {
+            id: n.id.clone(),
             event: n.event_position,
             recipient: n.recipient.clone(),
             kind: n.kind.clone(),
@@ -120,7 +124,13 @@ pub async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Pr
     )
     .private()
     .in_section(Section::Admin);
+    let notice = if reader.param("done") == Some("retried") {
+        t.get("admin-done-retried")
+    } else {
+        String::new()
+    };
     let page = OperationsPage {
+        notice,
         head: now.head,
         unsealed: now.unsealed,
         notifier_position: now.notifier_position,
@@ -137,4 +147,19 @@ pub async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Pr
         chrome,
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// Puts a failed notification back in the notifier's queue.
+pub async fn retry(
+    State(web): State<Web>,
+    reader: Reader,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    if let Some(answer) = gate(&reader, Access::ADMINS) {
+        return answer;
+    }
+    operations::retry(&web.app, &reader.caller, &id)
+        .await
+        .map_err(|r| reader.refused(r))?;
+    Ok(see_other(&reader, "/admin/operations?done=retried"))
 }

@@ -37,7 +37,6 @@ struct TracePage {
 
 fn flatten(
     nodes: Vec<TraceNode>,
-    t: &Tr,
     rows_of: &mut dyn FnMut(&TraceNode) -> Vec<EventRow>,
     steps: &mut Vec<Step>,
 ) {
@@ -50,7 +49,7 @@ fn flatten(
             request_id: node.request_id.clone(),
             events: rows_of(&node),
         });
-        flatten(node.children, t, rows_of, steps);
+        flatten(node.children, rows_of, steps);
         steps.push(Step::CloseRequest);
     }
     steps.push(Step::CloseList);
@@ -98,7 +97,7 @@ pub async fn page(
             .collect()
     };
     let mut steps = Vec::new();
-    flatten(roots, &t, &mut rows_of, &mut steps);
+    flatten(roots, &mut rows_of, &mut steps);
     let heading = t.with(
         "audit-trace-heading",
         &[("correlation", Arg::Text(correlation.clone()))],

@@ -157,7 +157,7 @@ fn composed_keys() -> Vec<String> {
     ] {
         keys.push(format!("audit-error-{field}"));
     }
-    for done in ["granted", "revoked", "signed-out", "erased"] {
+    for done in ["granted", "revoked", "signed-out", "erased", "retried"] {
         keys.push(format!("admin-done-{done}"));
     }
     for status in [
