@@ -4,6 +4,8 @@
 //! console are thin adapters over them, so a rule or a visibility check is written once.
 
 pub mod accounts;
+pub mod administration;
+pub mod audit;
 pub mod calendar;
 pub mod codes;
 pub mod communities;
@@ -14,6 +16,7 @@ pub mod joint_projects;
 pub mod library;
 pub mod listing;
 pub mod map;
+pub mod operations;
 pub mod read_at;
 mod refusal;
 pub mod search;

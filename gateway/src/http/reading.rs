@@ -19,7 +19,7 @@ use store::FeedPosition;
 
 use super::Refusal;
 use crate::access::Caller;
-pub use crate::app::read_at::parse_position;
+pub use crate::app::read_at::{parse_limit, parse_position};
 pub use crate::app::ReadAt;
 use crate::state::AppState;
 
@@ -49,19 +49,6 @@ pub async fn read_your_writes(
             .insert(crate::metrics::ReadYourWritesWait(waiting.elapsed()));
     }
     response
-}
-
-/// A `limit` parameter: a whole number from 1 to `max`.
-pub fn parse_limit(value: &str, max: usize) -> Result<usize, Refusal> {
-    value
-        .parse::<usize>()
-        .ok()
-        .filter(|n| (1..=max).contains(n))
-        .ok_or_else(|| {
-            Refusal::invalid_input(format!(
-                "limit must be a whole number from 1 to {max} (got `{value}`)"
-            ))
-        })
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ReadAt {

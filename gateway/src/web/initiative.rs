@@ -97,8 +97,10 @@ struct InitiativePage {
     more_projects: Option<String>,
 }
 
+/// The initiative now, or as it stood at the past an auditor asks for (`as_of`, `at_position`).
 async fn seen(web: &Web, reader: &Reader, id: &str) -> Result<Seen, Problem> {
-    initiatives::read(&web.app, &reader.caller, id)
+    let past = super::audit::past(reader)?;
+    initiatives::read_at(&web.app, &reader.caller, id, &past.read_at)
         .await
         .map_err(|refusal| reader.refused(refusal))
 }
@@ -138,7 +140,8 @@ pub async fn page(
             Redirect::permanent(&with_lang(&path, &reader.query, t.language)).into_response(),
         );
     }
-    let now = Utc::now();
+    let past = super::audit::past(&reader)?;
+    let now = past.read_at.moment();
     let initiative = &seen.initiative;
     let country = t.label("country", profile.country.as_str());
     let g = &profile.governance;
@@ -227,6 +230,9 @@ pub async fn page(
         .shared_as("article", &t);
     // The communities' and projects' badges and lists.
     chrome.styles.push(super::assets::url("css/public.css"));
+    if past.read_at.is_historical() {
+        chrome = chrome.in_the_past(past.banner, with_lang(&path, &[], t.language));
+    }
     let page = InitiativePage {
         retired: initiative.status() == InitiativeStatus::Retired,
         stale: initiative.is_stale(now),

@@ -15,6 +15,8 @@
 //! * [`session`]: the browser's session cookie, and the anti-forgery checks of every form.
 //! * [`account`], [`profile`]: signing up, in and out, activating, confirming, one's own account.
 //! * [`dashboard`], [`register`]: a member's initiatives, and registering a new one.
+//! * [`audit`]: the auditors' pages (the log, a record's history, traces, integrity, the
+//!   platform as of a past moment) and the administrators' (accounts, operations).
 //!
 //! Every response carries a strict Content-Security-Policy (no inline script or style, nothing
 //! from another origin) and is compressed when the browser accepts it. Pages work without
@@ -23,6 +25,7 @@
 
 mod account;
 pub mod assets;
+mod audit;
 mod charts;
 mod communities;
 mod dashboard;
@@ -143,6 +146,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .merge(account::routes())
         .merge(dashboard::routes())
         .merge(register::routes())
+        .merge(audit::routes())
         .fallback(page::not_found)
         .route_layer(middleware::from_fn_with_state(
             metrics,

@@ -5,6 +5,9 @@
 //!   failed request and no console error, passes axe-core's WCAG 2.x A and AA rules, says its
 //!   language, and is kept as a screenshot under `target/screenshots/`; the pages work with
 //!   JavaScript off.
+//! * [`audit`]: the auditors' pages: a record's history and diff, the map as of the past, the
+//!   chain verified and found broken.
+//! * [`administration`]: the administrators' pages: refusals, roles granted, a person erased.
 //! * [`behaviour`]: filtering updates the points, the count and the URL; a cluster and a point
 //!   lead to the initiative's page; the language switch keeps the page; the map works from the
 //!   keyboard alone.
@@ -12,6 +15,8 @@
 //!   the URL, a gathering in its zone and the visitor's with its `.ics`, the initiative page's
 //!   links to its communities and projects, without JavaScript, and in the sitemap.
 
+mod administration;
+mod audit;
 mod behaviour;
 mod browser;
 mod members;

@@ -194,6 +194,34 @@ fn composed_keys() -> Vec<String> {
     ] {
         keys.push(format!("error-{field}"));
     }
+    for kind in crate::app::audit::known::AGGREGATES {
+        keys.push(format!("audit-kind-{}", kind.name.replace('_', "-")));
+    }
+    for field in [
+        "aggregate-type",
+        "aggregate-id",
+        "event-type",
+        "actor",
+        "correlation-id",
+        "from",
+        "to",
+        "as-of",
+        "at-position",
+    ] {
+        keys.push(format!("audit-error-{field}"));
+    }
+    for done in ["granted", "revoked", "signed-out", "erased", "retried"] {
+        keys.push(format!("admin-done-{done}"));
+    }
+    for status in [
+        "unregistered",
+        "pending-activation",
+        "pending-confirmation",
+        "active",
+        "erased",
+    ] {
+        keys.push(format!("account-status-{status}"));
+    }
     for field in [
         "name",
         "kind",
