@@ -13,6 +13,8 @@
 //! * [`session`]: the browser's session cookie, and the anti-forgery checks of every form.
 //! * [`account`], [`profile`]: signing up, in and out, activating, confirming, one's own account.
 //! * [`dashboard`], [`register`]: a member's initiatives, and registering a new one.
+//! * [`collab`]: communities and their threads, joint projects with suggested partners, and
+//!   submitting to the library, for members.
 //!
 //! Every response carries a strict Content-Security-Policy (no inline script or style, nothing
 //! from another origin) and is compressed when the browser accepts it. Pages work without
@@ -22,6 +24,7 @@
 mod account;
 pub mod assets;
 mod charts;
+mod collab;
 mod dashboard;
 mod form;
 pub mod i18n;
@@ -134,6 +137,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .merge(account::routes())
         .merge(dashboard::routes())
         .merge(register::routes())
+        .merge(collab::routes())
         .fallback(page::not_found)
         .route_layer(middleware::from_fn_with_state(
             metrics,

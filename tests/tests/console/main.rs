@@ -8,9 +8,12 @@
 //! * [`behaviour`]: filtering updates the points, the count and the URL; a cluster and a point
 //!   lead to the initiative's page; the language switch keeps the page; the map works from the
 //!   keyboard alone.
+//! * [`collab`]: joint projects with suggested partners, communities and threads, submitting to
+//!   the library, as members do them.
 
 mod behaviour;
 mod browser;
+mod collab;
 mod members;
 mod pages;
 mod register;

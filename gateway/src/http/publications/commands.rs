@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 use super::requests::{ContentRequest, RejectionRequest};
 use super::{load_visible, parse_id};
 use crate::access::{Access, ApiRoutes, Caller};
+use crate::app::publishing;
 use crate::http::command::{self, Acting, WriteAnswer};
 use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
@@ -41,21 +42,13 @@ async fn submit(
 ) -> Result<WriteAnswer, Refusal> {
     let content = body.into_content()?;
     let id = PublicationId::new();
-    let command = PublicationCommand::Submit {
-        publication_id: id,
-        actor: acting.actor.clone(),
-        content,
-        at: Utc::now(),
-    };
-    let committed = command::execute(
-        &state.publications,
-        &id.to_string(),
-        command,
-        acting.metadata_creating("SubmitPublication", &id.to_string()),
-        &acting.if_match,
-    )
-    .await?;
-    Ok(command::answer(&committed, Some(id.to_string())))
+    let stream = id.to_string();
+    let expected =
+        command::expected_version(&state.publications, &stream, &acting.if_match).await?;
+    let metadata = acting.metadata_creating("SubmitPublication", &stream);
+    let committed =
+        publishing::submit(&state, &acting.actor, id, content, metadata, expected).await?;
+    Ok(command::answer(&committed, Some(stream)))
 }
 
 /// Replaces the content of an item that is not approved yet (its author only). Editing a
