@@ -1,18 +1,25 @@
 //! Submitting to the knowledge library: a publication, a news item or a gathering, which a
-//! moderator then approves or rejects. The content is parsed here from what a person typed or a
-//! client sent ([`ContentFields`]: every invalid field is named at once, under the name the
-//! JSON API uses), so the JSON API and the console share it.
+//! moderator then approves or rejects, and its author edits (before approval) or withdraws. The
+//! content is parsed here from what a person typed or a client sent ([`ContentFields`]: every
+//! invalid field is named at once, under the name the JSON API uses), so the JSON API and the
+//! console share it.
+//!
+//! Approved items are public. Submitted, rejected and withdrawn ones are shown only to their
+//! author and to moderators; anyone else is told there is no such item, the same answer as for
+//! an id that was never used. Commands on an item the caller may not see answer the same.
 
 use chrono::{Datelike, NaiveDateTime, Utc};
 use domain::actor::Actor;
+use domain::publication::PublicationStatus;
 use domain::publication::{
     Gathering, GatheringFormat, IanaTimeZone, Kind, Language, Place, Publication,
     PublicationCommand, PublicationContent, Topic,
 };
-use domain::values::{Description, PublicationId, Title, ValueError, Website};
+use domain::values::{Description, PublicationId, Reason, Title, ValueError, Website};
 use store::{Committed, EventMetadata};
 
-use super::{command_error, Refusal};
+use super::{command_error, load_error, Refusal};
+use crate::access::Caller;
 use crate::state::AppState;
 
 /// An item's content as written, before parsing.
@@ -43,6 +50,90 @@ pub struct GatheringFields {
     pub time_zone: String,
     pub place: Option<String>,
     pub online_link: Option<String>,
+}
+
+/// A step on an item already submitted.
+#[derive(Debug, Clone)]
+pub enum PublicationAction {
+    /// Its author replaces the content (before approval; a rejected item goes back to review).
+    Edit(PublicationContent),
+    /// Its author takes it down.
+    Withdraw,
+    Approve,
+    Reject(Reason),
+}
+
+impl PublicationAction {
+    /// The command's name in the events' metadata.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Edit(_) => "EditPublication",
+            Self::Withdraw => "WithdrawPublication",
+            Self::Approve => "ApprovePublication",
+            Self::Reject(_) => "RejectPublication",
+        }
+    }
+}
+
+/// Its author or a moderator: who sees the item in every state.
+pub fn is_privileged(item: &Publication, caller: &Caller) -> bool {
+    caller
+        .actor()
+        .is_some_and(|actor| actor.is_moderator() || item.author() == Some(actor.account))
+}
+
+fn is_visible(item: &Publication, caller: &Caller) -> bool {
+    match item.status() {
+        PublicationStatus::Approved => true,
+        PublicationStatus::NotSubmitted => false,
+        PublicationStatus::Submitted
+        | PublicationStatus::Rejected
+        | PublicationStatus::Withdrawn => is_privileged(item, caller),
+    }
+}
+
+/// Item `id` and its version, if it exists and `caller` may see it; not found otherwise.
+pub async fn read(
+    state: &AppState,
+    caller: &Caller,
+    id: PublicationId,
+) -> Result<(Publication, usize), Refusal> {
+    let loaded = state
+        .publications
+        .load_fresh(&id.to_string())
+        .await
+        .map_err(load_error)?;
+    if loaded.version > 0 && is_visible(&loaded.aggregate, caller) {
+        Ok((loaded.aggregate, loaded.version))
+    } else {
+        Err(Refusal::NotFound(format!("there is no publication {id}")))
+    }
+}
+
+/// Takes `action` on item `id` as `actor`, if they may see it (not found otherwise, as on
+/// reads); the aggregate decides whether they may do it.
+pub async fn act(
+    state: &AppState,
+    actor: &Actor,
+    id: PublicationId,
+    action: PublicationAction,
+    metadata: EventMetadata,
+    expected: Option<usize>,
+) -> Result<Committed<Publication>, Refusal> {
+    read(state, &Caller::Account(actor.clone()), id).await?;
+    let actor = actor.clone();
+    let at = Utc::now();
+    let command = match action {
+        PublicationAction::Edit(content) => PublicationCommand::Edit { actor, content, at },
+        PublicationAction::Withdraw => PublicationCommand::Withdraw { actor, at },
+        PublicationAction::Approve => PublicationCommand::Approve { actor, at },
+        PublicationAction::Reject(reason) => PublicationCommand::Reject { actor, reason, at },
+    };
+    state
+        .publications
+        .execute_expecting(&id.to_string(), command, metadata, expected)
+        .await
+        .map_err(command_error)
 }
 
 /// Submits `content` as item `id` by `actor`; it is public once a moderator approves it.

@@ -13,13 +13,14 @@ pub(super) mod views;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderName, HeaderValue};
-use domain::publication::{Publication, PublicationStatus};
+use domain::publication::Publication;
 use domain::values::PublicationId;
 use utoipa_axum::routes;
 
-use super::command::{self, etag};
+use super::command::etag;
 use super::{ApiJson, ErrorBody, Refusal};
 use crate::access::{Access, ApiRoutes, Caller};
+use crate::app::publishing;
 use crate::state::AppState;
 use views::PublicationView;
 
@@ -55,31 +56,15 @@ pub(super) fn parse_id(raw: &str) -> Result<PublicationId, Refusal> {
         .map_err(|e| Refusal::invalid(vec![e.in_field("id")]))
 }
 
-/// Its author or a moderator: who sees the item in every state.
-fn is_privileged(item: &Publication, caller: &Caller) -> bool {
-    caller
-        .actor()
-        .is_some_and(|actor| actor.is_moderator() || item.author() == Some(actor.account))
-}
-
-fn is_visible(item: &Publication, caller: &Caller) -> bool {
-    match item.status() {
-        PublicationStatus::Approved => true,
-        PublicationStatus::NotSubmitted => false,
-        PublicationStatus::Submitted
-        | PublicationStatus::Rejected
-        | PublicationStatus::Withdrawn => is_privileged(item, caller),
-    }
-}
-
 /// The item and its version, if it exists and `caller` may see it; 404 otherwise.
 async fn load_visible(
     state: &AppState,
     id: PublicationId,
     caller: &Caller,
 ) -> Result<(Publication, usize), Refusal> {
-    match command::load(&state.publications, &id.to_string()).await? {
-        Some((item, version)) if is_visible(&item, caller) => Ok((item, version)),
-        _ => Err(Refusal::NotFound(format!("there is no publication {id}"))),
-    }
+    publishing::read(state, caller, id).await
+}
+
+fn is_privileged(item: &Publication, caller: &Caller) -> bool {
+    publishing::is_privileged(item, caller)
 }
