@@ -18,6 +18,7 @@
 mod communities;
 mod library;
 mod projects;
+mod proposal;
 mod suggestions;
 mod threads;
 
@@ -42,6 +43,7 @@ use crate::http::context::RequestContext;
 
 pub fn routes() -> Router<Web> {
     Router::new()
+        .merge(proposal::routes())
         .merge(projects::routes())
         .merge(communities::routes())
         .merge(threads::routes())
