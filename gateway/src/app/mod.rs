@@ -4,6 +4,7 @@
 //! console are thin adapters over them, so a rule or a visibility check is written once.
 
 pub mod accounts;
+pub mod calendar;
 pub mod codes;
 pub mod communities;
 pub mod dashboard;

@@ -10,7 +10,6 @@
 
 use chrono::{Datelike, NaiveDateTime, Utc};
 use domain::actor::Actor;
-use domain::publication::PublicationStatus;
 use domain::publication::{
     Gathering, GatheringFormat, IanaTimeZone, Kind, Language, Place, Publication,
     PublicationCommand, PublicationContent, Topic,
@@ -18,7 +17,7 @@ use domain::publication::{
 use domain::values::{Description, PublicationId, Reason, Title, ValueError, Website};
 use store::{Committed, EventMetadata};
 
-use super::{command_error, load_error, Refusal};
+use super::{command_error, library, Refusal};
 use crate::access::Caller;
 use crate::state::AppState;
 
@@ -75,41 +74,6 @@ impl PublicationAction {
     }
 }
 
-/// Its author or a moderator: who sees the item in every state.
-pub fn is_privileged(item: &Publication, caller: &Caller) -> bool {
-    caller
-        .actor()
-        .is_some_and(|actor| actor.is_moderator() || item.author() == Some(actor.account))
-}
-
-fn is_visible(item: &Publication, caller: &Caller) -> bool {
-    match item.status() {
-        PublicationStatus::Approved => true,
-        PublicationStatus::NotSubmitted => false,
-        PublicationStatus::Submitted
-        | PublicationStatus::Rejected
-        | PublicationStatus::Withdrawn => is_privileged(item, caller),
-    }
-}
-
-/// Item `id` and its version, if it exists and `caller` may see it; not found otherwise.
-pub async fn read(
-    state: &AppState,
-    caller: &Caller,
-    id: PublicationId,
-) -> Result<(Publication, usize), Refusal> {
-    let loaded = state
-        .publications
-        .load_fresh(&id.to_string())
-        .await
-        .map_err(load_error)?;
-    if loaded.version > 0 && is_visible(&loaded.aggregate, caller) {
-        Ok((loaded.aggregate, loaded.version))
-    } else {
-        Err(Refusal::NotFound(format!("there is no publication {id}")))
-    }
-}
-
 /// Takes `action` on item `id` as `actor`, if they may see it (not found otherwise, as on
 /// reads); the aggregate decides whether they may do it.
 pub async fn act(
@@ -120,7 +84,7 @@ pub async fn act(
     metadata: EventMetadata,
     expected: Option<usize>,
 ) -> Result<Committed<Publication>, Refusal> {
-    read(state, &Caller::Account(actor.clone()), id).await?;
+    library::load_visible(state, id, &Caller::Account(actor.clone())).await?;
     let actor = actor.clone();
     let at = Utc::now();
     let command = match action {

@@ -36,13 +36,17 @@ pub async fn read_your_writes(
     request: Request,
     next: Next,
 ) -> Response {
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
     if let Some(WrittenAt(at)) = response.extensions().get::<WrittenAt>().copied() {
+        let waiting = std::time::Instant::now();
         if !state.engine.wait_for(at, state.read_wait).await {
             // The write is committed and must be acknowledged; the client can still wait with
             // `min_position`.
             tracing::warn!(%at, "answering a write before the read models reached it");
         }
+        response
+            .extensions_mut()
+            .insert(crate::metrics::ReadYourWritesWait(waiting.elapsed()));
     }
     response
 }

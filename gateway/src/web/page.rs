@@ -105,6 +105,11 @@ impl Reader {
 pub enum Section {
     Map,
     Statistics,
+    Publications,
+    News,
+    Gatherings,
+    Communities,
+    JointProjects,
     Account,
     Dashboard,
     SignIn,

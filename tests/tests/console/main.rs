@@ -10,12 +10,16 @@
 //!   keyboard alone.
 //! * [`collab`]: joint projects with suggested partners, communities and threads, submitting to
 //!   the library, as members do them.
+//! * [`public`]: the library, communities and joint projects: a filter changes the result and
+//!   the URL, a gathering in its zone and the visitor's with its `.ics`, the initiative page's
+//!   links to its communities and projects, without JavaScript, and in the sitemap.
 
 mod behaviour;
 mod browser;
 mod collab;
 mod members;
 mod pages;
+mod public;
 mod register;
 mod scale;
 mod session;

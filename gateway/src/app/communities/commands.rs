@@ -44,11 +44,6 @@ pub fn not_found() -> Refusal {
     Refusal::NotFound("no such community".into())
 }
 
-pub fn parse_id(raw: &str) -> Result<CommunityId, Refusal> {
-    raw.parse::<CommunityId>()
-        .map_err(|e| Refusal::invalid(vec![e.in_field("id")]))
-}
-
 /// Community `id` as stored, with its version; `None` if it has no events.
 pub async fn load(
     state: &AppState,

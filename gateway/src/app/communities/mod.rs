@@ -13,7 +13,7 @@ use projections::{CommunityFilter, CommunitySummary, ThreadSummary};
 mod commands;
 mod threads;
 
-pub use commands::{act, execute, load, not_found, parse_id, read, MembershipAction};
+pub use commands::{act, execute, load, not_found, read, MembershipAction};
 pub use threads::{
     no_thread, on_post, read as read_thread, reply, role_in, start, PostAction, SeenThread,
 };
@@ -51,6 +51,33 @@ pub async fn list(
         .map(Listed::from)
 }
 
+/// Community `raw_id` as the lists show it (public, like its own page); not found if there is
+/// no such community.
+pub async fn summary(
+    state: &AppState,
+    caller: &Caller,
+    raw_id: &str,
+    read_at: &ReadAt,
+) -> Result<CommunitySummary, Refusal> {
+    read_at.permit(caller)?;
+    let id = parse_id(raw_id)?;
+    read_at
+        .read(state, &state.read.communities, |directory| {
+            directory.summary(&id.to_string())
+        })
+        .await?
+        .ok_or_else(|| no_community(id))
+}
+
+pub fn parse_id(raw: &str) -> Result<CommunityId, Refusal> {
+    raw.parse::<CommunityId>()
+        .map_err(|e| Refusal::invalid(vec![e.in_field("id")]))
+}
+
+fn no_community(id: CommunityId) -> Refusal {
+    Refusal::NotFound(format!("there is no community {id}"))
+}
+
 /// The threads of community `id`, newest started first; not found if there is no such
 /// community.
 pub async fn threads(
@@ -67,7 +94,7 @@ pub async fn threads(
         })
         .await?
         .map(Listed::from)
-        .ok_or_else(|| Refusal::NotFound(format!("there is no community {id}")))
+        .ok_or_else(|| no_community(id))
 }
 
 /// The communities that the managers of initiative `id` belong to, in name order; not found if

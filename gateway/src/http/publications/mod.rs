@@ -3,8 +3,8 @@
 //!
 //! Approved items are public. Submitted, rejected and withdrawn ones are shown only to their
 //! author and to moderators; anyone else is told there is no such item (404), the same answer
-//! as for an id that was never used, so that nothing reveals what is waiting for moderation or
-//! was taken down. Author-only commands on an item the caller may not see answer 404 too.
+//! as for an id that was never used (`app::library::read`). Author-only commands on an item the
+//! caller may not see answer 404 too.
 
 mod calendar;
 mod commands;
@@ -13,14 +13,13 @@ pub(super) mod views;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderName, HeaderValue};
-use domain::publication::Publication;
-use domain::values::PublicationId;
 use utoipa_axum::routes;
 
 use super::command::etag;
 use super::{ApiJson, ErrorBody, Refusal};
 use crate::access::{Access, ApiRoutes, Caller};
-use crate::app::publishing;
+use crate::app::library;
+pub(super) use crate::app::library::parse_id;
 use crate::state::AppState;
 use views::PublicationView;
 
@@ -45,26 +44,7 @@ async fn read(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<PublicationView>), Refusal> {
-    let id = parse_id(&id)?;
-    let (item, version) = load_visible(&state, id, &caller).await?;
-    let view = PublicationView::of(id, &item, is_privileged(&item, &caller))?;
-    Ok((etag(version), ApiJson(view)))
-}
-
-pub(super) fn parse_id(raw: &str) -> Result<PublicationId, Refusal> {
-    raw.parse::<PublicationId>()
-        .map_err(|e| Refusal::invalid(vec![e.in_field("id")]))
-}
-
-/// The item and its version, if it exists and `caller` may see it; 404 otherwise.
-async fn load_visible(
-    state: &AppState,
-    id: PublicationId,
-    caller: &Caller,
-) -> Result<(Publication, usize), Refusal> {
-    publishing::read(state, caller, id).await
-}
-
-fn is_privileged(item: &Publication, caller: &Caller) -> bool {
-    publishing::is_privileged(item, caller)
+    let seen = library::read(&state, &caller, &id).await?;
+    let view = PublicationView::of(seen.id, &seen.item, seen.privileged)?;
+    Ok((etag(seen.version), ApiJson(view)))
 }
