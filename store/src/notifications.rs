@@ -241,6 +241,31 @@ impl Notifications {
         })
     }
 
+    /// The newest `limit` notifications addressed to `recipient`, newest first: what a member
+    /// was told, shown on their dashboard.
+    pub async fn newest_for(
+        &self,
+        recipient: &str,
+        limit: i64,
+    ) -> Result<Vec<Notification>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM notifications WHERE recipient = $1 \
+             ORDER BY created_at DESC, id LIMIT $2"
+        );
+        on_pool!(&self.db, |pool| {
+            let rows = sqlx::query(&sql)
+                .bind(recipient)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                out.push(notification_from_row!(row));
+            }
+            Ok(out)
+        })
+    }
+
     /// The newest notification of `kind` addressed to `recipient`, if any.
     pub async fn latest_for(
         &self,

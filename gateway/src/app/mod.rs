@@ -17,6 +17,7 @@ pub mod library;
 pub mod listing;
 pub mod map;
 pub mod operations;
+pub mod publishing;
 pub mod read_at;
 mod refusal;
 pub mod search;

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::reading::{parse_limit, ReadAt, READ_AT_PARAMETERS};
 use super::{ApiJson, ErrorBody, Refusal};
 use crate::access::{Access, ApiRoutes, Caller};
+use crate::app::joint_projects;
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
@@ -57,15 +58,7 @@ async fn joint_project_matches(
         .parse()
         .map_err(|e: domain::values::ValueError| Refusal::invalid(vec![e.in_field("id")]))?;
     let (limit, read_at) = parse_query(query.as_deref().unwrap_or_default())?;
-    let viewer = caller.actor();
-    let matches = read_at
-        .read(&state, &state.read.matching, |matching| {
-            matching
-                .may_see_project_matches(id, viewer)
-                .then(|| matching.matches_for_project(id, limit))
-        })
-        .await?
-        .ok_or_else(|| Refusal::NotFound("no such joint project".into()))?;
+    let matches = joint_projects::candidates(&state, &caller, id, limit, &read_at).await?;
     Ok(ApiJson(ProjectMatchesView {
         project_id: id.into_uuid(),
         matches: matches.iter().map(InitiativeMatchView::of).collect(),
@@ -98,15 +91,7 @@ async fn initiative_matches(
         .parse()
         .map_err(|e: domain::values::ValueError| Refusal::invalid(vec![e.in_field("id")]))?;
     let (limit, read_at) = parse_query(query.as_deref().unwrap_or_default())?;
-    let viewer = caller.actor();
-    let matches = read_at
-        .read(&state, &state.read.matching, |matching| {
-            matching
-                .may_see_initiative_matches(id, viewer)
-                .then(|| matching.projects_for_initiative(id, limit))
-        })
-        .await?
-        .ok_or_else(|| Refusal::NotFound("no such initiative".into()))?;
+    let matches = joint_projects::openings(&state, &caller, id, limit, &read_at).await?;
     Ok(ApiJson(InitiativeMatchesView {
         initiative_id: id.into_uuid(),
         matches: matches.iter().map(ProjectMatchView::of).collect(),

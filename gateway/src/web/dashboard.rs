@@ -1,6 +1,7 @@
 //! The member's dashboard: the initiatives they manage with their review state (and the reason
-//! of a rejection), their communities, their requests still waiting; and where to register an
-//! initiative.
+//! of a rejection), their communities, their requests still waiting, their joint projects, the
+//! invitations waiting for an answer (accepted or declined right here), the notifications they
+//! were sent; and where to register an initiative, propose a project or submit to the library.
 
 use askama::Template;
 use axum::extract::State;
@@ -32,6 +33,27 @@ struct Row {
 struct Community {
     name: String,
     role: String,
+    href: String,
+}
+
+struct Project {
+    title: String,
+    href: String,
+    status: String,
+    status_code: &'static str,
+}
+
+struct Invitation {
+    project: String,
+    href: String,
+    initiative: String,
+    /// Where the answer is posted: `/joint-projects/{id}/invitations/{initiative}`.
+    action: String,
+}
+
+struct Notice {
+    subject: String,
+    at: String,
 }
 
 #[derive(Template)]
@@ -43,6 +65,9 @@ struct DashboardPage {
     initiatives: Vec<Row>,
     communities: Vec<Community>,
     requests: Vec<String>,
+    projects: Vec<Project>,
+    invitations: Vec<Invitation>,
+    notifications: Vec<Notice>,
 }
 
 async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Problem> {
@@ -72,6 +97,7 @@ async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Proble
         .communities
         .into_iter()
         .map(|c| Community {
+            href: with_lang(&format!("/communities/{}/threads", c.id), &[], t.language),
             name: c.name,
             role: t.get(&format!("community-role-{}", code_of(&c.role))),
         })
@@ -80,6 +106,39 @@ async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Proble
         .management_requests
         .into_iter()
         .map(|r| r.name)
+        .collect();
+    let project_href =
+        |id: &str| with_lang(&format!("/joint-projects/{id}/manage"), &[], t.language);
+    let projects = mine
+        .projects
+        .iter()
+        .map(|p| Project {
+            title: p.title.clone(),
+            href: project_href(&p.id),
+            status: t.get(&format!("collab-project-state-{}", p.status.as_str())),
+            status_code: p.status.as_str(),
+        })
+        .collect();
+    let invitations = mine
+        .invitations
+        .iter()
+        .map(|i| Invitation {
+            project: i.project.title.clone(),
+            href: project_href(&i.project.id),
+            initiative: i.initiative_name.clone(),
+            action: format!(
+                "/joint-projects/{}/invitations/{}",
+                i.project.id, i.initiative
+            ),
+        })
+        .collect();
+    let notifications = mine
+        .notifications
+        .iter()
+        .map(|n| Notice {
+            subject: n.subject.clone(),
+            at: t.date(n.at),
+        })
         .collect();
     let chrome = Chrome::new(&reader, &web.site, t.get("dashboard-title"), "/dashboard")
         .private()
@@ -95,6 +154,9 @@ async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Proble
         initiatives,
         communities,
         requests,
+        projects,
+        invitations,
+        notifications,
     };
     Ok(render(StatusCode::OK, &page))
 }

@@ -17,6 +17,8 @@
 //! * [`dashboard`], [`register`]: a member's initiatives, and registering a new one.
 //! * [`audit`]: the auditors' pages (the log, a record's history, traces, integrity, the
 //!   platform as of a past moment) and the administrators' (accounts, operations).
+//! * [`collab`]: communities and their threads, joint projects with suggested partners, and
+//!   submitting to the library, for members.
 //!
 //! Every response carries a strict Content-Security-Policy (no inline script or style, nothing
 //! from another origin) and is compressed when the browser accepts it. Pages work without
@@ -27,6 +29,7 @@ mod account;
 pub mod assets;
 mod audit;
 mod charts;
+mod collab;
 mod communities;
 mod dashboard;
 mod form;
@@ -147,6 +150,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .merge(dashboard::routes())
         .merge(register::routes())
         .merge(audit::routes())
+        .merge(collab::routes())
         .fallback(page::not_found)
         .route_layer(middleware::from_fn_with_state(
             metrics,

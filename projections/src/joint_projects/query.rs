@@ -113,6 +113,29 @@ impl ProjectDirectory {
             .page(after, limit, keep, |id| self.summary(id, viewer))
     }
 
+    /// The first `limit` projects, newest proposed first, that one of `initiatives` leads or is
+    /// invited to (whatever the answer): a member's own projects, as `viewer` sees them.
+    pub fn involving(
+        &self,
+        initiatives: &BTreeSet<InitiativeId>,
+        viewer: &ProjectViewer,
+        limit: usize,
+    ) -> Vec<ListedProject> {
+        let keep = |id: &str| {
+            self.projects.get(id).is_some_and(|project| {
+                viewer.sees(project)
+                    && project.details().is_some_and(|details| {
+                        initiatives.contains(&details.lead)
+                            || project.partners().keys().any(|p| initiatives.contains(p))
+                    })
+            })
+        };
+        self.derived
+            .newest
+            .page(None, limit, keep, |id| self.summary(id, viewer))
+            .items
+    }
+
     /// Project `id`, if it exists and `viewer` sees it.
     pub fn project(&self, id: &str, viewer: &ProjectViewer) -> Option<ListedProject> {
         viewer

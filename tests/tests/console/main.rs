@@ -11,6 +11,8 @@
 //! * [`behaviour`]: filtering updates the points, the count and the URL; a cluster and a point
 //!   lead to the initiative's page; the language switch keeps the page; the map works from the
 //!   keyboard alone.
+//! * [`collab`]: joint projects with suggested partners, communities and threads, submitting to
+//!   the library, as members do them.
 //! * [`public`]: the library, communities and joint projects: a filter changes the result and
 //!   the URL, a gathering in its zone and the visitor's with its `.ics`, the initiative page's
 //!   links to its communities and projects, without JavaScript, and in the sitemap.
@@ -19,6 +21,7 @@ mod administration;
 mod audit;
 mod behaviour;
 mod browser;
+mod collab;
 mod members;
 mod pages;
 mod public;

@@ -10,6 +10,7 @@ use super::requests::{one, parse_join_policy, CreateCommunityRequest, JoinPolicy
 use super::views::{CommunityView, Viewer};
 use super::{community_id, execute_on_community, no_community};
 use crate::access::Caller;
+use crate::app::communities;
 use crate::http::command::{self, etag, Acting, WriteAnswer};
 use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
@@ -71,9 +72,7 @@ pub(super) async fn read(
     Path(id): Path<String>,
 ) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<CommunityView>), Refusal> {
     let id = community_id(&id)?;
-    let (community, version) = command::load(&state.communities, &id.to_string())
-        .await?
-        .ok_or_else(no_community)?;
+    let (community, version) = communities::read(&state, id).await?;
     let profile = community.profile().ok_or_else(no_community)?;
     let viewer = Viewer::of(caller.actor(), Some(&community));
     Ok((
@@ -109,7 +108,7 @@ pub(super) async fn rename(
         name,
         at: chrono::Utc::now(),
     };
-    execute_on_community(&state.communities, id, command, "Rename", &acting).await
+    execute_on_community(&state, id, command, "Rename", &acting).await
 }
 
 /// Changes how people join: `open` or `moderated`. Moderators only. Requests still waiting
@@ -140,5 +139,5 @@ pub(super) async fn change_join_policy(
         join_policy,
         at: chrono::Utc::now(),
     };
-    execute_on_community(&state.communities, id, command, "ChangeJoinPolicy", &acting).await
+    execute_on_community(&state, id, command, "ChangeJoinPolicy", &acting).await
 }

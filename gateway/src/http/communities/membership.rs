@@ -3,10 +3,10 @@
 //! otherwise); the routes only require a signed-in caller.
 
 use axum::extract::{Path, State};
-use domain::community::CommunityCommand;
 
 use super::requests::{DeclineRequest, PromoteRequest};
-use super::{account_id, community_id, execute_on_community};
+use super::{account_id, act_on_community, community_id};
+use crate::app::communities::MembershipAction;
 use crate::http::command::{Acting, WriteAnswer};
 use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
@@ -30,12 +30,7 @@ pub(super) async fn join(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let id = community_id(&id)?;
-    let command = CommunityCommand::Join {
-        actor: acting.actor.clone(),
-        at: chrono::Utc::now(),
-    };
-    execute_on_community(&state.communities, id, command, "Join", &acting).await
+    act_on_community(&state, &id, MembershipAction::Join, &acting).await
 }
 
 /// Leaves a community (facilitators too: the role goes with the membership).
@@ -56,12 +51,7 @@ pub(super) async fn leave(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let id = community_id(&id)?;
-    let command = CommunityCommand::Leave {
-        actor: acting.actor.clone(),
-        at: chrono::Utc::now(),
-    };
-    execute_on_community(&state.communities, id, command, "Leave", &acting).await
+    act_on_community(&state, &id, MembershipAction::Leave, &acting).await
 }
 
 /// Takes back the caller's own request to join, before anyone decided it.
@@ -82,19 +72,8 @@ pub(super) async fn withdraw_join_request(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let id = community_id(&id)?;
-    let command = CommunityCommand::WithdrawJoinRequest {
-        actor: acting.actor.clone(),
-        at: chrono::Utc::now(),
-    };
-    execute_on_community(
-        &state.communities,
-        id,
-        command,
-        "WithdrawJoinRequest",
-        &acting,
-    )
-    .await
+    let action = MembershipAction::WithdrawJoinRequest;
+    act_on_community(&state, &id, action, &acting).await
 }
 
 /// Accepts a request to join: its author becomes a member. Facilitators and moderators.
@@ -118,21 +97,10 @@ pub(super) async fn accept_join_request(
     acting: Acting,
     Path((id, account)): Path<(String, String)>,
 ) -> Result<WriteAnswer, Refusal> {
-    let id = community_id(&id)?;
+    community_id(&id)?;
     let account = account_id(&account)?;
-    let command = CommunityCommand::AcceptJoinRequest {
-        actor: acting.actor.clone(),
-        account,
-        at: chrono::Utc::now(),
-    };
-    execute_on_community(
-        &state.communities,
-        id,
-        command,
-        "AcceptJoinRequest",
-        &acting,
-    )
-    .await
+    let action = MembershipAction::AcceptJoinRequest(account);
+    act_on_community(&state, &id, action, &acting).await
 }
 
 /// Declines a request to join, optionally saying why. Facilitators and moderators.
@@ -157,23 +125,11 @@ pub(super) async fn decline_join_request(
     Path((id, account)): Path<(String, String)>,
     ApiJson(body): ApiJson<DeclineRequest>,
 ) -> Result<WriteAnswer, Refusal> {
-    let id = community_id(&id)?;
+    community_id(&id)?;
     let account = account_id(&account)?;
     let reason = body.parse()?;
-    let command = CommunityCommand::DeclineJoinRequest {
-        actor: acting.actor.clone(),
-        account,
-        reason,
-        at: chrono::Utc::now(),
-    };
-    execute_on_community(
-        &state.communities,
-        id,
-        command,
-        "DeclineJoinRequest",
-        &acting,
-    )
-    .await
+    let action = MembershipAction::DeclineJoinRequest(account, reason);
+    act_on_community(&state, &id, action, &acting).await
 }
 
 /// Makes a member a facilitator. Facilitators and moderators.
@@ -197,22 +153,10 @@ pub(super) async fn promote(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PromoteRequest>,
 ) -> Result<WriteAnswer, Refusal> {
-    let id = community_id(&id)?;
+    community_id(&id)?;
     let account = body.parse()?;
-    let command = CommunityCommand::PromoteToFacilitator {
-        actor: acting.actor.clone(),
-        account,
-        account_active: state.accounts.load(account).await?.is_active(),
-        at: chrono::Utc::now(),
-    };
-    execute_on_community(
-        &state.communities,
-        id,
-        command,
-        "PromoteToFacilitator",
-        &acting,
-    )
-    .await
+    let action = MembershipAction::PromoteToFacilitator(account);
+    act_on_community(&state, &id, action, &acting).await
 }
 
 /// Makes a facilitator a plain member again. Facilitators and moderators.
@@ -236,19 +180,8 @@ pub(super) async fn demote(
     acting: Acting,
     Path((id, account)): Path<(String, String)>,
 ) -> Result<WriteAnswer, Refusal> {
-    let id = community_id(&id)?;
+    community_id(&id)?;
     let account = account_id(&account)?;
-    let command = CommunityCommand::DemoteFacilitator {
-        actor: acting.actor.clone(),
-        account,
-        at: chrono::Utc::now(),
-    };
-    execute_on_community(
-        &state.communities,
-        id,
-        command,
-        "DemoteFacilitator",
-        &acting,
-    )
-    .await
+    let action = MembershipAction::DemoteFacilitator(account);
+    act_on_community(&state, &id, action, &acting).await
 }

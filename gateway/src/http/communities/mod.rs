@@ -17,16 +17,15 @@ mod requests;
 mod threads;
 mod views;
 
-use cqrs_es::Aggregate;
-use domain::community::{Community, CommunityError, CommunityState};
+use domain::community::CommunityCommand;
 use domain::values::{AccountId, CommunityId, PostId, ThreadId, ValueError};
-use store::{CommandBus, CommandError};
 use utoipa_axum::routes;
 
 use super::command::{self, Acting, WriteAnswer};
 use super::Refusal;
 use crate::access::{Access, ApiRoutes};
-use crate::app::command_error;
+use crate::app::communities::{self, MembershipAction};
+use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new()
@@ -56,45 +55,58 @@ pub fn routes() -> ApiRoutes {
         )
 }
 
-/// Runs a command on an existing community: a community that does not exist is a 404 (the
-/// aggregate calls it a conflict with the state "not created", which is true but not what a
-/// client that followed a wrong link needs to hear).
+/// Runs a command on an existing community, honouring `If-Match` (the use case answers 404 for
+/// a community that does not exist).
 async fn execute_on_community(
-    bus: &CommandBus<Community>,
+    state: &AppState,
     id: CommunityId,
-    command: <Community as Aggregate>::Command,
+    command: CommunityCommand,
     name: &str,
     acting: &Acting,
 ) -> Result<WriteAnswer, Refusal> {
-    let stream = id.to_string();
-    let expected = match command::expected_version(bus, &stream, &acting.if_match).await {
-        // A list that names no version, for a community that has no events at all.
-        Err(Refusal::Changed(_)) if command::load(bus, &stream).await?.is_none() => {
-            return Err(no_community())
-        }
-        other => other?,
-    };
-    let committed = bus
-        .execute_expecting(&stream, command, acting.metadata(name), expected)
-        .await
-        .map_err(|error| match error {
-            CommandError::Rejected(CommunityError::InvalidTransition {
-                current: CommunityState::NotCreated,
-                ..
-            }) => no_community(),
-            // `If-Match` sent for a community that has no events at all.
-            CommandError::VersionMismatch { current: 0, .. } => no_community(),
-            other => command_error(other),
-        })?;
+    let expected = expected_version(state, id, acting).await?;
+    let committed =
+        communities::execute(state, id, command, acting.metadata(name), expected).await?;
     Ok(command::answer(&committed, None))
 }
 
+/// Runs a membership step on an existing community, honouring `If-Match`.
+async fn act_on_community(
+    state: &AppState,
+    raw_id: &str,
+    action: MembershipAction,
+    acting: &Acting,
+) -> Result<WriteAnswer, Refusal> {
+    let id = community_id(raw_id)?;
+    let expected = expected_version(state, id, acting).await?;
+    let metadata = acting.metadata(action.name());
+    let committed = communities::act(state, &acting.actor, id, action, metadata, expected).await?;
+    Ok(command::answer(&committed, None))
+}
+
+/// The version `If-Match` names for community `id`.
+async fn expected_version(
+    state: &AppState,
+    id: CommunityId,
+    acting: &Acting,
+) -> Result<Option<usize>, Refusal> {
+    let bus = &state.communities;
+    let stream = id.to_string();
+    match command::expected_version(bus, &stream, &acting.if_match).await {
+        // A list that names no version, for a community that has no events at all.
+        Err(Refusal::Changed(_)) if command::load(bus, &stream).await?.is_none() => {
+            Err(no_community())
+        }
+        other => other,
+    }
+}
+
 fn no_community() -> Refusal {
-    Refusal::NotFound("no such community".into())
+    communities::not_found()
 }
 
 fn no_thread() -> Refusal {
-    Refusal::NotFound("no such thread".into())
+    communities::no_thread()
 }
 
 /// Parses a path parameter as an id, reporting it under the parameter's name.

@@ -1,52 +1,24 @@
 //! Threads of a community and their posts.
 //!
 //! A thread is its own aggregate; whether the actor belongs to the thread's community, and with
-//! which role, lives in the community's stream. Each command here loads the community and puts
-//! the actor's role into the command (`actor_role`), so that the thread decides on facts.
+//! which role, lives in the community's stream: the use cases (`app::communities`) load it and
+//! put the actor's role into each thread command, so that the thread decides on facts.
 //! Threads are public like their communities; hidden posts are shown whole only to the
 //! community's facilitators and to moderators.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderName, HeaderValue};
-use domain::actor::Actor;
-use domain::community::{Community, CommunityRole};
-use domain::thread::{PostBody, Thread, ThreadCommand};
-use domain::values::{CommunityId, PostId, Reason, ThreadId};
+use domain::thread::PostBody;
+use domain::values::{PostId, Reason, ThreadId};
 
 use super::requests::{one, HideRequest, PostRequest, StartThreadRequest};
 use super::views::{ThreadView, Viewer};
-use super::{community_id, no_community, no_thread, post_id, thread_id};
+use super::{community_id, no_thread, post_id, thread_id};
 use crate::access::Caller;
+use crate::app::communities::{self, PostAction};
 use crate::http::command::{self, etag, Acting, WriteAnswer};
 use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
-
-/// The community `id`, if it exists.
-async fn community(state: &AppState, id: CommunityId) -> Result<Option<Community>, Refusal> {
-    Ok(command::load(&state.communities, &id.to_string())
-        .await?
-        .map(|(community, _)| community))
-}
-
-/// The actor's role in community `id` now (`None`: not a member, or no such community).
-async fn role_in(
-    state: &AppState,
-    id: CommunityId,
-    actor: &Actor,
-) -> Result<Option<CommunityRole>, Refusal> {
-    Ok(community(state, id)
-        .await?
-        .and_then(|c| c.role_of(&actor.account)))
-}
-
-/// The thread `id` with its version and community, or 404.
-async fn thread(state: &AppState, id: ThreadId) -> Result<(Thread, usize, CommunityId), Refusal> {
-    let (thread, version) = command::load(&state.threads, &id.to_string())
-        .await?
-        .ok_or_else(no_thread)?;
-    let community = thread.header().ok_or_else(no_thread)?.community_id;
-    Ok((thread, version, community))
-}
 
 /// Parses the thread and post ids of a post's path, reporting both if both are wrong.
 fn post_path(id: &str, post: &str) -> Result<(ThreadId, PostId), Refusal> {
@@ -60,29 +32,18 @@ fn post_path(id: &str, post: &str) -> Result<(ThreadId, PostId), Refusal> {
     }
 }
 
-/// Loads thread `id` (404 if none), checks that `post` is in it (404 otherwise), and hands the
-/// actor's role in its community to `command`, which builds the thread command to run.
+/// Takes `action` on a post, honouring `If-Match`.
 async fn on_post(
     state: &AppState,
-    (id, post): (ThreadId, PostId),
+    path: (ThreadId, PostId),
     acting: &Acting,
-    name: &str,
-    command: impl FnOnce(Option<CommunityRole>) -> ThreadCommand,
+    action: PostAction,
 ) -> Result<WriteAnswer, Refusal> {
-    let (thread, _, community) = thread(state, id).await?;
-    if thread.post(&post).is_none() {
-        return Err(Refusal::NotFound("no such post in this thread".into()));
-    }
-    let role = role_in(state, community, &acting.actor).await?;
-    let stream = id.to_string();
-    let committed = command::execute(
-        &state.threads,
-        &stream,
-        command(role),
-        acting.metadata(name),
-        &acting.if_match,
-    )
-    .await?;
+    let stream = path.0.to_string();
+    let expected = command::expected_version(&state.threads, &stream, &acting.if_match).await?;
+    let metadata = acting.metadata(action.name());
+    let committed =
+        communities::on_post(state, &acting.actor, path, action, metadata, expected).await?;
     Ok(command::answer(&committed, None))
 }
 
@@ -110,24 +71,22 @@ pub(super) async fn start(
 ) -> Result<WriteAnswer, Refusal> {
     let community_id = community_id(&id)?;
     let (title, body) = body.parse()?;
-    let community = community(&state, community_id)
-        .await?
-        .ok_or_else(no_community)?;
     let thread_id = ThreadId::new();
     let stream = thread_id.to_string();
-    let command = ThreadCommand::StartThread {
-        thread_id,
+    let expected = command::expected_version(&state.threads, &stream, &acting.if_match).await?;
+    let metadata = acting.metadata_creating("StartThread", &stream);
+    let actor = &acting.actor;
+    let committed = communities::start(
+        &state,
+        actor,
         community_id,
-        opening_post_id: PostId::new(),
-        actor_role: community.role_of(&acting.actor.account),
-        actor: acting.actor.clone(),
+        thread_id,
         title,
         body,
-        at: chrono::Utc::now(),
-    };
-    let metadata = acting.metadata_creating("StartThread", &stream);
-    let committed =
-        command::execute(&state.threads, &stream, command, metadata, &acting.if_match).await?;
+        metadata,
+        expected,
+    )
+    .await?;
     Ok(command::answer(&committed, Some(stream)))
 }
 
@@ -146,17 +105,12 @@ pub(super) async fn read(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<ThreadView>), Refusal> {
-    let (thread, version, community_id) = thread(&state, thread_id(&id)?).await?;
-    let header = thread.header().ok_or_else(no_thread)?;
-    // Only a signed-in reader can be a facilitator; visitors need no lookup.
-    let community = match caller.actor() {
-        Some(_) => community(&state, community_id).await?,
-        None => None,
-    };
-    let viewer = Viewer::of(caller.actor(), community.as_ref());
+    let seen = communities::read_thread(&state, &caller, thread_id(&id)?).await?;
+    let header = seen.thread.header().ok_or_else(no_thread)?;
+    let viewer = Viewer::of(caller.actor(), seen.community.as_ref());
     Ok((
-        etag(version),
-        ApiJson(ThreadView::new(header, &thread, &viewer)),
+        etag(seen.version),
+        ApiJson(ThreadView::new(header, &seen.thread, &viewer)),
     ))
 }
 
@@ -183,19 +137,12 @@ pub(super) async fn reply(
 ) -> Result<WriteAnswer, Refusal> {
     let id = thread_id(&id)?;
     let body = one(PostBody::new(body.body))?;
-    let (_, _, community) = thread(&state, id).await?;
     let post_id = PostId::new();
-    let command = ThreadCommand::Reply {
-        post_id,
-        actor_role: role_in(&state, community, &acting.actor).await?,
-        actor: acting.actor.clone(),
-        body,
-        at: chrono::Utc::now(),
-    };
-    let metadata = acting.metadata_creating("Reply", &post_id.to_string());
     let stream = id.to_string();
+    let expected = command::expected_version(&state.threads, &stream, &acting.if_match).await?;
+    let metadata = acting.metadata_creating("Reply", &post_id.to_string());
     let committed =
-        command::execute(&state.threads, &stream, command, metadata, &acting.if_match).await?;
+        communities::reply(&state, &acting.actor, id, post_id, body, metadata, expected).await?;
     Ok(command::answer(&committed, Some(post_id.to_string())))
 }
 
@@ -223,15 +170,7 @@ pub(super) async fn edit_post(
 ) -> Result<WriteAnswer, Refusal> {
     let path = post_path(&id, &post)?;
     let body = one(PostBody::new(body.body))?;
-    on_post(&state, path, &acting, "EditPost", |_| {
-        ThreadCommand::EditPost {
-            post_id: path.1,
-            actor: acting.actor.clone(),
-            body,
-            at: chrono::Utc::now(),
-        }
-    })
-    .await
+    on_post(&state, path, &acting, PostAction::Edit(body)).await
 }
 
 /// Deletes one's own post: its text is gone; its place in the thread stays.
@@ -256,14 +195,7 @@ pub(super) async fn delete_post(
     Path((id, post)): Path<(String, String)>,
 ) -> Result<WriteAnswer, Refusal> {
     let path = post_path(&id, &post)?;
-    on_post(&state, path, &acting, "DeletePost", |_| {
-        ThreadCommand::DeletePost {
-            post_id: path.1,
-            actor: acting.actor.clone(),
-            at: chrono::Utc::now(),
-        }
-    })
-    .await
+    on_post(&state, path, &acting, PostAction::Delete).await
 }
 
 /// Hides a post, with a reason. Facilitators of the community and moderators.
@@ -290,16 +222,7 @@ pub(super) async fn hide_post(
 ) -> Result<WriteAnswer, Refusal> {
     let path = post_path(&id, &post)?;
     let reason = one(Reason::new(body.reason))?;
-    on_post(&state, path, &acting, "HidePost", |actor_role| {
-        ThreadCommand::HidePost {
-            post_id: path.1,
-            actor: acting.actor.clone(),
-            actor_role,
-            reason,
-            at: chrono::Utc::now(),
-        }
-    })
-    .await
+    on_post(&state, path, &acting, PostAction::Hide(reason)).await
 }
 
 /// Shows a hidden post again. Facilitators of the community and moderators.
@@ -324,13 +247,5 @@ pub(super) async fn unhide_post(
     Path((id, post)): Path<(String, String)>,
 ) -> Result<WriteAnswer, Refusal> {
     let path = post_path(&id, &post)?;
-    on_post(&state, path, &acting, "UnhidePost", |actor_role| {
-        ThreadCommand::UnhidePost {
-            post_id: path.1,
-            actor: acting.actor.clone(),
-            actor_role,
-            at: chrono::Utc::now(),
-        }
-    })
-    .await
+    on_post(&state, path, &acting, PostAction::Unhide).await
 }

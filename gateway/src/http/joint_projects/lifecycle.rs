@@ -2,15 +2,13 @@
 //! moderators), activate, complete, withdraw.
 
 use axum::extract::{Path, State};
-use domain::joint_project::JointProjectCommand as Command;
 use domain::values::JointProjectId;
 
 use super::super::{ApiJson, ErrorBody, Refusal, Written};
 use super::requests::RevisionRequest;
 use super::requests::{OptionalJson, OptionalReasonRequest, ProposalRequest, RejectionRequest};
-use super::{
-    load_initiative, load_project, manages, manages_a_partner, manages_lead, now, run, standing,
-};
+use super::run;
+use crate::app::joint_projects::{self, ProjectAction};
 use crate::http::command::{self, Acting, WriteAnswer};
 use crate::state::AppState;
 
@@ -33,29 +31,14 @@ pub(super) async fn propose(
     ApiJson(body): ApiJson<ProposalRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let (lead, content) = body.parse()?;
-    let initiative = load_initiative(&state, lead).await?;
     let id = JointProjectId::new();
-    let command = Command::Propose {
-        project_id: id,
-        lead,
-        lead_standing: standing(initiative.as_ref()),
-        actor: acting.actor.clone(),
-        actor_manages_lead: manages(initiative.as_ref(), &acting.actor),
-        title: content.title,
-        description: content.description,
-        sectors: content.sectors,
-        objectives: content.objectives,
-        at: now(),
-    };
     let created = id.to_string();
-    let committed = command::execute(
-        &state.joint_projects,
-        &created,
-        command,
-        acting.metadata_creating("ProposeJointProject", &created),
-        &acting.if_match,
-    )
-    .await?;
+    let expected =
+        command::expected_version(&state.joint_projects, &created, &acting.if_match).await?;
+    let metadata = acting.metadata_creating(joint_projects::PROPOSE, &created);
+    let committed =
+        joint_projects::propose(&state, &acting.actor, id, lead, content, metadata, expected)
+            .await?;
     Ok(command::answer(&committed, Some(created)))
 }
 
@@ -84,17 +67,7 @@ pub(super) async fn revise(
     ApiJson(body): ApiJson<RevisionRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let content = body.parse()?;
-    let loaded = load_project(&state, &id).await?;
-    let command = Command::Revise {
-        actor: acting.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
-        title: content.title,
-        description: content.description,
-        sectors: content.sectors,
-        objectives: content.objectives,
-        at: now(),
-    };
-    run(&state, loaded.id, command, "ReviseJointProject", &acting).await
+    run(&state, &id, ProjectAction::Revise(content), &acting).await
 }
 
 /// Submits a `proposed` project to the moderators (it becomes `under_review`).
@@ -118,20 +91,7 @@ pub(super) async fn submit(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = load_project(&state, &id).await?;
-    let command = Command::SubmitForReview {
-        actor: acting.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
-        at: now(),
-    };
-    run(
-        &state,
-        loaded.id,
-        command,
-        "SubmitJointProjectForReview",
-        &acting,
-    )
-    .await
+    run(&state, &id, ProjectAction::Submit, &acting).await
 }
 
 /// Approves a project `under_review` (moderators): it becomes public.
@@ -156,14 +116,7 @@ pub(super) async fn approve(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = load_project(&state, &id).await?;
-    let command = Command::Approve {
-        actor: acting.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
-        actor_manages_partner: manages_a_partner(&state, &loaded, &acting.actor).await?,
-        at: now(),
-    };
-    run(&state, loaded.id, command, "ApproveJointProject", &acting).await
+    run(&state, &id, ProjectAction::Approve, &acting).await
 }
 
 /// Rejects a project `under_review` with a reason (moderators); the lead may revise it.
@@ -189,15 +142,7 @@ pub(super) async fn reject(
     ApiJson(body): ApiJson<RejectionRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let reason = body.parse()?;
-    let loaded = load_project(&state, &id).await?;
-    let command = Command::Reject {
-        actor: acting.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
-        actor_manages_partner: manages_a_partner(&state, &loaded, &acting.actor).await?,
-        reason,
-        at: now(),
-    };
-    run(&state, loaded.id, command, "RejectJointProject", &acting).await
+    run(&state, &id, ProjectAction::Reject(reason), &acting).await
 }
 
 /// Starts an `approved` project: it needs at least two accepted initiatives, the lead counting
@@ -223,13 +168,7 @@ pub(super) async fn activate(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = load_project(&state, &id).await?;
-    let command = Command::Activate {
-        actor: acting.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
-        at: now(),
-    };
-    run(&state, loaded.id, command, "ActivateJointProject", &acting).await
+    run(&state, &id, ProjectAction::Activate, &acting).await
 }
 
 /// Marks an `active` project as completed.
@@ -253,13 +192,7 @@ pub(super) async fn complete(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = load_project(&state, &id).await?;
-    let command = Command::Complete {
-        actor: acting.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
-        at: now(),
-    };
-    run(&state, loaded.id, command, "CompleteJointProject", &acting).await
+    run(&state, &id, ProjectAction::Complete, &acting).await
 }
 
 /// Withdraws a project that is not over yet, with an optional reason (the body may be left
@@ -286,12 +219,5 @@ pub(super) async fn withdraw(
     OptionalJson(body): OptionalJson<OptionalReasonRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let reason = body.parse()?;
-    let loaded = load_project(&state, &id).await?;
-    let command = Command::Withdraw {
-        actor: acting.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
-        reason,
-        at: now(),
-    };
-    run(&state, loaded.id, command, "WithdrawJointProject", &acting).await
+    run(&state, &id, ProjectAction::Withdraw(reason), &acting).await
 }

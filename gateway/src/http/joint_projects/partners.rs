@@ -3,12 +3,12 @@
 //! invite them.
 
 use axum::extract::{Path, State};
-use domain::joint_project::JointProjectCommand as Command;
+use domain::values::InitiativeId;
 
 use super::super::{ApiJson, ErrorBody, Refusal, Written};
 use super::requests::{InitiativeRequest, OptionalJson, OptionalReasonRequest};
-use super::{load_initiative, load_project, manages, manages_lead, now, parse_initiative_id};
-use super::{run, standing};
+use super::run;
+use crate::app::joint_projects::ProjectAction;
 use crate::http::command::{Acting, WriteAnswer};
 use crate::state::AppState;
 
@@ -38,16 +38,7 @@ pub(super) async fn invite(
     ApiJson(body): ApiJson<InitiativeRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let initiative = body.parse()?;
-    let loaded = load_project(&state, &id).await?;
-    let invited = load_initiative(&state, initiative).await?;
-    let command = Command::InvitePartner {
-        actor: acting.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
-        initiative,
-        initiative_standing: standing(invited.as_ref()),
-        at: now(),
-    };
-    run(&state, loaded.id, command, "InvitePartner", &acting).await
+    run(&state, &id, ProjectAction::Invite(initiative), &acting).await
 }
 
 /// Accepts the invitation of initiative `initiative_id` (by one of its managers).
@@ -75,15 +66,7 @@ pub(super) async fn accept(
     Path((id, initiative_id)): Path<(String, String)>,
 ) -> Result<WriteAnswer, Refusal> {
     let initiative = parse_initiative_id(&initiative_id, "initiative_id")?;
-    let loaded = load_project(&state, &id).await?;
-    let invited = load_initiative(&state, initiative).await?;
-    let command = Command::AcceptInvitation {
-        actor: acting.actor.clone(),
-        initiative,
-        actor_manages_initiative: manages(invited.as_ref(), &acting.actor),
-        at: now(),
-    };
-    run(&state, loaded.id, command, "AcceptInvitation", &acting).await
+    run(&state, &id, ProjectAction::Accept(initiative), &acting).await
 }
 
 /// Declines the invitation of initiative `initiative_id` (by one of its managers), with an
@@ -116,16 +99,13 @@ pub(super) async fn decline(
 ) -> Result<WriteAnswer, Refusal> {
     let initiative = parse_initiative_id(&initiative_id, "initiative_id")?;
     let reason = body.parse()?;
-    let loaded = load_project(&state, &id).await?;
-    let invited = load_initiative(&state, initiative).await?;
-    let command = Command::DeclineInvitation {
-        actor: acting.actor.clone(),
-        initiative,
-        actor_manages_initiative: manages(invited.as_ref(), &acting.actor),
-        reason,
-        at: now(),
-    };
-    run(&state, loaded.id, command, "DeclineInvitation", &acting).await
+    run(
+        &state,
+        &id,
+        ProjectAction::Decline(initiative, reason),
+        &acting,
+    )
+    .await
 }
 
 /// Opens a call for partners: other initiatives may then express interest. Opening an open
@@ -150,13 +130,7 @@ pub(super) async fn open_call(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = load_project(&state, &id).await?;
-    let command = Command::OpenCallForPartners {
-        actor: acting.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
-        at: now(),
-    };
-    run(&state, loaded.id, command, "OpenCallForPartners", &acting).await
+    run(&state, &id, ProjectAction::OpenCall, &acting).await
 }
 
 /// Closes the call for partners. Closing a closed call changes nothing.
@@ -180,13 +154,7 @@ pub(super) async fn close_call(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = load_project(&state, &id).await?;
-    let command = Command::CloseCallForPartners {
-        actor: acting.actor.clone(),
-        actor_manages_lead: manages_lead(&state, &loaded, &acting.actor).await?,
-        at: now(),
-    };
-    run(&state, loaded.id, command, "CloseCallForPartners", &acting).await
+    run(&state, &id, ProjectAction::CloseCall, &acting).await
 }
 
 /// Answers the open call on behalf of an initiative the caller manages (approved, not retired,
@@ -215,14 +183,16 @@ pub(super) async fn express_interest(
     ApiJson(body): ApiJson<InitiativeRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let initiative = body.parse()?;
-    let loaded = load_project(&state, &id).await?;
-    let interested = load_initiative(&state, initiative).await?;
-    let command = Command::ExpressInterest {
-        actor: acting.actor.clone(),
-        initiative,
-        actor_manages_initiative: manages(interested.as_ref(), &acting.actor),
-        initiative_standing: standing(interested.as_ref()),
-        at: now(),
-    };
-    run(&state, loaded.id, command, "ExpressInterest", &acting).await
+    run(
+        &state,
+        &id,
+        ProjectAction::ExpressInterest(initiative),
+        &acting,
+    )
+    .await
+}
+
+fn parse_initiative_id(raw: &str, field: &str) -> Result<InitiativeId, Refusal> {
+    raw.parse::<InitiativeId>()
+        .map_err(|e| Refusal::invalid(vec![e.in_field(field)]))
 }

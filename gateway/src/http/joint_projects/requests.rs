@@ -1,23 +1,16 @@
-//! Request bodies of the joint-project routes, and their parsing into the domain's values: every
-//! invalid field is collected and named (`sectors[2]`, `objectives[0]`), so one 400 lists them all.
+//! Request bodies of the joint-project routes, and their parsing into the domain's values (by
+//! `app::joint_projects::ProjectFields`, shared with the console): every invalid field is
+//! collected and named (`sectors[2]`, `objectives[0]`), so one 400 lists them all.
 
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
-use domain::joint_project::Objective;
-use domain::values::{Description, InitiativeId, Reason, Sector, Sectors, Title, ValueError};
+use domain::values::{InitiativeId, Reason};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::super::{ApiJson, HttpError, Refusal};
-
-/// What a project is: the part a proposal and a revision share.
-pub(super) struct Content {
-    pub title: Title,
-    pub description: Description,
-    pub sectors: Sectors,
-    pub objectives: Vec<Objective>,
-}
+use crate::app::joint_projects::{optional_reason, Content, ProjectFields};
 
 /// A new joint project, led by an initiative the caller manages.
 #[derive(Deserialize, ToSchema)]
@@ -81,95 +74,27 @@ pub(super) struct OptionalReasonRequest {
     reason: Option<String>,
 }
 
-/// Collects the error of `result`, if any, and passes its value on.
-fn keep<T>(result: Result<T, ValueError>, errors: &mut Vec<ValueError>) -> Option<T> {
-    result.map_err(|e| errors.push(e)).ok()
-}
-
-fn content(
-    title: String,
-    description: String,
-    sectors: Vec<String>,
-    objectives: Vec<String>,
-    errors: &mut Vec<ValueError>,
-) -> Option<Content> {
-    let title = keep(Title::new(title), errors);
-    let description = keep(Description::new(description), errors);
-    let before = errors.len();
-    let sectors: Vec<Sector> = sectors
-        .iter()
-        .enumerate()
-        .filter_map(|(i, raw)| {
-            keep(
-                Sector::parse(raw).map_err(|e| e.in_field(format!("sectors[{i}]"))),
-                errors,
-            )
-        })
-        .collect();
-    // The list as a whole (empty, too long, repeated) is only judged once every code is known.
-    let sectors = if errors.len() == before {
-        keep(Sectors::new(sectors), errors)
-    } else {
-        None
-    };
-    let objectives: Vec<Option<Objective>> = objectives
-        .iter()
-        .enumerate()
-        .map(|(i, raw)| {
-            keep(
-                Objective::new(raw).map_err(|e| e.in_field(format!("objectives[{i}]"))),
-                errors,
-            )
-        })
-        .collect();
-    let objectives: Option<Vec<Objective>> = objectives.into_iter().collect();
-    Some(Content {
-        title: title?,
-        description: description?,
-        sectors: sectors?,
-        objectives: objectives?,
-    })
-}
-
-/// `Ok(value)` if no field was invalid, else the 400 naming each.
-fn all_or_400<T>(value: Option<T>, errors: Vec<ValueError>) -> Result<T, Refusal> {
-    match value {
-        Some(value) if errors.is_empty() => Ok(value),
-        _ => Err(Refusal::invalid(errors)),
-    }
-}
-
 impl ProposalRequest {
     pub fn parse(self) -> Result<(InitiativeId, Content), Refusal> {
-        let mut errors = Vec::new();
-        let lead = keep(
-            self.lead_initiative_id
-                .parse::<InitiativeId>()
-                .map_err(|e| e.in_field("lead_initiative_id")),
-            &mut errors,
-        );
-        let content = content(
-            self.title,
-            self.description,
-            self.sectors,
-            self.objectives,
-            &mut errors,
-        );
-        all_or_400(lead.zip(content), errors)
+        ProjectFields {
+            title: self.title,
+            description: self.description,
+            sectors: self.sectors,
+            objectives: self.objectives,
+        }
+        .parse_proposal(&self.lead_initiative_id, "lead_initiative_id")
     }
 }
 
 impl RevisionRequest {
     pub fn parse(self) -> Result<Content, Refusal> {
-        let mut errors = Vec::new();
-        let content = content(
-            self.title,
-            self.description,
-            self.sectors,
-            self.objectives,
-            &mut errors,
-        );
-        all_or_400(content, errors)
+        ProjectFields {
+            title: self.title,
+            description: self.description,
+            sectors: self.sectors,
+            objectives: self.objectives,
+        }
+        .parse()
     }
 }
 
@@ -189,10 +114,7 @@ impl RejectionRequest {
 
 impl OptionalReasonRequest {
     pub fn parse(self) -> Result<Option<Reason>, Refusal> {
-        self.reason
-            .map(Reason::new)
-            .transpose()
-            .map_err(|e| Refusal::invalid(vec![e]))
+        optional_reason(self.reason)
     }
 }
 

@@ -6,15 +6,15 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderName, HeaderValue};
 use chrono::{DateTime, Utc};
-use domain::joint_project::{JointProject, ProjectStatus};
+use domain::joint_project::JointProject;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::super::command::etag;
 use super::super::{ApiJson, ErrorBody, Refusal};
-use super::{load_initiative, load_project, manages, no_such_project, Loaded};
 use crate::access::Caller;
+use crate::app::joint_projects;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -85,35 +85,6 @@ impl JointProjectView {
     }
 }
 
-/// Whether anyone may see a project in `status`: moderators have vouched for it.
-fn is_public(status: ProjectStatus) -> bool {
-    matches!(
-        status,
-        ProjectStatus::Approved | ProjectStatus::Active | ProjectStatus::Completed
-    )
-}
-
-/// Whether `caller` may see `loaded`: anyone if it is public; otherwise moderators and the
-/// managers of the lead and of every invited initiative (they decide on it, or are asked to).
-async fn may_see(state: &AppState, loaded: &Loaded, caller: &Caller) -> Result<bool, Refusal> {
-    if is_public(loaded.project.status()) {
-        return Ok(true);
-    }
-    let Some(actor) = caller.actor() else {
-        return Ok(false);
-    };
-    if actor.is_moderator() {
-        return Ok(true);
-    }
-    let involved = std::iter::once(loaded.lead).chain(loaded.project.partners().keys().copied());
-    for initiative in involved {
-        if manages(load_initiative(state, initiative).await?.as_ref(), actor) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
 /// One joint project, with its version in `ETag` (send it back in `If-Match` to act on what you
 /// read).
 #[utoipa::path(get, path = "/v1/joint-projects/{id}", tag = "joint-projects",
@@ -130,10 +101,8 @@ pub(super) async fn joint_project(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<JointProjectView>), Refusal> {
-    let loaded = load_project(&state, &id).await?;
-    if !may_see(&state, &loaded, &caller).await? {
-        return Err(no_such_project());
-    }
-    let view = JointProjectView::of(&loaded.project).ok_or_else(no_such_project)?;
-    Ok((etag(loaded.version), ApiJson(view)))
+    let id = joint_projects::parse_id(&id)?;
+    let seen = joint_projects::read(&state, &caller, id).await?;
+    let view = JointProjectView::of(&seen.loaded.project).ok_or_else(joint_projects::not_found)?;
+    Ok((etag(seen.loaded.version), ApiJson(view)))
 }

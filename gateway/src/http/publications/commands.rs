@@ -2,14 +2,13 @@
 //! in `ETag`, and honours `If-Match`.
 
 use axum::extract::{Path, State};
-use chrono::Utc;
-use domain::publication::PublicationCommand;
 use domain::values::PublicationId;
 use utoipa_axum::routes;
 
+use super::parse_id;
 use super::requests::{ContentRequest, RejectionRequest};
-use super::{load_visible, parse_id};
-use crate::access::{Access, ApiRoutes, Caller};
+use crate::access::{Access, ApiRoutes};
+use crate::app::publishing::{self, PublicationAction};
 use crate::http::command::{self, Acting, WriteAnswer};
 use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
@@ -41,21 +40,13 @@ async fn submit(
 ) -> Result<WriteAnswer, Refusal> {
     let content = body.into_content()?;
     let id = PublicationId::new();
-    let command = PublicationCommand::Submit {
-        publication_id: id,
-        actor: acting.actor.clone(),
-        content,
-        at: Utc::now(),
-    };
-    let committed = command::execute(
-        &state.publications,
-        &id.to_string(),
-        command,
-        acting.metadata_creating("SubmitPublication", &id.to_string()),
-        &acting.if_match,
-    )
-    .await?;
-    Ok(command::answer(&committed, Some(id.to_string())))
+    let stream = id.to_string();
+    let expected =
+        command::expected_version(&state.publications, &stream, &acting.if_match).await?;
+    let metadata = acting.metadata_creating("SubmitPublication", &stream);
+    let committed =
+        publishing::submit(&state, &acting.actor, id, content, metadata, expected).await?;
+    Ok(command::answer(&committed, Some(stream)))
 }
 
 /// Replaces the content of an item that is not approved yet (its author only). Editing a
@@ -82,12 +73,7 @@ async fn edit(
 ) -> Result<WriteAnswer, Refusal> {
     let id = parse_id(&id)?;
     let content = body.into_content()?;
-    let command = PublicationCommand::Edit {
-        actor: acting.actor.clone(),
-        content,
-        at: Utc::now(),
-    };
-    run(&state, id, &acting, command, "EditPublication").await
+    run(&state, id, &acting, PublicationAction::Edit(content)).await
 }
 
 /// Approves a submitted item: it becomes public (moderators only).
@@ -111,11 +97,7 @@ async fn approve(
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
     let id = parse_id(&id)?;
-    let command = PublicationCommand::Approve {
-        actor: acting.actor.clone(),
-        at: Utc::now(),
-    };
-    run(&state, id, &acting, command, "ApprovePublication").await
+    run(&state, id, &acting, PublicationAction::Approve).await
 }
 
 /// Rejects a submitted item with a reason its author sees (moderators only).
@@ -141,12 +123,7 @@ async fn reject(
 ) -> Result<WriteAnswer, Refusal> {
     let id = parse_id(&id)?;
     let reason = body.into_reason()?;
-    let command = PublicationCommand::Reject {
-        actor: acting.actor.clone(),
-        reason,
-        at: Utc::now(),
-    };
-    run(&state, id, &acting, command, "RejectPublication").await
+    run(&state, id, &acting, PublicationAction::Reject(reason)).await
 }
 
 /// Takes an item down, whatever its moderation status (its author only). It is then visible
@@ -170,30 +147,21 @@ async fn withdraw(
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
     let id = parse_id(&id)?;
-    let command = PublicationCommand::Withdraw {
-        actor: acting.actor.clone(),
-        at: Utc::now(),
-    };
-    run(&state, id, &acting, command, "WithdrawPublication").await
+    run(&state, id, &acting, PublicationAction::Withdraw).await
 }
 
-/// Runs `command` (named `name` in the metadata) on an existing item that the actor may see
-/// (404 otherwise, as on reads).
+/// Runs `action` on an existing item that the actor may see (404 otherwise, as on reads),
+/// honouring `If-Match`.
 async fn run(
     state: &AppState,
     id: PublicationId,
     acting: &Acting,
-    command: PublicationCommand,
-    name: &str,
+    action: PublicationAction,
 ) -> Result<WriteAnswer, Refusal> {
-    load_visible(state, id, &Caller::Account(acting.actor.clone())).await?;
-    let committed = command::execute(
-        &state.publications,
-        &id.to_string(),
-        command,
-        acting.metadata(name),
-        &acting.if_match,
-    )
-    .await?;
+    let stream = id.to_string();
+    let expected =
+        command::expected_version(&state.publications, &stream, &acting.if_match).await?;
+    let metadata = acting.metadata(action.name());
+    let committed = publishing::act(state, &acting.actor, id, action, metadata, expected).await?;
     Ok(command::answer(&committed, None))
 }

@@ -19,7 +19,6 @@ use super::command::etag;
 use super::{ApiJson, ErrorBody, Refusal};
 use crate::access::{Access, ApiRoutes, Caller};
 use crate::app::library;
-use crate::app::library::load_visible;
 pub(super) use crate::app::library::parse_id;
 use crate::state::AppState;
 use views::PublicationView;

@@ -1,6 +1,7 @@
 //! Communities of practice and their threads, as lists: every community (public, like its own
 //! page), a community's threads, and the communities an initiative takes part in (those its
-//! managers belong to: an initiative joins a community through its people).
+//! managers belong to: an initiative joins a community through its people); and what members,
+//! facilitators and moderators do in them ([`MembershipAction`], threads and posts).
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -8,6 +9,14 @@ use std::collections::BTreeSet;
 use domain::community::JoinPolicy;
 use domain::values::{CommunityId, InitiativeId, Sector};
 use projections::{CommunityFilter, CommunitySummary, ThreadSummary};
+
+mod commands;
+mod threads;
+
+pub use commands::{act, execute, load, not_found, read, MembershipAction};
+pub use threads::{
+    no_thread, on_post, read as read_thread, reply, role_in, start, PostAction, SeenThread,
+};
 
 use super::listing::{self, codes, Listed, PageRequest};
 use super::map::invalid;

@@ -9,6 +9,19 @@ use domain::joint_project::ProjectStatus;
 use domain::values::{CountryCode, InitiativeId, JointProjectId, Sector};
 use projections::{ListedProject, ProjectFilter, ProjectViewer};
 
+mod commands;
+mod fields;
+mod read;
+
+pub use commands::{
+    act, load, load_initiative, manages, not_found, parse_id, propose, Loaded, ProjectAction,
+    PROPOSE,
+};
+pub use fields::{optional_reason, Content, ProjectFields};
+pub use read::{
+    candidates, history, initiative_name, is_public, openings, read, SeenProject, Step,
+};
+
 use super::listing::{self, codes, flag, Listed, PageRequest};
 use super::map::{invalid, values};
 use super::{ReadAt, Refusal};

@@ -1,0 +1,212 @@
+# Communities, joint projects and the library, for members (web/collab).
+
+## Joint projects: proposing one
+collab-project-new-title = Propose a joint project
+collab-project-new-heading = Propose a joint project
+collab-project-new-intro = A joint project is led by an approved initiative you manage. After proposing it, invite partner initiatives (the platform suggests some, with its reasons) and submit it for review; it is public once a moderator approves it.
+collab-project-no-lead = You do not manage an approved initiative yet: a project is led by one.
+collab-project-lead = Lead initiative
+collab-project-lead-hint = An approved initiative you manage.
+collab-project-title = Title
+collab-project-description = Description
+collab-project-sectors = Sectors
+collab-project-sectors-hint = One to ten, the main one first.
+collab-project-objectives = Objectives
+collab-project-objectives-hint = One objective per line; one to ten.
+collab-project-propose = Propose the project
+error-jp-lead = Choose an approved initiative that you manage.
+error-jp-title = Write a title of 1 to 200 characters, on one line.
+error-jp-description = The description can have at most 5000 characters.
+error-jp-sectors = Choose between one and ten sectors.
+error-jp-objectives = Write one to ten objectives, one per line, each up to 500 characters.
+
+## Joint projects: a project's page
+collab-project-about = The project
+collab-project-state = State
+collab-project-call = Call for partners
+collab-project-call-open = Open: other initiatives may express interest
+collab-project-call-closed = Closed
+collab-project-submit = Submit for review
+collab-project-open-call = Open a call for partners
+collab-project-close-call = Close the call for partners
+collab-project-partners = Partner initiatives
+collab-project-no-partners = No initiative has been invited yet.
+collab-project-state-not_proposed = Not proposed
+collab-project-state-proposed = Proposed
+collab-project-state-under_review = Under review
+collab-project-state-approved = Approved
+collab-project-state-rejected = Rejected
+collab-project-state-active = Active
+collab-project-state-completed = Completed
+collab-project-state-withdrawn = Withdrawn
+collab-invitation-invited = Invited
+collab-invitation-accepted = Accepted
+collab-invitation-declined = Declined
+collab-invitation-accept = Accept
+collab-invitation-decline = Decline
+collab-project-done-proposed = The project was proposed. Invite partners, then submit it for review.
+collab-project-done-submitted = The project was submitted: a moderator will review it.
+collab-project-done-invited = The initiative was invited; its managers will answer.
+collab-project-done-accepted = You accepted the invitation.
+collab-project-done-declined = You declined the invitation.
+collab-project-done-interest = Your interest was sent to the project's lead.
+collab-project-done-call = The call for partners was changed.
+collab-suggestions = Suggested partners
+collab-suggestions-intro = Approved initiatives that could work with this project, best match first, with the reasons for each.
+collab-suggestions-none = No initiative to suggest right now.
+collab-suggestion-score = { $score } % match
+collab-invite = Invite
+collab-reason-shared-sectors = Shared sectors
+collab-reason-complementary-sectors = Complementary sectors
+collab-reason-complementary-value-chain = Complementary place in the value chain
+collab-reason-cross-border = From another country
+collab-reason-shared-communities = Managers in the same communities
+collab-reason-maturity = A fitting stage of maturity
+collab-reason-earlier-collaboration = Worked together before
+collab-reason-points = { $points } points
+collab-reason-complements = { $theirs } complements { $ours }
+collab-interest = Express interest
+collab-interest-initiative = On behalf of
+collab-interest-submit = Express interest
+collab-history = History
+collab-history-JointProjectProposed = Proposed
+collab-history-JointProjectRevised = Revised
+collab-history-JointProjectPartnerInvited = A partner was invited
+collab-history-JointProjectInvitationAccepted = An invitation was accepted
+collab-history-JointProjectInvitationDeclined = An invitation was declined
+collab-history-JointProjectCallForPartnersOpened = The call for partners opened
+collab-history-JointProjectCallForPartnersClosed = The call for partners closed
+collab-history-JointProjectInterestExpressed = An initiative expressed interest
+collab-history-JointProjectSubmittedForReview = Submitted for review
+collab-history-JointProjectApproved = Approved
+collab-history-JointProjectRejected = Rejected
+collab-history-JointProjectActivated = Started
+collab-history-JointProjectCompleted = Completed
+collab-history-JointProjectWithdrawn = Withdrawn
+
+## Communities
+collab-community-about = The community
+collab-community-theme = Theme
+collab-community-policy = Joining
+collab-community-members = Members
+collab-community-standing = You
+collab-policy-open = Open: anyone signed in joins at once
+collab-policy-moderated = Moderated: a facilitator accepts each request
+collab-members = { $count ->
+    [one] { $shown } member
+   *[other] { $shown } members
+}
+collab-standing-member = A member
+collab-standing-facilitator = A facilitator
+collab-standing-requested = Your request to join waits for a facilitator
+collab-standing-none = Not a member
+collab-community-join = Join the community
+collab-community-ask = Ask to join
+collab-community-done-joined = Welcome: you are a member now.
+collab-community-done-asked = Your request was sent to the facilitators.
+collab-community-done-accepted = The request was accepted.
+collab-community-done-declined = The request was declined.
+collab-community-requests = Requests to join
+collab-request-label = Request { $number }
+collab-request-accept = Accept
+collab-request-decline = Decline
+collab-threads = Threads
+collab-threads-none = No thread yet.
+collab-replies = { $count ->
+    [0] no replies
+    [one] { $shown } reply
+   *[other] { $shown } replies
+}
+collab-thread-start = Start a thread
+collab-thread-title = Title
+collab-thread-body = First post
+collab-thread-start-submit = Start the thread
+error-th-title = Write a title of 1 to 200 characters, on one line.
+error-th-body = Write the post: 1 to 10000 characters.
+
+## Threads and posts
+collab-back-to-community = Back to the community
+collab-author-you = You
+collab-author-member = A member
+collab-author-facilitator = A facilitator
+collab-post-deleted = This post was deleted by its author.
+collab-post-hidden = This post was hidden by a facilitator.
+collab-post-hidden-badge = Hidden
+collab-post-hidden-why = Hidden because:
+collab-post-edit = Edit
+collab-post-edit-label = Text of the post
+collab-post-save = Save
+collab-post-delete = Delete
+collab-post-hide = Hide the post
+collab-post-hide-reason = Why hide it
+collab-reply = Reply
+collab-reply-label = Your reply
+collab-reply-submit = Send the reply
+collab-thread-done-started = The thread was started.
+collab-thread-done-replied = Your reply was posted.
+collab-thread-done-edited = The post was changed.
+collab-thread-done-deleted = The post was deleted.
+collab-thread-done-hidden = The post was hidden: others no longer see it.
+error-collab-post = Write 1 to 10000 characters (a reason: 1 to 1000).
+error-reply-body = Write the reply: 1 to 10000 characters.
+
+## The library
+collab-library-title = Submit to the library
+collab-library-heading = Submit to the library
+collab-library-intro = A publication, a news item or a gathering. A moderator reviews it before it is public.
+collab-library-about = What it is
+collab-library-gathering = For a gathering
+collab-library-gathering-hint = Only for a gathering: its format, when it happens (local time where it happens) and where, in person or online.
+collab-library-submit = Submit for review
+collab-library-done = Thank you: it was submitted, and a moderator will review it.
+collab-library-rule-broken = The gathering must end after it starts, and have a place, an online link or both.
+collab-kind-publication = Publication
+collab-kind-news = News
+collab-kind-gathering = Gathering
+collab-item-kind = Kind
+collab-item-title = Title
+collab-item-summary = Summary
+collab-item-link = Link
+collab-item-link-hint = Where to read more, beginning with https://
+collab-item-language = Language
+collab-item-language-hint = The language it is written or held in.
+collab-item-topic = Topic
+collab-item-topic-hint = For a publication.
+collab-topic-report-or-study = Report or study
+collab-topic-good-practice = Good practice
+collab-topic-methodology-or-tool = Methodology or tool
+collab-topic-training-programme = Training programme
+collab-item-format = Format
+collab-format-training = Training
+collab-format-workshop = Workshop
+collab-format-webinar = Webinar
+collab-format-conference = Conference
+collab-format-visit = Visit
+collab-item-starts = Starts
+collab-item-ends = Ends
+collab-item-when-hint = Date and time, such as 2026-10-01T09:00
+collab-item-time-zone = Time zone
+collab-item-time-zone-hint = Such as America/Santiago or America/Sao_Paulo.
+collab-item-place = Place
+collab-item-online-link = Online link
+error-item-kind = Choose publication, news or gathering.
+error-item-title = Write a title of 1 to 200 characters, on one line.
+error-item-summary = The summary can have at most 5000 characters.
+error-item-link = Write a full address beginning with https://
+error-item-language = Choose one of the languages offered.
+error-item-topic = Choose one of the topics offered.
+error-item-format = Choose one of the formats offered.
+error-item-starts = Write the start as a date and time, such as 2026-10-01T09:00.
+error-item-ends = Write the end as a date and time, such as 2026-10-01T18:00.
+error-item-time-zone = Write a time zone such as America/Santiago.
+error-item-place = The place can have 1 to 300 characters.
+error-item-online-link = Write a full address beginning with https://
+
+## The dashboard
+collab-dashboard-invitations = Invitations waiting for your answer
+collab-dashboard-projects = My joint projects
+collab-dashboard-no-projects = Your initiatives take part in no joint project yet.
+collab-dashboard-propose = Propose a joint project
+collab-dashboard-submit = Submit to the library
+collab-dashboard-notifications = My notifications
+collab-dashboard-no-notifications = No notification yet.

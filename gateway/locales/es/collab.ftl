@@ -1,0 +1,212 @@
+# Comunidades, proyectos conjuntos y la biblioteca, para miembros (web/collab).
+
+## Proyectos conjuntos: proponer uno
+collab-project-new-title = Proponer un proyecto conjunto
+collab-project-new-heading = Proponer un proyecto conjunto
+collab-project-new-intro = Un proyecto conjunto lo lidera una iniciativa aprobada que gestionas. Tras proponerlo, invita a iniciativas socias (la plataforma sugiere algunas, con sus razones) y envíalo a revisión; será público cuando un moderador lo apruebe.
+collab-project-no-lead = Todavía no gestionas una iniciativa aprobada: un proyecto lo lidera una.
+collab-project-lead = Iniciativa líder
+collab-project-lead-hint = Una iniciativa aprobada que gestionas.
+collab-project-title = Título
+collab-project-description = Descripción
+collab-project-sectors = Sectores
+collab-project-sectors-hint = De uno a diez, el principal primero.
+collab-project-objectives = Objetivos
+collab-project-objectives-hint = Un objetivo por línea; de uno a diez.
+collab-project-propose = Proponer el proyecto
+error-jp-lead = Elige una iniciativa aprobada que gestiones.
+error-jp-title = Escribe un título de 1 a 200 caracteres, en una línea.
+error-jp-description = La descripción puede tener como máximo 5000 caracteres.
+error-jp-sectors = Elige entre uno y diez sectores.
+error-jp-objectives = Escribe de uno a diez objetivos, uno por línea, de hasta 500 caracteres cada uno.
+
+## Proyectos conjuntos: la página de un proyecto
+collab-project-about = El proyecto
+collab-project-state = Estado
+collab-project-call = Convocatoria de socios
+collab-project-call-open = Abierta: otras iniciativas pueden expresar interés
+collab-project-call-closed = Cerrada
+collab-project-submit = Enviar a revisión
+collab-project-open-call = Abrir una convocatoria de socios
+collab-project-close-call = Cerrar la convocatoria de socios
+collab-project-partners = Iniciativas socias
+collab-project-no-partners = Aún no se ha invitado a ninguna iniciativa.
+collab-project-state-not_proposed = No propuesto
+collab-project-state-proposed = Propuesto
+collab-project-state-under_review = En revisión
+collab-project-state-approved = Aprobado
+collab-project-state-rejected = Rechazado
+collab-project-state-active = En marcha
+collab-project-state-completed = Concluido
+collab-project-state-withdrawn = Retirado
+collab-invitation-invited = Invitada
+collab-invitation-accepted = Aceptada
+collab-invitation-declined = Rechazada
+collab-invitation-accept = Aceptar
+collab-invitation-decline = Rechazar
+collab-project-done-proposed = El proyecto fue propuesto. Invita a socios y luego envíalo a revisión.
+collab-project-done-submitted = El proyecto fue enviado: un moderador lo revisará.
+collab-project-done-invited = La iniciativa fue invitada; sus gestores responderán.
+collab-project-done-accepted = Aceptaste la invitación.
+collab-project-done-declined = Rechazaste la invitación.
+collab-project-done-interest = Tu interés fue enviado a quien lidera el proyecto.
+collab-project-done-call = La convocatoria de socios cambió.
+collab-suggestions = Socios sugeridos
+collab-suggestions-intro = Iniciativas aprobadas que podrían trabajar en este proyecto, la más afín primero, con las razones de cada una.
+collab-suggestions-none = Por ahora no hay iniciativas que sugerir.
+collab-suggestion-score = afinidad del { $score } %
+collab-invite = Invitar
+collab-reason-shared-sectors = Sectores en común
+collab-reason-complementary-sectors = Sectores complementarios
+collab-reason-complementary-value-chain = Lugar complementario en la cadena de valor
+collab-reason-cross-border = De otro país
+collab-reason-shared-communities = Gestores en las mismas comunidades
+collab-reason-maturity = Una etapa de madurez adecuada
+collab-reason-earlier-collaboration = Ya trabajaron juntas
+collab-reason-points = { $points } puntos
+collab-reason-complements = { $theirs } complementa a { $ours }
+collab-interest = Expresar interés
+collab-interest-initiative = En nombre de
+collab-interest-submit = Expresar interés
+collab-history = Historia
+collab-history-JointProjectProposed = Propuesto
+collab-history-JointProjectRevised = Revisado
+collab-history-JointProjectPartnerInvited = Se invitó a un socio
+collab-history-JointProjectInvitationAccepted = Se aceptó una invitación
+collab-history-JointProjectInvitationDeclined = Se rechazó una invitación
+collab-history-JointProjectCallForPartnersOpened = Se abrió la convocatoria de socios
+collab-history-JointProjectCallForPartnersClosed = Se cerró la convocatoria de socios
+collab-history-JointProjectInterestExpressed = Una iniciativa expresó interés
+collab-history-JointProjectSubmittedForReview = Enviado a revisión
+collab-history-JointProjectApproved = Aprobado
+collab-history-JointProjectRejected = Rechazado
+collab-history-JointProjectActivated = Puesto en marcha
+collab-history-JointProjectCompleted = Concluido
+collab-history-JointProjectWithdrawn = Retirado
+
+## Comunidades
+collab-community-about = La comunidad
+collab-community-theme = Tema
+collab-community-policy = Ingreso
+collab-community-members = Miembros
+collab-community-standing = Tú
+collab-policy-open = Abierto: quien inicia sesión se une al instante
+collab-policy-moderated = Moderado: una persona facilitadora acepta cada solicitud
+collab-members = { $count ->
+    [one] { $shown } miembro
+   *[other] { $shown } miembros
+}
+collab-standing-member = Miembro
+collab-standing-facilitator = Facilitador o facilitadora
+collab-standing-requested = Tu solicitud de ingreso espera a quien facilita
+collab-standing-none = No eres miembro
+collab-community-join = Unirse a la comunidad
+collab-community-ask = Solicitar ingreso
+collab-community-done-joined = Bienvenida o bienvenido: ya eres miembro.
+collab-community-done-asked = Tu solicitud fue enviada a quienes facilitan.
+collab-community-done-accepted = La solicitud fue aceptada.
+collab-community-done-declined = La solicitud fue rechazada.
+collab-community-requests = Solicitudes de ingreso
+collab-request-label = Solicitud { $number }
+collab-request-accept = Aceptar
+collab-request-decline = Rechazar
+collab-threads = Conversaciones
+collab-threads-none = Aún no hay conversaciones.
+collab-replies = { $count ->
+    [0] sin respuestas
+    [one] { $shown } respuesta
+   *[other] { $shown } respuestas
+}
+collab-thread-start = Iniciar una conversación
+collab-thread-title = Título
+collab-thread-body = Primer mensaje
+collab-thread-start-submit = Iniciar la conversación
+error-th-title = Escribe un título de 1 a 200 caracteres, en una línea.
+error-th-body = Escribe el mensaje: de 1 a 10000 caracteres.
+
+## Conversaciones y mensajes
+collab-back-to-community = Volver a la comunidad
+collab-author-you = Tú
+collab-author-member = Un miembro
+collab-author-facilitator = Quien facilita
+collab-post-deleted = Su autor eliminó este mensaje.
+collab-post-hidden = Quien facilita ocultó este mensaje.
+collab-post-hidden-badge = Oculto
+collab-post-hidden-why = Oculto porque:
+collab-post-edit = Editar
+collab-post-edit-label = Texto del mensaje
+collab-post-save = Guardar
+collab-post-delete = Eliminar
+collab-post-hide = Ocultar el mensaje
+collab-post-hide-reason = Por qué ocultarlo
+collab-reply = Responder
+collab-reply-label = Tu respuesta
+collab-reply-submit = Enviar la respuesta
+collab-thread-done-started = La conversación fue iniciada.
+collab-thread-done-replied = Tu respuesta fue publicada.
+collab-thread-done-edited = El mensaje fue modificado.
+collab-thread-done-deleted = El mensaje fue eliminado.
+collab-thread-done-hidden = El mensaje fue ocultado: los demás ya no lo ven.
+error-collab-post = Escribe de 1 a 10000 caracteres (un motivo: de 1 a 1000).
+error-reply-body = Escribe la respuesta: de 1 a 10000 caracteres.
+
+## La biblioteca
+collab-library-title = Enviar a la biblioteca
+collab-library-heading = Enviar a la biblioteca
+collab-library-intro = Una publicación, una noticia o un encuentro. Un moderador lo revisa antes de que sea público.
+collab-library-about = Qué es
+collab-library-gathering = Para un encuentro
+collab-library-gathering-hint = Solo para un encuentro: su formato, cuándo ocurre (hora local del lugar) y dónde, presencial o en línea.
+collab-library-submit = Enviar a revisión
+collab-library-done = Gracias: fue enviado y un moderador lo revisará.
+collab-library-rule-broken = El encuentro debe terminar después de empezar, y tener un lugar, un enlace en línea o ambos.
+collab-kind-publication = Publicación
+collab-kind-news = Noticia
+collab-kind-gathering = Encuentro
+collab-item-kind = Tipo
+collab-item-title = Título
+collab-item-summary = Resumen
+collab-item-link = Enlace
+collab-item-link-hint = Dónde leer más, empezando por https://
+collab-item-language = Idioma
+collab-item-language-hint = El idioma en que está escrito o en que se realiza.
+collab-item-topic = Tema
+collab-item-topic-hint = Para una publicación.
+collab-topic-report-or-study = Informe o estudio
+collab-topic-good-practice = Buena práctica
+collab-topic-methodology-or-tool = Metodología o herramienta
+collab-topic-training-programme = Programa de formación
+collab-item-format = Formato
+collab-format-training = Capacitación
+collab-format-workshop = Taller
+collab-format-webinar = Seminario web
+collab-format-conference = Conferencia
+collab-format-visit = Visita
+collab-item-starts = Empieza
+collab-item-ends = Termina
+collab-item-when-hint = Fecha y hora, como 2026-10-01T09:00
+collab-item-time-zone = Zona horaria
+collab-item-time-zone-hint = Como America/Santiago o America/Sao_Paulo.
+collab-item-place = Lugar
+collab-item-online-link = Enlace en línea
+error-item-kind = Elige publicación, noticia o encuentro.
+error-item-title = Escribe un título de 1 a 200 caracteres, en una línea.
+error-item-summary = El resumen puede tener como máximo 5000 caracteres.
+error-item-link = Escribe una dirección completa que empiece por https://
+error-item-language = Elige uno de los idiomas ofrecidos.
+error-item-topic = Elige uno de los temas ofrecidos.
+error-item-format = Elige uno de los formatos ofrecidos.
+error-item-starts = Escribe el inicio como fecha y hora, como 2026-10-01T09:00.
+error-item-ends = Escribe el final como fecha y hora, como 2026-10-01T18:00.
+error-item-time-zone = Escribe una zona horaria como America/Santiago.
+error-item-place = El lugar puede tener de 1 a 300 caracteres.
+error-item-online-link = Escribe una dirección completa que empiece por https://
+
+## El panel
+collab-dashboard-invitations = Invitaciones que esperan tu respuesta
+collab-dashboard-projects = Mis proyectos conjuntos
+collab-dashboard-no-projects = Tus iniciativas aún no participan en ningún proyecto conjunto.
+collab-dashboard-propose = Proponer un proyecto conjunto
+collab-dashboard-submit = Enviar a la biblioteca
+collab-dashboard-notifications = Mis notificaciones
+collab-dashboard-no-notifications = Aún no hay notificaciones.

@@ -1,0 +1,212 @@
+# Comunidades, projetos conjuntos e a biblioteca, para membros (web/collab).
+
+## Projetos conjuntos: propor um
+collab-project-new-title = Propor um projeto conjunto
+collab-project-new-heading = Propor um projeto conjunto
+collab-project-new-intro = Um projeto conjunto é liderado por uma iniciativa aprovada que você gerencia. Depois de propô-lo, convide iniciativas parceiras (a plataforma sugere algumas, com os motivos) e envie-o para revisão; ele fica público quando um moderador o aprova.
+collab-project-no-lead = Você ainda não gerencia uma iniciativa aprovada: um projeto é liderado por uma.
+collab-project-lead = Iniciativa líder
+collab-project-lead-hint = Uma iniciativa aprovada que você gerencia.
+collab-project-title = Título
+collab-project-description = Descrição
+collab-project-sectors = Setores
+collab-project-sectors-hint = De um a dez, o principal primeiro.
+collab-project-objectives = Objetivos
+collab-project-objectives-hint = Um objetivo por linha; de um a dez.
+collab-project-propose = Propor o projeto
+error-jp-lead = Escolha uma iniciativa aprovada que você gerencie.
+error-jp-title = Escreva um título de 1 a 200 caracteres, em uma linha.
+error-jp-description = A descrição pode ter no máximo 5000 caracteres.
+error-jp-sectors = Escolha entre um e dez setores.
+error-jp-objectives = Escreva de um a dez objetivos, um por linha, com até 500 caracteres cada.
+
+## Projetos conjuntos: a página de um projeto
+collab-project-about = O projeto
+collab-project-state = Situação
+collab-project-call = Chamada de parceiros
+collab-project-call-open = Aberta: outras iniciativas podem manifestar interesse
+collab-project-call-closed = Fechada
+collab-project-submit = Enviar para revisão
+collab-project-open-call = Abrir uma chamada de parceiros
+collab-project-close-call = Fechar a chamada de parceiros
+collab-project-partners = Iniciativas parceiras
+collab-project-no-partners = Nenhuma iniciativa foi convidada ainda.
+collab-project-state-not_proposed = Não proposto
+collab-project-state-proposed = Proposto
+collab-project-state-under_review = Em revisão
+collab-project-state-approved = Aprovado
+collab-project-state-rejected = Rejeitado
+collab-project-state-active = Em andamento
+collab-project-state-completed = Concluído
+collab-project-state-withdrawn = Retirado
+collab-invitation-invited = Convidada
+collab-invitation-accepted = Aceita
+collab-invitation-declined = Recusada
+collab-invitation-accept = Aceitar
+collab-invitation-decline = Recusar
+collab-project-done-proposed = O projeto foi proposto. Convide parceiros e depois envie-o para revisão.
+collab-project-done-submitted = O projeto foi enviado: um moderador vai revisá-lo.
+collab-project-done-invited = A iniciativa foi convidada; seus gestores vão responder.
+collab-project-done-accepted = Você aceitou o convite.
+collab-project-done-declined = Você recusou o convite.
+collab-project-done-interest = Seu interesse foi enviado a quem lidera o projeto.
+collab-project-done-call = A chamada de parceiros mudou.
+collab-suggestions = Parceiros sugeridos
+collab-suggestions-intro = Iniciativas aprovadas que poderiam trabalhar neste projeto, a mais afim primeiro, com os motivos de cada uma.
+collab-suggestions-none = No momento não há iniciativas a sugerir.
+collab-suggestion-score = afinidade de { $score } %
+collab-invite = Convidar
+collab-reason-shared-sectors = Setores em comum
+collab-reason-complementary-sectors = Setores complementares
+collab-reason-complementary-value-chain = Lugar complementar na cadeia de valor
+collab-reason-cross-border = De outro país
+collab-reason-shared-communities = Gestores nas mesmas comunidades
+collab-reason-maturity = Um estágio de maturidade adequado
+collab-reason-earlier-collaboration = Já trabalharam juntas
+collab-reason-points = { $points } pontos
+collab-reason-complements = { $theirs } complementa { $ours }
+collab-interest = Manifestar interesse
+collab-interest-initiative = Em nome de
+collab-interest-submit = Manifestar interesse
+collab-history = Histórico
+collab-history-JointProjectProposed = Proposto
+collab-history-JointProjectRevised = Revisado
+collab-history-JointProjectPartnerInvited = Um parceiro foi convidado
+collab-history-JointProjectInvitationAccepted = Um convite foi aceito
+collab-history-JointProjectInvitationDeclined = Um convite foi recusado
+collab-history-JointProjectCallForPartnersOpened = A chamada de parceiros foi aberta
+collab-history-JointProjectCallForPartnersClosed = A chamada de parceiros foi fechada
+collab-history-JointProjectInterestExpressed = Uma iniciativa manifestou interesse
+collab-history-JointProjectSubmittedForReview = Enviado para revisão
+collab-history-JointProjectApproved = Aprovado
+collab-history-JointProjectRejected = Rejeitado
+collab-history-JointProjectActivated = Iniciado
+collab-history-JointProjectCompleted = Concluído
+collab-history-JointProjectWithdrawn = Retirado
+
+## Comunidades
+collab-community-about = A comunidade
+collab-community-theme = Tema
+collab-community-policy = Entrada
+collab-community-members = Membros
+collab-community-standing = Você
+collab-policy-open = Aberta: quem entra na conta participa na hora
+collab-policy-moderated = Moderada: quem facilita aceita cada pedido
+collab-members = { $count ->
+    [one] { $shown } membro
+   *[other] { $shown } membros
+}
+collab-standing-member = Membro
+collab-standing-facilitator = Facilitador ou facilitadora
+collab-standing-requested = Seu pedido de entrada aguarda quem facilita
+collab-standing-none = Não é membro
+collab-community-join = Entrar na comunidade
+collab-community-ask = Pedir para entrar
+collab-community-done-joined = Boas-vindas: agora você é membro.
+collab-community-done-asked = Seu pedido foi enviado a quem facilita.
+collab-community-done-accepted = O pedido foi aceito.
+collab-community-done-declined = O pedido foi recusado.
+collab-community-requests = Pedidos de entrada
+collab-request-label = Pedido { $number }
+collab-request-accept = Aceitar
+collab-request-decline = Recusar
+collab-threads = Conversas
+collab-threads-none = Ainda não há conversas.
+collab-replies = { $count ->
+    [0] sem respostas
+    [one] { $shown } resposta
+   *[other] { $shown } respostas
+}
+collab-thread-start = Começar uma conversa
+collab-thread-title = Título
+collab-thread-body = Primeira mensagem
+collab-thread-start-submit = Começar a conversa
+error-th-title = Escreva um título de 1 a 200 caracteres, em uma linha.
+error-th-body = Escreva a mensagem: de 1 a 10000 caracteres.
+
+## Conversas e mensagens
+collab-back-to-community = Voltar à comunidade
+collab-author-you = Você
+collab-author-member = Um membro
+collab-author-facilitator = Quem facilita
+collab-post-deleted = O autor apagou esta mensagem.
+collab-post-hidden = Quem facilita ocultou esta mensagem.
+collab-post-hidden-badge = Oculta
+collab-post-hidden-why = Oculta porque:
+collab-post-edit = Editar
+collab-post-edit-label = Texto da mensagem
+collab-post-save = Salvar
+collab-post-delete = Apagar
+collab-post-hide = Ocultar a mensagem
+collab-post-hide-reason = Por que ocultá-la
+collab-reply = Responder
+collab-reply-label = Sua resposta
+collab-reply-submit = Enviar a resposta
+collab-thread-done-started = A conversa foi começada.
+collab-thread-done-replied = Sua resposta foi publicada.
+collab-thread-done-edited = A mensagem foi alterada.
+collab-thread-done-deleted = A mensagem foi apagada.
+collab-thread-done-hidden = A mensagem foi ocultada: os outros não a veem mais.
+error-collab-post = Escreva de 1 a 10000 caracteres (um motivo: de 1 a 1000).
+error-reply-body = Escreva a resposta: de 1 a 10000 caracteres.
+
+## A biblioteca
+collab-library-title = Enviar à biblioteca
+collab-library-heading = Enviar à biblioteca
+collab-library-intro = Uma publicação, uma notícia ou um encontro. Um moderador revisa antes que fique público.
+collab-library-about = O que é
+collab-library-gathering = Para um encontro
+collab-library-gathering-hint = Só para um encontro: o formato, quando acontece (hora local do lugar) e onde, presencial ou online.
+collab-library-submit = Enviar para revisão
+collab-library-done = Obrigado: foi enviado e um moderador vai revisá-lo.
+collab-library-rule-broken = O encontro deve terminar depois de começar, e ter um lugar, um link online ou ambos.
+collab-kind-publication = Publicação
+collab-kind-news = Notícia
+collab-kind-gathering = Encontro
+collab-item-kind = Tipo
+collab-item-title = Título
+collab-item-summary = Resumo
+collab-item-link = Link
+collab-item-link-hint = Onde ler mais, começando com https://
+collab-item-language = Idioma
+collab-item-language-hint = O idioma em que está escrito ou em que acontece.
+collab-item-topic = Tema
+collab-item-topic-hint = Para uma publicação.
+collab-topic-report-or-study = Relatório ou estudo
+collab-topic-good-practice = Boa prática
+collab-topic-methodology-or-tool = Metodologia ou ferramenta
+collab-topic-training-programme = Programa de formação
+collab-item-format = Formato
+collab-format-training = Capacitação
+collab-format-workshop = Oficina
+collab-format-webinar = Webinário
+collab-format-conference = Conferência
+collab-format-visit = Visita
+collab-item-starts = Começa
+collab-item-ends = Termina
+collab-item-when-hint = Data e hora, como 2026-10-01T09:00
+collab-item-time-zone = Fuso horário
+collab-item-time-zone-hint = Como America/Santiago ou America/Sao_Paulo.
+collab-item-place = Local
+collab-item-online-link = Link online
+error-item-kind = Escolha publicação, notícia ou encontro.
+error-item-title = Escreva um título de 1 a 200 caracteres, em uma linha.
+error-item-summary = O resumo pode ter no máximo 5000 caracteres.
+error-item-link = Escreva um endereço completo começando com https://
+error-item-language = Escolha um dos idiomas oferecidos.
+error-item-topic = Escolha um dos temas oferecidos.
+error-item-format = Escolha um dos formatos oferecidos.
+error-item-starts = Escreva o início como data e hora, como 2026-10-01T09:00.
+error-item-ends = Escreva o fim como data e hora, como 2026-10-01T18:00.
+error-item-time-zone = Escreva um fuso horário como America/Sao_Paulo.
+error-item-place = O local pode ter de 1 a 300 caracteres.
+error-item-online-link = Escreva um endereço completo começando com https://
+
+## O painel
+collab-dashboard-invitations = Convites aguardando sua resposta
+collab-dashboard-projects = Meus projetos conjuntos
+collab-dashboard-no-projects = Suas iniciativas ainda não participam de nenhum projeto conjunto.
+collab-dashboard-propose = Propor um projeto conjunto
+collab-dashboard-submit = Enviar à biblioteca
+collab-dashboard-notifications = Minhas notificações
+collab-dashboard-no-notifications = Ainda não há notificações.

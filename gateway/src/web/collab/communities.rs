@@ -1,0 +1,330 @@
+//! A community of practice for its members (`/communities/{id}/threads`): its threads, joining
+//! it (at once when it is open, as a request when it is moderated), starting a thread, and for
+//! its facilitators (and moderators) the requests to join waiting for a decision.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use domain::community::{CommunityRole, JoinPolicy, Theme};
+use domain::thread::PostBody;
+use domain::values::{AccountId, CommunityId, ThreadId, Title};
+
+use super::super::account::see_other;
+use super::super::form::{Errors, Input};
+use super::super::i18n::Tr;
+use super::super::page::{render, Chrome, Problem, Reader, Section};
+use super::super::session::Fields;
+use super::super::Web;
+use super::{chrome, metadata, settled, sign_in_first, version};
+use crate::app::communities::{self, MembershipAction};
+use crate::app::listing::PageRequest;
+use crate::app::{ReadAt, Refusal};
+use crate::http::context::RequestContext;
+
+pub fn routes() -> Router<Web> {
+    Router::new()
+        .route("/communities/{id}/threads", get(page).post(start))
+        .route("/communities/{id}/join", post(join))
+        .route(
+            "/communities/{id}/join-requests/{account}/acceptance",
+            post(accept),
+        )
+        .route(
+            "/communities/{id}/join-requests/{account}/decline",
+            post(decline),
+        )
+}
+
+/// Where each field the use case names is shown on the form that starts a thread.
+const PLACES: [(&str, &str); 2] = [("title", "th_title"), ("body", "th_body")];
+
+struct ThreadRow {
+    href: String,
+    title: String,
+    replies: String,
+    last_activity: String,
+}
+
+struct RequestRow {
+    account: String,
+    label: String,
+    at: String,
+}
+
+#[derive(Template)]
+#[template(path = "collab/community.html")]
+struct CommunityPage {
+    t: Tr,
+    chrome: Chrome,
+    notice: String,
+    id: String,
+    version: usize,
+    name: String,
+    theme: String,
+    policy: String,
+    members: String,
+    /// The reader's standing, in words.
+    standing: String,
+    /// `join` or `ask`: the button the reader gets, if any.
+    join: &'static str,
+    may_post: bool,
+    moderates: bool,
+    requests: Vec<RequestRow>,
+    threads: Vec<ThreadRow>,
+    errors: Errors,
+    inputs: Vec<Input>,
+}
+
+/// Notices a redirect after an action asks for (`?done=`).
+pub(super) const DONE: [&str; 4] = ["joined", "asked", "accepted", "declined"];
+
+async fn form(
+    web: &Web,
+    reader: &Reader,
+    raw_id: &str,
+    typed: &Fields,
+    errors: Errors,
+) -> Result<CommunityPage, Problem> {
+    let refused = |r| reader.refused(r);
+    let t = &reader.t;
+    let actor = reader.actor().map_err(refused)?;
+    let id = communities::parse_id(raw_id).map_err(refused)?;
+    let (community, version) = communities::read(&web.app, id).await.map_err(refused)?;
+    let profile = community
+        .profile()
+        .ok_or_else(|| refused(communities::not_found()))?;
+    let role = community.role_of(&actor.account);
+    let requested = community.has_pending_request(&actor.account);
+    let moderates = actor.is_moderator() || role == Some(CommunityRole::Facilitator);
+    let standing = match (role, requested) {
+        (Some(role), _) => t.get(&format!("collab-standing-{}", role_code(role))),
+        (None, true) => t.get("collab-standing-requested"),
+        (None, false) => t.get("collab-standing-none"),
+    };
+    let join = match (role, requested, profile.join_policy) {
+        (None, false, JoinPolicy::Open) => "join",
+        (None, false, JoinPolicy::Moderated) => "ask",
+        _ => "",
+    };
+    let mut requests: Vec<(AccountId, chrono::DateTime<chrono::Utc>)> = community
+        .join_requests()
+        .iter()
+        .map(|(a, at)| (*a, *at))
+        .collect();
+    requests.sort_by_key(|(_, at)| *at);
+    let requests = if moderates {
+        requests
+            .into_iter()
+            .enumerate()
+            .map(|(i, (account, at))| RequestRow {
+                account: account.to_string(),
+                label: t.with(
+                    "collab-request-label",
+                    &[("number", super::super::i18n::Arg::Number((i + 1) as f64))],
+                ),
+                at: t.date(at),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let page = PageRequest {
+        after: None,
+        limit: 100,
+    };
+    let listed = communities::threads(&web.app, &reader.caller, id, &page, &ReadAt::LIVE)
+        .await
+        .map_err(refused)?;
+    let threads = listed
+        .items
+        .into_iter()
+        .map(|thread| ThreadRow {
+            href: format!("/communities/{id}/threads/{}", thread.id),
+            title: thread.title,
+            replies: t.count("collab-replies", thread.replies as u64),
+            last_activity: t.date(thread.last_activity),
+        })
+        .collect();
+    let mut inputs = vec![
+        Input::new("th_title", t.get("collab-thread-title"), "text")
+            .value(typed.text("th_title"))
+            .required(),
+        Input::new("th_body", t.get("collab-thread-body"), "textarea")
+            .value(typed.raw("th_body"))
+            .required(),
+    ];
+    errors.place(&mut inputs);
+    let path = format!("/communities/{id}/threads");
+    Ok(CommunityPage {
+        t: t.clone(),
+        chrome: chrome(reader, &web.site, profile.name.to_string(), &path),
+        notice: reader
+            .param("done")
+            .filter(|d| DONE.contains(d))
+            .map(|d| t.get(&format!("collab-community-done-{d}")))
+            .unwrap_or_default(),
+        id: id.to_string(),
+        version,
+        name: profile.name.to_string(),
+        theme: match &profile.theme {
+            Theme::Sector(sector) => t.label("sector", sector.code()),
+            Theme::Topic(topic) => topic.to_string(),
+        },
+        policy: t.get(match profile.join_policy {
+            JoinPolicy::Open => "collab-policy-open",
+            JoinPolicy::Moderated => "collab-policy-moderated",
+        }),
+        members: t.count("collab-members", community.members().len() as u64),
+        standing,
+        join,
+        may_post: role.is_some() || actor.is_moderator(),
+        moderates,
+        requests,
+        threads,
+        errors,
+        inputs,
+    })
+}
+
+fn role_code(role: CommunityRole) -> &'static str {
+    match role {
+        CommunityRole::Member => "member",
+        CommunityRole::Facilitator => "facilitator",
+    }
+}
+
+async fn page(
+    State(web): State<Web>,
+    reader: Reader,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    if reader.actor().is_err() {
+        return Ok(sign_in_first(
+            &reader,
+            &format!("/communities/{id}/threads"),
+        ));
+    }
+    let page = form(&web, &reader, &id, &Fields::default(), Errors::default()).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+async fn start(
+    State(web): State<Web>,
+    reader: Reader,
+    context: RequestContext,
+    Path(raw_id): Path<String>,
+    fields: Fields,
+) -> Result<Response, Problem> {
+    let refused = |r| reader.refused(r);
+    let actor = reader.actor().map_err(refused)?;
+    let id = communities::parse_id(&raw_id).map_err(refused)?;
+    let title = Title::new(fields.text("th_title"));
+    let body = PostBody::new(fields.raw("th_body").trim());
+    let thread_id = ThreadId::new();
+    let result = match (title, body) {
+        (Ok(title), Ok(body)) => {
+            let metadata = metadata(&context, actor, "StartThread");
+            communities::start(
+                &web.app,
+                actor,
+                id,
+                thread_id,
+                title,
+                body,
+                metadata,
+                Some(0),
+            )
+            .await
+        }
+        (title, body) => Err(Refusal::invalid(
+            [title.err(), body.err()].into_iter().flatten().collect(),
+        )),
+    };
+    match result {
+        Ok(committed) => {
+            settled(&web, &committed).await;
+            Ok(see_other(
+                &reader,
+                &format!("/communities/{id}/threads/{thread_id}?done=started"),
+            ))
+        }
+        Err(refusal @ Refusal::Invalid { .. }) => {
+            let errors = Errors::of_invalid(&reader.t, &refusal, &PLACES).unwrap_or_default();
+            let page = form(&web, &reader, &raw_id, &fields, errors).await?;
+            Ok(render(StatusCode::BAD_REQUEST, &page))
+        }
+        Err(refusal) => Err(refused(refusal)),
+    }
+}
+
+/// Runs `action` in community `raw_id`, then shows its page with the notice `done`.
+async fn act(
+    web: &Web,
+    reader: &Reader,
+    context: &RequestContext,
+    fields: &Fields,
+    raw_id: &str,
+    action: MembershipAction,
+    done: &str,
+) -> Result<Response, Problem> {
+    let refused = |r| reader.refused(r);
+    let actor = reader.actor().map_err(refused)?;
+    let id: CommunityId = communities::parse_id(raw_id).map_err(refused)?;
+    let metadata = metadata(context, actor, action.name());
+    let committed = communities::act(&web.app, actor, id, action, metadata, version(fields))
+        .await
+        .map_err(refused)?;
+    settled(web, &committed).await;
+    Ok(see_other(
+        reader,
+        &format!("/communities/{id}/threads?done={done}"),
+    ))
+}
+
+fn account(raw: &str) -> Result<AccountId, Refusal> {
+    raw.parse::<AccountId>()
+        .map_err(|e| Refusal::invalid(vec![e.in_field("account")]))
+}
+
+async fn join(
+    State(web): State<Web>,
+    reader: Reader,
+    context: RequestContext,
+    Path(id): Path<String>,
+    fields: Fields,
+) -> Result<Response, Problem> {
+    let done = if fields.text("ask") == "true" {
+        "asked"
+    } else {
+        "joined"
+    };
+    let action = MembershipAction::Join;
+    act(&web, &reader, &context, &fields, &id, action, done).await
+}
+
+async fn accept(
+    State(web): State<Web>,
+    reader: Reader,
+    context: RequestContext,
+    Path((id, who)): Path<(String, String)>,
+    fields: Fields,
+) -> Result<Response, Problem> {
+    let who = account(&who).map_err(|r| reader.refused(r))?;
+    let action = MembershipAction::AcceptJoinRequest(who);
+    act(&web, &reader, &context, &fields, &id, action, "accepted").await
+}
+
+async fn decline(
+    State(web): State<Web>,
+    reader: Reader,
+    context: RequestContext,
+    Path((id, who)): Path<(String, String)>,
+    fields: Fields,
+) -> Result<Response, Problem> {
+    let who = account(&who).map_err(|r| reader.refused(r))?;
+    let action = MembershipAction::DeclineJoinRequest(who, None);
+    act(&web, &reader, &context, &fields, &id, action, "declined").await
+}

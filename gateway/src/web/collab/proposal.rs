@@ -1,0 +1,218 @@
+//! Proposing a joint project in the browser (`/joint-projects/new`): led by an approved
+//! initiative the member manages, with its title, description, sectors (labelled in the
+//! reader's language) and objectives (one a line). The form goes through the same parsing and
+//! the same use case as `POST /v1/joint-projects` (`app::joint_projects`); a refused form comes
+//! back with what was typed and each error beside its field.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use domain::initiative::InitiativeStatus;
+use domain::joint_project::MAX_OBJECTIVES;
+use domain::values::{JointProjectId, Sector, ValueError};
+
+use super::super::account::see_other;
+use super::super::form::{Errors, Input};
+use super::super::i18n::Tr;
+use super::super::page::{render, Chrome, Problem, Reader, Section};
+use super::super::register::Checks;
+use super::super::session::Fields;
+use super::super::Web;
+use super::{chrome, metadata, settled, sign_in_first};
+use crate::app::dashboard;
+use crate::app::joint_projects::{self, ProjectFields};
+use crate::app::Refusal;
+use crate::http::context::RequestContext;
+
+pub fn routes() -> Router<Web> {
+    Router::new().route("/joint-projects/new", get(new_page).post(propose))
+}
+
+/// Where each field the use case names is shown on the proposal form.
+const PLACES: [(&str, &str); 5] = [
+    ("lead_initiative_id", "jp_lead"),
+    ("title", "jp_title"),
+    ("description", "jp_description"),
+    ("sectors", "jp_sectors"),
+    ("objectives", "jp_objectives"),
+];
+
+#[derive(Template)]
+#[template(path = "collab/project_new.html")]
+struct NewProjectPage {
+    t: Tr,
+    chrome: Chrome,
+    errors: Errors,
+    inputs: Vec<Input>,
+    sectors: Checks,
+    objectives: Input,
+    /// No approved initiative to lead a project with.
+    no_lead: bool,
+}
+
+async fn new_form(
+    reader: &Reader,
+    web: &Web,
+    typed: &Fields,
+    errors: Errors,
+) -> Result<NewProjectPage, Problem> {
+    let t = &reader.t;
+    let actor = reader.actor().map_err(|r| reader.refused(r))?;
+    let leads: Vec<(String, String)> = dashboard::managed(&web.app, actor)
+        .await
+        .map_err(|r| reader.refused(r))?
+        .into_iter()
+        .filter(|i| i.status == InitiativeStatus::Approved)
+        .map(|i| (i.id.to_string(), i.name))
+        .collect();
+    let no_lead = leads.is_empty();
+    let mut options = vec![(String::new(), t.get("register-choose"))];
+    options.extend(leads);
+    let mut inputs = vec![
+        Input::new("jp_lead", t.get("collab-project-lead"), "select")
+            .options(options)
+            .value(typed.text("jp_lead"))
+            .hint(t.get("collab-project-lead-hint"))
+            .required(),
+        Input::new("jp_title", t.get("collab-project-title"), "text")
+            .value(typed.text("jp_title"))
+            .required(),
+        Input::new(
+            "jp_description",
+            t.get("collab-project-description"),
+            "textarea",
+        )
+        .value(typed.text("jp_description")),
+    ];
+    let mut objectives = [Input::new(
+        "jp_objectives",
+        t.get("collab-project-objectives"),
+        "textarea",
+    )
+    .value(typed.raw("jp_objectives"))
+    .hint(t.get("collab-project-objectives-hint"))
+    .required()];
+    errors.place(&mut inputs);
+    errors.place(&mut objectives);
+    let chosen = typed.all("jp_sectors");
+    let (broad, driving): (Vec<Sector>, Vec<Sector>) =
+        Sector::ALL.iter().partition(|s| !s.is_driving_sector());
+    let group = |list: &[Sector]| {
+        list.iter()
+            .map(|s| {
+                let code = s.code().to_owned();
+                let on = chosen.contains(&code);
+                (code, t.label("sector", s.code()), on)
+            })
+            .collect()
+    };
+    let [objectives] = objectives;
+    Ok(NewProjectPage {
+        t: t.clone(),
+        chrome: chrome(
+            reader,
+            &web.site,
+            t.get("collab-project-new-title"),
+            "/joint-projects/new",
+        ),
+        sectors: Checks {
+            name: "jp_sectors",
+            legend: t.get("collab-project-sectors"),
+            hint: t.get("collab-project-sectors-hint"),
+            error: errors
+                .fields
+                .iter()
+                .find(|(n, _)| n == "jp_sectors")
+                .map(|(_, e)| e.clone())
+                .unwrap_or_default(),
+            groups: vec![
+                (t.get("sectors-broad"), group(&broad)),
+                (t.get("sectors-driving"), group(&driving)),
+            ],
+        },
+        errors,
+        inputs,
+        objectives,
+        no_lead,
+    })
+}
+
+async fn new_page(State(web): State<Web>, reader: Reader) -> Result<Response, Problem> {
+    if reader.actor().is_err() {
+        return Ok(sign_in_first(&reader, "/joint-projects/new"));
+    }
+    let page = new_form(&reader, &web, &Fields::default(), Errors::default()).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+async fn propose(
+    State(web): State<Web>,
+    reader: Reader,
+    context: RequestContext,
+    fields: Fields,
+) -> Result<Response, Problem> {
+    let actor = reader.actor().map_err(|r| reader.refused(r))?.clone();
+    let t = &reader.t;
+    let project = ProjectFields {
+        title: fields.text("jp_title"),
+        description: fields.text("jp_description"),
+        sectors: fields.all("jp_sectors"),
+        // One objective a line; blank lines are not objectives.
+        objectives: fields
+            .raw("jp_objectives")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    };
+    // The aggregate judges the number of objectives (a broken rule for the API); the form
+    // names it beside the field, with the other mistakes.
+    let objectives = project.objectives.len();
+    let mut parsed = project.parse_proposal(&fields.text("jp_lead"), "lead_initiative_id");
+    if !(1..=MAX_OBJECTIVES).contains(&objectives) {
+        let error = ValueError::new("objectives", "one to ten objectives");
+        parsed = match parsed {
+            Err(Refusal::Invalid { mut fields, .. }) => {
+                fields.push(error);
+                Err(Refusal::invalid(fields))
+            }
+            _ => Err(Refusal::invalid(vec![error])),
+        };
+    }
+    let id = JointProjectId::new();
+    let result = match parsed {
+        Ok((lead, content)) => {
+            let metadata = metadata(&context, &actor, joint_projects::PROPOSE);
+            joint_projects::propose(&web.app, &actor, id, lead, content, metadata, Some(0)).await
+        }
+        Err(refusal) => Err(refusal),
+    };
+    match result {
+        Ok(committed) => {
+            settled(&web, &committed).await;
+            Ok(see_other(
+                &reader,
+                &format!("/joint-projects/{id}/manage?done=proposed"),
+            ))
+        }
+        Err(refusal) => {
+            let errors = match &refusal {
+                Refusal::Invalid { .. } => {
+                    Errors::of_invalid(t, &refusal, &PLACES).unwrap_or_default()
+                }
+                // The lead is not approved, or not one the member manages.
+                Refusal::RuleBroken(_) | Refusal::NotAllowed(_) => Errors {
+                    summary: t.get("form-has-errors"),
+                    fields: vec![("jp_lead".into(), t.get("error-jp-lead"))],
+                },
+                _ => return Err(reader.refused(refusal)),
+            };
+            let page = new_form(&reader, &web, &fields, errors).await?;
+            Ok(render(StatusCode::BAD_REQUEST, &page))
+        }
+    }
+}
