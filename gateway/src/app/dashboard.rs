@@ -21,6 +21,8 @@ pub struct MyInitiative {
     pub rejection_reason: Option<String>,
     /// A change of its profile waits for review.
     pub change_pending: bool,
+    /// Why a moderator rejected the last change of its profile (until another is proposed).
+    pub change_rejection_reason: Option<String>,
 }
 
 /// The member's dashboard.
@@ -47,6 +49,9 @@ pub async fn of(state: &AppState, actor: &Actor) -> Result<Dashboard, Refusal> {
                 .then(|| initiative.rejection_reason().map(|r| r.as_str().to_owned()))
                 .flatten(),
             change_pending: initiative.pending_change().is_some(),
+            change_rejection_reason: initiative
+                .change_rejection_reason()
+                .map(|r| r.as_str().to_owned()),
         });
     }
     Ok(Dashboard {

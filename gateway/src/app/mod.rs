@@ -13,6 +13,7 @@ pub mod joint_projects;
 pub mod library;
 pub mod listing;
 pub mod map;
+pub mod moderation;
 pub mod read_at;
 mod refusal;
 pub mod search;

@@ -85,6 +85,10 @@ struct InitiativePage {
     coordinates: String,
     mini_map: Option<MiniMap>,
     map_link: String,
+    /// For its managers: their page of it; for another signed-in member: where to ask to
+    /// manage it (`web::manage`). Empty otherwise.
+    manage_link: String,
+    request_action: String,
 }
 
 async fn seen(web: &Web, reader: &Reader, id: &str) -> Result<Seen, Problem> {
@@ -214,7 +218,21 @@ pub async fn page(
     let chrome = Chrome::new(&reader, &web.site, name.clone(), &path)
         .described(summary)
         .shared_as("article", &t);
+    let (manages, may_ask) = super::manage::offer(initiative, &reader.caller);
+    let own = |action: &str| {
+        with_lang(
+            &format!("/initiatives/{}/{action}", seen.id),
+            &[],
+            t.language,
+        )
+    };
     let page = InitiativePage {
+        manage_link: if manages { own("edit") } else { String::new() },
+        request_action: if may_ask && !initiative.retired_at().is_some() {
+            own("request")
+        } else {
+            String::new()
+        },
         retired: initiative.status() == InitiativeStatus::Retired,
         stale: initiative.is_stale(now),
         last_confirmed: confirmed.map(|at| t.date(at)),

@@ -13,6 +13,8 @@
 //! * [`session`]: the browser's session cookie, and the anti-forgery checks of every form.
 //! * [`account`], [`profile`]: signing up, in and out, activating, confirming, one's own account.
 //! * [`dashboard`], [`register`]: a member's initiatives, and registering a new one.
+//! * [`moderation`], [`review`]: the moderators' queue, claims, and reviewing one item.
+//! * [`manage`]: a manager's page of their initiative (profile, confirmation, co-managers).
 //!
 //! Every response carries a strict Content-Security-Policy (no inline script or style, nothing
 //! from another origin) and is compressed when the browser accepts it. Pages work without
@@ -27,11 +29,14 @@ mod form;
 pub mod i18n;
 mod initiative;
 mod links;
+mod manage;
 mod map;
+mod moderation;
 mod outline;
 pub mod page;
 mod profile;
 mod register;
+mod review;
 pub mod session;
 mod sitemap;
 mod statistics;
@@ -134,6 +139,8 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .merge(account::routes())
         .merge(dashboard::routes())
         .merge(register::routes())
+        .merge(moderation::routes())
+        .merge(manage::routes())
         .fallback(page::not_found)
         .route_layer(middleware::from_fn_with_state(
             metrics,
