@@ -5,6 +5,8 @@
 //!   failed request and no console error, passes axe-core's WCAG 2.x A and AA rules, says its
 //!   language, and is kept as a screenshot under `target/screenshots/`; the pages work with
 //!   JavaScript off.
+//! * [`moderation`]: the moderators' queue, claims and reviews, and a manager's page of their
+//!   initiative.
 //! * [`behaviour`]: filtering updates the points, the count and the URL; a cluster and a point
 //!   lead to the initiative's page; the language switch keeps the page; the map works from the
 //!   keyboard alone.
@@ -12,6 +14,7 @@
 mod behaviour;
 mod browser;
 mod members;
+mod moderation;
 mod pages;
 mod register;
 mod scale;

@@ -61,14 +61,16 @@ pub struct Decided {
     pub last: Option<FeedPosition>,
 }
 
-async fn load<A>(bus: &CommandBus<A>, id: &str) -> Result<(A, usize), Refusal>
+async fn load<A>(bus: &CommandBus<A>, id: &str, what: &str) -> Result<(A, usize), Refusal>
 where
     A: Aggregate + Clone,
     A::Command: Clone,
 {
     let loaded = bus.load_fresh(id).await.map_err(load_error)?;
     if loaded.version == 0 {
-        return Err(Refusal::NotFound("there is nothing with this id".into()));
+        return Err(Refusal::NotFound(format!(
+            "there is no {what} with this id"
+        )));
     }
     Ok((loaded.aggregate, loaded.version))
 }
@@ -79,7 +81,7 @@ pub async fn read(state: &AppState, actor: &Actor, item: &ItemRef) -> Result<Rev
     let id = item.id();
     let (subject, version, requesters) = match item.subject {
         QueueSubject::Initiative(_) => {
-            let (initiative, version) = load(&state.initiatives, &id).await?;
+            let (initiative, version) = load(&state.initiatives, &id, "initiative").await?;
             let requesters = initiative.management_requests().iter().copied().collect();
             (
                 Subject::Initiative(Box::new(initiative)),
@@ -88,7 +90,7 @@ pub async fn read(state: &AppState, actor: &Actor, item: &ItemRef) -> Result<Rev
             )
         }
         QueueSubject::JointProject(_) => {
-            let (project, version) = load(&state.joint_projects, &id).await?;
+            let (project, version) = load(&state.joint_projects, &id, "joint project").await?;
             (
                 Subject::JointProject(Box::new(project)),
                 version,
@@ -96,7 +98,7 @@ pub async fn read(state: &AppState, actor: &Actor, item: &ItemRef) -> Result<Rev
             )
         }
         QueueSubject::Publication(_) => {
-            let (publication, version) = load(&state.publications, &id).await?;
+            let (publication, version) = load(&state.publications, &id, "publication").await?;
             (
                 Subject::Publication(Box::new(publication)),
                 version,
@@ -104,7 +106,7 @@ pub async fn read(state: &AppState, actor: &Actor, item: &ItemRef) -> Result<Rev
             )
         }
         QueueSubject::Community(_) => {
-            let (community, version) = load(&state.communities, &id).await?;
+            let (community, version) = load(&state.communities, &id, "community").await?;
             let mut asked: Vec<_> = community.join_requests().iter().collect();
             asked.sort_by_key(|(_, at)| **at);
             let requesters = asked.into_iter().map(|(account, _)| *account).collect();
@@ -134,6 +136,8 @@ pub async fn read(state: &AppState, actor: &Actor, item: &ItemRef) -> Result<Rev
         Ok(()) => {}
         Err(Refusal::NotAllowed(why)) => review.not_yours = Some(why),
         Err(Refusal::Conflict { .. }) => review.settled = true,
+        // A rule that would stop an approval (not a rejection) is the decision's to report.
+        Err(Refusal::RuleBroken(_)) => {}
         Err(other) => return Err(other),
     }
     Ok(review)
