@@ -272,6 +272,7 @@ async fn again(
             Errors::of_invalid(t, &refusal, &PLACES).unwrap_or_default()
         }
         Refusal::Changed(_) => Errors::whole(t.get("manage-changed")),
+        Refusal::RuleBroken(_) if typed.is_some() => Errors::whole(t.get("register-rule-broken")),
         Refusal::RuleBroken(_) | Refusal::Conflict { .. } | Refusal::NotAllowed(_)
             if !account_error =>
         {

@@ -281,7 +281,7 @@ fn describe(t: &Tr, review: &Review) -> (String, Vec<Fact>, Vec<Change>) {
             let Some(c) = publication.content() else {
                 return (String::new(), Vec::new(), Vec::new());
             };
-            let facts = vec![
+            let mut facts = vec![
                 fact("moderation-field-summary", c.summary.to_string()),
                 fact(
                     "moderation-field-link",
@@ -292,6 +292,21 @@ fn describe(t: &Tr, review: &Review) -> (String, Vec<Fact>, Vec<Change>) {
                     publication.author().map(short_account).unwrap_or_default(),
                 ),
             ];
+            if let domain::publication::Kind::Gathering(g) = &c.kind {
+                facts.push(fact(
+                    "moderation-field-when",
+                    format!(
+                        "{} – {} ({})",
+                        g.starts_at.format("%Y-%m-%d %H:%M"),
+                        g.ends_at.format("%Y-%m-%d %H:%M"),
+                        g.time_zone.as_str()
+                    ),
+                ));
+                let place = g.place.as_ref().map(|p| p.to_string());
+                let online = g.online_link.as_ref().map(|l| l.to_string());
+                let wheres: Vec<String> = place.into_iter().chain(online).collect();
+                facts.push(fact("moderation-field-where", wheres.join(" · ")));
+            }
             (c.title.to_string(), facts, Vec::new())
         }
         Subject::Community(community) => {

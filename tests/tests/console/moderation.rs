@@ -20,13 +20,15 @@ use crate::SETTLE;
 
 const LANGUAGES: [&str; 3] = ["es", "pt", "en"];
 
-/// Signs `person` in through the sign-in page, which then opens `next`.
+/// Signs `person` in through the sign-in page, which then opens `next`; then opens it in
+/// English (signing in sets the interface to the account's language, Spanish).
 async fn sign_in(browser: &Browser, app: &TestApp, person: &Person, next: &str) {
     goto(browser, app, &format!("/sign-in?next={next}&lang=en")).await;
     fill(browser, "#email", &person.email).await;
     fill(browser, "#password", PASSWORD).await;
     click(browser, "form.form button[type=submit]").await;
     wait_path(browser, next).await;
+    goto(browser, app, &format!("{next}?lang=en")).await;
 }
 
 /// Registers an initiative through the form (selects and boxes set by script, the rest typed)
@@ -110,8 +112,8 @@ async fn moderators_claim_review_and_decide_and_managers_edit_in_the_browser() {
     let origin = format!("{}/", app.address);
     let member = app.sign_up("Dora").await;
     let member_token = app.sign_in(&member).await;
-    let one = app.person_with("Moderadora Uno", Role::Moderator).await;
-    let two = app.person_with("Moderador Dos", Role::Moderator).await;
+    let one = app.person_with("Uno", Role::Moderator).await;
+    let two = app.person_with("Dos", Role::Moderator).await;
     let driver = Driver::start().await;
 
     // The member registers an initiative in the browser.

@@ -36,8 +36,8 @@ async fn of_two_moderators_claiming_at_once_on_two_servers_one_wins_and_both_ser
     let second = spawn_app(test_settings(Some(env.db.url.clone()))).await;
     second.wait_ready().await;
     let (ana, ana_token) = signed_up(first, "Ana", None).await;
-    let (one, one_token) = signed_up(first, "Moderadora Uno", Some(Role::Moderator)).await;
-    let (two, two_token) = signed_up(first, "Moderador Dos", Some(Role::Moderator)).await;
+    let (one, one_token) = signed_up(first, "Uno", Some(Role::Moderator)).await;
+    let (two, two_token) = signed_up(first, "Dos", Some(Role::Moderator)).await;
     let initiative = register(first, &ana_token, "Red Textil Andina").await;
     let claim = format!("/v1/moderation/claims/initiative/{initiative}");
 
@@ -63,7 +63,7 @@ async fn of_two_moderators_claiming_at_once_on_two_servers_one_wins_and_both_ser
         };
         // The loser is told who holds it.
         assert_eq!(
-            loser_answer["current"]["claimed_by"],
+            loser_answer["error"]["current"]["claimed_by"],
             json!(winner),
             "{loser_answer}"
         );

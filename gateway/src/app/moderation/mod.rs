@@ -183,12 +183,16 @@ pub async fn claim(
     moderator(Some(actor))?;
     still_waiting(state, item).await?;
     let ttl = Duration::minutes(CLAIM_TTL_MINUTES);
-    Ok(
-        match claims(state).claim(&item.key(), actor.account, ttl).await? {
-            Claimed::Won(claim) => ClaimOutcome::Mine(claim),
-            Claimed::HeldBy(claim) => ClaimOutcome::Theirs(claim),
-        },
-    )
+    let claims = claims(state);
+    // Lapsed claims are already ignored; forgetting them here keeps the table at about one row
+    // per item under review.
+    if let Err(error) = claims.prune_at(Utc::now()).await {
+        tracing::warn!(%error, "lapsed moderation claims could not be pruned");
+    }
+    Ok(match claims.claim(&item.key(), actor.account, ttl).await? {
+        Claimed::Won(claim) => ClaimOutcome::Mine(claim),
+        Claimed::HeldBy(claim) => ClaimOutcome::Theirs(claim),
+    })
 }
 
 /// Lets go of the moderator's claim on `item`; true if they held it.
