@@ -151,6 +151,24 @@ impl ModerationClaims {
         Ok(deleted > 0)
     }
 
+    /// Ends whatever claim there is on `item` (it was decided: nothing is left to review).
+    pub async fn end(&self, item: &str) -> Result<bool, StoreError> {
+        const DELETE: &str = "DELETE FROM moderation_claims WHERE item = $1";
+        let deleted = match &self.db {
+            Database::Postgres(pool) => sqlx::query(DELETE)
+                .bind(item)
+                .execute(pool)
+                .await?
+                .rows_affected(),
+            Database::Sqlite(pool) => sqlx::query(DELETE)
+                .bind(item)
+                .execute(pool)
+                .await?
+                .rows_affected(),
+        };
+        Ok(deleted > 0)
+    }
+
     /// The live claim on `item`, if any.
     pub async fn holder_at(
         &self,

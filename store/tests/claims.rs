@@ -111,3 +111,22 @@ async fn of_many_claiming_at_once_exactly_one_wins(db: Database) {
         }
     }
 }
+
+on_both_backends!(a_decided_item_loses_its_claim_whoever_held_it);
+async fn a_decided_item_loses_its_claim_whoever_held_it(db: Database) {
+    let claims = ModerationClaims::new(&db);
+    let ana = AccountId::new();
+    claims
+        .claim_at(ITEM, ana, Duration::minutes(30), t0())
+        .await
+        .unwrap();
+    claims
+        .claim_at("news/x", ana, Duration::minutes(30), t0())
+        .await
+        .unwrap();
+    assert!(claims.end(ITEM).await.unwrap());
+    assert!(!claims.end(ITEM).await.unwrap());
+    let live = claims.live_at(t0()).await.unwrap();
+    assert_eq!(live.len(), 1);
+    assert_eq!(live[0].0, "news/x");
+}

@@ -201,6 +201,12 @@ pub async fn release(state: &AppState, actor: &Actor, item: &ItemRef) -> Result<
     Ok(claims(state).release(&item.key(), actor.account).await?)
 }
 
+/// Ends any claim on `item`, whoever held it: once decided, nothing is left to review (an item
+/// that comes back later, e.g. a resubmitted initiative, starts unclaimed).
+pub async fn end_claim(state: &AppState, item: &ItemRef) -> Result<bool, Refusal> {
+    Ok(claims(state).end(&item.key()).await?)
+}
+
 /// The live claim on `item`, if any.
 pub async fn claim_on(state: &AppState, item: &ItemRef) -> Result<Option<Claim>, Refusal> {
     Ok(claims(state).holder_at(&item.key(), Utc::now()).await?)

@@ -186,8 +186,9 @@ pub async fn decide(
             expected.or(Some(review.version)),
         )
         .await?;
-    // Decided: the claim has done its work (a failure to delete it only lets it lapse).
-    if let Err(error) = super::release(state, actor, item).await {
+    // Decided: the claim has done its work, whoever held it (a failure to delete it only lets
+    // it lapse).
+    if let Err(error) = super::end_claim(state, item).await {
         tracing::warn!(%error, "a decided item's claim could not be released");
     }
     Ok(decided)
