@@ -228,7 +228,7 @@ pub async fn page(
     };
     let page = InitiativePage {
         manage_link: if manages { own("edit") } else { String::new() },
-        request_action: if may_ask && !initiative.retired_at().is_some() {
+        request_action: if may_ask && initiative.retired_at().is_none() {
             own("request")
         } else {
             String::new()

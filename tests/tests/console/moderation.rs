@@ -5,7 +5,8 @@
 //! the field that a rejection needs a reason, is refused a decision on a version that changed
 //! after the page was read (with a message saying so), and then rejects it with a reason that the
 //! member reads on the dashboard. A moderator who manages an initiative is offered no decision on
-//! its change, and is told why. Every new page passes axe-core in es, pt and en (screenshots kept).
+//! its change, and is told why. A member asks to manage an initiative from its public page and a
+//! moderator grants it from the queue. Every new page passes axe-core in es, pt and en (screenshots kept).
 
 use domain::actor::Role;
 use e2e::{spawn_app, test_settings, Person, TestApp, PASSWORD};
@@ -344,6 +345,30 @@ async fn moderators_claim_review_and_decide_and_managers_edit_in_the_browser() {
         .await
         .contains(&bruno.id.to_string()));
 
+    // Another member asks to manage it from its public page; a moderator grants the request.
+    let carla = app.sign_up("Carla").await;
+    let asker = driver.browser(true).await;
+    sign_in(&asker, &app, &carla, "/dashboard").await;
+    goto(&asker, &app, &format!("/initiatives/{id}?lang=en")).await;
+    click(&asker, "form[action*='/request'] button").await;
+    wait_notice(&asker, "Your request to manage").await;
+    goto(&first, &app, "/moderation?kind=management_request&lang=en").await;
+    assert!(text_of(&first, "table.queue")
+        .await
+        .contains("Request to manage"));
+    goto(
+        &first,
+        &app,
+        &format!("/moderation/management_request/{id}?lang=en"),
+    )
+    .await;
+    click(&first, "button[value=approve]").await;
+    wait_path(&first, "/moderation").await;
+    goto(&asker, &app, "/dashboard?lang=en").await;
+    assert!(text_of(&asker, ".my-initiatives")
+        .await
+        .contains("Clúster Lácteo de Osorno"));
+
     // A moderator who manages an initiative is offered no decision on its change.
     let own = app
         .initiative_managed_by(two.id, "Polo Forestal del Biobío")
@@ -379,7 +404,7 @@ async fn moderators_claim_review_and_decide_and_managers_edit_in_the_browser() {
     click(&first, "button[value=approve]").await;
     wait_path(&first, "/moderation").await;
 
-    for browser in [dora, first, second] {
+    for browser in [dora, first, second, asker] {
         browser.client.close().await.unwrap();
     }
 }

@@ -163,7 +163,7 @@ fn second_or<'a>(
     second: &'a e2e::TestApp,
     round: usize,
 ) -> &'a e2e::TestApp {
-    if round % 2 == 0 {
+    if round.is_multiple_of(2) {
         first
     } else {
         second
