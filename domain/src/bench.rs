@@ -1,4 +1,5 @@
-//! `Tally`: the smallest useful aggregate, used by the store's benchmark and regression tests.
+//! `Tally`: the smallest useful aggregate, used by the store's benchmark and regression tests;
+//! `Note`: a minimal aggregate whose events carry a text, for the HTTP benchmark's bare side.
 //!
 //! It counts increments. Because its state is a number, a store that applies an event twice (the
 //! cqrs-es 0.5.0 snapshot-store defect) shows up as a wrong count rather than as a subtle drift.
@@ -71,6 +72,67 @@ impl Aggregate for Tally {
     }
 }
 
+/// `Note`: the bare framework's side of `articula bench http`: a command carries a text that
+/// becomes one event, on a fresh stream (as registering an initiative starts one) or on a growing
+/// one (as a reply joins a thread). It keeps no state beyond a count, as a minimal aggregate.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub written: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoteCommand {
+    Write { text: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoteEvent {
+    Written { text: String },
+}
+
+impl DomainEvent for NoteEvent {
+    fn event_type(&self) -> String {
+        "Written".into()
+    }
+    fn event_version(&self) -> String {
+        "1".into()
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum NoteError {
+    #[error("a note needs some text")]
+    Empty,
+}
+
+impl Aggregate for Note {
+    const TYPE: &'static str = "note";
+    type Command = NoteCommand;
+    type Event = NoteEvent;
+    type Error = NoteError;
+    type Services = ();
+
+    async fn handle(
+        &mut self,
+        command: NoteCommand,
+        _services: &(),
+        sink: &EventSink<Self>,
+    ) -> Result<(), NoteError> {
+        let NoteCommand::Write { text } = command;
+        if text.is_empty() {
+            return Err(NoteError::Empty);
+        }
+        sink.write(NoteEvent::Written { text }, self).await;
+        Ok(())
+    }
+
+    fn apply(&mut self, event: NoteEvent) {
+        match event {
+            NoteEvent::Written { .. } => self.written += 1,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +144,21 @@ mod tests {
             .given(vec![TallyEvent::Incremented { by: 2 }])
             .when(TallyCommand::Increment { by: 3 })
             .then_expect_events(vec![TallyEvent::Incremented { by: 3 }]);
+    }
+
+    #[test]
+    fn a_note_is_written_and_an_empty_one_refused() {
+        let text = "x".repeat(300);
+        TestFramework::<Note>::with(())
+            .given(vec![NoteEvent::Written { text: "a".into() }])
+            .when(NoteCommand::Write { text: text.clone() })
+            .then_expect_events(vec![NoteEvent::Written { text }]);
+        TestFramework::<Note>::with(())
+            .given_no_previous_events()
+            .when(NoteCommand::Write {
+                text: String::new(),
+            })
+            .then_expect_error(NoteError::Empty);
     }
 
     #[test]

@@ -133,6 +133,13 @@ pub enum AdminCommand {
     },
 }
 
+/// A store `articula bench http` runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchBackend {
+    Postgres,
+    Sqlite,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Server time per page of the web console and the map page's transfer, on the configured
@@ -161,6 +168,26 @@ pub enum BenchCommand {
         /// Events on the growing stream.
         #[arg(long, default_value_t = 2000)]
         grow_to: usize,
+    },
+    /// Commands per second and latency over HTTP through the real server (both backends),
+    /// beside the bare framework (cqrs-es + postgres-es / sqlite-es) in the same run.
+    Http {
+        /// A PostgreSQL server URL on which scratch databases may be created.
+        #[arg(
+            long,
+            env = "ARTICULA_BENCH_DATABASE_URL",
+            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+        )]
+        server: String,
+        /// Concurrent clients to measure.
+        #[arg(long, value_delimiter = ',', default_value = "1,4,16")]
+        clients: Vec<usize>,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Which backends: postgres, sqlite or both.
+        #[arg(long, value_delimiter = ',', default_value = "postgres,sqlite")]
+        backends: Vec<BenchBackend>,
     },
     /// Rebuild speed, start-up time, query latencies and memory of the read models, on synthetic
     /// history written through the store into scratch databases that are dropped afterwards.

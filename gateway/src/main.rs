@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use gateway::cli::{BenchCommand, Cli, Command};
+use gateway::cli::{BenchBackend, BenchCommand, Cli, Command};
 use gateway::console::Console;
 use gateway::{telemetry, Application, Settings};
 
@@ -91,6 +91,26 @@ async fn run(cli: Cli) -> Result<(), String> {
         } => gateway::bench::append(&server, &concurrency, seconds, grow_to)
             .await
             .map_err(|e| e.to_string()),
+        Command::Bench {
+            which:
+                BenchCommand::Http {
+                    server,
+                    clients,
+                    seconds,
+                    backends,
+                },
+        } => gateway::bench::http(
+            &settings,
+            gateway::bench::HttpOptions {
+                server: &server,
+                clients,
+                seconds,
+                postgres: backends.contains(&BenchBackend::Postgres),
+                sqlite: backends.contains(&BenchBackend::Sqlite),
+            },
+        )
+        .await
+        .map_err(|e| e.to_string()),
         Command::Bench {
             which:
                 BenchCommand::Projections {

@@ -2,7 +2,7 @@
 //! aggregate and outcome, and the feed's head against each projection's position.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
@@ -13,6 +13,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
+use store::Stages;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabels {
@@ -33,6 +34,11 @@ pub struct ProjectionLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StageLabels {
+    pub stage: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct TaskLabels {
     pub task: String,
 }
@@ -47,6 +53,7 @@ pub struct Metrics {
     requests: Family<RouteLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
     commands: Family<CommandLabels, Counter>,
+    stages: Family<StageLabels, Histogram>,
     pub feed_head: Gauge,
     pub projection_position: Family<ProjectionLabels, Gauge>,
     pub projection_lag: Family<ProjectionLabels, Gauge>,
@@ -74,6 +81,12 @@ impl Default for Metrics {
             ))
         });
         let commands = Family::<CommandLabels, Counter>::default();
+        let stages = Family::<StageLabels, Histogram>::new_with_constructor(|| {
+            // 10 µs … ~1.3 s: a decision takes microseconds, a wait for the read models more.
+            Histogram::new(prometheus_client::metrics::histogram::exponential_buckets(
+                0.00001, 2.0, 18,
+            ))
+        });
         let feed_head = Gauge::default();
         let projection_position = Family::<ProjectionLabels, Gauge>::default();
         let projection_lag = Family::<ProjectionLabels, Gauge>::default();
@@ -146,11 +159,19 @@ impl Default for Metrics {
             "1 when the instance is ready to take traffic",
             ready.clone(),
         );
+        registry.register(
+            "command_stage_seconds",
+            "Where a command request's time goes: authenticate (session and account), load, \
+             decide, append, read_your_writes (waiting for this instance's read models) and \
+             other (parsing, routing, answering)",
+            stages.clone(),
+        );
         Self {
             registry,
             requests,
             latency,
             commands,
+            stages,
             feed_head,
             projection_position,
             projection_lag,
@@ -214,10 +235,72 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: 
         route,
         status: response.status().as_u16(),
     };
+    let elapsed = started.elapsed();
     metrics.requests.get_or_create(&labels).inc();
     metrics
         .latency
         .get_or_create(&labels)
-        .observe(started.elapsed().as_secs_f64());
+        .observe(elapsed.as_secs_f64());
+    if let Some(command) = response.extensions().get::<Stages>() {
+        metrics.record_stages(&StageTimes::of(&response, command, elapsed));
+    }
     response
+}
+
+/// How long the access check took to know the caller (its session and account); set on the
+/// response by `access::rules::authorize`.
+#[derive(Debug, Clone, Copy)]
+pub struct Authenticated(pub Duration);
+
+/// How long a write's answer waited for this instance's read models; set on the response by
+/// `http::reading::read_your_writes`.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadYourWritesWait(pub Duration);
+
+/// One command request's time, by stage.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StageTimes {
+    pub authenticate: Duration,
+    pub command: Stages,
+    pub read_your_writes: Duration,
+    /// The rest of the request: parsing, routing, the other layers, answering.
+    pub other: Duration,
+}
+
+impl StageTimes {
+    fn of(response: &Response, command: &Stages, total: Duration) -> Self {
+        let authenticate = response
+            .extensions()
+            .get::<Authenticated>()
+            .map_or(Duration::ZERO, |a| a.0);
+        let read_your_writes = response
+            .extensions()
+            .get::<ReadYourWritesWait>()
+            .map_or(Duration::ZERO, |w| w.0);
+        let counted =
+            authenticate + command.load + command.decide + command.append + read_your_writes;
+        Self {
+            authenticate,
+            command: *command,
+            read_your_writes,
+            other: total.saturating_sub(counted),
+        }
+    }
+}
+
+impl Metrics {
+    fn record_stages(&self, times: &StageTimes) {
+        for (stage, time) in [
+            ("authenticate", times.authenticate),
+            ("load", times.command.load),
+            ("decide", times.command.decide),
+            ("append", times.command.append),
+            ("read_your_writes", times.read_your_writes),
+            ("other", times.other),
+        ] {
+            self.stages
+                .get_or_create(&StageLabels { stage })
+                .observe(time.as_secs_f64());
+        }
+    }
 }

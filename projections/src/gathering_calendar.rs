@@ -69,27 +69,38 @@ impl GatheringCalendar {
         let mut entries: Vec<CalendarEntry> = self
             .items
             .iter()
-            .filter(|(_, (item, _))| item.status() == PublicationStatus::Approved)
-            .filter_map(|(id, (item, changed))| {
-                let content = item.content()?;
-                let Kind::Gathering(gathering) = &content.kind else {
-                    return None;
-                };
-                Some(CalendarEntry {
-                    id: id.clone(),
-                    starts: gathering.start_instant()?,
-                    ends: gathering.end_instant()?,
-                    title: content.title.to_string(),
-                    summary: content.summary.to_string(),
-                    place: gathering.place.as_ref().map(ToString::to_string),
-                    online_link: gathering.online_link.as_ref().map(ToString::to_string),
-                    link: content.link.as_ref().map(ToString::to_string),
-                    changed: *changed,
-                })
-            })
+            .filter_map(|(id, (item, changed))| entry(id, item, *changed))
             .filter(|entry| entry.ends > now)
             .collect();
         entries.sort_by(|a, b| (a.starts, &a.id).cmp(&(b.starts, &b.id)));
         entries
     }
+
+    /// Gathering `id`, past or upcoming, if it is approved.
+    pub fn gathering(&self, id: &str) -> Option<CalendarEntry> {
+        let (item, changed) = self.items.get(id)?;
+        entry(id, item, *changed)
+    }
+}
+
+/// `item` as a calendar shows it, if it is an approved gathering.
+fn entry(id: &str, item: &Publication, changed: DateTime<Utc>) -> Option<CalendarEntry> {
+    if item.status() != PublicationStatus::Approved {
+        return None;
+    }
+    let content = item.content()?;
+    let Kind::Gathering(gathering) = &content.kind else {
+        return None;
+    };
+    Some(CalendarEntry {
+        id: id.to_owned(),
+        starts: gathering.start_instant()?,
+        ends: gathering.end_instant()?,
+        title: content.title.to_string(),
+        summary: content.summary.to_string(),
+        place: gathering.place.as_ref().map(ToString::to_string),
+        online_link: gathering.online_link.as_ref().map(ToString::to_string),
+        link: content.link.as_ref().map(ToString::to_string),
+        changed,
+    })
 }

@@ -34,6 +34,10 @@ pub struct AuditFilter {
     pub aggregate_id: Option<String>,
     pub event_type: Option<String>,
     pub actor: Option<ActorRef>,
+    /// Only events written under this correlation id (a request and what it caused). Left out
+    /// of the digest when absent, so cursors of queries without it keep their form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
 }
 
 impl AuditFilter {

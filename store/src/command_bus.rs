@@ -1,4 +1,5 @@
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, AggregateError, EventEnvelope, EventStore};
@@ -31,6 +32,20 @@ pub struct Committed<A: Aggregate> {
     pub last: Option<FeedPosition>,
     /// The stream's version after the command (unchanged if it wrote nothing).
     pub version: usize,
+    /// How long its steps took (the server reports them per stage in `/metrics`).
+    pub stages: Stages,
+}
+
+/// How long each step of a command took; a command decided twice (after a conflict on cached
+/// state) adds both tries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stages {
+    /// Loading the stream's state (from the cache or the database).
+    pub load: Duration,
+    /// The aggregate's decision.
+    pub decide: Duration,
+    /// Writing the events (with the chain's hashes and any idempotency record).
+    pub append: Duration,
 }
 
 impl<A: Aggregate> Committed<A> {
@@ -119,6 +134,7 @@ where
         metadata: EventMetadata,
         expected: Option<usize>,
     ) -> Result<Committed<A>, CommandError<A::Error>> {
+        let started = Instant::now();
         let mut loaded = self
             .store
             .load_aggregate(aggregate_id)
@@ -140,11 +156,16 @@ where
             }
         }
         let from_cache = loaded.from_cache;
+        let mut stages = Stages {
+            load: started.elapsed(),
+            ..Stages::default()
+        };
         match self
-            .decide_and_append(loaded, command.clone(), &metadata)
+            .decide_and_append(loaded, command.clone(), &metadata, &mut stages)
             .await
         {
             Err(CommandError::Conflict) if from_cache => {
+                let reloading = Instant::now();
                 let fresh = self
                     .store
                     .load_fresh(aggregate_id)
@@ -160,7 +181,9 @@ where
                         });
                     }
                 }
-                self.decide_and_append(fresh, command, &metadata).await
+                stages.load += reloading.elapsed();
+                self.decide_and_append(fresh, command, &metadata, &mut stages)
+                    .await
             }
             other => other,
         }
@@ -171,7 +194,9 @@ where
         mut loaded: crate::LoadedAggregate<A>,
         command: A::Command,
         metadata: &EventMetadata,
+        stages: &mut Stages,
     ) -> Result<Committed<A>, CommandError<A::Error>> {
+        let deciding = Instant::now();
         let sink = EventSink::<A>::default();
         loaded
             .aggregate
@@ -180,6 +205,8 @@ where
             .map_err(CommandError::Rejected)?;
         let events = sink.collect().await;
         let version = loaded.version + events.len();
+        stages.decide += deciding.elapsed();
+        let appending = Instant::now();
         let (events, last) = self
             .store
             .append(
@@ -190,6 +217,7 @@ where
             )
             .await
             .map_err(from_aggregate_error)?;
+        stages.append += appending.elapsed();
         if last.is_some() {
             // Wakes this process's feed readers at once, and has the other processes told.
             self.wake.send_modify(|n| *n = n.wrapping_add(1));
@@ -199,6 +227,7 @@ where
             events,
             last,
             version,
+            stages: *stages,
         })
     }
 }

@@ -30,7 +30,7 @@ pub mod vault;
 
 pub use aggregate_store::{AggregateStore, LoadedAggregate};
 pub use claims::{Claim, Claimed, ModerationClaims};
-pub use command_bus::{CommandBus, CommandError, Committed, Decided, PendingAppend};
+pub use command_bus::{CommandBus, CommandError, Committed, Decided, PendingAppend, Stages};
 pub use database::{Backend, Database, DatabaseUrl, SchemaStatus};
 pub use error::StoreError;
 pub use event_log::EventLog;

@@ -367,6 +367,17 @@ impl Notifications {
         self.update(sql, now_ms, id, Some(error)).await
     }
 
+    /// An administrator asks for a failed notification to be tried again, now: it is pending
+    /// once more. `false` if there is no failed notification with this id.
+    pub async fn retry_failed(&self, id: &str, now_ms: i64) -> Result<bool, StoreError> {
+        let sql = "UPDATE notifications SET status = 'pending', next_attempt_at = $1 \
+                   WHERE id = $2 AND status = 'failed'";
+        on_pool!(&self.db, |pool| {
+            let done = sqlx::query(sql).bind(now_ms).bind(id).execute(pool).await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
     async fn update(
         &self,
         sql: &str,

@@ -1,8 +1,9 @@
 //! The server over real HTTP: health, readiness, metrics and request ids, on a fresh PostgreSQL
 //! database and on the embedded SQLite default.
 
-use e2e::{spawn_app, TestApp};
+use e2e::{initiative_json, spawn_app, spawn_on_postgres, TestApp};
 use gateway::{Application, Settings};
+use reqwest::Method;
 use store::testing::TestPostgres;
 
 async fn health_ready_metrics_and_request_ids(app: TestApp) {
@@ -80,6 +81,61 @@ async fn on_the_embedded_default() {
     .await;
     assert!(dir.path().join("data/articula.db").exists());
     health_ready_metrics_and_request_ids(app).await;
+}
+
+/// The value of the sample `name` in a Prometheus text exposition, or 0 if absent.
+fn sample(metrics: &str, name: &str) -> f64 {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// A command request reports where its time went, one observation per stage; a read reports
+/// none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_reports_its_time_by_stage() {
+    const STAGES: [&str; 6] = [
+        "authenticate",
+        "load",
+        "decide",
+        "append",
+        "read_your_writes",
+        "other",
+    ];
+    let pg = spawn_on_postgres().await;
+    let app = &pg.app;
+    let member = app.sign_up("Stages").await;
+    let token = app.sign_in(&member).await;
+    let counts = |metrics: &str| {
+        STAGES.map(|stage| {
+            sample(
+                metrics,
+                &format!("articula_command_stage_seconds_count{{stage=\"{stage}\"}}"),
+            )
+        })
+    };
+    let before = counts(&app.get("/metrics").await.text().await.unwrap());
+    let registered = app
+        .request(
+            Method::POST,
+            "/v1/initiatives",
+            Some(&token),
+            Some(initiative_json("Clúster de las etapas")),
+        )
+        .await;
+    assert_eq!(registered.status(), 201);
+    assert_eq!(app.get("/v1/map").await.status(), 200);
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let after = counts(&metrics);
+    for (n, stage) in STAGES.iter().enumerate() {
+        assert_eq!(after[n] - before[n], 1.0, "{stage}: {metrics}");
+    }
+    let appending = sample(
+        &metrics,
+        r#"articula_command_stage_seconds_sum{stage="append"}"#,
+    );
+    assert!(appending > 0.0, "an append takes time: {metrics}");
 }
 
 #[tokio::test]

@@ -116,3 +116,29 @@ country-VC = Saint Vincent and the Grenadines
 country-VE = Venezuela
 country-VG = British Virgin Islands
 country-VI = United States Virgin Islands
+
+## Publications, news and gatherings
+item-language-es = Spanish
+item-language-pt = Portuguese
+item-language-en = English
+topic-report-or-study = Report or study
+topic-good-practice = Good practice
+topic-methodology-or-tool = Methodology or tool
+topic-training-programme = Training programme
+format-training = Training
+format-workshop = Workshop
+format-webinar = Webinar
+format-conference = Conference
+format-visit = Visit
+
+## Joint projects
+project-state-proposed = Proposed
+project-state-under-review = Under review
+project-state-approved = Approved
+project-state-rejected = Rejected
+project-state-active = Active
+project-state-completed = Completed
+project-state-withdrawn = Withdrawn
+invitation-invited = invited
+invitation-accepted = taking part
+invitation-declined = declined

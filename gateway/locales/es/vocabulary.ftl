@@ -116,3 +116,29 @@ country-VC = San Vicente y las Granadinas
 country-VE = Venezuela
 country-VG = Islas Vírgenes Británicas
 country-VI = Islas Vírgenes de los Estados Unidos
+
+## Publicaciones, noticias y encuentros
+item-language-es = Español
+item-language-pt = Portugués
+item-language-en = Inglés
+topic-report-or-study = Informe o estudio
+topic-good-practice = Buena práctica
+topic-methodology-or-tool = Metodología o herramienta
+topic-training-programme = Programa de formación
+format-training = Capacitación
+format-workshop = Taller
+format-webinar = Seminario web
+format-conference = Conferencia
+format-visit = Visita
+
+## Proyectos conjuntos
+project-state-proposed = Propuesto
+project-state-under-review = En revisión
+project-state-approved = Aprobado
+project-state-rejected = Rechazado
+project-state-active = En marcha
+project-state-completed = Concluido
+project-state-withdrawn = Retirado
+invitation-invited = invitada
+invitation-accepted = participa
+invitation-declined = declinó

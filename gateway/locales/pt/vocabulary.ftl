@@ -116,3 +116,29 @@ country-VC = São Vicente e Granadinas
 country-VE = Venezuela
 country-VG = Ilhas Virgens Britânicas
 country-VI = Ilhas Virgens Americanas
+
+## Publicações, notícias e encontros
+item-language-es = Espanhol
+item-language-pt = Português
+item-language-en = Inglês
+topic-report-or-study = Relatório ou estudo
+topic-good-practice = Boa prática
+topic-methodology-or-tool = Metodologia ou ferramenta
+topic-training-programme = Programa de formação
+format-training = Capacitação
+format-workshop = Oficina
+format-webinar = Webinar
+format-conference = Conferência
+format-visit = Visita
+
+## Projetos conjuntos
+project-state-proposed = Proposto
+project-state-under-review = Em revisão
+project-state-approved = Aprovado
+project-state-rejected = Rejeitado
+project-state-active = Em andamento
+project-state-completed = Concluído
+project-state-withdrawn = Retirado
+invitation-invited = convidada
+invitation-accepted = participa
+invitation-declined = recusou

@@ -187,10 +187,12 @@ pub async fn authorize(
         tracing::error!(%method, route = template.as_str(), "route has no access rule; refused");
         return Refusal::NotAllowed("this route is not open to anyone yet".into()).into_response();
     };
+    let authenticating = std::time::Instant::now();
     let caller = match resolve_caller(&state, request.headers()).await {
         Ok(caller) => caller,
         Err(error) => return error.into_response(),
     };
+    let authenticated = crate::metrics::Authenticated(authenticating.elapsed());
     if let Err(error) = access.admits(&caller) {
         return error.into_response();
     }
@@ -203,5 +205,7 @@ pub async fn authorize(
         }
     }
     request.extensions_mut().insert(caller);
-    next.run(request).await
+    let mut response = next.run(request).await;
+    response.extensions_mut().insert(authenticated);
+    response
 }

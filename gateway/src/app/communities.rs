@@ -42,6 +42,33 @@ pub async fn list(
         .map(Listed::from)
 }
 
+/// Community `raw_id` as the lists show it (public, like its own page); not found if there is
+/// no such community.
+pub async fn summary(
+    state: &AppState,
+    caller: &Caller,
+    raw_id: &str,
+    read_at: &ReadAt,
+) -> Result<CommunitySummary, Refusal> {
+    read_at.permit(caller)?;
+    let id = parse_id(raw_id)?;
+    read_at
+        .read(state, &state.read.communities, |directory| {
+            directory.summary(&id.to_string())
+        })
+        .await?
+        .ok_or_else(|| no_community(id))
+}
+
+pub fn parse_id(raw: &str) -> Result<CommunityId, Refusal> {
+    raw.parse::<CommunityId>()
+        .map_err(|e| Refusal::invalid(vec![e.in_field("id")]))
+}
+
+fn no_community(id: CommunityId) -> Refusal {
+    Refusal::NotFound(format!("there is no community {id}"))
+}
+
 /// The threads of community `id`, newest started first; not found if there is no such
 /// community.
 pub async fn threads(
@@ -58,7 +85,7 @@ pub async fn threads(
         })
         .await?
         .map(Listed::from)
-        .ok_or_else(|| Refusal::NotFound(format!("there is no community {id}")))
+        .ok_or_else(|| no_community(id))
 }
 
 /// The communities that the managers of initiative `id` belong to, in name order; not found if

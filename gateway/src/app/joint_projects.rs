@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use domain::joint_project::ProjectStatus;
-use domain::values::{CountryCode, InitiativeId, Sector};
+use domain::values::{CountryCode, InitiativeId, JointProjectId, Sector};
 use projections::{ListedProject, ProjectFilter, ProjectViewer};
 
 use super::listing::{self, codes, flag, Listed, PageRequest};
@@ -41,6 +41,25 @@ pub async fn list(
         })
         .await
         .map(Listed::from)
+}
+
+/// Project `raw_id` with its lead, partners and sectors, if the caller sees it (the rule of
+/// `GET /v1/joint-projects/{id}`); not found otherwise, as if it did not exist.
+pub async fn project(
+    state: &AppState,
+    caller: &Caller,
+    raw_id: &str,
+) -> Result<ListedProject, Refusal> {
+    let id = raw_id
+        .parse::<JointProjectId>()
+        .map_err(|e| Refusal::invalid(vec![e.in_field("id")]))?;
+    let viewer = viewer(state, caller).await?;
+    ReadAt::LIVE
+        .read(state, &state.read.projects, |directory| {
+            directory.project(&id.to_string(), &viewer)
+        })
+        .await?
+        .ok_or_else(|| Refusal::NotFound(format!("there is no joint project {id}")))
 }
 
 /// The projects initiative `id` leads or has joined, that the caller sees. Live only (see

@@ -1,17 +1,22 @@
-//! The knowledge library's lists: publications, news and gatherings, newest first, and
-//! gatherings alone, soonest first. Approved items for everyone; their authors and moderators
-//! also see the submitted and rejected ones (the `library` projection's `Viewer` rule). Auditors
-//! may read either list as of a past moment.
+//! The knowledge library: one publication, news item or gathering ([`read`]), and the lists:
+//! publications, news and gatherings, newest first, and gatherings alone, soonest first.
+//! Approved items for everyone; their authors and moderators also see the submitted and
+//! rejected ones (the `library` projection's `Viewer` rule, and [`is_visible`] for one item).
+//! Auditors may read either list as of a past moment.
+//!
+//! Anyone else is told there is no such item, the same answer as for an id that was never used,
+//! so that nothing reveals what is waiting for moderation or was taken down.
 
 use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::publication::{GatheringFormat, Language, Topic};
+use domain::publication::{GatheringFormat, Language, Publication, PublicationStatus, Topic};
+use domain::values::PublicationId;
 use projections::{GatheringFilter, LibraryFilter, LibraryItem, When};
 
 use super::listing::{self, codes, Listed, PageRequest};
 use super::map::{invalid, values};
-use super::{ReadAt, Refusal};
+use super::{load_error, ReadAt, Refusal};
 use crate::access::Caller;
 use crate::state::AppState;
 
@@ -27,6 +32,77 @@ pub struct LibraryQuery {
     pub filter: LibraryFilter,
     pub page: PageRequest,
     pub read_at: ReadAt,
+}
+
+/// One item as the caller may see it.
+#[derive(Debug, Clone)]
+pub struct SeenItem {
+    pub id: PublicationId,
+    pub item: Publication,
+    /// The stream's version (what `If-Match` carries).
+    pub version: usize,
+    /// The caller is its author or a moderator: they see it in every state, and who wrote it.
+    pub privileged: bool,
+}
+
+/// The item `raw_id`, if the caller may see it; not found otherwise.
+pub async fn read(state: &AppState, caller: &Caller, raw_id: &str) -> Result<SeenItem, Refusal> {
+    let id = parse_id(raw_id)?;
+    let (item, version) = load_visible(state, id, caller).await?;
+    if item.content().is_none() {
+        return Err(not_found(id));
+    }
+    Ok(SeenItem {
+        id,
+        privileged: is_privileged(&item, caller),
+        item,
+        version,
+    })
+}
+
+/// The item and its version, if it exists and `caller` may see it; not found otherwise.
+pub async fn load_visible(
+    state: &AppState,
+    id: PublicationId,
+    caller: &Caller,
+) -> Result<(Publication, usize), Refusal> {
+    let loaded = state
+        .publications
+        .load_fresh(&id.to_string())
+        .await
+        .map_err(load_error)?;
+    if loaded.version > 0 && is_visible(&loaded.aggregate, caller) {
+        Ok((loaded.aggregate, loaded.version))
+    } else {
+        Err(not_found(id))
+    }
+}
+
+pub fn parse_id(raw: &str) -> Result<PublicationId, Refusal> {
+    raw.parse::<PublicationId>()
+        .map_err(|e| Refusal::invalid(vec![e.in_field("id")]))
+}
+
+fn not_found(id: PublicationId) -> Refusal {
+    Refusal::NotFound(format!("there is no publication {id}"))
+}
+
+/// Its author or a moderator: who sees the item in every state.
+pub fn is_privileged(item: &Publication, caller: &Caller) -> bool {
+    caller
+        .actor()
+        .is_some_and(|actor| actor.is_moderator() || item.author() == Some(actor.account))
+}
+
+/// Approved items for everyone; the others for their author and moderators.
+pub fn is_visible(item: &Publication, caller: &Caller) -> bool {
+    match item.status() {
+        PublicationStatus::Approved => true,
+        PublicationStatus::NotSubmitted => false,
+        PublicationStatus::Submitted
+        | PublicationStatus::Rejected
+        | PublicationStatus::Withdrawn => is_privileged(item, caller),
+    }
 }
 
 /// Items the query selects that the caller sees, newest submitted first.

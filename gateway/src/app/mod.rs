@@ -4,6 +4,9 @@
 //! console are thin adapters over them, so a rule or a visibility check is written once.
 
 pub mod accounts;
+pub mod administration;
+pub mod audit;
+pub mod calendar;
 pub mod codes;
 pub mod communities;
 pub mod dashboard;
@@ -14,6 +17,7 @@ pub mod library;
 pub mod listing;
 pub mod map;
 pub mod moderation;
+pub mod operations;
 pub mod read_at;
 mod refusal;
 pub mod search;

@@ -202,6 +202,19 @@ pub fn parse_position(key: &str, value: &str) -> Result<i64, Refusal> {
         })
 }
 
+/// A page size given as `limit`: 1 to `max`.
+pub fn parse_limit(value: &str, max: usize) -> Result<usize, Refusal> {
+    value
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| {
+            Refusal::invalid_input(format!(
+                "limit must be a whole number from 1 to {max} (got `{value}`)"
+            ))
+        })
+}
+
 fn time(value: &str) -> Result<DateTime<Utc>, Refusal> {
     let at = DateTime::parse_from_rfc3339(value)
         .map_err(|_| {

@@ -1,6 +1,7 @@
 //! `articula bench …`: measurements anyone can rerun (docs/benchmarks.md).
 
 mod append;
+mod http;
 mod lists;
 mod pages;
 mod projections;
@@ -8,5 +9,6 @@ mod queries;
 mod scratch;
 
 pub use append::append;
+pub use http::{http, Options as HttpOptions};
 pub use pages::pages;
 pub use projections::{projections, Options as ProjectionsOptions};

@@ -65,6 +65,17 @@ async fn time(router: &Router, path: &str, samples: usize) -> Result<(Duration, 
     Ok((at(0.5), at(0.99)))
 }
 
+/// An item's page as the table names it: `/news/{id}/{slug}` → `/news/{id}/…`.
+fn shown(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        ["", kind, _id, _slug] if !kind.is_empty() && !path.contains('?') => {
+            format!("/{kind}/{{id}}/…")
+        }
+        _ => path.to_owned(),
+    }
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1e3)
 }
@@ -100,9 +111,9 @@ pub async fn pages(settings: &Settings, samples: usize) -> Result<(), String> {
         .into_iter()
         .next()
         .ok_or("the map page links no initiative: is the store empty? (articula seed)")?;
-    println!("Web console, {initiatives} initiatives on the map, {samples} requests per page\n");
-    println!("| page | p50 | p99 |\n|---|---|---|");
-    for path in [
+    // One page of each kind of the library, a community and a joint project: the first each
+    // list links to.
+    let mut pages: Vec<String> = [
         "/",
         "/?country=CL&sector=manufacturing",
         "/?q=osorno",
@@ -110,8 +121,33 @@ pub async fn pages(settings: &Settings, samples: usize) -> Result<(), String> {
         "/statistics",
         "/map/points.json",
         "/sitemap.xml",
+    ]
+    .map(String::from)
+    .to_vec();
+    for (list, prefix) in [
+        ("/publications", "/publications/"),
+        ("/news", "/news/"),
+        ("/gatherings", "/gatherings/"),
+        ("/communities", "/communities/"),
+        ("/joint-projects", "/joint-projects/"),
     ] {
+        pages.push(list.to_owned());
+        let body = ask(&router, list, None).await?.body;
+        if let Some(first) = links(&body, "href", prefix).into_iter().next() {
+            pages.push(first);
+        }
+    }
+    pages.extend([
+        "/publications?topic=report_or_study&language=es".to_owned(),
+        "/gatherings?when=past".to_owned(),
+        "/gatherings.ics".to_owned(),
+    ]);
+    println!("Web console, {initiatives} initiatives on the map, {samples} requests per page\n");
+    println!("| page | p50 | p99 |\n|---|---|---|");
+    for path in &pages {
         let (p50, p99) = time(&router, path, samples).await?;
+        // The item pages' paths are long and alike: their kind is what the table needs.
+        let path = shown(path);
         println!("| `{path}` | {} | {} |", ms(p50), ms(p99));
     }
 

@@ -1,9 +1,7 @@
 //! Administering accounts: listing them, granting and revoking roles, erasing a person.
 
 use axum::extract::{Path, State};
-use domain::account::Authority;
-use domain::actor::Role;
-use domain::values::{AccountId, EmailAddress};
+use domain::values::AccountId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
@@ -15,6 +13,7 @@ use super::{ApiJson, ErrorBody, Refusal, Written, WrittenAnswer};
 use crate::access::accounts::AccountView;
 use crate::access::administration::Erasure;
 use crate::access::{Access, ApiRoutes, Caller};
+use crate::app::administration::{self, AccountSearch};
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
@@ -56,36 +55,18 @@ struct AccountList {
         (status = 403, description = "Not an administrator", body = ErrorBody)))]
 async fn list_accounts(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(query): ApiQuery<ListAccounts>,
 ) -> Result<ApiJson<AccountList>, Refusal> {
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(Refusal::invalid(vec![domain::values::ValueError::new(
-            "limit",
-            "must be between 1 and 200",
-        )]));
-    }
-    if let Some(email) = query.email {
-        let email = EmailAddress::new(&email).map_err(|e| Refusal::invalid(vec![e]))?;
-        let accounts = match state.accounts.find_by_email(&email).await? {
-            Some(id) => vec![state.accounts.view(id).await?],
-            None => Vec::new(),
-        };
-        return Ok(ApiJson(AccountList {
-            accounts,
-            next_after: None,
-        }));
-    }
-    let after = query.after.as_deref().map(parse_account_id).transpose()?;
-    let page = state.read.directory.read(|d| d.page(after, limit + 1));
-    let next_after = (page.len() > limit).then(|| page[limit - 1].0);
-    let mut accounts = Vec::with_capacity(limit);
-    for (id, account) in page.iter().take(limit) {
-        accounts.push(state.accounts.view_of(*id, account).await?);
-    }
+    let search = AccountSearch {
+        email: query.email,
+        after: query.after.as_deref().map(parse_account_id).transpose()?,
+        limit: query.limit.unwrap_or(50),
+    };
+    let page = administration::list(&state, &caller, &search).await?;
     Ok(ApiJson(AccountList {
-        accounts,
-        next_after,
+        accounts: page.accounts,
+        next_after: page.next_after,
     }))
 }
 
@@ -138,17 +119,10 @@ async fn change_role(
     grant: bool,
 ) -> Result<WrittenAnswer, Refusal> {
     let id = parse_account_id(id)?;
-    let role = parse_role(role)?;
-    let actor = caller
-        .actor()
-        .cloned()
-        .ok_or_else(|| Refusal::NotSignedIn("sign in first".into()))?;
+    let role = administration::parse_role(role)?;
     let command = if grant { "GrantRole" } else { "RevokeRole" };
     let metadata = context.metadata(&caller, command);
-    let position = state
-        .accounts
-        .change_role(id, role, grant, Authority::Actor(actor), &metadata)
-        .await?;
+    let position = administration::change_role(&state, &caller, id, role, grant, &metadata).await?;
     Ok(Written::at(position))
 }
 
@@ -176,15 +150,8 @@ async fn erase(
     Path(id): Path<String>,
 ) -> Result<ApiJson<Erased>, Refusal> {
     let id = parse_account_id(&id)?;
-    let actor = caller
-        .actor()
-        .cloned()
-        .ok_or_else(|| Refusal::NotSignedIn("sign in first".into()))?;
     let metadata = context.metadata(&caller, "ErasePerson");
-    let outcome = state
-        .accounts
-        .erase(id, Authority::Actor(actor), &metadata)
-        .await?;
+    let outcome = administration::erase(&state, &caller, id, &metadata).await?;
     Ok(ApiJson(match outcome {
         Erasure::Erased(position) => Erased {
             erased_now: true,
@@ -205,13 +172,4 @@ enum GrantableRole {
     Moderator,
     Auditor,
     Admin,
-}
-
-fn parse_role(raw: &str) -> Result<Role, Refusal> {
-    serde_json::from_value::<Role>(serde_json::Value::String(raw.to_string())).map_err(|_| {
-        Refusal::invalid(vec![domain::values::ValueError::new(
-            "role",
-            "must be one of member, moderator, auditor, admin",
-        )])
-    })
 }

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::Extension;
 use cqrs_es::Aggregate;
 use domain::actor::Actor;
-use store::{CommandBus, Committed, EventMetadata};
+use store::{CommandBus, Committed, EventMetadata, Stages};
 
 use super::context::RequestContext;
 use super::reading::WrittenAt;
@@ -277,11 +277,13 @@ where
 
 /// What every command route answers: its status, the `ETag` of the stream's version after it
 /// and the `Written` body.
-/// `WrittenAt` makes the answer wait until this instance's read models show the write.
+/// `WrittenAt` makes the answer wait until this instance's read models show the write;
+/// `Stages` are the command's step timings, which `/metrics` reports.
 pub type WriteAnswer = (
     StatusCode,
     [(HeaderName, HeaderValue); 1],
     Option<Extension<WrittenAt>>,
+    Extension<Stages>,
     ApiJson<Written>,
 );
 
@@ -304,6 +306,7 @@ pub fn answer<A: Aggregate>(committed: &Committed<A>, created: Option<String>) -
         status,
         etag(committed.version),
         written_at,
+        Extension(committed.stages),
         ApiJson(written),
     )
 }

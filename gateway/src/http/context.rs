@@ -43,19 +43,7 @@ impl RequestContext {
     }
 }
 
-/// The longest request or correlation id a client may send.
-pub const MAX_TRACE_ID: usize = 128;
-
-/// Whether a client's `x-request-id` or `x-correlation-id` is kept: 1 to [`MAX_TRACE_ID`]
-/// characters out of letters, digits and `-_.:~/+=@` (UUIDs, ULIDs, base64, W3C trace ids). Any
-/// other is replaced by one of ours: it is echoed in the response and written in every log
-/// line, so it must not carry line breaks, markup or kilobytes.
-pub fn is_acceptable_trace_id(value: &[u8]) -> bool {
-    (1..=MAX_TRACE_ID).contains(&value.len())
-        && value
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.:~/+=@".contains(b))
-}
+pub use crate::app::audit::{is_acceptable_trace_id, MAX_TRACE_ID};
 
 /// Drops a client's `x-request-id` or `x-correlation-id` that is not acceptable (see
 /// [`is_acceptable_trace_id`]); the request-id layer then gives the request one of its own.

@@ -3,7 +3,7 @@
 
 mod accounts;
 mod administration;
-mod audit;
+pub mod audit;
 pub mod command;
 mod communities;
 pub mod context;

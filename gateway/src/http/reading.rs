@@ -19,7 +19,7 @@ use store::FeedPosition;
 
 use super::Refusal;
 use crate::access::Caller;
-pub use crate::app::read_at::parse_position;
+pub use crate::app::read_at::{parse_limit, parse_position};
 pub use crate::app::ReadAt;
 use crate::state::AppState;
 
@@ -36,28 +36,19 @@ pub async fn read_your_writes(
     request: Request,
     next: Next,
 ) -> Response {
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
     if let Some(WrittenAt(at)) = response.extensions().get::<WrittenAt>().copied() {
+        let waiting = std::time::Instant::now();
         if !state.engine.wait_for(at, state.read_wait).await {
             // The write is committed and must be acknowledged; the client can still wait with
             // `min_position`.
             tracing::warn!(%at, "answering a write before the read models reached it");
         }
+        response
+            .extensions_mut()
+            .insert(crate::metrics::ReadYourWritesWait(waiting.elapsed()));
     }
     response
-}
-
-/// A `limit` parameter: a whole number from 1 to `max`.
-pub fn parse_limit(value: &str, max: usize) -> Result<usize, Refusal> {
-    value
-        .parse::<usize>()
-        .ok()
-        .filter(|n| (1..=max).contains(n))
-        .ok_or_else(|| {
-            Refusal::invalid_input(format!(
-                "limit must be a whole number from 1 to {max} (got `{value}`)"
-            ))
-        })
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ReadAt {

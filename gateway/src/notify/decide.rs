@@ -347,3 +347,43 @@ fn publication_audience(
         path: format!("/publications/{id}"),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use store::testing::TestPostgres;
+    use store::{Database, EventLog};
+
+    use super::*;
+    use crate::Settings;
+
+    /// With the database away, the audience of a publication's event cannot be told: that is an
+    /// error the notifier retries on, never "nobody to tell" (which would lose the mail).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_unreadable_subject_is_retried_not_taken_for_no_audience() {
+        let pg = TestPostgres::create().await;
+        let settings = Settings {
+            database_url: Some(pg.url.clone()),
+            ..Settings::default()
+        };
+        let db = Database::connect(&settings.database().unwrap())
+            .await
+            .unwrap();
+        db.migrate().await.unwrap();
+        let state = AppState::new(EventLog::open(db.clone()), &settings);
+        let event = DomainEvent::Publication(
+            PublicationId::new(),
+            PublicationEvent::PublicationApproved {
+                approved_by: AccountId::new(),
+                at: Utc::now(),
+            },
+        );
+        let reachable = intents(&state, &event).await;
+        assert!(reachable.is_ok(), "{reachable:?}");
+        db.close().await;
+        let away = intents(&state, &event).await;
+        assert!(away.is_err(), "the database is away: {away:?}");
+        // Events whose audience the read models hold alone are decided even now.
+        assert!(intents(&state, &DomainEvent::Other).await.is_ok());
+    }
+}

@@ -7,8 +7,10 @@
 //! API's `GET /v1/initiatives/{id}`. The slug only makes the URL readable: a missing or outdated
 //! one is redirected to the current one.
 //!
-//! The page has room for what other read models will add about the initiative (its communities
-//! of practice and joint projects): each is one more `Related` section (see the template).
+//! Below the profile, from other read models: the communities of practice its managers belong
+//! to and the joint projects it leads or has joined (`app::communities::of_initiative` and
+//! `app::joint_projects::of_initiative`, the use cases of `GET /v1/initiatives/{id}/communities`
+//! and `/joint-projects`), each linking to its own page.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -19,11 +21,15 @@ use domain::initiative::InitiativeStatus;
 use unicode_normalization::UnicodeNormalization;
 
 use super::charts::BarChart;
+use super::communities::CommunityRow;
 use super::i18n::Tr;
+use super::joint_projects::ProjectRow;
 use super::outline::{self, MiniMap};
 use super::page::{render, with_lang, Chrome, Problem, Reader, Section};
 use super::Web;
 use crate::app::initiatives::{self, Seen};
+use crate::app::listing::PageRequest;
+use crate::app::{communities, joint_projects, ReadAt, Refusal};
 
 /// A name as a URL slug: lower case ASCII letters and digits joined by hyphens
 /// ("Clúster del Mueble de Osorno" → "cluster-del-mueble-de-osorno").
@@ -89,10 +95,16 @@ struct InitiativePage {
     /// manage it (`web::manage`). Empty otherwise.
     manage_link: String,
     request_action: String,
+    communities: Vec<CommunityRow>,
+    projects: Vec<ProjectRow>,
+    /// How many projects there are, when more than the page lists.
+    more_projects: Option<String>,
 }
 
+/// The initiative now, or as it stood at the past an auditor asks for (`as_of`, `at_position`).
 async fn seen(web: &Web, reader: &Reader, id: &str) -> Result<Seen, Problem> {
-    initiatives::read(&web.app, &reader.caller, id)
+    let past = super::audit::past(reader)?;
+    initiatives::read_at(&web.app, &reader.caller, id, &past.read_at)
         .await
         .map_err(|refusal| reader.refused(refusal))
 }
@@ -132,7 +144,8 @@ pub async fn page(
             Redirect::permanent(&with_lang(&path, &reader.query, t.language)).into_response(),
         );
     }
-    let now = Utc::now();
+    let past = super::audit::past(&reader)?;
+    let now = past.read_at.moment();
     let initiative = &seen.initiative;
     let country = t.label("country", profile.country.as_str());
     let g = &profile.governance;
@@ -210,14 +223,20 @@ pub async fn page(
                 .collect(),
         },
     ];
+    let (communities, projects, more_projects) = related(&web, &reader, &seen).await?;
     let confirmed: Option<DateTime<Utc>> =
         initiative.last_confirmed_at().max(initiative.approved_at());
     let (lat, lon) = (profile.location.lat(), profile.location.lon());
     let description = profile.description.to_string();
     let summary: String = description.chars().take(200).collect();
-    let chrome = Chrome::new(&reader, &web.site, name.clone(), &path)
+    let mut chrome = Chrome::new(&reader, &web.site, name.clone(), &path)
         .described(summary)
         .shared_as("article", &t);
+    // The communities' and projects' badges and lists.
+    chrome.styles.push(super::assets::url("css/public.css"));
+    if past.read_at.is_historical() {
+        chrome = chrome.in_the_past(past.banner, with_lang(&path, &[], t.language));
+    }
     let (manages, may_ask) = super::manage::offer(initiative, &reader.caller);
     let own = |action: &str| {
         with_lang(
@@ -253,12 +272,56 @@ pub async fn page(
             &[("country".into(), profile.country.to_string())],
             t.language,
         ),
+        communities,
+        projects,
+        more_projects,
         name,
         description,
         chrome,
         t,
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// The communities and joint projects of the initiative. An initiative that is not public has
+/// none to show (those use cases answer "not found" for it, even to its managers).
+async fn related(
+    web: &Web,
+    reader: &Reader,
+    seen: &Seen,
+) -> Result<(Vec<CommunityRow>, Vec<ProjectRow>, Option<String>), Problem> {
+    let t = &reader.t;
+    let found = communities::of_initiative(&web.app, seen.id, &ReadAt::LIVE).await;
+    let communities = none_if_hidden(reader, found)?
+        .unwrap_or_default()
+        .iter()
+        .map(|c| CommunityRow::of(t, c))
+        .collect();
+    let page = PageRequest {
+        after: None,
+        limit: projections::MAX_PAGE,
+    };
+    let found =
+        joint_projects::of_initiative(&web.app, &reader.caller, seen.id, page, ReadAt::LIVE).await;
+    let (projects, more) = match none_if_hidden(reader, found)? {
+        Some(listed) => {
+            let more = (listed.total > listed.items.len())
+                .then(|| t.count("initiative-projects-more", listed.total as u64));
+            let rows = listed.items.iter().map(|p| ProjectRow::of(t, p)).collect();
+            (rows, more)
+        }
+        None => (Vec::new(), None),
+    };
+    Ok((communities, projects, more))
+}
+
+/// What a use case found, or nothing for "not found"; another refusal is the page's.
+fn none_if_hidden<T>(reader: &Reader, found: Result<T, Refusal>) -> Result<Option<T>, Problem> {
+    match found {
+        Ok(found) => Ok(Some(found)),
+        Err(Refusal::NotFound(_)) => Ok(None),
+        Err(other) => Err(reader.refused(other)),
+    }
 }
 
 #[cfg(test)]

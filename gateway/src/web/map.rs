@@ -37,17 +37,21 @@ fn filters(reader: &Reader) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The map's query: its filters, and the moment it is read at (the past for auditors, with
+/// `as_of` or `at_position`, kept in the returned parameters so that every link keeps it).
 fn query_of(reader: &Reader) -> Result<(MapQuery, Vec<(String, String)>), Problem> {
-    let given = filters(reader);
+    let mut given = filters(reader);
     let filter = map::parse_filter(
         given
             .iter()
             .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.as_str()))),
     )
     .map_err(|refusal| reader.refused(refusal))?;
+    let past = super::audit::past(reader)?;
+    given.extend(past.keep);
     let query = MapQuery {
         filter,
-        read_at: ReadAt::LIVE,
+        read_at: past.read_at,
     };
     Ok((query, given))
 }
@@ -193,6 +197,11 @@ pub async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Pr
     let mut chrome = Chrome::new(&reader, &web.site, t.get("map-title"), "/")
         .in_section(Section::Map)
         .described(t.get("map-description"));
+    if query.read_at.is_historical() {
+        let live: Vec<(String, String)> = filters(&reader);
+        let banner = super::audit::past(&reader)?.banner;
+        chrome = chrome.in_the_past(banner, with_lang("/", &live, t.language));
+    }
     // Before the console's own styles, which adjust them.
     chrome.styles.splice(
         0..0,

@@ -8,13 +8,17 @@
 //! * [`page`]: what every page shares (header, language switch, canonical and alternate links),
 //!   the reader of a request, and the 404 and error pages.
 //! * [`assets`]: scripts, styles and map shapes compiled into the binary, cached by content.
-//! * [`map`], [`initiative`], [`statistics`], [`sitemap`]: the public pages.
+//! * [`map`], [`initiative`], [`statistics`], [`sitemap`]: the public pages; and the library
+//!   ([`library`], [`library_item`]; gatherings' times by [`times`]), [`communities`] and
+//!   [`joint_projects`], whose list pages share [`lists`].
 //! * [`charts`], [`outline`]: SVG drawn on the server (bar charts, a country's outline).
 //! * [`session`]: the browser's session cookie, and the anti-forgery checks of every form.
 //! * [`account`], [`profile`]: signing up, in and out, activating, confirming, one's own account.
 //! * [`dashboard`], [`register`]: a member's initiatives, and registering a new one.
 //! * [`moderation`], [`review`]: the moderators' queue, claims, and reviewing one item.
 //! * [`manage`]: a manager's page of their initiative (profile, confirmation, co-managers).
+//! * [`audit`]: the auditors' pages (the log, a record's history, traces, integrity, the
+//!   platform as of a past moment) and the administrators' (accounts, operations).
 //!
 //! Every response carries a strict Content-Security-Policy (no inline script or style, nothing
 //! from another origin) and is compressed when the browser accepts it. Pages work without
@@ -23,12 +27,18 @@
 
 mod account;
 pub mod assets;
+mod audit;
 mod charts;
+mod communities;
 mod dashboard;
 mod form;
 pub mod i18n;
 mod initiative;
+mod joint_projects;
+mod library;
+mod library_item;
 mod links;
+mod lists;
 mod manage;
 mod map;
 mod moderation;
@@ -40,6 +50,7 @@ mod review;
 pub mod session;
 mod sitemap;
 mod statistics;
+mod times;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -133,6 +144,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/initiatives/{id}/{slug}", get(initiative::page))
         .route("/statistics", get(statistics::page))
         .route("/statistics/{file}", get(statistics::csv))
+        .merge(public_routes())
         .route("/sitemap.xml", get(sitemap::sitemap))
         .route("/robots.txt", get(sitemap::robots))
         .route("/assets/{*path}", get(assets::serve))
@@ -141,6 +153,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .merge(register::routes())
         .merge(moderation::routes())
         .merge(manage::routes())
+        .merge(audit::routes())
         .fallback(page::not_found)
         .route_layer(middleware::from_fn_with_state(
             metrics,
@@ -179,6 +192,31 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
                 .layer(middleware::from_fn(security_headers))
                 .layer(middleware::from_fn(remember_language)),
         )
+}
+
+/// The library, communities and joint projects, for visitors.
+fn public_routes() -> Router<Web> {
+    Router::new()
+        .route("/publications", get(library::publications))
+        .route("/news", get(library::news))
+        .route("/gatherings", get(library::gatherings))
+        .route("/gatherings.ics", get(library::calendar))
+        .route(
+            "/gatherings/{id}/calendar.ics",
+            get(library_item::gathering_ics),
+        )
+        .route("/publications/{id}", get(library_item::without_slug))
+        .route("/news/{id}", get(library_item::without_slug))
+        .route("/gatherings/{id}", get(library_item::without_slug))
+        .route("/publications/{id}/{slug}", get(library_item::page))
+        .route("/news/{id}/{slug}", get(library_item::page))
+        .route("/gatherings/{id}/{slug}", get(library_item::page))
+        .route("/communities", get(communities::list))
+        .route("/communities/{id}", get(communities::without_slug))
+        .route("/communities/{id}/{slug}", get(communities::page))
+        .route("/joint-projects", get(joint_projects::list))
+        .route("/joint-projects/{id}", get(joint_projects::without_slug))
+        .route("/joint-projects/{id}/{slug}", get(joint_projects::page))
 }
 
 /// Adds the policy and the other protective headers to every console response.

@@ -13,7 +13,7 @@ use super::assets;
 use super::i18n::{self, Arg, Tr};
 use super::session::Csrf;
 use super::Site;
-use crate::access::Caller;
+use crate::access::{Access, Caller};
 use crate::app::Refusal;
 
 /// The reader of a page: their language and who they are (a visitor, or the account of the
@@ -105,10 +105,17 @@ impl Reader {
 pub enum Section {
     Map,
     Statistics,
+    Publications,
+    News,
+    Gatherings,
+    Communities,
+    JointProjects,
     Account,
     Dashboard,
     SignIn,
     SignUp,
+    Audit,
+    Admin,
     None,
 }
 
@@ -149,6 +156,14 @@ pub struct Chrome {
     pub signed_in: bool,
     /// The anti-forgery token of the page's forms (the header's sign-out form among them).
     pub csrf: String,
+    /// The reader may open the audit pages (an auditor or an administrator).
+    pub auditor: bool,
+    /// The reader may open the administration pages.
+    pub admin: bool,
+    /// When the page shows the platform as it stood in the past: the banner that says so.
+    pub past: String,
+    /// The same page as it stands now (beside the banner).
+    pub past_live: String,
 }
 
 impl Chrome {
@@ -180,11 +195,24 @@ impl Chrome {
             site_name,
             signed_in: reader.caller.actor().is_some(),
             csrf: reader.csrf.clone(),
+            auditor: Access::AUDITORS.admits(&reader.caller).is_ok(),
+            admin: Access::ADMINS.admits(&reader.caller).is_ok(),
+            past: String::new(),
+            past_live: String::new(),
         }
     }
 
     /// A page that is one person's, or a form: not for search engines.
     pub fn private(mut self) -> Self {
+        self.index = false;
+        self
+    }
+
+    /// Marks the page as the platform's past, with `banner` saying which moment and a link to
+    /// the page as it stands now (`live`, a path in the reader's language).
+    pub fn in_the_past(mut self, banner: String, live: String) -> Self {
+        self.past = banner;
+        self.past_live = live;
         self.index = false;
         self
     }

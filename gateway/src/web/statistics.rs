@@ -14,9 +14,9 @@ use projections::{Count, Tallies};
 use super::charts::BarChart;
 use super::i18n::Tr;
 use super::map::csv_field;
-use super::page::{render, Chrome, Problem, Reader, Section};
+use super::page::{render, with_lang, Chrome, Problem, Reader, Section};
 use super::Web;
-use crate::app::{statistics, ReadAt, Refusal};
+use crate::app::{statistics, Refusal};
 
 /// The tables of the page, by the name of their CSV file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,8 +112,10 @@ struct StatisticsPage {
     figures: Vec<Figure>,
 }
 
+/// The statistics now, or as of the past an auditor asks for (`as_of`, `at_position`).
 async fn tallies(web: &Web, reader: &Reader) -> Result<Tallies, Problem> {
-    statistics::tallies(&web.app, &reader.caller, &ReadAt::LIVE)
+    let past = super::audit::past(reader)?;
+    statistics::tallies(&web.app, &reader.caller, &past.read_at)
         .await
         .map_err(|refusal| reader.refused(refusal))
 }
@@ -146,9 +148,14 @@ pub async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Pr
             }
         })
         .collect();
-    let chrome = Chrome::new(&reader, &web.site, t.get("statistics-title"), "/statistics")
+    let mut chrome = Chrome::new(&reader, &web.site, t.get("statistics-title"), "/statistics")
         .in_section(Section::Statistics)
         .described(t.get("statistics-description"));
+    let past = super::audit::past(&reader)?;
+    if past.read_at.is_historical() {
+        let live = with_lang("/statistics", &[], t.language);
+        chrome = chrome.in_the_past(past.banner, live);
+    }
     let page = StatisticsPage {
         total_initiatives: t.number(tallies.total.initiatives),
         total_firms: t.number(tallies.total.firms),

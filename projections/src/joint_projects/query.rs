@@ -82,6 +82,9 @@ pub struct ListedProject {
     /// Invited initiatives and where each invitation stands; the public sees accepted ones only.
     pub partners: Vec<PartnerRef>,
     pub sectors: Vec<Sector>,
+    pub objectives: Vec<String>,
+    /// Initiatives that answered the open call and have not been invited yet.
+    pub interested: Vec<InitiativeRef>,
     /// Of the lead and the accepted partners.
     pub countries: BTreeSet<CountryCode>,
     pub call_open: bool,
@@ -108,6 +111,14 @@ impl ProjectDirectory {
         self.derived
             .newest
             .page(after, limit, keep, |id| self.summary(id, viewer))
+    }
+
+    /// Project `id`, if it exists and `viewer` sees it.
+    pub fn project(&self, id: &str, viewer: &ProjectViewer) -> Option<ListedProject> {
+        viewer
+            .sees(self.projects.get(id)?)
+            .then(|| self.summary(id, viewer))
+            .flatten()
     }
 
     /// Projects `viewer` sees whose texts hold all of `query`'s words, with how many of them the
@@ -197,6 +208,12 @@ impl ProjectDirectory {
             lead: self.reference(details.lead),
             partners,
             sectors: details.sectors.as_slice().to_vec(),
+            objectives: details.objectives.iter().map(ToString::to_string).collect(),
+            interested: project
+                .interested()
+                .iter()
+                .map(|i| self.reference(*i))
+                .collect(),
             countries,
             call_open: project.is_call_open(),
             proposed_at: details.proposed_at,

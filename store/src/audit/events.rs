@@ -46,6 +46,10 @@ pub async fn read_events(
                 sql.push(" AND (e.metadata->>'actor') = ")
                     .push_bind(actor.to_string());
             }
+            if let Some(correlation) = &filter.correlation_id {
+                sql.push(" AND (e.metadata->>'correlation_id') = ")
+                    .push_bind(correlation.as_str());
+            }
             sql.push(" ORDER BY e.tx_id, e.position LIMIT ")
                 .push_bind(limit);
             let rows = sql.build().fetch_all(pool).await?;
@@ -72,6 +76,13 @@ pub async fn read_events(
                      THEN json_extract(e.metadata, '$.actor') END) = ",
                 )
                 .push_bind(actor.to_string());
+            }
+            if let Some(correlation) = &filter.correlation_id {
+                sql.push(
+                    " AND (CASE WHEN json_valid(e.metadata) \
+                     THEN json_extract(e.metadata, '$.correlation_id') END) = ",
+                )
+                .push_bind(correlation.as_str());
             }
             sql.push(" ORDER BY e.position LIMIT ").push_bind(limit);
             let rows = sql.build().fetch_all(pool).await?;

@@ -151,6 +151,20 @@ async fn each_filter_returns_exactly_the_matching_events(log: EventLog) {
         ..Default::default()
     };
     assert!(all(db, &injection).await.is_empty());
+
+    // Each event here was its own request: its correlation id finds it alone.
+    let metadata: serde_json::Value = serde_json::from_str(&everything[3].metadata).unwrap();
+    let correlation = metadata["correlation_id"].as_str().unwrap().to_string();
+    let by_correlation = AuditFilter {
+        correlation_id: Some(correlation),
+        ..Default::default()
+    };
+    assert_eq!(ids(&all(db, &by_correlation).await), ids(&everything[3..4]));
+    let unknown = AuditFilter {
+        correlation_id: Some("x' OR '1'='1".into()),
+        ..Default::default()
+    };
+    assert!(all(db, &unknown).await.is_empty());
 }
 
 async fn paging_visits_every_event_once_in_feed_order(log: EventLog) {

@@ -7,15 +7,24 @@
 //!   JavaScript off.
 //! * [`moderation`]: the moderators' queue, claims and reviews, and a manager's page of their
 //!   initiative.
+//! * [`audit`]: the auditors' pages: a record's history and diff, the map as of the past, the
+//!   chain verified and found broken.
+//! * [`administration`]: the administrators' pages: refusals, roles granted, a person erased.
 //! * [`behaviour`]: filtering updates the points, the count and the URL; a cluster and a point
 //!   lead to the initiative's page; the language switch keeps the page; the map works from the
 //!   keyboard alone.
+//! * [`public`]: the library, communities and joint projects: a filter changes the result and
+//!   the URL, a gathering in its zone and the visitor's with its `.ics`, the initiative page's
+//!   links to its communities and projects, without JavaScript, and in the sitemap.
 
+mod administration;
+mod audit;
 mod behaviour;
 mod browser;
 mod members;
 mod moderation;
 mod pages;
+mod public;
 mod register;
 mod scale;
 mod session;

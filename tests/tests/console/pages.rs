@@ -8,6 +8,85 @@ use crate::{seeded, SETTLE};
 
 const LANGUAGES: [&str; 3] = ["es", "pt", "en"];
 
+/// Where `path` (a page without its slug) leads: the page's own path.
+pub(crate) async fn landing(app: &e2e::TestApp, path: &str) -> String {
+    let page = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200, "{path}");
+    let landed = page.url().path().to_owned();
+    assert!(landed.starts_with(&format!("{path}/")), "{path} → {landed}");
+    landed
+}
+
+/// The id of the first item of the API's list `path` (a page `{items: […]}`).
+pub(crate) async fn first_id(app: &e2e::TestApp, path: &str) -> String {
+    let list: Value = app.get(path).await.json().await.unwrap();
+    list["items"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{path} lists an item: {list}"))
+        .to_owned()
+}
+
+/// The library's, communities' and joint projects' pages: each list, and one item of each kind.
+async fn public_pages(app: &e2e::TestApp) -> Vec<(String, String, u64)> {
+    let publication = first_id(app, "/v1/publications?kind=publication").await;
+    let news = first_id(app, "/v1/publications?kind=news").await;
+    let gathering = first_id(app, "/v1/gatherings").await;
+    let community = first_id(app, "/v1/communities").await;
+    let project = first_id(app, "/v1/joint-projects").await;
+    vec![
+        ("publications".into(), "/publications".into(), 200),
+        (
+            "publications-filtered".into(),
+            "/publications?topic=report_or_study&language=es".into(),
+            200,
+        ),
+        (
+            "publication".into(),
+            landing(app, &format!("/publications/{publication}")).await,
+            200,
+        ),
+        ("news-list".into(), "/news".into(), 200),
+        (
+            "news".into(),
+            landing(app, &format!("/news/{news}")).await,
+            200,
+        ),
+        ("gatherings".into(), "/gatherings".into(), 200),
+        (
+            "gatherings-past".into(),
+            "/gatherings?when=past".into(),
+            200,
+        ),
+        (
+            "gatherings-bad-date".into(),
+            "/gatherings?from=2026-13-45".into(),
+            400,
+        ),
+        (
+            "gathering".into(),
+            landing(app, &format!("/gatherings/{gathering}")).await,
+            200,
+        ),
+        ("communities".into(), "/communities".into(), 200),
+        (
+            "community".into(),
+            landing(app, &format!("/communities/{community}")).await,
+            200,
+        ),
+        ("joint-projects".into(), "/joint-projects".into(), 200),
+        (
+            "joint-project".into(),
+            landing(app, &format!("/joint-projects/{project}")).await,
+            200,
+        ),
+    ]
+}
+
 /// The pages to visit: `(name for the screenshot, path, expected status)`.
 async fn pages(app: &e2e::TestApp) -> Vec<(String, String, u64)> {
     let map: Value = app.get("/v1/map?q=osorno").await.json().await.unwrap();
@@ -25,7 +104,7 @@ async fn pages(app: &e2e::TestApp) -> Vec<(String, String, u64)> {
         initiative.starts_with(&format!("/initiatives/{id}/")),
         "{initiative}"
     );
-    vec![
+    let mut pages = vec![
         ("map".into(), "/".into(), 200),
         (
             "map-filtered".into(),
@@ -35,7 +114,9 @@ async fn pages(app: &e2e::TestApp) -> Vec<(String, String, u64)> {
         ("initiative".into(), initiative, 200),
         ("statistics".into(), "/statistics".into(), 200),
         ("not-found".into(), "/no-such-page".into(), 404),
-    ]
+    ];
+    pages.extend(public_pages(app).await);
+    pages
 }
 
 /// Checks the page just loaded: only this origin, nothing failed, no console error, no axe

@@ -16,7 +16,7 @@ pub use register::register;
 use domain::initiative::{Initiative, InitiativeStatus};
 use domain::values::InitiativeId;
 
-use super::{load_error, Refusal};
+use super::{load_error, ReadAt, Refusal};
 use crate::access::Caller;
 use crate::state::AppState;
 
@@ -61,6 +61,49 @@ pub async fn read(state: &AppState, caller: &Caller, raw_id: &str) -> Result<See
         id,
         initiative,
         version,
+        insider,
+    })
+}
+
+/// The initiative `raw_id` as it stood at `read_at` (the past for auditors and admins only,
+/// [`ReadAt::permit`]): its stream folded up to that position or time, visible if it was public
+/// then (or the caller is an insider of it then); not found if it did not exist yet.
+pub async fn read_at(
+    state: &AppState,
+    caller: &Caller,
+    raw_id: &str,
+    read_at: &ReadAt,
+) -> Result<Seen, Refusal> {
+    if !read_at.is_historical() {
+        return read(state, caller, raw_id).await;
+    }
+    read_at.permit(caller)?;
+    let id = parse_id(raw_id)?;
+    let events =
+        store::audit::read_stream(state.log.database(), "initiative", &id.to_string()).await?;
+    let then: Vec<_> = events
+        .into_iter()
+        .take_while(|event| match read_at {
+            ReadAt::AtPosition(at) => event.position <= *at,
+            ReadAt::AsOf(at) => event.recorded_at <= *at,
+            ReadAt::Live { .. } => true,
+        })
+        .collect();
+    let kind = crate::app::audit::known::aggregate("initiative")
+        .ok_or_else(|| Refusal::internal("the initiative aggregate is not listed"))?;
+    let Some(Ok(state_then)) = (kind.fold)(&then).pop() else {
+        return Err(not_found());
+    };
+    let initiative: Initiative = serde_json::from_value(state_then)
+        .map_err(|e| Refusal::internal(format!("an initiative's past state does not read: {e}")))?;
+    let insider = is_insider(&initiative, caller);
+    if !insider && !is_public(&initiative) || initiative.profile().is_none() {
+        return Err(not_found());
+    }
+    Ok(Seen {
+        id,
+        initiative,
+        version: then.len(),
         insider,
     })
 }

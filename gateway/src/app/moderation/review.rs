@@ -59,6 +59,8 @@ pub struct Decided {
     pub version: usize,
     /// Where the last event sits in the feed (`None` if nothing was written).
     pub last: Option<FeedPosition>,
+    /// How long loading, deciding and appending took (the API reports it).
+    pub stages: store::Stages,
 }
 
 async fn load<A>(bus: &CommandBus<A>, id: &str, what: &str) -> Result<(A, usize), Refusal>
@@ -393,6 +395,7 @@ impl Command {
                 Decided {
                     version: committed.version,
                     last: committed.last,
+                    stages: committed.stages,
                 }
             }};
         }

@@ -5,24 +5,17 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use serde::Serialize;
-use store::audit::{read_events, AuditFilter};
-use store::{Database, FeedPosition, StoreError};
 use utoipa::ToSchema;
 
-use super::query::EventsQuery;
 use super::view::EventView;
-use super::{cursor, record};
 use crate::access::Caller;
+use crate::app::audit::{log, Asked, EventsQuery};
 use crate::http::{ApiJson, ErrorBody, Refusal};
 use crate::state::AppState;
 
 const NDJSON: &str = "application/x-ndjson";
-
-/// Events read from the database per query while streaming: memory stays bounded whatever the
-/// size of the log.
-const STREAM_BATCH: usize = 1_000;
 
 /// One page of the log.
 #[derive(Serialize, ToSchema)]
@@ -49,6 +42,7 @@ pub struct EventsPage {
         ("aggregate_id" = Option<String>, Query, description = "Only the stream with this id"),
         ("event_type" = Option<String>, Query, description = "Only events of this type (e.g. InitiativeApproved, RoleGranted)"),
         ("actor" = Option<String>, Query, description = "Only events caused by this actor: an account id, `anonymous` or `system:<name>`"),
+        ("correlation_id" = Option<String>, Query, description = "Only events written under this correlation id (a request and what it caused)"),
         ("limit" = Option<usize>, Query, description = "Events per page, 1 to 1000 (default 100)"),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page, sent with the same filters")),
     responses(
@@ -64,22 +58,18 @@ pub async fn audit_events(
     headers: HeaderMap,
 ) -> Result<Response, Refusal> {
     let query = EventsQuery::parse(uri.query().unwrap_or_default())?;
-    record::record_read(&state, &caller, &uri).await?;
-    let db = state.log.database().clone();
+    let asked = Asked {
+        path: uri.path(),
+        query: uri.query().unwrap_or_default(),
+    };
     if wants_ndjson(&headers) {
-        return Ok(ndjson(db, query.filter, query.after));
+        let lines = log::export(&state, &caller, query, asked, |e| EventView::from(e)).await?;
+        return Ok(ndjson(lines));
     }
-    // One more than asked tells whether another page follows.
-    let mut events = read_events(&db, &query.filter, query.after, query.limit + 1).await?;
-    let more = events.len() > query.limit;
-    events.truncate(query.limit);
-    let next_cursor = events
-        .last()
-        .filter(|_| more)
-        .map(|last| cursor::encode(last.feed_position(), &query.filter.digest()));
+    let page = log::page(&state, &caller, &query, asked).await?;
     let page = EventsPage {
-        events: events.iter().map(EventView::from).collect(),
-        next_cursor,
+        events: page.events.iter().map(EventView::from).collect(),
+        next_cursor: page.next_cursor,
     };
     Ok(ApiJson(page).into_response())
 }
@@ -95,35 +85,16 @@ fn wants_ndjson(headers: &HeaderMap) -> bool {
         .any(|media| media.trim().eq_ignore_ascii_case(NDJSON))
 }
 
-/// Streams every matching event after `after`, reading the database a batch at a time. A
-/// failure after the first bytes cannot become an error status any more: the connection is
-/// cut, so the client sees an incomplete body rather than a complete-looking short one.
-fn ndjson(db: Database, filter: AuditFilter, after: FeedPosition) -> Response {
-    let batches = futures::stream::try_unfold(Some(after), move |next| {
-        let db = db.clone();
-        let filter = filter.clone();
-        async move {
-            let Some(after) = next else {
-                return Ok(None);
-            };
-            let batch = read_events(&db, &filter, after, STREAM_BATCH).await?;
-            let Some(last) = batch.last() else {
-                return Ok(None);
-            };
-            let next = (batch.len() == STREAM_BATCH).then(|| last.feed_position());
-            let mut lines = Vec::with_capacity(batch.len() * 512);
-            for event in &batch {
-                serde_json::to_writer(&mut lines, &EventView::from(event))
-                    .map_err(|e| StoreError::Persistence(e.to_string()))?;
-                lines.push(b'\n');
-            }
-            Ok::<_, StoreError>(Some((Bytes::from(lines), next)))
-        }
-    })
-    .inspect_err(|error| {
+/// The export as a streamed body. A failure after the first bytes cannot become an error status
+/// any more: the connection is cut, so the client sees an incomplete body rather than a
+/// complete-looking short one.
+pub fn ndjson(
+    lines: impl futures::Stream<Item = Result<Vec<u8>, store::StoreError>> + Send + 'static,
+) -> Response {
+    let body = lines.map_ok(Bytes::from).inspect_err(|error| {
         tracing::error!(%error, "the audit NDJSON stream failed; the connection is cut");
     });
-    let mut response = Body::from_stream(batches).into_response();
+    let mut response = Body::from_stream(body.boxed()).into_response();
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(NDJSON));

@@ -1,23 +1,18 @@
 //! The audit API (`/v1/audit/…`): auditors and admins read the log, streams' histories, the
 //! comparison of a projection with its rebuild and the verification of the hash chains. It is
-//! read-only, and every read is recorded before it is answered (see [`record`]). See
-//! docs/audit.md.
+//! read-only, and every read is recorded before it is answered. The use cases are
+//! `app::audit`'s, shared with the console's audit pages. See docs/audit.md.
 //!
 //! * [`events`]: the global log, filtered, paged with cursors or streamed as NDJSON.
 //! * [`streams`]: one stream's history with the aggregate's state after each event.
 //! * [`projections`]: a projection rebuilt from scratch beside the live one, compared.
 //! * [`verify`]: both hash chains recomputed over the whole log.
 
-mod cursor;
-mod diff;
-mod events;
-mod known;
+pub mod events;
 mod projections;
-mod query;
-mod record;
 mod streams;
 mod verify;
-mod view;
+pub mod view;
 
 use utoipa_axum::routes;
 

@@ -6,12 +6,12 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use serde::Serialize;
 use serde_json::Value;
-use store::chain::ChainedEvent;
 use utoipa::ToSchema;
 
 use super::view::EventView;
-use super::{known, record};
 use crate::access::Caller;
+use crate::app::audit::history::{self, Stream};
+use crate::app::audit::Asked;
 use crate::http::reading::parse_limit;
 use crate::http::{ApiJson, ErrorBody, Refusal};
 use crate::state::AppState;
@@ -82,48 +82,32 @@ pub async fn audit_stream(
     uri: Uri,
     Path((aggregate_type, raw_id)): Path<(String, String)>,
 ) -> Result<ApiJson<StreamHistory>, Refusal> {
-    let kind = known::aggregate(&aggregate_type).ok_or_else(|| {
-        Refusal::NotFound(format!(
-            "there is no aggregate type `{aggregate_type}`: use one of {}",
-            known::aggregate_names()
-        ))
-    })?;
-    let id = kind.id.normalize(&raw_id).ok_or_else(|| {
-        Refusal::invalid_input(format!(
-            "`{raw_id}` is not an id of {} streams: those are {}",
-            kind.name,
-            kind.id.describe()
-        ))
-    })?;
+    let (kind, id) = history::stream_id(&aggregate_type, &raw_id)?;
     let (after_sequence, limit) = paging(uri.query().unwrap_or_default())?;
-    record::record_read(&state, &caller, &uri).await?;
-    let events = store::audit::read_stream(state.log.database(), kind.name, &id).await?;
-    if events.is_empty() {
-        return Err(Refusal::NotFound(format!(
-            "the {} stream `{id}` has no events",
-            kind.name
-        )));
-    }
-    let chain = check_chain(&events);
-    let states = (kind.fold)(&events);
-    let shown: Vec<StreamEvent> = events
-        .iter()
-        .zip(states)
+    let asked = Asked {
+        path: uri.path(),
+        query: uri.query().unwrap_or_default(),
+    };
+    let history = history::read(&state, &caller, Stream { kind, id: &id }, asked).await?;
+    let total_events = history.events.len();
+    let chain = ChainCheck::of(history.chain_break);
+    let mut shown: Vec<StreamEvent> = history
+        .events
+        .into_iter()
         .filter(|(event, _)| event.sequence > after_sequence)
         .take(limit + 1)
         .map(|(event, state)| StreamEvent {
-            event: EventView::from(event),
+            event: EventView::from(&event),
             state_error: state.as_ref().err().cloned(),
             state: state.ok(),
         })
         .collect();
     let more = shown.len() > limit;
-    let mut shown = shown;
     shown.truncate(limit);
     Ok(ApiJson(StreamHistory {
         aggregate_type: kind.name.to_string(),
         aggregate_id: id,
-        total_events: events.len(),
+        total_events,
         next_after_sequence: shown.last().filter(|_| more).map(|e| e.event.sequence),
         events: shown,
         chain,
@@ -159,28 +143,29 @@ fn paging(query: &str) -> Result<(i64, usize), Refusal> {
     Ok((after_sequence, limit))
 }
 
-/// Recomputes the stream's hashes from its first event (as `store::chain::verify` does for the
-/// whole log) and names the first event where they do not hold.
-fn check_chain(events: &[ChainedEvent]) -> ChainCheck {
-    match store::chain::check_stream(events) {
-        None => ChainCheck {
-            ok: true,
-            first_break: None,
-        },
-        Some(broken) => ChainCheck {
-            ok: false,
-            first_break: Some(ChainBreak {
+impl ChainCheck {
+    fn of(first_break: Option<store::chain::Break>) -> Self {
+        Self {
+            ok: first_break.is_none(),
+            first_break: first_break.map(|broken| ChainBreak {
                 sequence: broken.sequence,
                 reason: broken.reason,
             }),
-        },
+        }
     }
+}
+
+/// Recomputes the stream's hashes from its first event and names the first event where they do
+/// not hold.
+#[cfg(test)]
+fn check_chain(events: &[store::chain::ChainedEvent]) -> ChainCheck {
+    ChainCheck::of(store::chain::check_stream(events))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use store::chain::{event_hash, EventContent, EventHash};
+    use store::chain::{event_hash, ChainedEvent, EventContent, EventHash};
 
     fn stream(payloads: &[&str]) -> Vec<ChainedEvent> {
         let mut previous = EventHash::GENESIS;

@@ -90,6 +90,7 @@ async fn decide(
         decided
             .last
             .map(|at| Extension(crate::http::reading::WrittenAt(at))),
+        Extension(decided.stages),
         crate::http::ApiJson(written),
     ))
 }

@@ -3,8 +3,8 @@
 //!
 //! Approved items are public. Submitted, rejected and withdrawn ones are shown only to their
 //! author and to moderators; anyone else is told there is no such item (404), the same answer
-//! as for an id that was never used, so that nothing reveals what is waiting for moderation or
-//! was taken down. Author-only commands on an item the caller may not see answer 404 too.
+//! as for an id that was never used (`app::library::read`). Author-only commands on an item the
+//! caller may not see answer 404 too.
 
 mod calendar;
 mod commands;
@@ -13,13 +13,14 @@ pub(super) mod views;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderName, HeaderValue};
-use domain::publication::{Publication, PublicationStatus};
-use domain::values::PublicationId;
 use utoipa_axum::routes;
 
-use super::command::{self, etag};
+use super::command::etag;
 use super::{ApiJson, ErrorBody, Refusal};
 use crate::access::{Access, ApiRoutes, Caller};
+use crate::app::library;
+use crate::app::library::load_visible;
+pub(super) use crate::app::library::parse_id;
 use crate::state::AppState;
 use views::PublicationView;
 
@@ -44,42 +45,7 @@ async fn read(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<PublicationView>), Refusal> {
-    let id = parse_id(&id)?;
-    let (item, version) = load_visible(&state, id, &caller).await?;
-    let view = PublicationView::of(id, &item, is_privileged(&item, &caller))?;
-    Ok((etag(version), ApiJson(view)))
-}
-
-pub(super) fn parse_id(raw: &str) -> Result<PublicationId, Refusal> {
-    raw.parse::<PublicationId>()
-        .map_err(|e| Refusal::invalid(vec![e.in_field("id")]))
-}
-
-/// Its author or a moderator: who sees the item in every state.
-fn is_privileged(item: &Publication, caller: &Caller) -> bool {
-    caller
-        .actor()
-        .is_some_and(|actor| actor.is_moderator() || item.author() == Some(actor.account))
-}
-
-fn is_visible(item: &Publication, caller: &Caller) -> bool {
-    match item.status() {
-        PublicationStatus::Approved => true,
-        PublicationStatus::NotSubmitted => false,
-        PublicationStatus::Submitted
-        | PublicationStatus::Rejected
-        | PublicationStatus::Withdrawn => is_privileged(item, caller),
-    }
-}
-
-/// The item and its version, if it exists and `caller` may see it; 404 otherwise.
-async fn load_visible(
-    state: &AppState,
-    id: PublicationId,
-    caller: &Caller,
-) -> Result<(Publication, usize), Refusal> {
-    match command::load(&state.publications, &id.to_string()).await? {
-        Some((item, version)) if is_visible(&item, caller) => Ok((item, version)),
-        _ => Err(Refusal::NotFound(format!("there is no publication {id}"))),
-    }
+    let seen = library::read(&state, &caller, &id).await?;
+    let view = PublicationView::of(seen.id, &seen.item, seen.privileged)?;
+    Ok((etag(seen.version), ApiJson(view)))
 }

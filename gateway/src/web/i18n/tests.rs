@@ -74,6 +74,27 @@ fn vocabulary_keys() -> Vec<String> {
             .filter(|c| c.is_latin_america_and_caribbean())
             .map(|c| format!("country-{c}")),
     );
+    // The library's, communities' and joint projects' codes.
+    use domain::publication::{GatheringFormat, Language as ItemLanguage, Topic};
+    keys.extend(
+        ItemLanguage::ALL
+            .iter()
+            .map(|l| key("item-language", l.as_str().to_owned())),
+    );
+    keys.extend(Topic::ALL.iter().map(|v| key("topic", code_of(v))));
+    keys.extend(
+        GatheringFormat::ALL
+            .iter()
+            .map(|v| key("format", code_of(v))),
+    );
+    keys.extend(
+        domain::joint_project::ProjectStatus::ALL
+            .iter()
+            .map(|s| key("project-state", s.as_str().to_owned())),
+    );
+    for invitation in ["invited", "accepted", "declined"] {
+        keys.push(key("invitation", invitation.to_owned()));
+    }
     keys
 }
 
@@ -140,6 +161,66 @@ fn composed_keys() -> Vec<String> {
     }
     for role in ["member", "facilitator"] {
         keys.push(format!("community-role-{role}"));
+    }
+    // The library's shelves and the states of an item its author sees.
+    for shelf in ["publications", "news", "gatherings"] {
+        for part in ["title", "heading", "intro", "count", "back"] {
+            keys.push(format!("library-{shelf}-{part}"));
+        }
+        keys.push(format!("library-kind-{shelf}"));
+    }
+    for status in ["submitted", "rejected", "withdrawn"] {
+        keys.push(format!("library-status-{status}"));
+    }
+    for when in ["upcoming", "past", "all"] {
+        keys.push(format!("library-when-{when}"));
+    }
+    // The list pages' filters, as the use cases name them when they refuse one.
+    for field in [
+        "q",
+        "language",
+        "topic",
+        "format",
+        "when",
+        "from",
+        "to",
+        "cursor",
+        "limit",
+        "sector",
+        "policy",
+        "state",
+        "country",
+        "open-call",
+    ] {
+        keys.push(format!("error-{field}"));
+    }
+    for kind in crate::app::audit::known::AGGREGATES {
+        keys.push(format!("audit-kind-{}", kind.name.replace('_', "-")));
+    }
+    for field in [
+        "aggregate-type",
+        "aggregate-id",
+        "event-type",
+        "actor",
+        "correlation-id",
+        "from",
+        "to",
+        "as-of",
+        "at-position",
+    ] {
+        keys.push(format!("audit-error-{field}"));
+    }
+    for done in ["granted", "revoked", "signed-out", "erased", "retried"] {
+        keys.push(format!("admin-done-{done}"));
+    }
+    for status in [
+        "unregistered",
+        "pending-activation",
+        "pending-confirmation",
+        "active",
+        "erased",
+    ] {
+        keys.push(format!("account-status-{status}"));
     }
     for field in [
         "name",

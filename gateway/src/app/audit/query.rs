@@ -9,13 +9,13 @@ use store::audit::AuditFilter;
 use store::{ActorRef, FeedPosition};
 
 use super::{cursor, known};
-use crate::http::reading::{parse_limit, parse_position};
-use crate::http::Refusal;
+use crate::app::read_at::{parse_limit, parse_position};
+use crate::app::Refusal;
 
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 1_000;
 
-const PARAMETERS: [&str; 10] = [
+const PARAMETERS: [&str; 11] = [
     "from_position",
     "to_position",
     "from",
@@ -24,6 +24,7 @@ const PARAMETERS: [&str; 10] = [
     "aggregate_id",
     "event_type",
     "actor",
+    "correlation_id",
     "limit",
     "cursor",
 ];
@@ -66,6 +67,7 @@ impl EventsQuery {
                 "aggregate_id" => filter.aggregate_id = Some(value.into_owned()),
                 "event_type" => filter.event_type = Some(value.into_owned()),
                 "actor" => filter.actor = Some(actor(&value)?),
+                "correlation_id" => filter.correlation_id = Some(correlation(&value)?),
                 "limit" => limit = Some(parse_limit(&value, MAX_LIMIT)?),
                 _ => cursor_text = Some(value.into_owned()),
             }
@@ -112,6 +114,19 @@ fn actor(value: &str) -> Result<ActorRef, Refusal> {
         }
     }
     Ok(actor)
+}
+
+/// A correlation id as requests carry them (the same rule as `x-correlation-id`): anything
+/// else cannot be one, and is refused before the read is recorded.
+fn correlation(value: &str) -> Result<String, Refusal> {
+    if super::is_acceptable_trace_id(value.as_bytes()) {
+        Ok(value.to_string())
+    } else {
+        Err(Refusal::invalid_input(
+            "correlation_id must be 1 to 128 letters, digits and -_.:~/+=@, as a request's \
+             x-correlation-id (events carry the request id when none was sent)",
+        ))
+    }
 }
 
 fn time(name: &str, value: &str) -> Result<DateTime<Utc>, Refusal> {
@@ -242,6 +257,8 @@ mod tests {
         assert_eq!(filter.aggregate_id.as_deref(), Some(id), "stored form");
         assert_eq!(filter.actor, Some(ActorRef::System("seed".into())));
         assert_eq!(EventsQuery::parse("").unwrap().limit, DEFAULT_LIMIT);
+        let traced = EventsQuery::parse("correlation_id=req-1:a/b").unwrap();
+        assert_eq!(traced.filter.correlation_id.as_deref(), Some("req-1:a/b"));
     }
 
     #[test]
@@ -279,6 +296,8 @@ mod tests {
         assert!(message("limit=1001").contains("1001"));
         assert!(message("sort=desc").contains("unknown query parameter `sort`"));
         assert!(message("limit=5&limit=6").contains("once"));
+        assert!(message("correlation_id=a%20b").contains("correlation_id"));
+        assert!(message(&format!("correlation_id={}", "c".repeat(129))).contains("128"));
         assert!(message("aggregate_type=").contains("empty"));
     }
 

@@ -4,16 +4,21 @@
 //! before a read is recorded). If the record cannot be written the read is refused, so that no
 //! audit read goes unrecorded.
 
-use axum::http::Uri;
 use domain::actor::Role;
 use store::audit::AuditRead;
 
 use crate::access::Caller;
-use crate::http::Refusal;
+use crate::app::Refusal;
 use crate::state::AppState;
 
-/// Records that `caller` reads `uri`; a 503 if the record cannot be written.
-pub async fn record_read(state: &AppState, caller: &Caller, uri: &Uri) -> Result<(), Refusal> {
+/// Records that `caller` reads `path` with `query` (the API's route or the console's page); a
+/// 503 if the record cannot be written.
+pub async fn record_read(
+    state: &AppState,
+    caller: &Caller,
+    path: &str,
+    query: &str,
+) -> Result<(), Refusal> {
     let Some(actor) = caller.actor() else {
         return Err(Refusal::NotSignedIn("sign in first".into()));
     };
@@ -26,8 +31,8 @@ pub async fn record_read(state: &AppState, caller: &Caller, uri: &Uri) -> Result
     let read = AuditRead {
         account_id: actor.account.into_uuid(),
         role,
-        resource: format!("GET {}", uri.path()),
-        query: uri.query().unwrap_or_default().to_string(),
+        resource: format!("GET {path}"),
+        query: query.to_string(),
         read_at: None,
     };
     if let Err(error) = store::audit::record_read(state.log.database(), &read).await {

@@ -8,7 +8,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use store::FeedPosition;
 
-use crate::http::Refusal;
+use crate::app::Refusal;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

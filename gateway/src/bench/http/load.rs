@@ -1,0 +1,110 @@
+//! The load generator of `articula bench http`: N concurrent workers, each repeating one
+//! operation until the time is up, with every operation's latency kept.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// What one measurement did.
+pub(super) struct Run {
+    pub done: usize,
+    pub elapsed: Duration,
+    /// Every operation's latency, sorted.
+    latencies: Vec<Duration>,
+}
+
+impl Run {
+    pub fn rate(&self) -> f64 {
+        self.done as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// The latency under which `fraction` of the operations completed.
+    pub fn quantile(&self, fraction: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let index = ((self.latencies.len() as f64 * fraction).ceil() as usize)
+            .clamp(1, self.latencies.len());
+        self.latencies[index - 1]
+    }
+
+    /// `rate · p50 · p99` for a table cell.
+    pub fn cell(&self) -> String {
+        format!(
+            "{:.0}/s · {} · {}",
+            self.rate(),
+            millis(self.quantile(0.5)),
+            millis(self.quantile(0.99))
+        )
+    }
+}
+
+pub(super) fn millis(duration: Duration) -> String {
+    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
+}
+
+/// Runs `operation(worker, n)` on `workers` concurrent workers for `duration`; the first failure
+/// ends the measurement with its message (a benchmark of failing requests measures nothing).
+pub(super) async fn drive<F, Fut>(
+    workers: usize,
+    duration: Duration,
+    operation: F,
+) -> Result<Run, String>
+where
+    F: Fn(usize, usize) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), String>> + Send,
+{
+    let started = Instant::now();
+    let deadline = started + duration;
+    let tasks: Vec<_> = (0..workers)
+        .map(|worker| {
+            let operation = operation.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                while Instant::now() < deadline {
+                    let sent = Instant::now();
+                    operation(worker, latencies.len()).await?;
+                    latencies.push(sent.elapsed());
+                }
+                Ok::<_, String>(latencies)
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.map_err(|e| e.to_string())??);
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    Ok(Run {
+        done: latencies.len(),
+        elapsed,
+        latencies,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_operation_is_counted_and_quantiles_come_from_the_sorted_latencies() {
+        let run = drive(3, Duration::from_millis(50), |_, _| async {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+            Ok(())
+        })
+        .await
+        .unwrap();
+        assert!(run.done >= 3, "{}", run.done);
+        assert!(run.quantile(0.5) >= Duration::from_millis(2));
+        assert!(run.quantile(0.99) >= run.quantile(0.5));
+        let failing = drive(2, Duration::from_millis(50), |_, n| async move {
+            if n == 1 {
+                Err("refused".to_string())
+            } else {
+                Ok(())
+            }
+        })
+        .await;
+        assert_eq!(failing.err().as_deref(), Some("refused"));
+    }
+}

@@ -1,0 +1,479 @@
+//! The server `articula bench http` measures: built as `articula serve` builds it, on a free
+//! loopback port, with the curated seed, write limits raised so that they never answer 429, and
+//! signed-in members and a moderator made directly (no mail round trip: arranging, not measuring).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use domain::account::Authority;
+use domain::actor::Role;
+use domain::values::{AccountId, DisplayName, EmailAddress, Language, Password};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+use store::EventMetadata;
+use tokio::sync::oneshot;
+
+use crate::access::accounts::SignUp;
+use crate::state::AppState;
+use crate::{Application, Settings};
+
+/// A running server and the people who act on it.
+pub(super) struct Target {
+    shared: Arc<Shared>,
+    stop: oneshot::Sender<()>,
+    finished: oneshot::Receiver<Result<(), String>>,
+}
+
+type Ready = oneshot::Sender<Result<(u16, People), String>>;
+
+/// Builds the server, loads the seed, makes the people, says so on `ready`, and serves until
+/// `stopped`.
+async fn serve(
+    settings: Settings,
+    ready: Ready,
+    stopped: oneshot::Receiver<()>,
+) -> Result<(), String> {
+    let arranged = async {
+        let app = Application::build(&settings)
+            .await
+            .map_err(|e| e.to_string())?;
+        crate::seed::load(&app.state().log, &settings, &|_| {}).await?;
+        let people = People::make(app.state()).await?;
+        Ok::<_, String>((app, people))
+    }
+    .await;
+    match arranged {
+        Ok((app, people)) => {
+            let _ = ready.send(Ok((app.port(), people)));
+            app.run_until(async {
+                let _ = stopped.await;
+            })
+            .await
+            .map_err(|e| e.to_string())
+        }
+        Err(error) => {
+            let _ = ready.send(Err(error.clone()));
+            Err(error)
+        }
+    }
+}
+
+/// The bearer tokens of the people who act: members (worker `w` acts as member `w % len`) and
+/// a moderator (who opens the community of the reply workload).
+struct People {
+    members: Vec<String>,
+    moderator: String,
+}
+
+impl People {
+    async fn make(state: &AppState) -> Result<Self, String> {
+        let mut members = Vec::new();
+        for n in 0..MEMBERS {
+            let account = person(state, &format!("member{n}")).await?;
+            members.push(token(state, account).await?);
+        }
+        let moderator = person(state, "moderator").await?;
+        state
+            .accounts
+            .change_role(
+                moderator,
+                Role::Moderator,
+                true,
+                Authority::System("articula bench http".into()),
+                &EventMetadata::system("articula bench http", "GrantRole"),
+            )
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        Ok(Self {
+            members,
+            moderator: token(state, moderator).await?,
+        })
+    }
+}
+
+/// What the load's workers share.
+struct Shared {
+    client: Client,
+    base: String,
+    /// One bearer token per member: worker `w` acts as member `w % len`.
+    members: Vec<String>,
+    moderator: String,
+}
+
+/// Members made for the workers (the per-account write limit is raised, so sharing is fine).
+const MEMBERS: usize = 16;
+
+type Operation = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>;
+
+impl Target {
+    pub async fn on_postgres(
+        settings: &Settings,
+        url: &str,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
+        let data = tempfile::tempdir()?;
+        Self::start(Settings {
+            database_url: Some(url.to_owned()),
+            data_dir: data.keep(),
+            ..settings.clone()
+        })
+        .await
+    }
+
+    pub async fn on_sqlite(
+        settings: &Settings,
+        dir: &Path,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
+        Self::start(Settings {
+            database_url: None,
+            data_dir: dir.join("server"),
+            ..settings.clone()
+        })
+        .await
+    }
+
+    async fn start(settings: Settings) -> Result<Self, Box<dyn std::error::Error>> {
+        let settings = Settings {
+            address: [127, 0, 0, 1].into(),
+            port: 0,
+            seed_on_first_start: false,
+            writes_per_account_per_minute: u32::MAX,
+            smtp_host: None,
+            ..settings
+        };
+        // The server has a runtime of its own on a thread of its own (two workers, as the
+        // machine has two cores), so that stopping it ends its background tasks too, before the
+        // next backend is measured; the seed's loading is not `Send`, so it is driven there.
+        let (ready, started) = oneshot::channel();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let (done, finished) = oneshot::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build();
+            let result = match runtime {
+                Ok(runtime) => runtime.block_on(serve(settings, ready, stopped)),
+                Err(error) => {
+                    let _ = ready.send(Err(error.to_string()));
+                    Err(error.to_string())
+                }
+            };
+            let _ = done.send(result);
+        });
+        let (port, people) = started.await??;
+        let base = format!("http://127.0.0.1:{port}");
+        let People { members, moderator } = people;
+        let shared = Arc::new(Shared {
+            client: Client::builder().pool_max_idle_per_host(256).build()?,
+            base,
+            members,
+            moderator,
+        });
+        // Ready: the projections have caught up with the seed.
+        for _ in 0..600 {
+            if shared
+                .client
+                .get(format!("{}/ready", shared.base))
+                .send()
+                .await?
+                .status()
+                == StatusCode::OK
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        Ok(Self {
+            shared,
+            stop,
+            finished,
+        })
+    }
+
+    /// Stops the server (it saves its snapshots as `articula serve` does) and its tasks.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        if let Ok(Err(error)) = self.finished.await {
+            eprintln!("articula bench http: the server stopped with an error: {error}");
+        }
+    }
+
+    /// Registering a new initiative, as worker `w`'s member, the `n`th time.
+    pub fn register(&self) -> impl Fn(usize, usize) -> Operation + Clone + Send + Sync + 'static {
+        let shared = self.shared.clone();
+        move |worker, n| {
+            let shared = shared.clone();
+            Box::pin(async move {
+                let body = initiative(&format!("Clúster de prueba {worker}-{n}"));
+                shared
+                    .post(
+                        &shared.members[worker % shared.members.len()],
+                        "/v1/initiatives",
+                        &body,
+                        StatusCode::CREATED,
+                    )
+                    .await
+                    .map(|_| ())
+            })
+        }
+    }
+
+    /// Replying in a thread of one's own (one per worker, started here in an open community).
+    pub async fn reply(
+        &self,
+        workers: usize,
+    ) -> Result<impl Fn(usize, usize) -> Operation + Clone + Send + Sync + 'static, String> {
+        let shared = self.shared.clone();
+        let community = json!({
+            "name": format!("Comunidad de prueba {workers}"),
+            "theme": { "sector": "lithium", "topic": null },
+            "join_policy": "open"
+        });
+        let community = shared
+            .post(
+                &shared.moderator,
+                "/v1/communities",
+                &community,
+                StatusCode::CREATED,
+            )
+            .await?;
+        let community = community["id"]
+            .as_str()
+            .ok_or("no community id")?
+            .to_owned();
+        let mut threads = Vec::new();
+        for worker in 0..workers {
+            let member = &shared.members[worker % shared.members.len()];
+            if worker < shared.members.len() {
+                shared
+                    .post(
+                        member,
+                        &format!("/v1/communities/{community}/membership"),
+                        &json!(null),
+                        StatusCode::OK,
+                    )
+                    .await?;
+            }
+            let thread = json!({ "title": format!("Hilo {worker}"), "body": "Primer mensaje." });
+            let thread = shared
+                .post(
+                    member,
+                    &format!("/v1/communities/{community}/threads"),
+                    &thread,
+                    StatusCode::CREATED,
+                )
+                .await?;
+            threads.push(thread["id"].as_str().ok_or("no thread id")?.to_owned());
+        }
+        let threads = Arc::new(threads);
+        Ok(move |worker: usize, n: usize| {
+            let shared = shared.clone();
+            let threads = threads.clone();
+            Box::pin(async move {
+                let body = json!({ "body": format!("Respuesta {n}: {}", "texto de una respuesta ".repeat(10)) });
+                let path = format!("/v1/threads/{}/posts", threads[worker]);
+                shared
+                    .post(
+                        &shared.members[worker % shared.members.len()],
+                        &path,
+                        &body,
+                        StatusCode::CREATED,
+                    )
+                    .await
+                    .map(|_| ())
+            }) as Operation
+        })
+    }
+
+    /// Reading `path` anonymously.
+    pub fn read(
+        &self,
+        path: String,
+    ) -> impl Fn(usize, usize) -> Operation + Clone + Send + Sync + 'static {
+        let shared = self.shared.clone();
+        let url = format!("{}{path}", shared.base);
+        move |_, _| {
+            let shared = shared.clone();
+            let url = url.clone();
+            Box::pin(async move {
+                let response = shared
+                    .client
+                    .get(&url)
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let status = response.status();
+                response.bytes().await.map_err(|e| e.to_string())?;
+                if status == StatusCode::OK {
+                    Ok(())
+                } else {
+                    Err(format!("GET {url}: {status}"))
+                }
+            })
+        }
+    }
+
+    /// The path of one approved initiative of the seed.
+    pub async fn any_initiative_path(&self) -> Result<String, String> {
+        let url = format!("{}/v1/map", self.shared.base);
+        let map: Value = self
+            .shared
+            .client
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        let id = map["features"][0]["id"]
+            .as_str()
+            .ok_or("the map is empty")?;
+        Ok(format!("/v1/initiatives/{id}"))
+    }
+
+    /// The mean time per stage of the commands the server ran, from its `/metrics`.
+    pub async fn stage_timings(&self) -> Result<Vec<String>, String> {
+        let url = format!("{}/metrics", self.shared.base);
+        let text = self
+            .shared
+            .client
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .text()
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(stage_means(&text))
+    }
+}
+
+impl Shared {
+    /// POSTs `body` with `token`, expecting `status`; answers the JSON body.
+    async fn post(
+        &self,
+        token: &str,
+        path: &str,
+        body: &Value,
+        status: StatusCode,
+    ) -> Result<Value, String> {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token);
+        if !body.is_null() {
+            request = request.json(body);
+        }
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        let got = response.status();
+        let text = response.text().await.map_err(|e| e.to_string())?;
+        if got != status {
+            return Err(format!("POST {path}: {got} {text}"));
+        }
+        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+}
+
+/// `| stage | commands | mean |` rows from the `articula_command_stage_seconds` histogram.
+fn stage_means(metrics: &str) -> Vec<String> {
+    let mut rows = vec![
+        "| stage | commands | mean |".to_owned(),
+        "|---|---:|---:|".to_owned(),
+    ];
+    let value = |line: &str| line.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok());
+    let stage = |line: &str| {
+        line.split("stage=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .map(str::to_owned)
+    };
+    let mut sums = std::collections::BTreeMap::new();
+    for line in metrics.lines() {
+        if let (Some(name), Some(v)) = (stage(line), value(line)) {
+            if line.starts_with("articula_command_stage_seconds_sum") {
+                sums.entry(name).or_insert((0.0, 0.0)).0 = v;
+            } else if line.starts_with("articula_command_stage_seconds_count") {
+                sums.entry(name).or_insert((0.0, 0.0)).1 = v;
+            }
+        }
+    }
+    for (name, (sum, count)) in sums {
+        rows.push(format!(
+            "| {name} | {count:.0} | {:.2} ms |",
+            1000.0 * sum / count.max(1.0)
+        ));
+    }
+    rows
+}
+
+async fn person(state: &AppState, name: &str) -> Result<AccountId, String> {
+    let input = SignUp {
+        email: EmailAddress::new(format!(
+            "{name}.{}@bench.example.org",
+            uuid::Uuid::new_v4().simple()
+        ))
+        .map_err(|e| e.to_string())?,
+        display_name: DisplayName::new(name).map_err(|e| e.to_string())?,
+        password: Password::new(format!("bench-{}", uuid::Uuid::new_v4()))
+            .map_err(|e| e.to_string())?,
+        phone: None,
+        language: Language::default(),
+    };
+    let (account, _) = state
+        .accounts
+        .register_confirmed(
+            input,
+            &EventMetadata::system("articula bench http", "SignUp"),
+        )
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(account)
+}
+
+async fn token(state: &AppState, account: AccountId) -> Result<String, String> {
+    let (token, _) = state
+        .accounts
+        .sessions()
+        .issue(account, chrono::Duration::hours(2))
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(token.expose().to_string())
+}
+
+/// A complete, valid profile (about 600 bytes as JSON).
+fn initiative(name: &str) -> Value {
+    json!({
+        "name": name,
+        "description": "Proveedores de la minería del cobre y del litio, con servicios de ingeniería, mantenimiento y logística para las faenas de la región.",
+        "kind": "cluster_initiative",
+        "country": "CL",
+        "region": "Antofagasta",
+        "location": { "lat": -23.6509, "lon": -70.3975 },
+        "sectors": ["mining", "lithium"],
+        "value_chain_focus": "Servicios a la minería",
+        "strategic_focus": ["innovation"],
+        "number_of_firms": 120,
+        "governance": {
+            "facilitating_organization": "Asociación de Industriales",
+            "private": 50, "public": 30, "academia": 15, "civil_society": 5
+        },
+        "funding_sources": ["member_fees"],
+        "maturity_stage": "consolidation",
+        "founding_year": 2005
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stage_means_are_sum_over_count() {
+        let metrics = "articula_command_stage_seconds_sum{stage=\"append\"} 0.5\n\
+                       articula_command_stage_seconds_count{stage=\"append\"} 100\n\
+                       articula_command_stage_seconds_bucket{stage=\"append\",le=\"0.001\"} 3\n";
+        let rows = stage_means(metrics);
+        assert_eq!(rows[2], "| append | 100 | 5.00 ms |");
+    }
+}
