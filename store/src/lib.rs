@@ -12,6 +12,7 @@
 mod aggregate_store;
 pub mod audit;
 pub mod chain;
+mod claims;
 mod command_bus;
 mod database;
 mod error;
@@ -28,6 +29,7 @@ pub mod transfer;
 pub mod vault;
 
 pub use aggregate_store::{AggregateStore, LoadedAggregate};
+pub use claims::{Claim, Claimed, ModerationClaims};
 pub use command_bus::{CommandBus, CommandError, Committed, Decided, PendingAppend, Stages};
 pub use database::{Backend, Database, DatabaseUrl, SchemaStatus};
 pub use error::StoreError;

@@ -55,6 +55,10 @@ pub struct Initiative {
     pub(super) management_requests: BTreeSet<AccountId>,
     pub(super) pending_change: Option<PendingChange>,
     pub(super) rejection_reason: Option<Reason>,
+    /// Why a moderator discarded the last profile change, until the managers propose another:
+    /// what they need to know to send a better one.
+    #[serde(default)]
+    pub(super) change_rejection_reason: Option<Reason>,
     pub(super) registered_at: Option<DateTime<Utc>>,
     pub(super) approved_at: Option<DateTime<Utc>>,
     pub(super) last_confirmed_at: Option<DateTime<Utc>>,
@@ -95,6 +99,10 @@ impl Initiative {
     /// Why it was last rejected, while it stays rejected.
     pub fn rejection_reason(&self) -> Option<&Reason> {
         self.rejection_reason.as_ref()
+    }
+    /// Why the last profile change was rejected, until another one is proposed.
+    pub fn change_rejection_reason(&self) -> Option<&Reason> {
+        self.change_rejection_reason.as_ref()
     }
     pub fn registered_at(&self) -> Option<DateTime<Utc>> {
         self.registered_at
@@ -157,6 +165,7 @@ impl Initiative {
             }
             ProfileUpdated { changes, .. } => self.apply_changes(changes),
             ProfileChangeProposed { changes, by, at } => {
+                self.change_rejection_reason = None;
                 self.pending_change = Some(PendingChange { changes, by, at });
             }
             ProfileChangeApproved { .. } => {
@@ -164,7 +173,11 @@ impl Initiative {
                     self.apply_changes(pending.changes);
                 }
             }
-            ProfileChangeRejected { .. } | ProfileChangeWithdrawn { .. } => {
+            ProfileChangeRejected { reason, .. } => {
+                self.pending_change = None;
+                self.change_rejection_reason = Some(reason);
+            }
+            ProfileChangeWithdrawn { .. } => {
                 self.pending_change = None;
             }
             ManagerAdded { account, .. } | ManagementRequestApproved { account, .. } => {

@@ -28,6 +28,8 @@ pub struct MyInitiative {
     pub rejection_reason: Option<String>,
     /// A change of its profile waits for review.
     pub change_pending: bool,
+    /// Why a moderator rejected the last change of its profile (until another is proposed).
+    pub change_rejection_reason: Option<String>,
 }
 
 /// An invitation to a joint project that an initiative the member manages has not answered.
@@ -85,6 +87,9 @@ async fn initiatives_of(
                 .then(|| initiative.rejection_reason().map(|r| r.as_str().to_owned()))
                 .flatten(),
             change_pending: initiative.pending_change().is_some(),
+            change_rejection_reason: initiative
+                .change_rejection_reason()
+                .map(|r| r.as_str().to_owned()),
         });
     }
     Ok(initiatives)

@@ -16,6 +16,7 @@ pub mod joint_projects;
 pub mod library;
 pub mod listing;
 pub mod map;
+pub mod moderation;
 pub mod operations;
 pub mod publishing;
 pub mod read_at;

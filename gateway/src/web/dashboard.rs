@@ -28,6 +28,10 @@ struct Row {
     status_code: String,
     reason: String,
     change_pending: bool,
+    /// Why a moderator rejected the last profile change.
+    change_reason: String,
+    /// The manager's page of it.
+    edit: String,
 }
 
 struct Community {
@@ -68,6 +72,8 @@ struct DashboardPage {
     projects: Vec<Project>,
     invitations: Vec<Invitation>,
     notifications: Vec<Notice>,
+    /// For a moderator: the link to the queue, with how many items wait.
+    moderation: Option<(String, String)>,
 }
 
 async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Problem> {
@@ -89,6 +95,8 @@ async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Proble
                 status: t.get(&format!("status-{status_code}")),
                 status_code,
                 reason: i.rejection_reason.unwrap_or_default(),
+                change_reason: i.change_rejection_reason.unwrap_or_default(),
+                edit: with_lang(&format!("/initiatives/{}/edit", i.id), &[], t.language),
                 change_pending: i.change_pending,
             }
         })
@@ -140,6 +148,15 @@ async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Proble
             at: t.date(n.at),
         })
         .collect();
+    let moderation = crate::app::moderation::waiting(&web.app, actor)
+        .await
+        .map_err(|r| reader.refused(r))?
+        .map(|count| {
+            (
+                with_lang("/moderation", &[], t.language),
+                t.count("dashboard-moderation-link", count as u64),
+            )
+        });
     let chrome = Chrome::new(&reader, &web.site, t.get("dashboard-title"), "/dashboard")
         .private()
         .in_section(Section::Dashboard);
@@ -147,9 +164,12 @@ async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Proble
         t: t.clone(),
         notice: if reader.param("registered").is_some() {
             t.get("done-registered")
+        } else if reader.param("requested").is_some() {
+            t.get("manage-done-requested")
         } else {
             String::new()
         },
+        moderation,
         chrome,
         initiatives,
         communities,

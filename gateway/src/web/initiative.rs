@@ -91,6 +91,10 @@ struct InitiativePage {
     coordinates: String,
     mini_map: Option<MiniMap>,
     map_link: String,
+    /// For its managers: their page of it; for another signed-in member: where to ask to
+    /// manage it (`web::manage`). Empty otherwise.
+    manage_link: String,
+    request_action: String,
     communities: Vec<CommunityRow>,
     projects: Vec<ProjectRow>,
     /// How many projects there are, when more than the page lists.
@@ -233,7 +237,21 @@ pub async fn page(
     if past.read_at.is_historical() {
         chrome = chrome.in_the_past(past.banner, with_lang(&path, &[], t.language));
     }
+    let (manages, may_ask) = super::manage::offer(initiative, &reader.caller);
+    let own = |action: &str| {
+        with_lang(
+            &format!("/initiatives/{}/{action}", seen.id),
+            &[],
+            t.language,
+        )
+    };
     let page = InitiativePage {
+        manage_link: if manages { own("edit") } else { String::new() },
+        request_action: if may_ask && initiative.retired_at().is_none() {
+            own("request")
+        } else {
+            String::new()
+        },
         retired: initiative.status() == InitiativeStatus::Retired,
         stale: initiative.is_stale(now),
         last_confirmed: confirmed.map(|at| t.date(at)),

@@ -15,6 +15,8 @@
 //! * [`session`]: the browser's session cookie, and the anti-forgery checks of every form.
 //! * [`account`], [`profile`]: signing up, in and out, activating, confirming, one's own account.
 //! * [`dashboard`], [`register`]: a member's initiatives, and registering a new one.
+//! * [`moderation`], [`review`]: the moderators' queue, claims, and reviewing one item.
+//! * [`manage`]: a manager's page of their initiative (profile, confirmation, co-managers).
 //! * [`audit`]: the auditors' pages (the log, a record's history, traces, integrity, the
 //!   platform as of a past moment) and the administrators' (accounts, operations).
 //! * [`collab`]: communities and their threads, joint projects with suggested partners, and
@@ -40,11 +42,14 @@ mod library;
 mod library_item;
 mod links;
 mod lists;
+mod manage;
 mod map;
+mod moderation;
 mod outline;
 pub mod page;
 mod profile;
 mod register;
+mod review;
 pub mod session;
 mod sitemap;
 mod statistics;
@@ -149,6 +154,8 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .merge(account::routes())
         .merge(dashboard::routes())
         .merge(register::routes())
+        .merge(moderation::routes())
+        .merge(manage::routes())
         .merge(audit::routes())
         .merge(collab::routes())
         .fallback(page::not_found)

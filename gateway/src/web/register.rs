@@ -47,10 +47,20 @@ pub struct Checks {
 
 #[derive(Template)]
 #[template(path = "register.html")]
-struct RegisterPage {
+pub struct RegisterPage {
     t: Tr,
-    chrome: Chrome,
-    errors: Errors,
+    pub chrome: Chrome,
+    /// Where the form is posted, its heading, introduction and button (registering, or a
+    /// manager's edit of the profile).
+    pub action: String,
+    pub heading: String,
+    pub intro: String,
+    pub submit: String,
+    /// The version of the initiative the edit form was filled from (empty when registering).
+    pub version: String,
+    /// A manager's page: the pending change, confirmation and co-managers (`web::manage`).
+    pub manage: Option<super::manage::ManagePanel>,
+    pub errors: Errors,
     about: Vec<Input>,
     place: Vec<Input>,
     lat: Input,
@@ -66,7 +76,7 @@ struct RegisterPage {
 }
 
 /// Where each field the use case names is shown on the form.
-const PLACES: [(&str, &str); 9] = [
+pub const PLACES: [(&str, &str); 9] = [
     ("location", "lat"),
     ("location.lat", "lat"),
     ("location.lon", "lon"),
@@ -102,7 +112,21 @@ fn checks<T: Serialize>(t: &Tr, vocabulary: &str, all: &[T], chosen: &[String]) 
         .collect()
 }
 
-fn form(reader: &Reader, web: &Web, typed: &Fields, errors: Errors) -> RegisterPage {
+/// The frame of a profile form at `path`: the map picker's styles and scripts.
+pub fn form_chrome(reader: &Reader, web: &Web, title: String, path: &str) -> Chrome {
+    let mut chrome = Chrome::new(reader, &web.site, title, path).private();
+    chrome
+        .styles
+        .insert(0, assets::url("vendor/leaflet/leaflet.css"));
+    chrome.scripts.extend([
+        assets::url("vendor/leaflet/leaflet.js"),
+        assets::url("js/register.js"),
+    ]);
+    chrome
+}
+
+/// The registration form, with what was typed and its errors.
+pub fn form(reader: &Reader, web: &Web, typed: &Fields, errors: Errors) -> RegisterPage {
     let t = &reader.t;
     let text = |name: &'static str, key: &str, kind: &'static str| {
         Input::new(name, t.get(key), kind).value(typed.text(name))
@@ -188,23 +212,13 @@ fn form(reader: &Reader, web: &Web, typed: &Fields, errors: Errors) -> RegisterP
     let [facilitator] = facilitator;
     RegisterPage {
         t: t.clone(),
-        chrome: {
-            let mut chrome = Chrome::new(
-                reader,
-                &web.site,
-                t.get("register-title"),
-                "/initiatives/new",
-            )
-            .private();
-            chrome
-                .styles
-                .insert(0, assets::url("vendor/leaflet/leaflet.css"));
-            chrome.scripts.extend([
-                assets::url("vendor/leaflet/leaflet.js"),
-                assets::url("js/register.js"),
-            ]);
-            chrome
-        },
+        chrome: form_chrome(reader, web, t.get("register-title"), "/initiatives/new"),
+        action: "/initiatives/new".to_owned(),
+        heading: t.get("register-heading"),
+        intro: t.get("register-intro"),
+        submit: t.get("register-submit"),
+        version: String::new(),
+        manage: None,
         sectors: Checks {
             name: "sectors",
             legend: t.get("field-sectors"),
@@ -287,7 +301,7 @@ fn number<T: std::str::FromStr>(
 }
 
 /// The form's fields as the use case takes them, and the problems found reading numbers.
-fn profile_fields(fields: &Fields) -> (ProfileFields, Vec<ValueError>) {
+pub fn profile_fields(fields: &Fields) -> (ProfileFields, Vec<ValueError>) {
     let mut errors = Vec::new();
     let lat = number::<f64>(fields, "lat", "location.lat", &mut errors);
     let lon = number::<f64>(fields, "lon", "location.lon", &mut errors);

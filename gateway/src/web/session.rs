@@ -231,6 +231,11 @@ async fn checked_body(
 pub struct Fields(Vec<(String, String)>);
 
 impl Fields {
+    /// A form filled in beforehand (an edit form shows what is stored).
+    pub fn of(pairs: Vec<(String, String)>) -> Self {
+        Self(pairs)
+    }
+
     /// The value of `name`, trimmed of surrounding spaces (empty when absent).
     pub fn text(&self, name: &str) -> String {
         self.raw(name).trim().to_owned()

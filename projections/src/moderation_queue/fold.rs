@@ -25,6 +25,8 @@ impl ModerationQueue {
             let case = InitiativeCase {
                 name: profile.name.to_string(),
                 pending_name: None,
+                country: Some(profile.country),
+                pending_country: None,
                 submission: Some(Waiting {
                     by: *by,
                     since: *at,
@@ -57,10 +59,14 @@ impl ModerationQueue {
                 if let Some(name) = &changes.name {
                     case.name = name.to_string();
                 }
+                if let Some(country) = changes.country {
+                    case.country = Some(country);
+                }
             }
             E::ProfileChangeProposed { changes, by, at } => {
                 // A new proposal replaces the one waiting, as in the aggregate.
                 case.pending_name = changes.name.as_ref().map(ToString::to_string);
+                case.pending_country = changes.country;
                 case.profile_change = Some(Waiting {
                     by: *by,
                     since: *at,
@@ -70,10 +76,14 @@ impl ModerationQueue {
                 if let Some(name) = case.pending_name.take() {
                     case.name = name;
                 }
+                if let Some(country) = case.pending_country.take() {
+                    case.country = Some(country);
+                }
                 case.profile_change = None;
             }
             E::ProfileChangeRejected { .. } | E::ProfileChangeWithdrawn { .. } => {
                 case.pending_name = None;
+                case.pending_country = None;
                 case.profile_change = None;
             }
             E::ManagementRequested { account, at } => {
@@ -127,9 +137,10 @@ impl ModerationQueue {
     pub(super) fn fold_project(&mut self, id: JointProjectId, event: &JointProjectEvent) {
         use JointProjectEvent as E;
         match event {
-            E::JointProjectProposed { title, .. } => {
+            E::JointProjectProposed { title, lead, .. } => {
                 let case = ProjectCase {
                     title: title.to_string(),
+                    lead: Some(*lead),
                     review: None,
                 };
                 self.joint_projects.insert(id, case);

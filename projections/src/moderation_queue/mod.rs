@@ -20,7 +20,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use domain::values::{AccountId, CommunityId, InitiativeId, JointProjectId, PublicationId};
+use domain::values::{
+    AccountId, CommunityId, CountryCode, InitiativeId, JointProjectId, PublicationId,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::{DomainEvent, Envelope, Projection, ProjectionError};
@@ -127,6 +129,12 @@ struct InitiativeCase {
     /// A new name under review; the name once approved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pending_name: Option<String>,
+    /// Where it is (the approved country; a change of country under review counts once
+    /// approved), for the queue's country filter.
+    #[serde(default)]
+    country: Option<CountryCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pending_country: Option<CountryCode>,
     submission: Option<Waiting>,
     profile_change: Option<Waiting>,
     management_requests: BTreeMap<AccountId, DateTime<Utc>>,
@@ -141,6 +149,9 @@ struct CommunityCase {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct ProjectCase {
     title: String,
+    /// The lead initiative: a project is filtered by its lead's country.
+    #[serde(default)]
+    lead: Option<InitiativeId>,
     review: Option<Waiting>,
 }
 
@@ -176,6 +187,8 @@ pub struct ModerationQueue {
 
 impl Projection for ModerationQueue {
     const NAME: &'static str = "moderation_queue";
+    /// 2: initiatives keep their country and projects their lead (the country filter).
+    const SNAPSHOT_VERSION: i32 = 2;
 
     fn apply(&mut self, event: &Envelope) -> Result<(), ProjectionError> {
         let subject = match event.event()? {

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
-use domain::values::AccountId;
+use domain::values::{AccountId, CountryCode};
 
 use super::{ModerationQueue, QueueKey, QueueKind, QueueSubject};
 
@@ -18,6 +18,9 @@ pub struct QueueItem {
     pub submitted_by: AccountId,
     /// When it started waiting (business time of that event).
     pub submitted_at: DateTime<Utc>,
+    /// The initiative's country (for a joint project, its lead's); none for publications and
+    /// communities, which belong to no country.
+    pub country: Option<CountryCode>,
 }
 
 impl QueueItem {
@@ -42,10 +45,23 @@ pub struct QueuePage {
 impl ModerationQueue {
     /// The oldest `limit` waiting items of `kinds` (every kind when empty), oldest first.
     pub fn pending(&self, kinds: &BTreeSet<QueueKind>, limit: usize) -> QueuePage {
+        self.pending_in(kinds, None, limit)
+    }
+
+    /// The same, only of `country` when given (items of no country are then left out).
+    pub fn pending_in(
+        &self,
+        kinds: &BTreeSet<QueueKind>,
+        country: Option<CountryCode>,
+        limit: usize,
+    ) -> QueuePage {
         let mut page = QueuePage::default();
         for key in &self.queue {
             *page.counts.entry(key.kind).or_default() += 1;
             if !kinds.is_empty() && !kinds.contains(&key.kind) {
+                continue;
+            }
+            if country.is_some() && self.country_of(key.subject) != country {
                 continue;
             }
             page.total += 1;
@@ -72,7 +88,25 @@ impl ModerationQueue {
             title: self.title_of(key.subject),
             submitted_by: key.by,
             submitted_at: key.since,
+            country: self.country_of(key.subject),
         }
+    }
+
+    /// Where the subject is: an initiative's country, a project's lead's.
+    fn country_of(&self, subject: QueueSubject) -> Option<CountryCode> {
+        let initiative = match subject {
+            QueueSubject::Initiative(id) => Some(id),
+            QueueSubject::JointProject(id) => self.joint_projects.get(&id).and_then(|c| c.lead),
+            QueueSubject::Community(_) | QueueSubject::Publication(_) => None,
+        };
+        initiative
+            .and_then(|id| self.initiatives.get(&id))
+            .and_then(|case| case.country)
+    }
+
+    /// Whether `kind` waits on `subject` now (the item a moderator opened is still there).
+    pub fn is_waiting(&self, kind: QueueKind, subject: QueueSubject) -> bool {
+        self.keys_of(subject).iter().any(|key| key.kind == kind)
     }
 
     /// The subject's name or title. Every key comes from a case that exists (the index is

@@ -19,6 +19,7 @@ pub fn expectation(method: &str, template: &str) -> Option<Who> {
         ("GET", "/v1/initiatives/{id}/managers") => Everyone,
         ("GET", "/v1/communities/{id}/members") => ManagersOfThisAndModerators,
         ("GET", "/v1/moderation/queue") => Moderators,
+        ("POST" | "DELETE", "/v1/moderation/claims/{kind}/{id}") => Moderators,
         ("GET", "/v1/map" | "/v1/stats") => Everyone,
         // The lists and the search: public; what each caller sees in them is tested in
         // tests/read_models/lists.rs.
@@ -41,6 +42,14 @@ pub async fn request(f: &Fixture, method: &str, template: &str, _: Caller) -> Op
     let request = match (method, template) {
         ("GET", "/v1/me/memberships" | "/v1/moderation/queue") => (template.to_string(), None),
         ("GET", "/v1/map" | "/v1/stats") => (template.to_string(), None),
+        // "This" initiative is approved: nothing waits on it, so a moderator meets a 404 (what
+        // this test asks is who gets past the door; claims are tested in read_models).
+        ("POST" | "DELETE", "/v1/moderation/claims/{kind}/{id}") => (
+            template
+                .replace("{kind}", "initiative")
+                .replace("{id}", &f.this_initiative.to_string()),
+            None,
+        ),
         (
             "GET",
             "/v1/publications" | "/v1/gatherings" | "/v1/communities" | "/v1/joint-projects",

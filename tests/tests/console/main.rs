@@ -5,6 +5,8 @@
 //!   failed request and no console error, passes axe-core's WCAG 2.x A and AA rules, says its
 //!   language, and is kept as a screenshot under `target/screenshots/`; the pages work with
 //!   JavaScript off.
+//! * [`moderation`]: the moderators' queue, claims and reviews, and a manager's page of their
+//!   initiative.
 //! * [`audit`]: the auditors' pages: a record's history and diff, the map as of the past, the
 //!   chain verified and found broken.
 //! * [`administration`]: the administrators' pages: refusals, roles granted, a person erased.
@@ -23,6 +25,7 @@ mod behaviour;
 mod browser;
 mod collab;
 mod members;
+mod moderation;
 mod pages;
 mod public;
 mod register;

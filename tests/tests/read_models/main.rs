@@ -7,4 +7,5 @@ mod map;
 mod matching;
 mod memberships;
 mod moderation;
+mod moderation_claims;
 mod statistics;

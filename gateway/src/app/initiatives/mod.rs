@@ -7,6 +7,7 @@
 //! out when [`Seen::insider`] is false.
 
 mod fields;
+pub mod manage;
 mod register;
 
 pub use fields::{GovernanceShares, Location, ProfileFields};

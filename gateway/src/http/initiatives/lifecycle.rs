@@ -12,9 +12,11 @@ use super::{not_found, run, target};
 use crate::access::Caller;
 use crate::app;
 use crate::app::initiatives::ProfileFields;
+use crate::app::moderation::review::Decision;
 use crate::http::command::{self, etag, Acting, WriteAnswer};
 use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
+use projections::QueueKind;
 
 /// Registers an initiative for review; the caller becomes its first manager. It is public once
 /// a moderator approves it.
@@ -84,12 +86,14 @@ pub(super) async fn approve(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = target(&state, &id, &acting.if_match).await?;
-    let command = InitiativeCommand::Approve {
-        actor: acting.actor.clone(),
-        at: Utc::now(),
-    };
-    run(&state, &acting, &loaded, command, "ApproveInitiative").await
+    super::decide(
+        &state,
+        &acting,
+        QueueKind::Initiative,
+        &id,
+        Decision::Approve,
+    )
+    .await
 }
 
 /// Moderator: refuses a submitted initiative, saying why (its managers may fix and resubmit).
@@ -113,13 +117,8 @@ pub(super) async fn reject(
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let reason = body.parse()?;
-    let loaded = target(&state, &id, &acting.if_match).await?;
-    let command = InitiativeCommand::Reject {
-        reason,
-        actor: acting.actor.clone(),
-        at: Utc::now(),
-    };
-    run(&state, &acting, &loaded, command, "RejectInitiative").await
+    let decision = Decision::Reject(reason.as_str().to_owned());
+    super::decide(&state, &acting, QueueKind::Initiative, &id, decision).await
 }
 
 /// Manager: sends a rejected initiative back for review (usually after changing its profile).
@@ -169,12 +168,11 @@ pub(super) async fn confirm(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = target(&state, &id, &acting.if_match).await?;
-    let command = InitiativeCommand::Confirm {
-        actor: acting.actor.clone(),
-        at: Utc::now(),
-    };
-    run(&state, &acting, &loaded, command, "ConfirmInitiative").await
+    let expected = command::expected_version(&state.initiatives, &id, &acting.if_match).await?;
+    let metadata = acting.metadata("ConfirmInitiative");
+    let committed =
+        app::initiatives::manage::confirm(&state, &acting.actor, &id, expected, metadata).await?;
+    Ok(command::answer(&committed, None))
 }
 
 /// Manager or moderator: takes the initiative off the platform for good (send `{}` or a

@@ -6,11 +6,8 @@ use chrono::Utc;
 use domain::initiative::InitiativeCommand;
 
 use super::requests::{ManagerRequest, OptionalReasonRequest};
-use super::{
-    check_version, dry_run, execute, existing, is_insider, is_public, not_found, parse_account,
-    run, target,
-};
-use crate::access::Caller;
+use super::{parse_account, run, target};
+use crate::app::initiatives::manage;
 use crate::http::command::{self, Acting, WriteAnswer};
 use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
@@ -37,26 +34,11 @@ pub(super) async fn add(
     ApiJson(body): ApiJson<ManagerRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let account = parse_account(&body.account_id, "account_id")?;
-    let loaded = target(&state, &id, &acting.if_match).await?;
-    let command = |account_active| InitiativeCommand::AddManager {
-        account,
-        account_active,
-        actor: acting.actor.clone(),
-        at: Utc::now(),
-    };
-    // Whether the caller may add anyone comes first: a stranger learns nothing about accounts.
-    dry_run(&loaded, &command(true))?;
-    let command = command(state.accounts.load(account).await?.is_active());
+    let expected = command::expected_version(&state.initiatives, &id, &acting.if_match).await?;
     let created = account.to_string();
-    let committed = execute(
-        &state,
-        &acting,
-        loaded.id,
-        command,
-        "AddManager",
-        Some(&created),
-    )
-    .await?;
+    let metadata = acting.metadata_creating("AddManager", &created);
+    let committed =
+        manage::add_manager(&state, &acting.actor, &id, account, expected, metadata).await?;
     Ok(command::answer(&committed, Some(account.to_string())))
 }
 
@@ -83,13 +65,11 @@ pub(super) async fn remove(
     Path((id, account_id)): Path<(String, String)>,
 ) -> Result<WriteAnswer, Refusal> {
     let account = parse_account(&account_id, "account_id")?;
-    let loaded = target(&state, &id, &acting.if_match).await?;
-    let command = InitiativeCommand::RemoveManager {
-        account,
-        actor: acting.actor.clone(),
-        at: Utc::now(),
-    };
-    run(&state, &acting, &loaded, command, "RemoveManager").await
+    let expected = command::expected_version(&state.initiatives, &id, &acting.if_match).await?;
+    let metadata = acting.metadata("RemoveManager");
+    let committed =
+        manage::remove_manager(&state, &acting.actor, &id, account, expected, metadata).await?;
+    Ok(command::answer(&committed, None))
 }
 
 /// A member asks to become a manager of an initiative they can see; its managers or a moderator
@@ -110,29 +90,13 @@ pub(super) async fn remove(
 pub(super) async fn request(
     State(state): State<AppState>,
     acting: Acting,
-    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = existing(&state, &id).await?;
-    // An initiative not yet public does not exist for anyone but its managers and moderators.
-    if !is_public(&loaded.initiative) && !is_insider(&loaded.initiative, &caller) {
-        return Err(not_found());
-    }
-    check_version(&loaded, &acting.if_match)?;
-    let command = InitiativeCommand::RequestManagement {
-        actor: acting.actor.clone(),
-        at: Utc::now(),
-    };
+    let expected = command::expected_version(&state.initiatives, &id, &acting.if_match).await?;
     let created = acting.actor.account.to_string();
-    let committed = execute(
-        &state,
-        &acting,
-        loaded.id,
-        command,
-        "RequestManagement",
-        Some(&created),
-    )
-    .await?;
+    let metadata = acting.metadata_creating("RequestManagement", &created);
+    let committed =
+        manage::request_management(&state, &acting.actor, &id, expected, metadata).await?;
     Ok(command::answer(&committed, Some(created)))
 }
 

@@ -30,8 +30,8 @@ use utoipa_axum::routes;
 use super::command::{self, Acting, IfMatch, WriteAnswer};
 use super::Refusal;
 use crate::access::{Access, ApiRoutes};
-use crate::app::initiatives::{is_insider, is_public, not_found};
-use crate::app::{self, DomainRefusal};
+use crate::app;
+use crate::app::initiatives::not_found;
 use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
@@ -55,10 +55,49 @@ pub fn routes() -> ApiRoutes {
         .route(Access::SignedIn, routes!(managers::decline_request))
 }
 
+/// A moderator's decision on what waits about initiative `raw_id` (its submission, its profile
+/// change): the console's use case (`app::moderation::review::decide`), honouring `If-Match`;
+/// deciding ends the moderator's claim on the item.
+async fn decide(
+    state: &AppState,
+    acting: &Acting,
+    kind: projections::QueueKind,
+    raw_id: &str,
+    decision: app::moderation::review::Decision,
+) -> Result<WriteAnswer, Refusal> {
+    use axum::Extension;
+
+    let item = app::moderation::ItemRef::parse(kind.as_str(), raw_id)?;
+    let expected = command::expected_version(&state.initiatives, raw_id, &acting.if_match).await?;
+    let decided = app::moderation::review::decide(
+        state,
+        &acting.actor,
+        &item,
+        None,
+        &decision,
+        expected,
+        |name| acting.metadata(name),
+    )
+    .await?;
+    let written = crate::http::Written {
+        id: None,
+        position: decided.last.map(|at| at.position),
+        version: Some(decided.version),
+    };
+    Ok((
+        axum::http::StatusCode::OK,
+        command::etag(decided.version),
+        decided
+            .last
+            .map(|at| Extension(crate::http::reading::WrittenAt(at))),
+        Extension(decided.stages),
+        crate::http::ApiJson(written),
+    ))
+}
+
 /// An initiative as stored, with the version a client may send back in `If-Match`.
 struct Loaded {
     id: InitiativeId,
-    initiative: Initiative,
     version: usize,
 }
 
@@ -69,12 +108,8 @@ fn parse_account(raw: &str, field: &str) -> Result<AccountId, Refusal> {
 
 /// Loads the initiative `raw_id`: 400 for a malformed id, 404 if it was never registered.
 async fn existing(state: &AppState, raw_id: &str) -> Result<Loaded, Refusal> {
-    let (id, initiative, version) = app::initiatives::load(state, raw_id).await?;
-    Ok(Loaded {
-        id,
-        initiative,
-        version,
-    })
+    let (id, _, version) = app::initiatives::load(state, raw_id).await?;
+    Ok(Loaded { id, version })
 }
 
 /// Loads the initiative a command is about. A stale `If-Match` is answered before the command
@@ -99,16 +134,6 @@ fn check_version(loaded: &Loaded, if_match: &IfMatch) -> Result<(), Refusal> {
         }
         _ => Ok(()),
     }
-}
-
-/// Decides `command` against the loaded state first (no write), so that a refusal is answered
-/// before the gateway does outside look-ups that only matter if the actor may act at all.
-fn dry_run(loaded: &Loaded, command: &InitiativeCommand) -> Result<(), Refusal> {
-    loaded
-        .initiative
-        .decide(command.clone())
-        .map(|_| ())
-        .map_err(DomainRefusal::into_refusal)
 }
 
 /// Runs `command` on the initiative, honouring `If-Match`, and answers with what it wrote

@@ -6,9 +6,11 @@ use domain::initiative::InitiativeCommand;
 
 use super::requests::{ProfileChangeRequest, ReasonRequest};
 use super::{run, target};
-use crate::http::command::{Acting, WriteAnswer};
+use crate::app::moderation::review::Decision;
+use crate::http::command::{self, Acting, WriteAnswer};
 use crate::http::{ApiJson, ErrorBody, Refusal, Written};
 use crate::state::AppState;
+use projections::QueueKind;
 
 /// Manager: changes the profile. Before approval every change applies at once (the moderator
 /// reviews the profile as it is when they decide). On an approved initiative, changes to name,
@@ -37,13 +39,18 @@ pub(super) async fn update(
     ApiJson(body): ApiJson<ProfileChangeRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let changes = body.parse()?;
-    let loaded = target(&state, &id, &acting.if_match).await?;
-    let command = InitiativeCommand::UpdateProfile {
+    let expected = command::expected_version(&state.initiatives, &id, &acting.if_match).await?;
+    let metadata = acting.metadata("UpdateInitiativeProfile");
+    let committed = crate::app::initiatives::manage::update_profile(
+        &state,
+        &acting.actor,
+        &id,
         changes,
-        actor: acting.actor.clone(),
-        at: Utc::now(),
-    };
-    run(&state, &acting, &loaded, command, "UpdateInitiativeProfile").await
+        expected,
+        metadata,
+    )
+    .await?;
+    Ok(command::answer(&committed, None))
 }
 
 /// Moderator: applies the profile change awaiting review (not on an initiative they manage).
@@ -66,12 +73,14 @@ pub(super) async fn approve_change(
     acting: Acting,
     Path(id): Path<String>,
 ) -> Result<WriteAnswer, Refusal> {
-    let loaded = target(&state, &id, &acting.if_match).await?;
-    let command = InitiativeCommand::ApproveProfileChange {
-        actor: acting.actor.clone(),
-        at: Utc::now(),
-    };
-    run(&state, &acting, &loaded, command, "ApproveProfileChange").await
+    super::decide(
+        &state,
+        &acting,
+        QueueKind::ProfileChange,
+        &id,
+        Decision::Approve,
+    )
+    .await
 }
 
 /// Moderator: discards the profile change awaiting review, saying why.
@@ -95,13 +104,8 @@ pub(super) async fn reject_change(
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> Result<WriteAnswer, Refusal> {
     let reason = body.parse()?;
-    let loaded = target(&state, &id, &acting.if_match).await?;
-    let command = InitiativeCommand::RejectProfileChange {
-        reason,
-        actor: acting.actor.clone(),
-        at: Utc::now(),
-    };
-    run(&state, &acting, &loaded, command, "RejectProfileChange").await
+    let decision = Decision::Reject(reason.as_str().to_owned());
+    super::decide(&state, &acting, QueueKind::ProfileChange, &id, decision).await
 }
 
 /// Manager: takes back the profile change awaiting review (e.g. to send a corrected one).

@@ -103,3 +103,36 @@ fn a_snapshot_restores_the_same_queue() {
     let some = BTreeSet::from([QueueKind::Initiative, QueueKind::JoinRequest]);
     assert_eq!(restored.pending(&some, 1), live.pending(&some, 1));
 }
+
+#[test]
+fn a_country_keeps_the_items_of_its_initiatives_and_survives_a_snapshot() {
+    use domain::values::CountryCode;
+
+    let e = Everything::new();
+    let chile = Some(CountryCode::new("CL").unwrap());
+    let kinds = |queue: &ModerationQueue, country| {
+        queue
+            .pending_in(&BTreeSet::new(), country, usize::MAX)
+            .items
+            .iter()
+            .map(|item| (item.kind, item.country))
+            .collect::<Vec<_>>()
+    };
+    // The initiatives are Chilean; publications, the community and the project (whose lead is
+    // not a known initiative) have no country and are left out.
+    let expected = vec![
+        (QueueKind::ProfileChange, chile),
+        (QueueKind::Initiative, chile),
+        (QueueKind::ManagementRequest, chile),
+    ];
+    assert_eq!(kinds(&e.story.queue, chile), expected);
+    let argentina = Some(CountryCode::new("AR").unwrap());
+    assert!(kinds(&e.story.queue, argentina).is_empty());
+    let page = e.story.queue.pending_in(&BTreeSet::new(), chile, 1);
+    assert_eq!((page.total, page.items.len()), (3, 1));
+
+    let json = serde_json::to_string(&e.story.queue).unwrap();
+    let mut restored: ModerationQueue = serde_json::from_str(&json).unwrap();
+    restored.restored();
+    assert_eq!(kinds(&restored, chile), expected);
+}
