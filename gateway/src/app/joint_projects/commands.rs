@@ -146,15 +146,15 @@ pub async fn manages_lead(
     ))
 }
 
-/// The initiatives invited to the project or partnering in it (declined invitations do not
+/// The initiatives invited to `project` or partnering in it (declined invitations do not
 /// count) that `actor` manages.
 pub async fn managed_partners(
     state: &AppState,
-    loaded: &Loaded,
+    project: &JointProject,
     actor: &Actor,
 ) -> Result<Vec<InitiativeId>, Refusal> {
     let mut managed = Vec::new();
-    for (initiative, invitation) in loaded.project.partners() {
+    for (initiative, invitation) in project.partners() {
         if *invitation == InvitationState::Declined {
             continue;
         }
@@ -163,6 +163,22 @@ pub async fn managed_partners(
         }
     }
     Ok(managed)
+}
+
+/// The facts the project's four-eyes rule decides on: whether `actor` manages its lead, and
+/// whether they manage an invited or partner initiative (what approving or rejecting it needs,
+/// from the API, the review page or the project's page alike).
+pub async fn four_eyes(
+    state: &AppState,
+    project: &JointProject,
+    actor: &Actor,
+) -> Result<(bool, bool), Refusal> {
+    let lead = match project.details() {
+        Some(details) => manages(load_initiative(state, details.lead).await?.as_ref(), actor),
+        None => false,
+    };
+    let partner = !managed_partners(state, project, actor).await?.is_empty();
+    Ok((lead, partner))
 }
 
 fn now() -> DateTime<Utc> {
@@ -246,13 +262,17 @@ async fn command_for(
         },
         ProjectAction::Approve => Command::Approve {
             actor_manages_lead: actor_manages_lead().await?,
-            actor_manages_partner: !managed_partners(state, loaded, &actor).await?.is_empty(),
+            actor_manages_partner: !managed_partners(state, &loaded.project, &actor)
+                .await?
+                .is_empty(),
             actor,
             at,
         },
         ProjectAction::Reject(reason) => Command::Reject {
             actor_manages_lead: actor_manages_lead().await?,
-            actor_manages_partner: !managed_partners(state, loaded, &actor).await?.is_empty(),
+            actor_manages_partner: !managed_partners(state, &loaded.project, &actor)
+                .await?
+                .is_empty(),
             actor,
             reason,
             at,

@@ -14,8 +14,8 @@ mod fields;
 mod read;
 
 pub use commands::{
-    act, load, load_initiative, manages, not_found, parse_id, propose, Loaded, ProjectAction,
-    PROPOSE,
+    act, four_eyes, load, load_initiative, manages, not_found, parse_id, propose, Loaded,
+    ProjectAction, PROPOSE,
 };
 pub use fields::{optional_reason, Content, ProjectFields};
 pub use read::{

@@ -11,9 +11,9 @@ use cqrs_es::Aggregate;
 use domain::actor::Actor;
 use domain::community::{Community, CommunityCommand};
 use domain::initiative::{Initiative, InitiativeCommand};
-use domain::joint_project::{InvitationState, JointProject, JointProjectCommand};
+use domain::joint_project::{JointProject, JointProjectCommand};
 use domain::publication::{Publication, PublicationCommand};
-use domain::values::{AccountId, InitiativeId, Reason};
+use domain::values::{AccountId, Reason};
 use projections::{QueueKind, QueueSubject};
 use store::{CommandBus, EventMetadata, FeedPosition};
 
@@ -278,7 +278,8 @@ async fn command(
             "DeclineJoinRequest",
         ),
         (QueueKind::JointProject, Subject::JointProject(project), reason) => {
-            let (manages_lead, manages_partner) = four_eyes(state, &actor, project).await?;
+            let (manages_lead, manages_partner) =
+                crate::app::joint_projects::four_eyes(state, project, &actor).await?;
             match reason {
                 None => Command::JointProject(
                     JointProjectCommand::Approve {
@@ -319,33 +320,6 @@ async fn command(
             ))
         }
     })
-}
-
-/// Whether `actor` manages the project's lead, and whether they manage an invited or partner
-/// initiative (declined invitations do not count): the facts the project's four-eyes rule needs.
-async fn four_eyes(
-    state: &AppState,
-    actor: &Actor,
-    project: &JointProject,
-) -> Result<(bool, bool), Refusal> {
-    let manages = |id: InitiativeId| async move {
-        let loaded = state
-            .initiatives
-            .load_fresh(&id.to_string())
-            .await
-            .map_err(load_error)?;
-        Ok::<bool, Refusal>(loaded.aggregate.is_manager(actor.account))
-    };
-    let lead = match project.details() {
-        Some(details) => manages(details.lead).await?,
-        None => false,
-    };
-    for (initiative, invitation) in project.partners() {
-        if *invitation != InvitationState::Declined && manages(*initiative).await? {
-            return Ok((lead, true));
-        }
-    }
-    Ok((lead, false))
 }
 
 impl Command {
