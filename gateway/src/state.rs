@@ -66,7 +66,11 @@ impl AppState {
         });
         // The global hash chain is sealed a moment after each commit (store::chain).
         let sealed = log.clone();
-        tasks.spawn("sealer", move || store::chain::run_sealer(&sealed));
+        let report = Arc::new(tasks.reporter("sealer"));
+        tasks.spawn("sealer", move || {
+            let report = report.clone();
+            store::chain::run_sealer(&sealed, move |why| report(why))
+        });
         Self {
             read,
             engine,

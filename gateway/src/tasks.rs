@@ -6,7 +6,9 @@
 //! finished on purpose (its owner is gone) and is not restarted.
 //!
 //! Transient failures (the database away for a moment) are retried inside each task, where it
-//! knows what to keep; supervision is the backstop for what nobody foresaw.
+//! knows what to keep; supervision is the backstop for what nobody foresaw. The task reports
+//! each such error with [`Tasks::trouble`], so it is counted and shown like a panic (in the same
+//! counter and `/ready` entry) while the task goes on.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -40,7 +42,7 @@ pub enum TaskRun {
 pub struct TaskState {
     pub name: &'static str,
     pub run: TaskRun,
-    /// Failures since this process started.
+    /// Failures since this process started: panics, and errors the task retried itself.
     pub failures: u64,
     pub last_failure: Option<String>,
     pub last_failure_at: Option<DateTime<Utc>>,
@@ -117,6 +119,19 @@ impl Tasks {
         }
     }
 
+    /// Records an error task `name` met and is retrying itself (it keeps running): counted in
+    /// `/metrics` and shown in `/ready` as its last failure.
+    pub fn trouble(&self, name: &'static str, why: String) {
+        self.metrics.count_task_failure(name);
+        self.record_failure(name, why);
+    }
+
+    /// A reporter of task `name`'s errors, for code that does not know the supervisor.
+    pub fn reporter(&self, name: &'static str) -> impl Fn(String) + Send + Sync + 'static {
+        let tasks = self.clone();
+        move |why| tasks.trouble(name, why)
+    }
+
     fn set_run(&self, name: &'static str, run: TaskRun) {
         self.metrics.set_task_up(name, run == TaskRun::Running);
         if let Ok(mut states) = self.states.write() {
@@ -136,6 +151,10 @@ impl Tasks {
     fn failed(&self, name: &'static str, why: String) {
         self.metrics.count_task_failure(name);
         self.set_run(name, TaskRun::Restarting);
+        self.record_failure(name, why);
+    }
+
+    fn record_failure(&self, name: &'static str, why: String) {
         if let Ok(mut states) = self.states.write() {
             if let Some(state) = states.get_mut(name) {
                 state.failures += 1;
@@ -205,6 +224,31 @@ mod tests {
             text.contains("articula_background_task_up{task=\"flaky\"} 0"),
             "{text}"
         );
+    }
+
+    #[tokio::test]
+    async fn an_error_a_task_retries_itself_is_counted_and_shown_while_it_runs() {
+        let metrics = Arc::new(Metrics::default());
+        let tasks = Tasks::new(metrics.clone());
+        let report = tasks.reporter("sealer");
+        let handle = tasks.spawn("sealer", move || {
+            report("the database is away".to_string());
+            std::future::pending::<()>()
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let state = &tasks.states()[0];
+        assert_eq!((state.run.clone(), state.failures), (TaskRun::Running, 1));
+        assert_eq!(state.last_failure.as_deref(), Some("the database is away"));
+        let text = metrics.encode();
+        assert!(
+            text.contains("articula_background_task_failures_total{task=\"sealer\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("articula_background_task_up{task=\"sealer\"} 1"),
+            "{text}"
+        );
+        handle.abort();
     }
 
     #[tokio::test]

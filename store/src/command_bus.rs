@@ -164,7 +164,7 @@ where
             .decide_and_append(loaded, command.clone(), &metadata, &mut stages)
             .await
         {
-            Err(CommandError::Conflict) if from_cache => {
+            Err(CommandError::Conflict) if from_cache || expected.is_some() => {
                 let reloading = Instant::now();
                 let fresh = self
                     .store
@@ -172,7 +172,9 @@ where
                     .await
                     .map_err(from_aggregate_error)?;
                 // The version the caller read was current when checked, and a write landed
-                // since: deciding again on the newer state would change what they have not seen.
+                // since: deciding again on the newer state would change what they have not seen,
+                // and the caller is told the stream moved on (412), whether the state checked
+                // came from the cache or from the database.
                 if let Some(expected) = expected {
                     if fresh.version != expected {
                         return Err(CommandError::VersionMismatch {
@@ -180,6 +182,9 @@ where
                             current: fresh.version,
                         });
                     }
+                }
+                if !from_cache {
+                    return Err(CommandError::Conflict);
                 }
                 stages.load += reloading.elapsed();
                 self.decide_and_append(fresh, command, &metadata, &mut stages)

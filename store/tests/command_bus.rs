@@ -92,7 +92,11 @@ async fn concurrent_commands_on_one_stream_lose_nothing(log: EventLog) {
 /// together, 100 times: exactly one commits, the other is told the stream moved on (an HTTP 412),
 /// and the stream advances by one. With `separate_instances` each writer has its own bus, as two
 /// servers on one database do; otherwise they share one bus and its cache.
-async fn if_match_holds_when_writers_race(log: EventLog, separate_instances: bool) {
+async fn if_match_holds_when_writers_race(
+    log: EventLog,
+    separate_instances: bool,
+    warm_caches: bool,
+) {
     let first = Arc::new(log.commands::<Tally>(()));
     let second = if separate_instances {
         Arc::new(log.commands::<Tally>(()))
@@ -101,10 +105,17 @@ async fn if_match_holds_when_writers_race(log: EventLog, separate_instances: boo
     };
     for trial in 0..100 {
         let id = format!("race-{trial}");
-        // Both buses cache version 1, as after each has read it.
         increment(&first, &id).await;
-        first.store().load_aggregate(&id).await.unwrap();
-        second.store().load_aggregate(&id).await.unwrap();
+        if warm_caches {
+            // Both buses cache version 1, as after each has read it.
+            first.store().load_aggregate(&id).await.unwrap();
+            second.store().load_aggregate(&id).await.unwrap();
+        } else {
+            // Neither has the stream cached (a server that has not read it, or evicted it):
+            // each reads version 1 from the database.
+            first.store().evict(&id);
+            second.store().evict(&id);
+        }
         let barrier = Arc::new(tokio::sync::Barrier::new(2));
         let writers: Vec<_> = [first.clone(), second.clone()]
             .into_iter()
@@ -147,11 +158,15 @@ async fn if_match_holds_when_writers_race(log: EventLog, separate_instances: boo
 }
 
 async fn if_match_holds_when_writers_race_on_one_instance(log: EventLog) {
-    if_match_holds_when_writers_race(log, false).await;
+    if_match_holds_when_writers_race(log, false, true).await;
 }
 
 async fn if_match_holds_when_writers_race_on_two_instances(log: EventLog) {
-    if_match_holds_when_writers_race(log, true).await;
+    if_match_holds_when_writers_race(log, true, true).await;
+}
+
+async fn if_match_holds_when_writers_race_on_two_instances_with_cold_caches(log: EventLog) {
+    if_match_holds_when_writers_race(log, true, false).await;
 }
 
 async fn a_refused_command_writes_nothing(log: EventLog) {
@@ -251,4 +266,5 @@ on_both_backends!(
     replay_streams_follow_feed_order,
     if_match_holds_when_writers_race_on_one_instance,
     if_match_holds_when_writers_race_on_two_instances,
+    if_match_holds_when_writers_race_on_two_instances_with_cold_caches,
 );

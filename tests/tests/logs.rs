@@ -64,8 +64,21 @@ async fn nothing_personal_or_secret_reaches_the_logs() {
         )
         .await;
     assert_eq!(wrong.status(), 401);
+    // A method a route does not have is the client's mistake: 405, and no ERROR line.
+    for method in [Method::PUT, Method::OPTIONS] {
+        let refused = app.request(method, "/v1/map", None, None).await;
+        assert_eq!(refused.status(), 405);
+    }
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        !logs.contains("\"level\":\"ERROR\""),
+        "no ERROR line: {}",
+        logs.lines()
+            .filter(|line| line.contains("\"level\":\"ERROR\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     assert!(logs.contains("signed in"), "the capture works");
     assert!(logs.contains("INSERT INTO events"), "debug level shows SQL");
     for secret in [

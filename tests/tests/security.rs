@@ -463,9 +463,44 @@ async fn the_http_contract_holds_at_its_edges() {
         )
         .await;
     assert_eq!(response.status(), 400);
+    let response = app
+        .request(
+            Method::GET,
+            "/v1/audit/events?correlation_id=ana.secret@example.org",
+            Some(&auditor_token),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 400);
+    // Nor through the auditors' pages: an unknown parameter, a correlation id in a path.
+    for path in [
+        "/audit/log?x=ana.secret@example.org&lang=en",
+        "/audit/log?actor=system:ana.secret@example.org&lang=en",
+        "/audit/trace/ana.secret@example.org?lang=en",
+        "/audit/integrity?projection=ana.secret@example.org&lang=en",
+    ] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .header("cookie", format!("articula-session={auditor_token}"))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success() || response.status().is_client_error(),
+            "{path}: {}",
+            response.status()
+        );
+    }
     let reads = store::audit::recent_reads(app.state.log.database(), 100)
         .await
         .unwrap();
+    assert!(
+        reads
+            .iter()
+            .any(|read| read.resource.contains("/audit/log")),
+        "the console's reads are recorded: {reads:?}"
+    );
     assert!(!format!("{reads:?}").contains("ana.secret"), "{reads:?}");
 
     // Invisible characters and malformed links are refused.

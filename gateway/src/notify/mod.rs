@@ -111,6 +111,16 @@ pub fn spawn(state: &AppState, settings: &Settings) {
     });
 }
 
+/// Logs an error that `task` retries itself and reports it to the supervisor, which counts it
+/// in `/metrics` and shows it in `/ready`.
+fn retrying(context: &Context, task: &'static str, what: &str, error: &dyn std::fmt::Display) {
+    tracing::warn!(task, %error, "{what}; retrying");
+    context
+        .state
+        .tasks
+        .trouble(task, format!("{what}: {error}"));
+}
+
 /// Runs the work while this instance is elected (always on SQLite, which has one server).
 async fn lead(context: Context, mailer: Option<Arc<Mailer>>) {
     let tasks = context.state.tasks.clone();
@@ -176,7 +186,12 @@ async fn notifier(context: Context) {
         let mut from = match notifications.checkpoint().await {
             Ok(at) => at,
             Err(error) => {
-                tracing::warn!(%error, "cannot read the notifier checkpoint; retrying");
+                retrying(
+                    &context,
+                    "notifier",
+                    "cannot read the notifier checkpoint",
+                    &error,
+                );
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
@@ -190,7 +205,7 @@ async fn notifier(context: Context) {
                 Ok(batch) if batch.is_empty() => continue,
                 Ok(batch) => batch,
                 Err(error) => {
-                    tracing::warn!(%error, "notifier: feed read failed; retrying");
+                    retrying(&context, "notifier", "cannot read the feed", &error);
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     continue 'restart;
                 }
@@ -218,7 +233,12 @@ async fn notifier(context: Context) {
                             .map(|intent| record_of(&context, envelope.position(), intent)),
                     ),
                     Err(error) => {
-                        tracing::warn!(%error, "cannot tell who hears of an event; retrying");
+                        retrying(
+                            &context,
+                            "notifier",
+                            "cannot tell who hears of an event",
+                            &error,
+                        );
                         tokio::time::sleep(Duration::from_secs(1)).await;
                         continue 'restart;
                     }
@@ -229,7 +249,7 @@ async fn notifier(context: Context) {
                 Ok(true) => from = to,
                 Ok(false) => continue 'restart,
                 Err(error) => {
-                    tracing::warn!(%error, "cannot record notifications; retrying");
+                    retrying(&context, "notifier", "cannot record notifications", &error);
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     continue 'restart;
                 }

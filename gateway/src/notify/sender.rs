@@ -27,7 +27,12 @@ pub(super) async fn run(context: Context, mailer: Option<Arc<Mailer>>) {
         let due = match context.notifications.due(now_ms(), BATCH).await {
             Ok(due) => due,
             Err(error) => {
-                tracing::warn!(%error, "cannot read pending notifications; retrying");
+                super::retrying(
+                    &context,
+                    "mail sender",
+                    "cannot read pending notifications",
+                    &error,
+                );
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
@@ -44,7 +49,12 @@ pub(super) async fn run(context: Context, mailer: Option<Arc<Mailer>>) {
         }
         for notification in &due {
             if let Err(error) = send_one(&context, &mailer, notification).await {
-                tracing::warn!(%error, id = %notification.id, "cannot update a notification");
+                super::retrying(
+                    &context,
+                    "mail sender",
+                    "cannot update a notification",
+                    &error,
+                );
             }
         }
     }
@@ -103,7 +113,12 @@ async fn read_models_reached_notifier(context: &Context) -> bool {
     let checkpoint = match context.notifications.checkpoint().await {
         Ok(at) => at,
         Err(error) => {
-            tracing::warn!(%error, "cannot read the notifier checkpoint; retrying");
+            super::retrying(
+                context,
+                "mail sender",
+                "cannot read the notifier checkpoint",
+                &error,
+            );
             tokio::time::sleep(Duration::from_secs(1)).await;
             return false;
         }

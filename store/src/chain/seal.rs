@@ -155,12 +155,16 @@ pub async fn seal_pending(db: &Database) -> Result<u64, StoreError> {
 
 /// Follows the feed and seals each event shortly after it commits, on a task of its own.
 pub fn spawn_sealer(log: &EventLog) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(run_sealer(log))
+    tokio::spawn(run_sealer(log, |_| {}))
 }
 
 /// The sealer's work, for a supervisor to run: follows the feed and seals each event shortly
-/// after it commits. A database error is logged and the sealer starts over from what is stored.
-pub fn run_sealer(log: &EventLog) -> impl std::future::Future<Output = ()> + Send + 'static {
+/// after it commits. A database error is logged, handed to `report` (the supervisor counts and
+/// shows it), and the sealer starts over from what is stored.
+pub fn run_sealer(
+    log: &EventLog,
+    report: impl Fn(String) + Send + Sync + 'static,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
     let db = log.database().clone();
     let feed = log.feed();
     async move {
@@ -170,6 +174,7 @@ pub fn run_sealer(log: &EventLog) -> impl std::future::Future<Output = ()> + Sen
                 Ok(state) => state,
                 Err(error) => {
                     tracing::warn!(%error, "cannot read the global chain; retrying");
+                    report(format!("cannot read the global chain: {error}"));
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(Duration::from_secs(10));
                     continue;
@@ -195,6 +200,7 @@ pub fn run_sealer(log: &EventLog) -> impl std::future::Future<Output = ()> + Sen
                     }
                     Err(error) => {
                         tracing::warn!(%error, "sealing the global chain failed; starting over");
+                        report(format!("sealing the global chain failed: {error}"));
                         tokio::time::sleep(backoff).await;
                         backoff = (backoff * 2).min(Duration::from_secs(10));
                         break;

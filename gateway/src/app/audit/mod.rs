@@ -49,11 +49,12 @@ pub async fn open_read(
 pub const MAX_TRACE_ID: usize = 128;
 
 /// Whether a request or correlation id is acceptable: 1 to [`MAX_TRACE_ID`] characters out of
-/// letters, digits and `-_.:~/+=@` (UUIDs, ULIDs, base64, W3C trace ids). Anything else is not
-/// written into events, so it cannot be looked for either.
+/// letters, digits and `-_.:~/+=` (UUIDs, ULIDs, base64, W3C trace ids). Anything else is not
+/// written into events, so it cannot be looked for either. There is no `@`, so an email address
+/// can neither become a request's id nor reach `audit_reads` as a correlation filter.
 pub fn is_acceptable_trace_id(value: &[u8]) -> bool {
     (1..=MAX_TRACE_ID).contains(&value.len())
         && value
             .iter()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.:~/+=@".contains(b))
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:~/+=".contains(b))
 }

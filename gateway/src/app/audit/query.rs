@@ -123,7 +123,7 @@ fn correlation(value: &str) -> Result<String, Refusal> {
         Ok(value.to_string())
     } else {
         Err(Refusal::invalid_input(
-            "correlation_id must be 1 to 128 letters, digits and -_.:~/+=@, as a request's \
+            "correlation_id must be 1 to 128 letters, digits and -_.:~/+=, as a request's \
              x-correlation-id (events carry the request id when none was sent)",
         ))
     }

@@ -32,7 +32,7 @@ pub async fn trace(
 ) -> Result<Vec<TraceNode>, Refusal> {
     if !is_acceptable_trace_id(correlation.as_bytes()) {
         return Err(Refusal::invalid_input(
-            "a correlation id is 1 to 128 letters, digits and -_.:~/+=@",
+            "a correlation id is 1 to 128 letters, digits and -_.:~/+=",
         ));
     }
     open_read(state, caller, asked).await?;

@@ -50,7 +50,7 @@ pub async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Pr
         return answer;
     }
     let t = reader.t.clone();
-    let recorded = query_string(&reader);
+    let recorded = query_string(&reader, &["verify", "projection"]);
     let mut errors = Errors::default();
     let mut status = StatusCode::OK;
     let chain = if reader.param("verify") == Some("chain") {

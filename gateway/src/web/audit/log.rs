@@ -12,7 +12,7 @@ use super::super::i18n::Tr;
 use super::super::page::{render, with_lang, Chrome, Problem, Reader, Section};
 use super::super::Web;
 use super::events::{rows, EventRow};
-use super::{asked, form_time, gate, query_string};
+use super::{asked, form_time, gate};
 use crate::access::Access;
 use crate::app::audit::known::AGGREGATES;
 use crate::app::audit::{log, EventsQuery};
@@ -103,7 +103,8 @@ pub async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Pr
         let query_text = encode(&with_paging);
         match EventsQuery::parse(&query_text) {
             Ok(query) => {
-                let recorded = query_string(&reader);
+                // The filters as parsed (an email address as an actor is refused by then).
+                let recorded = &query_text;
                 let page = log::page(&web.app, &reader.caller, &query, asked(&reader, &recorded))
                     .await
                     .map_err(|r| reader.refused(r))?;
@@ -198,12 +199,12 @@ pub async fn export(State(web): State<Web>, reader: Reader) -> Result<Response, 
     if let Some(answer) = gate(&reader, Access::AUDITORS) {
         return answer;
     }
-    let recorded = query_string(&reader);
     let (given, wrong) = filters(&reader);
     if !wrong.is_empty() {
         return Err(reader.refused(Refusal::invalid_input("a filter is not valid")));
     }
-    let query = EventsQuery::parse(&encode(&given)).map_err(|r| reader.refused(r))?;
+    let recorded = encode(&given);
+    let query = EventsQuery::parse(&recorded).map_err(|r| reader.refused(r))?;
     let lines = log::export(
         &web.app,
         &reader.caller,

@@ -72,12 +72,17 @@ pub(super) fn gate(reader: &Reader, access: Access) -> Option<Result<Response, P
     }
 }
 
-/// The reader's query without `lang` and without empty values, as a query string.
-pub(super) fn query_string(reader: &Reader) -> String {
+/// What a page records of its query in `audit_reads`: only the parameters it knows, and only
+/// plain values (letters, digits and `-_.:~/+=`, as a trace id), so that nothing typed into
+/// another parameter (an email address, say) is stored.
+pub(super) fn query_string(reader: &Reader, known: &[&str]) -> String {
     let mut serializer = form_urlencoded::Serializer::new(String::new());
     for (key, value) in &reader.query {
-        if !value.trim().is_empty() {
-            serializer.append_pair(key, value.trim());
+        let value = value.trim();
+        if known.contains(&key.as_str())
+            && crate::app::audit::is_acceptable_trace_id(value.as_bytes())
+        {
+            serializer.append_pair(key, value);
         }
     }
     serializer.finish()

@@ -48,7 +48,7 @@ pub async fn page(
     }
     let t = reader.t.clone();
     let (aggregate, id) = history::stream_id(&kind, &raw_id).map_err(|r| reader.refused(r))?;
-    let recorded = query_string(&reader);
+    let recorded = query_string(&reader, &["a", "b"]);
     let found = history::read(
         &web.app,
         &reader.caller,

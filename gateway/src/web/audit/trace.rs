@@ -64,7 +64,7 @@ pub async fn page(
         return answer;
     }
     let t = reader.t.clone();
-    let recorded = query_string(&reader);
+    let recorded = query_string(&reader, &[]);
     let roots = trace::trace(
         &web.app,
         &reader.caller,
