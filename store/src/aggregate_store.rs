@@ -59,6 +59,15 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
         }
     }
 
+    /// The cached state of a stream if it is at exactly `version` (the caller has just read the
+    /// stream's version from the database, so this state is the stored one); `None` otherwise.
+    pub fn cached_at(&self, aggregate_id: &str, version: usize) -> Option<A> {
+        self.lock()
+            .get(aggregate_id)
+            .filter(|cached| cached.version == version)
+            .map(|cached| cached.aggregate.clone())
+    }
+
     /// Forgets a stream's cached state, so the next load reads the database.
     pub fn evict(&self, aggregate_id: &str) {
         self.lock().pop(aggregate_id);

@@ -83,6 +83,10 @@ pub enum SessionCheck {
     Valid {
         account: AccountId,
         expires_at: DateTime<Utc>,
+        /// The account stream's version, read in the same statement: a cached state of the
+        /// account at exactly this version is the stored one, so the caller need not read the
+        /// stream again on every request.
+        account_version: usize,
     },
     /// Never issued here, malformed, or pruned.
     Unknown,
@@ -178,11 +182,20 @@ impl Sessions {
             return Ok(SessionCheck::Unknown);
         }
         let digest = digest(token);
-        const SELECT: &str =
-            "SELECT account_id, expires_at, revoked_at FROM sessions WHERE token_digest = $1";
-        let found: Option<(AccountId, DateTime<Utc>, bool)> = match &self.db {
+        // The account's version comes along (one round trip, on the primary key of `events`).
+        const POSTGRES: &str = "SELECT s.account_id, s.expires_at, s.revoked_at,
+                (SELECT COALESCE(MAX(e.sequence), 0) FROM events e
+                  WHERE e.aggregate_type = 'account' AND e.aggregate_id = s.account_id::text)
+                  AS account_version
+             FROM sessions s WHERE s.token_digest = $1";
+        const SQLITE: &str = "SELECT s.account_id, s.expires_at, s.revoked_at,
+                (SELECT COALESCE(MAX(e.sequence), 0) FROM events e
+                  WHERE e.aggregate_type = 'account' AND e.aggregate_id = s.account_id)
+                  AS account_version
+             FROM sessions s WHERE s.token_digest = $1";
+        let found: Option<(AccountId, DateTime<Utc>, bool, i64)> = match &self.db {
             Database::Postgres(pool) => {
-                let row = sqlx::query(SELECT)
+                let row = sqlx::query(POSTGRES)
                     .bind(&digest[..])
                     .fetch_optional(pool)
                     .await?;
@@ -192,12 +205,13 @@ impl Sessions {
                         let account: Uuid = row.try_get("account_id")?;
                         let expires_at: DateTime<Utc> = row.try_get("expires_at")?;
                         let revoked_at: Option<DateTime<Utc>> = row.try_get("revoked_at")?;
-                        Some((account.into(), expires_at, revoked_at.is_some()))
+                        let version: i64 = row.try_get("account_version")?;
+                        Some((account.into(), expires_at, revoked_at.is_some(), version))
                     }
                 }
             }
             Database::Sqlite(pool) => {
-                let row = sqlx::query(SELECT)
+                let row = sqlx::query(SQLITE)
                     .bind(&digest[..])
                     .fetch_optional(pool)
                     .await?;
@@ -211,18 +225,20 @@ impl Sessions {
                         let expires_at =
                             parse_sqlite_time(&row.try_get::<String, _>("expires_at")?)?;
                         let revoked_at: Option<String> = row.try_get("revoked_at")?;
-                        Some((account, expires_at, revoked_at.is_some()))
+                        let version: i64 = row.try_get("account_version")?;
+                        Some((account, expires_at, revoked_at.is_some(), version))
                     }
                 }
             }
         };
         Ok(match found {
             None => SessionCheck::Unknown,
-            Some((_, _, true)) => SessionCheck::Revoked,
-            Some((_, expires_at, false)) if expires_at <= now => SessionCheck::Expired,
-            Some((account, expires_at, false)) => SessionCheck::Valid {
+            Some((_, _, true, _)) => SessionCheck::Revoked,
+            Some((_, expires_at, false, _)) if expires_at <= now => SessionCheck::Expired,
+            Some((account, expires_at, false, version)) => SessionCheck::Valid {
                 account,
                 expires_at,
+                account_version: usize::try_from(version).unwrap_or(0),
             },
         })
     }

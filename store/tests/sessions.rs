@@ -45,6 +45,7 @@ async fn an_issued_session_authenticates_until_it_expires(db: Database) {
     let valid = SessionCheck::Valid {
         account: ada,
         expires_at,
+        account_version: 0,
     };
     assert_eq!(
         sessions

@@ -327,9 +327,18 @@ impl AccountService {
         Ok(loaded.aggregate)
     }
 
-    /// The actor behind a live session: the account must be active.
-    pub async fn actor(&self, account: AccountId) -> Result<Actor, Refusal> {
-        let state = self.load(account).await?;
+    /// The actor behind a live session: the account must be active. `version` is the account
+    /// stream's version read with the session (`store::SessionCheck::Valid`): the cached state at
+    /// that version is used when there is one, else the stream is read.
+    pub async fn actor(&self, account: AccountId, version: usize) -> Result<Actor, Refusal> {
+        let cached = self
+            .accounts
+            .store()
+            .cached_at(&account.to_string(), version);
+        let state = match cached {
+            Some(state) => state,
+            None => self.load(account).await?,
+        };
         match (state.status(), state.actor()) {
             (AccountStatus::Active, Some(actor)) => Ok(actor),
             (AccountStatus::Erased, _) => Err(Refusal::NotSignedIn(

@@ -73,8 +73,12 @@ pub async fn resolve_caller(state: &AppState, headers: &HeaderMap) -> Result<Cal
     let Some(token) = bearer_token(headers)? else {
         return Ok(Caller::Visitor);
     };
-    let account = match state.accounts.sessions().authenticate(token).await? {
-        SessionCheck::Valid { account, .. } => account,
+    let (account, version) = match state.accounts.sessions().authenticate(token).await? {
+        SessionCheck::Valid {
+            account,
+            account_version,
+            ..
+        } => (account, account_version),
         SessionCheck::Unknown => {
             return Err(Refusal::NotSignedIn(
                 "this token is not recognised; sign in again".into(),
@@ -91,6 +95,6 @@ pub async fn resolve_caller(state: &AppState, headers: &HeaderMap) -> Result<Cal
             ))
         }
     };
-    let actor = state.accounts.actor(account).await?;
+    let actor = state.accounts.actor(account, version).await?;
     Ok(Caller::Account(actor))
 }

@@ -181,7 +181,11 @@ pub async fn browser_session(State(web): State<Web>, request: Request, next: Nex
 /// The account behind a session token, if the session is live and the account active.
 async fn resolve(web: &Web, token: &str) -> Result<Option<domain::actor::Actor>, Refusal> {
     match web.app.accounts.sessions().authenticate(token).await? {
-        SessionCheck::Valid { account, .. } => match web.app.accounts.actor(account).await {
+        SessionCheck::Valid {
+            account,
+            account_version,
+            ..
+        } => match web.app.accounts.actor(account, account_version).await {
             Ok(actor) => Ok(Some(actor)),
             Err(Refusal::NotSignedIn(_)) => Ok(None),
             Err(other) => Err(other),

@@ -39,6 +39,7 @@ mod accounts;
 mod audit;
 mod communities;
 mod initiatives;
+mod instances;
 mod joint_projects;
 mod publications;
 mod read_models;
