@@ -148,6 +148,10 @@ pub enum BenchCommand {
         /// Requests per page.
         #[arg(long, default_value_t = 500)]
         samples: usize,
+        /// Also time the auditors' pages (the log, the map as of the middle of the log), as an
+        /// auditor account made for the benchmark: the store gains its events.
+        #[arg(long)]
+        auditor: bool,
     },
     /// Commands per second through the real store on PostgreSQL, beside raw cqrs-es +
     /// postgres-es, in a scratch database that is dropped afterwards.

@@ -78,8 +78,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             gateway::seed::run(&settings, source, Console::new(json)).await
         }
         Command::Bench {
-            which: BenchCommand::Pages { samples },
-        } => gateway::bench::pages(&settings, samples).await,
+            which: BenchCommand::Pages { samples, auditor },
+        } => gateway::bench::pages(&settings, samples, auditor).await,
         Command::Bench {
             which:
                 BenchCommand::Append {

@@ -1,6 +1,7 @@
 //! `articula bench …`: measurements anyone can rerun (docs/benchmarks.md).
 
 mod append;
+mod audit_pages;
 mod http;
 mod lists;
 mod pages;

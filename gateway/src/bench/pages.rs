@@ -22,9 +22,22 @@ struct Answer {
 }
 
 async fn ask(router: &Router, path: &str, encoding: Option<&str>) -> Result<Answer, String> {
+    ask_as(router, path, encoding, None).await
+}
+
+/// [`ask`] with a session cookie, as a signed-in reader.
+async fn ask_as(
+    router: &Router,
+    path: &str,
+    encoding: Option<&str>,
+    cookie: Option<&str>,
+) -> Result<Answer, String> {
     let mut request = Request::get(path).header(header::ACCEPT_LANGUAGE, "es");
     if let Some(encoding) = encoding {
         request = request.header(header::ACCEPT_ENCODING, encoding);
+    }
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
     }
     let request = request.body(Body::empty()).map_err(|e| e.to_string())?;
     let response = router
@@ -49,12 +62,17 @@ async fn ask(router: &Router, path: &str, encoding: Option<&str>) -> Result<Answ
     })
 }
 
-/// p50 and p99 of `samples` requests of `path`.
-async fn time(router: &Router, path: &str, samples: usize) -> Result<(Duration, Duration), String> {
+/// p50 and p99 of `samples` requests of `path` (with the session `cookie` if given).
+async fn time(
+    router: &Router,
+    path: &str,
+    samples: usize,
+    cookie: Option<&str>,
+) -> Result<(Duration, Duration), String> {
     let mut times = Vec::with_capacity(samples);
     for _ in 0..samples.max(1) {
         let started = Instant::now();
-        let answer = ask(router, path, Some("br")).await?;
+        let answer = ask_as(router, path, Some("br"), cookie).await?;
         times.push(started.elapsed());
         if !answer.status.is_success() {
             return Err(format!("{path} answered {}", answer.status));
@@ -91,7 +109,9 @@ fn links(html: &str, attribute: &str, prefix: &str) -> Vec<String> {
         .collect()
 }
 
-pub async fn pages(settings: &Settings, samples: usize) -> Result<(), String> {
+/// Times every public page (and with `auditor`, the auditors' pages), then the map page's
+/// transfer.
+pub async fn pages(settings: &Settings, samples: usize, auditor: bool) -> Result<(), String> {
     let url = settings.database().map_err(|e| e.to_string())?;
     let db = Database::connect(&url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
@@ -145,10 +165,27 @@ pub async fn pages(settings: &Settings, samples: usize) -> Result<(), String> {
     println!("Web console, {initiatives} initiatives on the map, {samples} requests per page\n");
     println!("| page | p50 | p99 |\n|---|---|---|");
     for path in &pages {
-        let (p50, p99) = time(&router, path, samples).await?;
+        let (p50, p99) = time(&router, path, samples, None).await?;
         // The item pages' paths are long and alike: their kind is what the table needs.
         let path = shown(path);
         println!("| `{path}` | {} | {} |", ms(p50), ms(p99));
+    }
+    if auditor {
+        let cookie = super::audit_pages::auditor_cookie(&state).await?;
+        for path in super::audit_pages::paths(&state).await? {
+            // The as-of map folds the log from its start: fewer samples keep the run short.
+            let samples = if path.contains("at_position") {
+                samples.min(20)
+            } else {
+                samples
+            };
+            let (p50, p99) = time(&router, &path, samples, Some(&cookie)).await?;
+            println!(
+                "| `{path}` (auditor, {samples} requests) | {} | {} |",
+                ms(p50),
+                ms(p99)
+            );
+        }
     }
 
     // What a first visit to the map page transfers (brotli, as browsers ask), and a repeat
