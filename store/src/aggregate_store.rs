@@ -73,6 +73,35 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
         self.lock().pop(aggregate_id);
     }
 
+    /// The stream as stored now: the cached state when the cache holds exactly the stored
+    /// version (which one query reads), else the stream read from the database. As exact as
+    /// [`Self::load_fresh`] (events are immutable, so a state at the stored version is the
+    /// stored state) and cheaper when the cache is current.
+    pub async fn load_current(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<LoadedAggregate<A>, AggregateError<A::Error>> {
+        let version = self
+            .repository
+            .stream_version(A::TYPE, aggregate_id)
+            .await?;
+        let cached = self
+            .lock()
+            .get(aggregate_id)
+            .filter(|cached| cached.version == version)
+            .map(|cached| LoadedAggregate {
+                aggregate_id: aggregate_id.to_string(),
+                aggregate: cached.aggregate.clone(),
+                version: cached.version,
+                last_hash: cached.last_hash,
+                from_cache: true,
+            });
+        match cached {
+            Some(loaded) => Ok(loaded),
+            None => self.load_fresh(aggregate_id).await,
+        }
+    }
+
     /// Loads a stream from the database, bypassing (and refreshing) the cache.
     pub async fn load_fresh(
         &self,

@@ -95,14 +95,15 @@ where
         &self.store
     }
 
-    /// Loads the stream `aggregate_id` as stored (bypassing and refreshing the cache), with its
-    /// errors read as a command's are: the database being away is `Unavailable`, as for a write.
+    /// Loads the stream `aggregate_id` as stored now (the cached state if it is at the stored
+    /// version, else read from the database: [`AggregateStore::load_current`]), with its errors
+    /// read as a command's are: the database being away is `Unavailable`, as for a write.
     pub async fn load_fresh(
         &self,
         aggregate_id: &str,
     ) -> Result<crate::LoadedAggregate<A>, CommandError<A::Error>> {
         self.store
-            .load_fresh(aggregate_id)
+            .load_current(aggregate_id)
             .await
             .map_err(from_aggregate_error)
     }

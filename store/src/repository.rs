@@ -162,6 +162,37 @@ impl EventRepository {
         }
     }
 
+    /// The version of a stream as stored: the sequence of its last event, 0 if it has none (one
+    /// read of the primary key's last entry for the stream).
+    pub async fn stream_version(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+    ) -> Result<usize, PersistenceError> {
+        const SQL_PG: &str = "SELECT COALESCE(MAX(sequence), 0) FROM events
+             WHERE aggregate_type = $1 AND aggregate_id = $2";
+        const SQL_SQLITE: &str = "SELECT COALESCE(MAX(sequence), 0) FROM events
+             WHERE aggregate_type = ?1 AND aggregate_id = ?2";
+        let version: i64 = match self {
+            Self::Postgres { pool, .. } => {
+                sqlx::query_scalar(SQL_PG)
+                    .bind(aggregate_type)
+                    .bind(aggregate_id)
+                    .fetch_one(pool)
+                    .await
+            }
+            Self::Sqlite { pool, .. } => {
+                sqlx::query_scalar(SQL_SQLITE)
+                    .bind(aggregate_type)
+                    .bind(aggregate_id)
+                    .fetch_one(pool)
+                    .await
+            }
+        }
+        .map_err(append_error)?;
+        Ok(usize::try_from(version).unwrap_or(0))
+    }
+
     /// Appends to several streams at once, all or nothing, and returns where the last event sits
     /// in the feed. Used where one decision spans streams (an account and the email it claims;
     /// an admin role and the roster that guards "at least one admin").
