@@ -2,6 +2,13 @@
 //! projects: every record the caller may see whose texts hold all the query's words (ignoring
 //! case and accents, the map's rule), ranked by how many of the words its title holds, then by
 //! kind and title. Each read model answers for its own records; this ranks them together.
+//!
+//! A search may match most of the platform ("2025", a sector's name), so matches are neither
+//! cloned nor sorted: each is counted for the total and offered to [`Best`], which keeps only
+//! the page's worth after the cursor, in a bounded heap, and builds a hit for those alone.
+
+use std::borrow::Cow;
+use std::collections::BinaryHeap;
 
 use chrono::Utc;
 use projections::{
@@ -67,37 +74,232 @@ pub struct Hit {
     pub score: usize,
 }
 
-/// Records the caller may see that `query` finds, best first, a page at a time.
+/// Why the search refuses `as_of` and `at_position`: an as-of read folds one model afresh, and
+/// the search would need four folded to the same point.
+pub const LIVE_ONLY: &str = "the search reads several read models at once and answers live only";
+
+/// Records the caller may see that `query` finds, best first, a page at a time. Live only
+/// (it reads four models at once), but after `min_position` when `read_at` gives one.
 pub async fn search(
     state: &AppState,
     caller: &Caller,
     query: &TextQuery,
     page: &PageRequest,
+    read_at: &ReadAt,
 ) -> Result<Listed<Hit>, Refusal> {
+    if read_at.is_historical() {
+        return Err(Refusal::invalid_input(format!(
+            "{LIVE_ONLY}: as_of and at_position are not accepted here"
+        )));
+    }
     let read = &state.read;
     let viewer = listing::viewer(caller);
+    // Who manages which initiative decides which pending projects the caller sees: that model
+    // too must have reached `min_position`.
+    read_at.read(state, &read.memberships, |_| ()).await?;
     let projects_viewer = joint_projects::viewer(state, caller).await?;
-    let mut hits = ReadAt::LIVE
-        .read(state, &read.map, |m| initiative_hits(m, query))
+    let mut best = Best::new(page);
+    read_at
+        .read(state, &read.map, |m| initiative_hits(m, query, &mut best))
         .await?;
-    hits.extend(
-        ReadAt::LIVE
-            .read(state, &read.library, |l| library_hits(l, query, viewer))
-            .await?,
-    );
-    hits.extend(
-        ReadAt::LIVE
-            .read(state, &read.communities, |c| community_hits(c, query))
-            .await?,
-    );
-    hits.extend(
-        ReadAt::LIVE
-            .read(state, &read.projects, |p| {
-                project_hits(p, query, &projects_viewer)
-            })
-            .await?,
-    );
-    Ok(ranked(hits, page))
+    read_at
+        .read(state, &read.library, |l| {
+            library_hits(l, query, viewer, &mut best)
+        })
+        .await?;
+    read_at
+        .read(state, &read.communities, |c| {
+            community_hits(c, query, &mut best)
+        })
+        .await?;
+    read_at
+        .read(state, &read.projects, |p| {
+            project_hits(p, query, &projects_viewer, &mut best)
+        })
+        .await?;
+    Ok(best.into_page())
+}
+
+/// Initiatives on the map (public) that `query` finds.
+pub fn initiative_hits(map: &InitiativeMap, query: &TextQuery, best: &mut Best) {
+    let filter = MapFilter {
+        text: Some(query.clone()),
+        ..MapFilter::default()
+    };
+    for feature in map.features(&filter, Utc::now()) {
+        let name = &feature.entry.name;
+        let folded = projections::fold_text(name);
+        let score = query.hits(&folded);
+        best.offer(HitKind::Initiative, score, folded.into(), || {
+            (feature.entry.id.to_string(), name.clone())
+        });
+    }
+}
+
+/// Publications, news and gatherings `viewer` sees that `query` finds.
+pub fn library_hits(library: &Library, query: &TextQuery, viewer: Viewer, best: &mut Best) {
+    for found in library.search(query, viewer) {
+        let Some(content) = found.record.content() else {
+            continue;
+        };
+        let kind = HitKind::of_publication(content.kind.as_str());
+        best.offer(kind, found.score, found.folded_title, || {
+            (found.id.to_owned(), content.title.to_string())
+        });
+    }
+}
+
+/// Communities (public) that `query` finds.
+pub fn community_hits(communities: &CommunityDirectory, query: &TextQuery, best: &mut Best) {
+    for found in communities.search(query) {
+        let Some(profile) = found.record.profile() else {
+            continue;
+        };
+        best.offer(HitKind::Community, found.score, found.folded_title, || {
+            (found.id.to_owned(), profile.name.to_string())
+        });
+    }
+}
+
+/// Joint projects `viewer` sees that `query` finds.
+pub fn project_hits(
+    projects: &ProjectDirectory,
+    query: &TextQuery,
+    viewer: &ProjectViewer,
+    best: &mut Best,
+) {
+    for found in projects.search(query, viewer) {
+        let Some(details) = found.record.details() else {
+            continue;
+        };
+        best.offer(
+            HitKind::JointProject,
+            found.score,
+            found.folded_title,
+            || (found.id.to_owned(), details.title.to_string()),
+        );
+    }
+}
+
+/// Where a hit stands in the ranking: best score first, then kind, then title, then id. The
+/// text starts with the kind's digit, so `(rank, first character)` orders by score and kind
+/// before any title is compared (what [`Best::offer`] uses to skip a match cheaply).
+fn key(kind: HitKind, score: usize, folded_title: &str, id: &str) -> SortKey {
+    let rank = -(score as i64);
+    let text = format!("{} {folded_title}", kind as u8);
+    SortKey::new(rank, text, format!("{}:{id}", kind.as_str()))
+}
+
+/// The part of a key that score and kind alone decide.
+fn score_and_kind(key: &SortKey) -> (i64, Option<char>) {
+    (key.rank, key.text.chars().next())
+}
+
+/// A kept hit, ordered by its key alone.
+struct Ranked {
+    key: SortKey,
+    hit: Hit,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+/// The best hits after the page's cursor, one more than the page holds (to know whether
+/// another page follows), and how many matches there were in all.
+pub struct Best {
+    after: Option<SortKey>,
+    limit: usize,
+    /// A max-heap on the key: its top is the worst hit kept, the first to go.
+    kept: BinaryHeap<Ranked>,
+    total: usize,
+}
+
+impl Best {
+    pub fn new(page: &PageRequest) -> Self {
+        Self {
+            after: page.after.clone(),
+            limit: page.limit.max(1),
+            kept: BinaryHeap::with_capacity(page.limit + 2),
+            total: 0,
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.kept.len() > self.limit
+    }
+
+    /// Counts a match; keeps it if it is among the best after the cursor so far.
+    /// `id_and_title` is not called for a match whose score and kind already rule it out.
+    pub fn offer(
+        &mut self,
+        kind: HitKind,
+        score: usize,
+        folded_title: Cow<'_, str>,
+        id_and_title: impl FnOnce() -> (String, String),
+    ) {
+        self.total += 1;
+        let rough = (-(score as i64), char::from_digit(kind as u32, 10));
+        let before_cursor = self
+            .after
+            .as_ref()
+            .is_some_and(|after| rough < score_and_kind(after));
+        let worse_than_kept = self.is_full()
+            && self
+                .kept
+                .peek()
+                .is_some_and(|worst| rough > score_and_kind(&worst.key));
+        if before_cursor || worse_than_kept {
+            return;
+        }
+        let (id, title) = id_and_title();
+        let key = key(kind, score, &folded_title, &id);
+        if self.after.as_ref().is_some_and(|after| &key <= after) {
+            return;
+        }
+        if self.is_full() {
+            match self.kept.peek() {
+                Some(worst) if key < worst.key => {
+                    self.kept.pop();
+                }
+                _ => return,
+            }
+        }
+        let hit = hit(kind, id, title, score);
+        self.kept.push(Ranked { key, hit });
+    }
+
+    /// The page: the kept hits best first, and the cursor of the next page if more were kept
+    /// than it holds.
+    pub fn into_page(self) -> Listed<Hit> {
+        let mut ranked = self.kept.into_sorted_vec();
+        let more = ranked.len() > self.limit;
+        ranked.truncate(self.limit);
+        let next_cursor = more
+            .then(|| ranked.last().map(|r| listing::encode(&r.key)))
+            .flatten();
+        Listed {
+            items: ranked.into_iter().map(|r| r.hit).collect(),
+            next_cursor,
+            total: self.total,
+        }
+    }
 }
 
 fn hit(kind: HitKind, id: String, title: String, score: usize) -> Hit {
@@ -110,88 +312,115 @@ fn hit(kind: HitKind, id: String, title: String, score: usize) -> Hit {
     }
 }
 
-/// Initiatives on the map (public) that `query` finds.
-pub fn initiative_hits(map: &InitiativeMap, query: &TextQuery) -> Vec<Hit> {
-    let filter = MapFilter {
-        text: Some(query.clone()),
-        ..MapFilter::default()
-    };
-    map.features(&filter, Utc::now())
-        .iter()
-        .map(|f| {
-            let name = &f.entry.name;
-            let score = query.hits(&projections::fold_text(name));
-            hit(
-                HitKind::Initiative,
-                f.entry.id.to_string(),
-                name.clone(),
-                score,
-            )
-        })
-        .collect()
-}
+#[cfg(test)]
+mod tests {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
 
-/// Publications, news and gatherings `viewer` sees that `query` finds.
-pub fn library_hits(library: &Library, query: &TextQuery, viewer: Viewer) -> Vec<Hit> {
-    library
-        .search(query, viewer)
-        .into_iter()
-        .filter_map(|(score, listed)| {
-            let content = listed.item.content()?;
-            let kind = HitKind::of_publication(content.kind.as_str());
-            Some(hit(kind, listed.id, content.title.to_string(), score))
-        })
-        .collect()
-}
+    use super::*;
 
-/// Communities (public) that `query` finds.
-pub fn community_hits(communities: &CommunityDirectory, query: &TextQuery) -> Vec<Hit> {
-    communities
-        .search(query)
-        .into_iter()
-        .map(|(score, c)| hit(HitKind::Community, c.id, c.name, score))
-        .collect()
-}
+    const KINDS: [HitKind; 6] = [
+        HitKind::Initiative,
+        HitKind::Publication,
+        HitKind::News,
+        HitKind::Gathering,
+        HitKind::Community,
+        HitKind::JointProject,
+    ];
 
-/// Joint projects `viewer` sees that `query` finds.
-pub fn project_hits(
-    projects: &ProjectDirectory,
-    query: &TextQuery,
-    viewer: &ProjectViewer,
-) -> Vec<Hit> {
-    projects
-        .search(query, viewer)
-        .into_iter()
-        .map(|(score, p)| hit(HitKind::JointProject, p.id, p.title, score))
-        .collect()
-}
+    /// The ranking as it was first written: every match keyed, sorted, and the page cut out.
+    fn sorted_page(
+        matches: &[(HitKind, usize, String, String)],
+        page: &PageRequest,
+    ) -> Listed<Hit> {
+        let mut ranked: Vec<(SortKey, Hit)> = matches
+            .iter()
+            .map(|(kind, score, id, title)| {
+                let folded = projections::fold_text(title);
+                let key = key(*kind, *score, &folded, id);
+                (key, hit(*kind, id.clone(), title.clone(), *score))
+            })
+            .collect();
+        ranked.sort_by(|a, b| a.0.cmp(&b.0));
+        let start = page
+            .after
+            .as_ref()
+            .map_or(0, |after| ranked.partition_point(|(k, _)| k <= after));
+        let rest = &ranked[start..];
+        Listed {
+            items: rest
+                .iter()
+                .take(page.limit)
+                .map(|(_, h)| h.clone())
+                .collect(),
+            next_cursor: (rest.len() > page.limit)
+                .then(|| listing::encode(&rest[page.limit - 1].0)),
+            total: ranked.len(),
+        }
+    }
 
-/// Where a hit stands in the ranking: best score first, then kind, then title, then id.
-fn key(hit: &Hit) -> SortKey {
-    let rank = -(hit.score as i64);
-    let text = format!("{} {}", hit.kind as u8, projections::fold_text(&hit.title));
-    SortKey::new(rank, text, format!("{}:{}", hit.kind.as_str(), hit.id))
-}
+    fn best_page(matches: &[(HitKind, usize, String, String)], page: &PageRequest) -> Listed<Hit> {
+        let mut best = Best::new(page);
+        for (kind, score, id, title) in matches {
+            let folded = projections::fold_text(title);
+            best.offer(*kind, *score, folded.into(), || (id.clone(), title.clone()));
+        }
+        best.into_page()
+    }
 
-/// `hits` ranked, and the page of them asked for.
-pub fn ranked(hits: Vec<Hit>, page: &PageRequest) -> Listed<Hit> {
-    let mut ranked: Vec<(SortKey, Hit)> = hits.into_iter().map(|h| (key(&h), h)).collect();
-    ranked.sort_by(|a, b| a.0.cmp(&b.0));
-    let total = ranked.len();
-    let start = page
-        .after
-        .as_ref()
-        .map_or(0, |after| ranked.partition_point(|(k, _)| k <= after));
-    let rest = &ranked[start..];
-    let items: Vec<Hit> = rest
-        .iter()
-        .take(page.limit)
-        .map(|(_, h)| h.clone())
-        .collect();
-    let next_cursor = (rest.len() > page.limit).then(|| listing::encode(&rest[page.limit - 1].0));
-    Listed {
-        items,
-        next_cursor,
-        total,
+    #[test]
+    fn the_bounded_heap_pages_exactly_as_sorting_every_match_does() {
+        let mut rng = StdRng::seed_from_u64(16);
+        let titles = [
+            "Clúster",
+            "cluster",
+            "Ñuñoa",
+            "São Paulo",
+            "Red",
+            "red",
+            "Zona",
+        ];
+        for round in 0..300 {
+            let matches: Vec<(HitKind, usize, String, String)> = (0..rng.gen_range(0..60))
+                .map(|i| {
+                    let kind = KINDS[rng.gen_range(0..KINDS.len())];
+                    let title = titles[rng.gen_range(0..titles.len())].to_owned();
+                    (kind, rng.gen_range(0..4), format!("id-{i:03}"), title)
+                })
+                .collect();
+            let mut page = PageRequest {
+                after: None,
+                limit: rng.gen_range(1..8),
+            };
+            // Follow the cursors to the end; each page must match the sorted one.
+            for _ in 0..100 {
+                let expected = sorted_page(&matches, &page);
+                assert_eq!(best_page(&matches, &page), expected, "round {round}");
+                let Some(cursor) = expected.next_cursor else {
+                    break;
+                };
+                let bytes = base64::Engine::decode(
+                    &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                    cursor,
+                )
+                .unwrap();
+                page.after = Some(serde_json::from_slice(&bytes).unwrap());
+            }
+            // A forged cursor only chooses where the read starts, the same way in both.
+            let texts = ["", "3", "3 red", "0 zona", "9", "a"];
+            let forged = PageRequest {
+                after: Some(SortKey::new(
+                    -rng.gen_range(0..4),
+                    texts[rng.gen_range(0..texts.len())],
+                    format!("news:id-{:03}", rng.gen_range(0..60)),
+                )),
+                limit: rng.gen_range(1..8),
+            };
+            assert_eq!(
+                best_page(&matches, &forged),
+                sorted_page(&matches, &forged),
+                "round {round}, {forged:?}"
+            );
+        }
     }
 }
