@@ -29,8 +29,9 @@ const INITIATIVES_PER_PUBLICATION: usize = 5;
 /// quarter of them past, the rest in the next nine months, like a living calendar).
 const GATHERINGS_FROM_DAY: i64 = -90;
 const GATHERINGS_TO_DAY: i64 = 270;
-/// Consecutive gatherings lie this many days apart (modulo the span; prime to it, so every day
-/// is used), so that even a small history has past and upcoming ones.
+/// Publication `p` is placed this many days after publication `p - 1` (modulo the span; prime
+/// to it, so no day repeats within a span), so that even a small history has past and upcoming
+/// gatherings rather than a first run of past ones.
 const GATHERING_STRIDE: usize = 37;
 
 #[derive(Debug, Default, Clone, Copy, Serialize)]
