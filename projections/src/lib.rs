@@ -37,7 +37,7 @@ pub use joint_projects::{
     InitiativeRef, ListedProject, PartnerRef, ProjectDirectory, ProjectFilter, ProjectViewer,
 };
 pub use library::{GatheringFilter, Library, LibraryFilter, LibraryItem, Viewer, When};
-pub use listing::{Page, SortKey, DEFAULT_PAGE, MAX_PAGE};
+pub use listing::{Found, Page, SortKey, DEFAULT_PAGE, MAX_PAGE};
 pub use map::text::fold as fold_text;
 pub use map::{to_geojson, BoundingBox, InitiativeMap, MapEntry, MapFeature, MapFilter, TextQuery};
 pub use matching::{

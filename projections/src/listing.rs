@@ -52,6 +52,18 @@ impl<T> Page<T> {
     }
 }
 
+/// A record a search found, borrowed from its read model: the search ranks every match but
+/// shows only a page of them, so nothing is cloned or built for a match before it makes the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found<'a, T> {
+    pub id: &'a str,
+    pub record: &'a T,
+    /// How many of the query's words its title (or name) holds.
+    pub score: usize,
+    /// Its title (or name), folded as the query is: what ties of score are ordered by.
+    pub folded_title: std::borrow::Cow<'a, str>,
+}
+
 /// The most a page may hold, and what it holds when the caller does not say.
 pub const MAX_PAGE: usize = 100;
 pub const DEFAULT_PAGE: usize = 20;

@@ -5,8 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{Duration, NaiveDate};
+
 use e2e::{spawn_app, test_settings};
 use gateway::seed::data::{self, COUNTRIES_GEOJSON};
+use gateway::seed::synthetic::write_platform;
 use gateway::{Application, Settings};
 use serde_json::Value;
 use store::testing::TestPostgres;
@@ -135,9 +138,11 @@ async fn actors(url: &str) -> BTreeMap<String, i64> {
         .collect()
 }
 
-async fn synthetic_events(initiatives: usize, seed: u64) -> (Vec<String>, u64) {
+/// The synthetic history's events (of `initiatives` and `seed`, gatherings dated around
+/// `anchor`), in stream order, and how many were written.
+async fn synthetic_events(initiatives: usize, seed: u64, anchor: NaiveDate) -> (Vec<String>, u64) {
     let (db, log) = fresh_log().await;
-    let written = gateway::seed::synthetic::write_platform(&log, initiatives, seed, &|_| {})
+    let written = write_platform(&log, initiatives, seed, anchor, &|_| {})
         .await
         .unwrap();
     assert!(written.threads > 0 && written.publications > 0 && written.joint_projects > 0);
@@ -150,7 +155,7 @@ async fn synthetic_events(initiatives: usize, seed: u64) -> (Vec<String>, u64) {
     .await
     .unwrap();
     // A second run of the same history writes nothing.
-    let again = gateway::seed::synthetic::write_platform(&log, initiatives, seed, &|_| {})
+    let again = write_platform(&log, initiatives, seed, anchor, &|_| {})
         .await
         .unwrap();
     assert!(again.already_present);
@@ -164,13 +169,42 @@ async fn synthetic_events(initiatives: usize, seed: u64) -> (Vec<String>, u64) {
 }
 
 #[tokio::test]
-async fn the_synthetic_history_is_the_same_for_the_same_seed() {
-    let (first, events) = synthetic_events(120, 11).await;
-    let (second, _) = synthetic_events(120, 11).await;
-    let (other, _) = synthetic_events(120, 12).await;
+async fn the_synthetic_history_is_the_same_for_the_same_seed_and_anchor_day() {
+    let anchor = NaiveDate::from_ymd_opt(2031, 3, 14).unwrap();
+    let (first, events) = synthetic_events(120, 11, anchor).await;
+    let (second, _) = synthetic_events(120, 11, anchor).await;
+    let (other, _) = synthetic_events(120, 12, anchor).await;
     assert_eq!(first.len() as u64, events);
     assert_eq!(first, second);
     assert_ne!(first, other);
+    // Another day moves the gatherings only: the same streams, and every other event the same.
+    let (later, _) = synthetic_events(120, 11, anchor + Duration::days(1)).await;
+    assert_eq!(first.len(), later.len());
+    let differing: Vec<(&String, &String)> =
+        first.iter().zip(&later).filter(|(a, b)| a != b).collect();
+    assert!(!differing.is_empty());
+    assert!(
+        differing.iter().all(|(a, _)| a.contains("\"starts_at\"")),
+        "{differing:?}"
+    );
+}
+
+#[tokio::test]
+async fn synthetic_gatherings_are_dated_around_the_anchor_day_some_past_most_upcoming() {
+    let anchor = NaiveDate::from_ymd_opt(2031, 3, 14).unwrap();
+    let (events, _) = synthetic_events(120, 11, anchor).await;
+    let starts: Vec<NaiveDate> = events
+        .iter()
+        .filter_map(|e| {
+            let at = e.split("\"starts_at\"").nth(1)?;
+            let at = at.trim_start_matches([':', ' ', '"']);
+            NaiveDate::parse_from_str(at.get(..10)?, "%Y-%m-%d").ok()
+        })
+        .collect();
+    assert!(starts.len() >= 5, "{} gatherings", starts.len());
+    let past = starts.iter().filter(|d| **d < anchor).count();
+    assert!(past > 0 && past < starts.len() / 2, "{past} of {starts:?}");
+    assert!(starts.iter().all(|d| (*d - anchor).num_days().abs() <= 366));
 }
 
 fn embedded(dir: &std::path::Path, seed: bool) -> Settings {

@@ -1,6 +1,7 @@
-//! Latencies of the lists and the search (`GET /v1/publications`, `/v1/gatherings`,
-//! `/v1/communities`, a community's threads, `/v1/joint-projects`, `/v1/search`), in process
-//! (no HTTP): a page of 20 as the use case answers it, with its total, as p50/p99.
+//! Latencies of the lists and the search (`GET /v1/publications`, `/v1/gatherings` upcoming
+//! and past, `/v1/communities`, a community's threads, `/v1/joint-projects`, an initiative's
+//! communities and joint projects, `/v1/search`), in process (no HTTP): a page of 20 as the use
+//! case answers it, with its total, as p50/p99.
 
 use chrono::Utc;
 use domain::joint_project::ProjectStatus;
@@ -8,12 +9,12 @@ use domain::publication::Language;
 use domain::values::CountryCode;
 use projections::{
     CommunityFilter, GatheringFilter, LibraryFilter, ProjectFilter, ProjectViewer, ReadModels,
-    SortKey, TextQuery, Viewer,
+    SortKey, TextQuery, Viewer, When,
 };
 
 use super::queries::{percentiles, row};
 use crate::app::listing::PageRequest;
-use crate::app::search;
+use crate::app::{communities as community_lists, search};
 
 const PAGE: usize = 20;
 
@@ -83,6 +84,17 @@ pub fn report(models: &ReadModels, samples: usize) {
                 .total
         })
     });
+    let past = GatheringFilter {
+        when: When::Past,
+        ..GatheringFilter::default()
+    };
+    time(samples, "`GET /v1/gatherings?when=past`", |_| {
+        let now = Utc::now();
+        models.library.read(|l| {
+            l.gatherings(&everything, &past, visitor, now, None, PAGE)
+                .total
+        })
+    });
     let communities = CommunityFilter::default();
     time(samples, "`GET /v1/communities`, first page", |_| {
         models
@@ -123,29 +135,53 @@ pub fn report(models: &ReadModels, samples: usize) {
                 .read(|p| p.list(&narrowed, &public, None, PAGE).total)
         },
     );
+    // An initiative's page: the lead of the newest public project (which, in the synthetic
+    // history, also has managers in communities).
+    let initiative = models.projects.read(|p| {
+        p.list(&projects, &public, None, 1)
+            .items
+            .first()
+            .map(|project| project.lead.id)
+    });
+    if let Some(initiative) = initiative {
+        time(samples, "`GET /v1/initiatives/{id}/communities`", |_| {
+            let ids = models.memberships.read(|m| {
+                community_lists::communities_of_managers(m, initiative).unwrap_or_default()
+            });
+            models
+                .communities
+                .read(|c| community_lists::in_name_order(c, &ids).len())
+        });
+        let of_initiative = ProjectFilter {
+            initiative: Some(initiative),
+            ..ProjectFilter::default()
+        };
+        time(samples, "`GET /v1/initiatives/{id}/joint-projects`", |_| {
+            models
+                .projects
+                .read(|p| p.list(&of_initiative, &public, None, PAGE).total)
+        });
+    }
     let query = TextQuery::new("sintetica 7").ok();
     if let Some(query) = query {
         time(
             samples,
             "`GET /v1/search?q=sintetica 7` (all four models, ranked)",
             |_| {
-                let mut hits = models.map.read(|m| search::initiative_hits(m, &query));
-                hits.extend(
-                    models
-                        .library
-                        .read(|l| search::library_hits(l, &query, visitor)),
-                );
-                hits.extend(
-                    models
-                        .communities
-                        .read(|c| search::community_hits(c, &query)),
-                );
-                hits.extend(
-                    models
-                        .projects
-                        .read(|p| search::project_hits(p, &query, &public)),
-                );
-                search::ranked(hits, &PageRequest::default()).total
+                let mut best = search::Best::new(&PageRequest::default());
+                models
+                    .map
+                    .read(|m| search::initiative_hits(m, &query, &mut best));
+                models
+                    .library
+                    .read(|l| search::library_hits(l, &query, visitor, &mut best));
+                models
+                    .communities
+                    .read(|c| search::community_hits(c, &query, &mut best));
+                models
+                    .projects
+                    .read(|p| search::project_hits(p, &query, &public, &mut best));
+                best.into_page().total
             },
         );
     }

@@ -149,10 +149,18 @@ async fn history(
             *last = Instant::now();
         }
     };
-    // With threads and publications, which the lists and the search read.
-    let written =
-        crate::seed::synthetic::write_platform_of(&log, initiatives, events, seed, &progress)
-            .await?;
+    // With threads and publications, which the lists and the search read; gatherings around
+    // today, so that the upcoming and past lists both hold some.
+    let today = chrono::Utc::now().date_naive();
+    let written = crate::seed::synthetic::write_platform_of(
+        &log,
+        initiatives,
+        events,
+        seed,
+        today,
+        &progress,
+    )
+    .await?;
     Ok((log, written))
 }
 

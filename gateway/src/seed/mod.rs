@@ -91,7 +91,8 @@ async fn synthetic_history(
         initiatives as u64 * 5,
         "events",
     );
-    let written = synthetic::write_platform(log, initiatives, seed, &|n| {
+    let today = chrono::Utc::now().date_naive();
+    let written = synthetic::write_platform(log, initiatives, seed, today, &|n| {
         bar.set_length(n.max(bar.length().unwrap_or(0)));
         bar.set_position(n);
     })

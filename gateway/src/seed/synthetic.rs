@@ -1,7 +1,9 @@
 //! `articula seed --synthetic N [--seed S]`: the benchmark history of crate::synthetic
 //! (initiatives, communities with members, joint projects, profile edits), plus threads in
-//! every community and publications, news and gatherings in proportion. The same N and seed
-//! give the same ids and events (timestamps of storage aside); running it again writes nothing.
+//! every community and publications, news and gatherings in proportion. The same N, seed and
+//! anchor day give the same ids and events (timestamps of storage aside); running it again
+//! writes nothing. Gatherings are dated around the anchor (the day it is written, for the
+//! command), as the illustrative seed's are, so that "upcoming" and "past" both hold some.
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use domain::actor::{Actor, Role};
@@ -23,6 +25,14 @@ const THREADS_PER_COMMUNITY: usize = 2;
 const REPLIES_PER_THREAD: usize = 4;
 /// One publication for this many initiatives.
 const INITIATIVES_PER_PUBLICATION: usize = 5;
+/// Gatherings start from this many days before the anchor day to this many after it (about a
+/// quarter of them past, the rest in the next nine months, like a living calendar).
+const GATHERINGS_FROM_DAY: i64 = -90;
+const GATHERINGS_TO_DAY: i64 = 270;
+/// Publication `p` is placed this many days after publication `p - 1` (modulo the span; prime
+/// to it, so no day repeats within a span), so that even a small history has past and upcoming
+/// gatherings rather than a first run of past ones.
+const GATHERING_STRIDE: usize = 37;
 
 #[derive(Debug, Default, Clone, Copy, Serialize)]
 pub struct PlatformWritten {
@@ -35,13 +45,16 @@ pub struct PlatformWritten {
     pub already_present: bool,
 }
 
+/// Writes the synthetic platform of `initiatives` and `seed`, its gatherings dated around
+/// `anchor`.
 pub async fn write_platform(
     log: &EventLog,
     initiatives: usize,
     seed: u64,
+    anchor: NaiveDate,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<PlatformWritten, String> {
-    write_platform_of(log, initiatives, 0, seed, progress).await
+    write_platform_of(log, initiatives, 0, seed, anchor, progress).await
 }
 
 /// [`write_platform`] whose history of initiatives, communities and projects is filled with
@@ -52,6 +65,7 @@ pub async fn write_platform_of(
     initiatives: usize,
     events: u64,
     seed: u64,
+    anchor: NaiveDate,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<PlatformWritten, String> {
     let (history, communities) =
@@ -136,7 +150,7 @@ pub async fn write_platform_of(
         let kind = match p % 3 {
             0 => Kind::Publication,
             1 => Kind::News,
-            _ => Kind::Gathering(gathering(p).map_err(text)?),
+            _ => Kind::Gathering(gathering(p, anchor).map_err(text)?),
         };
         let content = PublicationContent {
             title: Title::new(format!("Publicación sintética {p}")).map_err(text)?,
@@ -186,9 +200,12 @@ pub async fn write_platform_of(
     Ok(written)
 }
 
-fn gathering(p: usize) -> Result<Gathering, domain::values::ValueError> {
-    let day =
-        NaiveDate::from_ymd_opt(2026, 1 + (p % 12) as u32, 1 + (p % 28) as u32).unwrap_or_default();
+/// Gathering `p`, on a day spread over [`GATHERINGS_FROM_DAY`, `GATHERINGS_TO_DAY`) around
+/// `anchor`.
+fn gathering(p: usize, anchor: NaiveDate) -> Result<Gathering, domain::values::ValueError> {
+    let span = (GATHERINGS_TO_DAY - GATHERINGS_FROM_DAY) as usize;
+    let offset = (p * GATHERING_STRIDE) % span;
+    let day = anchor + Duration::days(GATHERINGS_FROM_DAY + offset as i64);
     Ok(Gathering {
         starts_at: day.and_hms_opt(9, 0, 0).unwrap_or_default(),
         ends_at: day.and_hms_opt(17, 0, 0).unwrap_or_default(),

@@ -8,7 +8,7 @@ use domain::thread::Thread;
 use domain::values::{AccountId, Sector};
 
 use super::{visible_replies, CommunityDirectory};
-use crate::listing::{Page, SortKey};
+use crate::listing::{Found, Page, SortKey};
 use crate::TextQuery;
 
 /// Which communities to list; empty sets mean any.
@@ -119,17 +119,24 @@ impl CommunityDirectory {
 
     /// Communities whose name or theme holds all of `query`'s words, with how many of them the
     /// name holds.
-    pub fn search(&self, query: &TextQuery) -> Vec<(usize, CommunitySummary)> {
+    pub fn search<'a>(
+        &'a self,
+        query: &'a TextQuery,
+    ) -> impl Iterator<Item = Found<'a, Community>> + 'a {
         self.derived
             .texts
             .iter()
-            .filter(|(_, folded)| query.matches(folded))
-            .filter_map(|(id, _)| {
-                let summary = self.summary(id)?;
-                let name = crate::map::text::fold(&summary.name);
-                Some((query.hits(&name), summary))
+            .filter(move |(_, folded)| query.matches(folded))
+            .filter_map(move |(id, _)| {
+                let (community, _) = self.communities.get(id)?;
+                let name = crate::map::text::fold(community.profile()?.name.as_str());
+                Some(Found {
+                    id,
+                    record: community,
+                    score: query.hits(&name),
+                    folded_title: name.into(),
+                })
             })
-            .collect()
     }
 
     pub fn len(&self) -> usize {

@@ -7,7 +7,7 @@ use domain::joint_project::{InvitationState, JointProject, ProjectStatus};
 use domain::values::{CountryCode, InitiativeId, Sector};
 
 use super::ProjectDirectory;
-use crate::listing::{Page, SortKey};
+use crate::listing::{Found, Page, SortKey};
 use crate::TextQuery;
 
 /// Who is reading: moderators see every project; the managers of the lead or of an invited
@@ -146,14 +146,26 @@ impl ProjectDirectory {
 
     /// Projects `viewer` sees whose texts hold all of `query`'s words, with how many of them the
     /// title holds.
-    pub fn search(&self, query: &TextQuery, viewer: &ProjectViewer) -> Vec<(usize, ListedProject)> {
+    pub fn search<'a>(
+        &'a self,
+        query: &'a TextQuery,
+        viewer: &'a ProjectViewer,
+    ) -> impl Iterator<Item = Found<'a, JointProject>> + 'a {
         self.derived
             .texts
             .iter()
-            .filter(|(_, (folded, _))| query.matches(folded))
-            .filter(|(id, _)| self.projects.get(*id).is_some_and(|p| viewer.sees(p)))
-            .filter_map(|(id, (_, title))| Some((query.hits(title), self.summary(id, viewer)?)))
-            .collect()
+            .filter(move |(_, (folded, _))| query.matches(folded))
+            .filter_map(move |(id, (_, title))| {
+                let project = self.projects.get(id).filter(|p| viewer.sees(p))?;
+                // As a listed project: one without details is never shown.
+                project.details()?;
+                Some(Found {
+                    id,
+                    record: project,
+                    score: query.hits(title),
+                    folded_title: title.into(),
+                })
+            })
     }
 
     fn keeps(&self, filter: &ProjectFilter, project: &JointProject, folded: &str) -> bool {

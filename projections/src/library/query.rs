@@ -7,7 +7,7 @@ use domain::publication::{GatheringFormat, Kind, Language, Publication, Publicat
 use domain::values::AccountId;
 
 use super::{ends, Library};
-use crate::listing::{Ordering, Page, SortKey};
+use crate::listing::{Found, Ordering, Page, SortKey};
 use crate::TextQuery;
 
 /// Who is reading: what decides which items they see.
@@ -161,22 +161,23 @@ impl Library {
 
     /// Every item `viewer` sees whose texts hold all of `query`'s words, with how many of them
     /// its title holds (what search ranks by).
-    pub fn search(&self, query: &TextQuery, viewer: Viewer) -> Vec<(usize, LibraryItem)> {
+    pub fn search<'a>(
+        &'a self,
+        query: &'a TextQuery,
+        viewer: Viewer,
+    ) -> impl Iterator<Item = Found<'a, Publication>> + 'a {
         self.items
             .iter()
-            .filter(|(_, item)| viewer.sees(item))
-            .filter_map(|(id, item)| {
+            .filter(move |(_, item)| viewer.sees(item))
+            .filter_map(move |(id, item)| {
                 let (folded, title) = self.texts(id)?;
-                query.matches(folded).then(|| {
-                    let hit = LibraryItem {
-                        id: id.clone(),
-                        item: item.clone(),
-                        privileged: viewer.is_privileged(item),
-                    };
-                    (query.hits(title), hit)
+                query.matches(folded).then(|| Found {
+                    id,
+                    record: item,
+                    score: query.hits(title),
+                    folded_title: title.into(),
                 })
             })
-            .collect()
     }
 
     fn page(

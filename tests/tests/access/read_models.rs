@@ -22,7 +22,7 @@ pub fn expectation(method: &str, template: &str) -> Option<Who> {
         ("POST" | "DELETE", "/v1/moderation/claims/{kind}/{id}") => Moderators,
         ("GET", "/v1/map" | "/v1/stats") => Everyone,
         // The lists and the search: public; what each caller sees in them is tested in
-        // tests/read_models/lists.rs.
+        // tests/tests/lists/ (one file per list, and paging.rs for paging while others write).
         (
             "GET",
             "/v1/publications"

@@ -102,3 +102,42 @@ async fn one_search_finds_every_kind_ignoring_accents_and_ranks_title_hits_first
     assert_eq!(next["items"].as_array().unwrap().len(), 2);
     assert_ne!(next["items"][0]["id"], page["items"][0]["id"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_waits_for_min_position_and_refuses_as_of_for_everyone_as_it_is_live_only() {
+    let env = spawn_on_postgres().await;
+    let app = &env.app;
+    let ana = app.sign_up("Ana").await;
+    let auditor = app.person_with("Auditora", Role::Auditor).await;
+    let auditor = app.token_for(auditor.id).await;
+
+    // Written straight to the log (no read-your-writes wait): only min_position makes the
+    // search wait for the read models to have it.
+    let initiative = app.initiative_managed_by(ana.id, "Clúster de Ñuñoa").await;
+    let head = app.head().await;
+    let found = get_ok(
+        app,
+        &format!("/v1/search?q=nunoa&min_position={head}"),
+        None,
+    )
+    .await;
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["items"][0]["id"], initiative.to_string());
+
+    let beyond = format!("/v1/search?q=nunoa&min_position={}", head + 1000);
+    let (status, body) = get(app, &beyond, None).await;
+    assert_eq!(status, 400, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("beyond the newest event"), "{message}");
+
+    // As-of would need four read models folded to one point: refused as a bad request, to
+    // auditors too (not a 401/403: no one may ask it of the search).
+    for past in ["as_of=2024-06-30T00:00:00Z", "at_position=1"] {
+        for token in [None, Some(auditor.as_str())] {
+            let (status, body) = get(app, &format!("/v1/search?q=nunoa&{past}"), token).await;
+            assert_eq!(status, 400, "{past}: {body}");
+            let message = body["error"]["message"].as_str().unwrap();
+            assert!(message.contains("live only"), "{past}: {message}");
+        }
+    }
+}

@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 
 use domain::community::JoinPolicy;
 use domain::values::{CommunityId, InitiativeId, Sector};
-use projections::{CommunityFilter, CommunitySummary, ThreadSummary};
+use projections::{
+    CommunityDirectory, CommunityFilter, CommunitySummary, Memberships, ThreadSummary,
+};
 
 mod commands;
 mod threads;
@@ -106,28 +108,44 @@ pub async fn of_initiative(
     read_at: &ReadAt,
 ) -> Result<Vec<CommunitySummary>, Refusal> {
     let community_ids = read_at
-        .read(state, &state.read.memberships, |memberships| {
-            let team = memberships.initiative(id).filter(|team| team.is_public())?;
-            let ids: BTreeSet<CommunityId> = team
-                .managers
-                .keys()
-                .flat_map(|manager| memberships.of_account(*manager).communities)
-                .map(|community| community.id)
-                .collect();
-            Some(ids)
+        .read(state, &state.read.memberships, |m| {
+            communities_of_managers(m, id)
         })
         .await?
         .ok_or_else(|| Refusal::NotFound(format!("there is no initiative {id}")))?;
-    let mut communities = read_at
+    read_at
         .read(state, &state.read.communities, |directory| {
-            community_ids
-                .iter()
-                .filter_map(|c| directory.summary(&c.to_string()))
-                .collect::<Vec<_>>()
+            in_name_order(directory, &community_ids)
         })
-        .await?;
-    communities.sort_by_key(|c| projections::fold_text(&c.name));
-    Ok(communities)
+        .await
+}
+
+/// The communities the managers of initiative `id` belong to; `None` if it is not public.
+pub fn communities_of_managers(
+    memberships: &Memberships,
+    id: InitiativeId,
+) -> Option<BTreeSet<CommunityId>> {
+    let team = memberships.initiative(id).filter(|team| team.is_public())?;
+    let ids = team
+        .managers
+        .keys()
+        .flat_map(|manager| memberships.of_account(*manager).communities)
+        .map(|community| community.id)
+        .collect();
+    Some(ids)
+}
+
+/// Communities `ids` as listed, in name order (ignoring case and accents).
+pub fn in_name_order(
+    directory: &CommunityDirectory,
+    ids: &BTreeSet<CommunityId>,
+) -> Vec<CommunitySummary> {
+    let mut communities: Vec<CommunitySummary> = ids
+        .iter()
+        .filter_map(|c| directory.summary(&c.to_string()))
+        .collect();
+    communities.sort_by_cached_key(|c| projections::fold_text(&c.name));
+    communities
 }
 
 /// Reads the communities' filters, ignoring parameters that are not filters.

@@ -6,10 +6,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
-use super::{read_query, PageView};
+use super::{read_query, PageView, Paging};
 use crate::access::{Access, ApiRoutes, Caller};
 use crate::app::listing::text;
 use crate::app::search::{self, Hit};
+use crate::http::reading::ReadAt;
 use crate::http::{ApiJson, ErrorBody, Refusal};
 use crate::state::AppState;
 
@@ -46,15 +47,17 @@ impl From<Hit> for SearchHit {
 
 /// Everything the caller may see whose texts hold every word of `q` (ignoring case and accents:
 /// `cluster` finds "Clúster", `nunoa` "Ñuñoa", `sao` "São"), best first: records whose name or
-/// title holds more of the words, then by kind and title.
+/// title holds more of the words, then by kind and title. It reads several models at once, so
+/// it answers live only (`min_position` waits for a write; `as_of` and `at_position` are
+/// refused), as the per-initiative lists do.
 #[utoipa::path(get, path = "/v1/search", tag = "search",
     params(
         ("q" = String, Query, description = "Words to find"),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("limit" = Option<usize>, Query, description = "1 to 100 hits (default 20)")),
+        Paging),
     responses(
         (status = 200, description = "A page of hits", body = PageView<SearchHit>),
-        (status = 400, description = "q is missing or holds no word, or a parameter is malformed or unknown", body = ErrorBody)))]
+        (status = 400, description = "q is missing or holds no word, a parameter is malformed or unknown, or as_of or at_position was sent (the search is live only)", body = ErrorBody),
+        (status = 503, description = "min_position not reached in time", body = ErrorBody)))]
 async fn search_everything(
     State(state): State<AppState>,
     caller: Caller,
@@ -65,6 +68,7 @@ async fn search_everything(
         .find(|(key, _)| key == "q")
         .map(|(_, value)| value.into_owned())
         .ok_or_else(|| Refusal::invalid_input("send q: the words to search for"))?;
-    let hits = search::search(&state, &caller, &text(&q)?, &page).await?;
+    let read_at = ReadAt::parse_live(&query, search::LIVE_ONLY)?;
+    let hits = search::search(&state, &caller, &text(&q)?, &page, &read_at).await?;
     Ok(ApiJson(PageView::of(hits, SearchHit::from)))
 }
