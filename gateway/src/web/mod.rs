@@ -46,6 +46,7 @@ mod manage;
 mod map;
 mod moderation;
 mod outline;
+mod people;
 pub mod page;
 mod profile;
 mod register;
