@@ -262,13 +262,24 @@ pub(crate) async fn open_community(
     moderator_token: &str,
     facilitator: &Person,
 ) -> String {
+    community_with(app, moderator_token, facilitator, "open").await
+}
+
+/// Arranges, over the API, a community named after `join_policy` (`open`, `moderated`) that
+/// `facilitator` facilitates, and returns its id.
+pub(crate) async fn community_with(
+    app: &TestApp,
+    moderator_token: &str,
+    facilitator: &Person,
+    join_policy: &str,
+) -> String {
     let created = app
         .request(
             Method::POST,
             "/v1/communities",
             Some(moderator_token),
             Some(json!({
-                "name": "Cadena del litio",
+                "name": format!("Cadena del litio ({join_policy})"),
                 "theme": { "sector": "lithium" },
                 "join_policy": "open",
             })),
@@ -298,7 +309,17 @@ pub(crate) async fn open_community(
         )
         .await;
     assert_eq!(promoted.status(), 200);
-
+    if join_policy != "open" {
+        let changed = app
+            .request(
+                Method::PUT,
+                &format!("/v1/communities/{community}/join-policy"),
+                Some(moderator_token),
+                Some(json!({ "join_policy": join_policy })),
+            )
+            .await;
+        assert_eq!(changed.status(), 200);
+    }
     community
 }
 

@@ -5,7 +5,8 @@
 //! the project; the partner's manager accepts, the other declines with a reason; the lead
 //! submits it, a moderator approves it, the lead starts and completes it, and its history names
 //! who did each step. A third member joins a community and posts; the facilitator hides the post
-//! and restores it; the member leaves. The member's library submission, rejected with a reason,
+//! and restores it; the member leaves, then asks to join a moderated community and the
+//! facilitator declines the request (shown by the asker's name) with a reason. The member's library submission, rejected with a reason,
 //! is on the dashboard with that reason, and so are the notifications of all this.
 //!
 //! Arranged outside the browser, as the seed would: the moderator and the facilitator accounts,
@@ -20,7 +21,7 @@ use crate::browser::{
     check_everywhere, choose, click, fill, goto, path_now, register, sign_in, sign_up, text_of,
     value_of, wait_notice, wait_path, wait_path_ending, wait_text, Browser, Driver,
 };
-use crate::collab::open_community;
+use crate::collab::{community_with, open_community};
 use crate::pages::check;
 use crate::SETTLE;
 
@@ -75,6 +76,7 @@ async fn the_whole_story_of_members_and_moderators_runs_in_the_browser() {
     app.initiative_managed_by(other.id, OTHER).await;
     let facilitator = app.sign_up("Fabiana").await;
     let community = open_community(&app, &moderator_token, &facilitator).await;
+    let moderated = community_with(&app, &moderator_token, &facilitator, "moderated").await;
     let driver = Driver::start().await;
     let member = driver.browser(true).await;
     let moderating = driver.browser(true).await;
@@ -239,7 +241,6 @@ async fn the_whole_story_of_members_and_moderators_runs_in_the_browser() {
     click(&facilitating, "#posts .restore-form button").await;
     wait_notice(&facilitating, "restored").await;
     assert!(!text_of(&facilitating, "#posts").await.contains("Hidden"));
-    facilitating.client.close().await.unwrap();
     goto(&third, &app, &format!("{thread}?lang=en")).await;
     assert!(text_of(&third, "#posts")
         .await
@@ -250,7 +251,24 @@ async fn the_whole_story_of_members_and_moderators_runs_in_the_browser() {
     click(&third, "#leave").await;
     wait_notice(&third, "left").await;
     assert_eq!(text_of(&third, "#standing").await, "Not a member");
+
+    // In a moderated community the member asks to join; the facilitator, who sees the request
+    // by the asker's name, declines it with a reason.
+    let asked = format!("/communities/{moderated}/threads");
+    goto(&third, &app, &format!("{asked}?lang=en")).await;
+    click(&third, "#join").await;
+    wait_notice(&third, "sent").await;
+    assert!(text_of(&third, "#withdraw-request").await.contains("Take back"));
     third.client.close().await.unwrap();
+    goto(&facilitating, &app, &format!("{asked}?lang=en")).await;
+    assert!(text_of(&facilitating, "#requests").await.contains("Tomás Ibarra"));
+    check_everywhere(&facilitating, &app, &asked, "story-community-requests").await;
+    goto(&facilitating, &app, &format!("{asked}?lang=en")).await;
+    fill(&facilitating, "#requests input[type=text]", "Solo para productores").await;
+    click(&facilitating, "#requests .decline-form button").await;
+    wait_notice(&facilitating, "declined").await;
+    assert!(text_of(&facilitating, "#requests").await.is_empty());
+    facilitating.client.close().await.unwrap();
 
     // The member's library submission, rejected with a reason, is on the dashboard with it.
     goto(&member, &app, "/library/new?lang=en").await;
