@@ -10,8 +10,8 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::publication::{GatheringFormat, Language, Publication, PublicationStatus, Topic};
 use domain::actor::Actor;
+use domain::publication::{GatheringFormat, Language, Publication, PublicationStatus, Topic};
 use domain::values::PublicationId;
 use projections::{GatheringFilter, LibraryFilter, LibraryItem, When};
 

@@ -17,10 +17,10 @@ use domain::initiative::{Initiative, InitiativeStatus, Profile};
 use domain::values::AccountId;
 
 use super::account::see_other;
-use super::people::Names;
 use super::form::{Errors, Input};
 use super::i18n::{code_of, Arg, Tr};
 use super::page::{render, Problem, Reader};
+use super::people::Names;
 use super::register::{form, form_chrome, profile_fields, PLACES};
 use super::review::{changes_of, Change};
 use super::session::Fields;

@@ -194,10 +194,9 @@ async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Proble
         .collect();
     countries.sort_by(|a, b| a.1.cmp(&b.1));
     countries.insert(0, (String::new(), t.get("moderation-all-countries"), false));
-    let mut chrome =
-        Chrome::new(&reader, &web.site, t.get("moderation-title"), "/moderation")
-            .private()
-            .in_section(Section::Moderation);
+    let mut chrome = Chrome::new(&reader, &web.site, t.get("moderation-title"), "/moderation")
+        .private()
+        .in_section(Section::Moderation);
     chrome.styles.push(super::assets::url("css/moderation.css"));
     let notice = match reader.param("done") {
         Some("approved") => t.get("moderation-done-approved"),

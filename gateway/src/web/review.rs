@@ -20,8 +20,8 @@ use super::account::see_other;
 use super::form::Input;
 use super::i18n::Tr;
 use super::moderation::claim_text;
-use super::people::Names;
 use super::page::{render, Chrome, Problem, Reader, Section};
+use super::people::Names;
 use super::session::Fields;
 use super::Web;
 use crate::app::moderation::review::{self, Decision, Review, Subject};
@@ -436,7 +436,14 @@ pub async fn page(
         .map_err(|r| reader.refused(r))?;
     let reason = reason_input(&reader.t, "");
     let names = people(&web, &reader, &review, claim.as_ref()).await?;
-    let page = review_page(&web, &reader, (&review, &names), claim, reason, String::new());
+    let page = review_page(
+        &web,
+        &reader,
+        (&review, &names),
+        claim,
+        reason,
+        String::new(),
+    );
     Ok(render(StatusCode::OK, &page))
 }
 

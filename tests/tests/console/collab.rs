@@ -290,7 +290,7 @@ pub(crate) async fn community_with(
         .as_str()
         .unwrap()
         .to_owned();
-    let token = app.sign_in(&facilitator).await;
+    let token = app.sign_in(facilitator).await;
     let joined = app
         .request(
             Method::POST,

@@ -21,7 +21,6 @@ use crate::browser::{
 use crate::pages::check;
 use crate::SETTLE;
 
-
 /// Opens `path` in each language, waits for `ready` (a script condition) and checks the page.
 async fn check_languages(
     browser: &Browser,

@@ -129,10 +129,7 @@ async fn the_whole_story_of_members_and_moderators_runs_in_the_browser() {
     click(&member, "#revise-project").await;
     wait_path_ending(&member, "/revision").await;
     let revision = path_now(&member).await;
-    assert_eq!(
-        value_of(&member, "#jp_title").await,
-        "Cadena de frío"
-    );
+    assert_eq!(value_of(&member, "#jp_title").await, "Cadena de frío");
     check_everywhere(&member, &app, &revision, "story-project-revision").await;
     goto(&member, &app, &format!("{revision}?lang=en")).await;
     fill(&member, "#jp_title", PROJECT).await;
@@ -169,21 +166,37 @@ async fn the_whole_story_of_members_and_moderators_runs_in_the_browser() {
     goto(&partnering, &app, &format!("{manage}?lang=en")).await;
     check_everywhere(&partnering, &app, &manage, "story-project-invited").await;
     goto(&partnering, &app, &format!("{manage}?lang=en")).await;
-    click(&partnering, "button[aria-label='Accept: Polo Logístico del Sur']").await;
+    click(
+        &partnering,
+        "button[aria-label='Accept: Polo Logístico del Sur']",
+    )
+    .await;
     wait_notice(&partnering, "accepted").await;
     partnering.client.close().await.unwrap();
     let declining = driver.browser(true).await;
     sign_in(&declining, &app, &other).await;
     goto(&declining, &app, &format!("{manage}?lang=en")).await;
-    fill(&declining, "#partners input[type=text]", "Sin capacidad este año").await;
-    click(&declining, "button[aria-label='Decline: Red Minera del Norte']").await;
+    fill(
+        &declining,
+        "#partners input[type=text]",
+        "Sin capacidad este año",
+    )
+    .await;
+    click(
+        &declining,
+        "button[aria-label='Decline: Red Minera del Norte']",
+    )
+    .await;
     wait_notice(&declining, "declined").await;
     declining.client.close().await.unwrap();
 
     // The lead submits it; the moderator approves it; the lead starts and completes it.
     goto(&member, &app, &format!("{manage}?lang=en")).await;
     let partners = text_of(&member, "#partners").await;
-    assert!(partners.contains("Accepted") && partners.contains("Declined"), "{partners}");
+    assert!(
+        partners.contains("Accepted") && partners.contains("Declined"),
+        "{partners}"
+    );
     click(&member, "#submit-project").await;
     wait_text(&member, "#project-state", "Under review").await;
     decide(
@@ -223,7 +236,12 @@ async fn the_whole_story_of_members_and_moderators_runs_in_the_browser() {
     click(&third, "#join").await;
     wait_notice(&third, "Welcome").await;
     fill(&third, "#th_title", "Cámaras compartidas").await;
-    fill(&third, "#th_body", "¿Quién tiene cámaras libres en invierno?").await;
+    fill(
+        &third,
+        "#th_body",
+        "¿Quién tiene cámaras libres en invierno?",
+    )
+    .await;
     click(&third, "#start-thread").await;
     wait_notice(&third, "started").await;
     let thread = path_now(&third).await;
@@ -258,13 +276,22 @@ async fn the_whole_story_of_members_and_moderators_runs_in_the_browser() {
     goto(&third, &app, &format!("{asked}?lang=en")).await;
     click(&third, "#join").await;
     wait_notice(&third, "sent").await;
-    assert!(text_of(&third, "#withdraw-request").await.contains("Take back"));
+    assert!(text_of(&third, "#withdraw-request")
+        .await
+        .contains("Take back"));
     third.client.close().await.unwrap();
     goto(&facilitating, &app, &format!("{asked}?lang=en")).await;
-    assert!(text_of(&facilitating, "#requests").await.contains("Tomás Ibarra"));
+    assert!(text_of(&facilitating, "#requests")
+        .await
+        .contains("Tomás Ibarra"));
     check_everywhere(&facilitating, &app, &asked, "story-community-requests").await;
     goto(&facilitating, &app, &format!("{asked}?lang=en")).await;
-    fill(&facilitating, "#requests input[type=text]", "Solo para productores").await;
+    fill(
+        &facilitating,
+        "#requests input[type=text]",
+        "Solo para productores",
+    )
+    .await;
     click(&facilitating, "#requests .decline-form button").await;
     wait_notice(&facilitating, "declined").await;
     assert!(text_of(&facilitating, "#requests").await.is_empty());
@@ -281,7 +308,8 @@ async fn the_whole_story_of_members_and_moderators_runs_in_the_browser() {
     goto(&member, &app, "/dashboard?lang=en").await;
     let submissions = text_of(&member, "#my-submissions").await;
     assert!(
-        submissions.contains("Guía de cadena de frío") && submissions.contains("Waiting for review"),
+        submissions.contains("Guía de cadena de frío")
+            && submissions.contains("Waiting for review"),
         "{submissions}"
     );
     let item = member
@@ -297,8 +325,16 @@ async fn the_whole_story_of_members_and_moderators_runs_in_the_browser() {
     .await;
     wait_notice(&moderating, "Rejected").await;
     moderating.client.close().await.unwrap();
-    wait_on_dashboard(&member, &app, "#my-submissions", "Falta la fuente de los datos").await;
-    assert!(text_of(&member, "#my-submissions").await.contains("Rejected"));
+    wait_on_dashboard(
+        &member,
+        &app,
+        "#my-submissions",
+        "Falta la fuente de los datos",
+    )
+    .await;
+    assert!(text_of(&member, "#my-submissions")
+        .await
+        .contains("Rejected"));
 
     // The notifications of the story are on the dashboard, in the member's language.
     wait_on_dashboard(&member, &app, "#notifications", "").await;

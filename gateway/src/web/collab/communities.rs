@@ -92,7 +92,14 @@ struct CommunityPage {
 }
 
 /// Notices a redirect after an action asks for (`?done=`).
-pub(super) const DONE: [&str; 6] = ["joined", "asked", "accepted", "declined", "left", "withdrawn"];
+pub(super) const DONE: [&str; 6] = [
+    "joined",
+    "asked",
+    "accepted",
+    "declined",
+    "left",
+    "withdrawn",
+];
 
 /// The form field of the reason for declining `account`'s request.
 fn decline_field(account: &str) -> String {
@@ -374,7 +381,16 @@ async fn withdraw(
     fields: Fields,
 ) -> Result<Response, Problem> {
     let action = Ok(MembershipAction::WithdrawJoinRequest);
-    act(&web, &reader, &context, (&fields, ""), &id, action, "withdrawn").await
+    act(
+        &web,
+        &reader,
+        &context,
+        (&fields, ""),
+        &id,
+        action,
+        "withdrawn",
+    )
+    .await
 }
 
 async fn accept(
@@ -385,7 +401,16 @@ async fn accept(
     fields: Fields,
 ) -> Result<Response, Problem> {
     let action = account(&who).map(MembershipAction::AcceptJoinRequest);
-    act(&web, &reader, &context, (&fields, ""), &id, action, "accepted").await
+    act(
+        &web,
+        &reader,
+        &context,
+        (&fields, ""),
+        &id,
+        action,
+        "accepted",
+    )
+    .await
 }
 
 /// Declines `who`'s request, with the reason typed beside it, if any.

@@ -134,7 +134,11 @@ async fn invite(
     Path(id): Path<String>,
     fields: Fields,
 ) -> Result<Response, Problem> {
-    let action = |_| Ok(ProjectAction::Invite(initiative(&fields.text("initiative"))?));
+    let action = |_| {
+        Ok(ProjectAction::Invite(initiative(
+            &fields.text("initiative"),
+        )?))
+    };
     let form = (&fields, NO_FIELD);
     act(&web, &reader, &context, form, &id, action, "invited").await
 }

@@ -114,7 +114,14 @@ pub(super) async fn manage_page(
         let path = format!("/joint-projects/{raw_id}/manage");
         return Ok(sign_in_first(&reader, &path));
     }
-    let page = page(&web, &reader, &raw_id, &Fields::default(), Errors::default()).await?;
+    let page = page(
+        &web,
+        &reader,
+        &raw_id,
+        &Fields::default(),
+        Errors::default(),
+    )
+    .await?;
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -166,9 +173,7 @@ pub(super) async fn page(
     } else {
         Vec::new()
     };
-    let may_express_interest = interest_choices(web, actor, &seen)
-        .await
-        .map_err(refused)?;
+    let may_express_interest = interest_choices(web, actor, &seen).await.map_err(refused)?;
     let steps = joint_projects::history(&web.app, &seen)
         .await
         .map_err(refused)?;
@@ -193,9 +198,13 @@ pub(super) async fn page(
         chrome: chrome(reader, &web.site, details.title.to_string(), &path),
         notice,
         withdraw: {
-            let mut input = Input::new(WITHDRAW_FIELD, t.get("collab-project-withdraw-reason"), "text")
-                .value(typed.text(WITHDRAW_FIELD))
-                .hint(t.get("collab-reason-optional"));
+            let mut input = Input::new(
+                WITHDRAW_FIELD,
+                t.get("collab-project-withdraw-reason"),
+                "text",
+            )
+            .value(typed.text(WITHDRAW_FIELD))
+            .hint(t.get("collab-reason-optional"));
             input.error = errors.of_field(WITHDRAW_FIELD);
             input
         },
@@ -257,4 +266,3 @@ async fn interest_choices(
         .map(|i| (i.id.to_string(), i.name))
         .collect())
 }
-
