@@ -3,6 +3,7 @@
 
 ## People
 people-you = You
+field-display-name-hint = Shown to the members and moderators you work with on the platform (never to visitors).
 people-erased = A person whose data was erased
 
 ## Joint projects: the lifecycle

@@ -3,6 +3,7 @@
 
 ## Personas
 people-you = Tú
+field-display-name-hint = Lo ven los miembros y moderadores con quienes trabajas en la plataforma (nunca los visitantes).
 people-erased = Una persona cuyos datos fueron borrados
 
 ## Proyectos conjuntos: el ciclo de vida

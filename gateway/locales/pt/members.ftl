@@ -3,6 +3,7 @@
 
 ## Pessoas
 people-you = Você
+field-display-name-hint = Visto pelos membros e moderadores com quem você trabalha na plataforma (nunca pelos visitantes).
 people-erased = Uma pessoa cujos dados foram apagados
 
 ## Projetos conjuntos: o ciclo de vida
