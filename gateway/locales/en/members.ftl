@@ -12,6 +12,7 @@ collab-project-revise = Revise the project
 collab-project-revise-title = Revise the joint project
 collab-project-revise-heading = Revise the joint project
 collab-project-revise-intro = Change what the project is. The form shows the project as you opened it: if someone changes it meanwhile, you will be asked to look again.
+collab-project-changed = The project changed after you opened this form. It shows the project as it is now: make your changes again and save.
 collab-project-revise-save = Save the revision
 collab-project-activate = Start the project
 collab-project-complete = Mark the project as completed

@@ -12,6 +12,7 @@ collab-project-revise = Revisar el proyecto
 collab-project-revise-title = Revisar el proyecto conjunto
 collab-project-revise-heading = Revisar el proyecto conjunto
 collab-project-revise-intro = Cambia lo que es el proyecto. El formulario muestra el proyecto tal como lo abriste: si alguien lo cambia mientras tanto, se te pedirá que lo mires de nuevo.
+collab-project-changed = El proyecto cambió después de que abriste este formulario. Ahora muestra el proyecto tal como está: vuelve a hacer tus cambios y guarda.
 collab-project-revise-save = Guardar la revisión
 collab-project-activate = Iniciar el proyecto
 collab-project-complete = Marcar el proyecto como completado

@@ -12,6 +12,7 @@ collab-project-revise = Revisar o projeto
 collab-project-revise-title = Revisar o projeto conjunto
 collab-project-revise-heading = Revisar o projeto conjunto
 collab-project-revise-intro = Mude o que o projeto é. O formulário mostra o projeto como você o abriu: se alguém o mudar nesse meio-tempo, você será convidado a olhar de novo.
+collab-project-changed = O projeto mudou depois que você abriu este formulário. Agora ele mostra o projeto como está: refaça suas mudanças e salve.
 collab-project-revise-save = Salvar a revisão
 collab-project-activate = Iniciar o projeto
 collab-project-complete = Marcar o projeto como concluído

@@ -2,7 +2,8 @@
 //! address from the mail, registers an initiative and sees it waiting on the dashboard; a
 //! moderator (reaching the queue from the header) approves it and it is on the public map; the
 //! member proposes a joint project, invites a suggested partner and a second initiative, revises
-//! the project; the partner's manager accepts, the other declines with a reason; the lead
+//! the project (a revision from a stale form is refused and the form shows the project as it is
+//! now); the partner's manager accepts, the other declines with a reason; the lead
 //! submits it, a moderator approves it, the lead starts and completes it, and its history names
 //! who did each step. A third member joins a community and posts; the facilitator hides the post
 //! and restores it; the member leaves, then asks to join a moderated community and the
@@ -15,6 +16,8 @@
 
 use domain::actor::Role;
 use e2e::{spawn_app, test_settings, TestApp};
+use reqwest::Method;
+use serde_json::json;
 use store::testing::TestPostgres;
 
 use crate::browser::{
@@ -82,7 +85,7 @@ async fn the_whole_story_of_members_and_moderators_runs_in_the_browser() {
     let moderating = driver.browser(true).await;
 
     // A member signs up, confirms the address from the mail, registers an initiative: it waits.
-    sign_up(&member, &app, LEAD).await;
+    let lead = sign_up(&member, &app, LEAD).await;
     let initiative = register(&member, &app, INITIATIVE).await;
     assert!(text_of(&member, ".my-initiatives")
         .await
@@ -148,7 +151,35 @@ async fn the_whole_story_of_members_and_moderators_runs_in_the_browser() {
     wait_notice(&member, "revised").await;
     assert_eq!(text_of(&member, "h1").await, PROJECT);
 
+    // A revision from a form read before another change is refused, and the form shows the
+    // project as it is now (the version read travels with the form, as If-Match does).
+    goto(&member, &app, &format!("{revision}?lang=en")).await;
+    let changed = app
+        .request(
+            Method::PUT,
+            &format!("/v1/joint-projects/{project}"),
+            Some(&app.token_for(lead.id).await),
+            Some(json!({
+                "title": PROJECT,
+                "description": "Cámaras y rutas compartidas.",
+                "sectors": ["logistics", "mining"],
+                "objectives": ["Compartir cámaras de frío", "Rutas comunes"],
+            })),
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    fill(&member, "#jp_title", "Un título que nadie verá").await;
+    click(&member, "#save-revision").await;
+    wait_text(&member, "#form-errors", "changed after you opened").await;
+    assert_eq!(value_of(&member, "#jp_title").await, PROJECT);
+    assert_eq!(
+        value_of(&member, "#jp_description").await,
+        "Cámaras y rutas compartidas."
+    );
+    check(&member, &origin, "story-project-revision-stale", "en", 412).await;
+
     // Withdrawing with a reason that is too long is refused beside the field.
+    goto(&member, &app, &format!("{manage}?lang=en")).await;
     let long = "x".repeat(1001);
     member
         .eval(&format!(

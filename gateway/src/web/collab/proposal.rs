@@ -233,8 +233,20 @@ async fn revision_page(
         let path = format!("/joint-projects/{raw_id}/revision");
         return Ok(sign_in_first(&reader, &path));
     }
+    let page = stored_form(&web, &reader, &raw_id, Errors::default()).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// The revision form of project `raw_id` filled with its content as stored now, at its
+/// version now, with `errors`.
+async fn stored_form(
+    web: &Web,
+    reader: &Reader,
+    raw_id: &str,
+    errors: Errors,
+) -> Result<NewProjectPage, Problem> {
     let refused = |r| reader.refused(r);
-    let id = joint_projects::parse_id(&raw_id).map_err(refused)?;
+    let id = joint_projects::parse_id(raw_id).map_err(refused)?;
     let seen = joint_projects::read(&web.app, &reader.caller, id)
         .await
         .map_err(refused)?;
@@ -259,8 +271,7 @@ async fn revision_page(
         id: id.to_string(),
         version: seen.loaded.version,
     };
-    let page = new_form(&reader, &web, &Fields::of(pairs), Errors::default(), mode).await?;
-    Ok(render(StatusCode::OK, &page))
+    new_form(reader, web, &Fields::of(pairs), errors, mode).await
 }
 
 /// Revises project `raw_id` from the version the form was read at.
@@ -300,6 +311,12 @@ async fn revise(
             };
             let page = new_form(&reader, &web, &fields, errors, mode).await?;
             Ok(render(StatusCode::BAD_REQUEST, &page))
+        }
+        // Changed since the form was read: the form again, as the project stands now.
+        Err(Refusal::Changed(_)) => {
+            let errors = Errors::whole(reader.t.get("collab-project-changed"));
+            let page = stored_form(&web, &reader, &raw_id, errors).await?;
+            Ok(render(StatusCode::PRECONDITION_FAILED, &page))
         }
         Err(refusal) => Err(refused(refusal)),
     }
