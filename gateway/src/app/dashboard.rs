@@ -1,7 +1,8 @@
 //! What a member sees first: the initiatives they manage, each with its review state and, when
 //! it was rejected, the moderator's reason; their communities and their requests still waiting;
 //! the joint projects their initiatives lead or were invited to, the invitations still waiting
-//! for an answer, and the notifications they were sent. Read from the memberships read model
+//! for an answer, their own submissions to the library with their review state, and the
+//! notifications they were sent. Read from the memberships read model
 //! (who manages what), each initiative's reason from its stream (the read model does not keep
 //! reasons), the projects from the joint-projects read model and the notifications from the
 //! notifier's outbox.
@@ -57,6 +58,8 @@ pub struct Dashboard {
     /// Projects their initiatives lead or were invited to, newest first.
     pub projects: Vec<ListedProject>,
     pub invitations: Vec<Invitation>,
+    /// What they submitted to the library (the `library` read model), newest first.
+    pub submissions: Vec<projections::LibraryItem>,
     pub notifications: Vec<Notice>,
 }
 
@@ -139,7 +142,9 @@ pub async fn of(state: &AppState, actor: &Actor) -> Result<Dashboard, Refusal> {
                 .unwrap_or_default(),
         })
         .collect();
+    let submissions = super::library::mine(state, actor).await?;
     Ok(Dashboard {
+        submissions,
         initiatives,
         communities: found.communities,
         management_requests: found.management_requests,

@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::actor::Actor;
 use domain::publication::{GatheringFormat, Language, Publication, PublicationStatus, Topic};
 use domain::values::PublicationId;
 use projections::{GatheringFilter, LibraryFilter, LibraryItem, When};
@@ -103,6 +104,21 @@ pub fn is_visible(item: &Publication, caller: &Caller) -> bool {
         | PublicationStatus::Rejected
         | PublicationStatus::Withdrawn => is_privileged(item, caller),
     }
+}
+
+/// How many of a member's own submissions their dashboard lists.
+pub const MINE: usize = 50;
+
+/// The items `actor` submitted (publications, news, gatherings) in every state but withdrawn,
+/// newest first, each with its review state and, when rejected, the moderator's reason: from
+/// the same `library` read model as the lists, under the same rule (an author sees their own).
+pub async fn mine(state: &AppState, actor: &Actor) -> Result<Vec<LibraryItem>, Refusal> {
+    let account = actor.account;
+    ReadAt::LIVE
+        .read(state, &state.read.library, |library| {
+            library.by_author(account, MINE)
+        })
+        .await
 }
 
 /// Items the query selects that the caller sees, newest submitted first.

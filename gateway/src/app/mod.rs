@@ -18,6 +18,7 @@ pub mod listing;
 pub mod map;
 pub mod moderation;
 pub mod operations;
+pub mod people;
 pub mod publishing;
 pub mod read_at;
 mod refusal;

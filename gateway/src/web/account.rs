@@ -233,6 +233,7 @@ fn sign_up_form(reader: &Reader, web: &Web, typed: &SignUpFields) -> FormPage {
         Input::new("display_name", t.get("field-display-name"), "text")
             .value(&typed.display_name)
             .autocomplete("name")
+            .hint(t.get("field-display-name-hint"))
             .required(),
         Input::new("email", t.get("field-email"), "email")
             .value(&typed.email)

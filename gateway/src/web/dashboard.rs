@@ -1,7 +1,8 @@
 //! The member's dashboard: the initiatives they manage with their review state (and the reason
 //! of a rejection), their communities, their requests still waiting, their joint projects, the
 //! invitations waiting for an answer (accepted or declined right here), the notifications they
-//! were sent; and where to register an initiative, propose a project or submit to the library.
+//! were sent, their submissions to the library with their review state (and a rejection's
+//! reason); and where to register an initiative, propose a project or submit to the library.
 
 use askama::Template;
 use axum::extract::State;
@@ -12,6 +13,7 @@ use axum::Router;
 
 use super::account::see_other;
 use super::i18n::{code_of, Tr};
+use super::library::{item_path, Shelf};
 use super::page::{render, with_lang, Chrome, Problem, Reader, Section};
 use super::Web;
 use crate::app::dashboard;
@@ -60,6 +62,17 @@ struct Notice {
     at: String,
 }
 
+/// One of the member's submissions to the library.
+struct Submission {
+    title: String,
+    href: String,
+    kind: String,
+    status: String,
+    /// `submitted`, `approved`, `rejected`: the badge's style.
+    status_code: &'static str,
+    reason: String,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -71,6 +84,7 @@ struct DashboardPage {
     requests: Vec<String>,
     projects: Vec<Project>,
     invitations: Vec<Invitation>,
+    submissions: Vec<Submission>,
     notifications: Vec<Notice>,
     /// For a moderator: the link to the queue, with how many items wait.
     moderation: Option<(String, String)>,
@@ -140,6 +154,30 @@ async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Proble
             ),
         })
         .collect();
+    let submissions = mine
+        .submissions
+        .iter()
+        .filter_map(|listed| {
+            let content = listed.item.content()?;
+            let status = listed.item.status().as_str();
+            Some(Submission {
+                href: with_lang(
+                    &item_path(Shelf::of(&content.kind), &listed.id, content.title.as_str()),
+                    &[],
+                    t.language,
+                ),
+                title: content.title.to_string(),
+                kind: t.get(&format!("collab-kind-{}", content.kind.as_str())),
+                status: t.get(&format!("status-{status}")),
+                status_code: status,
+                reason: listed
+                    .item
+                    .rejection_reason()
+                    .map(|r| r.to_string())
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
     let notifications = mine
         .notifications
         .iter()
@@ -176,6 +214,7 @@ async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Proble
         requests,
         projects,
         invitations,
+        submissions,
         notifications,
     };
     Ok(render(StatusCode::OK, &page))

@@ -145,6 +145,24 @@ impl Errors {
         self.summary.is_empty() && self.fields.is_empty()
     }
 
+    /// The error beside field `name` (empty when it has none): for fields a template draws
+    /// itself, such as one reason field per row of a list.
+    pub fn of_field(&self, name: &str) -> String {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, e)| e.clone())
+            .unwrap_or_default()
+    }
+
+    /// The error of an invalid reason typed in field `name`.
+    pub fn reason(t: &Tr, name: &str) -> Self {
+        Self {
+            summary: t.get("form-has-errors"),
+            fields: vec![(name.to_owned(), t.get("error-collab-reason"))],
+        }
+    }
+
     /// Puts each error beside its field; errors of fields the form does not show stay in the
     /// summary's list.
     pub fn place(&self, inputs: &mut [Input]) {

@@ -20,6 +20,7 @@ use super::account::see_other;
 use super::form::{Errors, Input};
 use super::i18n::{code_of, Arg, Tr};
 use super::page::{render, Problem, Reader};
+use super::people::Names;
 use super::register::{form, form_chrome, profile_fields, PLACES};
 use super::review::{changes_of, Change};
 use super::session::Fields;
@@ -107,7 +108,7 @@ fn path_of(id: &str, action: &str) -> String {
 
 /// The manager's page of `initiative` at `version`, with the form showing `typed`.
 #[allow(clippy::too_many_arguments)]
-fn manage_page(
+async fn manage_page(
     reader: &Reader,
     web: &Web,
     id: &str,
@@ -117,8 +118,9 @@ fn manage_page(
     errors: Errors,
     notice: String,
     account_error: String,
-) -> Response {
+) -> Result<Response, Problem> {
     let t = &reader.t;
+    let names = Names::of(web, reader, initiative.managers().iter().copied()).await?;
     let link = |p: String| super::page::with_lang(&p, &[], t.language);
     let name = initiative
         .profile()
@@ -164,7 +166,8 @@ fn manage_page(
             .managers()
             .iter()
             .map(|account| {
-                let mut shown = account.to_string();
+                // The name, and the id by which a co-manager is added.
+                let mut shown = format!("{} ({account})", names.name(*account));
                 if Some(*account) == me {
                     shown = t.with("manage-you", &[("account", Arg::Text(shown))]);
                 }
@@ -194,7 +197,7 @@ fn manage_page(
     } else {
         StatusCode::BAD_REQUEST
     };
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 /// The initiative, if the reader manages it (or moderates); refused otherwise.
@@ -233,7 +236,7 @@ async fn page(
     let (initiative, version) = managed(&web, &reader, &id).await?;
     let typed = initiative.profile().map(filled).unwrap_or_default();
     let notice = notice_of(&reader.t, &reader);
-    Ok(manage_page(
+    manage_page(
         &reader,
         &web,
         &id,
@@ -243,7 +246,8 @@ async fn page(
         Errors::default(),
         notice,
         String::new(),
-    ))
+    )
+    .await
 }
 
 /// The version the form was read at; a missing or garbled one matches no version.
@@ -306,7 +310,8 @@ async fn again(
         errors,
         String::new(),
         account_error,
-    );
+    )
+    .await?;
     let status = match refusal {
         Refusal::Changed(_) => StatusCode::PRECONDITION_FAILED,
         Refusal::Conflict { .. } => StatusCode::CONFLICT,

@@ -47,6 +47,7 @@ mod map;
 mod moderation;
 mod outline;
 pub mod page;
+mod people;
 mod profile;
 mod register;
 mod review;

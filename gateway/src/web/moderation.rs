@@ -16,6 +16,7 @@ use projections::QueueKind;
 use super::account::see_other;
 use super::i18n::{Arg, Tr};
 use super::page::{render, with_lang, Chrome, Problem, Reader, Section};
+use super::people::Names;
 use super::review;
 use super::session::Fields;
 use super::Web;
@@ -77,19 +78,13 @@ pub fn age(t: &Tr, since: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// Who holds a claim, as the reader reads it.
-pub fn claim_text(t: &Tr, claim: &store::Claim, reader: &Reader, now: DateTime<Utc>) -> String {
-    let mine = reader
-        .caller
-        .actor()
-        .is_some_and(|a| a.account == claim.account);
-    let who = if mine {
+/// Who holds a claim (by name), as the reader reads it.
+pub fn claim_text(t: &Tr, claim: &store::Claim, names: &Names, now: DateTime<Utc>) -> String {
+    let who = if names.is_reader(claim.account) {
         t.get("moderation-claim-you")
     } else {
-        t.with(
-            "moderation-claim-other",
-            &[("account", Arg::Text(short_account(claim.account)))],
-        )
+        let name = names.name(claim.account);
+        t.with("moderation-claim-other", &[("account", Arg::Text(name))])
     };
     t.with(
         "moderation-claimed",
@@ -98,11 +93,6 @@ pub fn claim_text(t: &Tr, claim: &store::Claim, reader: &Reader, now: DateTime<U
             ("age", Arg::Text(age(t, claim.claimed_at, now))),
         ],
     )
-}
-
-/// An account as a moderator tells accounts apart: the first part of its id.
-pub fn short_account(account: domain::values::AccountId) -> String {
-    account.to_string().chars().take(8).collect()
 }
 
 fn query_of(reader: &Reader) -> Result<QueueQuery, Refusal> {
@@ -136,6 +126,8 @@ async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Proble
     let queue = moderation::queue(&web.app, actor, &query, &ReadAt::LIVE)
         .await
         .map_err(|r| reader.refused(r))?;
+    let claimants = queue.entries.iter().filter_map(|e| e.claim.as_ref());
+    let names = Names::of(&web, &reader, claimants.map(|c| c.account)).await?;
     let rows = queue
         .entries
         .iter()
@@ -164,7 +156,7 @@ async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Proble
                 claim: entry
                     .claim
                     .as_ref()
-                    .map(|c| claim_text(t, c, &reader, queue.now))
+                    .map(|c| claim_text(t, c, &names, queue.now))
                     .unwrap_or_default(),
                 mine: moderation::held_by(entry.claim.as_ref(), actor.account),
                 claim_action: with_lang(&format!("{path}/claim"), &[], t.language),
@@ -202,8 +194,9 @@ async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Proble
         .collect();
     countries.sort_by(|a, b| a.1.cmp(&b.1));
     countries.insert(0, (String::new(), t.get("moderation-all-countries"), false));
-    let mut chrome =
-        Chrome::new(&reader, &web.site, t.get("moderation-title"), "/moderation").private();
+    let mut chrome = Chrome::new(&reader, &web.site, t.get("moderation-title"), "/moderation")
+        .private()
+        .in_section(Section::Moderation);
     chrome.styles.push(super::assets::url("css/moderation.css"));
     let notice = match reader.param("done") {
         Some("approved") => t.get("moderation-done-approved"),

@@ -116,6 +116,7 @@ pub enum Section {
     SignUp,
     Audit,
     Admin,
+    Moderation,
     None,
 }
 
@@ -156,6 +157,9 @@ pub struct Chrome {
     pub signed_in: bool,
     /// The anti-forgery token of the page's forms (the header's sign-out form among them).
     pub csrf: String,
+    /// The reader may open the moderation queue (a moderator; administrators hold the role
+    /// when they moderate).
+    pub moderator: bool,
     /// The reader may open the audit pages (an auditor or an administrator).
     pub auditor: bool,
     /// The reader may open the administration pages.
@@ -195,6 +199,7 @@ impl Chrome {
             site_name,
             signed_in: reader.caller.actor().is_some(),
             csrf: reader.csrf.clone(),
+            moderator: Access::MODERATORS.admits(&reader.caller).is_ok(),
             auditor: Access::AUDITORS.admits(&reader.caller).is_ok(),
             admin: Access::ADMINS.admits(&reader.caller).is_ok(),
             past: String::new(),

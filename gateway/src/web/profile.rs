@@ -115,6 +115,7 @@ async fn show(
         Input::new("display_name", t.get("field-display-name"), "text")
             .value(name)
             .autocomplete("name")
+            .hint(t.get("field-display-name-hint"))
             .required(),
         Input::new("phone", t.get("field-phone"), "tel")
             .value(phone.unwrap_or_default())

@@ -19,8 +19,9 @@ use projections::QueueKind;
 use super::account::see_other;
 use super::form::Input;
 use super::i18n::Tr;
-use super::moderation::{claim_text, short_account};
+use super::moderation::claim_text;
 use super::page::{render, Chrome, Problem, Reader, Section};
+use super::people::Names;
 use super::session::Fields;
 use super::Web;
 use crate::app::moderation::review::{self, Decision, Review, Subject};
@@ -206,7 +207,7 @@ fn kind_label(t: &Tr, kind: QueueKind) -> String {
 }
 
 /// The heading and the facts of the item.
-fn describe(t: &Tr, review: &Review) -> (String, Vec<Fact>, Vec<Change>) {
+fn describe(t: &Tr, review: &Review, names: &Names) -> (String, Vec<Fact>, Vec<Change>) {
     let fact = |key: &str, value: String| Fact {
         label: t.get(key),
         value,
@@ -214,7 +215,7 @@ fn describe(t: &Tr, review: &Review) -> (String, Vec<Fact>, Vec<Change>) {
     let requesters = |accounts: &[AccountId]| {
         accounts
             .iter()
-            .map(|a| short_account(*a))
+            .map(|a| names.name(*a))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -289,7 +290,10 @@ fn describe(t: &Tr, review: &Review) -> (String, Vec<Fact>, Vec<Change>) {
                 ),
                 fact(
                     "moderation-field-author",
-                    publication.author().map(short_account).unwrap_or_default(),
+                    publication
+                        .author()
+                        .map(|a| names.name(a))
+                        .unwrap_or_default(),
                 ),
             ];
             if let domain::publication::Kind::Gathering(g) = &c.kind {
@@ -323,18 +327,34 @@ fn describe(t: &Tr, review: &Review) -> (String, Vec<Fact>, Vec<Change>) {
     }
 }
 
+/// The names of the people the review page mentions: who asks, who wrote it, who claimed it.
+async fn people(
+    web: &Web,
+    reader: &Reader,
+    review: &Review,
+    claim: Option<&store::Claim>,
+) -> Result<Names, Problem> {
+    let author = match &review.subject {
+        Subject::Publication(publication) => publication.author(),
+        _ => None,
+    };
+    let accounts = review.requesters.iter().copied();
+    let others = author.into_iter().chain(claim.map(|c| c.account));
+    Names::of(web, reader, accounts.chain(others)).await
+}
+
 /// The page for `review`, with `reason` as typed and any problem.
 fn review_page(
     web: &Web,
     reader: &Reader,
-    review: &Review,
+    (review, names): (&Review, &Names),
     claim: Option<store::Claim>,
     reason: Input,
     problem: String,
 ) -> ReviewPage {
     let t = &reader.t;
     let now = Utc::now();
-    let (heading, facts, changes) = describe(t, review);
+    let (heading, facts, changes) = describe(t, review, names);
     let path = format!("/moderation/{}/{}", review.item.kind, review.item.id());
     let link = |p: &str| super::page::with_lang(p, &[], t.language);
     let mut chrome = Chrome::new(reader, &web.site, heading.clone(), &path).private();
@@ -355,7 +375,7 @@ fn review_page(
         changes,
         claim: claim
             .as_ref()
-            .map(|c| claim_text(t, c, reader, now))
+            .map(|c| claim_text(t, c, names, now))
             .unwrap_or_default(),
         claim_mine: mine,
         claim_notice,
@@ -415,7 +435,15 @@ pub async fn page(
         .await
         .map_err(|r| reader.refused(r))?;
     let reason = reason_input(&reader.t, "");
-    let page = review_page(&web, &reader, &review, claim, reason, String::new());
+    let names = people(&web, &reader, &review, claim.as_ref()).await?;
+    let page = review_page(
+        &web,
+        &reader,
+        (&review, &names),
+        claim,
+        reason,
+        String::new(),
+    );
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -493,7 +521,8 @@ pub async fn decide(
     let mut reason = reason_input(t, &typed);
     reason.error = error;
     reason.required = true;
-    let page = review_page(&web, &reader, &review, claim, reason, problem);
+    let names = people(&web, &reader, &review, claim.as_ref()).await?;
+    let page = review_page(&web, &reader, (&review, &names), claim, reason, problem);
     Ok(render(status, &page))
 }
 

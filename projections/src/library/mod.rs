@@ -8,6 +8,8 @@
 //! submitted and rejected ones for their author and for moderators.
 
 mod query;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, HashMap};
 

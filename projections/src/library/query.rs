@@ -159,6 +159,19 @@ impl Library {
         })
     }
 
+    /// Up to `limit` items `author` submitted, in every state but withdrawn, newest submitted
+    /// first: what a member's dashboard lists as their submissions.
+    pub fn by_author(&self, author: AccountId, limit: usize) -> Vec<LibraryItem> {
+        let viewer = Viewer {
+            account: Some(author),
+            moderator: false,
+        };
+        self.page(&self.derived.newest, viewer, None, limit, |item, _| {
+            item.author() == Some(author)
+        })
+        .items
+    }
+
     /// Every item `viewer` sees whose texts hold all of `query`'s words, with how many of them
     /// its title holds (what search ranks by).
     pub fn search<'a>(

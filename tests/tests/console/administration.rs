@@ -11,7 +11,7 @@ use store::testing::TestPostgres;
 
 use crate::audit::{paths, sign_in, LANGUAGES};
 use crate::browser::Driver;
-use crate::members::{click, fill, goto, text_of, wait_path};
+use crate::browser::{click, fill, goto, text_of, wait_path};
 use crate::pages::check;
 use crate::SETTLE;
 

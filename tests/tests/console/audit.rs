@@ -10,8 +10,8 @@ use domain::actor::Role;
 use e2e::{spawn_app, test_settings, TestApp, PASSWORD};
 use store::testing::TestPostgres;
 
+use crate::browser::{click, fill, goto, text_of, wait_path};
 use crate::browser::{Browser, Driver};
-use crate::members::{click, fill, goto, text_of, wait_path};
 use crate::pages::check;
 use crate::SETTLE;
 

@@ -8,58 +8,16 @@
 //! page passes the same checks as the public ones (axe-core among them) in every language.
 
 use domain::actor::Role;
-use e2e::{spawn_app, test_settings, Person, TestApp, PASSWORD};
+use e2e::{spawn_app, test_settings, Person, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 use store::testing::TestPostgres;
 
-use crate::browser::{Browser, Driver};
-use crate::members::{click, fill, goto, text_of, value_of, wait_path};
+use crate::browser::{
+    check_everywhere, click, fill, goto, sign_in, sign_out, text_of, value_of, wait_path_ending,
+    wait_text, Browser, Driver,
+};
 use crate::pages::check;
-use crate::SETTLE;
-
-const LANGUAGES: [&str; 3] = ["es", "pt", "en"];
-
-async fn sign_in(browser: &Browser, app: &TestApp, person: &Person) {
-    goto(browser, app, "/sign-in?lang=en").await;
-    fill(browser, "#email", &person.email).await;
-    fill(browser, "#password", PASSWORD).await;
-    click(browser, "form.form button[type=submit]").await;
-    wait_path(browser, "/dashboard").await;
-}
-
-async fn sign_out(browser: &Browser) {
-    click(browser, ".account-nav button.link-button").await;
-    wait_path(browser, "/sign-in").await;
-}
-
-/// Waits until the page's path ends with `suffix`.
-async fn wait_path_ending(browser: &Browser, suffix: &str) {
-    let script = format!("return location.pathname.endsWith({suffix:?})");
-    browser
-        .wait_for(&script, &format!("a page ending {suffix}"), SETTLE)
-        .await;
-}
-
-/// Waits until the element `css` holds `text`.
-async fn wait_text(browser: &Browser, css: &str, text: &str) {
-    let script = format!(
-        "const e = document.querySelector({css:?}); return !!e && e.textContent.includes({text:?})"
-    );
-    browser
-        .wait_for(&script, &format!("{text:?} in {css}"), SETTLE)
-        .await;
-}
-
-/// Checks the page at `path` in every language, keeping screenshots named `name`.
-async fn check_everywhere(browser: &Browser, app: &TestApp, path: &str, name: &str) {
-    let origin = format!("{}/", app.address);
-    let join = if path.contains('?') { '&' } else { '?' };
-    for language in LANGUAGES {
-        goto(browser, app, &format!("{path}{join}lang={language}")).await;
-        check(browser, &origin, name, language, 200).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn members_propose_a_project_with_a_suggested_partner_join_a_community_and_submit_to_the_library(
@@ -224,43 +182,8 @@ async fn members_propose_a_project_with_a_suggested_partner_join_a_community_and
 /// the facilitator hides the reply, and it is gone for everyone else.
 async fn community_story(app: &TestApp, browser: &Browser, moderator_token: &str) {
     let origin = format!("{}/", app.address);
-    let created = app
-        .request(
-            Method::POST,
-            "/v1/communities",
-            Some(moderator_token),
-            Some(json!({
-                "name": "Cadena del litio",
-                "theme": { "sector": "lithium" },
-                "join_policy": "open",
-            })),
-        )
-        .await;
-    assert_eq!(created.status(), 201);
-    let community = created.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     let facilitator = app.sign_up("Fabi").await;
-    let token = app.sign_in(&facilitator).await;
-    let joined = app
-        .request(
-            Method::POST,
-            &format!("/v1/communities/{community}/membership"),
-            Some(&token),
-            None,
-        )
-        .await;
-    assert_eq!(joined.status(), 200);
-    let promoted = app
-        .request(
-            Method::POST,
-            &format!("/v1/communities/{community}/facilitators"),
-            Some(moderator_token),
-            Some(json!({ "account_id": facilitator.id })),
-        )
-        .await;
-    assert_eq!(promoted.status(), 200);
+    let community = open_community(app, moderator_token, &facilitator).await;
 
     let member = app.sign_up("Tomas").await;
     sign_in(browser, app, &member).await;
@@ -330,6 +253,74 @@ async fn community_story(app: &TestApp, browser: &Browser, moderator_token: &str
     assert_eq!(read["posts"][1]["status"], "hidden");
     assert!(read["posts"][1]["body"].is_null());
     sign_out(browser).await;
+}
+
+/// Arranges, over the API, an open community about lithium that `facilitator` facilitates (a
+/// moderator creates communities; the console has no page for it), and returns its id.
+pub(crate) async fn open_community(
+    app: &TestApp,
+    moderator_token: &str,
+    facilitator: &Person,
+) -> String {
+    community_with(app, moderator_token, facilitator, "open").await
+}
+
+/// Arranges, over the API, a community named after `join_policy` (`open`, `moderated`) that
+/// `facilitator` facilitates, and returns its id.
+pub(crate) async fn community_with(
+    app: &TestApp,
+    moderator_token: &str,
+    facilitator: &Person,
+    join_policy: &str,
+) -> String {
+    let created = app
+        .request(
+            Method::POST,
+            "/v1/communities",
+            Some(moderator_token),
+            Some(json!({
+                "name": format!("Cadena del litio ({join_policy})"),
+                "theme": { "sector": "lithium" },
+                "join_policy": "open",
+            })),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let community = created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let token = app.sign_in(facilitator).await;
+    let joined = app
+        .request(
+            Method::POST,
+            &format!("/v1/communities/{community}/membership"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(joined.status(), 200);
+    let promoted = app
+        .request(
+            Method::POST,
+            &format!("/v1/communities/{community}/facilitators"),
+            Some(moderator_token),
+            Some(json!({ "account_id": facilitator.id })),
+        )
+        .await;
+    assert_eq!(promoted.status(), 200);
+    if join_policy != "open" {
+        let changed = app
+            .request(
+                Method::PUT,
+                &format!("/v1/communities/{community}/join-policy"),
+                Some(moderator_token),
+                Some(json!({ "join_policy": join_policy })),
+            )
+            .await;
+        assert_eq!(changed.status(), 200);
+    }
+    community
 }
 
 /// A library submission with mistakes keeps what was typed and names each error; put right, a

@@ -15,6 +15,9 @@
 //!   keyboard alone.
 //! * [`collab`]: joint projects with suggested partners, communities and threads, submitting to
 //!   the library, as members do them.
+//! * [`story`]: the whole story of members and moderators, only through the browser, from
+//!   signing up to a completed joint project, a hidden and restored post, a rejected submission
+//!   and the notifications on the dashboard.
 //! * [`public`]: the library, communities and joint projects: a filter changes the result and
 //!   the URL, a gathering in its zone and the visitor's with its `.ics`, the initiative page's
 //!   links to its communities and projects, without JavaScript, and in the sitemap.
@@ -31,6 +34,7 @@ mod public;
 mod register;
 mod scale;
 mod session;
+mod story;
 
 use std::time::Duration;
 

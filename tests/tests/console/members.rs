@@ -4,74 +4,13 @@
 //! activated from its link. Every page in every language is checked as the public ones are.
 
 use domain::values::{DisplayName, EmailAddress};
-use e2e::{spawn_app, test_settings, TestApp, PASSWORD};
-use fantoccini::Locator;
+use e2e::{spawn_app, test_settings, PASSWORD};
 use serde_json::Value;
 use store::testing::TestPostgres;
 
-use crate::browser::{Browser, Driver};
+use crate::browser::{click, fill, goto, text_of, value_of, wait_path, Driver, LANGUAGES};
 use crate::pages::check;
 use crate::SETTLE;
-
-const LANGUAGES: [&str; 3] = ["es", "pt", "en"];
-
-pub(crate) async fn fill(browser: &Browser, css: &str, text: &str) {
-    let field = browser
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-pub(crate) async fn click(browser: &Browser, css: &str) {
-    browser
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
-
-pub(crate) async fn text_of(browser: &Browser, css: &str) -> String {
-    let script =
-        format!("const e = document.querySelector({css:?}); return e ? e.textContent : ''");
-    browser
-        .eval(&script)
-        .await
-        .as_str()
-        .unwrap_or_default()
-        .trim()
-        .to_owned()
-}
-
-pub(crate) async fn value_of(browser: &Browser, css: &str) -> String {
-    let script = format!("return document.querySelector({css:?}).value");
-    browser
-        .eval(&script)
-        .await
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-pub(crate) async fn wait_path(browser: &Browser, path: &str) {
-    let script = format!("return location.pathname === {path:?}");
-    browser
-        .wait_for(&script, &format!("the page {path}"), SETTLE)
-        .await;
-}
-
-pub(crate) async fn goto(browser: &Browser, app: &TestApp, path: &str) {
-    browser
-        .client
-        .goto(&format!("{}{path}", app.address))
-        .await
-        .expect("the page opens");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_signs_up_confirms_signs_in_and_keeps_the_account_in_the_browser() {

@@ -11,8 +11,8 @@ use store::testing::TestPostgres;
 
 use fantoccini::key::Key;
 
+use crate::browser::{click, fill, goto, text_of, value_of, wait_path};
 use crate::browser::{Browser, Driver};
-use crate::members::{click, fill, goto, text_of, value_of, wait_path};
 use crate::pages::check;
 use crate::SETTLE;
 

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
 use domain::joint_project::{JointProject, ProjectStatus};
-use domain::values::{InitiativeId, JointProjectId};
+use domain::values::{AccountId, InitiativeId, JointProjectId};
 use projections::Match;
 
 use super::commands::{self, load, load_initiative, manages, not_found, Loaded};
@@ -80,6 +80,8 @@ async fn involved_partners(
 pub struct Step {
     pub event_type: String,
     pub at: DateTime<Utc>,
+    /// The account that took the step (from the event's metadata), when a person did.
+    pub by: Option<AccountId>,
 }
 
 /// The history of a project the caller has already been shown (see [`read`]), oldest first.
@@ -93,10 +95,20 @@ pub async fn history(state: &AppState, seen: &SeenProject) -> Result<Vec<Step>, 
     Ok(events
         .into_iter()
         .map(|event| Step {
+            by: actor_of(&event.metadata),
             event_type: event.event_type,
             at: event.recorded_at,
         })
         .collect())
+}
+
+/// The account named as the actor of an event's metadata (stored JSON text), if any.
+fn actor_of(metadata: &str) -> Option<AccountId> {
+    let metadata: store::EventMetadata = serde_json::from_str(metadata).ok()?;
+    match metadata.actor {
+        store::ActorRef::Account(id) => Some(AccountId::from_uuid(id)),
+        _ => None,
+    }
 }
 
 /// The initiative `id`'s name, if it is registered.

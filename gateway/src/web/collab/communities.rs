@@ -1,6 +1,7 @@
 //! A community of practice for its members (`/communities/{id}/threads`): its threads, joining
-//! it (at once when it is open, as a request when it is moderated), starting a thread, and for
-//! its facilitators (and moderators) the requests to join waiting for a decision.
+//! it (at once when it is open, as a request when it is moderated), taking back one's request,
+//! leaving it, starting a thread, and for its facilitators (and moderators) the requests to join
+//! waiting for a decision, each by the name of who asks (declined with an optional reason).
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -16,10 +17,12 @@ use super::super::account::see_other;
 use super::super::form::{Errors, Input};
 use super::super::i18n::Tr;
 use super::super::page::{render, Chrome, Problem, Reader, Section};
+use super::super::people::Names;
 use super::super::session::Fields;
 use super::super::Web;
 use super::{chrome, metadata, settled, sign_in_first, version};
 use crate::app::communities::{self, MembershipAction};
+use crate::app::joint_projects::optional_reason;
 use crate::app::listing::PageRequest;
 use crate::app::{ReadAt, Refusal};
 use crate::http::context::RequestContext;
@@ -36,6 +39,8 @@ pub fn routes() -> Router<Web> {
             "/communities/{id}/join-requests/{account}/decline",
             post(decline),
         )
+        .route("/communities/{id}/join-request/withdrawal", post(withdraw))
+        .route("/communities/{id}/leave", post(leave))
 }
 
 /// Where each field the use case names is shown on the form that starts a thread.
@@ -50,8 +55,12 @@ struct ThreadRow {
 
 struct RequestRow {
     account: String,
+    /// Who asks, by name.
     label: String,
     at: String,
+    /// The optional reason typed for declining, and its error.
+    reason_value: String,
+    reason_error: String,
 }
 
 #[derive(Template)]
@@ -70,24 +79,50 @@ struct CommunityPage {
     standing: String,
     /// `join` or `ask`: the button the reader gets, if any.
     join: &'static str,
+    /// The reader may leave (a member) or take back their request (`leave`, `withdraw`).
+    step_back: &'static str,
     may_post: bool,
     moderates: bool,
     requests: Vec<RequestRow>,
+    /// Errors of a decision on a request (beside its reason).
+    request_errors: Errors,
     threads: Vec<ThreadRow>,
     errors: Errors,
     inputs: Vec<Input>,
 }
 
 /// Notices a redirect after an action asks for (`?done=`).
-pub(super) const DONE: [&str; 4] = ["joined", "asked", "accepted", "declined"];
+pub(super) const DONE: [&str; 6] = [
+    "joined",
+    "asked",
+    "accepted",
+    "declined",
+    "left",
+    "withdrawn",
+];
+
+/// The form field of the reason for declining `account`'s request.
+fn decline_field(account: &str) -> String {
+    format!("decline-{account}")
+}
+
+/// Which kind of form `errors` are about: starting a thread, or deciding a request.
+enum Errored {
+    Thread(Errors),
+    Request(Errors),
+}
 
 async fn form(
     web: &Web,
     reader: &Reader,
     raw_id: &str,
     typed: &Fields,
-    errors: Errors,
+    errored: Errored,
 ) -> Result<CommunityPage, Problem> {
+    let (errors, request_errors) = match errored {
+        Errored::Thread(errors) => (errors, Errors::default()),
+        Errored::Request(errors) => (Errors::default(), errors),
+    };
     let refused = |r| reader.refused(r);
     let t = &reader.t;
     let actor = reader.actor().map_err(refused)?;
@@ -115,22 +150,23 @@ async fn form(
         .map(|(a, at)| (*a, *at))
         .collect();
     requests.sort_by_key(|(_, at)| *at);
-    let requests = if moderates {
-        requests
-            .into_iter()
-            .enumerate()
-            .map(|(i, (account, at))| RequestRow {
+    if !moderates {
+        requests.clear();
+    }
+    let names = Names::of(web, reader, requests.iter().map(|(a, _)| *a)).await?;
+    let requests = requests
+        .into_iter()
+        .map(|(account, at)| {
+            let field = decline_field(&account.to_string());
+            RequestRow {
                 account: account.to_string(),
-                label: t.with(
-                    "collab-request-label",
-                    &[("number", super::super::i18n::Arg::Number((i + 1) as f64))],
-                ),
+                label: names.name(account),
                 at: t.date(at),
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+                reason_value: typed.text(&field),
+                reason_error: request_errors.of_field(&field),
+            }
+        })
+        .collect();
     let page = PageRequest {
         after: None,
         limit: 100,
@@ -180,9 +216,15 @@ async fn form(
         members: t.count("collab-members", community.members().len() as u64),
         standing,
         join,
+        step_back: match (role, requested) {
+            (Some(_), _) => "leave",
+            (None, true) => "withdraw",
+            (None, false) => "",
+        },
         may_post: role.is_some() || actor.is_moderator(),
         moderates,
         requests,
+        request_errors,
         threads,
         errors,
         inputs,
@@ -207,7 +249,8 @@ async fn page(
             &format!("/communities/{id}/threads"),
         ));
     }
-    let page = form(&web, &reader, &id, &Fields::default(), Errors::default()).await?;
+    let errors = Errored::Thread(Errors::default());
+    let page = form(&web, &reader, &id, &Fields::default(), errors).await?;
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -253,35 +296,49 @@ async fn start(
         }
         Err(refusal @ Refusal::Invalid { .. }) => {
             let errors = Errors::of_invalid(&reader.t, &refusal, &PLACES).unwrap_or_default();
-            let page = form(&web, &reader, &raw_id, &fields, errors).await?;
+            let page = form(&web, &reader, &raw_id, &fields, Errored::Thread(errors)).await?;
             Ok(render(StatusCode::BAD_REQUEST, &page))
         }
         Err(refusal) => Err(refused(refusal)),
     }
 }
 
-/// Runs `action` in community `raw_id`, then shows its page with the notice `done`.
+/// Runs `action` in community `raw_id`, then shows its page with the notice `done`; an
+/// invalid reason comes back beside `field`.
 async fn act(
     web: &Web,
     reader: &Reader,
     context: &RequestContext,
-    fields: &Fields,
+    (fields, field): (&Fields, &str),
     raw_id: &str,
-    action: MembershipAction,
+    action: Result<MembershipAction, Refusal>,
     done: &str,
 ) -> Result<Response, Problem> {
     let refused = |r| reader.refused(r);
     let actor = reader.actor().map_err(refused)?;
     let id: CommunityId = communities::parse_id(raw_id).map_err(refused)?;
-    let metadata = metadata(context, actor, action.name());
-    let committed = communities::act(&web.app, actor, id, action, metadata, version(fields))
-        .await
-        .map_err(refused)?;
-    settled(web, &committed).await;
-    Ok(see_other(
-        reader,
-        &format!("/communities/{id}/threads?done={done}"),
-    ))
+    let result = match action {
+        Ok(action) => {
+            let metadata = metadata(context, actor, action.name());
+            communities::act(&web.app, actor, id, action, metadata, version(fields)).await
+        }
+        Err(refusal) => Err(refusal),
+    };
+    match result {
+        Ok(committed) => {
+            settled(web, &committed).await;
+            Ok(see_other(
+                reader,
+                &format!("/communities/{id}/threads?done={done}"),
+            ))
+        }
+        Err(Refusal::Invalid { .. }) if !field.is_empty() => {
+            let errors = Errored::Request(Errors::reason(&reader.t, field));
+            let page = form(web, reader, raw_id, fields, errors).await?;
+            Ok(render(StatusCode::BAD_REQUEST, &page))
+        }
+        Err(refusal) => Err(refused(refusal)),
+    }
 }
 
 fn account(raw: &str) -> Result<AccountId, Refusal> {
@@ -301,8 +358,39 @@ async fn join(
     } else {
         "joined"
     };
-    let action = MembershipAction::Join;
-    act(&web, &reader, &context, &fields, &id, action, done).await
+    let action = Ok(MembershipAction::Join);
+    act(&web, &reader, &context, (&fields, ""), &id, action, done).await
+}
+
+async fn leave(
+    State(web): State<Web>,
+    reader: Reader,
+    context: RequestContext,
+    Path(id): Path<String>,
+    fields: Fields,
+) -> Result<Response, Problem> {
+    let action = Ok(MembershipAction::Leave);
+    act(&web, &reader, &context, (&fields, ""), &id, action, "left").await
+}
+
+async fn withdraw(
+    State(web): State<Web>,
+    reader: Reader,
+    context: RequestContext,
+    Path(id): Path<String>,
+    fields: Fields,
+) -> Result<Response, Problem> {
+    let action = Ok(MembershipAction::WithdrawJoinRequest);
+    act(
+        &web,
+        &reader,
+        &context,
+        (&fields, ""),
+        &id,
+        action,
+        "withdrawn",
+    )
+    .await
 }
 
 async fn accept(
@@ -312,11 +400,20 @@ async fn accept(
     Path((id, who)): Path<(String, String)>,
     fields: Fields,
 ) -> Result<Response, Problem> {
-    let who = account(&who).map_err(|r| reader.refused(r))?;
-    let action = MembershipAction::AcceptJoinRequest(who);
-    act(&web, &reader, &context, &fields, &id, action, "accepted").await
+    let action = account(&who).map(MembershipAction::AcceptJoinRequest);
+    act(
+        &web,
+        &reader,
+        &context,
+        (&fields, ""),
+        &id,
+        action,
+        "accepted",
+    )
+    .await
 }
 
+/// Declines `who`'s request, with the reason typed beside it, if any.
 async fn decline(
     State(web): State<Web>,
     reader: Reader,
@@ -324,7 +421,11 @@ async fn decline(
     Path((id, who)): Path<(String, String)>,
     fields: Fields,
 ) -> Result<Response, Problem> {
-    let who = account(&who).map_err(|r| reader.refused(r))?;
-    let action = MembershipAction::DeclineJoinRequest(who, None);
-    act(&web, &reader, &context, &fields, &id, action, "declined").await
+    let field = decline_field(&who);
+    let action = account(&who).and_then(|who| {
+        let reason = optional_reason(fields.optional(&field))?;
+        Ok(MembershipAction::DeclineJoinRequest(who, reason))
+    });
+    let form = (&fields, field.as_str());
+    act(&web, &reader, &context, form, &id, action, "declined").await
 }

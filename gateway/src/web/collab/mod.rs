@@ -10,13 +10,15 @@
 //! | path | what |
 //! |---|---|
 //! | `/joint-projects/new` | proposing a project led by an initiative one manages |
-//! | `/joint-projects/{id}/manage` | a project's state, partners, suggestions, history, and its actions |
-//! | `/communities/{id}/threads` | a community's threads; joining; starting a thread; requests to decide |
-//! | `/communities/{id}/threads/{thread}` | a thread's posts; replying, editing, deleting, hiding |
+//! | `/joint-projects/{id}/manage` | a project's state, partners, suggestions, history (by name), and its actions (`project_actions`) |
+//! | `/joint-projects/{id}/revision` | revising a proposed or rejected project, from the version read |
+//! | `/communities/{id}/threads` | a community's threads; joining, leaving; starting a thread; requests to decide |
+//! | `/communities/{id}/threads/{thread}` | a thread's posts; replying, editing, deleting, hiding, restoring |
 //! | `/library/new` | submitting a publication, news item or gathering |
 
 mod communities;
 mod library;
+mod project_actions;
 mod projects;
 mod proposal;
 mod suggestions;
@@ -44,7 +46,7 @@ use crate::http::context::RequestContext;
 pub fn routes() -> Router<Web> {
     Router::new()
         .merge(proposal::routes())
-        .merge(projects::routes())
+        .merge(project_actions::routes())
         .merge(communities::routes())
         .merge(threads::routes())
         .merge(library::routes())

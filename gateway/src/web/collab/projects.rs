@@ -1,46 +1,28 @@
 //! A joint project's own page for those involved (`/joint-projects/{id}/manage`): its state,
-//! partners and history; for the lead's managers the partners the matching read model suggests,
-//! with the reasons for each, to invite; for an invited initiative's managers, accepting or
-//! declining; for other members, expressing interest while the call for partners is open.
+//! partners and history (who took each step, by name); for the lead's managers the partners
+//! the matching read model suggests, with the reasons for each, to invite, and the project's
+//! lifecycle as its state allows (revising it, submitting, the call for partners, starting,
+//! completing, withdrawing with an optional reason); for an invited initiative's managers,
+//! accepting or declining (with an optional reason); for other members, expressing interest
+//! while the call for partners is open. The forms post to `project_actions`.
 
 use askama::Template;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::Router;
 use domain::initiative::InitiativeStatus;
 use domain::joint_project::{InvitationState, ProjectStatus};
-use domain::values::{InitiativeId, JointProjectId};
 
-use super::super::account::see_other;
+use super::super::form::{Errors, Input};
 use super::super::i18n::Tr;
 use super::super::page::{render, Chrome, Problem, Reader, Section};
+use super::super::people::Names;
 use super::super::session::Fields;
 use super::super::Web;
 use super::suggestions::{self, Suggestion};
-use super::{chrome, metadata, settled, sign_in_first, version};
+use super::{chrome, sign_in_first};
 use crate::app::dashboard;
-use crate::app::joint_projects::{self, ProjectAction, SeenProject};
+use crate::app::joint_projects::{self, SeenProject};
 use crate::app::{ReadAt, Refusal};
-use crate::http::context::RequestContext;
-
-pub fn routes() -> Router<Web> {
-    Router::new()
-        .route("/joint-projects/{id}/manage", get(manage_page))
-        .route("/joint-projects/{id}/submission", post(submit))
-        .route("/joint-projects/{id}/invitations", post(invite))
-        .route(
-            "/joint-projects/{id}/invitations/{initiative}/acceptance",
-            post(accept),
-        )
-        .route(
-            "/joint-projects/{id}/invitations/{initiative}/decline",
-            post(decline),
-        )
-        .route("/joint-projects/{id}/call-for-partners", post(call))
-        .route("/joint-projects/{id}/interests", post(express_interest))
-}
 
 /// A partner as the page lists it.
 struct PartnerRow {
@@ -50,19 +32,33 @@ struct PartnerRow {
     code: &'static str,
     /// The reader manages this initiative and its invitation waits for an answer.
     answerable: Option<String>,
+    /// The optional reason typed for declining, and its error.
+    reason_value: String,
+    reason_error: String,
 }
 
 struct Step {
     what: String,
+    by: String,
     at: String,
+}
+
+/// What the lead's managers may do now, as the project's state allows.
+struct Lifecycle {
+    revise: bool,
+    submit: bool,
+    activate: bool,
+    complete: bool,
+    withdraw: bool,
 }
 
 #[derive(Template)]
 #[template(path = "collab/project.html")]
-struct ProjectPage {
+pub(super) struct ProjectPage {
     t: Tr,
     chrome: Chrome,
     notice: String,
+    errors: Errors,
     id: String,
     version: usize,
     title: String,
@@ -76,8 +72,10 @@ struct ProjectPage {
     call_open: bool,
     partners: Vec<PartnerRow>,
     manages_lead: bool,
-    can_submit: bool,
+    lifecycle: Lifecycle,
     can_invite: bool,
+    /// The optional reason for withdrawing, with what was typed and its error.
+    withdraw: Input,
     suggestions: Vec<Suggestion>,
     /// Initiatives the reader manages that may answer the open call: `(id, name)`.
     may_express_interest: Vec<(String, String)>,
@@ -85,28 +83,61 @@ struct ProjectPage {
 }
 
 /// Notices a redirect after an action asks for (`?done=`).
-pub(super) const DONE: [&str; 7] = [
+pub(super) const DONE: [&str; 11] = [
     "proposed",
+    "revised",
     "submitted",
     "invited",
     "accepted",
     "declined",
     "interest",
     "call",
+    "activated",
+    "completed",
+    "withdrawn",
 ];
 
-async fn manage_page(
-    State(web): State<Web>,
+/// The form field of the reason for declining `initiative`'s invitation.
+pub(super) fn decline_field(initiative: &str) -> String {
+    format!("decline-reason-{initiative}")
+}
+
+/// The form field of the reason for withdrawing the project.
+pub(super) const WITHDRAW_FIELD: &str = "withdraw_reason";
+
+pub(super) async fn manage_page(
+    axum::extract::State(web): axum::extract::State<Web>,
     reader: Reader,
-    Path(raw_id): Path<String>,
+    axum::extract::Path(raw_id): axum::extract::Path<String>,
 ) -> Result<Response, Problem> {
-    let path = format!("/joint-projects/{raw_id}/manage");
-    let Ok(actor) = reader.actor() else {
+    if reader.actor().is_err() {
+        let path = format!("/joint-projects/{raw_id}/manage");
         return Ok(sign_in_first(&reader, &path));
-    };
+    }
+    let page = page(
+        &web,
+        &reader,
+        &raw_id,
+        &Fields::default(),
+        Errors::default(),
+    )
+    .await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// The page of project `raw_id`, with what was typed in its forms and their errors.
+pub(super) async fn page(
+    web: &Web,
+    reader: &Reader,
+    raw_id: &str,
+    typed: &Fields,
+    errors: Errors,
+) -> Result<ProjectPage, Problem> {
     let refused = |r| reader.refused(r);
     let t = &reader.t;
-    let id = joint_projects::parse_id(&raw_id).map_err(refused)?;
+    let actor = reader.actor().map_err(refused)?;
+    let path = format!("/joint-projects/{raw_id}/manage");
+    let id = joint_projects::parse_id(raw_id).map_err(refused)?;
     let seen = joint_projects::read(&web.app, &reader.caller, id)
         .await
         .map_err(refused)?;
@@ -120,6 +151,7 @@ async fn manage_page(
         let answerable = (*invitation == InvitationState::Invited
             && seen.manages_partners.contains(initiative))
         .then(|| initiative.to_string());
+        let field = decline_field(&initiative.to_string());
         partners.push(PartnerRow {
             name: joint_projects::initiative_name(&web.app, *initiative)
                 .await
@@ -127,9 +159,12 @@ async fn manage_page(
             invitation: t.get(&format!("collab-invitation-{}", invitation.as_str())),
             code: invitation.as_str(),
             answerable,
+            reason_value: typed.text(&field),
+            reason_error: errors.of_field(&field),
         });
     }
-    let can_invite = seen.manages_lead && status.is_ongoing();
+    let lead = seen.manages_lead;
+    let can_invite = lead && status.is_ongoing();
     let suggestions = if can_invite {
         let found = joint_projects::candidates(&web.app, &reader.caller, id, 10, &ReadAt::LIVE)
             .await
@@ -138,17 +173,18 @@ async fn manage_page(
     } else {
         Vec::new()
     };
-    let may_express_interest = interest_choices(&web, actor, &seen)
+    let may_express_interest = interest_choices(web, actor, &seen).await.map_err(refused)?;
+    let steps = joint_projects::history(&web.app, &seen)
         .await
         .map_err(refused)?;
-    let history = joint_projects::history(&web.app, &seen)
-        .await
-        .map_err(refused)?
+    let names = Names::of(web, reader, steps.iter().filter_map(|s| s.by)).await?;
+    let history = steps
         .into_iter()
         .map(|step| Step {
             what: t
                 .try_get(&format!("collab-history-{}", step.event_type))
                 .unwrap_or(step.event_type),
+            by: step.by.map(|a| names.of_account(a)).unwrap_or_default(),
             at: t.date(step.at),
         })
         .collect();
@@ -157,10 +193,22 @@ async fn manage_page(
         .filter(|d| DONE.contains(d))
         .map(|d| t.get(&format!("collab-project-done-{d}")))
         .unwrap_or_default();
-    let page = ProjectPage {
+    Ok(ProjectPage {
         t: t.clone(),
-        chrome: chrome(&reader, &web.site, details.title.to_string(), &path),
+        chrome: chrome(reader, &web.site, details.title.to_string(), &path),
         notice,
+        withdraw: {
+            let mut input = Input::new(
+                WITHDRAW_FIELD,
+                t.get("collab-project-withdraw-reason"),
+                "text",
+            )
+            .value(typed.text(WITHDRAW_FIELD))
+            .hint(t.get("collab-reason-optional"));
+            input.error = errors.of_field(WITHDRAW_FIELD);
+            input
+        },
+        errors,
         id: id.to_string(),
         version: seen.loaded.version,
         title: details.title.to_string(),
@@ -182,14 +230,19 @@ async fn manage_page(
             .unwrap_or_default(),
         call_open: project.is_call_open(),
         partners,
-        manages_lead: seen.manages_lead,
-        can_submit: seen.manages_lead && status == ProjectStatus::Proposed,
+        manages_lead: lead,
+        lifecycle: Lifecycle {
+            revise: lead && matches!(status, ProjectStatus::Proposed | ProjectStatus::Rejected),
+            submit: lead && status == ProjectStatus::Proposed,
+            activate: lead && status == ProjectStatus::Approved,
+            complete: lead && status == ProjectStatus::Active,
+            withdraw: lead && status.is_ongoing(),
+        },
         can_invite,
         suggestions,
         may_express_interest,
         history,
-    };
-    Ok(render(StatusCode::OK, &page))
+    })
 }
 
 /// The approved initiatives `actor` manages that may answer the project's open call: not its
@@ -212,117 +265,4 @@ async fn interest_choices(
         .filter(|i| !project.interested().contains(&i.id))
         .map(|i| (i.id.to_string(), i.name))
         .collect())
-}
-
-/// Runs `action` on project `raw_id` from a form of its page, then shows the page again with
-/// the notice `done`.
-async fn act(
-    web: &Web,
-    reader: &Reader,
-    context: &RequestContext,
-    fields: &Fields,
-    raw_id: &str,
-    action: impl FnOnce(JointProjectId) -> Result<ProjectAction, Refusal>,
-    done: &str,
-) -> Result<Response, Problem> {
-    let refused = |r| reader.refused(r);
-    let actor = reader.actor().map_err(refused)?;
-    let id = joint_projects::parse_id(raw_id).map_err(refused)?;
-    let action = action(id).map_err(refused)?;
-    let metadata = metadata(context, actor, action.name());
-    let committed = joint_projects::act(&web.app, actor, id, action, metadata, version(fields))
-        .await
-        .map_err(refused)?;
-    settled(web, &committed).await;
-    Ok(see_other(
-        reader,
-        &format!("/joint-projects/{id}/manage?done={done}"),
-    ))
-}
-
-fn initiative(raw: &str) -> Result<InitiativeId, Refusal> {
-    raw.trim()
-        .parse::<InitiativeId>()
-        .map_err(|e| Refusal::invalid(vec![e.in_field("initiative")]))
-}
-
-async fn submit(
-    State(web): State<Web>,
-    reader: Reader,
-    context: RequestContext,
-    Path(id): Path<String>,
-    fields: Fields,
-) -> Result<Response, Problem> {
-    let action = |_| Ok(ProjectAction::Submit);
-    act(&web, &reader, &context, &fields, &id, action, "submitted").await
-}
-
-async fn invite(
-    State(web): State<Web>,
-    reader: Reader,
-    context: RequestContext,
-    Path(id): Path<String>,
-    fields: Fields,
-) -> Result<Response, Problem> {
-    let action = |_| {
-        Ok(ProjectAction::Invite(initiative(
-            &fields.text("initiative"),
-        )?))
-    };
-    act(&web, &reader, &context, &fields, &id, action, "invited").await
-}
-
-async fn accept(
-    State(web): State<Web>,
-    reader: Reader,
-    context: RequestContext,
-    Path((id, invited)): Path<(String, String)>,
-    fields: Fields,
-) -> Result<Response, Problem> {
-    let action = |_| Ok(ProjectAction::Accept(initiative(&invited)?));
-    act(&web, &reader, &context, &fields, &id, action, "accepted").await
-}
-
-async fn decline(
-    State(web): State<Web>,
-    reader: Reader,
-    context: RequestContext,
-    Path((id, invited)): Path<(String, String)>,
-    fields: Fields,
-) -> Result<Response, Problem> {
-    let action = |_| Ok(ProjectAction::Decline(initiative(&invited)?, None));
-    act(&web, &reader, &context, &fields, &id, action, "declined").await
-}
-
-async fn call(
-    State(web): State<Web>,
-    reader: Reader,
-    context: RequestContext,
-    Path(id): Path<String>,
-    fields: Fields,
-) -> Result<Response, Problem> {
-    let open = fields.text("open") == "true";
-    let action = |_| {
-        Ok(if open {
-            ProjectAction::OpenCall
-        } else {
-            ProjectAction::CloseCall
-        })
-    };
-    act(&web, &reader, &context, &fields, &id, action, "call").await
-}
-
-async fn express_interest(
-    State(web): State<Web>,
-    reader: Reader,
-    context: RequestContext,
-    Path(id): Path<String>,
-    fields: Fields,
-) -> Result<Response, Problem> {
-    let action = |_| {
-        Ok(ProjectAction::ExpressInterest(initiative(
-            &fields.text("initiative"),
-        )?))
-    };
-    act(&web, &reader, &context, &fields, &id, action, "interest").await
 }

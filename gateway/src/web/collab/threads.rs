@@ -1,7 +1,8 @@
 //! A thread of a community, for its members (`/communities/{id}/threads/{thread}`): its posts
-//! in order, replying, editing or deleting one's own post, and for facilitators and moderators
-//! hiding a post with a reason. A hidden post is gone for everyone else: they see only that a
-//! post was hidden, as the API shows it.
+//! in order with their authors' names, replying, editing or deleting one's own post, and for
+//! facilitators and moderators hiding a post with a reason and restoring a hidden one (the
+//! API's `POST` and `DELETE /v1/threads/{id}/posts/{post}/hiding`). A hidden post is gone for
+//! everyone else: they see only that a post was hidden, as the API shows it.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -15,8 +16,9 @@ use domain::values::{PostId, Reason, ThreadId};
 
 use super::super::account::see_other;
 use super::super::form::{Errors, Input};
-use super::super::i18n::Tr;
+use super::super::i18n::{Arg, Tr};
 use super::super::page::{render, Chrome, Problem, Reader, Section};
+use super::super::people::Names;
 use super::super::session::Fields;
 use super::super::Web;
 use super::{chrome, metadata, settled, sign_in_first, version};
@@ -39,6 +41,10 @@ pub fn routes() -> Router<Web> {
         .route(
             "/communities/{id}/threads/{thread}/posts/{post}/hiding",
             post(hide),
+        )
+        .route(
+            "/communities/{id}/threads/{thread}/posts/{post}/restoration",
+            post(restore),
         )
 }
 
@@ -78,7 +84,9 @@ struct ThreadPage {
     reply: Input,
 }
 
-pub(super) const DONE: [&str; 5] = ["started", "replied", "edited", "deleted", "hidden"];
+pub(super) const DONE: [&str; 6] = [
+    "started", "replied", "edited", "deleted", "hidden", "restored",
+];
 
 /// The thread `thread` of community `community` (not found if it is another community's),
 /// with errors of a form beside its field.
@@ -107,6 +115,7 @@ async fn form(
     let community = seen.community.as_ref();
     let role = community.and_then(|c| c.role_of(&actor.account));
     let moderates = actor.is_moderator() || role == Some(CommunityRole::Facilitator);
+    let names = Names::of(web, reader, seen.thread.posts().iter().map(|p| p.author)).await?;
     let mut posts = Vec::new();
     for post in seen.thread.posts() {
         let state = post.state();
@@ -118,22 +127,17 @@ async fn form(
         } else if own {
             t.get("collab-author-you")
         } else if author_role == Some(CommunityRole::Facilitator) {
-            t.get("collab-author-facilitator")
+            t.with(
+                "collab-author-named-facilitator",
+                &[("name", Arg::Text(names.name(post.author)))],
+            )
         } else {
-            t.get("collab-author-member")
+            names.name(post.author)
         };
         let id = post.id.to_string();
         let typed_here = typed.raw("post") == id;
-        let error_of = |name: String| {
-            errors
-                .fields
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, e)| e.clone())
-                .unwrap_or_default()
-        };
-        let edit_error = error_of(format!("edit-{id}"));
-        let reason_error = error_of(format!("reason-{id}"));
+        let edit_error = errors.of_field(&format!("edit-{id}"));
+        let reason_error = errors.of_field(&format!("reason-{id}"));
         let edit_value = if typed_here && !edit_error.is_empty() {
             typed.raw("body")
         } else {
@@ -359,4 +363,17 @@ async fn hide(
         .map_err(|e| Refusal::invalid(vec![e]));
     let w = Write::OnPost(post, reason, format!("reason-{post}"));
     write(&web, &reader, &context, &fields, ids, w, "hidden").await
+}
+
+async fn restore(
+    State(web): State<Web>,
+    reader: Reader,
+    context: RequestContext,
+    Path((community, thread, post)): Path<(String, String, String)>,
+    fields: Fields,
+) -> Result<Response, Problem> {
+    let post = parse_post(&post).map_err(|r| reader.refused(r))?;
+    let ids = (community.as_str(), thread.as_str());
+    let w = Write::OnPost(post, Ok(PostAction::Unhide), String::new());
+    write(&web, &reader, &context, &fields, ids, w, "restored").await
 }

@@ -13,7 +13,7 @@ use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Value};
 
 /// axe-core, vendored for the tests (tests/vendor/axe-core, see gateway/assets/vendor/README.md).
-const AXE: &str = include_str!("../../vendor/axe-core/axe.min.js");
+const AXE: &str = include_str!("../../../vendor/axe-core/axe.min.js");
 
 /// The WCAG rules axe checks: 2.0, 2.1 and 2.2, levels A and AA.
 const WCAG_TAGS: [&str; 6] = [
@@ -314,3 +314,6 @@ pub fn screenshots() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
     target.join("screenshots")
 }
+pub mod steps;
+
+pub(crate) use steps::*;
