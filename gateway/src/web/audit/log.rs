@@ -104,8 +104,8 @@ pub async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Pr
         match EventsQuery::parse(&query_text) {
             Ok(query) => {
                 // The filters as parsed (an email address as an actor is refused by then).
-                let recorded = &query_text;
-                let page = log::page(&web.app, &reader.caller, &query, asked(&reader, &recorded))
+                let recorded = query_text.as_str();
+                let page = log::page(&web.app, &reader.caller, &query, asked(&reader, recorded))
                     .await
                     .map_err(|r| reader.refused(r))?;
                 events = rows(&web.app, &t, &page.events)
