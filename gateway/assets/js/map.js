@@ -38,8 +38,18 @@
 
   // A 24-pixel target around a 14-pixel dot (WCAG 2.2 target size).
   var pointIcon = L.divIcon({ className: 'point', iconSize: [24, 24], html: '' });
+  // What to do once the cluster group holds every point of the latest request: a large set is
+  // added in chunks between frames, so the points count as drawn only after the last chunk.
+  var whenAllAdded = null;
   var clusters = L.markerClusterGroup({
     chunkedLoading: true,
+    chunkProgress: function (processed, total) {
+      if (processed === total && whenAllAdded) {
+        var done = whenAllAdded;
+        whenAllAdded = null;
+        done();
+      }
+    },
     showCoverageOnHover: false,
     spiderfyOnMaxZoom: true,
     iconCreateFunction: function (cluster) {
@@ -84,8 +94,10 @@
         }
         clusters.clearLayers();
         var markers = new Array(body.points.length);
+        var places = new Array(body.points.length);
         for (var i = 0; i < body.points.length; i++) {
           var p = body.points[i];
+          places[i] = [p[0], p[1]];
           var marker = L.marker([p[0], p[1]], {
             icon: pointIcon,
             title: p[3],
@@ -99,14 +111,17 @@
           marker.on('keypress', openOnKey.bind(null, p[2]));
           markers[i] = marker;
         }
-        clusters.addLayers(markers);
-        bounds = markers.length ? clusters.getBounds() : null;
+        // The points' own bounds: the cluster group knows its bounds only once every chunk is in.
+        bounds = markers.length ? L.latLngBounds(places) : null;
         if (bounds) {
           map.fitBounds(bounds, { padding: [24, 24], maxZoom: 8 });
         }
-        container.setAttribute('data-points-drawn', String(markers.length));
-        performance.mark('articula:points-drawn');
-        performance.measure('articula:points', 'articula:points-requested', 'articula:points-drawn');
+        whenAllAdded = function () {
+          container.setAttribute('data-points-drawn', String(markers.length));
+          performance.mark('articula:points-drawn');
+          performance.measure('articula:points', 'articula:points-requested', 'articula:points-drawn');
+        };
+        clusters.addLayers(markers);
       });
   }
 
