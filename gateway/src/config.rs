@@ -69,6 +69,11 @@ pub struct Settings {
     /// How long a command waits for this instance's read models to reach its write before it
     /// answers (read-your-writes), and a read with `min_position` waits before answering 503.
     pub read_wait_ms: u64,
+    /// The projection history keeps every read model's state after each this many events of
+    /// the feed: an as-of read folds at most this many events after restoring the nearest one.
+    pub history_every_events: u64,
+    /// How often the history keeper looks whether the feed has grown by a whole interval.
+    pub history_check_secs: u64,
     /// How long a request waits for a database connection before it is answered with 503 and
     /// `Retry-After` (the database down or out of connections); also bounds reconnecting.
     pub database_acquire_timeout_ms: u64,
@@ -124,6 +129,8 @@ impl Default for Settings {
             confirmation_ttl_hours: 24,
             writes_per_account_per_minute: 120,
             read_wait_ms: 5_000,
+            history_every_events: 50_000,
+            history_check_secs: 10,
             database_acquire_timeout_ms: 2_000,
             shutdown_grace_ms: 500,
             idempotency_takeover_secs: 60,

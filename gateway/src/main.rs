@@ -130,6 +130,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             seed,
             samples,
             keep,
+            history_every: settings.history_every_events,
         })
         .await
         .map_err(|e| e.to_string()),

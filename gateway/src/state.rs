@@ -1,8 +1,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use projections::{Engine, EngineBuilder, ProjectionStatus, ReadModels};
-use store::{EventLog, Snapshots};
+use projections::{Engine, EngineBuilder, HistoryKeeper, ProjectionStatus, ReadModels};
+use store::{EventLog, ProjectionHistory, Snapshots};
 
 use domain::community::Community;
 use domain::initiative::Initiative;
@@ -30,6 +30,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub read: ReadModels,
     pub engine: Arc<Engine>,
+    /// Every read model's state at places along the feed, where as-of reads start folding.
+    pub history: ProjectionHistory,
     /// How long commands and `min_position` reads wait for the read models.
     pub read_wait: Duration,
     pub metrics: Arc<Metrics>,
@@ -71,9 +73,12 @@ impl AppState {
             let report = report.clone();
             store::chain::run_sealer(&sealed, move |why| report(why))
         });
+        let history = ProjectionHistory::new(log.database().clone());
+        spawn_history_keeper(&tasks, &log, &history, &engine, settings);
         Self {
             read,
             engine,
+            history,
             read_wait: Duration::from_millis(settings.read_wait_ms),
             accounts: AccountService::new(&log, settings),
             initiatives: Arc::new(log.commands(())),
@@ -97,4 +102,59 @@ impl AppState {
     pub fn projection_statuses(&self) -> Vec<ProjectionStatus> {
         self.engine.statuses()
     }
+}
+
+/// The keeper of every read model's history, as this instance runs it.
+pub fn history_keeper(
+    log: &EventLog,
+    history: &ProjectionHistory,
+    settings: &Settings,
+) -> HistoryKeeper {
+    let register: projections::Register = |builder| {
+        ReadModels::register(builder);
+    };
+    HistoryKeeper::new(
+        log.feed(),
+        history.clone(),
+        register,
+        settings.history_every_events,
+    )
+    .with_snapshots(Snapshots::new(log.database().clone()))
+}
+
+/// Keeps the projection history (see [`HistoryKeeper`]) once this instance's read models have
+/// caught up with the feed, so that a start does not fold the log twice at once.
+fn spawn_history_keeper(
+    tasks: &Tasks,
+    log: &EventLog,
+    history: &ProjectionHistory,
+    engine: &Arc<Engine>,
+    settings: &Settings,
+) {
+    let keeper = history_keeper(log, history, settings);
+    let check = Duration::from_secs(settings.history_check_secs.max(1));
+    let live = Arc::downgrade(engine);
+    let report = Arc::new(tasks.reporter("history"));
+    tasks.spawn("history", move || {
+        let keeper = keeper.clone();
+        let live = live.clone();
+        let report = report.clone();
+        async move {
+            loop {
+                let Some(engine) = live.upgrade() else {
+                    return;
+                };
+                if engine
+                    .statuses()
+                    .iter()
+                    .all(|s| s.caught_up || s.failed.is_some())
+                {
+                    break;
+                }
+                drop(engine);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            keeper.run(check, move |why| report(why)).await;
+        }
+    });
 }

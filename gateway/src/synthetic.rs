@@ -16,7 +16,7 @@ use domain::values::{
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use store::{EventLog, EventMetadata, PendingAppend};
+use store::{EventLog, EventMetadata, FeedPosition, PendingAppend};
 use uuid::Uuid;
 
 /// Roughly where each country lies (latitude and longitude ranges well inside its borders, so
@@ -406,4 +406,25 @@ fn profile(rng: &mut StdRng, i: usize) -> Result<Profile, String> {
 fn spread(i: usize, from: f64, to: f64) -> f64 {
     let fraction = ((i as u64).wrapping_mul(2_654_435_761) % 10_000) as f64 / 10_000.0;
     from + (to - from) * fraction
+}
+
+/// Registers one more synthetic initiative (the `i`-th, from `seed`), as its own command: what
+/// a benchmark writes while it watches the read models follow. Answers where it sits in the feed.
+pub async fn register_one(log: &EventLog, seed: u64, i: usize) -> Result<FeedPosition, String> {
+    let mut rng = StdRng::seed_from_u64(seed ^ i as u64);
+    let id = InitiativeId::from(uuid(&mut rng));
+    let command = InitiativeCommand::Register {
+        id,
+        profile: profile(&mut rng, i)?,
+        actor: Actor::new(AccountId::from(uuid(&mut rng)), [Role::Member]),
+        at: Utc::now(),
+    };
+    let committed = log
+        .commands::<domain::initiative::Initiative>(())
+        .execute(&id.to_string(), command, metadata("RegisterInitiative"))
+        .await
+        .map_err(|e| e.to_string())?;
+    committed
+        .last
+        .ok_or_else(|| "the registration wrote nothing".to_owned())
 }

@@ -27,8 +27,8 @@ mod test_events;
 pub use account_directory::AccountDirectory;
 pub use communities::{CommunityDirectory, CommunityFilter, CommunitySummary, ThreadSummary};
 pub use engine::{
-    fold, Engine, EngineBuilder, EngineSettings, FoldError, Progress, Projection, ProjectionError,
-    ProjectionHandle, ProjectionStatus, Restored, Until,
+    fold, Engine, EngineBuilder, EngineSettings, FoldError, HistoryKeeper, KeptRound, Progress,
+    Projection, ProjectionError, ProjectionHandle, ProjectionStatus, Register, Restored, Until,
 };
 pub use event::{DomainEvent, Envelope};
 pub use event_counts::EventCounts;

@@ -18,6 +18,7 @@ mod database;
 mod error;
 mod event_log;
 pub mod feed;
+mod history;
 mod idempotency;
 pub mod mentions;
 mod metadata;
@@ -35,6 +36,7 @@ pub use database::{Backend, Database, DatabaseUrl, SchemaStatus};
 pub use error::StoreError;
 pub use event_log::EventLog;
 pub use feed::{Feed, FeedEvent, FeedPosition, FeedReader, RawFeedEvent};
+pub use history::{HistoryBound, HistoryEntry, HistoryPlace, ProjectionHistory};
 pub use idempotency::{
     request_digest, AnswerShape, Begin, CommittedAnswer, Idempotency, IdempotentWrite, KeyClaim,
     StoredResponse,

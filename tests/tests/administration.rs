@@ -370,7 +370,7 @@ async fn erasing_a_person_shreds_their_data_and_history_still_replays() {
     // erased, in the directory and in its own stream.
     let head = app.head().await;
     let target = app.state.log.feed().locate(head).await.unwrap().unwrap();
-    let (rebuilt, _) = fold::<EventCounts>(&app.state.log.feed(), Until::Position(target))
+    let (rebuilt, _) = fold::<EventCounts>(&app.state.log.feed(), None, Until::Position(target))
         .await
         .unwrap();
     assert!(rebuilt.status().failed.is_none());
@@ -380,9 +380,10 @@ async fn erasing_a_person_shreds_their_data_and_history_still_replays() {
     );
     let state = app.state.accounts.load(id).await.unwrap();
     assert_eq!(state.status(), domain::account::AccountStatus::Erased);
-    let (directory, _) = fold::<AccountDirectory>(&app.state.log.feed(), Until::Position(target))
-        .await
-        .unwrap();
+    let (directory, _) =
+        fold::<AccountDirectory>(&app.state.log.feed(), None, Until::Position(target))
+            .await
+            .unwrap();
     let rebuilt_entry = directory.read(|d| d.get(id).cloned()).unwrap();
     let view = app
         .state

@@ -140,12 +140,14 @@ impl ReadAt {
             }
             Self::AsOf(at) => Until::RecordedBy(*at),
         };
-        let (folded, _) = fold::<P>(&feed, until).await.map_err(|e| match e {
-            FoldError::Store(e) => Refusal::from(e),
-            FoldError::Failed(reason) => {
-                Refusal::internal(format!("{} cannot be folded: {reason}", P::NAME))
-            }
-        })?;
+        let (folded, _) = fold::<P>(&feed, Some(&state.history), until)
+            .await
+            .map_err(|e| match e {
+                FoldError::Store(e) => Refusal::from(e),
+                FoldError::Failed(reason) => {
+                    Refusal::internal(format!("{} cannot be folded: {reason}", P::NAME))
+                }
+            })?;
         Ok(folded.read(f))
     }
 }

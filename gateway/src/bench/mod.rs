@@ -2,6 +2,7 @@
 
 mod append;
 mod audit_pages;
+mod history;
 mod http;
 mod lists;
 mod pages;

@@ -171,9 +171,17 @@ pub async fn pages(settings: &Settings, samples: usize, auditor: bool) -> Result
         println!("| `{path}` | {} | {} |", ms(p50), ms(p99));
     }
     if auditor {
+        let kept = super::audit_pages::history_kept(&state, settings).await?;
+        println!(
+            "\nThe projection history was complete {:.1} s after the read models caught up \
+             (a place every {} events).\n",
+            kept.as_secs_f64(),
+            settings.history_every_events
+        );
         let cookie = super::audit_pages::auditor_cookie(&state).await?;
         for path in super::audit_pages::paths(&state).await? {
-            // The as-of map folds the log from its start: fewer samples keep the run short.
+            // The as-of map restores the history and folds from there: fewer samples keep the
+            // run short.
             let samples = if path.contains("at_position") {
                 samples.min(20)
             } else {

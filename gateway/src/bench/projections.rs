@@ -21,6 +21,8 @@ pub struct Options<'a> {
     pub samples: usize,
     /// Keep the scratch databases (their URLs are printed), e.g. to rerun `articula replay`.
     pub keep: bool,
+    /// The history keeper's interval (`history_every_events`).
+    pub history_every: u64,
 }
 
 pub async fn projections(options: Options<'_>) -> Result<(), Box<dyn std::error::Error>> {
@@ -124,6 +126,7 @@ async fn run(
     let subjects = subjects(&pool).await?;
     queries::report(&models, options.samples, &subjects, true);
     lists::report(&models, options.samples);
+    super::history::report(&log, std::sync::Arc::new(engine), options.history_every, 20).await?;
     println!(
         "| peak resident memory of the whole run | {} MiB |",
         memory("VmHWM") / 1024

@@ -1,12 +1,13 @@
 //! The projection engine: one reader of the global feed, every projection fed from it.
 //!
 //! Each projection keeps its own checkpoint (the last event it applied) and, when the engine has
-//! a snapshot store, a snapshot of its read model at that checkpoint; start-up restores the
-//! snapshots and reads the feed from the oldest checkpoint, and each projection skips what it has
-//! already seen. Events are read once and decoded once per batch, and the projections apply a
+//! a snapshot store, a snapshot of its read model at a checkpoint (saved by the history keeper,
+//! `articula replay` and a graceful stop); start-up restores the snapshots and reads the feed
+//! from the oldest checkpoint, and each projection skips what it has already seen. Events are read once and decoded once per batch, and the projections apply a
 //! batch side by side. A projection that cannot apply an event stops there, says which event and
 //! why in its status, and never skips it; the others go on.
 
+mod history;
 mod projection;
 mod tail;
 
@@ -14,31 +15,26 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use store::{Feed, FeedPosition, RawFeedEvent, Snapshots, StoreError};
+use store::{
+    Feed, FeedPosition, HistoryBound, ProjectionHistory, RawFeedEvent, Snapshots, StoreError,
+};
 use tokio::sync::watch;
 
+pub use history::{HistoryKeeper, KeptRound, Register};
 pub use projection::{Projection, ProjectionError, ProjectionHandle, ProjectionStatus};
 use projection::{Runner, Slot};
 
 use crate::Envelope;
 
-/// How often the engine reads and saves.
+/// How the engine reads.
 #[derive(Debug, Clone, Copy)]
 pub struct EngineSettings {
     pub batch_size: usize,
-    /// Save snapshots once this many events were applied since the last save...
-    pub snapshot_every_events: u64,
-    /// ...or this long after the last save, if anything was applied.
-    pub snapshot_every: Duration,
 }
 
 impl Default for EngineSettings {
     fn default() -> Self {
-        Self {
-            batch_size: 10_000,
-            snapshot_every_events: 50_000,
-            snapshot_every: Duration::from_secs(300),
-        }
+        Self { batch_size: 10_000 }
     }
 }
 
@@ -314,13 +310,13 @@ impl Engine {
     }
 
     /// Starts the engine in the background: restores snapshots, catches up with the feed,
-    /// then tails it, saving snapshots as it goes. It ends when the engine is dropped.
+    /// then tails it. It ends when the engine is dropped.
     pub fn spawn(self: &Arc<Self>) {
         tokio::spawn(self.run(true));
     }
 
     /// The engine's life in the background, for a supervisor to run: restore the snapshots
-    /// (when `restore`), catch up with the feed, tail it and save snapshots, until the engine is
+    /// (when `restore`), catch up with the feed, and tail it, until the engine is
     /// dropped. Run again after a panic, it resumes from each projection's checkpoint without
     /// restoring: every event is applied under its model's lock and a panicking projection
     /// stops itself, so the models are whole at their checkpoints and never go back in time.
@@ -366,15 +362,36 @@ fn apply_side_by_side(runners: &[Arc<dyn Runner>], events: &[Envelope]) {
     });
 }
 
-/// Folds a fresh `P` from the start of the feed up to `until`: the read model as it was then
-/// (as-of queries, verification). Fails if the projection cannot apply an event on the way.
+/// Folds a fresh `P` up to `until`: the read model as it was then (as-of queries,
+/// verification). With `history`, the fold starts from the newest saved place before `until`
+/// (see [`HistoryKeeper`]); without, from the start of the feed, as verification must. Fails if
+/// the projection cannot apply an event on the way.
 pub async fn fold<P: Projection>(
     feed: &Feed,
+    history: Option<&ProjectionHistory>,
     until: Until,
 ) -> Result<(ProjectionHandle<P>, FeedPosition), FoldError> {
     let mut builder = EngineBuilder::new(feed.clone());
     let handle = builder.add::<P>();
     let engine = builder.build();
+    let bound = match until {
+        Until::Head => None,
+        Until::Position(at) => Some(HistoryBound::Position(at)),
+        Until::RecordedBy(time) => Some(HistoryBound::RecordedBy(time)),
+    };
+    if let (Some(history), Some(bound)) = (history, bound) {
+        if let Some(entry) = history.before(P::NAME, P::SNAPSHOT_VERSION, bound).await? {
+            let runner = engine.runners[0].clone();
+            let at = entry.snapshot.position;
+            let restored = tokio::task::spawn_blocking(move || runner.restore(entry.snapshot))
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+            if let Err(reason) = restored {
+                // The model is untouched when reading fails: the fold starts from the start.
+                tracing::warn!(projection = P::NAME, %at, %reason, "unreadable history; folding from the start");
+            }
+        }
+    }
     let at = engine.run_until(until, |_| {}).await?;
     if let Some(reason) = handle.status().failed {
         return Err(FoldError::Failed(reason));

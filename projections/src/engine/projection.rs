@@ -108,6 +108,8 @@ impl<P: Projection> ProjectionHandle<P> {
 /// What the engine needs of a projection, whatever its type.
 pub(super) trait Runner: Send + Sync {
     fn status(&self) -> ProjectionStatus;
+    /// The shape of its snapshots ([`Projection::SNAPSHOT_VERSION`]).
+    fn version(&self) -> i32;
     fn apply(&self, batch: &[Envelope]);
     fn set_caught_up(&self, caught_up: bool);
     fn snapshot(&self) -> Result<Snapshot, String>;
@@ -118,6 +120,10 @@ pub(super) trait Runner: Send + Sync {
 impl<P: Projection> Runner for Slot<P> {
     fn status(&self) -> ProjectionStatus {
         self.status.borrow().clone()
+    }
+
+    fn version(&self) -> i32 {
+        P::SNAPSHOT_VERSION
     }
 
     fn apply(&self, batch: &[Envelope]) {

@@ -26,14 +26,8 @@ pub(super) async fn tail(engine: std::sync::Weak<Engine>, restore: bool) {
     }
     let started = Instant::now();
     let before = first.lowest_checkpoint();
-    let mut caught_up_events = 0u64;
     let caught_up_at = loop {
-        let mut read = 0;
-        let outcome = first
-            .run_until(Until::Head, |progress| read = progress.events_read)
-            .await;
-        caught_up_events += read;
-        match outcome {
+        match first.run_until(Until::Head, |_| {}).await {
             Ok(at) => break at,
             Err(error) => {
                 tracing::warn!(%error, "feed read failed while catching up; retrying");
@@ -42,30 +36,18 @@ pub(super) async fn tail(engine: std::sync::Weak<Engine>, restore: bool) {
         }
     };
     tracing::info!(from = %before, to = %caught_up_at, elapsed_ms = started.elapsed().as_millis() as u64, "projections caught up");
-    let settings = first.settings;
     let mut reader = first
         .feed
-        .reader(first.lowest_checkpoint(), settings.batch_size);
-    // Catching up counts like any other applying: a start that found a few new events does
-    // not rewrite every snapshot, a rebuild from scratch saves at once.
-    let mut applied_since_save = caught_up_events;
-    let mut last_save = Instant::now();
+        .reader(first.lowest_checkpoint(), first.settings.batch_size);
+    let batch_size = first.settings.batch_size;
     drop(first);
+    // Snapshots are not saved here: serialising a live model holds its lock, which would stall
+    // this tail and the readers queued behind it. The history keeper saves them from models of
+    // its own (see `history`), and a graceful stop saves them once no request is served.
     loop {
         let Some(engine) = engine.upgrade() else {
             return;
         };
-        let due = applied_since_save >= settings.snapshot_every_events
-            || (applied_since_save > 0 && last_save.elapsed() >= settings.snapshot_every);
-        if due {
-            match engine.save_snapshots().await {
-                Ok(()) => {
-                    applied_since_save = 0;
-                    last_save = Instant::now();
-                }
-                Err(error) => tracing::warn!(%error, "cannot save projection snapshots"),
-            }
-        }
         let batch = match reader
             .next_raw_batch_within(Duration::from_millis(500))
             .await
@@ -78,8 +60,7 @@ pub(super) async fn tail(engine: std::sync::Weak<Engine>, restore: bool) {
                 continue;
             }
         };
-        let caught_up = batch.len() < settings.batch_size;
-        applied_since_save += batch.len() as u64;
+        let caught_up = batch.len() < batch_size;
         engine.apply(batch).await;
         for runner in &engine.runners {
             runner.set_caught_up(caught_up);

@@ -405,3 +405,76 @@ async fn auditors_read_the_map_as_of_the_past() {
     let (status, _, _) = read(format!("/v1/map?at_position={head}"), None).await;
     assert_eq!(status, 401);
 }
+
+/// With the projection history kept every four events, an as-of read starts from the newest
+/// place before the moment (tests/tests/read_models/correctness proves it equal to a fold from the
+/// start on random histories); here the server keeps it in the background and the reads say
+/// what the map held at each moment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn as_of_reads_start_from_the_projection_history_the_server_keeps() {
+    let db = store::testing::TestPostgres::create().await;
+    let app = &e2e::spawn_app(gateway::Settings {
+        history_every_events: 4,
+        history_check_secs: 1,
+        ..e2e::test_settings(Some(db.url.clone()))
+    })
+    .await;
+    let auditor = app.person_with("Auditora", Role::Auditor).await;
+    let auditor = app.token_for(auditor.id).await;
+    let mut heads = Vec::new();
+    for (n, name) in ["Uno", "Dos", "Tres", "Cuatro", "Cinco"].iter().enumerate() {
+        let latitude = -20.0 - n as f64;
+        approved(
+            app,
+            place(
+                &format!("Clúster {name}"),
+                "CL",
+                "Antofagasta",
+                latitude,
+                -70.0,
+            ),
+        )
+        .await;
+        heads.push(app.head().await);
+    }
+    // The keeper writes places once the feed has grown by whole intervals.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let snapshots = store::Snapshots::new(app.state.log.database().clone());
+    loop {
+        let places = app.state.history.places().await.unwrap();
+        let saved = snapshots.load("map").await.unwrap().is_some();
+        if saved && places.iter().any(|p| p.position.position > heads[1]) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the history keeper wrote no place past position {}: {places:?}",
+            heads[1]
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // The newest place of a round is also what a start restores from.
+    let places = app.state.history.places().await.unwrap();
+    let snapshot = snapshots
+        .load("map")
+        .await
+        .unwrap()
+        .expect("the keeper saved the map's snapshot");
+    assert!(
+        places
+            .iter()
+            .any(|p| p.name == "map" && p.position == snapshot.position),
+        "the snapshot is at a place of the history"
+    );
+    for (n, head) in heads.iter().enumerate() {
+        let path = format!("/v1/map?at_position={head}");
+        let (status, _, body) = get(app, &path, Some(&auditor)).await;
+        assert_eq!(status, 200, "{body}");
+        let past: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            past["features"].as_array().unwrap().len(),
+            n + 1,
+            "{path}: the initiatives approved by then"
+        );
+    }
+}

@@ -126,7 +126,7 @@ async fn compare<P: Projection>(
         live_stopped: live.status().failed,
         rebuild_failed: None,
     };
-    let rebuilt = match fold::<P>(&state.log.feed(), Until::Position(at)).await {
+    let rebuilt = match fold::<P>(&state.log.feed(), None, Until::Position(at)).await {
         Ok((rebuilt, reached)) if reached == at => rebuilt,
         Ok((_, reached)) => {
             check.rebuild_failed = Some(format!(

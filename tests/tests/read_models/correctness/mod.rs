@@ -1,17 +1,22 @@
 //! The engine's promises, checked on random histories (proptest): after any sequence of
 //! commands, (1) every live projection equals one rebuilt from scratch; (2) stopping at a random
 //! event, saving snapshots and resuming from them gives the same state; (3) as-of at the head
-//! equals live, by position and by time.
+//! equals live, by position and by time; (4) the history keeper saves a place every few events,
+//! and an as-of read that starts from the history equals one folded from the start.
 
 mod world;
 
 use std::time::Duration;
 
 use chrono::Utc;
-use projections::{Engine, EngineBuilder, ReadModels, Until};
+use projections::{
+    fold, AccountDirectory, CommunityDirectory, Engine, EngineBuilder, EventCounts,
+    GatheringCalendar, HistoryKeeper, InitiativeMap, Library, Memberships, ModerationQueue,
+    ProjectDirectory, ProjectMatching, Projection, ReadModels, Statistics, Until,
+};
 use proptest::prelude::*;
 use store::testing::postgres_log;
-use store::{EventLog, FeedPosition, Snapshots};
+use store::{EventLog, FeedPosition, ProjectionHistory, Snapshots};
 use world::{step, Step, World};
 
 /// A fresh set of read models on `log`, restoring snapshots when given.
@@ -111,6 +116,64 @@ async fn check(steps: Vec<Step>, stop_at: prop::sample::Index) {
         .await
         .unwrap();
     assert_eq!(by_time.to_json(), live_state, "as-of now equals live");
+
+    // (4) The history, every three events; as-of reads from it equal folds from the start.
+    const EVERY: usize = 3;
+    let history = ProjectionHistory::new(log.database().clone());
+    let keeper = HistoryKeeper::new(
+        log.feed(),
+        history.clone(),
+        |builder| {
+            ReadModels::register(builder);
+        },
+        EVERY as u64,
+    );
+    let round = keeper.round().await.unwrap();
+    let places: Vec<FeedPosition> = events
+        .iter()
+        .skip(EVERY - 1)
+        .step_by(EVERY)
+        .map(|e| e.feed_position())
+        .collect();
+    assert_eq!(round.places_written, places, "a place every {EVERY} events");
+    let again = keeper.round().await.unwrap();
+    assert_eq!(again.started_from, places.last().copied());
+    assert!(again.places_written.is_empty(), "no place is written twice");
+    assert_eq!(
+        keeper.newest_complete().await.unwrap(),
+        places.last().copied()
+    );
+    if let Some(event) = events.get(stop_at.index(events.len().max(1))) {
+        from_history_equals_from_start(&log, &history, Until::Position(stop)).await;
+        from_history_equals_from_start(&log, &history, Until::RecordedBy(event.recorded_at)).await;
+    }
+}
+
+/// Every projection folded to `until`, once from the history and once from the start.
+async fn from_history_equals_from_start(log: &EventLog, history: &ProjectionHistory, until: Until) {
+    async fn same<P: Projection>(log: &EventLog, history: &ProjectionHistory, until: Until) {
+        let feed = log.feed();
+        let (from_history, at) = fold::<P>(&feed, Some(history), until).await.unwrap();
+        let (from_start, at_too) = fold::<P>(&feed, None, until).await.unwrap();
+        assert_eq!(at, at_too, "{} stops at the same place", P::NAME);
+        assert_eq!(
+            from_history.to_json(),
+            from_start.to_json(),
+            "{} as of {until:?}: from the history equals from the start",
+            P::NAME
+        );
+    }
+    same::<EventCounts>(log, history, until).await;
+    same::<AccountDirectory>(log, history, until).await;
+    same::<GatheringCalendar>(log, history, until).await;
+    same::<InitiativeMap>(log, history, until).await;
+    same::<Statistics>(log, history, until).await;
+    same::<Memberships>(log, history, until).await;
+    same::<ProjectMatching>(log, history, until).await;
+    same::<ModerationQueue>(log, history, until).await;
+    same::<Library>(log, history, until).await;
+    same::<CommunityDirectory>(log, history, until).await;
+    same::<ProjectDirectory>(log, history, until).await;
 }
 
 proptest! {

@@ -1,0 +1,16 @@
+-- Projection history (see the PostgreSQL migration): every projection's read model at places
+-- spaced along the feed, so that an as-of read folds from the nearest earlier one. A cache.
+CREATE TABLE projection_history
+(
+    name           text    NOT NULL,
+    version        integer NOT NULL,
+    tx             integer NOT NULL,
+    position       integer NOT NULL,
+    -- RFC 3339 in UTC with microseconds, so that text order is time order.
+    recorded_by    text    NOT NULL,
+    events_applied integer NOT NULL,
+    state          blob    NOT NULL,
+    saved_at       text    NOT NULL,
+    PRIMARY KEY (name, version, tx, position)
+) STRICT;
+CREATE INDEX projection_history_by_time ON projection_history (name, version, recorded_by);

@@ -1,0 +1,140 @@
+//! The projection history table on both backends: the entry an as-of read starts from, by
+//! position and by time; a place written twice stays as first written; older shapes forgotten.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use store::{
+    Database, FeedPosition, HistoryBound, HistoryEntry, HistoryPlace, ProjectionHistory, Snapshot,
+};
+
+/// Runs one scenario on a fresh PostgreSQL database and on a fresh SQLite file.
+macro_rules! on_both_backends {
+    ($scenario:ident) => {
+        mod $scenario {
+            #[tokio::test]
+            async fn postgres() {
+                let (_pg, db) = store::testing::TestPostgres::migrated().await;
+                super::$scenario(db).await;
+            }
+
+            #[tokio::test]
+            async fn sqlite() {
+                let (_sqlite, db) = store::testing::TestSqlite::migrated().await;
+                super::$scenario(db).await;
+            }
+        }
+    };
+}
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2031, 2, 3, 4, 5, 6).unwrap() + Duration::microseconds(7)
+}
+
+fn at(tx: i64, position: i64) -> FeedPosition {
+    FeedPosition { tx, position }
+}
+
+fn entry(name: &str, version: i32, position: FeedPosition, minutes: i64) -> HistoryEntry {
+    HistoryEntry {
+        snapshot: Snapshot {
+            name: name.into(),
+            version,
+            position,
+            events_applied: position.position,
+            state: format!("{{\"{name}\":{}}}", position.position).into_bytes(),
+        },
+        recorded_by: t0() + Duration::minutes(minutes),
+    }
+}
+
+on_both_backends!(an_as_of_read_starts_from_the_newest_place_before_it);
+async fn an_as_of_read_starts_from_the_newest_place_before_it(db: Database) {
+    let history = ProjectionHistory::new(db);
+    // Feed order is (tx, position): position 30 commits in an earlier transaction than 20.
+    let places = [
+        entry("map", 1, at(5, 10), 1),
+        entry("map", 1, at(6, 30), 2),
+        entry("map", 1, at(9, 20), 4),
+        entry("statistics", 1, at(6, 30), 2),
+    ];
+    for place in &places {
+        history.save(place).await.unwrap();
+    }
+    let before = |bound| {
+        let history = history.clone();
+        async move {
+            history
+                .before("map", 1, bound)
+                .await
+                .unwrap()
+                .map(|e| e.snapshot.position)
+        }
+    };
+    assert_eq!(before(HistoryBound::Position(at(5, 9))).await, None);
+    assert_eq!(
+        before(HistoryBound::Position(at(5, 10))).await,
+        Some(at(5, 10))
+    );
+    assert_eq!(
+        before(HistoryBound::Position(at(8, 1))).await,
+        Some(at(6, 30))
+    );
+    assert_eq!(
+        before(HistoryBound::Position(at(99, 0))).await,
+        Some(at(9, 20))
+    );
+    let by_time = |minutes, micros| {
+        HistoryBound::RecordedBy(t0() + Duration::minutes(minutes) + Duration::microseconds(micros))
+    };
+    assert_eq!(before(by_time(1, -1)).await, None, "a microsecond early");
+    assert_eq!(before(by_time(1, 0)).await, Some(at(5, 10)));
+    assert_eq!(before(by_time(3, 0)).await, Some(at(6, 30)));
+    assert_eq!(before(by_time(60, 0)).await, Some(at(9, 20)));
+
+    let read = history
+        .before("map", 1, HistoryBound::Position(at(6, 30)))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read, places[1], "an entry reads back as saved");
+    assert_eq!(
+        history.at("map", 1, at(6, 31)).await.unwrap(),
+        None,
+        "`at` wants the exact place"
+    );
+    assert_eq!(
+        history.at("map", 1, at(6, 30)).await.unwrap(),
+        Some(places[1].clone())
+    );
+}
+
+on_both_backends!(a_place_is_written_once_and_older_shapes_are_forgotten);
+async fn a_place_is_written_once_and_older_shapes_are_forgotten(db: Database) {
+    let history = ProjectionHistory::new(db);
+    let first = entry("map", 1, at(3, 3), 0);
+    history.save(&first).await.unwrap();
+    let mut again = first.clone();
+    again.snapshot.state = b"{\"another\":true}".to_vec();
+    history.save(&again).await.unwrap();
+    assert_eq!(history.at("map", 1, at(3, 3)).await.unwrap(), Some(first));
+
+    history.save(&entry("map", 2, at(3, 3), 0)).await.unwrap();
+    history
+        .save(&entry("library", 1, at(3, 3), 0))
+        .await
+        .unwrap();
+    assert_eq!(history.forget_other_versions("map", 2).await.unwrap(), 1);
+    let places: Vec<HistoryPlace> = history.places().await.unwrap();
+    let names: Vec<(&str, i32)> = places
+        .iter()
+        .map(|p| (p.name.as_str(), p.version))
+        .collect();
+    assert_eq!(names, [("library", 1), ("map", 2)]);
+    assert_eq!(
+        history
+            .before("map", 1, HistoryBound::Position(at(9, 9)))
+            .await
+            .unwrap(),
+        None,
+        "the old shape is gone"
+    );
+}
