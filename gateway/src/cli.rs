@@ -153,6 +153,20 @@ pub enum BenchCommand {
         #[arg(long)]
         auditor: bool,
     },
+    /// On the configured PostgreSQL store (e.g. one kept by `bench projections --keep`): the
+    /// live tail's lag from commit to read models while nothing else runs, while a history
+    /// keeper folds the whole log and saves its places, and while the live models are
+    /// serialised in place; then as-of folds of the map and the statistics from the history.
+    /// The store's projection history is deleted first, so that the keeper folds the whole log;
+    /// the store gains the registrations written and the keeper's places.
+    History {
+        /// The keeper's interval (`history_every_events`).
+        #[arg(long, default_value_t = 50_000)]
+        every: u64,
+        /// As-of folds per read model.
+        #[arg(long, default_value_t = 20)]
+        samples: usize,
+    },
     /// Commands per second through the real store on PostgreSQL, beside raw cqrs-es +
     /// postgres-es, in a scratch database that is dropped afterwards.
     Append {

@@ -92,6 +92,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string()),
         Command::Bench {
+            which: BenchCommand::History { every, samples },
+        } => gateway::bench::history(&settings, every, samples)
+            .await
+            .map_err(|e| e.to_string()),
+        Command::Bench {
             which:
                 BenchCommand::Http {
                     server,

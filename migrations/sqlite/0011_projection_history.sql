@@ -9,6 +9,7 @@ CREATE TABLE projection_history
     -- RFC 3339 in UTC with microseconds, so that text order is time order.
     recorded_by    text    NOT NULL,
     events_applied integer NOT NULL,
+    -- JSON compressed with lz4 in the process (store::history).
     state          blob    NOT NULL,
     saved_at       text    NOT NULL,
     PRIMARY KEY (name, version, tx, position)

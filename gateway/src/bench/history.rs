@@ -49,11 +49,13 @@ async fn lags_during<T>(
 ) -> Result<(Lags, Duration, T), String> {
     let done = AtomicBool::new(false);
     let started = Instant::now();
+    // New initiatives each run, on a store that may hold an earlier run's.
+    let seed = rand::random::<u64>();
     let writer = async {
         let mut lags = Vec::new();
         while !done.load(Ordering::Relaxed) {
             *first += 1;
-            let at = crate::synthetic::register_one(log, 7, *first).await?;
+            let at = crate::synthetic::register_one(log, seed, *first).await?;
             let committed = Instant::now();
             if !live.wait_for(at, Duration::from_secs(60)).await {
                 return Err("the live tail did not apply a write within a minute".to_owned());
@@ -71,6 +73,32 @@ async fn lags_during<T>(
     };
     let (lags, (outcome, took)) = futures::join!(writer, work);
     Ok((Lags(lags?), took, outcome))
+}
+
+/// `articula bench history`: [`report`] on the configured store, its live read models restored
+/// from its snapshots and caught up first.
+pub async fn history(
+    settings: &crate::Settings,
+    every: u64,
+    samples: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let db = store::Database::connect(&settings.database()?).await?;
+    db.migrate().await?;
+    let log = EventLog::open(db);
+    let mut builder = projections::EngineBuilder::new(log.feed())
+        .with_snapshots(Snapshots::new(log.database().clone()));
+    let _models = ReadModels::register(&mut builder);
+    let live = Arc::new(builder.build());
+    live.restore().await?;
+    live.run_until(Until::Head, |_| {}).await?;
+    let store::Database::Postgres(pool) = log.database() else {
+        return Err("the benchmark runs on PostgreSQL".into());
+    };
+    sqlx::query("DELETE FROM projection_history")
+        .execute(pool)
+        .await?;
+    println!("| measure | figure |\n|---|---:|");
+    report(&log, live, every, samples).await
 }
 
 /// The live tail's lag (nothing else running, a keeper saving a place, the live models

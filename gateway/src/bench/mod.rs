@@ -11,6 +11,7 @@ mod queries;
 mod scratch;
 
 pub use append::append;
+pub use history::history;
 pub use http::{http, Options as HttpOptions};
 pub use pages::pages;
 pub use projections::{projections, Options as ProjectionsOptions};

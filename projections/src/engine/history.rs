@@ -3,7 +3,8 @@
 //! instead of from the start of the log.
 //!
 //! The keeper folds the feed with read models of its own, never the live ones: the live models
-//! serve readers and tail the feed, and saving a place must stall neither. It holds its models
+//! serve readers and tail the feed, and saving a place must stall neither. Its CPU work runs at
+//! the idle scheduling class ([`super::priority`]), so it takes no CPU the live models want. It holds its models
 //! only while it works (a round), restoring them from the newest place every projection has, so
 //! an idle keeper costs no memory. The places are fixed by the feed alone (`every` events after
 //! the previous place), so two instances keeping the same database write the same places and the
@@ -17,7 +18,7 @@ use store::{
     StoreError,
 };
 
-use super::{EngineBuilder, Runner};
+use super::{priority, EngineBuilder, Runner};
 
 /// Adds every projection whose history is kept to an engine.
 pub type Register = fn(&mut EngineBuilder);
@@ -84,7 +85,7 @@ impl HistoryKeeper {
     /// saving a place after each `every` events. Events past the last whole interval are left
     /// for a later round.
     pub async fn round(&self) -> Result<KeptRound, StoreError> {
-        let mut builder = EngineBuilder::new(self.feed.clone());
+        let mut builder = EngineBuilder::new(self.feed.clone()).at_idle_priority();
         (self.register)(&mut builder);
         let engine = builder.build();
         let shapes: Vec<(&'static str, i32, std::sync::Arc<dyn Runner>)> = engine
@@ -113,7 +114,7 @@ impl HistoryKeeper {
                 recorded_by = recorded_by.max(Some(entry.recorded_by));
                 let runner = runner.clone();
                 let restored =
-                    tokio::task::spawn_blocking(move || runner.restore(entry.snapshot)).await;
+                    priority::run_blocking(true, move || runner.restore(entry.snapshot)).await;
                 match restored {
                     Ok(Ok(true)) => {}
                     Ok(Ok(false)) | Ok(Err(_)) | Err(_) => {
@@ -157,14 +158,15 @@ impl HistoryKeeper {
             }
         }
         if let Some(snapshots) = &self.snapshots {
-            for snapshot in &newest {
-                snapshots.save(snapshot).await?;
+            for mut snapshot in newest {
+                snapshot.state = ProjectionHistory::unpack(&snapshot.state)?;
+                snapshots.save(&snapshot).await?;
             }
         }
         Ok(round)
     }
 
-    /// Saves every projection's state at `at`, and returns them.
+    /// Saves every projection's state at `at`, and returns them as saved (packed).
     async fn save_place(
         &self,
         shapes: &[(&'static str, i32, std::sync::Arc<dyn Runner>)],
@@ -180,18 +182,23 @@ impl HistoryKeeper {
                 continue;
             }
             let taker = runner.clone();
-            let snapshot = tokio::task::spawn_blocking(move || taker.snapshot())
-                .await
-                .map_err(|e| StoreError::Persistence(e.to_string()))?
-                .map_err(|reason| {
-                    StoreError::Persistence(format!("{name} cannot be serialised: {reason}"))
-                })?;
+            let snapshot = priority::run_blocking(true, move || {
+                taker.snapshot().map(|mut snapshot| {
+                    snapshot.state = ProjectionHistory::pack(&snapshot.state);
+                    snapshot
+                })
+            })
+            .await
+            .map_err(StoreError::Persistence)?
+            .map_err(|reason| {
+                StoreError::Persistence(format!("{name} cannot be serialised: {reason}"))
+            })?;
             debug_assert_eq!(snapshot.position, at);
             let entry = HistoryEntry {
                 snapshot,
                 recorded_by,
             };
-            self.history.save(&entry).await?;
+            self.history.save_packed(&entry).await?;
             saved.push(entry.snapshot);
         }
         Ok(saved)

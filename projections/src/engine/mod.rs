@@ -8,6 +8,7 @@
 //! why in its status, and never skips it; the others go on.
 
 mod history;
+mod priority;
 mod projection;
 mod tail;
 
@@ -64,6 +65,7 @@ pub struct EngineBuilder {
     snapshots: Option<Snapshots>,
     settings: EngineSettings,
     runners: Vec<(&'static str, Arc<dyn Runner>)>,
+    idle: bool,
 }
 
 impl EngineBuilder {
@@ -73,7 +75,15 @@ impl EngineBuilder {
             snapshots: None,
             settings: EngineSettings::default(),
             runners: Vec::new(),
+            idle: false,
         }
+    }
+
+    /// Applies batches at the idle scheduling class (see [`priority`]): for engines that run
+    /// beside the live one and must not slow it, such as the history keeper's.
+    pub fn at_idle_priority(mut self) -> Self {
+        self.idle = true;
+        self
     }
 
     /// Restore from and save to these snapshots.
@@ -124,6 +134,7 @@ impl EngineBuilder {
             runners: self.runners.into_iter().map(|(_, r)| r).collect(),
             reached,
             stop,
+            idle: self.idle,
         }
     }
 }
@@ -138,6 +149,8 @@ pub struct Engine {
     reached: watch::Sender<FeedPosition>,
     /// Dropped with the engine: tells the tailing task to end.
     stop: watch::Sender<()>,
+    /// Whether batches are applied at the idle scheduling class.
+    idle: bool,
 }
 
 /// What restoring snapshots found.
@@ -273,7 +286,7 @@ impl Engine {
             return;
         }
         let runners = self.runners.clone();
-        let applied = tokio::task::spawn_blocking(move || {
+        let applied = priority::run_blocking(self.idle, move || {
             let envelopes: Vec<Envelope> = batch.into_iter().map(Envelope::new).collect();
             apply_side_by_side(&runners, &envelopes);
         })
@@ -379,8 +392,14 @@ pub async fn fold<P: Projection>(
         Until::Position(at) => Some(HistoryBound::Position(at)),
         Until::RecordedBy(time) => Some(HistoryBound::RecordedBy(time)),
     };
+    let started = std::time::Instant::now();
     if let (Some(history), Some(bound)) = (history, bound) {
         if let Some(entry) = history.before(P::NAME, P::SNAPSHOT_VERSION, bound).await? {
+            tracing::debug!(
+                projection = P::NAME,
+                fetched_ms = started.elapsed().as_secs_f64() * 1e3,
+                "history entry read"
+            );
             let runner = engine.runners[0].clone();
             let at = entry.snapshot.position;
             let restored = tokio::task::spawn_blocking(move || runner.restore(entry.snapshot))
@@ -392,7 +411,18 @@ pub async fn fold<P: Projection>(
             }
         }
     }
-    let at = engine.run_until(until, |_| {}).await?;
+    let folding = std::time::Instant::now();
+    let mut events = 0;
+    let at = engine
+        .run_until(until, |progress| events = progress.events_read)
+        .await?;
+    tracing::debug!(
+        projection = P::NAME,
+        events,
+        folded_ms = folding.elapsed().as_secs_f64() * 1e3,
+        total_ms = started.elapsed().as_secs_f64() * 1e3,
+        "as-of fold done"
+    );
     if let Some(reason) = handle.status().failed {
         return Err(FoldError::Failed(reason));
     }

@@ -199,8 +199,17 @@ impl<P: Projection> Runner for Slot<P> {
         if snapshot.version != P::SNAPSHOT_VERSION {
             return Ok(false);
         }
+        let started = std::time::Instant::now();
         let mut model: P = serde_json::from_slice(&snapshot.state).map_err(|e| e.to_string())?;
+        let read = started.elapsed();
         model.restored();
+        tracing::debug!(
+            projection = P::NAME,
+            bytes = snapshot.state.len(),
+            read_ms = read.as_secs_f64() * 1e3,
+            indexed_ms = (started.elapsed() - read).as_secs_f64() * 1e3,
+            "snapshot restored"
+        );
         *self.model.write().unwrap_or_else(|e| e.into_inner()) = model;
         self.status.send_modify(|status| {
             status.position = snapshot.position;
