@@ -117,3 +117,25 @@ pub async fn sqlite_log() -> (TestSqlite, EventLog) {
     let (sqlite, db) = TestSqlite::migrated().await;
     (sqlite, EventLog::open(db))
 }
+
+/// Runs the async scenario `fn name(db: Database)` as two tests, `name::postgres` on a fresh
+/// PostgreSQL database and `name::sqlite` on a fresh SQLite file (the store's tests of behaviour
+/// both backends must share). Needs `tokio` in the calling crate.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($scenario:ident) => {
+        mod $scenario {
+            #[tokio::test]
+            async fn postgres() {
+                let (_pg, db) = $crate::testing::TestPostgres::migrated().await;
+                super::$scenario(db).await;
+            }
+
+            #[tokio::test]
+            async fn sqlite() {
+                let (_sqlite, db) = $crate::testing::TestSqlite::migrated().await;
+                super::$scenario(db).await;
+            }
+        }
+    };
+}

@@ -5,24 +5,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::values::AccountId;
 use store::{Claimed, Database, ModerationClaims};
 
-/// Runs one scenario on a fresh PostgreSQL database and on a fresh SQLite file.
-macro_rules! on_both_backends {
-    ($scenario:ident) => {
-        mod $scenario {
-            #[tokio::test]
-            async fn postgres() {
-                let (_pg, db) = store::testing::TestPostgres::migrated().await;
-                super::$scenario(db).await;
-            }
-
-            #[tokio::test]
-            async fn sqlite() {
-                let (_sqlite, db) = store::testing::TestSqlite::migrated().await;
-                super::$scenario(db).await;
-            }
-        }
-    };
-}
+use store::on_both_backends;
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2030, 5, 17, 9, 30, 0).unwrap() + Duration::microseconds(123_456)

@@ -6,24 +6,7 @@ use store::{
     Database, FeedPosition, HistoryBound, HistoryEntry, HistoryPlace, ProjectionHistory, Snapshot,
 };
 
-/// Runs one scenario on a fresh PostgreSQL database and on a fresh SQLite file.
-macro_rules! on_both_backends {
-    ($scenario:ident) => {
-        mod $scenario {
-            #[tokio::test]
-            async fn postgres() {
-                let (_pg, db) = store::testing::TestPostgres::migrated().await;
-                super::$scenario(db).await;
-            }
-
-            #[tokio::test]
-            async fn sqlite() {
-                let (_sqlite, db) = store::testing::TestSqlite::migrated().await;
-                super::$scenario(db).await;
-            }
-        }
-    };
-}
+use store::on_both_backends;
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2031, 2, 3, 4, 5, 6).unwrap() + Duration::microseconds(7)

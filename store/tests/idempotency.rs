@@ -10,24 +10,7 @@ use store::{
     EventMetadata, Idempotency, IdempotentWrite, KeyClaim, StoreError, StoredResponse,
 };
 
-/// Runs one scenario on a fresh PostgreSQL database and on a fresh SQLite file.
-macro_rules! on_both_backends {
-    ($scenario:ident) => {
-        mod $scenario {
-            #[tokio::test]
-            async fn postgres() {
-                let (_pg, db) = store::testing::TestPostgres::migrated().await;
-                super::$scenario(db).await;
-            }
-
-            #[tokio::test]
-            async fn sqlite() {
-                let (_sqlite, db) = store::testing::TestSqlite::migrated().await;
-                super::$scenario(db).await;
-            }
-        }
-    };
-}
+use store::on_both_backends;
 
 /// A fixed "now" with sub-second digits, which both backends must keep exactly.
 fn t0() -> DateTime<Utc> {
