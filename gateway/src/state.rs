@@ -47,8 +47,10 @@ impl AppState {
     /// Builds the state and starts the projection engine (restoring snapshots, then catching up
     /// with the feed in the background).
     pub fn new(log: EventLog, settings: &Settings) -> Self {
-        let mut builder =
-            EngineBuilder::new(log.feed()).with_snapshots(Snapshots::new(log.database().clone()));
+        let history = ProjectionHistory::new(log.database().clone());
+        let mut builder = EngineBuilder::new(log.feed())
+            .with_snapshots(Snapshots::new(log.database().clone()))
+            .with_history(history.clone());
         let read = ReadModels::register(&mut builder);
         let engine = Arc::new(builder.build());
         let metrics = Arc::new(Metrics::default());
@@ -73,7 +75,6 @@ impl AppState {
             let report = report.clone();
             store::chain::run_sealer(&sealed, move |why| report(why))
         });
-        let history = ProjectionHistory::new(log.database().clone());
         spawn_history_keeper(&tasks, &log, &history, &engine, settings);
         Self {
             read,
@@ -119,7 +120,6 @@ pub fn history_keeper(
         register,
         settings.history_every_events,
     )
-    .with_snapshots(Snapshots::new(log.database().clone()))
 }
 
 /// Keeps the projection history (see [`HistoryKeeper`]) once this instance's read models have

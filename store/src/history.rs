@@ -1,14 +1,21 @@
 //! Projection history (migration 0011): each projection's read model at places spaced along the
-//! feed, for as-of reads to fold from the nearest earlier place instead of the start of the log.
-//! Like [`crate::Snapshots`] it is a cache; the event log stays the only source of truth.
+//! feed, for as-of reads to fold from the nearest earlier place instead of the start of the log,
+//! and for starts to restore from the newest. Like [`crate::Snapshots`] it is a cache; the event
+//! log stays the only source of truth.
 //!
-//! States are stored compressed with lz4 ([`ProjectionHistory::pack`]): JSON read models shrink to about
-//! a fifth, so reading one back for an as-of read moves a fifth of the bytes.
+//! States are stored compressed with lz4 ([`ProjectionHistory::pack`]) and cut in pieces of a
+//! mebibyte, each written by its own statement, then the place's row: the feed reads only below
+//! the oldest running write transaction, so writing a 20 MB state in one statement would hold
+//! back every instance's read models while it lasts. A place is visible once its row is; pieces
+//! of a writer that lost the race for a place, or died half-way, are never read.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::Row;
 
 use crate::{Database, FeedPosition, Snapshot, StoreError};
+
+/// The largest piece of a state written by one statement.
+pub const PIECE_BYTES: usize = 1 << 20;
 
 /// A projection's state at one place in the feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +42,14 @@ pub struct HistoryPlace {
     pub position: FeedPosition,
 }
 
-/// The `projection_history` table.
+/// A place's row: where its pieces are.
+struct Found {
+    entry: HistoryEntry,
+    writer: String,
+    pieces: i32,
+}
+
+/// The `projection_history` tables.
 #[derive(Clone)]
 pub struct ProjectionHistory {
     db: Database,
@@ -57,44 +71,132 @@ impl ProjectionHistory {
             .map_err(|e| StoreError::Persistence(format!("a projection history state: {e}")))
     }
 
-    /// Saves `entry`, whose state was packed with [`Self::pack`] (by the caller, on a thread of its
-    /// choosing: compressing a large model takes a while). Two keepers folding the same feed
-    /// write the same places; the second write of a place is ignored.
+    /// Saves `entry`, whose state was packed with [`Self::pack`] (by the caller, on a thread of
+    /// its choosing: compressing a large model takes a while): its pieces, then its row. Two
+    /// keepers folding the same feed write the same places; the second to finish leaves the
+    /// first's place as it is and removes its own pieces.
     pub async fn save_packed(&self, entry: &HistoryEntry) -> Result<(), StoreError> {
         let s = &entry.snapshot;
-        let saved_at = Utc::now();
+        let writer = uuid::Uuid::new_v4().to_string();
+        let pieces: Vec<&[u8]> = s.state.chunks(PIECE_BYTES).collect();
+        for (n, bytes) in pieces.iter().enumerate() {
+            self.write_piece(s, &writer, i32::try_from(n).unwrap_or(i32::MAX), bytes)
+                .await?;
+        }
+        let count = i32::try_from(pieces.len()).unwrap_or(i32::MAX);
+        let now = Utc::now();
+        let written = match &self.db {
+            Database::Postgres(pool) => sqlx::query(
+                "INSERT INTO projection_history (name, version, tx, position, recorded_by, \
+                   events_applied, writer, pieces, saved_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+            )
+            .bind(&s.name)
+            .bind(s.version)
+            .bind(s.position.tx)
+            .bind(s.position.position)
+            .bind(entry.recorded_by)
+            .bind(s.events_applied)
+            .bind(&writer)
+            .bind(count)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+            Database::Sqlite(pool) => sqlx::query(
+                "INSERT INTO projection_history (name, version, tx, position, recorded_by, \
+                   events_applied, writer, pieces, saved_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+            )
+            .bind(&s.name)
+            .bind(s.version)
+            .bind(s.position.tx)
+            .bind(s.position.position)
+            .bind(text_time(entry.recorded_by))
+            .bind(s.events_applied)
+            .bind(&writer)
+            .bind(count)
+            .bind(text_time(now))
+            .execute(pool)
+            .await?
+            .rows_affected(),
+        };
+        if written == 0 {
+            self.delete_pieces_of(s, &writer).await?;
+        }
+        Ok(())
+    }
+
+    async fn write_piece(
+        &self,
+        s: &Snapshot,
+        writer: &str,
+        piece: i32,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
         match &self.db {
             Database::Postgres(pool) => {
                 sqlx::query(
-                    "INSERT INTO projection_history (name, version, tx, position, recorded_by, \
-                       events_applied, state, saved_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+                    "INSERT INTO projection_history_pieces \
+                       (name, version, tx, position, writer, piece, bytes) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(&s.name)
                 .bind(s.version)
                 .bind(s.position.tx)
                 .bind(s.position.position)
-                .bind(entry.recorded_by)
-                .bind(s.events_applied)
-                .bind(&s.state)
-                .bind(saved_at)
+                .bind(writer)
+                .bind(piece)
+                .bind(bytes)
                 .execute(pool)
                 .await?;
             }
             Database::Sqlite(pool) => {
                 sqlx::query(
-                    "INSERT INTO projection_history (name, version, tx, position, recorded_by, \
-                       events_applied, state, saved_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+                    "INSERT INTO projection_history_pieces \
+                       (name, version, tx, position, writer, piece, bytes, written_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )
                 .bind(&s.name)
                 .bind(s.version)
                 .bind(s.position.tx)
                 .bind(s.position.position)
-                .bind(text_time(entry.recorded_by))
-                .bind(s.events_applied)
-                .bind(&s.state)
-                .bind(text_time(saved_at))
+                .bind(writer)
+                .bind(piece)
+                .bind(bytes)
+                .bind(text_time(Utc::now()))
+                .execute(pool)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn delete_pieces_of(&self, s: &Snapshot, writer: &str) -> Result<(), StoreError> {
+        match &self.db {
+            Database::Postgres(pool) => {
+                sqlx::query(
+                    "DELETE FROM projection_history_pieces WHERE name = $1 AND version = $2 \
+                     AND tx = $3 AND position = $4 AND writer = $5",
+                )
+                .bind(&s.name)
+                .bind(s.version)
+                .bind(s.position.tx)
+                .bind(s.position.position)
+                .bind(writer)
+                .execute(pool)
+                .await?;
+            }
+            Database::Sqlite(pool) => {
+                sqlx::query(
+                    "DELETE FROM projection_history_pieces WHERE name = ?1 AND version = ?2 \
+                     AND tx = ?3 AND position = ?4 AND writer = ?5",
+                )
+                .bind(&s.name)
+                .bind(s.version)
+                .bind(s.position.tx)
+                .bind(s.position.position)
+                .bind(writer)
                 .execute(pool)
                 .await?;
             }
@@ -110,78 +212,118 @@ impl ProjectionHistory {
         version: i32,
         bound: HistoryBound,
     ) -> Result<Option<HistoryEntry>, StoreError> {
-        let Some(mut entry) = self.before_packed(name, version, bound).await? else {
+        let Some(found) = self.find(name, version, bound).await? else {
             return Ok(None);
         };
-        let packed = std::mem::take(&mut entry.snapshot.state);
-        entry.snapshot.state = tokio::task::spawn_blocking(move || Self::unpack(&packed))
+        let mut entry = found.entry;
+        let pieces = self.read_pieces(&entry.snapshot, &found.writer).await?;
+        if pieces.len() != usize::try_from(found.pieces).unwrap_or(usize::MAX) {
+            return Err(StoreError::Persistence(format!(
+                "the history of {name} at {} has {} of its {} pieces",
+                entry.snapshot.position,
+                pieces.len(),
+                found.pieces
+            )));
+        }
+        entry.snapshot.state = tokio::task::spawn_blocking(move || Self::unpack(&pieces.concat()))
             .await
             .map_err(|e| StoreError::Persistence(e.to_string()))??;
         Ok(Some(entry))
     }
 
-    async fn before_packed(
+    async fn find(
         &self,
         name: &str,
         version: i32,
         bound: HistoryBound,
-    ) -> Result<Option<HistoryEntry>, StoreError> {
+    ) -> Result<Option<Found>, StoreError> {
+        const COLUMNS: &str = "SELECT name, version, tx, position, recorded_by, events_applied, \
+                               writer, pieces FROM projection_history";
+        let (condition_pg, condition_lite) = match bound {
+            HistoryBound::Position(_) => (
+                "AND (tx, position) <= ($3, $4) ORDER BY tx DESC, position DESC LIMIT 1",
+                "AND (tx, position) <= (?3, ?4) ORDER BY tx DESC, position DESC LIMIT 1",
+            ),
+            HistoryBound::RecordedBy(_) => (
+                "AND recorded_by <= $3 ORDER BY recorded_by DESC, tx DESC, position DESC LIMIT 1",
+                "AND recorded_by <= ?3 ORDER BY recorded_by DESC, tx DESC, position DESC LIMIT 1",
+            ),
+        };
         match &self.db {
             Database::Postgres(pool) => {
+                let sql = format!("{COLUMNS} WHERE name = $1 AND version = $2 {condition_pg}");
+                let query = sqlx::query(&sql).bind(name).bind(version);
                 let query = match bound {
-                    HistoryBound::Position(at) => sqlx::query(
-                        "SELECT name, version, tx, position, recorded_by, events_applied, state \
-                         FROM projection_history WHERE name = $1 AND version = $2 AND (tx, position) <= ($3, $4) \
-                         ORDER BY tx DESC, position DESC LIMIT 1"
-                    )
-                    .bind(name)
-                    .bind(version)
-                    .bind(at.tx)
-                    .bind(at.position),
-                    HistoryBound::RecordedBy(time) => sqlx::query(
-                        "SELECT name, version, tx, position, recorded_by, events_applied, state \
-                         FROM projection_history WHERE name = $1 AND version = $2 AND recorded_by <= $3 \
-                         ORDER BY recorded_by DESC, tx DESC, position DESC LIMIT 1"
-                    )
-                    .bind(name)
-                    .bind(version)
-                    .bind(time),
+                    HistoryBound::Position(at) => query.bind(at.tx).bind(at.position),
+                    HistoryBound::RecordedBy(time) => query.bind(time),
                 };
                 let row = query.fetch_optional(pool).await?;
                 row.map(|row| {
                     let recorded_by = row.try_get("recorded_by")?;
-                    read_entry(&row, recorded_by)
+                    read_found(&row, recorded_by)
                 })
                 .transpose()
             }
             Database::Sqlite(pool) => {
+                let sql = format!("{COLUMNS} WHERE name = ?1 AND version = ?2 {condition_lite}");
+                let query = sqlx::query(&sql).bind(name).bind(version);
                 let query = match bound {
-                    HistoryBound::Position(at) => sqlx::query(
-                        "SELECT name, version, tx, position, recorded_by, events_applied, state \
-                         FROM projection_history WHERE name = ?1 AND version = ?2 AND (tx, position) <= (?3, ?4) \
-                         ORDER BY tx DESC, position DESC LIMIT 1"
-                    )
-                    .bind(name)
-                    .bind(version)
-                    .bind(at.tx)
-                    .bind(at.position),
-                    HistoryBound::RecordedBy(time) => sqlx::query(
-                        "SELECT name, version, tx, position, recorded_by, events_applied, state \
-                         FROM projection_history WHERE name = ?1 AND version = ?2 AND recorded_by <= ?3 \
-                         ORDER BY recorded_by DESC, tx DESC, position DESC LIMIT 1"
-                    )
-                    .bind(name)
-                    .bind(version)
-                    .bind(text_time(time)),
+                    HistoryBound::Position(at) => query.bind(at.tx).bind(at.position),
+                    HistoryBound::RecordedBy(time) => query.bind(text_time(time)),
                 };
                 let row = query.fetch_optional(pool).await?;
                 row.map(|row| {
                     let recorded_by: String = row.try_get("recorded_by")?;
-                    read_entry(&row, parse_text_time(&recorded_by)?)
+                    read_found(&row, parse_text_time(&recorded_by)?)
                 })
                 .transpose()
             }
         }
+    }
+
+    async fn read_pieces(&self, s: &Snapshot, writer: &str) -> Result<Vec<Vec<u8>>, StoreError> {
+        let pieces: Vec<(Vec<u8>,)> =
+            match &self.db {
+                Database::Postgres(pool) => sqlx::query_as(
+                    "SELECT bytes FROM projection_history_pieces WHERE name = $1 AND version = $2 \
+                     AND tx = $3 AND position = $4 AND writer = $5 ORDER BY piece",
+                )
+                .bind(&s.name)
+                .bind(s.version)
+                .bind(s.position.tx)
+                .bind(s.position.position)
+                .bind(writer)
+                .fetch_all(pool)
+                .await?,
+                Database::Sqlite(pool) => sqlx::query_as(
+                    "SELECT bytes FROM projection_history_pieces WHERE name = ?1 AND version = ?2 \
+                     AND tx = ?3 AND position = ?4 AND writer = ?5 ORDER BY piece",
+                )
+                .bind(&s.name)
+                .bind(s.version)
+                .bind(s.position.tx)
+                .bind(s.position.position)
+                .bind(writer)
+                .fetch_all(pool)
+                .await?,
+            };
+        Ok(pieces.into_iter().map(|(bytes,)| bytes).collect())
+    }
+
+    /// Where the newest place of `name` in shape `version` is, if there is one.
+    pub async fn newest(
+        &self,
+        name: &str,
+        version: i32,
+    ) -> Result<Option<FeedPosition>, StoreError> {
+        let end = FeedPosition {
+            tx: i64::MAX,
+            position: i64::MAX,
+        };
+        let found = self
+            .find(name, version, HistoryBound::Position(end))
+            .await?;
+        Ok(found.map(|found| found.entry.snapshot.position))
     }
 
     /// Every saved place, oldest first in feed order.
@@ -209,31 +351,65 @@ impl ProjectionHistory {
         version: i32,
         at: FeedPosition,
     ) -> Result<Option<HistoryEntry>, StoreError> {
-        let found = self
-            .before(name, version, HistoryBound::Position(at))
-            .await?;
-        Ok(found.filter(|entry| entry.snapshot.position == at))
+        let found = self.find(name, version, HistoryBound::Position(at)).await?;
+        match found {
+            Some(found) if found.entry.snapshot.position == at => {
+                self.before(name, version, HistoryBound::Position(at)).await
+            }
+            _ => Ok(None),
+        }
     }
 
-    /// Forgets the entries of `name` in any shape but `version`: no binary that reads them runs
-    /// beside this one (an older binary refuses the newer schema its own rows belong to).
+    /// Forgets the entries of `name` in any shape but `version` (no binary that reads them runs
+    /// beside this one: an older binary refuses the newer schema its own rows belong to), and
+    /// pieces no place reads that were written over an hour ago (a writer that died half-way,
+    /// or lost a place to another). Answers how many places were forgotten.
     pub async fn forget_other_versions(&self, name: &str, version: i32) -> Result<u64, StoreError> {
+        let cutoff = Utc::now() - chrono::Duration::hours(1);
         let done = match &self.db {
             Database::Postgres(pool) => {
-                sqlx::query("DELETE FROM projection_history WHERE name = $1 AND version <> $2")
-                    .bind(name)
-                    .bind(version)
-                    .execute(pool)
-                    .await?
-                    .rows_affected()
+                let forgotten =
+                    sqlx::query("DELETE FROM projection_history WHERE name = $1 AND version <> $2")
+                        .bind(name)
+                        .bind(version)
+                        .execute(pool)
+                        .await?
+                        .rows_affected();
+                sqlx::query(
+                    "DELETE FROM projection_history_pieces p WHERE p.name = $1 \
+                     AND (p.version <> $2 OR (p.written_at < $3 AND NOT EXISTS ( \
+                       SELECT 1 FROM projection_history h WHERE h.name = p.name \
+                       AND h.version = p.version AND h.tx = p.tx AND h.position = p.position \
+                       AND h.writer = p.writer)))",
+                )
+                .bind(name)
+                .bind(version)
+                .bind(cutoff)
+                .execute(pool)
+                .await?;
+                forgotten
             }
             Database::Sqlite(pool) => {
-                sqlx::query("DELETE FROM projection_history WHERE name = ?1 AND version <> ?2")
-                    .bind(name)
-                    .bind(version)
-                    .execute(pool)
-                    .await?
-                    .rows_affected()
+                let forgotten =
+                    sqlx::query("DELETE FROM projection_history WHERE name = ?1 AND version <> ?2")
+                        .bind(name)
+                        .bind(version)
+                        .execute(pool)
+                        .await?
+                        .rows_affected();
+                sqlx::query(
+                    "DELETE FROM projection_history_pieces AS p WHERE p.name = ?1 \
+                     AND (p.version <> ?2 OR (p.written_at < ?3 AND NOT EXISTS ( \
+                       SELECT 1 FROM projection_history h WHERE h.name = p.name \
+                       AND h.version = p.version AND h.tx = p.tx AND h.position = p.position \
+                       AND h.writer = p.writer)))",
+                )
+                .bind(name)
+                .bind(version)
+                .bind(text_time(cutoff))
+                .execute(pool)
+                .await?;
+                forgotten
             }
         };
         Ok(done)
@@ -252,26 +428,29 @@ fn parse_text_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
         .map_err(|e| StoreError::Persistence(format!("projection history time `{text}`: {e}")))
 }
 
-fn read_entry<R>(row: &R, recorded_by: DateTime<Utc>) -> Result<HistoryEntry, StoreError>
+fn read_found<R>(row: &R, recorded_by: DateTime<Utc>) -> Result<Found, StoreError>
 where
     R: Row,
     for<'r> &'r str: sqlx::ColumnIndex<R>,
     for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> i32: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> Vec<u8>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
-    Ok(HistoryEntry {
-        snapshot: Snapshot {
-            name: row.try_get("name")?,
-            version: row.try_get("version")?,
-            position: FeedPosition {
-                tx: row.try_get("tx")?,
-                position: row.try_get("position")?,
+    Ok(Found {
+        entry: HistoryEntry {
+            snapshot: Snapshot {
+                name: row.try_get("name")?,
+                version: row.try_get("version")?,
+                position: FeedPosition {
+                    tx: row.try_get("tx")?,
+                    position: row.try_get("position")?,
+                },
+                events_applied: row.try_get("events_applied")?,
+                state: Vec::new(),
             },
-            events_applied: row.try_get("events_applied")?,
-            state: row.try_get("state")?,
+            recorded_by,
         },
-        recorded_by,
+        writer: row.try_get("writer")?,
+        pieces: row.try_get("pieces")?,
     })
 }

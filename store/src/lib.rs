@@ -36,7 +36,9 @@ pub use database::{Backend, Database, DatabaseUrl, SchemaStatus};
 pub use error::StoreError;
 pub use event_log::EventLog;
 pub use feed::{Feed, FeedEvent, FeedPosition, FeedReader, RawFeedEvent};
-pub use history::{HistoryBound, HistoryEntry, HistoryPlace, ProjectionHistory};
+pub use history::{
+    HistoryBound, HistoryEntry, HistoryPlace, ProjectionHistory, PIECE_BYTES as HISTORY_PIECE_BYTES,
+};
 pub use idempotency::{
     request_digest, AnswerShape, Begin, CommittedAnswer, Idempotency, IdempotentWrite, KeyClaim,
     StoredResponse,

@@ -51,6 +51,29 @@ impl Snapshots {
         }
     }
 
+    /// The shape and checkpoint of `name`'s snapshot, if any, without its state.
+    pub async fn position(&self, name: &str) -> Result<Option<(i32, FeedPosition)>, StoreError> {
+        let row: Option<(i32, i64, i64)> = match &self.db {
+            Database::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT version, tx, position FROM projection_snapshots WHERE name = $1",
+                )
+                .bind(name)
+                .fetch_optional(pool)
+                .await?
+            }
+            Database::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT version, tx, position FROM projection_snapshots WHERE name = ?1",
+                )
+                .bind(name)
+                .fetch_optional(pool)
+                .await?
+            }
+        };
+        Ok(row.map(|(version, tx, position)| (version, FeedPosition { tx, position })))
+    }
+
     /// Saves `snapshot`, replacing an older one of the same projection. A snapshot further
     /// behind in the feed than the stored one, with the same version, is not written: two
     /// instances sharing one database never move a checkpoint backwards.

@@ -125,3 +125,27 @@ async fn a_place_is_written_once_and_older_shapes_are_forgotten(db: Database) {
         "the old shape is gone"
     );
 }
+
+on_both_backends!(a_large_state_is_written_in_pieces_and_reads_back_whole);
+async fn a_large_state_is_written_in_pieces_and_reads_back_whole(db: Database) {
+    let history = ProjectionHistory::new(db);
+    // Bytes lz4 cannot shrink, so that the packed state spans three pieces.
+    let mut noise = 0x2545_f491_4f6c_dd1d_u64;
+    let state: Vec<u8> = (0..(2 * store::HISTORY_PIECE_BYTES + 12_345))
+        .map(|_| {
+            noise ^= noise << 13;
+            noise ^= noise >> 7;
+            noise ^= noise << 17;
+            noise as u8
+        })
+        .collect();
+    let mut large = entry("map", 1, at(4, 4), 0);
+    large.snapshot.state = state;
+    save(&history, &large).await;
+    // Another keeper saves the same place with other bytes: the first place stays whole.
+    let mut other = large.clone();
+    other.snapshot.state = b"{\"other\":true}".to_vec();
+    save(&history, &other).await;
+    assert_eq!(history.at("map", 1, at(4, 4)).await.unwrap(), Some(large));
+    assert_eq!(history.newest("map", 1).await.unwrap(), Some(at(4, 4)));
+}

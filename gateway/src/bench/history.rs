@@ -124,8 +124,7 @@ pub async fn report(
     let register: projections::Register = |builder| {
         ReadModels::register(builder);
     };
-    let keeper = HistoryKeeper::new(log.feed(), history.clone(), register, every)
-        .with_snapshots(Snapshots::new(log.database().clone()));
+    let keeper = HistoryKeeper::new(log.feed(), history.clone(), register, every);
     let (during_round, took, round) = lags_during(log, &live, &mut written, keeper.round()).await?;
     let round = round?;
     during_round.row(

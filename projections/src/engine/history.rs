@@ -13,10 +13,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use store::{
-    Feed, FeedPosition, HistoryEntry, HistoryPlace, ProjectionHistory, Snapshot, Snapshots,
-    StoreError,
-};
+use store::{Feed, FeedPosition, HistoryEntry, HistoryPlace, ProjectionHistory, StoreError};
 
 use super::{priority, EngineBuilder, Runner};
 
@@ -31,7 +28,6 @@ pub struct HistoryKeeper {
     register: Register,
     every: u64,
     batch_size: usize,
-    snapshots: Option<Snapshots>,
 }
 
 /// What one round did.
@@ -53,16 +49,7 @@ impl HistoryKeeper {
             register,
             every: every.max(1),
             batch_size: 10_000,
-            snapshots: None,
         }
-    }
-
-    /// Also saves the newest place of each round as the projections' snapshots (where a start
-    /// restores from): the live engine does not save them while it serves, since serialising a
-    /// live model would stall its tail and its readers.
-    pub fn with_snapshots(mut self, snapshots: Snapshots) -> Self {
-        self.snapshots = Some(snapshots);
-        self
     }
 
     pub fn history(&self) -> &ProjectionHistory {
@@ -132,7 +119,6 @@ impl HistoryKeeper {
         };
         let mut after = start.unwrap_or(FeedPosition::START);
         let mut since_place = 0u64;
-        let mut newest = Vec::new();
         loop {
             let wanted = usize::try_from(self.every - since_place)
                 .unwrap_or(usize::MAX)
@@ -149,7 +135,7 @@ impl HistoryKeeper {
             since_place += read as u64;
             if since_place == self.every {
                 let recorded_by = recorded_by.unwrap_or_default();
-                newest = self.save_place(&shapes, after, recorded_by).await?;
+                self.save_place(&shapes, after, recorded_by).await?;
                 round.places_written.push(after);
                 since_place = 0;
             } else if read < wanted {
@@ -157,23 +143,16 @@ impl HistoryKeeper {
                 break;
             }
         }
-        if let Some(snapshots) = &self.snapshots {
-            for mut snapshot in newest {
-                snapshot.state = ProjectionHistory::unpack(&snapshot.state)?;
-                snapshots.save(&snapshot).await?;
-            }
-        }
         Ok(round)
     }
 
-    /// Saves every projection's state at `at`, and returns them as saved (packed).
+    /// Saves every projection's state at `at`.
     async fn save_place(
         &self,
         shapes: &[(&'static str, i32, std::sync::Arc<dyn Runner>)],
         at: FeedPosition,
         recorded_by: DateTime<Utc>,
-    ) -> Result<Vec<Snapshot>, StoreError> {
-        let mut saved = Vec::with_capacity(shapes.len());
+    ) -> Result<(), StoreError> {
         for (name, _, runner) in shapes {
             let status = runner.status();
             if let Some(reason) = status.failed {
@@ -199,9 +178,8 @@ impl HistoryKeeper {
                 recorded_by,
             };
             self.history.save_packed(&entry).await?;
-            saved.push(entry.snapshot);
         }
-        Ok(saved)
+        Ok(())
     }
 
     /// Runs for as long as the process lives: every `check`, a round if the feed's head has

@@ -17,7 +17,10 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use store::{Feed, FeedPosition, RawFeedEvent, Snapshots, StoreError};
+use store::{
+    Feed, FeedPosition, HistoryBound, ProjectionHistory, RawFeedEvent, Snapshot, Snapshots,
+    StoreError,
+};
 use tokio::sync::watch;
 
 pub use fold::{fold, FoldError};
@@ -63,6 +66,7 @@ pub struct Progress {
 pub struct EngineBuilder {
     feed: Feed,
     snapshots: Option<Snapshots>,
+    history: Option<ProjectionHistory>,
     settings: EngineSettings,
     runners: Vec<(&'static str, Arc<dyn Runner>)>,
     idle: bool,
@@ -73,6 +77,7 @@ impl EngineBuilder {
         Self {
             feed,
             snapshots: None,
+            history: None,
             settings: EngineSettings::default(),
             runners: Vec::new(),
             idle: false,
@@ -89,6 +94,13 @@ impl EngineBuilder {
     /// Restore from and save to these snapshots.
     pub fn with_snapshots(mut self, snapshots: Snapshots) -> Self {
         self.snapshots = Some(snapshots);
+        self
+    }
+
+    /// Also restore from the projection history's newest place, where it is further on than
+    /// the snapshot.
+    pub fn with_history(mut self, history: ProjectionHistory) -> Self {
+        self.history = Some(history);
         self
     }
 
@@ -130,6 +142,7 @@ impl EngineBuilder {
         Engine {
             feed: self.feed,
             snapshots: self.snapshots,
+            history: self.history,
             settings: self.settings,
             runners: self.runners.into_iter().map(|(_, r)| r).collect(),
             reached,
@@ -143,6 +156,7 @@ impl EngineBuilder {
 pub struct Engine {
     feed: Feed,
     snapshots: Option<Snapshots>,
+    history: Option<ProjectionHistory>,
     settings: EngineSettings,
     runners: Vec<Arc<dyn Runner>>,
     /// The place every running projection has reached (the lowest of their checkpoints).
@@ -167,16 +181,17 @@ impl Engine {
         self.runners.iter().map(|r| r.status()).collect()
     }
 
-    /// Loads each projection's snapshot. A missing, differently shaped or unreadable snapshot
-    /// leaves that projection empty, to be rebuilt from the start of the feed.
+    /// Loads each projection's snapshot, or its newest place in the projection history when
+    /// that is further on. A missing, differently shaped or unreadable one leaves that
+    /// projection empty, to be rebuilt from the start of the feed.
     pub async fn restore(&self) -> Result<Restored, StoreError> {
         let mut summary = Restored::default();
-        let Some(snapshots) = &self.snapshots else {
+        if self.snapshots.is_none() && self.history.is_none() {
             return Ok(summary);
-        };
+        }
         for runner in &self.runners {
             let name = runner.status().name;
-            let Some(snapshot) = snapshots.load(name).await? else {
+            let Some(snapshot) = self.newest_saved(name, runner.version()).await? else {
                 summary.rebuilding.push((name, "no snapshot".into()));
                 continue;
             };
@@ -199,6 +214,30 @@ impl Engine {
         }
         self.publish_reached();
         Ok(summary)
+    }
+
+    /// The furthest of `name`'s snapshot and its newest place in the history (in shape
+    /// `version`; a snapshot of another shape is answered, and refused by the restore).
+    async fn newest_saved(&self, name: &str, version: i32) -> Result<Option<Snapshot>, StoreError> {
+        let snapshot_at = match &self.snapshots {
+            Some(snapshots) => snapshots.position(name).await?,
+            None => None,
+        };
+        let place_at = match &self.history {
+            Some(history) => history.newest(name, version).await?,
+            None => None,
+        };
+        let current_snapshot = snapshot_at.filter(|(v, _)| *v == version).map(|(_, at)| at);
+        match (&self.history, place_at) {
+            (Some(history), Some(place)) if Some(place) > current_snapshot => Ok(history
+                .before(name, version, HistoryBound::Position(place))
+                .await?
+                .map(|entry| entry.snapshot)),
+            _ => match &self.snapshots {
+                Some(snapshots) => snapshots.load(name).await,
+                None => Ok(None),
+            },
+        }
     }
 
     /// The lowest checkpoint among projections that have not stopped.

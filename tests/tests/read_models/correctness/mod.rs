@@ -143,6 +143,25 @@ async fn check(steps: Vec<Step>, stop_at: prop::sample::Index) {
         keeper.newest_complete().await.unwrap(),
         places.last().copied()
     );
+    // A start restores the furthest of each snapshot (at `stop`) and newest place.
+    let mut builder = EngineBuilder::new(log.feed())
+        .with_snapshots(Snapshots::new(log.database().clone()))
+        .with_history(history.clone());
+    let started = ReadModels::register(&mut builder);
+    let started_engine = builder.build();
+    started_engine.restore().await.unwrap();
+    let furthest = places
+        .last()
+        .copied()
+        .max(Some(stop))
+        .unwrap_or(FeedPosition::START);
+    assert_eq!(started.map.status().position, furthest);
+    started_engine.run_until(Until::Head, |_| {}).await.unwrap();
+    assert_eq!(
+        started.to_json(),
+        live_state,
+        "started from the history equals live"
+    );
     if let Some(event) = events.get(stop_at.index(events.len().max(1))) {
         from_history_equals_from_start(&log, &history, Until::Position(stop)).await;
         from_history_equals_from_start(&log, &history, Until::RecordedBy(event.recorded_at)).await;
