@@ -94,9 +94,11 @@ pub async fn history(
     let store::Database::Postgres(pool) = log.database() else {
         return Err("the benchmark runs on PostgreSQL".into());
     };
-    sqlx::query("DELETE FROM projection_history")
-        .execute(pool)
-        .await?;
+    for table in ["projection_history", "projection_history_pieces"] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(pool)
+            .await?;
+    }
     println!("| measure | figure |\n|---|---:|");
     report(&log, live, every, samples).await
 }
