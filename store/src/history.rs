@@ -212,14 +212,20 @@ impl ProjectionHistory {
         version: i32,
         bound: HistoryBound,
     ) -> Result<Option<HistoryEntry>, StoreError> {
-        let Some(found) = self.find(name, version, bound).await? else {
-            return Ok(None);
-        };
+        match self.find(name, version, bound).await? {
+            Some(found) => self.read(found).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A found place's entry, its state read from its pieces and unpacked.
+    async fn read(&self, found: Found) -> Result<HistoryEntry, StoreError> {
         let mut entry = found.entry;
         let pieces = self.read_pieces(&entry.snapshot, &found.writer).await?;
         if pieces.len() != usize::try_from(found.pieces).unwrap_or(usize::MAX) {
             return Err(StoreError::Persistence(format!(
-                "the history of {name} at {} has {} of its {} pieces",
+                "the history of {} at {} has {} of its {} pieces",
+                entry.snapshot.name,
                 entry.snapshot.position,
                 pieces.len(),
                 found.pieces
@@ -228,7 +234,7 @@ impl ProjectionHistory {
         entry.snapshot.state = tokio::task::spawn_blocking(move || Self::unpack(&pieces.concat()))
             .await
             .map_err(|e| StoreError::Persistence(e.to_string()))??;
-        Ok(Some(entry))
+        Ok(entry)
     }
 
     async fn find(
@@ -353,9 +359,7 @@ impl ProjectionHistory {
     ) -> Result<Option<HistoryEntry>, StoreError> {
         let found = self.find(name, version, HistoryBound::Position(at)).await?;
         match found {
-            Some(found) if found.entry.snapshot.position == at => {
-                self.before(name, version, HistoryBound::Position(at)).await
-            }
+            Some(found) if found.entry.snapshot.position == at => self.read(found).await.map(Some),
             _ => Ok(None),
         }
     }

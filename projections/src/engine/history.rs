@@ -26,6 +26,8 @@ pub struct HistoryKeeper {
     feed: Feed,
     history: ProjectionHistory,
     register: Register,
+    /// Each projection's name and snapshot shape, in the order `register` adds them.
+    shapes: Vec<(&'static str, i32)>,
     every: u64,
     batch_size: usize,
 }
@@ -43,10 +45,18 @@ pub struct KeptRound {
 impl HistoryKeeper {
     /// A keeper saving a place every `every` events (at least 1).
     pub fn new(feed: Feed, history: ProjectionHistory, register: Register, every: u64) -> Self {
+        let mut builder = EngineBuilder::new(feed.clone());
+        register(&mut builder);
+        let shapes = builder
+            .runners
+            .iter()
+            .map(|(name, runner)| (*name, runner.version()))
+            .collect();
         Self {
             feed,
             history,
             register,
+            shapes,
             every: every.max(1),
             batch_size: 10_000,
         }
@@ -58,14 +68,7 @@ impl HistoryKeeper {
 
     /// The newest place where every projection (in its current shape) has its state saved.
     pub async fn newest_complete(&self) -> Result<Option<FeedPosition>, StoreError> {
-        let mut builder = EngineBuilder::new(self.feed.clone());
-        (self.register)(&mut builder);
-        let shapes: Vec<(&str, i32)> = builder
-            .runners
-            .iter()
-            .map(|(n, r)| (*n, r.version()))
-            .collect();
-        Ok(newest_complete(&self.history.places().await?, &shapes))
+        Ok(newest_complete(&self.history.places().await?, &self.shapes))
     }
 
     /// Folds from the newest complete place to as near the head as whole intervals reach,
@@ -75,12 +78,13 @@ impl HistoryKeeper {
         let mut builder = EngineBuilder::new(self.feed.clone()).at_idle_priority();
         (self.register)(&mut builder);
         let engine = builder.build();
-        let shapes: Vec<(&'static str, i32, std::sync::Arc<dyn Runner>)> = engine
-            .runners
+        let shapes: Vec<(&'static str, i32, std::sync::Arc<dyn Runner>)> = self
+            .shapes
             .iter()
-            .map(|r| (r.status().name, r.version(), r.clone()))
+            .zip(&engine.runners)
+            .map(|((name, version), runner)| (*name, *version, runner.clone()))
             .collect();
-        for (name, version, _) in &shapes {
+        for (name, version) in &self.shapes {
             let forgotten = self.history.forget_other_versions(name, *version).await?;
             if forgotten > 0 {
                 tracing::info!(
@@ -90,8 +94,7 @@ impl HistoryKeeper {
                 );
             }
         }
-        let plain: Vec<(&str, i32)> = shapes.iter().map(|(n, v, _)| (*n, *v)).collect();
-        let start = newest_complete(&self.history.places().await?, &plain);
+        let start = self.newest_complete().await?;
         let mut recorded_by: Option<DateTime<Utc>> = None;
         if let Some(at) = start {
             for (name, version, runner) in &shapes {
@@ -111,7 +114,6 @@ impl HistoryKeeper {
                     }
                 }
             }
-            engine.publish_reached();
         }
         let mut round = KeptRound {
             started_from: start,
