@@ -166,6 +166,10 @@ pub enum BenchCommand {
         /// As-of folds per read model.
         #[arg(long, default_value_t = 20)]
         samples: usize,
+        /// Only the as-of folds, from the history the store already holds (kept by an earlier
+        /// run or a server): nothing is written or deleted.
+        #[arg(long)]
+        as_of_only: bool,
     },
     /// Commands per second through the real store on PostgreSQL, beside raw cqrs-es +
     /// postgres-es, in a scratch database that is dropped afterwards.

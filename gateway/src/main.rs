@@ -92,8 +92,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string()),
         Command::Bench {
-            which: BenchCommand::History { every, samples },
-        } => gateway::bench::history(&settings, every, samples)
+            which:
+                BenchCommand::History {
+                    every,
+                    samples,
+                    as_of_only,
+                },
+        } => gateway::bench::history(&settings, every, samples, as_of_only)
             .await
             .map_err(|e| e.to_string()),
         Command::Bench {

@@ -28,7 +28,8 @@ pub use account_directory::AccountDirectory;
 pub use communities::{CommunityDirectory, CommunityFilter, CommunitySummary, ThreadSummary};
 pub use engine::{
     fold, Engine, EngineBuilder, EngineSettings, FoldError, HistoryKeeper, KeptRound, Progress,
-    Projection, ProjectionError, ProjectionHandle, ProjectionStatus, Register, Restored, Until,
+    Projection, ProjectionError, ProjectionHandle, ProjectionStatus, Register, Restored, Restoring,
+    Until,
 };
 pub use event::{DomainEvent, Envelope};
 pub use event_counts::EventCounts;

@@ -83,7 +83,7 @@ impl Projection for CommunityDirectory {
         Ok(())
     }
 
-    fn restored(&mut self) {
+    fn restored(&mut self, _restoring: crate::Restoring) {
         let mut derived = Derived::default();
         for (id, (community, _)) in &self.communities {
             derived.community(id, community);

@@ -2,7 +2,7 @@
 
 use store::{Feed, FeedPosition, HistoryBound, ProjectionHistory, StoreError};
 
-use super::{EngineBuilder, Projection, ProjectionHandle, Until};
+use super::{EngineBuilder, Projection, ProjectionHandle, Restoring, Until};
 
 /// Folds a fresh `P` up to `until`: the read model as it was then (as-of queries,
 /// verification). With `history`, the fold starts from the newest saved place before `until`
@@ -31,9 +31,11 @@ pub async fn fold<P: Projection>(
             );
             let runner = engine.runners[0].clone();
             let at = entry.snapshot.position;
-            let restored = tokio::task::spawn_blocking(move || runner.restore(entry.snapshot))
-                .await
-                .unwrap_or_else(|e| Err(e.to_string()));
+            let restored = tokio::task::spawn_blocking(move || {
+                runner.restore(entry.snapshot, Restoring::ForOneRead)
+            })
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
             if let Err(reason) = restored {
                 // The model is untouched when reading fails: the fold starts from the start.
                 tracing::warn!(projection = P::NAME, %at, %reason, "unreadable history; folding from the start");

@@ -15,7 +15,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use store::{Feed, FeedPosition, HistoryEntry, HistoryPlace, ProjectionHistory, StoreError};
 
-use super::{priority, EngineBuilder, Runner};
+use super::{priority, EngineBuilder, Restoring, Runner};
 
 /// Adds every projection whose history is kept to an engine.
 pub type Register = fn(&mut EngineBuilder);
@@ -103,8 +103,10 @@ impl HistoryKeeper {
                 })?;
                 recorded_by = recorded_by.max(Some(entry.recorded_by));
                 let runner = runner.clone();
-                let restored =
-                    priority::run_blocking(true, move || runner.restore(entry.snapshot)).await;
+                let restored = priority::run_blocking(true, move || {
+                    runner.restore(entry.snapshot, Restoring::ForOneRead)
+                })
+                .await;
                 match restored {
                     Ok(Ok(true)) => {}
                     Ok(Ok(false)) | Ok(Err(_)) | Err(_) => {

@@ -25,7 +25,7 @@ use tokio::sync::watch;
 
 pub use fold::{fold, FoldError};
 pub use history::{HistoryKeeper, KeptRound, Register};
-pub use projection::{Projection, ProjectionError, ProjectionHandle, ProjectionStatus};
+pub use projection::{Projection, ProjectionError, ProjectionHandle, ProjectionStatus, Restoring};
 use projection::{Runner, Slot};
 
 use crate::Envelope;
@@ -196,9 +196,10 @@ impl Engine {
                 continue;
             };
             let runner = runner.clone();
-            let restored = tokio::task::spawn_blocking(move || runner.restore(snapshot))
-                .await
-                .unwrap_or_else(|e| Err(e.to_string()));
+            let restored =
+                tokio::task::spawn_blocking(move || runner.restore(snapshot, Restoring::ToServe))
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()));
             match restored {
                 Ok(true) => summary.restored.push(name),
                 Ok(false) => summary

@@ -27,7 +27,19 @@ pub trait Projection: Default + Serialize + DeserializeOwned + Send + Sync + 'st
     fn apply(&mut self, event: &Envelope) -> Result<(), ProjectionError>;
 
     /// Called after the state was read from a snapshot, to rebuild what is not stored.
-    fn restored(&mut self) {}
+    fn restored(&mut self, _restoring: Restoring) {}
+}
+
+/// What a model read back from a snapshot is for, which decides what of its derived indexes is
+/// rebuilt at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restoring {
+    /// A model that serves queries while the server runs: every index is rebuilt now, so that no
+    /// query (and no event waiting behind one) waits for an index to be built.
+    ToServe,
+    /// A model folded for one read or for saving (an as-of read, the history keeper): an index
+    /// that only some queries use may wait for the first of them.
+    ForOneRead,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -114,7 +126,7 @@ pub(super) trait Runner: Send + Sync {
     fn set_caught_up(&self, caught_up: bool);
     fn snapshot(&self) -> Result<Snapshot, String>;
     /// Restores a snapshot; false if it has another shape (the projection then starts empty).
-    fn restore(&self, snapshot: Snapshot) -> Result<bool, String>;
+    fn restore(&self, snapshot: Snapshot, restoring: Restoring) -> Result<bool, String>;
 }
 
 impl<P: Projection> Runner for Slot<P> {
@@ -195,14 +207,14 @@ impl<P: Projection> Runner for Slot<P> {
         })
     }
 
-    fn restore(&self, snapshot: Snapshot) -> Result<bool, String> {
+    fn restore(&self, snapshot: Snapshot, restoring: Restoring) -> Result<bool, String> {
         if snapshot.version != P::SNAPSHOT_VERSION {
             return Ok(false);
         }
         let started = std::time::Instant::now();
         let mut model: P = serde_json::from_slice(&snapshot.state).map_err(|e| e.to_string())?;
         let read = started.elapsed();
-        model.restored();
+        model.restored(restoring);
         tracing::debug!(
             projection = P::NAME,
             bytes = snapshot.state.len(),

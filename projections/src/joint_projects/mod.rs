@@ -59,7 +59,7 @@ impl Projection for ProjectDirectory {
         Ok(())
     }
 
-    fn restored(&mut self) {
+    fn restored(&mut self, _restoring: crate::Restoring) {
         let mut derived = Derived::default();
         for (id, project) in &self.projects {
             derived.upsert(id, project);

@@ -61,7 +61,7 @@ impl Projection for Library {
         Ok(())
     }
 
-    fn restored(&mut self) {
+    fn restored(&mut self, _restoring: crate::Restoring) {
         let mut derived = Derived::default();
         for (id, item) in &self.items {
             derived.upsert(id, item);

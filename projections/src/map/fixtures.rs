@@ -167,10 +167,15 @@ impl History {
     }
 }
 
-/// A projection after a snapshot round trip: serialised, read back, restored.
+/// A projection after a snapshot round trip: serialised, read back, restored to serve.
 pub fn round_trip<P: Projection>(projection: &P) -> P {
+    round_trip_for(projection, crate::Restoring::ToServe)
+}
+
+/// A projection after a snapshot round trip, restored for `restoring`.
+pub fn round_trip_for<P: Projection>(projection: &P, restoring: crate::Restoring) -> P {
     let json = serde_json::to_string(projection).unwrap();
     let mut restored: P = serde_json::from_str(&json).unwrap();
-    restored.restored();
+    restored.restored(restoring);
     restored
 }

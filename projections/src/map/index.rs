@@ -1,5 +1,6 @@
 //! The map's indexes. They are derived from the folded initiatives (never stored in a
-//! snapshot) and kept current event by event.
+//! snapshot) and kept current event by event; the search index may wait for its first query
+//! (see [`super::words`]).
 //!
 //! Each initiative on the map has a slot, a small integer. Per slot there is a compact record of
 //! the facets filters test (dense, so a scan of 100,000 stays within a fraction of a millisecond)
@@ -7,9 +8,8 @@
 //! and every word of the searchable texts to slots; a query intersects the lists that apply as
 //! bit sets, checks the remaining facets of what is left, and returns slots in id order.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
@@ -19,8 +19,7 @@ use domain::values::{CountryCode, InitiativeId, InitiativeKind, MaturityStage, S
 use super::entry::MapEntry;
 use super::filter::{BoundingBox, MapFilter};
 use super::sets::{Bits, Postings};
-use super::text;
-use super::vocabulary::Vocabulary;
+use super::words::WordIndex;
 
 /// A one-degree grid cell: the floors of longitude and latitude.
 type Cell = (i16, i16);
@@ -31,10 +30,10 @@ const MAX_GRID_CELLS: usize = 4_096;
 /// Sectors are kept as bits of one word.
 const _: () = assert!(Sector::ALL.len() <= 64);
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(super) struct MapIndex {
     facets: Vec<Option<Facets>>,
-    entries: Vec<Option<Indexed>>,
+    entries: Vec<Option<MapEntry>>,
     free: Vec<u32>,
     /// Every entry's slot, in id order: the order of the answer.
     order: BTreeMap<InitiativeId, u32>,
@@ -45,7 +44,19 @@ pub(super) struct MapIndex {
     by_country: HashMap<CountryCode, Postings>,
     by_sector: HashMap<Sector, Postings>,
     by_cell: HashMap<Cell, Postings>,
-    vocabulary: Vocabulary,
+    /// Set from the start and kept current, or, in a model restored for one read, built by the
+    /// first query with text.
+    words: OnceLock<WordIndex>,
+}
+
+impl Default for MapIndex {
+    /// An empty index that keeps its search index current from the first event.
+    fn default() -> Self {
+        Self {
+            words: OnceLock::from(WordIndex::default()),
+            ..Self::with_search_on_demand()
+        }
+    }
 }
 
 /// What a filter tests, in a few dozen bytes.
@@ -59,15 +70,6 @@ struct Facets {
     maturity: MaturityStage,
     sectors: u64,
     confirmation_due: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone)]
-struct Indexed {
-    entry: MapEntry,
-    /// The vocabulary ids of the words of name, description and region, sorted.
-    words: Vec<u32>,
-    /// A digest of those texts: unchanged texts are not cut into words again.
-    texts_digest: u64,
 }
 
 fn sector_bit(sector: Sector) -> u64 {
@@ -118,28 +120,35 @@ impl Facets {
 }
 
 /// Name, description and region, which search reads.
-fn searchable_texts(initiative: &Initiative) -> [&str; 3] {
+pub(super) fn searchable_texts(initiative: &Initiative) -> [&str; 3] {
     initiative.profile().map_or(["", "", ""], |p| {
         [p.name.as_str(), p.description.as_str(), p.region.as_str()]
     })
 }
 
-fn digest(texts: &[&str; 3]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    texts.hash(&mut hasher);
-    hasher.finish()
-}
-
 impl MapIndex {
+    /// An empty index whose search index is built by the first query with text (see
+    /// [`Self::words`]), not kept current before.
+    pub fn with_search_on_demand() -> Self {
+        Self {
+            facets: Vec::new(),
+            entries: Vec::new(),
+            free: Vec::new(),
+            order: BTreeMap::new(),
+            slots_in_order: OnceLock::new(),
+            by_country: HashMap::new(),
+            by_sector: HashMap::new(),
+            by_cell: HashMap::new(),
+            words: OnceLock::new(),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.order.len()
     }
 
     pub fn entry(&self, slot: u32) -> Option<&MapEntry> {
-        self.entries
-            .get(slot as usize)?
-            .as_ref()
-            .map(|indexed| &indexed.entry)
+        self.entries.get(slot as usize)?.as_ref()
     }
 
     /// Shows `initiative` as it now is: added, changed, or taken off if it is not approved.
@@ -148,8 +157,6 @@ impl MapIndex {
             self.remove(id);
             return;
         };
-        let texts = searchable_texts(initiative);
-        let texts_digest = digest(&texts);
         let slot = match self.order.get(&id) {
             Some(slot) => *slot,
             None => {
@@ -161,24 +168,11 @@ impl MapIndex {
         };
         let facets = Facets::of(&entry);
         let old_facets = self.facets[slot as usize].replace(facets);
-        let old = self.entries[slot as usize].take();
         self.reindex_facets(slot, old_facets.as_ref(), Some(&facets));
-        let (old_words, old_digest) = old
-            .map(|o| (o.words, Some(o.texts_digest)))
-            .unwrap_or_default();
-        let words = if old_digest == Some(texts_digest) {
-            old_words
-        } else {
-            let folded = text::fold(&texts.join(" "));
-            let words = self.vocabulary.ids_of(text::words(&folded));
-            self.reindex_words(slot, &old_words, &words);
-            words
-        };
-        self.entries[slot as usize] = Some(Indexed {
-            entry,
-            words,
-            texts_digest,
-        });
+        self.entries[slot as usize] = Some(entry);
+        if let Some(words) = self.words.get_mut() {
+            words.upsert(slot, searchable_texts(initiative));
+        }
     }
 
     /// Takes the initiative off the map, if it is on it.
@@ -189,8 +183,9 @@ impl MapIndex {
         self.slots_in_order.take();
         let old_facets = self.facets[slot as usize].take();
         self.reindex_facets(slot, old_facets.as_ref(), None);
-        if let Some(old) = self.entries[slot as usize].take() {
-            self.reindex_words(slot, &old.words, &[]);
+        self.entries[slot as usize] = None;
+        if let Some(words) = self.words.get_mut() {
+            words.remove(slot);
         }
         self.free.push(slot);
     }
@@ -239,22 +234,26 @@ impl MapIndex {
         }
     }
 
-    /// Moves `slot` from the words `old` to the words `new` (both sorted).
-    fn reindex_words(&mut self, slot: u32, old: &[u32], new: &[u32]) {
-        for id in new {
-            if old.binary_search(id).is_err() {
-                self.vocabulary.add(*id, slot);
+    /// The search index, built first from `texts_of` every entry's id if this index was made
+    /// [with search on demand](Self::with_search_on_demand) and no query has built it yet.
+    fn words<'a>(&self, texts_of: impl Fn(InitiativeId) -> [&'a str; 3]) -> &WordIndex {
+        self.words.get_or_init(|| {
+            let mut words = WordIndex::default();
+            for (id, slot) in &self.order {
+                words.upsert(*slot, texts_of(*id));
             }
-        }
-        for id in old {
-            if new.binary_search(id).is_err() {
-                self.vocabulary.remove(*id, slot);
-            }
-        }
+            words
+        })
     }
 
-    /// The slots of the entries `filter` keeps at `now`, in id order.
-    pub fn select(&self, filter: &MapFilter, now: DateTime<Utc>) -> Vec<u32> {
+    /// The slots of the entries `filter` keeps at `now`, in id order. `texts_of` gives an
+    /// entry's searchable texts, for a search index not built yet.
+    pub fn select<'a>(
+        &self,
+        filter: &MapFilter,
+        now: DateTime<Utc>,
+        texts_of: impl Fn(InitiativeId) -> [&'a str; 3],
+    ) -> Vec<u32> {
         let slots = self.facets.len();
         let mut narrowed: Option<Bits> = None;
         let mut narrow = |bits: Bits| match narrowed.as_mut() {
@@ -285,8 +284,9 @@ impl MapIndex {
             }
         }
         if let Some(query) = &filter.text {
+            let words = self.words(texts_of);
             for word in query.words() {
-                narrow(union(slots, self.vocabulary.containing(word).into_iter()));
+                narrow(union(slots, words.containing(word).into_iter()));
             }
         }
         // The lists are exact for country, sector and text; the grid is coarser than the box,
@@ -323,10 +323,11 @@ impl MapIndex {
             .collect()
     }
 
-    /// How many distinct words the searchable texts hold.
+    /// How many distinct words the searchable texts hold; `None` while the search index is
+    /// not built.
     #[cfg(test)]
-    pub fn vocabulary_len(&self) -> usize {
-        self.vocabulary.len()
+    pub fn vocabulary_len(&self) -> Option<usize> {
+        self.words.get().map(WordIndex::len)
     }
 }
 

@@ -11,6 +11,7 @@ mod index;
 mod sets;
 pub(crate) mod text;
 mod vocabulary;
+mod words;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -28,8 +29,8 @@ use serde::{Deserialize, Serialize};
 pub use entry::{to_geojson, MapEntry, MapFeature};
 pub use filter::{BoundingBox, MapFilter, TextQuery};
 
-use crate::{DomainEvent, Envelope, Projection, ProjectionError};
-use index::MapIndex;
+use crate::{DomainEvent, Envelope, Projection, ProjectionError, Restoring};
+use index::{searchable_texts, MapIndex};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct InitiativeMap {
@@ -61,8 +62,11 @@ impl Projection for InitiativeMap {
         Ok(())
     }
 
-    fn restored(&mut self) {
-        let mut index = MapIndex::default();
+    fn restored(&mut self, restoring: Restoring) {
+        let mut index = match restoring {
+            Restoring::ToServe => MapIndex::default(),
+            Restoring::ForOneRead => MapIndex::with_search_on_demand(),
+        };
         for (id, initiative) in &self.initiatives {
             index.upsert(*id, initiative);
         }
@@ -92,8 +96,13 @@ fn may_change_entry(event: &InitiativeEvent) -> bool {
 impl InitiativeMap {
     /// The initiatives `filter` keeps, as seen at `now` (which decides staleness), in id order.
     pub fn features(&self, filter: &MapFilter, now: DateTime<Utc>) -> Vec<MapFeature<'_>> {
+        let texts_of = |id| {
+            self.initiatives
+                .get(&id)
+                .map_or(["", "", ""], searchable_texts)
+        };
         self.index
-            .select(filter, now)
+            .select(filter, now, texts_of)
             .into_iter()
             .filter_map(|slot| self.index.entry(slot))
             .map(|entry| MapFeature {

@@ -59,7 +59,7 @@ impl Projection for ProjectMatching {
         }
     }
 
-    fn restored(&mut self) {
+    fn restored(&mut self, _restoring: crate::Restoring) {
         let mut index = Index::default();
         for (id, record) in &self.initiatives {
             index.initiative_changed(*id, record);

@@ -120,7 +120,7 @@ impl Projection for Memberships {
         }
     }
 
-    fn restored(&mut self) {
+    fn restored(&mut self, _restoring: crate::Restoring) {
         self.by_account.clear();
         let initiatives: Vec<(InitiativeId, Vec<AccountId>)> = self
             .initiatives

@@ -213,7 +213,7 @@ impl Projection for ModerationQueue {
         Ok(())
     }
 
-    fn restored(&mut self) {
+    fn restored(&mut self, _restoring: crate::Restoring) {
         let subjects: Vec<QueueSubject> = (self
             .initiatives
             .keys()

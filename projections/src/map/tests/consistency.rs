@@ -214,6 +214,8 @@ fn indexed_queries_answer_as_a_plain_scan_does() {
     }
     let map: InitiativeMap = history.fold();
     let restored = round_trip(&map);
+    // Its search index is built by the first random filter with text.
+    let restored_for_one_read = round_trip_for(&map, Restoring::ForOneRead);
     let mut asked_something_found = 0;
     for _ in 0..500 {
         let filter = random_filter(&mut dice);
@@ -224,6 +226,11 @@ fn indexed_queries_answer_as_a_plain_scan_does() {
             ids(&restored, &filter, now),
             expected,
             "{filter:?} after restore"
+        );
+        assert_eq!(
+            ids(&restored_for_one_read, &filter, now),
+            expected,
+            "{filter:?} after restore for one read"
         );
         asked_something_found += usize::from(!expected.is_empty());
     }

@@ -216,4 +216,32 @@ fn a_snapshot_restores_the_same_state_and_answers() {
     }
     assert_eq!(ids(&live, &filters[1], now), [initiative(4)]);
     assert_eq!(live.index.vocabulary_len(), restored.index.vocabulary_len());
+
+    // Restored for one read, the search index waits for the first query with text, whether the
+    // events after the snapshot come before that query or after it.
+    let halfway_state = history.fold_first::<InitiativeMap>(halfway);
+    let mut searched_last = round_trip_for(&halfway_state, Restoring::ForOneRead);
+    history.feed_from(halfway, &mut searched_last);
+    let mut searched_first = round_trip_for(&halfway_state, Restoring::ForOneRead);
+    assert_eq!(searched_first.index.vocabulary_len(), None);
+    assert_eq!(
+        searched_first.geojson(&filters[1], now),
+        halfway_state.geojson(&filters[1], now)
+    );
+    assert!(searched_first.index.vocabulary_len().is_some());
+    history.feed_from(halfway, &mut searched_first);
+    assert_eq!(searched_last.index.vocabulary_len(), None);
+    for filter in &filters {
+        let expected = live.geojson(filter, now);
+        assert_eq!(searched_last.geojson(filter, now), expected, "{filter:?}");
+        assert_eq!(searched_first.geojson(filter, now), expected, "{filter:?}");
+    }
+    assert_eq!(
+        searched_first.index.vocabulary_len(),
+        live.index.vocabulary_len()
+    );
+    assert_eq!(
+        searched_last.index.vocabulary_len(),
+        live.index.vocabulary_len()
+    );
 }
