@@ -19,6 +19,7 @@ mod map;
 mod matching;
 mod memberships;
 mod moderation_queue;
+mod parts;
 mod read_models;
 mod statistics;
 #[cfg(test)]

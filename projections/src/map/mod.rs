@@ -35,7 +35,8 @@ use index::{searchable_texts, MapIndex};
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct InitiativeMap {
     /// Every initiative that is on the map or may yet be, as the aggregate folds it. Retired
-    /// ones are dropped: retirement is final.
+    /// ones are dropped: retirement is final. Written in parts, read back on every core.
+    #[serde(with = "crate::parts")]
     initiatives: BTreeMap<InitiativeId, Initiative>,
     #[serde(skip)]
     index: MapIndex,
@@ -43,6 +44,8 @@ pub struct InitiativeMap {
 
 impl Projection for InitiativeMap {
     const NAME: &'static str = "map";
+    /// 2: the initiatives in parts ([`crate::parts`]).
+    const SNAPSHOT_VERSION: i32 = 2;
 
     fn apply(&mut self, event: &Envelope) -> Result<(), ProjectionError> {
         let DomainEvent::Initiative(id, payload) = event.event()? else {

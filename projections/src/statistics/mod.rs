@@ -24,6 +24,8 @@ use crate::{DomainEvent, Envelope, Projection, ProjectionError};
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Statistics {
     /// Every initiative that counts or may yet count (retired ones are dropped: it is final).
+    /// Written in parts, read back on every core.
+    #[serde(with = "crate::parts")]
     initiatives: BTreeMap<InitiativeId, Initiative>,
     tallies: Tallies,
 }
@@ -87,8 +89,9 @@ pub(crate) fn code<T: Serialize>(value: &T) -> String {
 
 impl Projection for Statistics {
     const NAME: &'static str = "statistics";
-    /// 2: maturity stages and approvals per month were added.
-    const SNAPSHOT_VERSION: i32 = 2;
+    /// 2: maturity stages and approvals per month were added; 3: the initiatives in parts
+    /// ([`crate::parts`]).
+    const SNAPSHOT_VERSION: i32 = 3;
 
     fn apply(&mut self, event: &Envelope) -> Result<(), ProjectionError> {
         let DomainEvent::Initiative(id, payload) = event.event()? else {
