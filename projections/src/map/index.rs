@@ -204,12 +204,16 @@ impl MapIndex {
     fn reindex_facets(&mut self, slot: u32, old: Option<&Facets>, new: Option<&Facets>) {
         let (old_sectors, new_sectors) =
             (old.map_or(0, |f| f.sectors), new.map_or(0, |f| f.sectors));
-        for sector in Sector::ALL {
-            let bit = sector_bit(*sector);
-            match (old_sectors & bit != 0, new_sectors & bit != 0) {
-                (true, false) => unlist(&mut self.by_sector, *sector, slot),
-                (false, true) => self.by_sector.entry(*sector).or_default().insert(slot),
-                _ => {}
+        let changed = old_sectors ^ new_sectors;
+        for (position, sector) in Sector::ALL.iter().enumerate() {
+            let bit = 1 << position;
+            if changed & bit == 0 {
+                continue;
+            }
+            if new_sectors & bit == 0 {
+                unlist(&mut self.by_sector, *sector, slot);
+            } else {
+                self.by_sector.entry(*sector).or_default().insert(slot);
             }
         }
         let old_country = old.map(|f| f.country);
