@@ -45,39 +45,43 @@ where
     D: Deserializer<'de>,
 {
     let parts: Vec<Box<RawValue>> = Vec::deserialize(deserializer)?;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, parts.len().max(1));
-    let per_thread = parts.len().div_ceil(threads).max(1);
-    let read: Vec<Result<Vec<BTreeMap<K, V>>, String>> = std::thread::scope(|scope| {
-        let readers: Vec<_> = parts
-            .chunks(per_thread)
-            .map(|parts| {
-                scope.spawn(move || {
-                    parts
-                        .iter()
-                        .map(|part| serde_json::from_str(part.get()).map_err(|e| e.to_string()))
-                        .collect()
-                })
-            })
-            .collect();
-        readers
-            .into_iter()
-            .map(|reader| {
-                reader
-                    .join()
-                    .unwrap_or_else(|_| Err("a part could not be read".to_owned()))
-            })
-            .collect()
+    let read = on_every_core(&parts, |part| {
+        serde_json::from_str::<BTreeMap<K, V>>(part.get()).map_err(|e| e.to_string())
     });
     let mut joined = Vec::new();
-    for maps in read {
-        for map in maps.map_err(D::Error::custom)? {
-            joined.extend(map);
-        }
+    for map in read {
+        joined.extend(map.map_err(D::Error::custom)?);
     }
     // Parts come in key order, so this is a bulk build, not a sort.
     Ok(joined.into_iter().collect())
+}
+
+/// `f` of each of `items`, in order, worked out on as many threads as there are cores (each
+/// thread takes a run of consecutive items).
+pub fn on_every_core<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, items.len().max(1));
+    if threads == 1 {
+        return items.iter().map(f).collect();
+    }
+    let per_thread = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(per_thread)
+            .map(|run| scope.spawn(move || run.iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        // A worker's panic is `f`'s panic: passed on as if `f` had run here.
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]

@@ -153,10 +153,15 @@ impl MapIndex {
 
     /// Shows `initiative` as it now is: added, changed, or taken off if it is not approved.
     pub fn upsert(&mut self, id: InitiativeId, initiative: &Initiative) {
-        let Some(entry) = MapEntry::of(id, initiative) else {
-            self.remove(id);
-            return;
-        };
+        match MapEntry::of(id, initiative) {
+            Some(entry) => self.place(entry, initiative),
+            None => self.remove(id),
+        }
+    }
+
+    /// Shows `entry`, made of `initiative` by [`MapEntry::of`], added or changed.
+    pub fn place(&mut self, entry: MapEntry, initiative: &Initiative) {
+        let id = entry.id;
         let slot = match self.order.get(&id) {
             Some(slot) => *slot,
             None => {

@@ -70,8 +70,14 @@ impl Projection for InitiativeMap {
             Restoring::ToServe => MapIndex::default(),
             Restoring::ForOneRead => MapIndex::with_search_on_demand(),
         };
-        for (id, initiative) in &self.initiatives {
-            index.upsert(*id, initiative);
+        // The entries, each with its GeoJSON written, are made on every core; placing them in
+        // the index is sequential.
+        let initiatives: Vec<(&InitiativeId, &Initiative)> = self.initiatives.iter().collect();
+        let entries = crate::parts::on_every_core(&initiatives, |(id, initiative)| {
+            MapEntry::of(**id, initiative).map(|entry| (entry, *initiative))
+        });
+        for (entry, initiative) in entries.into_iter().flatten() {
+            index.place(entry, initiative);
         }
         self.index = index;
     }
