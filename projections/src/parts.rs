@@ -9,8 +9,10 @@
 //! serde_json's deserialiser.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::{DeserializeOwned, Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -46,14 +48,40 @@ where
 {
     let parts: Vec<Box<RawValue>> = Vec::deserialize(deserializer)?;
     let read = on_every_core(&parts, |part| {
-        serde_json::from_str::<BTreeMap<K, V>>(part.get()).map_err(|e| e.to_string())
+        serde_json::from_str::<Entries<K, V>>(part.get()).map_err(|e| e.to_string())
     });
-    let mut joined = Vec::new();
-    for map in read {
-        joined.extend(map.map_err(D::Error::custom)?);
+    let mut joined = Vec::with_capacity(parts.len() * PART);
+    for entries in read {
+        joined.extend(entries.map_err(D::Error::custom)?.0);
     }
     // Parts come in key order, so this is a bulk build, not a sort.
     Ok(joined.into_iter().collect())
+}
+
+/// One part's entries, in the order written: the values are moved once more, into the map, and
+/// no map is built per part.
+struct Entries<K, V>(Vec<(K, V)>);
+
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries<K, V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Part<K, V>(PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for Part<K, V> {
+            type Value = Entries<K, V>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a part of a map: an object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(PART));
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(Part(PhantomData))
+    }
 }
 
 /// `f` of each of `items`, in order, worked out on as many threads as there are cores (each

@@ -135,6 +135,23 @@ impl Governance {
     ) -> Result<Self, ValueError> {
         let facilitating_organization = Name::new(facilitating_organization)
             .map_err(|e| e.in_field("governance.facilitating_organization"))?;
+        Self::with_shares(
+            facilitating_organization,
+            private,
+            public,
+            academia,
+            civil_society,
+        )
+    }
+
+    /// The shares' rules, for a name already checked.
+    fn with_shares(
+        facilitating_organization: Name,
+        private: u32,
+        public: u32,
+        academia: u32,
+        civil_society: u32,
+    ) -> Result<Self, ValueError> {
         let shares = [
             ("private", private),
             ("public", public),
@@ -185,9 +202,13 @@ impl Governance {
 
 impl TryFrom<RawGovernance> for Governance {
     type Error = ValueError;
+    /// As events and snapshots are read back: the name with the rules of stored text (see
+    /// [`super::text::Text::stored`]), the shares as always.
     fn try_from(r: RawGovernance) -> Result<Self, ValueError> {
-        Self::new(
-            r.facilitating_organization,
+        let facilitating_organization = Name::stored_string(r.facilitating_organization)
+            .map_err(|e| e.in_field("governance.facilitating_organization"))?;
+        Self::with_shares(
+            facilitating_organization,
             r.private,
             r.public,
             r.academia,

@@ -104,7 +104,7 @@ impl<R: TextRules> Text<R> {
     /// [`Self::stored`] of an owned string, which is kept when it needs no change: every event
     /// and snapshot read goes through here, most texts in them are plain, and a restore at
     /// 100,000 initiatives reads hundreds of thousands of them.
-    fn stored_string(raw: String) -> Result<Self, ValueError> {
+    pub(crate) fn stored_string(raw: String) -> Result<Self, ValueError> {
         let mut value = if raw.contains('\r') {
             raw.replace("\r\n", "\n")
         } else {
