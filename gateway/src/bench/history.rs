@@ -90,8 +90,7 @@ pub async fn history(
     if as_of_only {
         let history = ProjectionHistory::new(log.database().clone());
         println!("| measure | figure |\n|---|---:|");
-        as_of_rows(&log, &history, samples, answer_map).await?;
-        return as_of_rows(&log, &history, samples, answer_statistics).await;
+        return as_of_reads(&log, &history, samples).await;
     }
     let mut builder = projections::EngineBuilder::new(log.feed())
         .with_snapshots(Snapshots::new(log.database().clone()));
@@ -151,9 +150,17 @@ pub async fn report(
     during_save.row("the live models are serialised in place", took);
     tail.abort();
 
-    as_of_rows(log, &history, samples, answer_map).await?;
-    as_of_rows(log, &history, samples, answer_statistics).await?;
-    Ok(())
+    as_of_reads(log, &history, samples).await
+}
+
+/// The as-of rows of the map and of the statistics.
+async fn as_of_reads(
+    log: &EventLog,
+    history: &ProjectionHistory,
+    samples: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    as_of_rows(log, history, samples, answer_map).await?;
+    as_of_rows(log, history, samples, answer_statistics).await
 }
 
 /// What `GET /v1/map` answers (every initiative on the map, as GeoJSON): its length.
@@ -166,8 +173,8 @@ fn answer_statistics(statistics: &Statistics) -> usize {
     statistics.tallies().rows().len()
 }
 
-/// `samples` as-of reads of `P` at events of the log picked by a hash of their position: a fold starting from the history,
-/// then `answer` read from the folded model.
+/// `samples` as-of reads of `P` at events of the log picked by a hash of their position: a fold
+/// starting from the history, then `answer` read from the folded model.
 async fn as_of_rows<P: Projection>(
     log: &EventLog,
     history: &ProjectionHistory,
