@@ -22,6 +22,7 @@ mod moderation_queue;
 mod parts;
 mod read_models;
 mod statistics;
+mod stored;
 #[cfg(test)]
 mod test_events;
 

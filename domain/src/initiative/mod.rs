@@ -14,6 +14,7 @@ mod commands;
 mod decide;
 mod error;
 mod events;
+mod outline;
 mod profile;
 #[cfg(test)]
 mod profile_serde_tests;
@@ -24,6 +25,7 @@ mod tests;
 pub use commands::InitiativeCommand;
 pub use error::InitiativeError;
 pub use events::InitiativeEvent;
+pub use outline::{InitiativeOutline, ProfileOutline};
 pub use profile::{Profile, ProfileChanges};
 pub use state::{Initiative, InitiativeStatus, PendingChange, STALE_AFTER_MONTHS};
 

@@ -68,6 +68,19 @@ pub struct Initiative {
 /// How long an approved initiative's data is trusted without a manager confirming it.
 pub const STALE_AFTER_MONTHS: u32 = 18;
 
+/// 18 months after the later of approval and the last confirmation, for an approved initiative.
+pub(super) fn confirmation_due(
+    status: InitiativeStatus,
+    approved_at: Option<DateTime<Utc>>,
+    last_confirmed_at: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    if status != InitiativeStatus::Approved {
+        return None;
+    }
+    let since = last_confirmed_at.max(approved_at)?;
+    since.checked_add_months(Months::new(STALE_AFTER_MONTHS))
+}
+
 impl Initiative {
     pub fn id(&self) -> Option<InitiativeId> {
         self.id
@@ -120,11 +133,7 @@ impl Initiative {
     /// When the data stops being trusted: 18 months after the later of approval and the last
     /// confirmation. `None` unless the initiative is approved.
     pub fn confirmation_due(&self) -> Option<DateTime<Utc>> {
-        if self.status != InitiativeStatus::Approved {
-            return None;
-        }
-        let since = self.last_confirmed_at.max(self.approved_at)?;
-        since.checked_add_months(Months::new(STALE_AFTER_MONTHS))
+        confirmation_due(self.status, self.approved_at, self.last_confirmed_at)
     }
 
     /// Whether the initiative is approved and has gone 18 months without confirmation at `now`.

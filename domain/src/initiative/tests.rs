@@ -6,6 +6,7 @@ mod confirmation;
 mod four_eyes;
 mod lifecycle;
 mod managers;
+mod outline;
 mod profile;
 mod retirement;
 

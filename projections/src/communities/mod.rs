@@ -83,7 +83,7 @@ impl Projection for CommunityDirectory {
         Ok(())
     }
 
-    fn restored(&mut self, _restoring: crate::Restoring) {
+    fn restored(&mut self, _restoring: crate::Restoring) -> Result<(), crate::ProjectionError> {
         let mut derived = Derived::default();
         for (id, (community, _)) in &self.communities {
             derived.community(id, community);
@@ -94,6 +94,7 @@ impl Projection for CommunityDirectory {
             }
         }
         self.derived = derived;
+        Ok(())
     }
 }
 

@@ -5,7 +5,7 @@ use store::{Feed, FeedPosition, HistoryBound, ProjectionHistory, StoreError};
 use super::{EngineBuilder, Projection, ProjectionHandle, Restoring, Until};
 
 /// Folds a fresh `P` up to `until`: the read model as it was then (as-of queries,
-/// verification). With `history`, the fold starts from the newest saved place before `until`
+/// verification), settled ([`Projection::settle`]). With `history`, the fold starts from the newest saved place before `until`
 /// (see [`HistoryKeeper`]); without, from the start of the feed, as verification must. Fails if
 /// the projection cannot apply an event on the way.
 pub async fn fold<P: Projection>(
@@ -57,6 +57,13 @@ pub async fn fold<P: Projection>(
     if let Some(reason) = handle.status().failed {
         return Err(FoldError::Failed(reason));
     }
+    let settling = std::time::Instant::now();
+    handle.settle();
+    tracing::debug!(
+        projection = P::NAME,
+        settled_ms = settling.elapsed().as_secs_f64() * 1e3,
+        "as-of model settled"
+    );
     Ok((handle, at))
 }
 

@@ -385,11 +385,12 @@ impl Engine {
     }
 }
 
-/// Decodes a batch (in parallel chunks) and applies it to each projection on its own thread:
-/// projections share nothing but the decoded events.
+/// Decodes a batch (in parallel chunks) and applies it to each projection on its own thread
+/// (projections share nothing but the decoded events), or, for a single projection such as an
+/// as-of fold, on this one.
 fn apply_side_by_side(runners: &[Arc<dyn Runner>], events: &[Envelope]) {
     const PARALLEL_FROM: usize = 256;
-    if events.len() < PARALLEL_FROM || runners.len() < 2 {
+    if events.len() < PARALLEL_FROM {
         for runner in runners {
             runner.apply(events);
         }
@@ -408,6 +409,11 @@ fn apply_side_by_side(runners: &[Arc<dyn Runner>], events: &[Envelope]) {
             });
         }
     });
+    // One projection (an as-of fold) applies them here; several, each on a thread of its own.
+    if let [runner] = runners {
+        runner.apply(events);
+        return;
+    }
     std::thread::scope(|scope| {
         for runner in runners {
             scope.spawn(move || runner.apply(events));

@@ -26,8 +26,32 @@ pub trait Projection: Default + Serialize + DeserializeOwned + Send + Sync + 'st
     /// Applies one event. An error stops the projection at this event.
     fn apply(&mut self, event: &Envelope) -> Result<(), ProjectionError>;
 
-    /// Called after the state was read from a snapshot, to rebuild what is not stored.
-    fn restored(&mut self, _restoring: Restoring) {}
+    /// The snapshot's state: the model as JSON. A model with one large map writes it in lines
+    /// instead ([`crate::parts`]), which are read back on every core.
+    fn write_state(&self) -> Result<Vec<u8>, String> {
+        serde_json::to_vec(self).map_err(|e| e.to_string())
+    }
+
+    /// Reads what [`Self::write_state`] wrote.
+    fn read_state(state: &[u8]) -> Result<Self, String> {
+        serde_json::from_slice(state).map_err(|e| e.to_string())
+    }
+
+    /// Called with each batch of events before they are applied one by one, under the model's
+    /// lock: a model may get ready for them on every core ([`crate::stored::parse_ahead`]).
+    fn prepare(&mut self, _events: &[Envelope]) {}
+
+    /// Called when a fold for one read (an as-of read) has reached its end, before the model is
+    /// read: a model restored [for one read](Restoring::ForOneRead) may put off work for each
+    /// event until here (the map makes each changed initiative's entry once).
+    fn settle(&mut self) {}
+
+    /// Called after the state was read from a snapshot, to rebuild what is not stored. An
+    /// error (a state read back but not usable) leaves the snapshot unused, as a snapshot that
+    /// cannot be read.
+    fn restored(&mut self, _restoring: Restoring) -> Result<(), ProjectionError> {
+        Ok(())
+    }
 }
 
 /// What a model read back from a snapshot is for, which decides what of its derived indexes is
@@ -85,6 +109,15 @@ impl<P: Projection> ProjectionHandle<P> {
     /// Reads the model.
     pub fn read<T>(&self, f: impl FnOnce(&P) -> T) -> T {
         f(&self.slot.model.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// [`Projection::settle`]s the model.
+    pub(super) fn settle(&self) {
+        self.slot
+            .model
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .settle();
     }
 
     /// Waits until the projection has applied the event at `target` (or anything after it in
@@ -155,6 +188,7 @@ impl<P: Projection> Runner for Slot<P> {
         let mut failure = None;
         {
             let mut model = self.model.write().unwrap_or_else(|e| e.into_inner());
+            model.prepare(events);
             for event in events {
                 // A panic in a projection is a bug; it stops this projection like an error
                 // would, instead of leaving a half-applied event behind a poisoned lock.
@@ -197,7 +231,7 @@ impl<P: Projection> Runner for Slot<P> {
     fn snapshot(&self) -> Result<Snapshot, String> {
         let model = self.model.read().unwrap_or_else(|e| e.into_inner());
         let status = self.status.borrow().clone();
-        let state = serde_json::to_vec(&*model).map_err(|e| e.to_string())?;
+        let state = model.write_state()?;
         Ok(Snapshot {
             name: P::NAME.to_string(),
             version: P::SNAPSHOT_VERSION,
@@ -212,9 +246,9 @@ impl<P: Projection> Runner for Slot<P> {
             return Ok(false);
         }
         let started = std::time::Instant::now();
-        let mut model: P = serde_json::from_slice(&snapshot.state).map_err(|e| e.to_string())?;
+        let mut model = P::read_state(&snapshot.state)?;
         let read = started.elapsed();
-        model.restored(restoring);
+        model.restored(restoring).map_err(|e| e.0)?;
         tracing::debug!(
             projection = P::NAME,
             bytes = snapshot.state.len(),

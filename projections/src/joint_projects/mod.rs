@@ -59,12 +59,13 @@ impl Projection for ProjectDirectory {
         Ok(())
     }
 
-    fn restored(&mut self, _restoring: crate::Restoring) {
+    fn restored(&mut self, _restoring: crate::Restoring) -> Result<(), crate::ProjectionError> {
         let mut derived = Derived::default();
         for (id, project) in &self.projects {
             derived.upsert(id, project);
         }
         self.derived = derived;
+        Ok(())
     }
 }
 

@@ -61,12 +61,13 @@ impl Projection for Library {
         Ok(())
     }
 
-    fn restored(&mut self, _restoring: crate::Restoring) {
+    fn restored(&mut self, _restoring: crate::Restoring) -> Result<(), crate::ProjectionError> {
         let mut derived = Derived::default();
         for (id, item) in &self.items {
             derived.upsert(id, item);
         }
         self.derived = derived;
+        Ok(())
     }
 }
 

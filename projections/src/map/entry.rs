@@ -1,7 +1,7 @@
 //! One initiative as the map shows it, with its GeoJSON Feature written once, when it changes.
 
 use chrono::{DateTime, Utc};
-use domain::initiative::{Initiative, InitiativeStatus};
+use domain::initiative::{InitiativeOutline, InitiativeStatus};
 use domain::values::{CountryCode, GeoPoint, InitiativeId, InitiativeKind, MaturityStage, Sector};
 use serde::Serialize;
 
@@ -41,19 +41,19 @@ struct Properties<'a> {
 }
 
 impl MapEntry {
-    /// The entry of an approved initiative; `None` for any other.
-    pub(super) fn of(id: InitiativeId, initiative: &Initiative) -> Option<Self> {
+    /// The entry of an approved initiative, from its outline; `None` for any other.
+    pub(super) fn of(id: InitiativeId, initiative: InitiativeOutline) -> Option<Self> {
         if initiative.status() != InitiativeStatus::Approved {
             return None;
         }
-        let profile = initiative.profile()?;
         let confirmation_due = initiative.confirmation_due();
+        let profile = initiative.into_profile()?;
         let mut entry = Self {
             id,
-            name: profile.name.as_str().to_owned(),
+            name: profile.name.into_string(),
             kind: profile.kind,
             country: profile.country,
-            region: profile.region.as_str().to_owned(),
+            region: profile.region.into_string(),
             location: profile.location,
             sectors: profile.sectors.as_slice().to_vec(),
             number_of_firms: profile.number_of_firms.get(),

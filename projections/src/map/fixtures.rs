@@ -155,11 +155,19 @@ impl History {
         self.fold_first(self.events.len())
     }
 
-    /// Feeds the events recorded since the first `from` to `projection`.
+    /// Feeds the events recorded since the first `from` to `projection`, as one batch of the
+    /// engine's (prepared, then applied one by one), and settles it, as a fold does at its end.
     pub fn feed_from<P: Projection>(&self, from: usize, projection: &mut P) {
-        for event in &self.events[from..] {
+        projection.prepare(self.events_from(from));
+        for event in self.events_from(from) {
             projection.apply(event).unwrap();
         }
+        projection.settle();
+    }
+
+    /// The events recorded since the first `from`.
+    pub fn events_from(&self, from: usize) -> &[Envelope] {
+        &self.events[from..]
     }
 
     pub fn len(&self) -> usize {
@@ -167,15 +175,15 @@ impl History {
     }
 }
 
-/// A projection after a snapshot round trip: serialised, read back, restored to serve.
+/// A projection after a snapshot round trip: its state written, read back, restored to serve.
 pub fn round_trip<P: Projection>(projection: &P) -> P {
     round_trip_for(projection, crate::Restoring::ToServe)
 }
 
 /// A projection after a snapshot round trip, restored for `restoring`.
 pub fn round_trip_for<P: Projection>(projection: &P, restoring: crate::Restoring) -> P {
-    let json = serde_json::to_string(projection).unwrap();
-    let mut restored: P = serde_json::from_str(&json).unwrap();
-    restored.restored(restoring);
+    let state = projection.write_state().unwrap();
+    let mut restored = P::read_state(&state).unwrap();
+    restored.restored(restoring).unwrap();
     restored
 }

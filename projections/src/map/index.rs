@@ -153,14 +153,15 @@ impl MapIndex {
 
     /// Shows `initiative` as it now is: added, changed, or taken off if it is not approved.
     pub fn upsert(&mut self, id: InitiativeId, initiative: &Initiative) {
-        match MapEntry::of(id, initiative) {
-            Some(entry) => self.place(entry, initiative),
+        match MapEntry::of(id, initiative.outline()) {
+            Some(entry) => self.place(entry, || searchable_texts(initiative)),
             None => self.remove(id),
         }
     }
 
-    /// Shows `entry`, made of `initiative` by [`MapEntry::of`], added or changed.
-    pub fn place(&mut self, entry: MapEntry, initiative: &Initiative) {
+    /// Shows `entry`, added or changed; `texts` are its initiative's searchable texts, asked
+    /// for only by a search index kept current.
+    pub fn place<'a>(&mut self, entry: MapEntry, texts: impl FnOnce() -> [&'a str; 3]) {
         let id = entry.id;
         let slot = match self.order.get(&id) {
             Some(slot) => *slot,
@@ -176,7 +177,7 @@ impl MapIndex {
         self.reindex_facets(slot, old_facets.as_ref(), Some(&facets));
         self.entries[slot as usize] = Some(entry);
         if let Some(words) = self.words.get_mut() {
-            words.upsert(slot, searchable_texts(initiative));
+            words.upsert(slot, texts());
         }
     }
 

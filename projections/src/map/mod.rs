@@ -18,7 +18,7 @@ pub(crate) mod fixtures;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
@@ -29,57 +29,129 @@ use serde::{Deserialize, Serialize};
 pub use entry::{to_geojson, MapEntry, MapFeature};
 pub use filter::{BoundingBox, MapFilter, TextQuery};
 
+use crate::stored::Stored;
 use crate::{DomainEvent, Envelope, Projection, ProjectionError, Restoring};
 use index::{searchable_texts, MapIndex};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct InitiativeMap {
     /// Every initiative that is on the map or may yet be, as the aggregate folds it. Retired
-    /// ones are dropped: retirement is final. Written in parts, read back on every core.
-    #[serde(with = "crate::parts")]
-    initiatives: BTreeMap<InitiativeId, Initiative>,
+    /// ones are dropped: retirement is final. Snapshots write it in lines, read back on every
+    /// core; in a model restored for one read, a state is parsed only when an event changes it
+    /// (or a query searches its texts), and the entries are made from outlines.
+    initiatives: BTreeMap<InitiativeId, Stored<Initiative>>,
     #[serde(skip)]
     index: MapIndex,
+    /// In a model restored for one read: the initiatives events changed since, whose entries
+    /// are made once, when the fold ends ([`Projection::settle`]), not at every event.
+    #[serde(skip)]
+    unsettled: Option<BTreeSet<InitiativeId>>,
 }
 
 impl Projection for InitiativeMap {
     const NAME: &'static str = "map";
-    /// 2: the initiatives in parts ([`crate::parts`]).
-    const SNAPSHOT_VERSION: i32 = 2;
+    /// 2: the initiatives in parts; 3: in lines ([`crate::parts`]).
+    const SNAPSHOT_VERSION: i32 = 3;
+
+    fn prepare(&mut self, events: &[Envelope]) {
+        crate::stored::parse_ahead::<Initiative, _, _>(&self.initiatives, events);
+    }
+
+    fn write_state(&self) -> Result<Vec<u8>, String> {
+        crate::parts::write(&(), &self.initiatives)
+    }
+
+    fn read_state(state: &[u8]) -> Result<Self, String> {
+        let ((), initiatives) = crate::parts::read(state)?;
+        Ok(Self {
+            initiatives,
+            ..Self::default()
+        })
+    }
 
     fn apply(&mut self, event: &Envelope) -> Result<(), ProjectionError> {
         let DomainEvent::Initiative(id, payload) = event.event()? else {
             return Ok(());
         };
-        let initiative = self.initiatives.entry(*id).or_default();
+        let initiative = self
+            .initiatives
+            .entry(*id)
+            .or_default()
+            .get_mut()
+            .map_err(|e| ProjectionError(format!("the map's state of {id} is unreadable: {e}")))?;
         initiative.apply(payload.clone());
         if !may_change_entry(payload) {
             return Ok(());
         }
-        if initiative.status() == InitiativeStatus::Retired {
-            self.initiatives.remove(id);
-            self.index.remove(*id);
-        } else {
+        let retired = initiative.status() == InitiativeStatus::Retired;
+        if let Some(unsettled) = &mut self.unsettled {
+            unsettled.insert(*id);
+        } else if !retired {
             self.index.upsert(*id, initiative);
+        } else {
+            self.index.remove(*id);
+        }
+        if retired {
+            self.initiatives.remove(id);
         }
         Ok(())
     }
 
-    fn restored(&mut self, restoring: Restoring) {
-        let mut index = match restoring {
-            Restoring::ToServe => MapIndex::default(),
-            Restoring::ForOneRead => MapIndex::with_search_on_demand(),
+    fn settle(&mut self) {
+        let Some(unsettled) = self.unsettled.as_mut().map(std::mem::take) else {
+            return;
         };
-        // The entries, each with its GeoJSON written, are made on every core; placing them in
-        // the index is sequential.
-        let initiatives: Vec<(&InitiativeId, &Initiative)> = self.initiatives.iter().collect();
-        let entries = crate::parts::on_every_core(&initiatives, |(id, initiative)| {
-            MapEntry::of(**id, initiative).map(|entry| (entry, *initiative))
+        let changed: Vec<(InitiativeId, Option<&Stored<Initiative>>)> = unsettled
+            .into_iter()
+            .map(|id| (id, self.initiatives.get(&id)))
+            .collect();
+        // Applying the events parsed every state they changed (or stopped the projection).
+        let entries = crate::parts::on_every_core(&changed, |(id, stored)| {
+            let initiative = (*stored)?.get().ok()?;
+            MapEntry::of(*id, initiative.outline())
         });
-        for (entry, initiative) in entries.into_iter().flatten() {
-            index.place(entry, initiative);
+        for ((id, stored), entry) in changed.iter().zip(entries) {
+            match (entry, stored) {
+                (Some(entry), Some(stored)) => {
+                    self.index.place(entry, || texts_of_stored(*id, stored));
+                }
+                _ => self.index.remove(*id),
+            }
+        }
+    }
+
+    fn restored(&mut self, restoring: Restoring) -> Result<(), ProjectionError> {
+        let unreadable = |e| ProjectionError(format!("the map's state of {e}"));
+        let mut index = match restoring {
+            Restoring::ToServe => {
+                // Its search index needs every state's texts.
+                crate::stored::parse_all(&mut self.initiatives).map_err(unreadable)?;
+                MapIndex::default()
+            }
+            Restoring::ForOneRead => {
+                self.unsettled = Some(BTreeSet::new());
+                MapIndex::with_search_on_demand()
+            }
+        };
+        // The entries, each with its GeoJSON written, are made on every core, from the outline
+        // of each state not parsed (read from its JSON, skipping the rest); placing them in the
+        // index is sequential.
+        let initiatives: Vec<(&InitiativeId, &Stored<Initiative>)> =
+            self.initiatives.iter().collect();
+        let entries = crate::parts::on_every_core(&initiatives, |(id, stored)| {
+            let outline = match stored.json() {
+                Some(json) => serde_json::from_str(json).map_err(|e| format!("{id}: {e}"))?,
+                None => stored.get().map_err(|e| format!("{id}: {e}"))?.outline(),
+            };
+            Ok(MapEntry::of(**id, outline))
+        });
+        for (entry, (id, stored)) in entries.into_iter().zip(&initiatives) {
+            if let Some(entry) = entry.map_err(unreadable)? {
+                index.place(entry, || texts_of_stored(**id, stored));
+            }
         }
         self.index = index;
+        Ok(())
     }
 }
 
@@ -108,7 +180,7 @@ impl InitiativeMap {
         let texts_of = |id| {
             self.initiatives
                 .get(&id)
-                .map_or(["", "", ""], searchable_texts)
+                .map_or(["", "", ""], |stored| texts_of_stored(id, stored))
         };
         self.index
             .select(filter, now, texts_of)
@@ -133,5 +205,18 @@ impl InitiativeMap {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// The searchable texts of a stored state, parsed now if need be. A state read back from a
+/// snapshot whose outline was readable but whose whole is not (a damaged snapshot) is found by
+/// no text and said in the log: the entry stays on the map as its outline shows it.
+fn texts_of_stored(id: InitiativeId, stored: &Stored<Initiative>) -> [&str; 3] {
+    match stored.get() {
+        Ok(initiative) => searchable_texts(initiative),
+        Err(reason) => {
+            tracing::warn!(%id, %reason, "an initiative's state on the map is unreadable");
+            ["", "", ""]
+        }
     }
 }

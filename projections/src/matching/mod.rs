@@ -59,7 +59,7 @@ impl Projection for ProjectMatching {
         }
     }
 
-    fn restored(&mut self, _restoring: crate::Restoring) {
+    fn restored(&mut self, _restoring: crate::Restoring) -> Result<(), crate::ProjectionError> {
         let mut index = Index::default();
         for (id, record) in &self.initiatives {
             index.initiative_changed(*id, record);
@@ -73,6 +73,7 @@ impl Projection for ProjectMatching {
             index.project_changed(*id, &ProjectFacts::default(), &ProjectFacts::of(project));
         }
         self.index = index;
+        Ok(())
     }
 }
 

@@ -120,7 +120,7 @@ impl Projection for Memberships {
         }
     }
 
-    fn restored(&mut self, _restoring: crate::Restoring) {
+    fn restored(&mut self, _restoring: crate::Restoring) -> Result<(), crate::ProjectionError> {
         self.by_account.clear();
         let initiatives: Vec<(InitiativeId, Vec<AccountId>)> = self
             .initiatives
@@ -148,6 +148,7 @@ impl Projection for Memberships {
                 self.relink_community(id, account);
             }
         }
+        Ok(())
     }
 }
 

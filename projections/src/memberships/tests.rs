@@ -343,7 +343,7 @@ fn a_snapshot_restores_the_same_model_and_answers() {
         restored.of_account(w.ana).communities.is_empty(),
         "the index is not in the snapshot, so this test means something"
     );
-    restored.restored(crate::Restoring::ToServe);
+    restored.restored(crate::Restoring::ToServe).unwrap();
     assert_eq!(serde_json::to_value(&restored).unwrap(), json);
     for account in [w.ana, w.bruno, w.carla, AccountId::new()] {
         assert_eq!(restored.of_account(account), live.of_account(account));

@@ -213,7 +213,7 @@ impl Projection for ModerationQueue {
         Ok(())
     }
 
-    fn restored(&mut self, _restoring: crate::Restoring) {
+    fn restored(&mut self, _restoring: crate::Restoring) -> Result<(), crate::ProjectionError> {
         let subjects: Vec<QueueSubject> = (self
             .initiatives
             .keys()
@@ -242,6 +242,7 @@ impl Projection for ModerationQueue {
             .into_iter()
             .flat_map(|subject| self.keys_of(subject))
             .collect();
+        Ok(())
     }
 }
 

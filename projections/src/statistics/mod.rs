@@ -19,14 +19,15 @@ use domain::initiative::{Initiative, InitiativeStatus};
 use domain::values::{CountryCode, InitiativeId, InitiativeKind, MaturityStage, Sector};
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainEvent, Envelope, Projection, ProjectionError};
+use crate::stored::Stored;
+use crate::{DomainEvent, Envelope, Projection, ProjectionError, Restoring};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Statistics {
     /// Every initiative that counts or may yet count (retired ones are dropped: it is final).
-    /// Written in parts, read back on every core.
-    #[serde(with = "crate::parts")]
-    initiatives: BTreeMap<InitiativeId, Initiative>,
+    /// Snapshots write it in lines ([`crate::parts`]); read back, a state is parsed only when
+    /// an event changes it, since the tallies are stored with them.
+    initiatives: BTreeMap<InitiativeId, Stored<Initiative>>,
     tallies: Tallies,
 }
 
@@ -89,15 +90,49 @@ pub(crate) fn code<T: Serialize>(value: &T) -> String {
 
 impl Projection for Statistics {
     const NAME: &'static str = "statistics";
-    /// 2: maturity stages and approvals per month were added; 3: the initiatives in parts
-    /// ([`crate::parts`]).
-    const SNAPSHOT_VERSION: i32 = 3;
+    /// 2: maturity stages and approvals per month were added; 3: the initiatives in parts; 4:
+    /// in lines ([`crate::parts`]).
+    const SNAPSHOT_VERSION: i32 = 4;
+
+    fn prepare(&mut self, events: &[Envelope]) {
+        crate::stored::parse_ahead::<Initiative, _, _>(&self.initiatives, events);
+    }
+
+    fn write_state(&self) -> Result<Vec<u8>, String> {
+        crate::parts::write(&self.tallies, &self.initiatives)
+    }
+
+    fn read_state(state: &[u8]) -> Result<Self, String> {
+        let (tallies, initiatives) = crate::parts::read(state)?;
+        Ok(Self {
+            initiatives,
+            tallies,
+        })
+    }
+
+    /// A model that serves parses every state now, to find an unreadable one at once; one
+    /// restored for a single read parses only those later events change (its tallies are
+    /// stored).
+    fn restored(&mut self, restoring: Restoring) -> Result<(), ProjectionError> {
+        if restoring == Restoring::ToServe {
+            crate::stored::parse_all(&mut self.initiatives)
+                .map_err(|e| ProjectionError(format!("the statistics' state of {e}")))?;
+        }
+        Ok(())
+    }
 
     fn apply(&mut self, event: &Envelope) -> Result<(), ProjectionError> {
         let DomainEvent::Initiative(id, payload) = event.event()? else {
             return Ok(());
         };
-        let initiative = self.initiatives.entry(*id).or_default();
+        let initiative = self
+            .initiatives
+            .entry(*id)
+            .or_default()
+            .get_mut()
+            .map_err(|e| {
+                ProjectionError(format!("the statistics' state of {id} is unreadable: {e}"))
+            })?;
         let before = Contribution::of(initiative);
         initiative.apply(payload.clone());
         let after = Contribution::of(initiative);

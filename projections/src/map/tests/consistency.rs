@@ -12,6 +12,7 @@ use domain::values::{
 use super::super::fixtures::*;
 use super::super::text;
 use super::*;
+use crate::stored::Stored;
 
 /// A small deterministic generator (64-bit LCG), so failures repeat.
 struct Dice(u64);
@@ -134,12 +135,13 @@ fn random_filter(dice: &mut Dice) -> MapFilter {
 
 /// What the filter keeps, by reading every folded initiative.
 fn by_hand(
-    initiatives: &BTreeMap<InitiativeId, Initiative>,
+    initiatives: &BTreeMap<InitiativeId, Stored<Initiative>>,
     filter: &MapFilter,
     now: DateTime<Utc>,
 ) -> Vec<InitiativeId> {
     initiatives
         .iter()
+        .map(|(id, stored)| (id, stored.get().unwrap()))
         .filter(|(_, i)| i.status() == InitiativeStatus::Approved)
         .filter(|(_, i)| {
             // Approval of a stream that was never registered shows nothing.

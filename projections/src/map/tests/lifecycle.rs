@@ -167,7 +167,7 @@ fn a_record_goes_stale_18_months_after_approval_or_the_last_confirmation() {
         true
     );
     // The same rule as the aggregate's.
-    let state = &map.initiatives[&old];
+    let state = map.initiatives[&old].get().unwrap();
     for now in [just_before, due, at(2030, 1, 1)] {
         assert_eq!(features[0].entry.is_stale(now), state.is_stale(now));
     }
@@ -243,5 +243,98 @@ fn a_snapshot_restores_the_same_state_and_answers() {
     assert_eq!(
         searched_last.index.vocabulary_len(),
         live.index.vocabulary_len()
+    );
+}
+
+#[test]
+fn a_model_restored_for_one_read_parses_only_the_states_later_events_change() {
+    let mut history = History::default();
+    for n in 1..=12 {
+        history.approve(initiative(n), profile(&format!("Red {n}")), at(2024, 1, 1));
+    }
+    let placed = history.len();
+    history.record(initiative(5), confirmed(at(2024, 4, 1)));
+    history.record(initiative(7), retired(at(2024, 4, 2)));
+    let mut for_one_read = round_trip_for(
+        &history.fold_first::<InitiativeMap>(placed),
+        Restoring::ForOneRead,
+    );
+    assert!(for_one_read
+        .initiatives
+        .values()
+        .all(|s| s.json().is_some()));
+    history.feed_from(placed, &mut for_one_read);
+
+    let parsed: Vec<InitiativeId> = for_one_read
+        .initiatives
+        .iter()
+        .filter(|(_, stored)| stored.json().is_none())
+        .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(parsed, [initiative(5)]);
+    let live: InitiativeMap = history.fold();
+    let now = at(2026, 1, 1);
+    assert_eq!(
+        for_one_read.geojson(&MapFilter::default(), now),
+        live.geojson(&MapFilter::default(), now)
+    );
+    // Written again, the unparsed states are the JSON read: the same snapshot as the live one.
+    assert_eq!(
+        for_one_read.write_state().unwrap(),
+        live.write_state().unwrap()
+    );
+}
+
+#[test]
+fn a_damaged_state_is_refused_by_a_model_that_serves_and_shown_by_its_outline_for_one_read() {
+    let mut history = History::default();
+    for n in 1..=2 {
+        history.approve(initiative(n), profile(&format!("Red {n}")), at(2024, 1, 1));
+    }
+    let map: InitiativeMap = history.fold();
+    // Managers are not part of the outline: the damage is seen only by a whole parse.
+    let state = String::from_utf8(map.write_state().unwrap()).unwrap();
+    let damaged = state.replacen(r#""managers":["#, r#""managers":[7,"#, 1);
+    assert_ne!(damaged, state);
+
+    let mut to_serve = InitiativeMap::read_state(damaged.as_bytes()).unwrap();
+    let error = to_serve.restored(Restoring::ToServe).unwrap_err().0;
+    assert!(error.contains(&initiative(1).to_string()), "{error}");
+
+    let mut for_one_read = InitiativeMap::read_state(damaged.as_bytes()).unwrap();
+    for_one_read.restored(Restoring::ForOneRead).unwrap();
+    let now = at(2024, 2, 1);
+    assert_eq!(
+        for_one_read.geojson(&MapFilter::default(), now),
+        map.geojson(&MapFilter::default(), now)
+    );
+}
+
+#[test]
+fn the_states_a_batch_changes_are_parsed_ahead_and_only_those() {
+    let mut history = History::default();
+    for n in 1..=100 {
+        history.approve(initiative(n), profile(&format!("Red {n}")), at(2024, 1, 1));
+    }
+    let placed = history.len();
+    for n in 1..=80 {
+        history.record(initiative(n), confirmed(at(2024, 4, 1)));
+        history.record(initiative(n), confirmed(at(2024, 5, 1)));
+    }
+    let placed_map = history.fold_first::<InitiativeMap>(placed);
+    let parsed = |map: &InitiativeMap| map.initiatives.values().filter(|s| s.is_parsed()).count();
+
+    let mut for_one_read = round_trip_for(&placed_map, Restoring::ForOneRead);
+    for_one_read.prepare(&history.events_from(placed)[..20]);
+    assert_eq!(parsed(&for_one_read), 0, "too few to be worth threads");
+    for_one_read.prepare(history.events_from(placed));
+    assert_eq!(parsed(&for_one_read), 80);
+    assert!(!for_one_read.initiatives[&initiative(81)].is_parsed());
+    history.feed_from(placed, &mut for_one_read);
+    let now = at(2026, 1, 1);
+    let live: InitiativeMap = history.fold();
+    assert_eq!(
+        for_one_read.geojson(&MapFilter::default(), now),
+        live.geojson(&MapFilter::default(), now)
     );
 }

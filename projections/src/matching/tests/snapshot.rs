@@ -26,7 +26,7 @@ fn assert_round_trip(history: &History) {
     let live = &history.model;
     let json = serde_json::to_value(live).unwrap();
     let mut restored: ProjectMatching = serde_json::from_value(json.clone()).unwrap();
-    restored.restored(crate::Restoring::ToServe);
+    restored.restored(crate::Restoring::ToServe).unwrap();
     assert_eq!(serde_json::to_value(&restored).unwrap(), json);
     assert_eq!(answers(&restored), answers(live));
 

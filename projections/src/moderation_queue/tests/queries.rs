@@ -93,7 +93,7 @@ fn a_snapshot_restores_the_same_queue() {
         restored.is_empty(),
         "the order is not in the snapshot, so this test means something"
     );
-    restored.restored(crate::Restoring::ToServe);
+    restored.restored(crate::Restoring::ToServe).unwrap();
     assert_eq!(serde_json::to_value(&restored).unwrap(), json);
     let all = BTreeSet::new();
     assert_eq!(
@@ -133,6 +133,6 @@ fn a_country_keeps_the_items_of_its_initiatives_and_survives_a_snapshot() {
 
     let json = serde_json::to_string(&e.story.queue).unwrap();
     let mut restored: ModerationQueue = serde_json::from_str(&json).unwrap();
-    restored.restored(crate::Restoring::ToServe);
+    restored.restored(crate::Restoring::ToServe).unwrap();
     assert_eq!(kinds(&restored, chile), expected);
 }
