@@ -1,121 +1,177 @@
-//! The snapshot of a model with one large map, laid out in lines so that writing and reading it
-//! use every core ([`Projection::write_state`](crate::Projection::write_state)).
+//! The snapshot of a model with one large map of [`Stored`] values, laid out in lines so that
+//! reading it back scans and copies no value, and writing it uses every core
+//! ([`Projection::write_state`](crate::Projection::write_state)).
 //!
 //! A snapshot is JSON, and serde_json reads a document on one thread: at 100,000 initiatives
-//! the map's states took about 600 ms to read back, most of an as-of read. Split into parts
-//! inside one document, the parts still had to be found by a scan of the whole (about 190 ms
-//! for the map's 107 MB, on one core). So the state is written as lines instead:
+//! the map's states took about 600 ms to parse, most of an as-of read, and even split into
+//! parts inside one document they had to be found by a scan of the whole (about 190 ms for the
+//! map's 107 MB). So the state is written as lines, each a JSON document:
 //!
 //! ```text
 //! {"...the rest of the model..."}
-//! {"<key>":<value>,... at most PART entries}
-//! {"<key>":<value>,...}
+//! [["<key>",<length>,<summary>],...]        a part's keys (at most PART), each with the length
+//!                                             of its value and a summary of it
+//! [<value>,<value>,...]                       their values, in the same order
+//! ...                                         (two lines a part)
 //! ```
 //!
-//! Compact JSON never holds a raw newline (one in a string is written `\n`), so the lines are
-//! found with `memchr`, and each is a JSON document of its own, parsed side by side with the
-//! others on as many threads as there are cores and joined in key order.
+//! Compact JSON never holds a raw line break (one in a string is written `\n`), so the lines are
+//! found with `memchr`. Reading parses the rest and the keys' lines (on every core), and each
+//! value becomes a [`Stored`] range of the snapshot's text, parsed when first needed. The
+//! summary is what a model restored for one read needs of every value without parsing it (the
+//! map's [`domain::initiative::InitiativeOutline`]; `null` for a model that needs nothing).
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::marker::PhantomData;
+use std::sync::Arc;
 
-use serde::de::{DeserializeOwned, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::stored::Stored;
 
 /// Entries per part: small enough for the parts to spread evenly over the threads, large enough
-/// that a part costs far more to parse than to hand to a thread.
+/// that a part costs far more to handle than to hand to a thread.
 pub const PART: usize = 4_096;
 
-/// `rest` (the model without its map), then `map` in parts of at most [`PART`] entries, one
-/// JSON document a line; the parts are written on every core.
-pub fn write<R, K, V>(rest: &R, map: &BTreeMap<K, V>) -> Result<Vec<u8>, String>
+/// `rest` (the model without its map), then `map` in parts of at most [`PART`] entries: a line
+/// of keys (each with the `summary` of its value) and a line of values each. A value still as
+/// read is written as read.
+pub fn write<R, K, T, S>(
+    rest: &R,
+    map: &BTreeMap<K, Stored<T>>,
+    summary: impl Fn(&Stored<T>) -> Result<S, String> + Sync,
+) -> Result<Vec<u8>, String>
 where
     R: Serialize,
     K: Serialize + Sync,
-    V: Serialize + Sync,
+    T: Serialize + Send + Sync,
+    S: Serialize,
 {
-    let entries: Vec<(&K, &V)> = map.iter().collect();
-    let parts: Vec<&[(&K, &V)]> = entries.chunks(PART).collect();
-    let written = on_every_core(&parts, |part| {
-        serde_json::to_vec(&Part(part)).map_err(|e| e.to_string())
-    });
+    let entries: Vec<(&K, &Stored<T>)> = map.iter().collect();
+    let parts: Vec<&[(&K, &Stored<T>)]> = entries.chunks(PART).collect();
+    let written = on_every_core(&parts, |part| write_part(part, &summary));
     let mut state = serde_json::to_vec(rest).map_err(|e| e.to_string())?;
     for part in written {
-        let part = part?;
-        // Cannot happen with serde_json's compact writer; checked because a line is a part.
-        if memchr::memchr(b'\n', &part).is_some() {
-            return Err("a part of a snapshot holds a line break".into());
+        let (keys, values) = part?;
+        for line in [keys, values] {
+            // Cannot happen with serde_json's compact writer; checked because lines are found
+            // by their breaks.
+            if memchr::memchr(b'\n', &line).is_some() {
+                return Err("a part of a snapshot holds a line break".into());
+            }
+            state.push(b'\n');
+            state.extend_from_slice(&line);
         }
-        state.push(b'\n');
-        state.extend_from_slice(&part);
     }
     Ok(state)
 }
 
-struct Part<'a, K, V>(&'a [(&'a K, &'a V)]);
-
-impl<K: Serialize, V: Serialize> Serialize for Part<'_, K, V> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().copied())
+fn write_part<K: Serialize, T: Serialize, S: Serialize>(
+    part: &[(&K, &Stored<T>)],
+    summary: impl Fn(&Stored<T>) -> Result<S, String>,
+) -> Result<(Vec<u8>, Vec<u8>), String> {
+    let mut keys = Vec::with_capacity(part.len());
+    let mut values = vec![b'['];
+    for (n, (key, stored)) in part.iter().enumerate() {
+        if n > 0 {
+            values.push(b',');
+        }
+        let start = values.len();
+        match (stored.json(), stored.parsed()) {
+            (Some(json), _) => values.extend_from_slice(json.as_bytes()),
+            (None, Some(value)) => {
+                serde_json::to_writer(&mut values, value).map_err(|e| e.to_string())?;
+            }
+            (None, None) => return Err("a stored value was neither kept nor read".into()),
+        }
+        keys.push((*key, values.len() - start, summary(stored)?));
     }
+    values.push(b']');
+    let keys = serde_json::to_vec(&keys).map_err(|e| e.to_string())?;
+    Ok((keys, values))
 }
 
-/// Reads what [`write`] wrote: the rest of the model and the map, its parts parsed on every
-/// core.
-pub fn read<R, K, V>(state: &[u8]) -> Result<(R, BTreeMap<K, V>), String>
+/// What [`read`] read.
+pub struct Read<R, K, T, S> {
+    pub rest: R,
+    pub map: BTreeMap<K, Stored<T>>,
+    /// The values' summaries, in the map's order.
+    pub summaries: Vec<S>,
+}
+
+/// Reads what [`write`] wrote: the rest of the model, the map, whose values are ranges of
+/// `state`'s text until they are needed, and their summaries. The keys' lines are parsed on
+/// every core.
+pub fn read<R, K, T, S>(state: Vec<u8>) -> Result<Read<R, K, T, S>, String>
 where
     R: DeserializeOwned,
     K: DeserializeOwned + Ord + Send,
-    V: DeserializeOwned + Send,
+    T: Send,
+    S: DeserializeOwned + Send,
 {
+    let text = Arc::new(String::from_utf8(state).map_err(|e| e.to_string())?);
     let mut lines = Vec::new();
     let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', state) {
-        lines.push(&state[start..end]);
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(start..end);
         start = end + 1;
     }
-    lines.push(&state[start..]);
-    let rest = serde_json::from_slice(lines[0]).map_err(|e| format!("the model: {e}"))?;
-    let read = on_every_core(&lines[1..], |line| {
-        serde_json::from_slice::<Entries<K, V>>(line).map_err(|e| e.to_string())
-    });
-    let mut joined = Vec::with_capacity((lines.len() - 1) * PART);
+    lines.push(start..text.len());
+    let rest =
+        serde_json::from_str(&text[lines[0].clone()]).map_err(|e| format!("the model: {e}"))?;
+    let parts: Vec<&[std::ops::Range<usize>]> = lines[1..].chunks(2).collect();
+    let read = on_every_core(&parts, |part| read_part(&text, part));
+    let mut joined = Vec::with_capacity(parts.len() * PART);
+    let mut summaries = Vec::with_capacity(parts.len() * PART);
     for (n, entries) in read.into_iter().enumerate() {
-        let entries = entries.map_err(|e| format!("part {}: {e}", n + 1))?;
-        joined.extend(entries.0);
+        for (key, stored, summary) in entries.map_err(|e| format!("part {}: {e}", n + 1))? {
+            joined.push((key, stored));
+            summaries.push(summary);
+        }
     }
     if joined.windows(2).any(|pair| pair[0].0 >= pair[1].0) {
         return Err("the parts are not in key order".into());
     }
-    // In key order, checked above: a bulk build, not a sort.
-    Ok((rest, joined.into_iter().collect()))
+    Ok(Read {
+        rest,
+        // In key order, checked above: a bulk build, not a sort.
+        map: joined.into_iter().collect(),
+        summaries,
+    })
 }
 
-/// One part's entries, in the order written: the values are moved once more, into the map, and
-/// no map is built per part.
-struct Entries<K, V>(Vec<(K, V)>);
-
-impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries<K, V> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct PartVisitor<K, V>(PhantomData<(K, V)>);
-        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for PartVisitor<K, V> {
-            type Value = Entries<K, V>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a part of a map: an object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(PART));
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(Entries(entries))
-            }
-        }
-        deserializer.deserialize_map(PartVisitor(PhantomData))
+/// One part's keys, each with its value (a range of `text`) and its summary.
+fn read_part<K: DeserializeOwned, T, S: DeserializeOwned>(
+    text: &Arc<String>,
+    lines: &[std::ops::Range<usize>],
+) -> Result<Vec<(K, Stored<T>, S)>, String> {
+    let [keys, values] = lines else {
+        return Err("a line of keys without its line of values".into());
+    };
+    let keys: Vec<(K, usize, S)> =
+        serde_json::from_str(&text[keys.clone()]).map_err(|e| format!("the keys: {e}"))?;
+    let bytes = text.as_bytes();
+    let misplaced = || "the values are not where their lengths put them".to_string();
+    if bytes.get(values.start) != Some(&b'[') {
+        return Err(misplaced());
     }
+    let mut at = values.start + 1;
+    let count = keys.len();
+    let mut entries = Vec::with_capacity(count);
+    for (n, (key, length, summary)) in keys.into_iter().enumerate() {
+        let end = at + length;
+        let after = if n + 1 == count { b']' } else { b',' };
+        if end >= values.end || bytes[end] != after {
+            return Err(misplaced());
+        }
+        let stored = Stored::read_from(text, at..end).ok_or_else(misplaced)?;
+        entries.push((key, stored, summary));
+        at = end + 1;
+    }
+    if at != values.end {
+        return Err(misplaced());
+    }
+    Ok(entries)
 }
 
 /// `f` of each of `items`, in order, worked out on as many threads as there are cores (each
@@ -150,35 +206,73 @@ pub fn on_every_core<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) 
 mod tests {
     use super::*;
 
-    fn map_of(len: usize) -> BTreeMap<u32, String> {
+    type Map = BTreeMap<u32, Stored<String>>;
+
+    fn map_of(len: usize) -> Map {
         (0..len as u32)
             .rev()
-            .map(|n| (n * 3, format!("entry {n}\nwith a line break")))
+            .map(|n| (n * 3, Stored::new(format!("entry {n}\nwith a line break"))))
             .collect()
+    }
+
+    fn values(map: &Map) -> Vec<(u32, String)> {
+        map.iter()
+            .map(|(k, v)| (*k, v.get().unwrap().clone()))
+            .collect()
+    }
+
+    /// A value's length in characters, as its summary.
+    fn length(stored: &Stored<String>) -> Result<usize, String> {
+        Ok(stored.get()?.chars().count())
     }
 
     #[test]
     fn a_map_of_many_parts_reads_back_whole_and_in_order() {
         for len in [0, 1, PART - 1, PART, PART + 1, 5 * PART + 17] {
             let map = map_of(len);
-            let state = write(&("rest", 7), &map).unwrap();
+            let state = write(&("rest", 7), &map, length).unwrap();
             let lines = state.split(|b| *b == b'\n').count();
-            assert_eq!(lines, 1 + len.div_ceil(PART), "{len} entries");
-            let (rest, read): ((String, u32), BTreeMap<u32, String>) = read(&state).unwrap();
-            assert_eq!(rest, ("rest".to_string(), 7));
-            assert_eq!(read, map, "{len} entries");
+            assert_eq!(lines, 1 + 2 * len.div_ceil(PART), "{len} entries");
+            let read: Read<(String, u32), u32, String, usize> = read(state.clone()).unwrap();
+            assert_eq!(read.rest, ("rest".to_string(), 7));
+            assert!(
+                read.map.values().all(|v| !v.is_parsed()),
+                "nothing parsed yet"
+            );
+            let lengths: Vec<usize> = map.values().map(|v| length(v).unwrap()).collect();
+            assert_eq!(read.summaries, lengths);
+            assert_eq!(values(&read.map), values(&map), "{len} entries");
+            // Read again and written unparsed: the same bytes.
+            let unparsed: Read<(String, u32), u32, String, usize> =
+                super::read(state.clone()).unwrap();
+            assert_eq!(write(&("rest", 7), &unparsed.map, length).unwrap(), state);
         }
     }
 
     #[test]
     fn a_bad_part_is_an_error_naming_it_not_a_panic() {
-        let read = |state: &str| read::<(), u32, String>(state.as_bytes()).unwrap_err();
-        let error = read("null\n{\"1\":\"one\"}\n{\"2\":3}");
-        assert!(error.starts_with("part 2:"), "{error}");
-        assert!(error.contains("expected a string"), "{error}");
-        assert!(read("null\n[\"one\"]").contains("an object"));
-        assert!(read("{\"rest\":1}\n{}").starts_with("the model:"));
-        let error = read("null\n{\"5\":\"five\"}\n{\"2\":\"two\"}");
+        let read = |state: &str| {
+            read::<(), u32, String, ()>(state.as_bytes().to_vec())
+                .err()
+                .unwrap()
+        };
+        let error = read("null\n[[1,5,null]]\n[\"one\"]\n[[2,5,null]]\n[\"two\"");
+        assert_eq!(
+            error,
+            "part 2: the values are not where their lengths put them"
+        );
+        assert!(read("null\n[[1,4,null]]\n[\"one\"]").ends_with("where their lengths put them"));
+        assert!(read("null\n[[1,5,null]]").contains("without its line of values"));
+        assert!(read("null\n{\"1\":5}\n[\"one\"]").starts_with("part 1: the keys:"));
+        assert!(read("{\"rest\":1}").starts_with("the model:"));
+        let error = read("null\n[[5,4,null]]\n[\"fi\"]\n[[2,5,null]]\n[\"two\"]");
         assert_eq!(error, "the parts are not in key order");
+        // A value that is not JSON of its type is found when it is parsed.
+        let read: Read<(), u32, String, ()> =
+            super::read("null\n[[1,1,null]]\n[7]".as_bytes().to_vec()).unwrap();
+        assert!(read.map[&1]
+            .get()
+            .unwrap_err()
+            .contains("expected a string"));
     }
 }

@@ -5,13 +5,15 @@
 //! folds the few thousand events after that place, and shows every initiative. Parsing every
 //! whole state into the domain's types was most of that read's time, yet only the initiatives
 //! a later event touches need their whole state; the others need a few fields
-//! ([`domain::initiative::InitiativeOutline`]). A [`Stored`] value holds the JSON until then.
-//! Snapshots are JSON ([`crate::Projection`]), so the raw text is serde_json's.
+//! ([`domain::initiative::InitiativeOutline`]). A [`Stored`] value holds its JSON until then: a
+//! range of the snapshot's text, which every value read from one snapshot shares, so reading a
+//! snapshot copies and scans no value ([`crate::parts`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -20,9 +22,23 @@ use serde_json::value::RawValue;
 /// A value, or the JSON it will be parsed from when first asked for.
 pub struct Stored<T> {
     /// The JSON read back, until the value changes.
-    json: Option<Box<RawValue>>,
+    json: Option<Json>,
     /// Boxed: a map of many stored values moves small entries, whatever the size of `T`.
     value: OnceLock<Box<T>>,
+}
+
+/// A value's JSON: a range of a text shared with the other values read with it.
+#[derive(Clone)]
+struct Json {
+    text: Arc<String>,
+    range: Range<usize>,
+}
+
+impl Json {
+    fn get(&self) -> &str {
+        // Checked to be on character boundaries when made (`Stored::read_from`).
+        self.text.get(self.range.clone()).unwrap_or_default()
+    }
 }
 
 impl<T> Stored<T> {
@@ -33,9 +49,28 @@ impl<T> Stored<T> {
         }
     }
 
+    /// A value whose JSON is `range` of `text` (read from a snapshot), parsed when first needed;
+    /// `None` if the range is not a piece of the text. Whether it is JSON of a `T` is found
+    /// when it is parsed.
+    pub fn read_from(text: &Arc<String>, range: Range<usize>) -> Option<Self> {
+        text.get(range.clone())?;
+        Some(Self {
+            json: Some(Json {
+                text: Arc::clone(text),
+                range,
+            }),
+            value: OnceLock::new(),
+        })
+    }
+
     /// The JSON this value was read from, while it has not changed.
     pub fn json(&self) -> Option<&str> {
-        self.json.as_deref().map(RawValue::get)
+        self.json.as_ref().map(Json::get)
+    }
+
+    /// The value, if it was parsed (or never was JSON).
+    pub fn parsed(&self) -> Option<&T> {
+        self.value.get().map(|value| &**value)
     }
 
     /// Whether the value was parsed (or never was JSON).
@@ -77,10 +112,9 @@ impl<T: DeserializeOwned> Stored<T> {
 
     fn parse(&self) -> Result<T, String> {
         let json = self
-            .json
-            .as_deref()
+            .json()
             .ok_or_else(|| "a stored value was neither kept nor read".to_string())?;
-        serde_json::from_str(json.get()).map_err(|e| e.to_string())
+        serde_json::from_str(json).map_err(|e| e.to_string())
     }
 }
 
@@ -147,9 +181,9 @@ impl<T: Clone> Clone for Stored<T> {
 
 impl<T: fmt::Debug> fmt::Debug for Stored<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.value.get(), &self.json) {
+        match (self.value.get(), self.json()) {
             (Some(value), _) => value.fmt(f),
-            (None, Some(json)) => write!(f, "Stored({})", json.get()),
+            (None, Some(json)) => write!(f, "Stored({json})"),
             (None, None) => f.write_str("Stored(?)"),
         }
     }
@@ -159,8 +193,10 @@ impl<T: Serialize> Serialize for Stored<T> {
     /// The JSON read back when it still says what the value is (written as it is, not parsed
     /// and written again), or else the value.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match (&self.json, self.value.get()) {
-            (Some(json), _) => json.serialize(serializer),
+        match (self.json(), self.value.get()) {
+            (Some(json), _) => RawValue::from_string(json.to_owned())
+                .map_err(serde::ser::Error::custom)?
+                .serialize(serializer),
             (None, Some(value)) => value.serialize(serializer),
             (None, None) => Err(serde::ser::Error::custom(
                 "a stored value was neither kept nor read",
@@ -170,10 +206,14 @@ impl<T: Serialize> Serialize for Stored<T> {
 }
 
 impl<'de, T> Deserialize<'de> for Stored<T> {
-    /// Keeps the JSON (checked to be well formed), parsing nothing: serde_json only.
+    /// Keeps the JSON (checked to be well formed), parsing nothing: serde_json only. Snapshots
+    /// do not come this way ([`crate::parts`]).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let json = Box::<RawValue>::deserialize(deserializer)?;
+        let text = Arc::new(String::from(json.get()));
+        let range = 0..text.len();
         Ok(Self {
-            json: Some(Box::<RawValue>::deserialize(deserializer)?),
+            json: Some(Json { text, range }),
             value: OnceLock::new(),
         })
     }

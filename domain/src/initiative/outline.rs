@@ -1,7 +1,7 @@
 //! What the map shows of an initiative, read from its stored state without the rest.
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Initiative, InitiativeStatus};
 use crate::values::{
@@ -12,10 +12,11 @@ use crate::values::{
 /// status, the profile's name, kind, place, sectors, size and maturity, and when it goes stale.
 ///
 /// It reads the JSON of a whole [`Initiative`] state, skipping every other field without
-/// building it (no descriptions, governance, managers or pending change). A model restored to
+/// building it (no descriptions, governance, managers or pending change), and is written under
+/// the same names, so that a snapshot can keep it beside the state. A model restored to
 /// answer one read, such as the map as of a past moment, makes its 100,000 entries from outlines
 /// and parses a whole state only when a later event changes it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InitiativeOutline {
     status: InitiativeStatus,
     profile: Option<ProfileOutline>,
@@ -24,7 +25,7 @@ pub struct InitiativeOutline {
 }
 
 /// The fields of a [`super::Profile`] the map shows, under the same names.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProfileOutline {
     pub name: Name,
     pub kind: InitiativeKind,

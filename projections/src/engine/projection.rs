@@ -33,8 +33,8 @@ pub trait Projection: Default + Serialize + DeserializeOwned + Send + Sync + 'st
     }
 
     /// Reads what [`Self::write_state`] wrote.
-    fn read_state(state: &[u8]) -> Result<Self, String> {
-        serde_json::from_slice(state).map_err(|e| e.to_string())
+    fn read_state(state: Vec<u8>) -> Result<Self, String> {
+        serde_json::from_slice(&state).map_err(|e| e.to_string())
     }
 
     /// Called with each batch of events before they are applied one by one, under the model's
@@ -246,12 +246,13 @@ impl<P: Projection> Runner for Slot<P> {
             return Ok(false);
         }
         let started = std::time::Instant::now();
-        let mut model = P::read_state(&snapshot.state)?;
+        let bytes = snapshot.state.len();
+        let mut model = P::read_state(snapshot.state)?;
         let read = started.elapsed();
         model.restored(restoring).map_err(|e| e.0)?;
         tracing::debug!(
             projection = P::NAME,
-            bytes = snapshot.state.len(),
+            bytes,
             read_ms = read.as_secs_f64() * 1e3,
             indexed_ms = (started.elapsed() - read).as_secs_f64() * 1e3,
             "snapshot restored"

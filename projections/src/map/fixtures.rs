@@ -183,7 +183,7 @@ pub fn round_trip<P: Projection>(projection: &P) -> P {
 /// A projection after a snapshot round trip, restored for `restoring`.
 pub fn round_trip_for<P: Projection>(projection: &P, restoring: crate::Restoring) -> P {
     let state = projection.write_state().unwrap();
-    let mut restored = P::read_state(&state).unwrap();
+    let mut restored = P::read_state(state).unwrap();
     restored.restored(restoring).unwrap();
     restored
 }

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
-use domain::initiative::{Initiative, InitiativeEvent, InitiativeStatus};
+use domain::initiative::{Initiative, InitiativeEvent, InitiativeOutline, InitiativeStatus};
 use domain::values::InitiativeId;
 use serde::{Deserialize, Serialize};
 
@@ -46,25 +46,38 @@ pub struct InitiativeMap {
     /// are made once, when the fold ends ([`Projection::settle`]), not at every event.
     #[serde(skip)]
     unsettled: Option<BTreeSet<InitiativeId>>,
+    /// The outlines read beside the states from a snapshot, in the same order, until restored.
+    #[serde(skip)]
+    outlines: Option<Vec<InitiativeOutline>>,
 }
 
 impl Projection for InitiativeMap {
     const NAME: &'static str = "map";
-    /// 2: the initiatives in parts; 3: in lines ([`crate::parts`]).
-    const SNAPSHOT_VERSION: i32 = 3;
+    /// 2: the initiatives in parts; 3: in lines; 4: in lines of keys and lines of values
+    /// ([`crate::parts`]).
+    const SNAPSHOT_VERSION: i32 = 4;
 
     fn prepare(&mut self, events: &[Envelope]) {
         crate::stored::parse_ahead::<Initiative, _, _>(&self.initiatives, events);
     }
 
+    /// Each state with its outline beside it, so that a model restored for one read makes its
+    /// entries without reading a state.
     fn write_state(&self) -> Result<Vec<u8>, String> {
-        crate::parts::write(&(), &self.initiatives)
+        crate::parts::write(&(), &self.initiatives, |stored| {
+            match (stored.parsed(), stored.json()) {
+                (Some(initiative), _) => Ok(initiative.outline()),
+                (None, Some(json)) => serde_json::from_str(json).map_err(|e| e.to_string()),
+                (None, None) => Err("a stored value was neither kept nor read".into()),
+            }
+        })
     }
 
-    fn read_state(state: &[u8]) -> Result<Self, String> {
-        let ((), initiatives) = crate::parts::read(state)?;
+    fn read_state(state: Vec<u8>) -> Result<Self, String> {
+        let read: crate::parts::Read<(), _, _, InitiativeOutline> = crate::parts::read(state)?;
         Ok(Self {
-            initiatives,
+            initiatives: read.map,
+            outlines: Some(read.summaries),
             ..Self::default()
         })
     }
@@ -136,16 +149,28 @@ impl Projection for InitiativeMap {
         // The entries, each with its GeoJSON written, are made on every core, from the outline
         // of each state not parsed (read from its JSON, skipping the rest); placing them in the
         // index is sequential.
-        let initiatives: Vec<(&InitiativeId, &Stored<Initiative>)> =
-            self.initiatives.iter().collect();
-        let entries = crate::parts::on_every_core(&initiatives, |(id, stored)| {
-            let outline = match stored.json() {
-                Some(json) => serde_json::from_str(json).map_err(|e| format!("{id}: {e}"))?,
-                None => stored.get().map_err(|e| format!("{id}: {e}"))?.outline(),
+        let mut outlines = self
+            .outlines
+            .take()
+            .filter(|outlines| outlines.len() == self.initiatives.len())
+            .map(Vec::into_iter);
+        let initiatives: Vec<RestoredInitiative<'_>> = self
+            .initiatives
+            .iter()
+            .map(|(id, stored)| (id, stored, outlines.as_mut().and_then(Iterator::next)))
+            .collect();
+        let entries = crate::parts::on_every_core(&initiatives, |(id, stored, outline)| {
+            let outline = match (stored.parsed(), outline, stored.json()) {
+                (Some(initiative), _, _) => initiative.outline(),
+                (None, Some(outline), _) => outline.clone(),
+                (None, None, Some(json)) => {
+                    serde_json::from_str(json).map_err(|e| format!("{id}: {e}"))?
+                }
+                (None, None, None) => return Err(format!("{id}: neither kept nor read")),
             };
             Ok(MapEntry::of(**id, outline))
         });
-        for (entry, (id, stored)) in entries.into_iter().zip(&initiatives) {
+        for (entry, (id, stored, _)) in entries.into_iter().zip(&initiatives) {
             if let Some(entry) = entry.map_err(unreadable)? {
                 index.place(entry, || texts_of_stored(**id, stored));
             }
@@ -154,6 +179,13 @@ impl Projection for InitiativeMap {
         Ok(())
     }
 }
+
+/// An initiative as restored: its id, its state, and the outline read beside it, if any.
+type RestoredInitiative<'a> = (
+    &'a InitiativeId,
+    &'a Stored<Initiative>,
+    Option<InitiativeOutline>,
+);
 
 /// Whether `event` can change what the map shows of its initiative: managers, requests to
 /// manage and changes still waiting for review cannot, and skipping them keeps a rebuild fast.

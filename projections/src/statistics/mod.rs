@@ -91,22 +91,23 @@ pub(crate) fn code<T: Serialize>(value: &T) -> String {
 impl Projection for Statistics {
     const NAME: &'static str = "statistics";
     /// 2: maturity stages and approvals per month were added; 3: the initiatives in parts; 4:
-    /// in lines ([`crate::parts`]).
-    const SNAPSHOT_VERSION: i32 = 4;
+    /// in lines; 5: in lines of keys and lines of values ([`crate::parts`]).
+    const SNAPSHOT_VERSION: i32 = 5;
 
     fn prepare(&mut self, events: &[Envelope]) {
         crate::stored::parse_ahead::<Initiative, _, _>(&self.initiatives, events);
     }
 
     fn write_state(&self) -> Result<Vec<u8>, String> {
-        crate::parts::write(&self.tallies, &self.initiatives)
+        // The tallies are stored: nothing is needed of a state until an event changes it.
+        crate::parts::write(&self.tallies, &self.initiatives, |_| Ok(()))
     }
 
-    fn read_state(state: &[u8]) -> Result<Self, String> {
-        let (tallies, initiatives) = crate::parts::read(state)?;
+    fn read_state(state: Vec<u8>) -> Result<Self, String> {
+        let read: crate::parts::Read<_, _, _, ()> = crate::parts::read(state)?;
         Ok(Self {
-            initiatives,
-            tallies,
+            initiatives: read.map,
+            tallies: read.rest,
         })
     }
 

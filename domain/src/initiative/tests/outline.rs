@@ -50,6 +50,11 @@ fn an_outline_read_from_a_stored_state_is_the_states_own() {
         let stored = serde_json::to_string(&initiative).unwrap();
         let outline: InitiativeOutline = serde_json::from_str(&stored).unwrap();
         assert_eq!(outline, initiative.outline(), "{stored}");
+        let written = serde_json::to_string(&outline).unwrap();
+        assert_eq!(
+            serde_json::from_str::<InitiativeOutline>(&written).unwrap(),
+            outline
+        );
         assert_eq!(outline.status(), initiative.status());
         assert_eq!(outline.confirmation_due(), initiative.confirmation_due());
         assert_eq!(
