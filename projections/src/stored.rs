@@ -75,12 +75,12 @@ impl<T> Stored<T> {
 
     /// Whether the value was parsed (or never was JSON).
     pub fn is_parsed(&self) -> bool {
-        self.value.get().is_some()
+        self.parsed().is_some()
     }
 
     /// Drops the JSON of a value already parsed: the memory of a model that keeps its values.
     pub fn forget_json(&mut self) {
-        if self.value.get().is_some() {
+        if self.is_parsed() {
             self.json = None;
         }
     }

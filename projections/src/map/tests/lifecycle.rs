@@ -246,12 +246,18 @@ fn a_snapshot_restores_the_same_state_and_answers() {
     );
 }
 
-#[test]
-fn a_model_restored_for_one_read_parses_only_the_states_later_events_change() {
+/// A history of `count` networks ("Red 1", …) approved on 1 January 2024.
+fn networks_approved(count: u32) -> History {
     let mut history = History::default();
-    for n in 1..=12 {
+    for n in 1..=count {
         history.approve(initiative(n), profile(&format!("Red {n}")), at(2024, 1, 1));
     }
+    history
+}
+
+#[test]
+fn a_model_restored_for_one_read_parses_only_the_states_later_events_change() {
+    let mut history = networks_approved(12);
     let placed = history.len();
     history.record(initiative(5), confirmed(at(2024, 4, 1)));
     history.record(initiative(7), retired(at(2024, 4, 2)));
@@ -287,10 +293,7 @@ fn a_model_restored_for_one_read_parses_only_the_states_later_events_change() {
 
 #[test]
 fn a_damaged_state_is_refused_by_a_model_that_serves_and_shown_by_its_outline_for_one_read() {
-    let mut history = History::default();
-    for n in 1..=2 {
-        history.approve(initiative(n), profile(&format!("Red {n}")), at(2024, 1, 1));
-    }
+    let history = networks_approved(2);
     let map: InitiativeMap = history.fold();
     // Managers are not part of the outline: the damage (a manager's id that is not an id, of
     // the same length) is seen only by a whole parse.
@@ -314,10 +317,7 @@ fn a_damaged_state_is_refused_by_a_model_that_serves_and_shown_by_its_outline_fo
 
 #[test]
 fn the_states_a_batch_changes_are_parsed_ahead_and_only_those() {
-    let mut history = History::default();
-    for n in 1..=100 {
-        history.approve(initiative(n), profile(&format!("Red {n}")), at(2024, 1, 1));
-    }
+    let mut history = networks_approved(100);
     let placed = history.len();
     for n in 1..=80 {
         history.record(initiative(n), confirmed(at(2024, 4, 1)));
