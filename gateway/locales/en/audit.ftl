@@ -123,7 +123,13 @@ audit-field-as-of = Date and time
 audit-field-at-position = Position
 audit-field-at-position-hint = From 0 to { $head }, the newest event.
 audit-as-of-then = Then
-audit-as-of-summary = At that point ({ $moment }) the map held { $initiatives } initiatives with { $firms } firms.
+audit-as-of-summary = At that point ({ $moment }) the map held { $initiatives ->
+        [one] { $initiatives } initiative
+       *[other] { $initiatives } initiatives
+    } with { $firms ->
+        [one] { $firms } firm
+       *[other] { $firms } firms
+    }.
 audit-as-of-map = The map then
 audit-as-of-statistics = The statistics then
 

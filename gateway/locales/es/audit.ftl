@@ -123,7 +123,13 @@ audit-field-as-of = Fecha y hora
 audit-field-at-position = Posición
 audit-field-at-position-hint = De 0 a { $head }, el evento más reciente.
 audit-as-of-then = Entonces
-audit-as-of-summary = En ese punto ({ $moment }) el mapa tenía { $initiatives } iniciativas con { $firms } empresas.
+audit-as-of-summary = En ese punto ({ $moment }) el mapa tenía { $initiatives ->
+        [one] { $initiatives } iniciativa
+       *[other] { $initiatives } iniciativas
+    } con { $firms ->
+        [one] { $firms } empresa
+       *[other] { $firms } empresas
+    }.
 audit-as-of-map = El mapa entonces
 audit-as-of-statistics = Las estadísticas entonces
 

@@ -123,7 +123,13 @@ audit-field-as-of = Data e hora
 audit-field-at-position = Posição
 audit-field-at-position-hint = De 0 a { $head }, o evento mais recente.
 audit-as-of-then = Então
-audit-as-of-summary = Nesse ponto ({ $moment }) o mapa tinha { $initiatives } iniciativas com { $firms } empresas.
+audit-as-of-summary = Nesse ponto ({ $moment }) o mapa tinha { $initiatives ->
+        [one] { $initiatives } iniciativa
+       *[other] { $initiatives } iniciativas
+    } com { $firms ->
+        [one] { $firms } empresa
+       *[other] { $firms } empresas
+    }.
 audit-as-of-map = O mapa então
 audit-as-of-statistics = As estatísticas então
 

@@ -356,3 +356,25 @@ fn the_language_comes_from_the_query_then_the_cookie_then_accept_language_else_s
     assert_eq!(negotiate(None, &refused), Language::Es);
     assert_eq!(negotiate(None, &HeaderMap::new()), Language::Es);
 }
+
+#[test]
+fn the_platform_as_it_was_is_told_in_the_singular_and_the_plural() {
+    let summary = |language, initiatives: f64, firms: f64| {
+        Tr::new(language).with(
+            "audit-as-of-summary",
+            &[
+                ("moment", Arg::Text("2026-01-01".into())),
+                ("initiatives", Arg::Number(initiatives)),
+                ("firms", Arg::Number(firms)),
+            ],
+        )
+    };
+    let one = summary(Language::Es, 1.0, 1.0);
+    assert!(one.contains("1 iniciativa con 1 empresa."), "{one}");
+    let many = summary(Language::Es, 2.0, 85.0);
+    assert!(many.contains("2 iniciativas con 85 empresas."), "{many}");
+    let one = summary(Language::Pt, 1.0, 85.0);
+    assert!(one.contains("1 iniciativa com 85 empresas."), "{one}");
+    let one = summary(Language::En, 1.0, 1.0);
+    assert!(one.contains("1 initiative with 1 firm."), "{one}");
+}
