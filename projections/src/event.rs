@@ -58,6 +58,14 @@ impl Envelope {
         self.feed.recorded_at
     }
 
+    /// The initiative this event is about, if it is an initiative's event that decodes.
+    pub fn initiative(&self) -> Option<InitiativeId> {
+        match self.event() {
+            Ok(DomainEvent::Initiative(id, _)) => Some(*id),
+            _ => None,
+        }
+    }
+
     /// The decoded event, or why it could not be decoded.
     pub fn event(&self) -> Result<&DomainEvent, ProjectionError> {
         self.decoded

@@ -12,12 +12,13 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
-use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
+
+use crate::ProjectionError;
 
 /// A value, or the JSON it will be parsed from when first asked for.
 pub struct Stored<T> {
@@ -118,6 +119,23 @@ impl<T: DeserializeOwned> Stored<T> {
     }
 }
 
+/// The value of `map` at `key` to change, made empty if there is none. `model` names the read
+/// model in the error of a value that cannot be read.
+pub fn entry_mut<'a, K, T>(
+    map: &'a mut BTreeMap<K, Stored<T>>,
+    key: K,
+    model: &str,
+) -> Result<&'a mut T, ProjectionError>
+where
+    K: Ord + Copy + fmt::Display,
+    T: DeserializeOwned + Default,
+{
+    map.entry(key)
+        .or_default()
+        .get_mut()
+        .map_err(|e| ProjectionError(format!("the state of {key} in {model} is unreadable: {e}")))
+}
+
 /// Parses every value of `map` not parsed yet, on every core, and drops their JSON: a model that
 /// serves queries keeps values, not text, and finds an unreadable one now rather than at the
 /// event that changes it. The error names the key of the first unreadable value.
@@ -138,20 +156,22 @@ where
 /// Below this many values to parse, threads cost more than they save.
 const PARSE_AHEAD_FROM: usize = 64;
 
-/// Parses, on every core, the values of `map` that `events` of aggregate `A` are about to change
-/// ([`crate::Projection::prepare`]), so that applying the events one by one finds them parsed:
-/// in an as-of fold, parsing the states a span of events touches was a third of its time.
-/// An unreadable value is left as it is, to fail the event that changes it, naming that event.
-pub fn parse_ahead<A, K, T>(map: &BTreeMap<K, Stored<T>>, events: &[crate::Envelope])
-where
-    A: cqrs_es::Aggregate,
-    K: FromStr + Ord + Sync,
+/// Parses, on every core, the values of `map` that `events` are about to change (`key_of` an
+/// event: the key of the value it changes, if any; [`crate::Projection::prepare`]), so that
+/// applying the events one by one finds them parsed: in an as-of fold, parsing the states a
+/// span of events touches was a third of its time. An unreadable value is left as it is, to
+/// fail the event that changes it, naming that event.
+pub fn parse_ahead<K, T>(
+    map: &BTreeMap<K, Stored<T>>,
+    events: &[crate::Envelope],
+    key_of: impl Fn(&crate::Envelope) -> Option<K>,
+) where
+    K: Ord,
     T: DeserializeOwned + Send + Sync,
 {
     let mut unparsed: Vec<&Stored<T>> = events
         .iter()
-        .filter(|event| event.feed.aggregate_type == A::TYPE)
-        .filter_map(|event| map.get(&event.feed.aggregate_id.parse().ok()?))
+        .filter_map(|event| map.get(&key_of(event)?))
         .filter(|stored| !stored.is_parsed())
         .collect();
     if unparsed.len() < PARSE_AHEAD_FROM {

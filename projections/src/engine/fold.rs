@@ -4,10 +4,10 @@ use store::{Feed, FeedPosition, HistoryBound, ProjectionHistory, StoreError};
 
 use super::{EngineBuilder, Projection, ProjectionHandle, Restoring, Until};
 
-/// Folds a fresh `P` up to `until`: the read model as it was then (as-of queries,
-/// verification), settled ([`Projection::settle`]). With `history`, the fold starts from the newest saved place before `until`
-/// (see [`HistoryKeeper`]); without, from the start of the feed, as verification must. Fails if
-/// the projection cannot apply an event on the way.
+/// Folds a fresh `P` up to `until`, then settles it ([`Projection::settle`]): the read model as
+/// it was then (as-of queries, verification). With `history`, the fold starts from the newest
+/// saved place before `until` (see [`HistoryKeeper`]); without, from the start of the feed, as
+/// verification must. Fails if the projection cannot apply an event on the way.
 pub async fn fold<P: Projection>(
     feed: &Feed,
     history: Option<&ProjectionHistory>,

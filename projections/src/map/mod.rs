@@ -58,19 +58,13 @@ impl Projection for InitiativeMap {
     const SNAPSHOT_VERSION: i32 = 4;
 
     fn prepare(&mut self, events: &[Envelope]) {
-        crate::stored::parse_ahead::<Initiative, _, _>(&self.initiatives, events);
+        crate::stored::parse_ahead(&self.initiatives, events, Envelope::initiative);
     }
 
     /// Each state with its outline beside it, so that a model restored for one read makes its
     /// entries without reading a state.
     fn write_state(&self) -> Result<Vec<u8>, String> {
-        crate::parts::write(&(), &self.initiatives, |stored| {
-            match (stored.parsed(), stored.json()) {
-                (Some(initiative), _) => Ok(initiative.outline()),
-                (None, Some(json)) => serde_json::from_str(json).map_err(|e| e.to_string()),
-                (None, None) => Err("a stored value was neither kept nor read".into()),
-            }
-        })
+        crate::parts::write(&(), &self.initiatives, outline_of)
     }
 
     fn read_state(state: Vec<u8>) -> Result<Self, String> {
@@ -86,12 +80,7 @@ impl Projection for InitiativeMap {
         let DomainEvent::Initiative(id, payload) = event.event()? else {
             return Ok(());
         };
-        let initiative = self
-            .initiatives
-            .entry(*id)
-            .or_default()
-            .get_mut()
-            .map_err(|e| ProjectionError(format!("the map's state of {id} is unreadable: {e}")))?;
+        let initiative = crate::stored::entry_mut(&mut self.initiatives, *id, "the map")?;
         initiative.apply(payload.clone());
         if !may_change_entry(payload) {
             return Ok(());
@@ -147,8 +136,8 @@ impl Projection for InitiativeMap {
             }
         };
         // The entries, each with its GeoJSON written, are made on every core, from the outline
-        // of each state not parsed (read from its JSON, skipping the rest); placing them in the
-        // index is sequential.
+        // of each state not parsed (the one read beside it, or else read from its JSON);
+        // placing them in the index is sequential.
         let mut outlines = self
             .outlines
             .take()
@@ -160,13 +149,9 @@ impl Projection for InitiativeMap {
             .map(|(id, stored)| (id, stored, outlines.as_mut().and_then(Iterator::next)))
             .collect();
         let entries = crate::parts::on_every_core(&initiatives, |(id, stored, outline)| {
-            let outline = match (stored.parsed(), outline, stored.json()) {
-                (Some(initiative), _, _) => initiative.outline(),
-                (None, Some(outline), _) => outline.clone(),
-                (None, None, Some(json)) => {
-                    serde_json::from_str(json).map_err(|e| format!("{id}: {e}"))?
-                }
-                (None, None, None) => return Err(format!("{id}: neither kept nor read")),
+            let outline = match (stored.parsed(), outline) {
+                (None, Some(outline)) => outline.clone(),
+                _ => outline_of(stored).map_err(|e| format!("{id}: {e}"))?,
             };
             Ok(MapEntry::of(**id, outline))
         });
@@ -237,6 +222,16 @@ impl InitiativeMap {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// What the map shows of a stored state: from the state if it was parsed, or else read from its
+/// JSON, skipping the rest.
+fn outline_of(stored: &Stored<Initiative>) -> Result<InitiativeOutline, String> {
+    match (stored.parsed(), stored.json()) {
+        (Some(initiative), _) => Ok(initiative.outline()),
+        (None, Some(json)) => serde_json::from_str(json).map_err(|e| e.to_string()),
+        (None, None) => Err("a stored value was neither kept nor read".into()),
     }
 }
 

@@ -95,7 +95,7 @@ impl Projection for Statistics {
     const SNAPSHOT_VERSION: i32 = 5;
 
     fn prepare(&mut self, events: &[Envelope]) {
-        crate::stored::parse_ahead::<Initiative, _, _>(&self.initiatives, events);
+        crate::stored::parse_ahead(&self.initiatives, events, Envelope::initiative);
     }
 
     fn write_state(&self) -> Result<Vec<u8>, String> {
@@ -126,14 +126,7 @@ impl Projection for Statistics {
         let DomainEvent::Initiative(id, payload) = event.event()? else {
             return Ok(());
         };
-        let initiative = self
-            .initiatives
-            .entry(*id)
-            .or_default()
-            .get_mut()
-            .map_err(|e| {
-                ProjectionError(format!("the statistics' state of {id} is unreadable: {e}"))
-            })?;
+        let initiative = crate::stored::entry_mut(&mut self.initiatives, *id, "the statistics")?;
         let before = Contribution::of(initiative);
         initiative.apply(payload.clone());
         let after = Contribution::of(initiative);
