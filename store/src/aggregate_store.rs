@@ -44,6 +44,20 @@ pub struct LoadedAggregate<A: Aggregate> {
     pub from_cache: bool,
 }
 
+impl<A: Aggregate> LoadedAggregate<A> {
+    /// A stream with no events, taken as such without reading it; `from_cache`, since a conflict
+    /// on it means only that the assumption was wrong.
+    pub fn empty(aggregate_id: &str) -> Self {
+        Self {
+            aggregate_id: aggregate_id.to_string(),
+            aggregate: A::default(),
+            version: 0,
+            last_hash: EventHash::GENESIS,
+            from_cache: true,
+        }
+    }
+}
+
 impl<A: Aggregate> AggregateContext<A> for LoadedAggregate<A> {
     fn aggregate(&mut self) -> &mut A {
         &mut self.aggregate

@@ -136,11 +136,43 @@ where
         expected: Option<usize>,
     ) -> Result<Committed<A>, CommandError<A::Error>> {
         let started = Instant::now();
-        let mut loaded = self
+        let loaded = self
             .store
             .load_aggregate(aggregate_id)
             .await
             .map_err(from_aggregate_error)?;
+        self.run(loaded, started, command, metadata, expected).await
+    }
+
+    /// [`Self::execute_expecting`] on a stream whose id this instance has just made (a new
+    /// initiative's): it cannot have events yet, so the command is decided on the empty stream
+    /// without a read. Were it to exist after all, the append would conflict and the command be
+    /// decided again on the stream as stored, as after a stale cache entry.
+    pub async fn execute_new(
+        &self,
+        aggregate_id: &str,
+        command: A::Command,
+        metadata: EventMetadata,
+        expected: Option<usize>,
+    ) -> Result<Committed<A>, CommandError<A::Error>> {
+        let started = Instant::now();
+        let empty = crate::LoadedAggregate::empty(aggregate_id);
+        self.run(empty, started, command, metadata, expected).await
+    }
+
+    /// A command's decision and append on `loaded` (from the cache, the database or assumed
+    /// empty), checked against `expected`, decided once more on a conflict that stale state
+    /// may explain.
+    async fn run(
+        &self,
+        mut loaded: crate::LoadedAggregate<A>,
+        started: Instant,
+        command: A::Command,
+        metadata: EventMetadata,
+        expected: Option<usize>,
+    ) -> Result<Committed<A>, CommandError<A::Error>> {
+        let aggregate_id = loaded.aggregate_id.clone();
+        let aggregate_id = aggregate_id.as_str();
         if let Some(expected) = expected {
             if loaded.from_cache && loaded.version != expected {
                 loaded = self

@@ -12,6 +12,14 @@ use crate::StoreError;
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 
+/// A PostgreSQL condition that always holds and lets its statement's own transaction commit
+/// without waiting for the disk (`synchronous_commit` off for that transaction alone; measured
+/// with pgbench here: one WAL flush for 500 such commits instead of 500). Only for rows derived
+/// from committed events (the chain's links, recorded notifications): a power cut may lose the
+/// last of them, and they are derived again, identically. Never for an acknowledged write.
+pub(crate) const UNHURRIED_COMMIT: &str =
+    "(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL";
+
 /// The migration that added stream hashes; events written before it are hashed right after it.
 const HASH_CHAIN_MIGRATION: i64 = 5;
 

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::read::{read_chained_after, ChainedEvent};
 use super::{chain_link, EventHash};
+use crate::database::UNHURRIED_COMMIT;
 use crate::feed::Positioned;
 use crate::repository::stream_hashes;
 use crate::{Database, EventLog, FeedPosition, StoreError};
@@ -64,25 +65,32 @@ async fn seal_batch(
     Ok(link)
 }
 
+/// Stores links on PostgreSQL; `unhurried` commits without waiting for the disk (the sealer's
+/// own writes: links are derived from the events and sealed again after a power cut).
 pub(crate) async fn write_links_in<'c, E>(
     executor: E,
     positions: &[i64],
     txs: &[i64],
     links: &[Vec<u8>],
+    unhurried: bool,
 ) -> Result<(), sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Postgres>,
 {
-    sqlx::query(
-        "INSERT INTO event_chain (position, tx, chain_hash)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])
-         ON CONFLICT (position) DO NOTHING",
-    )
-    .bind(positions)
-    .bind(txs)
-    .bind(links)
-    .execute(executor)
-    .await?;
+    const INSERT: &str = "INSERT INTO event_chain (position, tx, chain_hash)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])";
+    const SKIP_SEALED: &str = " ON CONFLICT (position) DO NOTHING";
+    let sql = if unhurried {
+        format!("{INSERT} WHERE {UNHURRIED_COMMIT}{SKIP_SEALED}")
+    } else {
+        format!("{INSERT}{SKIP_SEALED}")
+    };
+    sqlx::query(&sql)
+        .bind(positions)
+        .bind(txs)
+        .bind(links)
+        .execute(executor)
+        .await?;
     Ok(())
 }
 
@@ -113,7 +121,7 @@ async fn write_links(
     links: &[Vec<u8>],
 ) -> Result<(), StoreError> {
     match db {
-        Database::Postgres(pool) => write_links_in(pool, positions, txs, links).await?,
+        Database::Postgres(pool) => write_links_in(pool, positions, txs, links, true).await?,
         Database::Sqlite(pool) => {
             let mut tx = pool.begin().await?;
             write_links_sqlite(&mut tx, positions, txs, links).await?;

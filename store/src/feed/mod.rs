@@ -240,6 +240,7 @@ impl Feed {
             wake: self.wake.clone(),
             after,
             batch_size,
+            settled: false,
         }
     }
 }
@@ -250,6 +251,10 @@ pub struct FeedReader {
     wake: watch::Receiver<u64>,
     after: FeedPosition,
     batch_size: usize,
+    /// The last batch was shorter than `batch_size`: it held everything the feed showed when it
+    /// was read, so the next read waits for a wake-up (or the polling backstop) first. Reading
+    /// again at once would find nothing but cost the database a query per follower per commit.
+    settled: bool,
 }
 
 impl FeedReader {
@@ -307,6 +312,11 @@ impl FeedReader {
         // transaction (anywhere on the server: the oldest running transaction is cluster-wide)
         // still hides. Look again soon, backing off, rather than wait a full polling interval.
         let mut recheck: Option<Duration> = None;
+        if self.settled {
+            // A commit signalled since the last read began ends this wait at once.
+            self.wait(&mut recheck).await;
+            self.settled = false;
+        }
         loop {
             // Mark the signal seen before reading: a commit that lands during the read wakes
             // the wait below instead of being lost.
@@ -314,20 +324,26 @@ impl FeedReader {
             let batch = read(self.after).await?;
             if let Some(last) = batch.last() {
                 self.after = last.feed_position();
+                self.settled = batch.len() < self.batch_size;
                 return Ok(batch);
             }
-            let wait = recheck.map_or(self.feed.poll_interval, |d| d.min(self.feed.poll_interval));
-            tokio::select! {
-                changed = self.wake.changed() => {
-                    if changed.is_err() {
-                        // No more in-process signals: keep going on polling alone.
-                        tokio::time::sleep(self.feed.poll_interval).await;
-                    }
-                    recheck = Some(Duration::from_millis(5));
+            self.wait(&mut recheck).await;
+        }
+    }
+
+    /// Waits for a wake-up or, failing one, the polling backstop (sooner when rechecking).
+    async fn wait(&mut self, recheck: &mut Option<Duration>) {
+        let wait = recheck.map_or(self.feed.poll_interval, |d| d.min(self.feed.poll_interval));
+        tokio::select! {
+            changed = self.wake.changed() => {
+                if changed.is_err() {
+                    // No more in-process signals: keep going on polling alone.
+                    tokio::time::sleep(self.feed.poll_interval).await;
                 }
-                () = tokio::time::sleep(wait) => {
-                    recheck = next_recheck(recheck, self.feed.poll_interval);
-                }
+                *recheck = Some(Duration::from_millis(5));
+            }
+            () = tokio::time::sleep(wait) => {
+                *recheck = next_recheck(*recheck, self.feed.poll_interval);
             }
         }
     }

@@ -71,7 +71,7 @@ impl Sink {
             Self::Postgres { tx, xact } => {
                 insert_postgres(tx, batch, &positions).await?;
                 let txs = vec![*xact; batch.len()];
-                write_links_in(&mut **tx, &positions, &txs, &links).await?;
+                write_links_in(&mut **tx, &positions, &txs, &links, false).await?;
             }
             Self::Sqlite(tx) => {
                 for checked in batch {

@@ -12,6 +12,8 @@ use crate::state::AppState;
 
 /// Registers `profile` (parsed by [`super::ProfileFields::into_profile`]) as initiative `id`.
 /// `expected` is the version the stream must be at (`Some(0)`: new), when the caller says.
+/// `id` is one the caller has just made (`InitiativeId::new`), so its stream is taken as empty
+/// without a read ([`store::CommandBus::execute_new`]).
 pub async fn register(
     state: &AppState,
     actor: &Actor,
@@ -28,7 +30,7 @@ pub async fn register(
     };
     state
         .initiatives
-        .execute_expecting(&id.to_string(), command, metadata, expected)
+        .execute_new(&id.to_string(), command, metadata, expected)
         .await
         .map_err(command_error)
 }

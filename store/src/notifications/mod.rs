@@ -1,15 +1,19 @@
 //! Email notifications as the notifier records them and the sender works through them
 //! (tables of migration 0007). The SQL is the same on both backends (`$n` parameters, times as
-//! Unix milliseconds), so each statement is written once and run on whichever pool is open.
+//! Unix milliseconds), so each statement is written once and run on whichever pool is open; the
+//! notifier's record is the exception (one statement on PostgreSQL, `record.rs`).
 //!
 //! A notification's id is derived from (event position, recipient, kind), so recording the same
 //! event twice writes nothing new; and the notifier's checkpoint moves in the same transaction
-//! as the rows it recorded, so a crash between the two cannot lose or repeat them.
+//! as the rows it recorded (`record.rs`), so a crash between the two cannot lose or repeat them.
 
 use serde::Serialize;
 use sqlx::Row;
 
 use crate::{Database, FeedPosition, StoreError};
+
+mod record;
+use record::Move;
 
 const CHECKPOINT: &str = "notifier";
 
@@ -156,7 +160,7 @@ impl Notifications {
     }
 
     /// Records `notifications` (skipping any already recorded) and moves the checkpoint from
-    /// `from` to `to`, in one transaction. Returns false, writing nothing, when the checkpoint is
+    /// `from` to `to`, all or nothing. Returns false, writing nothing, when the checkpoint is
     /// no longer at `from` (another notifier moved it): the caller re-reads it.
     pub async fn record(
         &self,
@@ -165,45 +169,11 @@ impl Notifications {
         notifications: &[NewNotification],
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let insert = "INSERT INTO notifications (id, event_position, recipient, kind, language, \
-             subject, body_text, body_html, message_id, next_attempt_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (id) DO NOTHING";
-        let advance = "UPDATE notifier_checkpoint SET tx = $1, position = $2, updated_at = $3 \
-                       WHERE name = $4 AND tx = $5 AND position = $6";
-        on_pool!(&self.db, |pool| {
-            let mut tx = pool.begin().await?;
-            let moved = sqlx::query(advance)
-                .bind(to.tx)
-                .bind(to.position)
-                .bind(now_ms)
-                .bind(CHECKPOINT)
-                .bind(from.tx)
-                .bind(from.position)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if moved != 1 {
-                tx.rollback().await?;
-                return Ok(false);
-            }
-            for n in notifications {
-                sqlx::query(insert)
-                    .bind(&n.id)
-                    .bind(n.event_position)
-                    .bind(&n.recipient)
-                    .bind(&n.kind)
-                    .bind(&n.language)
-                    .bind(&n.subject)
-                    .bind(&n.body_text)
-                    .bind(&n.body_html)
-                    .bind(&n.message_id)
-                    .bind(now_ms)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-            Ok(true)
-        })
+        let moved = Move { from, to, now_ms };
+        match &self.db {
+            Database::Postgres(pool) => record::on_postgres(pool, &moved, notifications).await,
+            Database::Sqlite(pool) => record::on_sqlite(pool, &moved, notifications).await,
+        }
     }
 
     /// Records one notification that no event of the log causes (a mail about an account, whose
