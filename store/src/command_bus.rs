@@ -108,6 +108,25 @@ where
             .map_err(from_aggregate_error)
     }
 
+    /// The stream `aggregate_id` as this instance knows it: its cached state when that has
+    /// events, else as stored. Exact only for what an aggregate never changes once written (the
+    /// community a thread is in); anything else is read with [`Self::load_fresh`].
+    pub async fn load_known(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<crate::LoadedAggregate<A>, CommandError<A::Error>> {
+        let loaded = self
+            .store
+            .load_aggregate(aggregate_id)
+            .await
+            .map_err(from_aggregate_error)?;
+        if loaded.from_cache && loaded.version == 0 {
+            // "No such stream" may have changed since: only a stream with events is known.
+            return self.load_fresh(aggregate_id).await;
+        }
+        Ok(loaded)
+    }
+
     /// Runs `command` against the stream `aggregate_id` and appends what it decided.
     ///
     /// If the state came from the cache and the append conflicts, the cache may simply have been

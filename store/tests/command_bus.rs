@@ -238,6 +238,45 @@ async fn replay_streams_follow_feed_order(log: EventLog) {
     assert_eq!(seen, [("a".into(), 1), ("b".into(), 1), ("a".into(), 2)]);
 }
 
+/// A stream taken as new without a read (`execute_new`, for ids just made) that exists after
+/// all: the append conflicts and the command is decided on the stream as stored, so nothing is
+/// lost and no conflict reaches the caller.
+async fn a_stream_taken_as_new_that_exists_is_decided_on_what_is_stored(log: EventLog) {
+    let first = log.commands::<Tally>(());
+    increment(&first, "taken").await;
+    increment(&first, "taken").await;
+    let second = log.commands::<Tally>(());
+    let committed = second
+        .execute_new("taken", TallyCommand::Increment { by: 1 }, meta(), None)
+        .await
+        .expect("decided again on the stored stream");
+    assert_eq!(committed.version, 3);
+    let fresh = first.store().load_fresh("taken").await.unwrap();
+    assert_eq!((fresh.aggregate.count, fresh.version), (3, 3));
+    // Expecting the new stream to be empty is refused, as when it is read first.
+    let expected_empty = second
+        .execute_new("taken", TallyCommand::Increment { by: 1 }, meta(), Some(0))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        expected_empty,
+        CommandError::VersionMismatch {
+            expected: 0,
+            current: 3
+        }
+    ));
+}
+
+/// `load_known` trusts a cached stream with events, never a cached "no such stream": another
+/// instance may have written it since.
+async fn a_stream_known_as_missing_is_read_again(log: EventLog) {
+    let reader = log.commands::<Tally>(());
+    assert_eq!(reader.load_known("late").await.unwrap().version, 0);
+    increment(&log.commands::<Tally>(()), "late").await;
+    let known = reader.load_known("late").await.unwrap();
+    assert_eq!((known.aggregate.count, known.version), (1, 1));
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod postgres {
@@ -267,4 +306,6 @@ on_both_backends!(
     if_match_holds_when_writers_race_on_one_instance,
     if_match_holds_when_writers_race_on_two_instances,
     if_match_holds_when_writers_race_on_two_instances_with_cold_caches,
+    a_stream_taken_as_new_that_exists_is_decided_on_what_is_stored,
+    a_stream_known_as_missing_is_read_again,
 );

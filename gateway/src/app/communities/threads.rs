@@ -89,6 +89,22 @@ async fn load_thread(
     Ok((loaded.aggregate, loaded.version, community))
 }
 
+/// The community thread `id` is in, or not found. A thread never moves, so the state this
+/// instance already has tells it without a read; the command that follows is decided on the
+/// stream as stored whenever that state was behind (its append conflicts).
+async fn community_of(state: &AppState, id: ThreadId) -> Result<CommunityId, Refusal> {
+    let loaded = state
+        .threads
+        .load_known(&id.to_string())
+        .await
+        .map_err(load_error)?;
+    loaded
+        .aggregate
+        .header()
+        .map(|header| header.community_id)
+        .ok_or_else(no_thread)
+}
+
 /// Thread `id` for `caller`.
 pub async fn read(state: &AppState, caller: &Caller, id: ThreadId) -> Result<SeenThread, Refusal> {
     let (thread, version, community_id) = load_thread(state, id).await?;
@@ -157,7 +173,7 @@ pub async fn reply(
     metadata: EventMetadata,
     expected: Option<usize>,
 ) -> Result<Committed<Thread>, Refusal> {
-    let (_, _, community) = load_thread(state, id).await?;
+    let community = community_of(state, id).await?;
     let command = ThreadCommand::Reply {
         post_id,
         actor_role: role_in(state, community, actor).await?,
