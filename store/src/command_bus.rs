@@ -115,11 +115,7 @@ where
         &self,
         aggregate_id: &str,
     ) -> Result<crate::LoadedAggregate<A>, CommandError<A::Error>> {
-        let loaded = self
-            .store
-            .load_aggregate(aggregate_id)
-            .await
-            .map_err(from_aggregate_error)?;
+        let loaded = self.load_cached(aggregate_id).await?;
         if loaded.from_cache && loaded.version == 0 {
             // "No such stream" may have changed since: only a stream with events is known.
             return self.load_fresh(aggregate_id).await;
@@ -155,12 +151,19 @@ where
         expected: Option<usize>,
     ) -> Result<Committed<A>, CommandError<A::Error>> {
         let started = Instant::now();
-        let loaded = self
-            .store
+        let loaded = self.load_cached(aggregate_id).await?;
+        self.run(loaded, started, command, metadata, expected).await
+    }
+
+    /// The stream's cached state, or as stored when it is not cached.
+    async fn load_cached(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<crate::LoadedAggregate<A>, CommandError<A::Error>> {
+        self.store
             .load_aggregate(aggregate_id)
             .await
-            .map_err(from_aggregate_error)?;
-        self.run(loaded, started, command, metadata, expected).await
+            .map_err(from_aggregate_error)
     }
 
     /// [`Self::execute_expecting`] on a stream whose id this instance has just made (a new

@@ -37,8 +37,14 @@ impl EventLog {
         let (local_commits, commits) = watch::channel(0u64);
         let local_commits = Arc::new(local_commits);
         if let Database::Postgres(pool) = &db {
-            tokio::spawn(listen_for_commits(pool.clone(), Arc::downgrade(&wake)));
-            tokio::spawn(announce_commits(pool.clone(), commits));
+            // Each log signs its announcements, so that it can tell its own when they come back.
+            let origin = uuid::Uuid::new_v4().simple().to_string();
+            tokio::spawn(listen_for_commits(
+                pool.clone(),
+                Arc::downgrade(&wake),
+                origin.clone(),
+            ));
+            tokio::spawn(announce_commits(pool.clone(), commits, origin));
         }
         Self {
             db,
@@ -105,9 +111,12 @@ impl EventLog {
     }
 }
 
-/// Forwards NOTIFYs to the in-process signal until the log is dropped. A lost connection is
-/// retried; meanwhile readers fall back on polling, so nothing is missed, only later.
-async fn listen_for_commits(pool: sqlx::PgPool, wake: Weak<watch::Sender<u64>>) {
+/// Forwards other processes' NOTIFYs to the in-process signal until the log is dropped. A lost
+/// connection is retried; meanwhile readers fall back on polling, so nothing is missed, only
+/// later. This log's own announcements (payload `origin`) are skipped: its commits woke the
+/// readers already, and a second wake-up cost every follower of the feed a read that found
+/// nothing (measured in PostgreSQL's statement log: two feed reads per follower per commit).
+async fn listen_for_commits(pool: sqlx::PgPool, wake: Weak<watch::Sender<u64>>, origin: String) {
     let mut backoff = Duration::from_millis(100);
     loop {
         if wake.strong_count() == 0 {
@@ -138,6 +147,7 @@ async fn listen_for_commits(pool: sqlx::PgPool, wake: Weak<watch::Sender<u64>>) 
             match received {
                 // `None` means the connection dropped and sqlx reconnects; a commit may have
                 // been announced meanwhile, so readers look once more either way.
+                Ok(Some(notice)) if notice.payload() == origin => {}
                 Ok(_) => wake.send_modify(|n| *n = n.wrapping_add(1)),
                 Err(error) => {
                     tracing::warn!(%error, "lost the event notification channel; reconnecting");
@@ -149,10 +159,11 @@ async fn listen_for_commits(pool: sqlx::PgPool, wake: Weak<watch::Sender<u64>>) 
 }
 
 /// Sends one NOTIFY after local commits, coalescing bursts, until the log is dropped.
-async fn announce_commits(pool: sqlx::PgPool, mut commits: watch::Receiver<u64>) {
+async fn announce_commits(pool: sqlx::PgPool, mut commits: watch::Receiver<u64>, origin: String) {
     while commits.changed().await.is_ok() {
-        if let Err(error) = sqlx::query("SELECT pg_notify($1, '')")
+        if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
+            .bind(&origin)
             .execute(&pool)
             .await
         {

@@ -12,6 +12,31 @@ use sqlx::Row;
 
 use crate::{Database, FeedPosition, StoreError};
 
+/// Inserts one notification (`$n: &NewNotification`) through `$executor`, skipping it if its id
+/// is recorded already. The same statement on both backends.
+macro_rules! insert_notification {
+    ($executor:expr, $n:expr, $now_ms:expr) => {{
+        let n: &NewNotification = $n;
+        sqlx::query(
+            "INSERT INTO notifications (id, event_position, recipient, kind, language, subject, \
+             body_text, body_html, message_id, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&n.id)
+        .bind(n.event_position)
+        .bind(&n.recipient)
+        .bind(&n.kind)
+        .bind(&n.language)
+        .bind(&n.subject)
+        .bind(&n.body_text)
+        .bind(&n.body_html)
+        .bind(&n.message_id)
+        .bind($now_ms)
+        .execute($executor)
+        .await
+    }};
+}
+
 mod record;
 use record::Move;
 
@@ -179,23 +204,8 @@ impl Notifications {
     /// Records one notification that no event of the log causes (a mail about an account, whose
     /// link holds a secret the log must never see), ready to be sent at once.
     pub async fn enqueue(&self, n: &NewNotification, now_ms: i64) -> Result<(), StoreError> {
-        let insert = "INSERT INTO notifications (id, event_position, recipient, kind, language, \
-             subject, body_text, body_html, message_id, next_attempt_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (id) DO NOTHING";
         on_pool!(&self.db, |pool| {
-            sqlx::query(insert)
-                .bind(&n.id)
-                .bind(n.event_position)
-                .bind(&n.recipient)
-                .bind(&n.kind)
-                .bind(&n.language)
-                .bind(&n.subject)
-                .bind(&n.body_text)
-                .bind(&n.body_html)
-                .bind(&n.message_id)
-                .bind(now_ms)
-                .execute(pool)
-                .await?;
+            insert_notification!(pool, n, now_ms)?;
             Ok(())
         })
     }

@@ -74,9 +74,6 @@ pub(super) async fn on_sqlite(
     moved: &Move,
     notifications: &[NewNotification],
 ) -> Result<bool, StoreError> {
-    const INSERT: &str = "INSERT INTO notifications (id, event_position, recipient, kind, \
-         language, subject, body_text, body_html, message_id, next_attempt_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (id) DO NOTHING";
     const ADVANCE: &str = "UPDATE notifier_checkpoint SET tx = $1, position = $2, updated_at = $3 \
                            WHERE name = $4 AND tx = $5 AND position = $6";
     let mut tx = pool.begin().await?;
@@ -95,19 +92,7 @@ pub(super) async fn on_sqlite(
         return Ok(false);
     }
     for n in notifications {
-        sqlx::query(INSERT)
-            .bind(&n.id)
-            .bind(n.event_position)
-            .bind(&n.recipient)
-            .bind(&n.kind)
-            .bind(&n.language)
-            .bind(&n.subject)
-            .bind(&n.body_text)
-            .bind(&n.body_html)
-            .bind(&n.message_id)
-            .bind(moved.now_ms)
-            .execute(&mut *tx)
-            .await?;
+        insert_notification!(&mut *tx, n, moved.now_ms)?;
     }
     tx.commit().await?;
     Ok(true)
