@@ -6,6 +6,8 @@ past-banner-label = The past:
 past-banner-time = this page shows the platform as it stood at { $time } (UTC), not as it is now.
 past-banner-position = this page shows the platform as it stood after event { $position } of the log, not as it is now.
 past-banner-live = See it as it is now
+past-moment-time = { $time } UTC
+past-moment-position = after event { $position } of the log
 
 audit-nav-label = Audit pages
 audit-log-title = Event log

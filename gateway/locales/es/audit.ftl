@@ -6,6 +6,8 @@ past-banner-label = El pasado:
 past-banner-time = esta página muestra la plataforma tal como estaba el { $time } (UTC), no como está ahora.
 past-banner-position = esta página muestra la plataforma tal como estaba tras el evento { $position } del registro, no como está ahora.
 past-banner-live = Verla como está ahora
+past-moment-time = { $time } UTC
+past-moment-position = tras el evento { $position } del registro
 
 audit-nav-label = Páginas de auditoría
 audit-log-title = Registro de eventos

@@ -6,6 +6,8 @@ past-banner-label = O passado:
 past-banner-time = esta página mostra a plataforma como estava em { $time } (UTC), não como está agora.
 past-banner-position = esta página mostra a plataforma como estava após o evento { $position } do registro, não como está agora.
 past-banner-live = Vê-la como está agora
+past-moment-time = { $time } UTC
+past-moment-position = após o evento { $position } do registro
 
 audit-nav-label = Páginas de auditoria
 audit-log-title = Registro de eventos

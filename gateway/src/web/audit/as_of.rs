@@ -20,11 +20,12 @@ use crate::app::{statistics, ReadAt, Refusal};
 
 /// The moment a page is read at: `ReadAt::LIVE` without `as_of` or `at_position`; otherwise the
 /// past (refused to anyone but auditors and admins by the use case), the parameters to keep in
-/// the page's links, and the banner's text.
+/// the page's links, the banner's text, and the moment alone (for a sentence about it).
 pub struct Past {
     pub read_at: ReadAt,
     pub keep: Vec<(String, String)>,
     pub banner: String,
+    pub moment: String,
 }
 
 pub fn past(reader: &Reader) -> Result<Past, Problem> {
@@ -32,6 +33,7 @@ pub fn past(reader: &Reader) -> Result<Past, Problem> {
     let mut keep = Vec::new();
     let mut query = form_urlencoded::Serializer::new(String::new());
     let mut banner = String::new();
+    let mut moment = String::new();
     if let Some(value) = reader.param("as_of") {
         let at = form_time(value).ok_or_else(|| {
             reader.refused(Refusal::invalid(vec![domain::values::ValueError::new(
@@ -40,14 +42,14 @@ pub fn past(reader: &Reader) -> Result<Past, Problem> {
             )]))
         })?;
         banner = t.with("past-banner-time", &[("time", Arg::Text(at.clone()))]);
+        moment = t.with("past-moment-time", &[("time", Arg::Text(at.clone()))]);
         query.append_pair("as_of", &at);
         keep.push(("as_of".to_owned(), at));
     }
     if let Some(value) = reader.param("at_position") {
-        banner = t.with(
-            "past-banner-position",
-            &[("position", Arg::Text(value.to_owned()))],
-        );
+        let position = [("position", Arg::Text(value.to_owned()))];
+        banner = t.with("past-banner-position", &position);
+        moment = t.with("past-moment-position", &position);
         query.append_pair("at_position", value);
         keep.push(("at_position".to_owned(), value.to_owned()));
     }
@@ -59,6 +61,7 @@ pub fn past(reader: &Reader) -> Result<Past, Problem> {
         read_at,
         keep,
         banner,
+        moment,
     })
 }
 
@@ -102,7 +105,7 @@ pub async fn page(State(web): State<Web>, reader: Reader) -> Result<Response, Pr
                     summary = t.with(
                         "audit-as-of-summary",
                         &[
-                            ("moment", Arg::Text(chosen.banner.clone())),
+                            ("moment", Arg::Text(chosen.moment.clone())),
                             ("initiatives", Arg::Number(tallies.total.initiatives as f64)),
                             ("firms", Arg::Number(tallies.total.firms as f64)),
                         ],
