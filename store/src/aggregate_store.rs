@@ -7,6 +7,7 @@ use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventS
 use lru::LruCache;
 
 use crate::chain::EventHash;
+use crate::coalesce::{BatchError, Coalesced};
 use crate::repository::stream_hashes;
 use crate::{Database, EventRepository, FeedPosition, IdempotentWrite};
 
@@ -25,12 +26,29 @@ use crate::{Database, EventRepository, FeedPosition, IdempotentWrite};
 pub struct AggregateStore<A: Aggregate> {
     repository: EventRepository,
     cache: Mutex<LruCache<String, Cached<A>>>,
+    /// On PostgreSQL, the versions that reads as stored ask for at the same time, read by one
+    /// query (`crate::coalesce`); on SQLite each is its own query in the process.
+    versions: Option<Coalesced<String, usize>>,
 }
 
 struct Cached<A> {
     aggregate: A,
     version: usize,
     last_hash: EventHash,
+}
+
+/// The most stream versions one query reads (a read waits for the next query beyond them).
+const VERSIONS_PER_QUERY: usize = 256;
+
+/// A failed read of versions, as cqrs-es's callers tell them apart: away, or anything else.
+fn persistence_error(error: BatchError) -> PersistenceError {
+    let unavailable = error.unavailable;
+    let error = std::io::Error::other(error.message).into();
+    if unavailable {
+        PersistenceError::ConnectionError(error)
+    } else {
+        PersistenceError::UnknownError(error)
+    }
 }
 
 /// The state a command runs against: the aggregate, the stream version it reflects, and whether
@@ -67,9 +85,27 @@ impl<A: Aggregate> AggregateContext<A> for LoadedAggregate<A> {
 impl<A: Aggregate + Clone> AggregateStore<A> {
     pub fn new(db: &Database, capacity: usize) -> Self {
         let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+        let versions = match db {
+            Database::Postgres(pool) => {
+                let pool = pool.clone();
+                Some(Coalesced::new(
+                    VERSIONS_PER_QUERY,
+                    move |ids: Vec<String>| {
+                        let pool = pool.clone();
+                        async move {
+                            EventRepository::stream_versions_postgres(&pool, A::TYPE, &ids)
+                                .await
+                                .map_err(BatchError::from)
+                        }
+                    },
+                ))
+            }
+            Database::Sqlite(_) => None,
+        };
         Self {
             repository: EventRepository::new(db),
             cache: Mutex::new(LruCache::new(capacity)),
+            versions,
         }
     }
 
@@ -95,10 +131,17 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
         &self,
         aggregate_id: &str,
     ) -> Result<LoadedAggregate<A>, AggregateError<A::Error>> {
-        let version = self
-            .repository
-            .stream_version(A::TYPE, aggregate_id)
-            .await?;
+        let version = match &self.versions {
+            Some(versions) => versions
+                .get(aggregate_id.to_owned())
+                .await
+                .map_err(persistence_error)?,
+            None => {
+                self.repository
+                    .stream_version(A::TYPE, aggregate_id)
+                    .await?
+            }
+        };
         let cached = self
             .lock()
             .get(aggregate_id)

@@ -13,6 +13,7 @@ mod aggregate_store;
 pub mod audit;
 pub mod chain;
 mod claims;
+mod coalesce;
 mod command_bus;
 mod database;
 mod error;

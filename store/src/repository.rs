@@ -193,6 +193,28 @@ impl EventRepository {
         Ok(usize::try_from(version).unwrap_or(0))
     }
 
+    /// The versions of several streams of one type, as stored, in one query on PostgreSQL: one
+    /// version per id, in the ids' order (0 for a stream with no events). What
+    /// [`crate::coalesce`] asks when many reads want a version at once.
+    pub(crate) async fn stream_versions_postgres(
+        pool: &sqlx::PgPool,
+        aggregate_type: &str,
+        aggregate_ids: &[String],
+    ) -> Result<Vec<usize>, sqlx::Error> {
+        const SQL: &str = "SELECT (SELECT COALESCE(MAX(e.sequence), 0) FROM events e
+                  WHERE e.aggregate_type = $1 AND e.aggregate_id = t.id)
+             FROM unnest($2::text[]) WITH ORDINALITY AS t(id, n) ORDER BY t.n";
+        let versions: Vec<i64> = sqlx::query_scalar(SQL)
+            .bind(aggregate_type)
+            .bind(aggregate_ids)
+            .fetch_all(pool)
+            .await?;
+        Ok(versions
+            .into_iter()
+            .map(|version| usize::try_from(version).unwrap_or(0))
+            .collect())
+    }
+
     /// Appends to several streams at once, all or nothing, and returns where the last event sits
     /// in the feed. Used where one decision spans streams (an account and the email it claims;
     /// an admin role and the roster that guards "at least one admin").

@@ -387,3 +387,67 @@ async fn concurrent_setup_presentations_accept_one(db: Database) {
         .count();
     assert_eq!(accepted, 1);
 }
+
+on_both_backends!(sessions_presented_at_once_each_get_their_own_answer);
+/// Many requests presenting tokens at the same moment (released together), as a loaded server
+/// sees them: on PostgreSQL their reads share queries, and each must still get its own
+/// session's answer — valid for its own account, revoked, expired or unknown — and a token
+/// revoked before the reads began must never read as valid.
+async fn sessions_presented_at_once_each_get_their_own_answer(db: Database) {
+    let sessions = Sessions::new(&db);
+    let mut expected = Vec::new();
+    for n in 0..48 {
+        let account = AccountId::new();
+        let (token, expires_at) = sessions
+            .issue_at(account, Duration::hours(1), t0())
+            .await
+            .unwrap();
+        let answer = match n % 4 {
+            0 => SessionCheck::Valid {
+                account,
+                expires_at,
+                account_version: 0,
+            },
+            1 => {
+                assert!(sessions.revoke_at(token.expose(), t0()).await.unwrap());
+                SessionCheck::Revoked
+            }
+            2 => {
+                // Presented after it expired.
+                expected.push((
+                    token.expose().to_string(),
+                    expires_at + Duration::seconds(1),
+                    SessionCheck::Expired,
+                ));
+                continue;
+            }
+            _ => {
+                let unknown = format!("{}x", &token.expose()[..token.expose().len() - 1]);
+                expected.push((unknown, t0(), SessionCheck::Unknown));
+                SessionCheck::Valid {
+                    account,
+                    expires_at,
+                    account_version: 0,
+                }
+            }
+        };
+        expected.push((token.expose().to_string(), t0(), answer));
+    }
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(expected.len()));
+    let reads: Vec<_> = expected
+        .iter()
+        .cloned()
+        .map(|(token, at, answer)| {
+            let sessions = sessions.clone();
+            let start = start.clone();
+            tokio::spawn(async move {
+                start.wait().await;
+                (sessions.authenticate_at(&token, at).await.unwrap(), answer)
+            })
+        })
+        .collect();
+    for read in reads {
+        let (got, answer) = read.await.unwrap();
+        assert_eq!(got, answer);
+    }
+}

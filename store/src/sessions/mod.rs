@@ -16,10 +16,13 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use subtle::ConstantTimeEq;
-use uuid::Uuid;
 use zeroize::Zeroize;
 
+use crate::coalesce::{BatchError, Coalesced};
 use crate::{Database, StoreError};
+use find::{find_postgres, find_sqlite};
+
+mod find;
 
 const TOKEN_PREFIX: &str = "art_";
 const TOKEN_BYTES: usize = 32;
@@ -110,7 +113,17 @@ pub enum SetupCheck {
 #[derive(Clone)]
 pub struct Sessions {
     db: Database,
+    /// On PostgreSQL, the sessions that requests present at the same time, read by one query
+    /// (`crate::coalesce`); on SQLite each is its own query in the process.
+    checks: Option<Coalesced<[u8; 32], Option<Found>>>,
 }
+
+/// A session as stored: its account, expiry, whether it was revoked, and the account stream's
+/// version.
+type Found = (AccountId, DateTime<Utc>, bool, i64);
+
+/// The most sessions one query reads.
+const CHECKS_PER_QUERY: usize = 256;
 
 impl fmt::Debug for Sessions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -122,7 +135,24 @@ impl fmt::Debug for Sessions {
 
 impl Sessions {
     pub fn new(db: &Database) -> Self {
-        Self { db: db.clone() }
+        let checks = match db {
+            Database::Postgres(pool) => {
+                let pool = pool.clone();
+                Some(Coalesced::new(CHECKS_PER_QUERY, move |digests| {
+                    let pool = pool.clone();
+                    async move {
+                        find_postgres(&pool, digests)
+                            .await
+                            .map_err(BatchError::from)
+                    }
+                }))
+            }
+            Database::Sqlite(_) => None,
+        };
+        Self {
+            db: db.clone(),
+            checks,
+        }
     }
 
     /// Starts a session for `account` lasting `ttl`; returns its token and expiry.
@@ -182,53 +212,17 @@ impl Sessions {
             return Ok(SessionCheck::Unknown);
         }
         let digest = digest(token);
-        // The account's version comes along (one round trip, on the primary key of `events`).
-        const POSTGRES: &str = "SELECT s.account_id, s.expires_at, s.revoked_at,
-                (SELECT COALESCE(MAX(e.sequence), 0) FROM events e
-                  WHERE e.aggregate_type = 'account' AND e.aggregate_id = s.account_id::text)
-                  AS account_version
-             FROM sessions s WHERE s.token_digest = $1";
-        const SQLITE: &str = "SELECT s.account_id, s.expires_at, s.revoked_at,
-                (SELECT COALESCE(MAX(e.sequence), 0) FROM events e
-                  WHERE e.aggregate_type = 'account' AND e.aggregate_id = s.account_id)
-                  AS account_version
-             FROM sessions s WHERE s.token_digest = $1";
-        let found: Option<(AccountId, DateTime<Utc>, bool, i64)> = match &self.db {
-            Database::Postgres(pool) => {
-                let row = sqlx::query(POSTGRES)
-                    .bind(&digest[..])
-                    .fetch_optional(pool)
-                    .await?;
-                match row {
-                    None => None,
-                    Some(row) => {
-                        let account: Uuid = row.try_get("account_id")?;
-                        let expires_at: DateTime<Utc> = row.try_get("expires_at")?;
-                        let revoked_at: Option<DateTime<Utc>> = row.try_get("revoked_at")?;
-                        let version: i64 = row.try_get("account_version")?;
-                        Some((account.into(), expires_at, revoked_at.is_some(), version))
-                    }
+        let found = match (&self.checks, &self.db) {
+            (Some(checks), _) => checks.get(digest).await.map_err(|e| {
+                if e.unavailable {
+                    StoreError::Unavailable(e.message)
+                } else {
+                    StoreError::Persistence(e.message)
                 }
-            }
-            Database::Sqlite(pool) => {
-                let row = sqlx::query(SQLITE)
-                    .bind(&digest[..])
-                    .fetch_optional(pool)
-                    .await?;
-                match row {
-                    None => None,
-                    Some(row) => {
-                        let account: String = row.try_get("account_id")?;
-                        let account = account.parse::<AccountId>().map_err(|_| {
-                            decode_error(format!("sessions.account_id `{account}` is not a UUID"))
-                        })?;
-                        let expires_at =
-                            parse_sqlite_time(&row.try_get::<String, _>("expires_at")?)?;
-                        let revoked_at: Option<String> = row.try_get("revoked_at")?;
-                        let version: i64 = row.try_get("account_version")?;
-                        Some((account, expires_at, revoked_at.is_some(), version))
-                    }
-                }
+            })?,
+            (None, Database::Sqlite(pool)) => find_sqlite(pool, &digest).await?,
+            (None, Database::Postgres(pool)) => {
+                find_postgres(pool, vec![digest]).await?.pop().flatten()
             }
         };
         Ok(match found {
