@@ -7,6 +7,8 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
+use bytes::Bytes;
+
 use domain::values::{CountryCode, InitiativeKind, MaturityStage, Sector, ValueError};
 use projections::{BoundingBox, MapFeature, MapFilter, TextQuery};
 use serde::Serialize;
@@ -51,8 +53,15 @@ pub async fn geojson(
     state: &AppState,
     caller: &Caller,
     query: &MapQuery,
-) -> Result<String, Refusal> {
-    features(state, caller, query, projections::to_geojson).await
+) -> Result<Bytes, Refusal> {
+    query.read_at.permit(caller)?;
+    let now = query.read_at.moment();
+    query
+        .read_at
+        .read(state, &state.read.map, |map| {
+            map.geojson(&query.filter, now)
+        })
+        .await
 }
 
 /// Reads the map's filters from query parameters, ignoring parameters that are not filters.

@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 
 use askama::Template;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -303,8 +304,8 @@ pub async fn points(State(web): State<Web>, reader: Reader) -> Result<Response, 
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-fn download(body: String, content_type: &'static str, file: &str) -> Response {
-    let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+fn download(body: impl Into<Body>, content_type: &'static str, file: &str) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, content_type)], body.into()).into_response();
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
         response
             .headers_mut()

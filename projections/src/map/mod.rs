@@ -11,6 +11,7 @@ mod index;
 mod sets;
 pub(crate) mod text;
 mod vocabulary;
+mod whole;
 mod words;
 
 #[cfg(test)]
@@ -20,6 +21,7 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
 use domain::initiative::{Initiative, InitiativeEvent, InitiativeOutline, InitiativeStatus};
@@ -32,6 +34,7 @@ pub use filter::{BoundingBox, MapFilter, TextQuery};
 use crate::stored::Stored;
 use crate::{DomainEvent, Envelope, Projection, ProjectionError, Restoring};
 use index::{searchable_texts, MapIndex};
+use whole::WholeMap;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct InitiativeMap {
@@ -49,6 +52,9 @@ pub struct InitiativeMap {
     /// The outlines read beside the states from a snapshot, in the same order, until restored.
     #[serde(skip)]
     outlines: Option<Vec<InitiativeOutline>>,
+    /// The whole map's GeoJSON, kept between reads while nothing changes it.
+    #[serde(skip)]
+    whole: WholeMap,
 }
 
 impl Projection for InitiativeMap {
@@ -85,6 +91,7 @@ impl Projection for InitiativeMap {
         if !may_change_entry(payload) {
             return Ok(());
         }
+        self.whole.forget();
         let retired = initiative.status() == InitiativeStatus::Retired;
         if let Some(unsettled) = &mut self.unsettled {
             unsettled.insert(*id);
@@ -100,6 +107,7 @@ impl Projection for InitiativeMap {
     }
 
     fn settle(&mut self) {
+        self.whole.forget();
         let Some(unsettled) = self.unsettled.as_mut().map(std::mem::take) else {
             return;
         };
@@ -123,6 +131,7 @@ impl Projection for InitiativeMap {
     }
 
     fn restored(&mut self, restoring: Restoring) -> Result<(), ProjectionError> {
+        self.whole.forget();
         let unreadable = |e| ProjectionError(format!("the map's state of {e}"));
         let mut index = match restoring {
             Restoring::ToServe => {
@@ -210,9 +219,14 @@ impl InitiativeMap {
             .collect()
     }
 
-    /// [`Self::features`] as a GeoJSON FeatureCollection.
-    pub fn geojson(&self, filter: &MapFilter, now: DateTime<Utc>) -> String {
-        to_geojson(&self.features(filter, now))
+    /// [`Self::features`] as a GeoJSON FeatureCollection. The whole map (no filter) is written
+    /// once and kept until it changes.
+    pub fn geojson(&self, filter: &MapFilter, now: DateTime<Utc>) -> Bytes {
+        if *filter == MapFilter::default() {
+            self.whole.at(now, || self.features(filter, now))
+        } else {
+            Bytes::from(to_geojson(&self.features(filter, now)))
+        }
     }
 
     /// How many initiatives are on the map.

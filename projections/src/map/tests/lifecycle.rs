@@ -174,6 +174,77 @@ fn a_record_goes_stale_18_months_after_approval_or_the_last_confirmation() {
 }
 
 #[test]
+fn the_whole_map_kept_between_reads_follows_events_and_the_clock() {
+    let mut history = History::default();
+    let old = initiative(1);
+    let fresh = initiative(2);
+    history
+        .approve(old, profile("Antigua"), at(2022, 1, 1))
+        .approve(fresh, profile("Reciente"), at(2023, 1, 1));
+    let mut map: InitiativeMap = history.fold();
+    let whole = MapFilter::default();
+    let stale = |map: &InitiativeMap, now| -> Vec<bool> {
+        geojson(map, &whole, now)["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["stale"].as_bool().unwrap())
+            .collect()
+    };
+    // Kept: a second read is the same bytes, not a copy.
+    let first = map.geojson(&whole, at(2023, 2, 1));
+    let again = map.geojson(&whole, at(2023, 2, 2));
+    assert_eq!(first.as_ptr(), again.as_ptr());
+    // The clock passes the first record's confirmation date (18 months after approval), then
+    // the second's, then goes back before both: each read says what holds at its moment.
+    let due_old = at(2023, 7, 1);
+    let due_fresh = at(2024, 7, 1);
+    assert_eq!(
+        stale(&map, due_old - chrono::Duration::seconds(1)),
+        [false, false]
+    );
+    assert_eq!(stale(&map, due_old), [true, false]);
+    assert_eq!(stale(&map, due_fresh), [true, true]);
+    assert_eq!(stale(&map, at(2023, 2, 1)), [false, false]);
+    // An event that changes an entry is in the next read; one that cannot change it keeps it.
+    let before = map.geojson(&whole, at(2023, 2, 1));
+    let renamed = ProfileChanges {
+        name: Some(Name::new("Antigua renombrada").unwrap()),
+        ..Default::default()
+    };
+    // Applied one by one, as the live engine does, with reads before any settling.
+    let apply_new = |history: &History, from: usize, map: &mut InitiativeMap| {
+        for event in history.events_from(from) {
+            map.apply(event).unwrap();
+        }
+    };
+    let from = history.len();
+    history.record(old, updated(renamed, at(2023, 2, 3)));
+    apply_new(&history, from, &mut map);
+    let after = geojson(&map, &whole, at(2023, 2, 4));
+    assert_eq!(
+        after["features"][0]["properties"]["name"],
+        "Antigua renombrada"
+    );
+    assert_ne!(before, map.geojson(&whole, at(2023, 2, 4)));
+    let from = history.len();
+    history.record(old, retired(at(2023, 2, 5)));
+    apply_new(&history, from, &mut map);
+    assert_eq!(
+        geojson(&map, &whole, at(2023, 2, 6))["features"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // What the whole map kept is what writing it afresh gives.
+    assert_eq!(
+        map.geojson(&whole, at(2023, 2, 6)),
+        to_geojson(&map.features(&whole, at(2023, 2, 6)))
+    );
+}
+
+#[test]
 fn a_snapshot_restores_the_same_state_and_answers() {
     let mut history = History::default();
     for n in 1..=30 {

@@ -19,5 +19,5 @@ fn ids(map: &InitiativeMap, filter: &MapFilter, now: DateTime<Utc>) -> Vec<Initi
 }
 
 fn geojson(map: &InitiativeMap, filter: &MapFilter, now: DateTime<Utc>) -> Value {
-    serde_json::from_str(&map.geojson(filter, now)).expect("the map is JSON")
+    serde_json::from_slice(&map.geojson(filter, now)).expect("the map is JSON")
 }

@@ -1,0 +1,83 @@
+//! The whole map's GeoJSON, written once and sent by every request for it until it changes.
+//!
+//! Most reads of the map ask for all of it (`GET /v1/map`, the console's download), and the
+//! answer is the same bytes until an event changes an entry or the clock passes a record's
+//! confirmation date (staleness is part of each Feature). Writing it costs a pass over every
+//! entry and a copy of every Feature; keeping it makes a read a reference count.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::{Mutex, PoisonError};
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+
+use super::entry::MapFeature;
+
+/// The whole map as last written, and the times it holds for. Emptied whenever the map changes
+/// ([`Self::forget`]); a copy of the model starts empty.
+#[derive(Default)]
+pub(super) struct WholeMap(Mutex<Option<Written>>);
+
+struct Written {
+    body: Bytes,
+    /// From the latest confirmation date at or before the moment it was written, until the
+    /// first one after it: within this range no Feature's `stale` differs.
+    holds: Range<DateTime<Utc>>,
+}
+
+impl WholeMap {
+    /// The GeoJSON of the whole map at `now`: the kept bytes if they hold at `now`, otherwise
+    /// written from `features` (the whole selection at `now`) and kept.
+    pub(super) fn at<'a>(
+        &self,
+        now: DateTime<Utc>,
+        features: impl FnOnce() -> Vec<MapFeature<'a>>,
+    ) -> Bytes {
+        if let Some(written) = self.lock().as_ref() {
+            if written.holds.contains(&now) {
+                return written.body.clone();
+            }
+        }
+        let features = features();
+        let mut holds = DateTime::<Utc>::MIN_UTC..DateTime::<Utc>::MAX_UTC;
+        for due in features.iter().filter_map(|f| f.entry.confirmation_due) {
+            if due <= now {
+                holds.start = holds.start.max(due);
+            } else {
+                holds.end = holds.end.min(due);
+            }
+        }
+        let body = Bytes::from(super::to_geojson(&features));
+        *self.lock() = Some(Written {
+            body: body.clone(),
+            holds,
+        });
+        body
+    }
+
+    /// The map changed: the kept bytes no longer hold.
+    pub(super) fn forget(&mut self) {
+        *self.0.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Written>> {
+        // A write under this lock is one assignment: a panic cannot leave it half done.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Clone for WholeMap {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl fmt::Debug for WholeMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kept = self.lock().as_ref().map(|w| w.body.len());
+        f.debug_struct("WholeMap")
+            .field("kept_bytes", &kept)
+            .finish()
+    }
+}
