@@ -48,18 +48,38 @@ pub async fn features<T>(
         .await
 }
 
-/// The selection as a GeoJSON FeatureCollection (RFC 7946).
+/// The selection as a GeoJSON FeatureCollection (RFC 7946), and whether it is in gzip.
+pub struct Geojson {
+    pub body: Bytes,
+    pub gzip: bool,
+}
+
+/// The selection as a GeoJSON FeatureCollection (RFC 7946). For a reader who takes gzip, the
+/// whole map comes compressed (it is kept so, see `projections::InitiativeMap::geojson_gzip`);
+/// a filtered selection is written for the request, plain.
 pub async fn geojson(
     state: &AppState,
     caller: &Caller,
     query: &MapQuery,
-) -> Result<Bytes, Refusal> {
+    takes_gzip: bool,
+) -> Result<Geojson, Refusal> {
     query.read_at.permit(caller)?;
     let now = query.read_at.moment();
+    let whole = query.filter == MapFilter::default();
     query
         .read_at
         .read(state, &state.read.map, |map| {
-            map.geojson(&query.filter, now)
+            if takes_gzip && whole {
+                Geojson {
+                    body: map.geojson_gzip(now),
+                    gzip: true,
+                }
+            } else {
+                Geojson {
+                    body: map.geojson(&query.filter, now),
+                    gzip: false,
+                }
+            }
         })
         .await
 }

@@ -5,7 +5,7 @@
 //! answers with the projection's FeatureCollection.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use projections::MapFilter;
 use serde::Serialize;
@@ -63,20 +63,54 @@ async fn get_map(
     caller: Caller,
     RawQuery(query): RawQuery,
     read_at: ReadAt,
+    headers: HeaderMap,
 ) -> Result<Response, Refusal> {
     let query = MapQuery {
         filter: parse_filter(query.as_deref().unwrap_or_default())?,
         read_at,
     };
-    let body = map::geojson(&state, &caller, &query).await?;
-    Ok((
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/geo+json"),
-        )],
-        body,
+    let geojson = map::geojson(&state, &caller, &query, takes_gzip(&headers)).await?;
+    let mut response = (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/geo+json"),
+            ),
+            (header::VARY, HeaderValue::from_static("accept-encoding")),
+        ],
+        geojson.body,
     )
-        .into_response())
+        .into_response();
+    if geojson.gzip {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    Ok(response)
+}
+
+/// Whether the client's `Accept-Encoding` (RFC 9110 §12.5.3) takes gzip: `gzip` (or `x-gzip`,
+/// or `*`) listed with a weight above zero, `gzip` not refused by name.
+fn takes_gzip(headers: &HeaderMap) -> bool {
+    let mut named = None;
+    let mut any = false;
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let weight = parts
+                .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            match coding.as_str() {
+                "gzip" | "x-gzip" => named = Some(weight > 0.0),
+                "*" => any = weight > 0.0,
+                _ => {}
+            }
+        }
+    }
+    named.unwrap_or(any)
 }
 
 /// Reads the map's filters from a raw query string, refusing parameters it does not know.
@@ -205,5 +239,41 @@ mod tests {
         assert!(refusal("bbox=-70,-20,-60,-30").contains("south before north"));
         assert!(refusal("bbox=-200,-20,-60,-10").contains("between -180 and 180"));
         assert!(refusal("q=%20%2C").contains("at least one word"));
+    }
+
+    fn accepting(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        headers
+    }
+
+    #[test]
+    fn gzip_is_sent_only_to_clients_that_take_it() {
+        for takes in [
+            &["gzip"][..],
+            &["gzip, deflate, br, zstd"],
+            &["br;q=1.0, gzip;q=0.8"],
+            &["identity", "x-gzip"],
+            &["*"],
+            &["GZIP"],
+        ] {
+            assert!(takes_gzip(&accepting(takes)), "{takes:?}");
+        }
+        for refuses in [
+            &[][..],
+            &["identity"],
+            &["br"],
+            &["gzip;q=0"],
+            &["*, gzip;q=0"],
+            &["*;q=0"],
+            &["gzipped"],
+        ] {
+            assert!(!takes_gzip(&accepting(refuses)), "{refuses:?}");
+        }
     }
 }

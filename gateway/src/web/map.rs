@@ -317,11 +317,12 @@ fn download(body: impl Into<Body>, content_type: &'static str, file: &str) -> Re
 /// The selection as GeoJSON, as `GET /v1/map` gives it.
 pub async fn geojson(State(web): State<Web>, reader: Reader) -> Result<Response, Problem> {
     let (query, _) = query_of(&reader)?;
-    let body = map::geojson(&web.app, &reader.caller, &query)
+    // Plain: the console's own layer compresses what it sends.
+    let geojson = map::geojson(&web.app, &reader.caller, &query, false)
         .await
         .map_err(|refusal| reader.refused(refusal))?;
     Ok(download(
-        body,
+        geojson.body,
         "application/geo+json",
         "articula-initiatives.geojson",
     ))

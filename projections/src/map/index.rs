@@ -147,6 +147,11 @@ impl MapIndex {
         self.order.len()
     }
 
+    /// Whether `id` is on the map.
+    pub fn shows(&self, id: InitiativeId) -> bool {
+        self.order.contains_key(&id)
+    }
+
     pub fn entry(&self, slot: u32) -> Option<&MapEntry> {
         self.entries.get(slot as usize)?.as_ref()
     }

@@ -91,14 +91,22 @@ impl Projection for InitiativeMap {
         if !may_change_entry(payload) {
             return Ok(());
         }
-        self.whole.forget();
         let retired = initiative.status() == InitiativeStatus::Retired;
         if let Some(unsettled) = &mut self.unsettled {
             unsettled.insert(*id);
-        } else if !retired {
-            self.index.upsert(*id, initiative);
         } else {
-            self.index.remove(*id);
+            // Registrations and reviews of what is not on the map leave the kept map as it is.
+            if self.index.shows(*id) {
+                self.whole.forget();
+            }
+            if !retired {
+                self.index.upsert(*id, initiative);
+            } else {
+                self.index.remove(*id);
+            }
+            if self.index.shows(*id) {
+                self.whole.forget();
+            }
         }
         if retired {
             self.initiatives.remove(id);
@@ -227,6 +235,12 @@ impl InitiativeMap {
         } else {
             Bytes::from(to_geojson(&self.features(filter, now)))
         }
+    }
+
+    /// The whole map's GeoJSON (no filter) compressed with gzip, kept as the plain one is.
+    pub fn geojson_gzip(&self, now: DateTime<Utc>) -> Bytes {
+        self.whole
+            .gzip_at(now, || self.features(&MapFilter::default(), now))
     }
 
     /// How many initiatives are on the map.

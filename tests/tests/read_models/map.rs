@@ -292,6 +292,85 @@ async fn every_filter_narrows_the_map() {
     assert_eq!(stale_feature["properties"]["stale"], true);
 }
 
+/// `GET path` asking for gzip as browsers do: status, `Content-Encoding`, `Vary`, the body as
+/// sent.
+async fn get_accepting_gzip(app: &TestApp, path: &str) -> (u16, String, String, Vec<u8>) {
+    let response = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .expect("request sent");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (encoding, vary) = (header("content-encoding"), header("vary"));
+    let status = response.status().as_u16();
+    let body = response.bytes().await.unwrap_or_default().to_vec();
+    (status, encoding, vary, body)
+}
+
+fn gunzip(body: &[u8]) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(body)
+        .read_to_string(&mut text)
+        .expect("a gzip stream of UTF-8");
+    text
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_map_comes_in_gzip_to_clients_that_take_it_and_follows_every_change() {
+    let env = spawn_on_postgres().await;
+    let app = &env.app;
+    let first = approved(app, place("Primera", "CL", "Antofagasta", -23.65, -70.4)).await;
+    let plain = map(app, "").await;
+    let (status, encoding, vary, body) =
+        get_accepting_gzip(app, &fresh(app, "/v1/map").await).await;
+    assert_eq!((status, encoding.as_str()), (200, "gzip"));
+    assert_eq!(vary, "accept-encoding");
+    let unpacked: Value = serde_json::from_str(&gunzip(&body)).unwrap();
+    assert_eq!(unpacked, plain, "the same map, compressed");
+    assert_eq!(ids(app, "").await, [first.to_string()]);
+
+    // A new initiative on the map and a change of the first: the next answers, plain and in
+    // gzip, hold both, not the map kept from before.
+    let second = approved(app, place("Segunda", "AR", "Mendoza", -32.89, -68.83)).await;
+    let renamed = ProfileChanges {
+        name: Some(Name::new("Primera renombrada").unwrap()),
+        ..Default::default()
+    };
+    change(app, first, renamed).await;
+    let (_, encoding, _, body) = get_accepting_gzip(app, &fresh(app, "/v1/map").await).await;
+    assert_eq!(encoding, "gzip");
+    let unpacked: Value = serde_json::from_str(&gunzip(&body)).unwrap();
+    assert_eq!(unpacked, map(app, "").await);
+    assert_eq!(unpacked["features"].as_array().unwrap().len(), 2);
+    let names: Vec<&str> = unpacked["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Primera renombrada") && names.contains(&"Segunda"),
+        "{names:?}"
+    );
+
+    // A filtered selection is written for its request, and sent plain.
+    let (status, encoding, _, body) =
+        get_accepting_gzip(app, &fresh(app, "/v1/map?country=AR").await).await;
+    assert_eq!((status, encoding.as_str()), (200, ""));
+    let filtered: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(filtered["features"][0]["id"], second.to_string());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approved_change_moves_the_initiative() {
     let env = spawn_on_postgres().await;

@@ -12,7 +12,8 @@
 //!   a 300-byte event;
 //! * **reply**: `POST /v1/threads/{id}/posts` on one growing thread per client, against the bare
 //!   framework appending to one growing stream per client;
-//! * **reads**: `GET /v1/map` and `GET /v1/initiatives/{id}` at 64 connections.
+//! * **reads**: `GET /v1/map` (plain, then asking for gzip as browsers do) and
+//!   `GET /v1/initiatives/{id}` at 64 connections.
 //!
 //! The server's own per-stage timings are in its `/metrics`
 //! (`articula_command_stage_seconds`, printed at the end of each backend's table).
@@ -46,6 +47,9 @@ pub struct Options<'a> {
 
 /// Connections of the read measurement.
 const READERS: usize = 64;
+
+/// The `Accept-Encoding` Chromium and Firefox send.
+const BROWSERS_ACCEPT: &str = "gzip, deflate, br, zstd";
 
 pub async fn http(
     settings: &Settings,
@@ -116,14 +120,21 @@ async fn compare(
         .await?;
         row("reply (growing stream)", clients, &reply, &growing);
     }
-    let map = measure(duration, READERS, target.read("/v1/map".into())).await?;
+    let map = measure(duration, READERS, target.read("/v1/map".into(), None)).await?;
     println!(
         "| GET /v1/map | {READERS} | {} | | | | {} |",
         map.run.cell(),
         map.cpu
     );
+    let gzip = target.read("/v1/map".into(), Some(BROWSERS_ACCEPT));
+    let map = measure(duration, READERS, gzip).await?;
+    println!(
+        "| GET /v1/map, gzip (as browsers ask) | {READERS} | {} | | | | {} |",
+        map.run.cell(),
+        map.cpu
+    );
     let profile = target.any_initiative_path().await?;
-    let profile = measure(duration, READERS, target.read(profile)).await?;
+    let profile = measure(duration, READERS, target.read(profile, None)).await?;
     println!(
         "| GET /v1/initiatives/{{id}} | {READERS} | {} | | | | {} |",
         profile.run.cell(),

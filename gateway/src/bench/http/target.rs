@@ -285,10 +285,12 @@ impl Target {
         })
     }
 
-    /// Reading `path` anonymously.
+    /// Reading `path` anonymously; with `accept`, sending it as `Accept-Encoding` (as browsers
+    /// do) and taking the body as sent.
     pub fn read(
         &self,
         path: String,
+        accept: Option<&'static str>,
     ) -> impl Fn(usize, usize) -> Operation + Clone + Send + Sync + 'static {
         let shared = self.shared.clone();
         let url = format!("{}{path}", shared.base);
@@ -296,12 +298,11 @@ impl Target {
             let shared = shared.clone();
             let url = url.clone();
             Box::pin(async move {
-                let response = shared
-                    .client
-                    .get(&url)
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let mut request = shared.client.get(&url);
+                if let Some(accept) = accept {
+                    request = request.header(reqwest::header::ACCEPT_ENCODING, accept);
+                }
+                let response = request.send().await.map_err(|e| e.to_string())?;
                 let status = response.status();
                 response.bytes().await.map_err(|e| e.to_string())?;
                 if status == StatusCode::OK {
