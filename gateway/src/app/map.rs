@@ -55,8 +55,9 @@ pub struct Geojson {
 }
 
 /// The selection as a GeoJSON FeatureCollection (RFC 7946). For a reader who takes gzip, the
-/// whole map comes compressed (it is kept so, see `projections::InitiativeMap::geojson_gzip`);
-/// a filtered selection is written for the request, plain.
+/// whole map comes compressed when its compressed form is ready (it is kept so, see
+/// `projections::InitiativeMap::geojson_gzip`); a filtered selection is written for the
+/// request, plain.
 pub async fn geojson(
     state: &AppState,
     caller: &Caller,
@@ -69,16 +70,15 @@ pub async fn geojson(
     query
         .read_at
         .read(state, &state.read.map, |map| {
-            if takes_gzip && whole {
-                Geojson {
-                    body: map.geojson_gzip(now),
-                    gzip: true,
-                }
-            } else {
-                Geojson {
+            match (takes_gzip && whole)
+                .then(|| map.geojson_gzip(now))
+                .flatten()
+            {
+                Some(body) => Geojson { body, gzip: true },
+                None => Geojson {
                     body: map.geojson(&query.filter, now),
                     gzip: false,
-                }
+                },
             }
         })
         .await

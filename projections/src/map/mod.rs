@@ -237,8 +237,9 @@ impl InitiativeMap {
         }
     }
 
-    /// The whole map's GeoJSON (no filter) compressed with gzip, kept as the plain one is.
-    pub fn geojson_gzip(&self, now: DateTime<Utc>) -> Bytes {
+    /// The whole map's GeoJSON (no filter) compressed with gzip, kept as the plain one is;
+    /// `None` while a large map is being compressed (send [`Self::geojson`] meanwhile).
+    pub fn geojson_gzip(&self, now: DateTime<Utc>) -> Option<Bytes> {
         self.whole
             .gzip_at(now, || self.features(&MapFilter::default(), now))
     }

@@ -6,10 +6,16 @@
 //! entry and a copy of every Feature; keeping it makes a read a reference count. Its gzip form,
 //! what browsers and most HTTP clients ask for (about a sixth of the bytes), is made the first
 //! time one asks and kept beside it.
+//!
+//! Compressing takes about 0.5 ms for the seed's 109 KB and half a second for the 39 MB of
+//! 100,000 initiatives. A small map is compressed by the request that first asks; a large one on
+//! a thread of its own, one at a time, while the requests meanwhile get the plain bytes (the
+//! current map, never an older one in gzip): no request thread ever waits on a compression.
 
 use std::fmt;
 use std::io::Write;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use bytes::Bytes;
@@ -19,8 +25,22 @@ use super::entry::MapFeature;
 
 /// The whole map as last written, and the times it holds for. Emptied whenever the map changes
 /// ([`Self::forget`]); a copy of the model starts empty.
-#[derive(Default)]
-pub(super) struct WholeMap(Mutex<Option<Arc<Written>>>);
+pub(super) struct WholeMap {
+    kept: Mutex<Option<Arc<Written>>>,
+    /// Whether a thread is compressing a large map (at most one at a time).
+    compressing: Arc<AtomicBool>,
+    /// The largest body compressed by the request that asks; larger ones go to a thread.
+    inline_limit: usize,
+}
+
+/// About 5 ms of compression at the default level.
+const INLINE_LIMIT: usize = 1 << 20;
+
+impl Default for WholeMap {
+    fn default() -> Self {
+        Self::with_inline_limit(INLINE_LIMIT)
+    }
+}
 
 struct Written {
     body: Bytes,
@@ -41,14 +61,42 @@ impl WholeMap {
         self.written(now, features).body.clone()
     }
 
-    /// [`Self::at`] compressed with gzip (RFC 1952).
+    /// [`Self::at`] compressed with gzip (RFC 1952), if it is ready: a small map is compressed
+    /// now; for a large one a compression starts on a thread of its own (unless one is running)
+    /// and `None` says to send the plain bytes meanwhile.
     pub(super) fn gzip_at<'a>(
         &self,
         now: DateTime<Utc>,
         features: impl FnOnce() -> Vec<MapFeature<'a>>,
-    ) -> Bytes {
+    ) -> Option<Bytes> {
         let written = self.written(now, features);
-        written.gzip.get_or_init(|| gzip(&written.body)).clone()
+        if let Some(gzip) = written.gzip.get() {
+            return Some(gzip.clone());
+        }
+        if written.body.len() <= self.inline_limit {
+            return Some(written.gzip.get_or_init(|| gzip(&written.body)).clone());
+        }
+        if !self.compressing.swap(true, Ordering::AcqRel) {
+            let compressing = self.compressing.clone();
+            let spawned = std::thread::Builder::new()
+                .name("map-gzip".into())
+                .spawn(move || {
+                    written.gzip.get_or_init(|| gzip(&written.body));
+                    compressing.store(false, Ordering::Release);
+                });
+            if spawned.is_err() {
+                self.compressing.store(false, Ordering::Release);
+            }
+        }
+        None
+    }
+
+    pub(super) fn with_inline_limit(inline_limit: usize) -> Self {
+        Self {
+            kept: Mutex::new(None),
+            compressing: Arc::new(AtomicBool::new(false)),
+            inline_limit,
+        }
     }
 
     fn written<'a>(
@@ -81,12 +129,12 @@ impl WholeMap {
 
     /// The map changed: the kept bytes no longer hold.
     pub(super) fn forget(&mut self) {
-        *self.0.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
+        *self.kept.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Arc<Written>>> {
         // A write under this lock is one assignment: a panic cannot leave it half done.
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.kept.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

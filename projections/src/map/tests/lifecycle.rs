@@ -245,6 +245,51 @@ fn the_whole_map_kept_between_reads_follows_events_and_the_clock() {
 }
 
 #[test]
+fn a_large_map_is_compressed_on_a_thread_while_requests_get_it_plain() {
+    let mut history = History::default();
+    history.approve(initiative(1), profile("Primera"), at(2023, 1, 1));
+    let mut map: InitiativeMap = history.fold();
+    // Every map counts as large here.
+    map.whole = WholeMap::with_inline_limit(0);
+    let now = at(2023, 2, 1);
+    let whole = MapFilter::default();
+    let compressed = |map: &InitiativeMap| {
+        (0..500)
+            .find_map(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                map.geojson_gzip(now)
+            })
+            .expect("the compression ends")
+    };
+    let unpacked = |gzip: &[u8]| {
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gzip), &mut text).unwrap();
+        text
+    };
+    assert_eq!(
+        map.geojson_gzip(now),
+        None,
+        "the first ask starts the compression"
+    );
+    let gzip = compressed(&map);
+    assert_eq!(unpacked(&gzip), map.geojson(&whole, now));
+    // A change: the compressed form of the old map is never answered for the new one.
+    let from = history.len();
+    history.approve(initiative(2), profile("Segunda"), at(2023, 1, 2));
+    for event in history.events_from(from) {
+        map.apply(event).unwrap();
+    }
+    assert_eq!(
+        map.geojson_gzip(now),
+        None,
+        "a new compression, for the new map"
+    );
+    let fresh = unpacked(&compressed(&map));
+    assert_eq!(fresh, map.geojson(&whole, now));
+    assert_eq!(ids(&map, &whole, now).len(), 2);
+}
+
+#[test]
 fn a_snapshot_restores_the_same_state_and_answers() {
     let mut history = History::default();
     for n in 1..=30 {
