@@ -29,6 +29,7 @@ mod sessions;
 mod snapshots;
 pub mod transfer;
 pub mod vault;
+mod writer;
 
 pub use aggregate_store::{AggregateStore, LoadedAggregate};
 pub use claims::{Claim, Claimed, ModerationClaims};

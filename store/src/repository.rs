@@ -391,6 +391,7 @@ async fn append_sqlite(
     rows: &Rows<'_>,
     keyed: Option<&IdempotentWrite>,
 ) -> Result<FeedPosition, PersistenceError> {
+    let _turn = crate::writer::sqlite_turn(pool, crate::writer::Writer::Command).await;
     let mut tx = pool.begin().await.map_err(append_error)?;
     if let Some(keyed) = keyed {
         // The key and the events commit together; a claim taken over writes nothing.

@@ -123,6 +123,7 @@ async fn write_links(
     match db {
         Database::Postgres(pool) => write_links_in(pool, positions, txs, links, true).await?,
         Database::Sqlite(pool) => {
+            let _turn = crate::writer::sqlite_turn(pool, crate::writer::Writer::Background).await;
             let mut tx = pool.begin().await?;
             write_links_sqlite(&mut tx, positions, txs, links).await?;
             tx.commit().await?;

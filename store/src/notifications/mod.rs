@@ -390,6 +390,7 @@ impl Notifications {
         id: &str,
         error: Option<&str>,
     ) -> Result<(), StoreError> {
+        let _turn = self.db.writing(crate::writer::Writer::Background).await;
         on_pool!(&self.db, |pool| {
             let mut query = sqlx::query(sql).bind(time).bind(id);
             if let Some(error) = error {

@@ -76,6 +76,7 @@ pub(super) async fn on_sqlite(
 ) -> Result<bool, StoreError> {
     const ADVANCE: &str = "UPDATE notifier_checkpoint SET tx = $1, position = $2, updated_at = $3 \
                            WHERE name = $4 AND tx = $5 AND position = $6";
+    let _turn = crate::writer::sqlite_turn(pool, crate::writer::Writer::Background).await;
     let mut tx = pool.begin().await?;
     let advanced = sqlx::query(ADVANCE)
         .bind(moved.to.tx)
