@@ -133,21 +133,21 @@ async fn run<K, V>(shared: Arc<Shared<K, V>>) {
         };
         let (keys, answers): (Vec<K>, Vec<_>) = batch.into_iter().unzip();
         let asked = keys.len();
-        let result = (shared.query)(keys).await;
-        match result {
-            Ok(values) if values.len() == asked => {
-                for (answer, value) in answers.into_iter().zip(values) {
-                    // A waiter that went away needs no answer.
-                    let _ = answer.send(Ok(value));
-                }
-            }
-            Ok(values) => {
-                let error = BatchError {
+        let values = (shared.query)(keys).await.and_then(|values| {
+            if values.len() == asked {
+                Ok(values)
+            } else {
+                Err(BatchError {
                     unavailable: false,
                     message: format!("a batch of {asked} reads got {} answers", values.len()),
-                };
-                for answer in answers {
-                    let _ = answer.send(Err(error.clone()));
+                })
+            }
+        });
+        // A waiter that went away needs no answer.
+        match values {
+            Ok(values) => {
+                for (answer, value) in answers.into_iter().zip(values) {
+                    let _ = answer.send(Ok(value));
                 }
             }
             Err(error) => {

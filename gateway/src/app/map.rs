@@ -8,9 +8,9 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use bytes::Bytes;
-
+use chrono::{DateTime, Utc};
 use domain::values::{CountryCode, InitiativeKind, MaturityStage, Sector, ValueError};
-use projections::{BoundingBox, MapFeature, MapFilter, TextQuery};
+use projections::{BoundingBox, InitiativeMap, MapFeature, MapFilter, TextQuery};
 use serde::Serialize;
 
 use super::{ReadAt, Refusal};
@@ -38,14 +38,10 @@ pub async fn features<T>(
     query: &MapQuery,
     shape: impl FnOnce(&[MapFeature<'_>]) -> T,
 ) -> Result<T, Refusal> {
-    query.read_at.permit(caller)?;
-    let now = query.read_at.moment();
-    query
-        .read_at
-        .read(state, &state.read.map, |map| {
-            shape(&map.features(&query.filter, now))
-        })
-        .await
+    read(state, caller, query, |map, now| {
+        shape(&map.features(&query.filter, now))
+    })
+    .await
 }
 
 /// The selection as a GeoJSON FeatureCollection (RFC 7946), and whether it is in gzip.
@@ -64,23 +60,34 @@ pub async fn geojson(
     query: &MapQuery,
     takes_gzip: bool,
 ) -> Result<Geojson, Refusal> {
+    read(state, caller, query, |map, now| {
+        let gzip = takes_gzip
+            .then(|| map.geojson_gzip(&query.filter, now))
+            .flatten();
+        match gzip {
+            Some(body) => Geojson { body, gzip: true },
+            None => Geojson {
+                body: map.geojson(&query.filter, now),
+                gzip: false,
+            },
+        }
+    })
+    .await
+}
+
+/// Reads the map `query` asks about (live, or as of a past moment, if `caller` may) through
+/// `f`, with the moment staleness is judged at.
+async fn read<T>(
+    state: &AppState,
+    caller: &Caller,
+    query: &MapQuery,
+    f: impl FnOnce(&InitiativeMap, DateTime<Utc>) -> T,
+) -> Result<T, Refusal> {
     query.read_at.permit(caller)?;
     let now = query.read_at.moment();
-    let whole = query.filter == MapFilter::default();
     query
         .read_at
-        .read(state, &state.read.map, |map| {
-            match (takes_gzip && whole)
-                .then(|| map.geojson_gzip(now))
-                .flatten()
-            {
-                Some(body) => Geojson { body, gzip: true },
-                None => Geojson {
-                    body: map.geojson(&query.filter, now),
-                    gzip: false,
-                },
-            }
-        })
+        .read(state, &state.read.map, |map| f(map, now))
         .await
 }
 

@@ -95,16 +95,14 @@ impl Projection for InitiativeMap {
         if let Some(unsettled) = &mut self.unsettled {
             unsettled.insert(*id);
         } else {
-            // Registrations and reviews of what is not on the map leave the kept map as it is.
-            if self.index.shows(*id) {
-                self.whole.forget();
-            }
+            let shown = self.index.shows(*id);
             if !retired {
                 self.index.upsert(*id, initiative);
             } else {
                 self.index.remove(*id);
             }
-            if self.index.shows(*id) {
+            // Registrations and reviews of what is not on the map leave the kept map as it is.
+            if shown || self.index.shows(*id) {
                 self.whole.forget();
             }
         }
@@ -237,11 +235,14 @@ impl InitiativeMap {
         }
     }
 
-    /// The whole map's GeoJSON (no filter) compressed with gzip, kept as the plain one is;
-    /// `None` while a large map is being compressed (send [`Self::geojson`] meanwhile).
-    pub fn geojson_gzip(&self, now: DateTime<Utc>) -> Option<Bytes> {
-        self.whole
-            .gzip_at(now, || self.features(&MapFilter::default(), now))
+    /// [`Self::geojson`] compressed with gzip, for the whole map (no filter) only, kept as the
+    /// plain one is; `None` for a filtered selection, and while a large map is being compressed
+    /// (send [`Self::geojson`] then).
+    pub fn geojson_gzip(&self, filter: &MapFilter, now: DateTime<Utc>) -> Option<Bytes> {
+        let whole = *filter == MapFilter::default();
+        whole
+            .then(|| self.whole.gzip_at(now, || self.features(filter, now)))
+            .flatten()
     }
 
     /// How many initiatives are on the map.

@@ -1,7 +1,9 @@
 //! Reading sessions by their tokens' digests: the one lookup every signed-in request makes.
 //!
 //! The account stream's version comes along (on the primary key of `events`), so that the
-//! account can come from the cache when the cache holds exactly that version.
+//! account can come from the cache when the cache holds exactly that version. On PostgreSQL the
+//! sessions that requests present at the same moment are read by one query
+//! (`crate::coalesce`); on SQLite each is its own query in the process.
 
 use chrono::{DateTime, Utc};
 use domain::values::AccountId;
@@ -9,11 +11,55 @@ use sqlx::Row;
 use uuid::Uuid;
 
 use super::{decode_error, parse_sqlite_time, Found};
-use crate::StoreError;
+use crate::coalesce::{BatchError, Coalesced};
+use crate::{Database, StoreError};
+
+/// The most sessions one query reads.
+const PER_QUERY: usize = 256;
+
+/// Finds sessions by their tokens' digests, as the backend reads them best.
+#[derive(Clone)]
+pub(super) enum Finder {
+    Postgres(Coalesced<[u8; 32], Option<Found>>),
+    Sqlite(sqlx::SqlitePool),
+}
+
+impl Finder {
+    pub(super) fn new(db: &Database) -> Self {
+        match db {
+            Database::Postgres(pool) => {
+                let pool = pool.clone();
+                Self::Postgres(Coalesced::new(PER_QUERY, move |digests| {
+                    let pool = pool.clone();
+                    async move {
+                        find_postgres(&pool, digests)
+                            .await
+                            .map_err(BatchError::from)
+                    }
+                }))
+            }
+            Database::Sqlite(pool) => Self::Sqlite(pool.clone()),
+        }
+    }
+
+    /// The session of `digest`, if there is one.
+    pub(super) async fn find(&self, digest: [u8; 32]) -> Result<Option<Found>, StoreError> {
+        match self {
+            Self::Postgres(shared) => shared.get(digest).await.map_err(|e| {
+                if e.unavailable {
+                    StoreError::Unavailable(e.message)
+                } else {
+                    StoreError::Persistence(e.message)
+                }
+            }),
+            Self::Sqlite(pool) => find_sqlite(pool, &digest).await,
+        }
+    }
+}
 
 /// The sessions of `digests`, one answer per digest in their order (`None`: no such session),
 /// in one query.
-pub(super) async fn find_postgres(
+async fn find_postgres(
     pool: &sqlx::PgPool,
     digests: Vec<[u8; 32]>,
 ) -> Result<Vec<Option<Found>>, sqlx::Error> {
@@ -45,7 +91,7 @@ pub(super) async fn find_postgres(
 }
 
 /// The session of `digest`, if there is one.
-pub(super) async fn find_sqlite(
+async fn find_sqlite(
     pool: &sqlx::SqlitePool,
     digest: &[u8; 32],
 ) -> Result<Option<Found>, StoreError> {

@@ -18,9 +18,8 @@ use sqlx::Row;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
-use crate::coalesce::{BatchError, Coalesced};
 use crate::{Database, StoreError};
-use find::{find_postgres, find_sqlite};
+use find::Finder;
 
 mod find;
 
@@ -113,17 +112,13 @@ pub enum SetupCheck {
 #[derive(Clone)]
 pub struct Sessions {
     db: Database,
-    /// On PostgreSQL, the sessions that requests present at the same time, read by one query
-    /// (`crate::coalesce`); on SQLite each is its own query in the process.
-    checks: Option<Coalesced<[u8; 32], Option<Found>>>,
+    /// How sessions are found by their digests (see [`Finder`]).
+    finder: Finder,
 }
 
 /// A session as stored: its account, expiry, whether it was revoked, and the account stream's
 /// version.
 type Found = (AccountId, DateTime<Utc>, bool, i64);
-
-/// The most sessions one query reads.
-const CHECKS_PER_QUERY: usize = 256;
 
 impl fmt::Debug for Sessions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -135,23 +130,9 @@ impl fmt::Debug for Sessions {
 
 impl Sessions {
     pub fn new(db: &Database) -> Self {
-        let checks = match db {
-            Database::Postgres(pool) => {
-                let pool = pool.clone();
-                Some(Coalesced::new(CHECKS_PER_QUERY, move |digests| {
-                    let pool = pool.clone();
-                    async move {
-                        find_postgres(&pool, digests)
-                            .await
-                            .map_err(BatchError::from)
-                    }
-                }))
-            }
-            Database::Sqlite(_) => None,
-        };
         Self {
             db: db.clone(),
-            checks,
+            finder: Finder::new(db),
         }
     }
 
@@ -212,19 +193,7 @@ impl Sessions {
             return Ok(SessionCheck::Unknown);
         }
         let digest = digest(token);
-        let found = match (&self.checks, &self.db) {
-            (Some(checks), _) => checks.get(digest).await.map_err(|e| {
-                if e.unavailable {
-                    StoreError::Unavailable(e.message)
-                } else {
-                    StoreError::Persistence(e.message)
-                }
-            })?,
-            (None, Database::Sqlite(pool)) => find_sqlite(pool, &digest).await?,
-            (None, Database::Postgres(pool)) => {
-                find_postgres(pool, vec![digest]).await?.pop().flatten()
-            }
-        };
+        let found = self.finder.find(digest).await?;
         Ok(match found {
             None => SessionCheck::Unknown,
             Some((_, _, true, _)) => SessionCheck::Revoked,

@@ -257,7 +257,7 @@ fn a_large_map_is_compressed_on_a_thread_while_requests_get_it_plain() {
         (0..500)
             .find_map(|_| {
                 std::thread::sleep(std::time::Duration::from_millis(10));
-                map.geojson_gzip(now)
+                map.geojson_gzip(&whole, now)
             })
             .expect("the compression ends")
     };
@@ -267,7 +267,7 @@ fn a_large_map_is_compressed_on_a_thread_while_requests_get_it_plain() {
         text
     };
     assert_eq!(
-        map.geojson_gzip(now),
+        map.geojson_gzip(&whole, now),
         None,
         "the first ask starts the compression"
     );
@@ -280,7 +280,7 @@ fn a_large_map_is_compressed_on_a_thread_while_requests_get_it_plain() {
         map.apply(event).unwrap();
     }
     assert_eq!(
-        map.geojson_gzip(now),
+        map.geojson_gzip(&whole, now),
         None,
         "a new compression, for the new map"
     );
