@@ -191,6 +191,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2000)]
         grow_to: usize,
     },
+    /// Resident memory of a server (`serve` as a process of its own) when ready and after a
+    /// round of reads: on a new data directory (the seed's first start, then a restart), or on
+    /// a given store.
+    Memory {
+        /// Serve this store instead of a new data directory (e.g. one `bench projections
+        /// --keep` left).
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Rounds of reads (the console's home, the map plain and in gzip).
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+    },
     /// Commands per second and latency over HTTP through the real server (both backends),
     /// beside the bare framework (cqrs-es + postgres-es / sqlite-es) in the same run.
     Http {

@@ -103,6 +103,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| e.to_string()),
         Command::Bench {
             which:
+                BenchCommand::Memory {
+                    database_url,
+                    rounds,
+                },
+        } => gateway::bench::memory(database_url.as_deref(), rounds)
+            .await
+            .map_err(|e| e.to_string()),
+        Command::Bench {
+            which:
                 BenchCommand::Http {
                     server,
                     clients,

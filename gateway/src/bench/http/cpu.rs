@@ -56,7 +56,13 @@ impl CpuTimes {
 
 /// This process's resident memory now and at its peak (`VmRSS`, `VmHWM` of `/proc/self/status`).
 pub(super) fn memory() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let (resident, peak) = memory_of("self");
+    format!("{resident} (peak {peak})")
+}
+
+/// The resident set and its peak (`VmRSS`, `VmHWM`) of process `pid` (or `self`), in MB.
+pub(crate) fn memory_of(pid: &str) -> (String, String) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
         status
             .lines()
@@ -65,7 +71,7 @@ pub(super) fn memory() -> String {
             .and_then(|kb| kb.parse::<f64>().ok())
             .map_or_else(|| "n/a".to_owned(), |kb| format!("{:.0} MB", kb / 1024.0))
     };
-    format!("{} (peak {})", field("VmRSS:"), field("VmHWM:"))
+    (field("VmRSS:"), field("VmHWM:"))
 }
 
 /// The command name and user + system time of a `/proc/<pid>/stat` line.

@@ -28,6 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bare::Bare;
+pub(crate) use cpu::memory_of;
 use cpu::CpuTimes;
 use load::{drive, Run};
 use target::Target;
