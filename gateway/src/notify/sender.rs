@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use domain::values::AccountId;
-use store::notifications::Notification;
+use store::notifications::{Commit, Notification};
 use store::vault::open_json;
 
 use super::mailer::{Mailer, Outgoing};
@@ -47,8 +47,14 @@ pub(super) async fn run(context: Context, mailer: Option<Arc<Mailer>>) {
         if !read_models_reached_notifier(&context).await {
             continue;
         }
-        for notification in &due {
-            if let Err(error) = send_one(&context, &mailer, notification).await {
+        for (index, notification) in due.iter().enumerate() {
+            // One durable commit per batch, its last mark (see `Commit`).
+            let commit = if index + 1 == due.len() {
+                Commit::Durable
+            } else {
+                Commit::Unhurried
+            };
+            if let Err(error) = send_one(&context, &mailer, notification, commit).await {
                 super::retrying(
                     &context,
                     "mail sender",
@@ -64,6 +70,7 @@ async fn send_one(
     context: &Context,
     mailer: &Mailer,
     notification: &Notification,
+    commit: Commit,
 ) -> Result<(), store::StoreError> {
     let notifications = &context.notifications;
     let Some(email) = email_of(context, &notification.recipient).await? else {
@@ -72,6 +79,7 @@ async fn send_one(
                 &notification.id,
                 now_ms(),
                 "the recipient's account was erased",
+                commit,
             )
             .await;
     };
@@ -86,12 +94,14 @@ async fn send_one(
     match mailer.deliver(&outgoing).await {
         Ok(()) => {
             context.state.mail.set_ok();
-            notifications.mark_sent(&notification.id, now_ms()).await
+            notifications
+                .mark_sent(&notification.id, now_ms(), commit)
+                .await
         }
         Err(error) if error.permanent => {
             tracing::warn!(id = %notification.id, error = %error.message, "mail refused for good");
             notifications
-                .mark_failed(&notification.id, now_ms(), &error.message)
+                .mark_failed(&notification.id, now_ms(), &error.message, commit)
                 .await
         }
         Err(error) => {
@@ -101,7 +111,7 @@ async fn send_one(
                 .set_degraded(format!("delivery failing ({})", error.message));
             let wait = backoff_ms(context.retry_base, notification.attempts);
             notifications
-                .mark_retry(&notification.id, now_ms() + wait, &error.message)
+                .mark_retry(&notification.id, now_ms() + wait, &error.message, commit)
                 .await
         }
     }

@@ -123,10 +123,11 @@ async fn write_links(
     match db {
         Database::Postgres(pool) => write_links_in(pool, positions, txs, links, true).await?,
         Database::Sqlite(pool) => {
-            let _turn = crate::writer::sqlite_turn(pool, crate::writer::Writer::Background).await;
-            let mut tx = pool.begin().await?;
+            let mut write = crate::writer::unhurried_sqlite(pool).await?;
+            let mut tx = sqlx::Connection::begin(&mut *write).await?;
             write_links_sqlite(&mut tx, positions, txs, links).await?;
             tx.commit().await?;
+            write.finish().await?;
         }
     }
     Ok(())

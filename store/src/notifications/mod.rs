@@ -10,6 +10,8 @@
 use serde::Serialize;
 use sqlx::Row;
 
+use crate::database::UNHURRIED_COMMIT;
+use crate::writer::Writer;
 use crate::{Database, FeedPosition, StoreError};
 
 /// Inserts one notification (`$n: &NewNotification`) through `$executor`, skipping it if its id
@@ -41,6 +43,18 @@ mod record;
 use record::Move;
 
 const CHECKPOINT: &str = "notifier";
+
+/// Whether a mark waits for the disk. The sender marks a batch's rows [`Commit::Unhurried`] and
+/// its last one [`Commit::Durable`], which makes the marks before it durable too (a durable
+/// commit flushes everything logged before it, on both backends). A process crash loses no mark
+/// either way; a power cut may lose the marks of the batch being sent, whose mails then go
+/// once more with the same Message-ID, as after a crash between a mail server's acceptance
+/// and the mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commit {
+    Durable,
+    Unhurried,
+}
 
 /// Where a notification is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -347,10 +361,10 @@ impl Notifications {
     }
 
     /// The mail server accepted the message.
-    pub async fn mark_sent(&self, id: &str, now_ms: i64) -> Result<(), StoreError> {
+    pub async fn mark_sent(&self, id: &str, now_ms: i64, commit: Commit) -> Result<(), StoreError> {
         let sql = "UPDATE notifications SET status = 'sent', attempts = attempts + 1, \
                    sent_at = $1, last_error = NULL WHERE id = $2 AND status = 'pending'";
-        self.update(sql, now_ms, id, None).await
+        self.update(sql, now_ms, id, None, commit).await
     }
 
     /// A temporary failure: try again at `next_attempt_at`.
@@ -359,17 +373,25 @@ impl Notifications {
         id: &str,
         next_attempt_at: i64,
         error: &str,
+        commit: Commit,
     ) -> Result<(), StoreError> {
         let sql = "UPDATE notifications SET attempts = attempts + 1, next_attempt_at = $1, \
                    last_error = $3 WHERE id = $2 AND status = 'pending'";
-        self.update(sql, next_attempt_at, id, Some(error)).await
+        self.update(sql, next_attempt_at, id, Some(error), commit)
+            .await
     }
 
     /// A permanent failure (a refused address, an erased recipient): never tried again.
-    pub async fn mark_failed(&self, id: &str, now_ms: i64, error: &str) -> Result<(), StoreError> {
+    pub async fn mark_failed(
+        &self,
+        id: &str,
+        now_ms: i64,
+        error: &str,
+        commit: Commit,
+    ) -> Result<(), StoreError> {
         let sql = "UPDATE notifications SET status = 'failed', attempts = attempts + 1, \
                    next_attempt_at = $1, last_error = $3 WHERE id = $2 AND status = 'pending'";
-        self.update(sql, now_ms, id, Some(error)).await
+        self.update(sql, now_ms, id, Some(error), commit).await
     }
 
     /// An administrator asks for a failed notification to be tried again, now: it is pending
@@ -383,21 +405,40 @@ impl Notifications {
         })
     }
 
+    /// Runs a mark (`sql` ends in its `WHERE` clause) as the sender asked to commit it.
     async fn update(
         &self,
         sql: &str,
         time: i64,
         id: &str,
         error: Option<&str>,
+        commit: Commit,
     ) -> Result<(), StoreError> {
-        let _turn = self.db.writing(crate::writer::Writer::Background).await;
-        on_pool!(&self.db, |pool| {
-            let mut query = sqlx::query(sql).bind(time).bind(id);
-            if let Some(error) = error {
-                query = query.bind(error);
+        macro_rules! run {
+            ($sql:expr, $executor:expr) => {{
+                let mut query = sqlx::query($sql).bind(time).bind(id);
+                if let Some(error) = error {
+                    query = query.bind(error);
+                }
+                query.execute($executor).await?;
+            }};
+        }
+        match (&self.db, commit) {
+            (Database::Postgres(pool), Commit::Durable) => run!(sql, pool),
+            (Database::Postgres(pool), Commit::Unhurried) => {
+                let unhurried = format!("{sql} AND {UNHURRIED_COMMIT}");
+                run!(&unhurried, pool)
             }
-            query.execute(pool).await?;
-            Ok(())
-        })
+            (Database::Sqlite(pool), Commit::Durable) => {
+                let _turn = crate::writer::sqlite_turn(pool, Writer::Background).await;
+                run!(sql, pool)
+            }
+            (Database::Sqlite(pool), Commit::Unhurried) => {
+                let mut write = crate::writer::unhurried_sqlite(pool).await?;
+                run!(sql, &mut *write);
+                write.finish().await?;
+            }
+        }
+        Ok(())
     }
 }

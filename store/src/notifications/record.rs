@@ -68,7 +68,7 @@ pub(super) async fn on_postgres(
     Ok(count == 1)
 }
 
-/// On SQLite, one transaction (round trips are in-process).
+/// On SQLite, one transaction (round trips are in-process), unhurried as on PostgreSQL.
 pub(super) async fn on_sqlite(
     pool: &sqlx::SqlitePool,
     moved: &Move,
@@ -76,8 +76,8 @@ pub(super) async fn on_sqlite(
 ) -> Result<bool, StoreError> {
     const ADVANCE: &str = "UPDATE notifier_checkpoint SET tx = $1, position = $2, updated_at = $3 \
                            WHERE name = $4 AND tx = $5 AND position = $6";
-    let _turn = crate::writer::sqlite_turn(pool, crate::writer::Writer::Background).await;
-    let mut tx = pool.begin().await?;
+    let mut write = crate::writer::unhurried_sqlite(pool).await?;
+    let mut tx = sqlx::Connection::begin(&mut *write).await?;
     let advanced = sqlx::query(ADVANCE)
         .bind(moved.to.tx)
         .bind(moved.to.position)
@@ -90,11 +90,13 @@ pub(super) async fn on_sqlite(
         .rows_affected();
     if advanced != 1 {
         tx.rollback().await?;
+        write.finish().await?;
         return Ok(false);
     }
     for n in notifications {
         insert_notification!(&mut *tx, n, moved.now_ms)?;
     }
     tx.commit().await?;
+    write.finish().await?;
     Ok(true)
 }

@@ -105,7 +105,12 @@ async fn an_administrator_grants_the_auditor_role_and_erases_a_person() {
     };
     outbox.enqueue(&mail, later).await.unwrap();
     outbox
-        .mark_failed("failed-mail", later, "the mail server refused the address")
+        .mark_failed(
+            "failed-mail",
+            later,
+            "the mail server refused the address",
+            store::notifications::Commit::Durable,
+        )
         .await
         .unwrap();
     goto(&browser, &app, "/admin/operations?lang=en").await;
