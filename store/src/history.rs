@@ -42,11 +42,19 @@ pub struct HistoryPlace {
     pub position: FeedPosition,
 }
 
-/// A place's row: where its pieces are.
-struct Found {
+/// A place found, its state not read yet ([`ProjectionHistory::read`]): an as-of read starts
+/// reading the feed after it while the state is fetched.
+pub struct FoundPlace {
     entry: HistoryEntry,
     writer: String,
     pieces: i32,
+}
+
+impl FoundPlace {
+    /// The place in the feed whose state this is.
+    pub fn position(&self) -> FeedPosition {
+        self.entry.snapshot.position
+    }
 }
 
 /// The `projection_history` tables.
@@ -219,7 +227,7 @@ impl ProjectionHistory {
     }
 
     /// A found place's entry, its state read from its pieces and unpacked.
-    async fn read(&self, found: Found) -> Result<HistoryEntry, StoreError> {
+    pub async fn read(&self, found: FoundPlace) -> Result<HistoryEntry, StoreError> {
         let mut entry = found.entry;
         let pieces = self.read_pieces(&entry.snapshot, &found.writer).await?;
         if pieces.len() != usize::try_from(found.pieces).unwrap_or(usize::MAX) {
@@ -237,12 +245,13 @@ impl ProjectionHistory {
         Ok(entry)
     }
 
-    async fn find(
+    /// The place [`Self::before`] would read, without its state.
+    pub async fn find(
         &self,
         name: &str,
         version: i32,
         bound: HistoryBound,
-    ) -> Result<Option<Found>, StoreError> {
+    ) -> Result<Option<FoundPlace>, StoreError> {
         const COLUMNS: &str = "SELECT name, version, tx, position, recorded_by, events_applied, \
                                writer, pieces FROM projection_history";
         let (condition_pg, condition_lite) = match bound {
@@ -432,7 +441,7 @@ fn parse_text_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
         .map_err(|e| StoreError::Persistence(format!("projection history time `{text}`: {e}")))
 }
 
-fn read_found<R>(row: &R, recorded_by: DateTime<Utc>) -> Result<Found, StoreError>
+fn read_found<R>(row: &R, recorded_by: DateTime<Utc>) -> Result<FoundPlace, StoreError>
 where
     R: Row,
     for<'r> &'r str: sqlx::ColumnIndex<R>,
@@ -440,7 +449,7 @@ where
     for<'r> i32: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
-    Ok(Found {
+    Ok(FoundPlace {
         entry: HistoryEntry {
             snapshot: Snapshot {
                 name: row.try_get("name")?,

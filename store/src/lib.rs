@@ -39,7 +39,8 @@ pub use error::StoreError;
 pub use event_log::EventLog;
 pub use feed::{Feed, FeedEvent, FeedPosition, FeedReader, RawFeedEvent};
 pub use history::{
-    HistoryBound, HistoryEntry, HistoryPlace, ProjectionHistory, PIECE_BYTES as HISTORY_PIECE_BYTES,
+    FoundPlace, HistoryBound, HistoryEntry, HistoryPlace, ProjectionHistory,
+    PIECE_BYTES as HISTORY_PIECE_BYTES,
 };
 pub use idempotency::{
     request_digest, AnswerShape, Begin, CommittedAnswer, Idempotency, IdempotentWrite, KeyClaim,

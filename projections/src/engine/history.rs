@@ -134,7 +134,9 @@ impl HistoryKeeper {
             };
             after = last.feed_position();
             recorded_by = recorded_by.max(batch.iter().map(|e| e.recorded_at).max());
-            engine.apply(batch).await;
+            engine
+                .apply(batch.into_iter().map(crate::Envelope::new).collect())
+                .await;
             round.events_folded += read as u64;
             since_place += read as u64;
             if since_place == self.every {

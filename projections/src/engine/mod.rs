@@ -11,22 +11,21 @@ mod fold;
 mod history;
 mod priority;
 mod projection;
+mod read_ahead;
 mod tail;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use store::{
-    Feed, FeedPosition, HistoryBound, ProjectionHistory, RawFeedEvent, Snapshot, Snapshots,
-    StoreError,
-};
+use store::{Feed, FeedPosition, HistoryBound, ProjectionHistory, Snapshot, Snapshots, StoreError};
 use tokio::sync::watch;
 
 pub use fold::{fold, FoldError};
 pub use history::{HistoryKeeper, KeptRound, Register};
 pub use projection::{Projection, ProjectionError, ProjectionHandle, ProjectionStatus, Restoring};
 use projection::{Runner, Slot};
+use read_ahead::ReadAhead;
 
 use crate::Envelope;
 
@@ -279,36 +278,38 @@ impl Engine {
     pub async fn run_until(
         &self,
         until: Until,
+        progress: impl FnMut(Progress),
+    ) -> Result<FeedPosition, StoreError> {
+        let after = self.lowest_checkpoint();
+        let reading = self.read_ahead(after, until, 1);
+        self.apply_read(reading, after, progress).await
+    }
+
+    /// Starts reading the feed after `after` up to `until`, `ahead` batches ahead.
+    fn read_ahead(&self, after: FeedPosition, until: Until, ahead: usize) -> ReadAhead {
+        let batch_size = self.settings.batch_size;
+        ReadAhead::start(
+            self.feed.clone(),
+            after,
+            until,
+            batch_size,
+            ahead,
+            self.idle,
+        )
+    }
+
+    /// Applies what `reading` reads (after `after`) until it ends; the place the fold stopped at.
+    async fn apply_read(
+        &self,
+        mut reading: ReadAhead,
+        mut after: FeedPosition,
         mut progress: impl FnMut(Progress),
     ) -> Result<FeedPosition, StoreError> {
-        let batch_size = self.settings.batch_size;
-        let mut after = self.lowest_checkpoint();
         let mut events_read = 0u64;
-        let read = |after: FeedPosition| {
-            let feed = self.feed.clone();
-            tokio::spawn(async move { feed.read_raw_after(after, batch_size).await })
-        };
-        let mut next = Some(read(after));
-        while let Some(reading) = next.take() {
-            let mut batch = reading
-                .await
-                .map_err(|e| StoreError::Persistence(e.to_string()))??;
-            let full = batch.len() == batch_size;
-            let cut = match until {
-                Until::Head => batch.len(),
-                Until::Position(target) => batch.partition_point(|e| e.feed_position() <= target),
-                Until::RecordedBy(time) => batch
-                    .iter()
-                    .position(|e| e.recorded_at > time)
-                    .unwrap_or(batch.len()),
-            };
-            let done = !full || cut < batch.len();
-            batch.truncate(cut);
+        while let Some(batch) = reading.next().await {
+            let batch = batch?;
             if let Some(last) = batch.last() {
-                after = last.feed_position();
-            }
-            if !done {
-                next = Some(read(after));
+                after = last.position();
             }
             events_read += batch.len() as u64;
             self.apply(batch).await;
@@ -321,14 +322,14 @@ impl Engine {
     }
 
     /// Applies one batch to every projection, decoding each event once.
-    async fn apply(&self, batch: Vec<RawFeedEvent>) {
+    async fn apply(&self, batch: Vec<Envelope>) {
         if batch.is_empty() {
             return;
         }
         let runners = self.runners.clone();
         let applied = priority::run_blocking(self.idle, move || {
-            let envelopes: Vec<Envelope> = batch.into_iter().map(Envelope::new).collect();
-            apply_side_by_side(&runners, &envelopes);
+            decode_all(&batch);
+            apply_side_by_side(&runners, &batch);
         })
         .await;
         if let Err(error) = applied {
@@ -385,15 +386,14 @@ impl Engine {
     }
 }
 
-/// Decodes a batch (in parallel chunks) and applies it to each projection on its own thread
-/// (projections share nothing but the decoded events), or, for a single projection such as an
-/// as-of fold, on this one.
-fn apply_side_by_side(runners: &[Arc<dyn Runner>], events: &[Envelope]) {
-    const PARALLEL_FROM: usize = 256;
+/// Below this many events a batch is decoded and applied on one thread: starting threads would
+/// cost more than they save.
+const PARALLEL_FROM: usize = 256;
+
+/// Decodes every event of a batch that is not decoded yet, in parallel chunks; a small batch is
+/// decoded as its projections read it.
+fn decode_all(events: &[Envelope]) {
     if events.len() < PARALLEL_FROM {
-        for runner in runners {
-            runner.apply(events);
-        }
         return;
     }
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -409,9 +409,16 @@ fn apply_side_by_side(runners: &[Arc<dyn Runner>], events: &[Envelope]) {
             });
         }
     });
-    // One projection (an as-of fold) applies them here; several, each on a thread of its own.
-    if let [runner] = runners {
-        runner.apply(events);
+}
+
+/// Applies a batch to each projection on its own thread (projections share nothing but the
+/// decoded events), or, for a single projection such as an as-of fold or a small batch, on this
+/// one.
+fn apply_side_by_side(runners: &[Arc<dyn Runner>], events: &[Envelope]) {
+    if runners.len() == 1 || events.len() < PARALLEL_FROM {
+        for runner in runners {
+            runner.apply(events);
+        }
         return;
     }
     std::thread::scope(|scope| {
