@@ -3,9 +3,10 @@
 //! Each projection keeps its own checkpoint (the last event it applied) and, when the engine has
 //! a snapshot store, a snapshot of its read model at a checkpoint (saved by the history keeper,
 //! `articula replay` and a graceful stop); start-up restores the snapshots and reads the feed
-//! from the oldest checkpoint, and each projection skips what it has already seen. Events are read once and decoded once per batch, and the projections apply a
-//! batch side by side. A projection that cannot apply an event stops there, says which event and
-//! why in its status, and never skips it; the others go on.
+//! from the oldest checkpoint, and each projection skips what it has already seen. Events are
+//! read once and decoded once per batch, ahead of the batch being applied (`read_ahead`), and
+//! the projections apply a batch side by side. A projection that cannot apply an event stops
+//! there, says which event and why in its status, and never skips it; the others go on.
 
 mod fold;
 mod history;
