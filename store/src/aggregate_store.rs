@@ -26,9 +26,9 @@ use crate::{Database, EventRepository, FeedPosition, IdempotentWrite};
 pub struct AggregateStore<A: Aggregate> {
     repository: EventRepository,
     cache: Mutex<LruCache<String, Cached<A>>>,
-    /// On PostgreSQL, the versions that reads as stored ask for at the same time, read by one
-    /// query (`crate::coalesce`); on SQLite each is its own query in the process.
-    versions: Option<Coalesced<String, usize>>,
+    /// The versions that reads as stored ask for at the same time, read by one query
+    /// (`crate::coalesce`).
+    versions: Coalesced<String, usize>,
 }
 
 struct Cached<A> {
@@ -85,22 +85,23 @@ impl<A: Aggregate> AggregateContext<A> for LoadedAggregate<A> {
 impl<A: Aggregate + Clone> AggregateStore<A> {
     pub fn new(db: &Database, capacity: usize) -> Self {
         let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+        // One query for the versions read at the same moment, on either backend.
+        macro_rules! coalesced_versions {
+            ($pool:expr, $query:path) => {{
+                let pool = $pool.clone();
+                Coalesced::new(VERSIONS_PER_QUERY, move |ids: Vec<String>| {
+                    let pool = pool.clone();
+                    async move { $query(&pool, A::TYPE, &ids).await.map_err(BatchError::from) }
+                })
+            }};
+        }
         let versions = match db {
             Database::Postgres(pool) => {
-                let pool = pool.clone();
-                Some(Coalesced::new(
-                    VERSIONS_PER_QUERY,
-                    move |ids: Vec<String>| {
-                        let pool = pool.clone();
-                        async move {
-                            EventRepository::stream_versions_postgres(&pool, A::TYPE, &ids)
-                                .await
-                                .map_err(BatchError::from)
-                        }
-                    },
-                ))
+                coalesced_versions!(pool, EventRepository::stream_versions_postgres)
             }
-            Database::Sqlite(_) => None,
+            Database::Sqlite(pool) => {
+                coalesced_versions!(pool, EventRepository::stream_versions_sqlite)
+            }
         };
         Self {
             repository: EventRepository::new(db),
@@ -131,17 +132,11 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
         &self,
         aggregate_id: &str,
     ) -> Result<LoadedAggregate<A>, AggregateError<A::Error>> {
-        let version = match &self.versions {
-            Some(versions) => versions
-                .get(aggregate_id.to_owned())
-                .await
-                .map_err(persistence_error)?,
-            None => {
-                self.repository
-                    .stream_version(A::TYPE, aggregate_id)
-                    .await?
-            }
-        };
+        let version = self
+            .versions
+            .get(aggregate_id.to_owned())
+            .await
+            .map_err(persistence_error)?;
         let cached = self
             .lock()
             .get(aggregate_id)

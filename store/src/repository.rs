@@ -193,6 +193,27 @@ impl EventRepository {
         Ok(usize::try_from(version).unwrap_or(0))
     }
 
+    /// The versions of several streams of one type, as stored, in one query on SQLite: one version
+    /// per id, in the ids' order (0 for a stream with no events); the ids go in as one JSON array.
+    /// What [`crate::coalesce`] asks when many reads want a version at once.
+    pub(crate) async fn stream_versions_sqlite(
+        pool: &sqlx::SqlitePool,
+        aggregate_type: &str,
+        aggregate_ids: &[String],
+    ) -> Result<Vec<usize>, sqlx::Error> {
+        const SQL: &str = "SELECT (SELECT COALESCE(MAX(e.sequence), 0) FROM events e
+                  WHERE e.aggregate_type = ?1 AND e.aggregate_id = t.value)
+             FROM json_each(?2) AS t ORDER BY t.key";
+        let ids =
+            serde_json::to_string(aggregate_ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        let versions: Vec<i64> = sqlx::query_scalar(SQL)
+            .bind(aggregate_type)
+            .bind(ids)
+            .fetch_all(pool)
+            .await?;
+        Ok(as_versions(versions))
+    }
+
     /// The versions of several streams of one type, as stored, in one query on PostgreSQL: one
     /// version per id, in the ids' order (0 for a stream with no events). What
     /// [`crate::coalesce`] asks when many reads want a version at once.
@@ -209,10 +230,7 @@ impl EventRepository {
             .bind(aggregate_ids)
             .fetch_all(pool)
             .await?;
-        Ok(versions
-            .into_iter()
-            .map(|version| usize::try_from(version).unwrap_or(0))
-            .collect())
+        Ok(as_versions(versions))
     }
 
     /// Appends to several streams at once, all or nothing, and returns where the last event sits
@@ -541,5 +559,56 @@ impl PersistedEventRepository for EventRepository {
                 aggregate_id: None,
             },
         ))
+    }
+}
+
+/// Stream versions as the database counts them (never negative).
+fn as_versions(rows: Vec<i64>) -> Vec<usize> {
+    rows.into_iter()
+        .map(|version| usize::try_from(version).unwrap_or(0))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::bench::{Tally, TallyCommand};
+
+    use super::*;
+    use crate::testing::{postgres_log, sqlite_log};
+    use crate::{EventLog, EventMetadata};
+
+    /// Streams `a` (3 events), `b` (1) and `c` (2) of the tally, then the versions of a batch
+    /// in an order of its own, with a stream that has no events.
+    async fn versions_come_back_in_the_order_asked(log: &EventLog) -> Vec<usize> {
+        let bus = log.commands::<Tally>(());
+        for (id, events) in [("a", 3), ("b", 1), ("c", 2)] {
+            for _ in 0..events {
+                let meta = EventMetadata::system("test", "Increment");
+                let increment = TallyCommand::Increment { by: 1 };
+                bus.execute(id, increment, meta).await.unwrap();
+            }
+        }
+        let ids: Vec<String> = ["c", "none", "a", "b", "a"].map(String::from).to_vec();
+        match log.database() {
+            Database::Postgres(pool) => {
+                EventRepository::stream_versions_postgres(pool, Tally::TYPE, &ids).await
+            }
+            Database::Sqlite(pool) => {
+                EventRepository::stream_versions_sqlite(pool, Tally::TYPE, &ids).await
+            }
+        }
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_batch_of_versions_answers_each_id_in_its_place() {
+        let (_pg, postgres) = postgres_log().await;
+        let (_lite, sqlite) = sqlite_log().await;
+        for log in [postgres, sqlite] {
+            assert_eq!(
+                versions_come_back_in_the_order_asked(&log).await,
+                [2, 0, 3, 1, 3]
+            );
+        }
     }
 }

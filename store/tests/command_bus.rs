@@ -296,7 +296,39 @@ macro_rules! on_both_backends {
     };
 }
 
+/// Reads as stored made at the same moment share one query for their versions: each still gets
+/// its own stream's version (a stream with no events: 0), and a read made after a write, by
+/// another instance, sees it.
+async fn reads_as_stored_at_once_each_get_their_own_stream(log: EventLog) {
+    let writer = log.commands::<Tally>(());
+    for n in 0..24usize {
+        for _ in 0..n {
+            increment(&writer, &format!("stream-{n}")).await;
+        }
+    }
+    let reader = Arc::new(log.commands::<Tally>(()));
+    let start = Arc::new(tokio::sync::Barrier::new(24));
+    let reads: Vec<_> = (0..24usize)
+        .map(|n| {
+            let (reader, start) = (reader.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                let loaded = reader.load_fresh(&format!("stream-{n}")).await.unwrap();
+                (n, loaded.version, loaded.aggregate.count)
+            })
+        })
+        .collect();
+    for read in reads {
+        let (n, version, count) = read.await.unwrap();
+        assert_eq!((version, count), (n, n as u64), "stream-{n} read as stored");
+    }
+    increment(&writer, "stream-3").await;
+    let after = reader.load_fresh("stream-3").await.unwrap();
+    assert_eq!(after.version, 4, "a write by another instance is seen");
+}
+
 on_both_backends!(
+    reads_as_stored_at_once_each_get_their_own_stream,
     two_thousand_increments_read_back_as_two_thousand,
     a_stale_cache_never_loses_an_update,
     concurrent_commands_on_one_stream_lose_nothing,
