@@ -66,6 +66,11 @@ impl Envelope {
         }
     }
 
+    /// Whether [`Self::event`] has decoded it already.
+    pub fn is_decoded(&self) -> bool {
+        self.decoded.get().is_some()
+    }
+
     /// The decoded event, or why it could not be decoded.
     pub fn event(&self) -> Result<&DomainEvent, ProjectionError> {
         self.decoded

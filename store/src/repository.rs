@@ -162,37 +162,6 @@ impl EventRepository {
         }
     }
 
-    /// The version of a stream as stored: the sequence of its last event, 0 if it has none (one
-    /// read of the primary key's last entry for the stream).
-    pub async fn stream_version(
-        &self,
-        aggregate_type: &str,
-        aggregate_id: &str,
-    ) -> Result<usize, PersistenceError> {
-        const SQL_PG: &str = "SELECT COALESCE(MAX(sequence), 0) FROM events
-             WHERE aggregate_type = $1 AND aggregate_id = $2";
-        const SQL_SQLITE: &str = "SELECT COALESCE(MAX(sequence), 0) FROM events
-             WHERE aggregate_type = ?1 AND aggregate_id = ?2";
-        let version: i64 = match self {
-            Self::Postgres { pool, .. } => {
-                sqlx::query_scalar(SQL_PG)
-                    .bind(aggregate_type)
-                    .bind(aggregate_id)
-                    .fetch_one(pool)
-                    .await
-            }
-            Self::Sqlite { pool, .. } => {
-                sqlx::query_scalar(SQL_SQLITE)
-                    .bind(aggregate_type)
-                    .bind(aggregate_id)
-                    .fetch_one(pool)
-                    .await
-            }
-        }
-        .map_err(append_error)?;
-        Ok(usize::try_from(version).unwrap_or(0))
-    }
-
     /// The versions of several streams of one type, as stored, in one query on SQLite: one version
     /// per id, in the ids' order (0 for a stream with no events); the ids go in as one JSON array.
     /// What [`crate::coalesce`] asks when many reads want a version at once.

@@ -134,9 +134,7 @@ impl HistoryKeeper {
             };
             after = last.feed_position();
             recorded_by = recorded_by.max(batch.iter().map(|e| e.recorded_at).max());
-            engine
-                .apply(batch.into_iter().map(crate::Envelope::new).collect())
-                .await;
+            engine.apply_raw(batch).await;
             round.events_folded += read as u64;
             since_place += read as u64;
             if since_place == self.every {

@@ -19,7 +19,10 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use store::{Feed, FeedPosition, HistoryBound, ProjectionHistory, Snapshot, Snapshots, StoreError};
+use store::{
+    Feed, FeedPosition, HistoryBound, ProjectionHistory, RawFeedEvent, Snapshot, Snapshots,
+    StoreError,
+};
 use tokio::sync::watch;
 
 pub use fold::{fold, FoldError};
@@ -322,7 +325,14 @@ impl Engine {
         Ok(after)
     }
 
-    /// Applies one batch to every projection, decoding each event once.
+    /// Applies one batch as read from the feed (the live tail, the history keeper).
+    async fn apply_raw(&self, batch: Vec<RawFeedEvent>) {
+        self.apply(batch.into_iter().map(Envelope::new).collect())
+            .await;
+    }
+
+    /// Applies one batch to every projection, decoding each event once (unless the read-ahead
+    /// decoded it already).
     async fn apply(&self, batch: Vec<Envelope>) {
         if batch.is_empty() {
             return;
@@ -391,10 +401,10 @@ impl Engine {
 /// cost more than they save.
 const PARALLEL_FROM: usize = 256;
 
-/// Decodes every event of a batch that is not decoded yet, in parallel chunks; a small batch is
-/// decoded as its projections read it.
+/// Decodes the events of a batch in parallel chunks, unless they are decoded already (by the
+/// read-ahead); a small batch is decoded as its projections read it.
 fn decode_all(events: &[Envelope]) {
-    if events.len() < PARALLEL_FROM {
+    if events.len() < PARALLEL_FROM || events.iter().all(Envelope::is_decoded) {
         return;
     }
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());

@@ -61,9 +61,7 @@ pub(super) async fn tail(engine: std::sync::Weak<Engine>, restore: bool) {
             }
         };
         let caught_up = batch.len() < batch_size;
-        engine
-            .apply(batch.into_iter().map(crate::Envelope::new).collect())
-            .await;
+        engine.apply_raw(batch).await;
         for runner in &engine.runners {
             runner.set_caught_up(caught_up);
         }
