@@ -9,11 +9,12 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Utc};
 use domain::values::AccountId;
 use sqlx::Row;
 use uuid::Uuid;
 
+use crate::text_time::{decode_error, parse_sqlite_time, sqlite_time};
 use crate::{Database, StoreError};
 
 /// Who is reviewing an item, and until when the claim holds.
@@ -114,8 +115,8 @@ impl ModerationClaims {
             Database::Sqlite(pool) => sqlx::query(UPSERT)
                 .bind(item)
                 .bind(account.to_string())
-                .bind(text_time(now))
-                .bind(text_time(expires_at))
+                .bind(sqlite_time(now))
+                .bind(sqlite_time(expires_at))
                 .execute(pool)
                 .await?
                 .rows_affected(),
@@ -209,7 +210,7 @@ impl ModerationClaims {
             }
             Database::Sqlite(pool) => {
                 for row in sqlx::query(SELECT)
-                    .bind(text_time(now))
+                    .bind(sqlite_time(now))
                     .fetch_all(pool)
                     .await?
                 {
@@ -221,8 +222,12 @@ impl ModerationClaims {
                         row.try_get("item")?,
                         Claim {
                             account,
-                            claimed_at: parse_time(&row.try_get::<String, _>("claimed_at")?)?,
-                            expires_at: parse_time(&row.try_get::<String, _>("expires_at")?)?,
+                            claimed_at: parse_sqlite_time(
+                                &row.try_get::<String, _>("claimed_at")?,
+                            )?,
+                            expires_at: parse_sqlite_time(
+                                &row.try_get::<String, _>("expires_at")?,
+                            )?,
                         },
                     ));
                 }
@@ -242,25 +247,10 @@ impl ModerationClaims {
                 .await?
                 .rows_affected(),
             Database::Sqlite(pool) => sqlx::query(DELETE)
-                .bind(text_time(now))
+                .bind(sqlite_time(now))
                 .execute(pool)
                 .await?
                 .rows_affected(),
         })
     }
-}
-
-/// SQLite keeps times as fixed-width RFC 3339 text in UTC, which sorts and compares as time.
-fn text_time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
-fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| decode_error(format!("time `{text}`: {e}")))
-}
-
-fn decode_error(message: String) -> StoreError {
-    StoreError::Database(sqlx::Error::Decode(message.into()))
 }

@@ -103,6 +103,29 @@ pub enum Database {
 }
 
 impl Database {
+    /// Runs `sql`, whose one parameter `$1` is an account id (a `uuid` column on PostgreSQL,
+    /// text on SQLite), and returns how many rows it changed: what erasing a person's rows
+    /// takes, table by table.
+    pub(crate) async fn execute_for_account(
+        &self,
+        sql: &str,
+        account: domain::values::AccountId,
+    ) -> Result<u64, StoreError> {
+        let changed = match self {
+            Self::Postgres(pool) => sqlx::query(sql)
+                .bind(account.into_uuid())
+                .execute(pool)
+                .await?
+                .rows_affected(),
+            Self::Sqlite(pool) => sqlx::query(sql)
+                .bind(account.to_string())
+                .execute(pool)
+                .await?
+                .rows_affected(),
+        };
+        Ok(changed)
+    }
+
     /// Opens a pool with the default acquire timeout (5 s). For SQLite the file (and its
     /// directory) is created if missing; a file that is not a SQLite database is refused here
     /// rather than at the first write.

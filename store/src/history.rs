@@ -9,9 +9,10 @@
 //! back every instance's read models while it lasts. A place is visible once its row is; pieces
 //! of a writer that lost the race for a place, or died half-way, are never read.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use crate::text_time::sqlite_time;
 use crate::{Database, FeedPosition, Snapshot, StoreError};
 
 /// The largest piece of a state written by one statement.
@@ -120,11 +121,11 @@ impl ProjectionHistory {
             .bind(s.version)
             .bind(s.position.tx)
             .bind(s.position.position)
-            .bind(text_time(entry.recorded_by))
+            .bind(sqlite_time(entry.recorded_by))
             .bind(s.events_applied)
             .bind(&writer)
             .bind(count)
-            .bind(text_time(now))
+            .bind(sqlite_time(now))
             .execute(pool)
             .await?
             .rows_affected(),
@@ -172,7 +173,7 @@ impl ProjectionHistory {
                 .bind(writer)
                 .bind(piece)
                 .bind(bytes)
-                .bind(text_time(Utc::now()))
+                .bind(sqlite_time(Utc::now()))
                 .execute(pool)
                 .await?;
             }
@@ -284,7 +285,7 @@ impl ProjectionHistory {
                 let query = sqlx::query(&sql).bind(name).bind(version);
                 let query = match bound {
                     HistoryBound::Position(at) => query.bind(at.tx).bind(at.position),
-                    HistoryBound::RecordedBy(time) => query.bind(text_time(time)),
+                    HistoryBound::RecordedBy(time) => query.bind(sqlite_time(time)),
                 };
                 let row = query.fetch_optional(pool).await?;
                 row.map(|row| {
@@ -419,7 +420,7 @@ impl ProjectionHistory {
                 )
                 .bind(name)
                 .bind(version)
-                .bind(text_time(cutoff))
+                .bind(sqlite_time(cutoff))
                 .execute(pool)
                 .await?;
                 forgotten
@@ -427,12 +428,6 @@ impl ProjectionHistory {
         };
         Ok(done)
     }
-}
-
-/// Times as SQLite keeps them here: RFC 3339 in UTC with microseconds, so that text order is
-/// time order.
-fn text_time(time: DateTime<Utc>) -> String {
-    time.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 fn parse_text_time(text: &str) -> Result<DateTime<Utc>, StoreError> {

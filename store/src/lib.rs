@@ -27,6 +27,7 @@ pub mod notifications;
 mod repository;
 mod sessions;
 mod snapshots;
+mod text_time;
 pub mod transfer;
 pub mod vault;
 mod writer;

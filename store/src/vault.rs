@@ -25,6 +25,7 @@ use sha2::Sha256;
 use tokio::sync::OnceCell;
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::text_time::decode_error;
 use crate::{Database, StoreError};
 
 /// The AEAD every [`Sealed`] value made here names.
@@ -247,18 +248,7 @@ impl Vault {
     /// a key.
     pub async fn erase(&self, account: AccountId) -> Result<bool, StoreError> {
         const DELETE: &str = "DELETE FROM person_keys WHERE account_id = $1";
-        let deleted = match &self.db {
-            Database::Postgres(pool) => sqlx::query(DELETE)
-                .bind(account.into_uuid())
-                .execute(pool)
-                .await?
-                .rows_affected(),
-            Database::Sqlite(pool) => sqlx::query(DELETE)
-                .bind(account.to_string())
-                .execute(pool)
-                .await?
-                .rows_affected(),
-        };
+        let deleted = self.db.execute_for_account(DELETE, account).await?;
         Ok(deleted > 0)
     }
 
@@ -320,10 +310,6 @@ fn to_hex(bytes: &[u8]) -> String {
         hex.push(DIGITS[usize::from(b & 0x0f)] as char);
     }
     hex
-}
-
-fn decode_error(message: String) -> StoreError {
-    StoreError::Database(sqlx::Error::Decode(message.into()))
 }
 
 #[cfg(test)]

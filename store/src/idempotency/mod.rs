@@ -28,12 +28,13 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Duration, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::values::AccountId;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use subtle::ConstantTimeEq;
 
+use crate::text_time::{decode_error, parse_sqlite_time, sqlite_time};
 use crate::{Database, StoreError};
 
 /// The SHA-256 of a request: its method, path and query, and body, each but the last preceded by
@@ -313,18 +314,7 @@ impl Idempotency {
     /// derive from the person's data). Returns how many.
     pub async fn forget_account(&self, account: AccountId) -> Result<u64, StoreError> {
         const DELETE: &str = "DELETE FROM idempotency_keys WHERE account_id = $1";
-        let deleted = match &self.db {
-            Database::Postgres(pool) => sqlx::query(DELETE)
-                .bind(account.into_uuid())
-                .execute(pool)
-                .await?
-                .rows_affected(),
-            Database::Sqlite(pool) => sqlx::query(DELETE)
-                .bind(account.to_string())
-                .execute(pool)
-                .await?
-                .rows_affected(),
-        };
+        let deleted = self.db.execute_for_account(DELETE, account).await?;
         Ok(deleted)
     }
 
@@ -507,21 +497,6 @@ fn clamp(t: DateTime<Utc>) -> DateTime<Utc> {
         .single()
         .expect("a valid date");
     t.clamp(DateTime::<Utc>::UNIX_EPOCH, latest)
-}
-
-/// SQLite stores times as fixed-width RFC 3339 text (UTC, microseconds), comparable as text.
-fn sqlite_time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
-fn parse_sqlite_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| decode_error(format!("time `{text}`: {e}")))
-}
-
-fn decode_error(message: String) -> StoreError {
-    StoreError::Database(sqlx::Error::Decode(message.into()))
 }
 
 #[cfg(test)]

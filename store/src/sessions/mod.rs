@@ -9,7 +9,7 @@ use std::fmt;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use chrono::{DateTime, Duration, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::values::AccountId;
 use rand::rngs::OsRng;
 use rand::RngCore;
@@ -18,6 +18,7 @@ use sqlx::Row;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
+use crate::text_time::{decode_error, parse_sqlite_time, sqlite_time};
 use crate::{Database, StoreError};
 use find::Finder;
 
@@ -438,18 +439,7 @@ impl Sessions {
     /// Withdraws `account`'s setup token. True if there was one.
     pub async fn revoke_setup(&self, account: AccountId) -> Result<bool, StoreError> {
         const DELETE: &str = "DELETE FROM setup_tokens WHERE account_id = $1";
-        let deleted = match &self.db {
-            Database::Postgres(pool) => sqlx::query(DELETE)
-                .bind(account.into_uuid())
-                .execute(pool)
-                .await?
-                .rows_affected(),
-            Database::Sqlite(pool) => sqlx::query(DELETE)
-                .bind(account.to_string())
-                .execute(pool)
-                .await?
-                .rows_affected(),
-        };
+        let deleted = self.db.execute_for_account(DELETE, account).await?;
         Ok(deleted > 0)
     }
 }
@@ -492,21 +482,6 @@ fn expiry(now: DateTime<Utc>, ttl: Duration) -> DateTime<Utc> {
         None if ttl < Duration::zero() => earliest,
         None => latest,
     }
-}
-
-/// SQLite stores times as fixed-width RFC 3339 text (UTC, microseconds), comparable as text.
-fn sqlite_time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
-fn parse_sqlite_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| decode_error(format!("time `{text}`: {e}")))
-}
-
-fn decode_error(message: String) -> StoreError {
-    StoreError::Database(sqlx::Error::Decode(message.into()))
 }
 
 #[cfg(test)]
