@@ -310,7 +310,10 @@ impl Database {
     pub async fn close(&self) {
         match self {
             Self::Postgres(pool) => pool.close().await,
-            Self::Sqlite(pool) => pool.close().await,
+            Self::Sqlite(pool) => {
+                crate::writer::close_sqlite(pool).await;
+                pool.close().await
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ mod database;
 mod error;
 mod event_log;
 pub mod feed;
+mod group_commit;
 mod history;
 mod idempotency;
 pub mod mentions;

@@ -7,7 +7,7 @@ use serde_json::Value;
 use sqlite_es::SqliteEventRepository;
 
 use crate::chain::{event_hash, EventContent, EventHash};
-use crate::feed::{replay_stream, sqlite, StreamFilter};
+use crate::feed::{replay_stream, StreamFilter};
 use crate::idempotency::{ClaimLost, IdempotentWrite};
 use crate::{Database, FeedPosition};
 
@@ -213,8 +213,9 @@ impl EventRepository {
     /// the primary key (aggregate type, id, sequence) is another writer having appended first,
     /// and only that is reported as a conflict.
     ///
-    /// On SQLite the rows go into sqlite-es's table inside one transaction (one writer at a time;
-    /// round trips are in-process) and the position is read back before it commits.
+    /// On SQLite the rows go into sqlite-es's table inside a transaction that may hold the
+    /// appends of other commands made at the same moment, each all or nothing within it, and
+    /// one sync of the disk makes them all durable ([`crate::group_commit`]).
     ///
     /// With `keyed`, the request's idempotency key is marked committed with the answer's
     /// essentials in the same statement (PostgreSQL) or transaction (SQLite); if the claim the
@@ -230,25 +231,28 @@ impl EventRepository {
         }
         match self {
             Self::Postgres { pool, .. } => append_postgres(pool, &rows, keyed).await.map(Some),
-            Self::Sqlite { pool, .. } => append_sqlite(pool, &rows, keyed).await.map(Some),
+            Self::Sqlite { pool, .. } => crate::group_commit::append(pool, rows, keyed.cloned())
+                .await
+                .map(Some),
         }
     }
 }
 
-/// The events of an append as columns, in the order they are to be stored.
-struct Rows<'a> {
-    types: Vec<&'a str>,
-    ids: Vec<&'a str>,
-    sequences: Vec<i64>,
-    event_types: Vec<&'a str>,
-    versions: Vec<&'a str>,
-    payloads: Vec<String>,
-    metadata: Vec<String>,
-    hashes: Vec<Vec<u8>>,
+/// The events of an append as columns, in the order they are to be stored. Owned, so that an
+/// append on SQLite can be committed by another task in a group ([`crate::group_commit`]).
+pub(crate) struct Rows {
+    pub(crate) types: Vec<String>,
+    pub(crate) ids: Vec<String>,
+    pub(crate) sequences: Vec<i64>,
+    pub(crate) event_types: Vec<String>,
+    pub(crate) versions: Vec<String>,
+    pub(crate) payloads: Vec<String>,
+    pub(crate) metadata: Vec<String>,
+    pub(crate) hashes: Vec<Vec<u8>>,
 }
 
-impl<'a> From<&'a [StreamAppend<'a>]> for Rows<'a> {
-    fn from(streams: &'a [StreamAppend<'a>]) -> Self {
+impl From<&[StreamAppend<'_>]> for Rows {
+    fn from(streams: &[StreamAppend<'_>]) -> Self {
         let count = streams.iter().map(|s| s.events.len()).sum();
         let mut rows = Rows {
             types: Vec::with_capacity(count),
@@ -265,12 +269,12 @@ impl<'a> From<&'a [StreamAppend<'a>]> for Rows<'a> {
             rows.hashes
                 .extend(stream.hashes.iter().map(|hash| hash.as_bytes().to_vec()));
             for event in stream.events {
-                rows.types.push(stream.aggregate_type);
-                rows.ids.push(&event.aggregate_id);
+                rows.types.push(stream.aggregate_type.to_owned());
+                rows.ids.push(event.aggregate_id.clone());
                 rows.sequences
                     .push(i64::try_from(event.sequence).unwrap_or(i64::MAX));
-                rows.event_types.push(&event.event_type);
-                rows.versions.push(&event.event_version);
+                rows.event_types.push(event.event_type.clone());
+                rows.versions.push(event.event_version.clone());
                 rows.payloads.push(event.payload.to_string());
                 rows.metadata.push(event.metadata.to_string());
             }
@@ -280,43 +284,46 @@ impl<'a> From<&'a [StreamAppend<'a>]> for Rows<'a> {
 }
 
 /// The last row of an append: where its answer's position is found.
-struct LastRow<'a> {
-    aggregate_type: &'a str,
-    aggregate_id: &'a str,
-    sequence: i64,
+pub(crate) struct LastRow<'a> {
+    pub(crate) aggregate_type: &'a str,
+    pub(crate) aggregate_id: &'a str,
+    pub(crate) sequence: i64,
 }
 
-impl Rows<'_> {
+impl Rows {
     /// The last row (an append has at least one: empty appends return before this is asked).
-    fn last(&self) -> LastRow<'_> {
+    pub(crate) fn last(&self) -> LastRow<'_> {
         let n = self.sequences.len() - 1;
         LastRow {
-            aggregate_type: self.types[n],
-            aggregate_id: self.ids[n],
+            aggregate_type: &self.types[n],
+            aggregate_id: &self.ids[n],
             sequence: self.sequences[n],
         }
     }
 }
 
+/// Whether an append's failure is another writer having appended to the stream first: a clash
+/// on the primary key (aggregate type, id, sequence).
+pub(crate) fn is_conflict(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db)
+        if db.constraint() == Some("events_pkey")
+            || (db.kind() == sqlx::error::ErrorKind::UniqueViolation
+                && db.message().contains("events.aggregate_type")))
+}
+
 fn append_error(error: sqlx::Error) -> PersistenceError {
-    match &error {
-        sqlx::Error::Database(db)
-            if db.constraint() == Some("events_pkey")
-                || (db.kind() == sqlx::error::ErrorKind::UniqueViolation
-                    && db.message().contains("events.aggregate_type")) =>
-        {
-            PersistenceError::OptimisticLockError
-        }
-        _ if crate::error::is_unavailable(&error) => {
-            PersistenceError::ConnectionError(Box::new(error))
-        }
-        _ => PersistenceError::UnknownError(Box::new(error)),
+    if is_conflict(&error) {
+        PersistenceError::OptimisticLockError
+    } else if crate::error::is_unavailable(&error) {
+        PersistenceError::ConnectionError(Box::new(error))
+    } else {
+        PersistenceError::UnknownError(Box::new(error))
     }
 }
 
 async fn append_postgres(
     pool: &sqlx::PgPool,
-    rows: &Rows<'_>,
+    rows: &Rows,
     keyed: Option<&IdempotentWrite>,
 ) -> Result<FeedPosition, PersistenceError> {
     const INSERT: &str = "
@@ -371,69 +378,6 @@ async fn append_postgres(
         .max_by_key(|(_, position)| *position)
         .map(|(tx, position)| FeedPosition { tx, position })
         .ok_or_else(|| PersistenceError::UnknownError("the append returned no rows".into()))
-}
-
-async fn append_sqlite(
-    pool: &sqlx::SqlitePool,
-    rows: &Rows<'_>,
-    keyed: Option<&IdempotentWrite>,
-) -> Result<FeedPosition, PersistenceError> {
-    let _turn = crate::writer::sqlite_turn(pool, crate::writer::Writer::Command).await;
-    let mut tx = pool.begin().await.map_err(append_error)?;
-    if let Some(keyed) = keyed {
-        // The key and the events commit together; a claim taken over writes nothing.
-        let last = rows.last();
-        let marked = sqlx::query(
-            "UPDATE idempotency_keys
-             SET state = 'committed', status = ?3, answer_id = ?4, answer_version = ?5,
-                 last_aggregate_type = ?6, last_aggregate_id = ?7, last_sequence = ?8
-             WHERE account_id = ?1 AND key = ?2 AND claim = ?9
-               AND state IN ('pending', 'committed')",
-        )
-        .bind(keyed.claim.account.to_string())
-        .bind(&keyed.claim.key)
-        .bind(i64::from(keyed.answer.status))
-        .bind(&keyed.answer.created)
-        .bind(keyed.answer.with_version.then_some(last.sequence))
-        .bind(last.aggregate_type)
-        .bind(last.aggregate_id)
-        .bind(last.sequence)
-        .bind(keyed.claim.number)
-        .execute(&mut *tx)
-        .await
-        .map_err(append_error)?;
-        if marked.rows_affected() == 0 {
-            return Err(PersistenceError::UnknownError(Box::new(ClaimLost)));
-        }
-    }
-    for i in 0..rows.sequences.len() {
-        sqlx::query(
-            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )
-        .bind(rows.types[i])
-        .bind(rows.ids[i])
-        .bind(rows.sequences[i])
-        .bind(rows.event_types[i])
-        .bind(rows.versions[i])
-        .bind(&rows.payloads[i])
-        .bind(&rows.metadata[i])
-        .bind(&rows.hashes[i])
-        .execute(&mut *tx)
-        .await
-        .map_err(append_error)?;
-    }
-    let last = rows.sequences.len() - 1;
-    let position = sqlite::position_of(
-        &mut tx,
-        rows.types[last],
-        rows.ids[last],
-        rows.sequences[last],
-    )
-    .await
-    .map_err(|e| PersistenceError::UnknownError(Box::new(e)))?;
-    tx.commit().await.map_err(append_error)?;
-    Ok(position)
 }
 
 impl PersistedEventRepository for EventRepository {

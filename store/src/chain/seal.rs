@@ -127,7 +127,7 @@ async fn write_links(
             let mut tx = sqlx::Connection::begin(&mut *write).await?;
             write_links_sqlite(&mut tx, positions, txs, links).await?;
             tx.commit().await?;
-            write.finish().await?;
+            write.finish();
         }
     }
     Ok(())

@@ -108,24 +108,6 @@ pub(super) async fn head_position(pool: &SqlitePool) -> Result<i64, StoreError> 
     Ok(head.unwrap_or(0))
 }
 
-pub(crate) async fn position_of(
-    connection: &mut sqlx::SqliteConnection,
-    aggregate_type: &str,
-    aggregate_id: &str,
-    sequence: i64,
-) -> Result<FeedPosition, StoreError> {
-    let position: i64 = sqlx::query_scalar(
-        "SELECT position FROM events
-         WHERE aggregate_type = ?1 AND aggregate_id = ?2 AND sequence = ?3",
-    )
-    .bind(aggregate_type)
-    .bind(aggregate_id)
-    .bind(sequence)
-    .fetch_one(connection)
-    .await?;
-    Ok(FeedPosition { tx: 0, position })
-}
-
 fn decode(row: &SqliteRow) -> Result<FeedEvent, StoreError> {
     let position: i64 = row.try_get("position")?;
     let aggregate_type: String = row.try_get("aggregate_type")?;

@@ -11,7 +11,6 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::database::UNHURRIED_COMMIT;
-use crate::writer::Writer;
 use crate::{Database, FeedPosition, StoreError};
 
 /// Inserts one notification (`$n: &NewNotification`) through `$executor`, skipping it if its id
@@ -430,13 +429,14 @@ impl Notifications {
                 run!(&unhurried, pool)
             }
             (Database::Sqlite(pool), Commit::Durable) => {
-                let _turn = crate::writer::sqlite_turn(pool, Writer::Background).await;
-                run!(sql, pool)
+                let mut write = crate::writer::durable_sqlite(pool).await?;
+                run!(sql, &mut *write);
+                write.finish();
             }
             (Database::Sqlite(pool), Commit::Unhurried) => {
                 let mut write = crate::writer::unhurried_sqlite(pool).await?;
                 run!(sql, &mut *write);
-                write.finish().await?;
+                write.finish();
             }
         }
         Ok(())

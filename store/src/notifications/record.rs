@@ -90,13 +90,13 @@ pub(super) async fn on_sqlite(
         .rows_affected();
     if advanced != 1 {
         tx.rollback().await?;
-        write.finish().await?;
+        write.finish();
         return Ok(false);
     }
     for n in notifications {
         insert_notification!(&mut *tx, n, moved.now_ms)?;
     }
     tx.commit().await?;
-    write.finish().await?;
+    write.finish();
     Ok(true)
 }
