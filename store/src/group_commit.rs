@@ -137,7 +137,7 @@ pub(crate) async fn append(
                 });
             }
             turn = sqlite_turn(pool, Writer::Command) => {
-                // Empty when an earlier group took this append: its answer is already sent.
+                // Empty when an earlier group took this append: its answer comes from there.
                 let group = queue.next_group();
                 if !group.is_empty() {
                     tokio::spawn(commit(queue.clone(), pool.clone(), group, turn));
@@ -149,26 +149,31 @@ pub(crate) async fn append(
 
 /// Writes `group` in one transaction while holding the file's turn, then answers each append.
 async fn commit(queue: Arc<Queue>, pool: SqlitePool, group: Vec<Queued>, turn: Held) {
-    let answers = match write(turn, &pool, &group).await {
-        Ok(answers) => {
+    let (answers, written) = match write(turn, &pool, &group).await {
+        Ok((answers, written)) => {
             queue.committed.fetch_add(1, Ordering::Relaxed);
-            answers
+            (answers, Some(written))
         }
-        Err(error) => group.iter().map(|_| Err(for_each(&error))).collect(),
+        Err(error) => (group.iter().map(|_| Err(for_each(&error))).collect(), None),
     };
+    // Answered while the turn is still held: the commands of the group, which also wait for the
+    // turn in case their append is still queued, take their answer instead of the turn.
     for (queued, answer) in group.into_iter().zip(answers) {
         let _ = queued.answer.send(answer);
+    }
+    if let Some(written) = written {
+        written.finish();
     }
 }
 
 /// The group's transaction on the file's durable writer connection: each append within a
-/// savepoint, refused ones rolled back to it. The turn is let go once the transaction has
-/// committed and the answers are made, before they are sent.
+/// savepoint, refused ones rolled back to it. Returns the answers and the write (which holds the
+/// turn) once the transaction has committed.
 async fn write(
     turn: Held,
     pool: &SqlitePool,
     group: &[Queued],
-) -> Result<Vec<Answer>, sqlx::Error> {
+) -> Result<(Vec<Answer>, SqliteWrite), sqlx::Error> {
     let mut connection = SqliteWrite::open(turn, pool, Sync::Durable).await?;
     let mut transaction = (&mut *connection).begin().await?;
     let mut answers = Vec::with_capacity(group.len());
@@ -190,8 +195,7 @@ async fn write(
         answers.push(answer);
     }
     transaction.commit().await?;
-    connection.finish();
-    Ok(answers)
+    Ok((answers, connection))
 }
 
 /// One command's rows: `Ok(Err(_))` when the append is refused (a conflict, a lost claim), which
