@@ -32,7 +32,7 @@ use tokio::sync::oneshot;
 
 use crate::idempotency::{ClaimLost, IdempotentWrite};
 use crate::repository::{is_conflict, Rows};
-use crate::writer::{sqlite_turn, Held, SqliteWrite, Sync, Writer};
+use crate::writer::{sqlite_turn, Durability, Held, SqliteWrite, Writer};
 use crate::FeedPosition;
 
 /// The most appends one transaction holds, so that one sync never waits for an unbounded write.
@@ -174,7 +174,7 @@ async fn write(
     pool: &SqlitePool,
     group: &[Queued],
 ) -> Result<(Vec<Answer>, SqliteWrite), sqlx::Error> {
-    let mut connection = SqliteWrite::open(turn, pool, Sync::Durable).await?;
+    let mut connection = SqliteWrite::open(turn, pool, Durability::Durable).await?;
     let mut transaction = (&mut *connection).begin().await?;
     let mut answers = Vec::with_capacity(group.len());
     for queued in group {

@@ -61,9 +61,25 @@ pub(crate) struct Writers {
     unhurried: Option<SqliteConnection>,
 }
 
+impl Writers {
+    fn slot(&self, durability: Durability) -> &Option<SqliteConnection> {
+        match durability {
+            Durability::Durable => &self.durable,
+            Durability::Unhurried => &self.unhurried,
+        }
+    }
+
+    fn slot_mut(&mut self, durability: Durability) -> &mut Option<SqliteConnection> {
+        match durability {
+            Durability::Durable => &mut self.durable,
+            Durability::Unhurried => &mut self.unhurried,
+        }
+    }
+}
+
 /// How a write's commit reaches the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Sync {
+pub(crate) enum Durability {
     /// `synchronous = FULL`, as the pool's connections: the commit waits for the disk.
     Durable,
     /// `synchronous = NORMAL`: see [`unhurried_sqlite`].
@@ -120,29 +136,27 @@ pub(crate) async fn sqlite_turn(pool: &SqlitePool, writer: Writer) -> Held {
 /// starts on a connection left in the middle of another's.
 pub(crate) struct SqliteWrite {
     turn: Held,
-    sync: Sync,
+    durability: Durability,
     finished: bool,
 }
 
 impl SqliteWrite {
-    /// The write of the holder of `turn`, on the connection for `sync` (opened if there is none).
+    /// The write of the holder of `turn`, on the connection for `durability` (opened if there is
+    /// none).
     pub(crate) async fn open(
         mut turn: Held,
         pool: &SqlitePool,
-        sync: Sync,
+        durability: Durability,
     ) -> Result<Self, sqlx::Error> {
         if pool.is_closed() {
             // The store has closed the database: so are its writers.
             *turn = Writers::default();
             return Err(sqlx::Error::PoolClosed);
         }
-        let slot = match sync {
-            Sync::Durable => &mut turn.durable,
-            Sync::Unhurried => &mut turn.unhurried,
-        };
+        let slot = turn.slot_mut(durability);
         if slot.is_none() {
             let mut connection = pool.connect_options().connect().await?;
-            if sync == Sync::Unhurried {
+            if durability == Durability::Unhurried {
                 sqlx::query("PRAGMA synchronous = NORMAL")
                     .execute(&mut connection)
                     .await?;
@@ -151,7 +165,7 @@ impl SqliteWrite {
         }
         Ok(Self {
             turn,
-            sync,
+            durability,
             finished: false,
         })
     }
@@ -160,31 +174,23 @@ impl SqliteWrite {
     pub(crate) fn finish(mut self) {
         self.finished = true;
     }
-
-    fn slot(&mut self) -> &mut Option<SqliteConnection> {
-        match self.sync {
-            Sync::Durable => &mut self.turn.durable,
-            Sync::Unhurried => &mut self.turn.unhurried,
-        }
-    }
 }
 
 impl Deref for SqliteWrite {
     type Target = SqliteConnection;
 
     fn deref(&self) -> &SqliteConnection {
-        let slot = match self.sync {
-            Sync::Durable => &self.turn.durable,
-            Sync::Unhurried => &self.turn.unhurried,
-        };
-        slot.as_ref()
+        self.turn
+            .slot(self.durability)
+            .as_ref()
             .expect("a write's connection is open until the write is dropped")
     }
 }
 
 impl DerefMut for SqliteWrite {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
-        self.slot()
+        self.turn
+            .slot_mut(self.durability)
             .as_mut()
             .expect("a write's connection is open until the write is dropped")
     }
@@ -193,7 +199,7 @@ impl DerefMut for SqliteWrite {
 impl Drop for SqliteWrite {
     fn drop(&mut self) {
         if !self.finished {
-            self.slot().take();
+            self.turn.slot_mut(self.durability).take();
         }
     }
 }
@@ -205,16 +211,16 @@ impl Drop for SqliteWrite {
 /// syncs the log file, so it also makes every unhurried commit before it durable, in order.
 /// Only for rows derived from committed events or whose loss repeats work the same way (the
 /// chain's links, the notifier's records, the mail sender's marks), never for an acknowledged
-/// write: appends have a connection of their own ([`Sync::Durable`]).
+/// write: appends have a connection of their own ([`Durability::Durable`]).
 pub(crate) async fn unhurried_sqlite(pool: &SqlitePool) -> Result<SqliteWrite, sqlx::Error> {
     let turn = sqlite_turn(pool, Writer::Background).await;
-    SqliteWrite::open(turn, pool, Sync::Unhurried).await
+    SqliteWrite::open(turn, pool, Durability::Unhurried).await
 }
 
 /// A background write's turn and the file's durable connection.
 pub(crate) async fn durable_sqlite(pool: &SqlitePool) -> Result<SqliteWrite, sqlx::Error> {
     let turn = sqlite_turn(pool, Writer::Background).await;
-    SqliteWrite::open(turn, pool, Sync::Durable).await
+    SqliteWrite::open(turn, pool, Durability::Durable).await
 }
 
 /// Closes the writer connections of `pool`'s file, once a write in progress has ended: the
