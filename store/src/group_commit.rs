@@ -21,8 +21,7 @@
 //! does not cancel the others' appends. A command cancelled while its append is still queued
 //! takes it out of the queue: it is never written.
 
-use std::collections::{HashMap, VecDeque};
-use std::path::PathBuf;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
@@ -32,7 +31,7 @@ use tokio::sync::oneshot;
 
 use crate::idempotency::{ClaimLost, IdempotentWrite};
 use crate::repository::{is_conflict, Rows};
-use crate::writer::{sqlite_turn, Durability, Held, SqliteWrite, Writer};
+use crate::writer::{of_file, sqlite_turn, Durability, Held, PerFile, SqliteWrite, Writer};
 use crate::FeedPosition;
 
 /// The most appends one transaction holds, so that one sync never waits for an unbounded write.
@@ -60,17 +59,11 @@ struct Queue {
 }
 
 /// The queue of each SQLite file this process appends to.
-static QUEUES: LazyLock<Mutex<HashMap<PathBuf, Arc<Queue>>>> = LazyLock::new(Mutex::default);
+static QUEUES: PerFile<Queue> = LazyLock::new(Mutex::default);
 
 impl Queue {
     fn of(pool: &SqlitePool) -> Arc<Self> {
-        let file = pool.connect_options().get_filename().to_path_buf();
-        QUEUES
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(file)
-            .or_default()
-            .clone()
+        of_file(&QUEUES, pool)
     }
 
     fn waiting(&self) -> std::sync::MutexGuard<'_, VecDeque<Queued>> {

@@ -89,18 +89,26 @@ pub(crate) enum Durability {
 /// A file's turn, held: the writers' connections are this holder's alone until it is dropped.
 pub(crate) type Held = OwnedMutexGuard<Writers>;
 
-/// The turn of each SQLite file written by this process.
-static TURNS: LazyLock<Mutex<HashMap<PathBuf, Arc<Turn>>>> = LazyLock::new(Mutex::default);
+/// Something this process keeps for each SQLite file, whichever pool reaches the file.
+pub(crate) type PerFile<T> = LazyLock<Mutex<HashMap<PathBuf, Arc<T>>>>;
 
-/// Waits for this process's turn to write to `pool`'s file (see the module's documentation).
-pub(crate) async fn sqlite_turn(pool: &SqlitePool, writer: Writer) -> Held {
+/// What `registry` keeps for `pool`'s file (made on first use).
+pub(crate) fn of_file<T: Default>(registry: &PerFile<T>, pool: &SqlitePool) -> Arc<T> {
     let file = pool.connect_options().get_filename().to_path_buf();
-    let turn = TURNS
+    registry
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .entry(file)
         .or_default()
-        .clone();
+        .clone()
+}
+
+/// The turn of each SQLite file written by this process.
+static TURNS: PerFile<Turn> = LazyLock::new(Mutex::default);
+
+/// Waits for this process's turn to write to `pool`'s file (see the module's documentation).
+pub(crate) async fn sqlite_turn(pool: &SqlitePool, writer: Writer) -> Held {
+    let turn = of_file(&TURNS, pool);
     match writer {
         Writer::Command => {
             turn.commands_waiting.fetch_add(1, Ordering::AcqRel);
@@ -213,14 +221,16 @@ impl Drop for SqliteWrite {
 /// chain's links, the notifier's records, the mail sender's marks), never for an acknowledged
 /// write: appends have a connection of their own ([`Durability::Durable`]).
 pub(crate) async fn unhurried_sqlite(pool: &SqlitePool) -> Result<SqliteWrite, sqlx::Error> {
-    let turn = sqlite_turn(pool, Writer::Background).await;
-    SqliteWrite::open(turn, pool, Durability::Unhurried).await
+    background_sqlite(pool, Durability::Unhurried).await
 }
 
-/// A background write's turn and the file's durable connection.
-pub(crate) async fn durable_sqlite(pool: &SqlitePool) -> Result<SqliteWrite, sqlx::Error> {
+/// A background write's turn and the file's connection for `durability`.
+pub(crate) async fn background_sqlite(
+    pool: &SqlitePool,
+    durability: Durability,
+) -> Result<SqliteWrite, sqlx::Error> {
     let turn = sqlite_turn(pool, Writer::Background).await;
-    SqliteWrite::open(turn, pool, Durability::Durable).await
+    SqliteWrite::open(turn, pool, durability).await
 }
 
 /// Closes the writer connections of `pool`'s file, once a write in progress has ended: the
@@ -351,7 +361,7 @@ mod tests {
             "the pool never has a writer's connection"
         );
         drop(reader);
-        let mut durable = durable_sqlite(&pool).await.unwrap();
+        let mut durable = background_sqlite(&pool, Durability::Durable).await.unwrap();
         assert_eq!(synchronous(&mut durable).await, 2, "appends: FULL");
         durable.finish();
 

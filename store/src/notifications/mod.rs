@@ -11,6 +11,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::database::UNHURRIED_COMMIT;
+use crate::writer::Durability;
 use crate::{Database, FeedPosition, StoreError};
 
 /// Inserts one notification (`$n: &NewNotification`) through `$executor`, skipping it if its id
@@ -428,13 +429,12 @@ impl Notifications {
                 let unhurried = format!("{sql} AND {UNHURRIED_COMMIT}");
                 run!(&unhurried, pool)
             }
-            (Database::Sqlite(pool), Commit::Durable) => {
-                let mut write = crate::writer::durable_sqlite(pool).await?;
-                run!(sql, &mut *write);
-                write.finish();
-            }
-            (Database::Sqlite(pool), Commit::Unhurried) => {
-                let mut write = crate::writer::unhurried_sqlite(pool).await?;
+            (Database::Sqlite(pool), commit) => {
+                let durability = match commit {
+                    Commit::Durable => Durability::Durable,
+                    Commit::Unhurried => Durability::Unhurried,
+                };
+                let mut write = crate::writer::background_sqlite(pool, durability).await?;
                 run!(sql, &mut *write);
                 write.finish();
             }
