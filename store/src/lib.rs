@@ -31,6 +31,7 @@ mod snapshots;
 mod text_time;
 pub mod transfer;
 pub mod vault;
+mod wal_checkpoint;
 mod writer;
 
 pub use aggregate_store::{AggregateStore, LoadedAggregate};

@@ -27,6 +27,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::Duration;
 
+use sqlx::sqlite::SqliteSynchronous;
 use sqlx::{ConnectOptions, Connection, SqliteConnection, SqlitePool};
 use tokio::sync::{Notify, OwnedMutexGuard};
 
@@ -59,6 +60,8 @@ struct Turn {
 pub(crate) struct Writers {
     durable: Option<SqliteConnection>,
     unhurried: Option<SqliteConnection>,
+    /// Their commits since the file's log was last checkpointed (they never checkpoint it).
+    checkpoint: crate::wal_checkpoint::Due,
 }
 
 impl Writers {
@@ -144,6 +147,7 @@ pub(crate) async fn sqlite_turn(pool: &SqlitePool, writer: Writer) -> Held {
 /// starts on a connection left in the middle of another's.
 pub(crate) struct SqliteWrite {
     turn: Held,
+    pool: SqlitePool,
     durability: Durability,
     finished: bool,
 }
@@ -163,24 +167,30 @@ impl SqliteWrite {
         }
         let slot = turn.slot_mut(durability);
         if slot.is_none() {
-            let mut connection = pool.connect_options().connect().await?;
-            if durability == Durability::Unhurried {
-                sqlx::query("PRAGMA synchronous = NORMAL")
-                    .execute(&mut connection)
-                    .await?;
-            }
-            *slot = Some(connection);
+            // Checkpoints are made beside the writers: see `wal_checkpoint`.
+            let options = pool
+                .connect_options()
+                .as_ref()
+                .clone()
+                .pragma("wal_autocheckpoint", "0");
+            let options = match durability {
+                Durability::Durable => options,
+                Durability::Unhurried => options.synchronous(SqliteSynchronous::Normal),
+            };
+            *slot = Some(options.connect().await?);
         }
         Ok(Self {
             turn,
+            pool: pool.clone(),
             durability,
             finished: false,
         })
     }
 
-    /// The write is over: the connection stays open for the next writer.
+    /// The write is over and committed: the connection stays open for the next writer.
     pub(crate) fn finish(mut self) {
         self.finished = true;
+        self.turn.checkpoint.committed(&self.pool);
     }
 }
 

@@ -94,23 +94,29 @@ where
     Ok(())
 }
 
+/// Stores links on SQLite in one statement, the rows passed as one JSON array (a statement per
+/// link held the file's turn, which appends wait for, once for every event sealed).
 pub(crate) async fn write_links_sqlite(
     connection: &mut sqlx::SqliteConnection,
     positions: &[i64],
     txs: &[i64],
     links: &[Vec<u8>],
 ) -> Result<(), sqlx::Error> {
-    for ((position, tx), link) in positions.iter().zip(txs).zip(links) {
-        sqlx::query(
-            "INSERT INTO event_chain (position, tx, chain_hash) VALUES (?1, ?2, ?3)
-             ON CONFLICT (position) DO NOTHING",
-        )
-        .bind(position)
-        .bind(tx)
-        .bind(link)
-        .execute(&mut *connection)
-        .await?;
-    }
+    let rows: Vec<(i64, i64, String)> = positions
+        .iter()
+        .zip(txs)
+        .zip(links)
+        .map(|((position, tx), link)| (*position, *tx, hex::encode(link)))
+        .collect();
+    sqlx::query(
+        "INSERT INTO event_chain (position, tx, chain_hash)
+         SELECT value ->> 0, value ->> 1, unhex(value ->> 2) FROM json_each(?1)
+         WHERE true -- SQLite reads `ON` after a bare `FROM` as a join's
+         ON CONFLICT (position) DO NOTHING",
+    )
+    .bind(serde_json::to_string(&rows).expect("numbers and hex are JSON"))
+    .execute(connection)
+    .await?;
     Ok(())
 }
 
@@ -123,10 +129,9 @@ async fn write_links(
     match db {
         Database::Postgres(pool) => write_links_in(pool, positions, txs, links, true).await?,
         Database::Sqlite(pool) => {
+            // One statement: all or nothing without a transaction around it.
             let mut write = crate::writer::unhurried_sqlite(pool).await?;
-            let mut tx = sqlx::Connection::begin(&mut *write).await?;
-            write_links_sqlite(&mut tx, positions, txs, links).await?;
-            tx.commit().await?;
+            write_links_sqlite(&mut write, positions, txs, links).await?;
             write.finish();
         }
     }

@@ -68,7 +68,9 @@ pub(super) async fn on_postgres(
     Ok(count == 1)
 }
 
-/// On SQLite, one transaction (round trips are in-process), unhurried as on PostgreSQL.
+/// On SQLite, one transaction of four statements however many notifications the batch makes
+/// (one INSERT per notification held the file's turn, which appends wait for, about 1 ms for a
+/// batch of eight registrations), unhurried as on PostgreSQL.
 pub(super) async fn on_sqlite(
     pool: &sqlx::SqlitePool,
     moved: &Move,
@@ -93,10 +95,42 @@ pub(super) async fn on_sqlite(
         write.finish();
         return Ok(false);
     }
-    for n in notifications {
-        insert_notification!(&mut *tx, n, moved.now_ms)?;
-    }
+    sqlx::query(INSERT_ALL)
+        .bind(as_json(notifications))
+        .bind(moved.now_ms)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     write.finish();
     Ok(true)
+}
+
+/// Every notification of a batch, passed as one JSON array of rows.
+const INSERT_ALL: &str = "
+    INSERT INTO notifications (id, event_position, recipient, kind, language, subject,
+                               body_text, body_html, message_id, next_attempt_at, created_at)
+    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+           value ->> 6, value ->> 7, value ->> 8, ?2, ?2
+    FROM json_each(?1)
+    WHERE true -- SQLite reads `ON` after a bare `FROM` as a join's
+    ON CONFLICT (id) DO NOTHING";
+
+fn as_json(notifications: &[NewNotification]) -> String {
+    let rows: Vec<_> = notifications
+        .iter()
+        .map(|n| {
+            (
+                &n.id,
+                n.event_position,
+                &n.recipient,
+                &n.kind,
+                &n.language,
+                &n.subject,
+                &n.body_text,
+                &n.body_html,
+                &n.message_id,
+            )
+        })
+        .collect();
+    serde_json::to_string(&rows).expect("strings and numbers are JSON")
 }
