@@ -60,11 +60,19 @@ struct Turn {
 pub(crate) struct Writers {
     durable: Option<SqliteConnection>,
     unhurried: Option<SqliteConnection>,
+    /// The connection appends are committed on, in groups (`group_commit`), at `FULL` as
+    /// `durable`: a rusqlite connection, so that a group's transaction is one blocking call.
+    pub(crate) appends: Option<rusqlite::Connection>,
     /// Their commits since the file's log was last checkpointed (they never checkpoint it).
     checkpoint: crate::wal_checkpoint::Due,
 }
 
 impl Writers {
+    /// A write on one of these connections has committed (see `wal_checkpoint`).
+    pub(crate) fn committed(&mut self, pool: &SqlitePool) {
+        self.checkpoint.committed(pool);
+    }
+
     fn slot(&self, durability: Durability) -> &Option<SqliteConnection> {
         match durability {
             Durability::Durable => &self.durable,
@@ -190,7 +198,7 @@ impl SqliteWrite {
     /// The write is over and committed: the connection stays open for the next writer.
     pub(crate) fn finish(mut self) {
         self.finished = true;
-        self.turn.checkpoint.committed(&self.pool);
+        self.turn.committed(&self.pool);
     }
 }
 
