@@ -168,6 +168,9 @@ async fn commit(queue: Arc<Queue>, pool: SqlitePool, group: Vec<Queued>, mut tur
         };
         let written = write(&mut connection, &group);
         let kept = written.is_ok();
+        if kept {
+            queue.committed.fetch_add(1, Ordering::Relaxed);
+        }
         // Answered while the turn is still held: the commands of the group, which also wait
         // for the turn in case their append is still queued, take their answer instead.
         answer(group, written.map_err(GroupError::Sqlite));
@@ -176,7 +179,6 @@ async fn commit(queue: Arc<Queue>, pool: SqlitePool, group: Vec<Queued>, mut tur
     })
     .await;
     if let Ok(Some(connection)) = written {
-        queue.committed.fetch_add(1, Ordering::Relaxed);
         turn.appends = Some(connection);
         turn.committed(&pool);
     }
