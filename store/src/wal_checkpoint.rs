@@ -86,18 +86,8 @@ impl Drop for Running {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
-    use super::*;
+    use crate::writer::tests::pool_of;
     use crate::writer::unhurried_sqlite;
-    use crate::{Database, DatabaseUrl};
-
-    async fn pool_of(path: &Path) -> SqlitePool {
-        match Database::connect(&DatabaseUrl::Sqlite(path.to_path_buf())).await {
-            Ok(Database::Sqlite(pool)) => pool,
-            other => panic!("a SQLite pool, not {other:?}"),
-        }
-    }
 
     /// 2,000 commits of 16 KiB each, written without pause by this process's writers (which never
     /// checkpoint themselves), while a reader keeps reading: the log is copied into the file and

@@ -273,7 +273,7 @@ impl Drop for Waiting<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::path::Path;
     use std::time::Duration;
 
@@ -281,7 +281,7 @@ mod tests {
     use crate::{Database, DatabaseUrl};
 
     /// The store's own pool of a SQLite file.
-    async fn pool_of(path: &Path) -> SqlitePool {
+    pub(crate) async fn pool_of(path: &Path) -> SqlitePool {
         match Database::connect(&DatabaseUrl::Sqlite(path.to_path_buf())).await {
             Ok(Database::Sqlite(pool)) => pool,
             other => panic!("a SQLite pool, not {other:?}"),
