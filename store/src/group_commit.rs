@@ -514,6 +514,41 @@ mod tests {
         );
     }
 
+    /// A failure that is not a refusal (here a trigger standing for the disk) fails the whole
+    /// group: every command of it hears of it and nothing of it is stored. The group's
+    /// connection is replaced, and the next append commits.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_group_writes_and_acknowledges_none_of_its_appends() {
+        let (_file, pool, repository) = sqlite().await;
+        sqlx::query(
+            "CREATE TRIGGER failing BEFORE INSERT ON events
+             WHEN NEW.payload ->> '$.tag' = 'failing'
+             BEGIN SELECT RAISE(ABORT, 'the disk failed'); END",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let held = sqlite_turn(&pool, Writer::Command).await;
+        let queued = [("a", "before"), ("b", "failing"), ("c", "after")];
+        let mut appends = Vec::new();
+        for (n, (id, tag)) in queued.into_iter().enumerate() {
+            appends.push(spawn_append(&repository, vec![events(id, 1, 2, tag)], None));
+            until_queued(&pool, n + 1).await;
+        }
+        drop(held);
+        for append in appends {
+            let answer = append.await.unwrap();
+            assert!(
+                matches!(&answer, Err(PersistenceError::UnknownError(e))
+                    if e.to_string().contains("the disk failed")),
+                "{answer:?}"
+            );
+        }
+        assert_eq!(stored(&pool).await, []);
+        let next = spawn_append(&repository, vec![events("d", 1, 1, "next")], None);
+        assert_eq!(next.await.unwrap().unwrap().position, 1);
+    }
+
     /// A command cancelled while its append waits in the queue is never written.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_append_cancelled_while_queued_is_never_written() {
