@@ -1,0 +1,222 @@
+//! Tests of appends committed in groups.
+
+use std::time::Duration;
+
+use cqrs_es::persist::SerializedEvent;
+use serde_json::json;
+
+use super::*;
+use crate::idempotency::{AnswerShape, KeyClaim};
+use crate::repository::{stream_hashes, StreamAppend};
+use crate::testing::TestSqlite;
+use crate::{Database, EventRepository};
+
+async fn sqlite() -> (TestSqlite, SqlitePool, Arc<EventRepository>) {
+    let (file, db) = TestSqlite::migrated().await;
+    let Database::Sqlite(pool) = db.clone() else {
+        unreachable!("a SQLite test database")
+    };
+    (file, pool, Arc::new(EventRepository::new(&db)))
+}
+
+/// `count` events of stream `id` from sequence `from`, each carrying `tag`.
+fn events(id: &str, from: usize, count: usize, tag: &str) -> Vec<SerializedEvent> {
+    (from..from + count)
+        .map(|sequence| SerializedEvent {
+            aggregate_id: id.to_owned(),
+            sequence,
+            aggregate_type: "Tally".to_owned(),
+            event_type: "Incremented".to_owned(),
+            event_version: "1".to_owned(),
+            payload: json!({ "tag": tag }),
+            metadata: json!({}),
+        })
+        .collect()
+}
+
+/// Appends `streams` as one command, spawned, so that it queues while the test holds the
+/// turn.
+fn spawn_append(
+    repository: &Arc<EventRepository>,
+    streams: Vec<Vec<SerializedEvent>>,
+    keyed: Option<IdempotentWrite>,
+) -> tokio::task::JoinHandle<Answer> {
+    let repository = repository.clone();
+    tokio::spawn(async move {
+        let hashes: Vec<_> = streams
+            .iter()
+            .map(|events| stream_hashes("Tally", events, crate::chain::EventHash::GENESIS))
+            .collect();
+        let appends: Vec<_> = streams
+            .iter()
+            .zip(&hashes)
+            .map(|(events, hashes)| StreamAppend {
+                aggregate_type: "Tally",
+                events,
+                hashes,
+            })
+            .collect();
+        repository
+            .append_streams(&appends, keyed.as_ref())
+            .await
+            .map(|position| position.expect("an append of events has a position"))
+    })
+}
+
+async fn until_queued(pool: &SqlitePool, count: usize) {
+    let queue = Queue::of(pool);
+    for _ in 0..500 {
+        if queue.waiting().len() == count {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{count} appends never queued");
+}
+
+async fn stored(pool: &SqlitePool) -> Vec<(i64, String, i64, String)> {
+    sqlx::query_as(
+        "SELECT position, aggregate_id, sequence, payload ->> '$.tag' FROM events
+         ORDER BY position",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+/// 48 commands queued behind a held turn commit in one transaction, each answered with its
+/// own position, in the queue's order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appends_waiting_together_commit_in_one_transaction() {
+    let (_file, pool, repository) = sqlite().await;
+    let held = sqlite_turn(&pool, Writer::Command).await;
+    let mut appends = Vec::new();
+    for n in 0..48 {
+        let stream = events(&format!("s{n}"), 1, 1, "x");
+        appends.push(spawn_append(&repository, vec![stream], None));
+        until_queued(&pool, n + 1).await;
+    }
+    let before = Queue::of(&pool).committed.load(Ordering::Relaxed);
+    drop(held);
+    let mut positions = Vec::new();
+    for append in appends {
+        positions.push(append.await.unwrap().unwrap().position);
+    }
+    assert_eq!(positions, (1..=48).collect::<Vec<i64>>());
+    assert_eq!(
+        Queue::of(&pool).committed.load(Ordering::Relaxed) - before,
+        1,
+        "one transaction for the 48 appends"
+    );
+    assert_eq!(stored(&pool).await.len(), 48);
+}
+
+/// In one group, a conflicting append and one whose idempotency claim is gone are refused
+/// and write nothing, also the rows the conflicting one had written before its clash (a new
+/// stream `d`); the appends around them commit whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_append_in_a_group_leaves_the_others_whole() {
+    let (_file, pool, repository) = sqlite().await;
+    let lost = IdempotentWrite {
+        claim: KeyClaim {
+            account: domain::values::AccountId::new(),
+            key: "never-claimed".into(),
+            number: 1,
+        },
+        answer: AnswerShape::default(),
+    };
+    let held = sqlite_turn(&pool, Writer::Command).await;
+    let queued = [
+        (vec![events("a", 1, 2, "first")], None),
+        (vec![events("a", 2, 1, "late")], None),
+        (
+            vec![events("d", 1, 1, "clash"), events("a", 2, 2, "clash")],
+            None,
+        ),
+        (vec![events("b", 1, 2, "claimless")], Some(lost)),
+        (vec![events("c", 1, 2, "after")], None),
+    ];
+    let mut appends = Vec::new();
+    for (n, (events, keyed)) in queued.into_iter().enumerate() {
+        appends.push(spawn_append(&repository, events, keyed));
+        until_queued(&pool, n + 1).await;
+    }
+    drop(held);
+    let mut answers = Vec::new();
+    for append in appends {
+        answers.push(append.await.unwrap());
+    }
+    assert_eq!(answers[0].as_ref().unwrap().position, 2);
+    for clash in [&answers[1], &answers[2]] {
+        assert!(matches!(clash, Err(PersistenceError::OptimisticLockError)));
+    }
+    assert!(matches!(&answers[3], Err(PersistenceError::UnknownError(e)) if e.is::<ClaimLost>()));
+    assert_eq!(answers[4].as_ref().unwrap().position, 4);
+    let tags: Vec<(String, i64, String)> = stored(&pool)
+        .await
+        .into_iter()
+        .map(|(_, id, sequence, tag)| (id, sequence, tag))
+        .collect();
+    let expected = [
+        ("a", 1, "first"),
+        ("a", 2, "first"),
+        ("c", 1, "after"),
+        ("c", 2, "after"),
+    ];
+    assert_eq!(
+        tags,
+        expected.map(|(id, sequence, tag)| (id.to_owned(), sequence, tag.to_owned()))
+    );
+}
+
+/// A failure that is not a refusal (here a trigger standing for the disk) fails the whole
+/// group: every command of it hears of it and nothing of it is stored. The group's
+/// connection is replaced, and the next append commits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_group_writes_and_acknowledges_none_of_its_appends() {
+    let (_file, pool, repository) = sqlite().await;
+    sqlx::query(
+        "CREATE TRIGGER failing BEFORE INSERT ON events
+         WHEN NEW.payload ->> '$.tag' = 'failing'
+         BEGIN SELECT RAISE(ABORT, 'the disk failed'); END",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let held = sqlite_turn(&pool, Writer::Command).await;
+    let queued = [("a", "before"), ("b", "failing"), ("c", "after")];
+    let mut appends = Vec::new();
+    for (n, (id, tag)) in queued.into_iter().enumerate() {
+        appends.push(spawn_append(&repository, vec![events(id, 1, 2, tag)], None));
+        until_queued(&pool, n + 1).await;
+    }
+    drop(held);
+    for append in appends {
+        let answer = append.await.unwrap();
+        assert!(
+            matches!(&answer, Err(PersistenceError::UnknownError(e))
+                if e.to_string().contains("the disk failed")),
+            "{answer:?}"
+        );
+    }
+    assert_eq!(stored(&pool).await, []);
+    let next = spawn_append(&repository, vec![events("d", 1, 1, "next")], None);
+    assert_eq!(next.await.unwrap().unwrap().position, 1);
+}
+
+/// A command cancelled while its append waits in the queue is never written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_append_cancelled_while_queued_is_never_written() {
+    let (_file, pool, repository) = sqlite().await;
+    let held = sqlite_turn(&pool, Writer::Command).await;
+    let cancelled = spawn_append(&repository, vec![events("gone", 1, 1, "cancelled")], None);
+    until_queued(&pool, 1).await;
+    cancelled.abort();
+    until_queued(&pool, 0).await;
+    let kept = spawn_append(&repository, vec![events("kept", 1, 1, "kept")], None);
+    until_queued(&pool, 1).await;
+    drop(held);
+    assert_eq!(kept.await.unwrap().unwrap().position, 1);
+    let ids: Vec<String> = stored(&pool).await.into_iter().map(|row| row.1).collect();
+    assert_eq!(ids, ["kept"]);
+}
