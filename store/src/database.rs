@@ -20,6 +20,9 @@ static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 pub(crate) const UNHURRIED_COMMIT: &str =
     "(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL";
 
+/// How long a SQLite connection waits for another process's write lock before it gives up.
+pub(crate) const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The migration that added stream hashes; events written before it are hashed right after it.
 const HASH_CHAIN_MIGRATION: i64 = 5;
 
@@ -173,7 +176,7 @@ impl Database {
             .journal_mode(SqliteJournalMode::Wal)
             // FULL: an acknowledged command survives a power cut, not only a process crash.
             .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10))
+            .busy_timeout(SQLITE_BUSY_TIMEOUT)
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)

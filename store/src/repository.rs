@@ -302,17 +302,13 @@ impl Rows {
     }
 }
 
-/// Whether an append's failure is another writer having appended to the stream first: a clash
-/// on the primary key (aggregate type, id, sequence).
-pub(crate) fn is_conflict(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(db)
-        if db.constraint() == Some("events_pkey")
-            || (db.kind() == sqlx::error::ErrorKind::UniqueViolation
-                && db.message().contains("events.aggregate_type")))
-}
-
+/// An append's failure as cqrs-es reports it. A clash on PostgreSQL's primary key (aggregate
+/// type, id, sequence) is another writer having appended to the stream first: a conflict. (On
+/// SQLite appends are written by `group_commit`, which tells its own conflicts.)
 fn append_error(error: sqlx::Error) -> PersistenceError {
-    if is_conflict(&error) {
+    let conflict =
+        matches!(&error, sqlx::Error::Database(db) if db.constraint() == Some("events_pkey"));
+    if conflict {
         PersistenceError::OptimisticLockError
     } else if crate::error::is_unavailable(&error) {
         PersistenceError::ConnectionError(Box::new(error))

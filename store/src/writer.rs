@@ -91,7 +91,8 @@ impl Writers {
 /// How a write's commit reaches the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Durability {
-    /// `synchronous = FULL`, as the pool's connections: the commit waits for the disk.
+    /// `synchronous = FULL`, as the pool's connections: the commit waits for the disk (the mail
+    /// sender's last mark of a batch; appends have a connection of their own, `Writers::appends`).
     Durable,
     /// `synchronous = NORMAL`: see [`unhurried_sqlite`].
     Unhurried,
@@ -105,13 +106,15 @@ pub(crate) type PerFile<T> = LazyLock<Mutex<HashMap<PathBuf, Arc<T>>>>;
 
 /// What `registry` keeps for `pool`'s file (made on first use).
 pub(crate) fn of_file<T: Default>(registry: &PerFile<T>, pool: &SqlitePool) -> Arc<T> {
-    let file = pool.connect_options().get_filename().to_path_buf();
-    registry
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .entry(file)
-        .or_default()
-        .clone()
+    let options = pool.connect_options();
+    let file = options.get_filename();
+    let mut registry = registry.lock().unwrap_or_else(PoisonError::into_inner);
+    // Looked up by reference first: every append and every write asks, and only the first of a
+    // file needs its path copied.
+    if let Some(kept) = registry.get(file) {
+        return kept.clone();
+    }
+    registry.entry(file.to_path_buf()).or_default().clone()
 }
 
 /// The turn of each SQLite file written by this process.
@@ -168,9 +171,7 @@ impl SqliteWrite {
         pool: &SqlitePool,
         durability: Durability,
     ) -> Result<Self, sqlx::Error> {
-        if pool.is_closed() {
-            // The store has closed the database: so are its writers.
-            *turn = Writers::default();
+        if closed(&mut turn, pool) {
             return Err(sqlx::Error::PoolClosed);
         }
         let slot = turn.slot_mut(durability);
@@ -237,7 +238,7 @@ impl Drop for SqliteWrite {
 /// syncs the log file, so it also makes every unhurried commit before it durable, in order.
 /// Only for rows derived from committed events or whose loss repeats work the same way (the
 /// chain's links, the notifier's records, the mail sender's marks), never for an acknowledged
-/// write: appends have a connection of their own ([`Durability::Durable`]).
+/// write: appends have a connection of their own (`Writers::appends`).
 pub(crate) async fn unhurried_sqlite(pool: &SqlitePool) -> Result<SqliteWrite, sqlx::Error> {
     background_sqlite(pool, Durability::Unhurried).await
 }
@@ -252,13 +253,23 @@ pub(crate) async fn background_sqlite(
 }
 
 /// Closes the writer connections of `pool`'s file, once a write in progress has ended: the
-/// store is closing the database.
+/// store is closing the database. (The appends' connection closes as it is dropped.)
 pub(crate) async fn close_sqlite(pool: &SqlitePool) {
     let mut turn = sqlite_turn(pool, Writer::Command).await;
     let writers = std::mem::take(&mut *turn);
     for connection in [writers.durable, writers.unhurried].into_iter().flatten() {
         let _ = connection.close().await;
     }
+}
+
+/// Whether the store has closed `pool`'s database; if it has, the writers' connections held with
+/// `turn` are closed too.
+pub(crate) fn closed(turn: &mut Held, pool: &SqlitePool) -> bool {
+    let closed = pool.is_closed();
+    if closed {
+        **turn = Writers::default();
+    }
+    closed
 }
 
 /// A command counted as waiting until it has the turn (or stops waiting).
@@ -380,7 +391,7 @@ pub(crate) mod tests {
         );
         drop(reader);
         let mut durable = background_sqlite(&pool, Durability::Durable).await.unwrap();
-        assert_eq!(synchronous(&mut durable).await, 2, "appends: FULL");
+        assert_eq!(synchronous(&mut durable).await, 2, "durable marks: FULL");
         durable.finish();
 
         let mut again = unhurried_sqlite(&pool).await.unwrap();

@@ -22,20 +22,19 @@
 //! takes it out of the queue: it is never written.
 
 use std::collections::VecDeque;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
-
-use std::path::Path;
-use std::time::Duration;
 
 use cqrs_es::persist::PersistenceError;
 use rusqlite::{params, DropBehavior, TransactionBehavior};
 use sqlx::SqlitePool;
 use tokio::sync::oneshot;
 
+use crate::database::SQLITE_BUSY_TIMEOUT;
 use crate::idempotency::{ClaimLost, IdempotentWrite};
 use crate::repository::Rows;
-use crate::writer::{of_file, sqlite_turn, Held, PerFile, Writer, Writers};
+use crate::writer::{closed, of_file, sqlite_turn, Held, PerFile, Writer};
 use crate::FeedPosition;
 
 /// The most appends one transaction holds, so that one sync never waits for an unbounded write.
@@ -150,16 +149,15 @@ pub(crate) async fn append(
 /// the connection's own thread, and a group of three registrations held the turn 0.8 ms (the
 /// turn was busy 90% of the time at 4 clients).
 async fn commit(queue: Arc<Queue>, pool: SqlitePool, group: Vec<Queued>, mut turn: Held) {
-    if pool.is_closed() {
-        // The store has closed the database: so are its writers.
-        *turn = Writers::default();
+    if closed(&mut turn, &pool) {
         answer(group, Err(GroupError::Closed));
         return;
     }
-    let file = pool.connect_options().get_filename().to_path_buf();
+    let options = pool.connect_options();
     let connection = turn.appends.take();
     let written = tokio::task::spawn_blocking(move || {
-        let mut connection = match connection.map_or_else(|| open(&file), Ok) {
+        let opened = connection.map_or_else(|| open(options.get_filename()), Ok);
+        let mut connection = match opened {
             Ok(connection) => connection,
             Err(error) => {
                 answer(group, Err(GroupError::Sqlite(error)));
@@ -206,7 +204,7 @@ fn answer(group: Vec<Queued>, written: Result<Vec<Answer>, GroupError>) {
 /// checkpoints the log itself (see `wal_checkpoint`).
 fn open(file: &Path) -> rusqlite::Result<rusqlite::Connection> {
     let connection = rusqlite::Connection::open(file)?;
-    connection.busy_timeout(Duration::from_secs(10))?;
+    connection.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
     connection.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
