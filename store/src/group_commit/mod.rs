@@ -200,8 +200,9 @@ fn answer(group: Vec<Queued>, written: Result<Vec<Answer>, GroupError>) {
     }
 }
 
-/// The file's connection for appends, as the pool's connections are set, except that it never
-/// checkpoints the log itself (see `wal_checkpoint`).
+/// The file's connection for appends, set as the pool's connections are (`Database::connect`;
+/// sqlx's options cannot be read back for a rusqlite connection, so the two lists are kept
+/// alike here), except that it never checkpoints the log itself (see `wal_checkpoint`).
 fn open(file: &Path) -> rusqlite::Result<rusqlite::Connection> {
     let connection = rusqlite::Connection::open(file)?;
     connection.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
