@@ -15,6 +15,7 @@ mod projection;
 mod read_ahead;
 mod tail;
 
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -116,6 +117,7 @@ impl EngineBuilder {
     pub fn add<P: Projection>(&mut self) -> ProjectionHandle<P> {
         let slot = Arc::new(Slot {
             model: RwLock::new(P::default()),
+            last_batch_nanos: AtomicU64::new(0),
             status: watch::channel(ProjectionStatus {
                 name: P::NAME,
                 position: FeedPosition::START,
@@ -422,9 +424,15 @@ fn decode_all(events: &[Envelope]) {
     });
 }
 
-/// Applies a batch to each projection on its own thread (projections share nothing but the
-/// decoded events), or, for a single projection such as an as-of fold or a small batch, on this
-/// one.
+/// Applies a batch to every projection, side by side on every core (projections share nothing
+/// but the decoded events), or, for a single projection such as an as-of fold or a small batch,
+/// on this thread.
+///
+/// One thread per core takes the projections one at a time, the costliest over the last batch
+/// first: the batch ends when its slowest projection does, and the map alone takes about as long
+/// as the others together, so it starts at once on a core of its own while the other core works
+/// through the rest. (One thread per projection shared the cores evenly instead, so the map
+/// finished last, alone, with the other core idle.)
 fn apply_side_by_side(runners: &[Arc<dyn Runner>], events: &[Envelope]) {
     if runners.len() == 1 || events.len() < PARALLEL_FROM {
         for runner in runners {
@@ -432,9 +440,19 @@ fn apply_side_by_side(runners: &[Arc<dyn Runner>], events: &[Envelope]) {
         }
         return;
     }
+    let mut costliest_first: Vec<&Arc<dyn Runner>> = runners.iter().collect();
+    costliest_first.sort_by_key(|runner| std::cmp::Reverse(runner.last_batch()));
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(runners.len());
     std::thread::scope(|scope| {
-        for runner in runners {
-            scope.spawn(move || runner.apply(events));
+        for _ in 0..threads {
+            scope.spawn(|| {
+                while let Some(runner) = costliest_first.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    runner.apply(events);
+                }
+            });
         }
     });
 }

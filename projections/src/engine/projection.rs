@@ -1,5 +1,6 @@
 //! What a projection is, and the handle through which queries read it.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -86,6 +87,9 @@ pub struct ProjectionStatus {
 pub(super) struct Slot<P> {
     pub(super) model: RwLock<P>,
     pub(super) status: watch::Sender<ProjectionStatus>,
+    /// How long its last batch took to apply, in nanoseconds: the engine gives the costliest
+    /// projections a core first ([`super::apply_side_by_side`]).
+    pub(super) last_batch_nanos: AtomicU64,
 }
 
 /// A projection's read model for queries, and its status for waiting and reporting.
@@ -156,22 +160,18 @@ pub(super) trait Runner: Send + Sync {
     /// The shape of its snapshots ([`Projection::SNAPSHOT_VERSION`]).
     fn version(&self) -> i32;
     fn apply(&self, batch: &[Envelope]);
+    /// How long [`Self::apply`] took over the last batch it was given.
+    fn last_batch(&self) -> Duration;
     fn set_caught_up(&self, caught_up: bool);
     fn snapshot(&self) -> Result<Snapshot, String>;
     /// Restores a snapshot; false if it has another shape (the projection then starts empty).
     fn restore(&self, snapshot: Snapshot, restoring: Restoring) -> Result<bool, String>;
 }
 
-impl<P: Projection> Runner for Slot<P> {
-    fn status(&self) -> ProjectionStatus {
-        self.status.borrow().clone()
-    }
-
-    fn version(&self) -> i32 {
-        P::SNAPSHOT_VERSION
-    }
-
-    fn apply(&self, batch: &[Envelope]) {
+impl<P: Projection> Slot<P> {
+    /// Applies the events of `batch` after the projection's checkpoint, stopping it at the first
+    /// one it cannot apply.
+    fn apply_from(&self, batch: &[Envelope]) {
         let from = {
             let status = self.status.borrow();
             if status.failed.is_some() {
@@ -217,6 +217,27 @@ impl<P: Projection> Runner for Slot<P> {
         if let Some(reason) = &failure {
             tracing::error!(projection = P::NAME, %reason, "projection stopped at an event it cannot apply");
         }
+    }
+}
+
+impl<P: Projection> Runner for Slot<P> {
+    fn status(&self) -> ProjectionStatus {
+        self.status.borrow().clone()
+    }
+
+    fn version(&self) -> i32 {
+        P::SNAPSHOT_VERSION
+    }
+
+    fn apply(&self, batch: &[Envelope]) {
+        let started = std::time::Instant::now();
+        self.apply_from(batch);
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.last_batch_nanos.store(nanos, Ordering::Relaxed);
+    }
+
+    fn last_batch(&self) -> Duration {
+        Duration::from_nanos(self.last_batch_nanos.load(Ordering::Relaxed))
     }
 
     fn set_caught_up(&self, caught_up: bool) {

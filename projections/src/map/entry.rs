@@ -82,16 +82,25 @@ impl MapEntry {
             number_of_firms: self.number_of_firms,
             maturity: &self.maturity,
         };
-        // Serialising these value types cannot fail: they are strings, numbers and enums.
-        let properties = serde_json::to_string(&properties).unwrap_or_default();
-        let id = serde_json::to_string(&self.id).unwrap_or_default();
-        let lon = serde_json::to_string(&self.location.lon()).unwrap_or_default();
-        let lat = serde_json::to_string(&self.location.lat()).unwrap_or_default();
+        // One buffer written in place: a rebuild writes a head at every change of an approved
+        // initiative. Serialising these value types into memory cannot fail: they are
+        // strings, numbers and enums.
+        let mut head = Vec::with_capacity(320);
+        head.extend_from_slice(br#"{"type":"Feature","id":"#);
+        let _ = serde_json::to_writer(&mut head, &self.id);
         // RFC 7946: a Point's coordinates are [longitude, latitude].
-        format!(
-            r#"{{"type":"Feature","id":{id},"geometry":{{"type":"Point","coordinates":[{lon},{lat}]}},"properties":{},"stale":"#,
-            properties.strip_suffix('}').unwrap_or(&properties)
-        )
+        head.extend_from_slice(br#","geometry":{"type":"Point","coordinates":["#);
+        let _ = serde_json::to_writer(&mut head, &self.location.lon());
+        head.push(b',');
+        let _ = serde_json::to_writer(&mut head, &self.location.lat());
+        head.extend_from_slice(br#"]},"properties":"#);
+        let _ = serde_json::to_writer(&mut head, &properties);
+        // The properties stay open: `stale` is their last, written at query time.
+        if head.last() == Some(&b'}') {
+            head.pop();
+        }
+        head.extend_from_slice(br#","stale":"#);
+        String::from_utf8(head).unwrap_or_default()
     }
 }
 

@@ -55,6 +55,10 @@ pub struct InitiativeMap {
     /// The whole map's GeoJSON, kept between reads while nothing changes it.
     #[serde(skip)]
     whole: WholeMap,
+    /// Whether some states may not be parsed yet (read back for one read): only then does a
+    /// batch parse ahead the states it changes, which costs a search per event.
+    #[serde(skip)]
+    unparsed_states: bool,
 }
 
 impl Projection for InitiativeMap {
@@ -64,7 +68,9 @@ impl Projection for InitiativeMap {
     const SNAPSHOT_VERSION: i32 = 4;
 
     fn prepare(&mut self, events: &[Envelope]) {
-        crate::stored::parse_ahead(&self.initiatives, events, Envelope::initiative);
+        if self.unparsed_states {
+            crate::stored::parse_ahead(&self.initiatives, events, Envelope::initiative);
+        }
     }
 
     /// Each state with its outline beside it, so that a model restored for one read makes its
@@ -78,6 +84,7 @@ impl Projection for InitiativeMap {
         Ok(Self {
             initiatives: read.map,
             outlines: Some(read.summaries),
+            unparsed_states: true,
             ..Self::default()
         })
     }
@@ -143,6 +150,7 @@ impl Projection for InitiativeMap {
             Restoring::ToServe => {
                 // Its search index needs every state's texts.
                 crate::stored::parse_all(&mut self.initiatives).map_err(unreadable)?;
+                self.unparsed_states = false;
                 MapIndex::default()
             }
             Restoring::ForOneRead => {

@@ -29,6 +29,10 @@ pub struct Statistics {
     /// an event changes it, since the tallies are stored with them.
     initiatives: BTreeMap<InitiativeId, Stored<Initiative>>,
     tallies: Tallies,
+    /// Whether some states may not be parsed yet (read back for one read): only then does a
+    /// batch parse ahead the states it changes, which costs a search per event.
+    #[serde(skip)]
+    unparsed_states: bool,
 }
 
 /// How many initiatives, and how many firms they bring together.
@@ -95,7 +99,9 @@ impl Projection for Statistics {
     const SNAPSHOT_VERSION: i32 = 5;
 
     fn prepare(&mut self, events: &[Envelope]) {
-        crate::stored::parse_ahead(&self.initiatives, events, Envelope::initiative);
+        if self.unparsed_states {
+            crate::stored::parse_ahead(&self.initiatives, events, Envelope::initiative);
+        }
     }
 
     fn write_state(&self) -> Result<Vec<u8>, String> {
@@ -108,6 +114,7 @@ impl Projection for Statistics {
         Ok(Self {
             initiatives: read.map,
             tallies: read.rest,
+            unparsed_states: true,
         })
     }
 
@@ -118,6 +125,7 @@ impl Projection for Statistics {
         if restoring == Restoring::ToServe {
             crate::stored::parse_all(&mut self.initiatives)
                 .map_err(|e| ProjectionError(format!("the statistics' state of {e}")))?;
+            self.unparsed_states = false;
         }
         Ok(())
     }
@@ -177,15 +185,11 @@ impl Tallies {
     /// Takes `c` out; names the count that would go below zero instead (a fold that does not add
     /// up is a defect to stop at, not to hide).
     fn subtract(&mut self, c: &Contribution) -> Result<(), String> {
-        fn minus(count: &mut Count, firms: u64, what: &str) -> Result<(), String> {
-            count.initiatives = count
-                .initiatives
-                .checked_sub(1)
-                .ok_or_else(|| format!("the {what} count"))?;
-            count.firms = count
-                .firms
-                .checked_sub(firms)
-                .ok_or_else(|| format!("the {what} firms"))?;
+        /// Which of the two would go below zero: named by the caller only then, since this
+        /// runs at every event that changes an approved initiative.
+        fn minus(count: &mut Count, firms: u64) -> Result<(), &'static str> {
+            count.initiatives = count.initiatives.checked_sub(1).ok_or("count")?;
+            count.firms = count.firms.checked_sub(firms).ok_or("firms")?;
             Ok(())
         }
         fn minus_key(
@@ -194,17 +198,16 @@ impl Tallies {
             firms: u64,
             dimension: &str,
         ) -> Result<(), String> {
-            let what = format!("{dimension} {key}");
             let count = counts
                 .get_mut(key)
-                .ok_or_else(|| format!("the {what} count"))?;
-            minus(count, firms, &what)?;
+                .ok_or_else(|| format!("the {dimension} {key} count"))?;
+            minus(count, firms).map_err(|which| format!("the {dimension} {key} {which}"))?;
             if count.initiatives == 0 {
                 counts.remove(key);
             }
             Ok(())
         }
-        minus(&mut self.total, c.firms, "total")?;
+        minus(&mut self.total, c.firms).map_err(|which| format!("the total {which}"))?;
         minus_key(&mut self.by_country, c.country.as_str(), c.firms, "country")?;
         for sector in &c.sectors {
             minus_key(&mut self.by_sector, sector.code(), c.firms, "sector")?;

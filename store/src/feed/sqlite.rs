@@ -34,9 +34,11 @@ pub(super) async fn read_raw_after(
     after: FeedPosition,
     limit: i64,
 ) -> Result<Vec<RawFeedEvent>, StoreError> {
-    let sql =
-        format!("SELECT {COLUMNS} FROM events WHERE position > ?1 ORDER BY position LIMIT ?2");
-    let rows = sqlx::query(&sql)
+    // No metadata: see [`RawFeedEvent`].
+    const SQL: &str = "SELECT position, aggregate_type, aggregate_id, sequence, event_type, \
+                       event_version, payload, recorded_at
+                       FROM events WHERE position > ?1 ORDER BY position LIMIT ?2";
+    let rows = sqlx::query(SQL)
         .bind(after.position)
         .bind(limit)
         .fetch_all(pool)
@@ -63,7 +65,6 @@ pub(super) async fn read_raw_after(
                 event_type: row.try_get("event_type")?,
                 event_version: row.try_get("event_version")?,
                 payload: row.try_get("payload")?,
-                metadata: row.try_get("metadata")?,
                 recorded_at,
             })
         })
