@@ -456,3 +456,99 @@ fn apply_side_by_side(runners: &[Arc<dyn Runner>], events: &[Envelope]) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// A projection that notes when it was given a batch, and says its last batch took `cost`.
+    struct Noting {
+        name: &'static str,
+        cost: Duration,
+        log: Arc<Mutex<Vec<(&'static str, usize)>>>,
+    }
+
+    impl Runner for Noting {
+        fn status(&self) -> ProjectionStatus {
+            ProjectionStatus {
+                name: self.name,
+                position: FeedPosition::START,
+                events_applied: 0,
+                caught_up: false,
+                failed: None,
+            }
+        }
+        fn version(&self) -> i32 {
+            1
+        }
+        fn apply(&self, batch: &[Envelope]) {
+            self.log.lock().unwrap().push((self.name, batch.len()));
+        }
+        fn last_batch(&self) -> Duration {
+            self.cost
+        }
+        fn set_caught_up(&self, _: bool) {}
+        fn snapshot(&self) -> Result<Snapshot, String> {
+            Err("not kept".into())
+        }
+        fn restore(&self, _: Snapshot, _: Restoring) -> Result<bool, String> {
+            Ok(false)
+        }
+    }
+
+    fn batch(len: usize) -> Vec<Envelope> {
+        (1..=len as i64)
+            .map(|position| {
+                Envelope::new(RawFeedEvent {
+                    position,
+                    tx: position,
+                    aggregate_type: "other".into(),
+                    aggregate_id: position.to_string(),
+                    sequence: 1,
+                    event_type: "Noted".into(),
+                    event_version: "1".into(),
+                    payload: "{}".into(),
+                    recorded_at: DateTime::<Utc>::UNIX_EPOCH,
+                })
+            })
+            .collect()
+    }
+
+    /// Every projection is given every batch exactly once, whichever core takes it; a large
+    /// batch goes to the costliest first, a small one to each in the engine's order.
+    #[test]
+    fn every_projection_applies_each_batch_once_costliest_first() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let costs = [("a", 3), ("b", 40), ("c", 0), ("d", 7), ("e", 1)];
+        let runners: Vec<Arc<dyn Runner>> = costs
+            .iter()
+            .map(|&(name, ms)| {
+                Arc::new(Noting {
+                    name,
+                    cost: Duration::from_millis(ms),
+                    log: log.clone(),
+                }) as Arc<dyn Runner>
+            })
+            .collect();
+
+        apply_side_by_side(&runners, &batch(PARALLEL_FROM));
+        let mut given = std::mem::take(&mut *log.lock().unwrap());
+        // Each core's thread starts with one of the costliest: the first given is one of those
+        // (on one core, the costliest itself), never one that a core takes after another.
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let costliest = &["b", "d", "a", "e", "c"][..cores.min(5)];
+        assert!(costliest.contains(&given[0].0), "{given:?}");
+        given.sort_unstable();
+        let all: Vec<_> = ["a", "b", "c", "d", "e"]
+            .into_iter()
+            .map(|name| (name, PARALLEL_FROM))
+            .collect();
+        assert_eq!(given, all);
+
+        apply_side_by_side(&runners, &batch(3));
+        let given = std::mem::take(&mut *log.lock().unwrap());
+        assert_eq!(given, ["a", "b", "c", "d", "e"].map(|name| (name, 3)));
+    }
+}
