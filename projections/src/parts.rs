@@ -174,12 +174,16 @@ fn read_part<K: DeserializeOwned, T, S: DeserializeOwned>(
     Ok(entries)
 }
 
+/// How many threads work side by side on the read models: one per core this process may use
+/// (one if that cannot be told).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// `f` of each of `items`, in order, worked out on as many threads as there are cores (each
 /// thread takes a run of consecutive items).
 pub fn on_every_core<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, items.len().max(1));
+    let threads = cores().clamp(1, items.len().max(1));
     if threads == 1 {
         return items.iter().map(f).collect();
     }

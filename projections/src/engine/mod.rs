@@ -409,8 +409,7 @@ fn decode_all(events: &[Envelope]) {
     if events.len() < PARALLEL_FROM || events.iter().all(Envelope::is_decoded) {
         return;
     }
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let chunk = events.len().div_ceil(threads);
+    let chunk = events.len().div_ceil(crate::parts::cores());
     std::thread::scope(|scope| {
         for part in events.chunks(chunk) {
             scope.spawn(move || {
@@ -443,9 +442,7 @@ fn apply_side_by_side(runners: &[Arc<dyn Runner>], events: &[Envelope]) {
     let mut costliest_first: Vec<&Arc<dyn Runner>> = runners.iter().collect();
     costliest_first.sort_by_key(|runner| std::cmp::Reverse(runner.last_batch()));
     let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .min(runners.len());
+    let threads = crate::parts::cores().min(runners.len());
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
@@ -537,8 +534,7 @@ mod tests {
         let mut given = std::mem::take(&mut *log.lock().unwrap());
         // Each core's thread starts with one of the costliest: the first given is one of those
         // (on one core, the costliest itself), never one that a core takes after another.
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let costliest = &["b", "d", "a", "e", "c"][..cores.min(5)];
+        let costliest = &["b", "d", "a", "e", "c"][..crate::parts::cores().min(5)];
         assert!(costliest.contains(&given[0].0), "{given:?}");
         given.sort_unstable();
         let all: Vec<_> = ["a", "b", "c", "d", "e"]

@@ -101,8 +101,8 @@ impl FeedEvent {
 }
 
 /// A committed event with its payload as the stored JSON text, unparsed: what the projection
-/// engine reads, so that each payload is parsed once, straight into its domain type. Without its
-/// metadata: no read model folds who sent a command or how (the audit API reads
+/// engine and the notifier read, so that each payload is parsed once, straight into its domain
+/// type. Without its metadata: neither folds who sent a command or how (the audit API reads
 /// [`FeedEvent`]s), and the metadata is the larger half of a row (about 250 bytes against 185
 /// of payload in the benchmark's history), which a rebuild would read, copy and drop a million
 /// times.
@@ -205,7 +205,8 @@ impl Feed {
         }
     }
 
-    /// Like [`Self::read_after`], with payloads and metadata left as stored text.
+    /// Like [`Self::read_after`], with payloads left as stored text and no metadata
+    /// ([`RawFeedEvent`]).
     pub async fn read_raw_after(
         &self,
         after: FeedPosition,
@@ -287,7 +288,8 @@ impl FeedReader {
         }
     }
 
-    /// Like [`Self::next_batch_within`], with payloads and metadata left as stored text.
+    /// Like [`Self::next_batch_within`], with payloads left as stored text and no metadata
+    /// ([`RawFeedEvent`]).
     pub async fn next_raw_batch_within(
         &mut self,
         timeout: Duration,
