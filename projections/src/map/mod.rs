@@ -146,21 +146,16 @@ impl Projection for InitiativeMap {
     fn restored(&mut self, restoring: Restoring) -> Result<(), ProjectionError> {
         self.whole.forget();
         let unreadable = |e| ProjectionError(format!("the map's state of {e}"));
-        let mut index = match restoring {
+        match restoring {
             Restoring::ToServe => {
                 // Its search index needs every state's texts.
                 crate::stored::parse_all(&mut self.initiatives).map_err(unreadable)?;
                 self.unparsed_states = false;
-                MapIndex::default()
             }
-            Restoring::ForOneRead => {
-                self.unsettled = Some(BTreeSet::new());
-                MapIndex::with_search_on_demand()
-            }
-        };
+            Restoring::ForOneRead => self.unsettled = Some(BTreeSet::new()),
+        }
         // The entries, each with its GeoJSON written, are made on every core, from the outline
-        // of each state not parsed (the one read beside it, or else read from its JSON);
-        // placing them in the index is sequential.
+        // of each state not parsed (the one read beside it, or else read from its JSON).
         let mut outlines = self
             .outlines
             .take()
@@ -178,12 +173,15 @@ impl Projection for InitiativeMap {
             };
             Ok(MapEntry::of(**id, outline))
         });
-        for (entry, (id, stored, _)) in entries.into_iter().zip(&initiatives) {
-            if let Some(entry) = entry.map_err(unreadable)? {
-                index.place(entry, || texts_of_stored(**id, stored));
-            }
+        let entries = entries
+            .into_iter()
+            .filter_map(Result::transpose)
+            .collect::<Result<Vec<MapEntry>, String>>()
+            .map_err(unreadable)?;
+        self.index = MapIndex::of_entries(entries);
+        if restoring == Restoring::ToServe {
+            self.index.build_search(self.texts_of());
         }
-        self.index = index;
         Ok(())
     }
 }
@@ -215,15 +213,19 @@ fn may_change_entry(event: &InitiativeEvent) -> bool {
 }
 
 impl InitiativeMap {
-    /// The initiatives `filter` keeps, as seen at `now` (which decides staleness), in id order.
-    pub fn features(&self, filter: &MapFilter, now: DateTime<Utc>) -> Vec<MapFeature<'_>> {
-        let texts_of = |id| {
+    /// An initiative's searchable texts, found by its id.
+    fn texts_of<'a>(&'a self) -> impl Fn(InitiativeId) -> [&'a str; 3] + 'a {
+        |id| {
             self.initiatives
                 .get(&id)
                 .map_or(["", "", ""], |stored| texts_of_stored(id, stored))
-        };
+        }
+    }
+
+    /// The initiatives `filter` keeps, as seen at `now` (which decides staleness), in id order.
+    pub fn features(&self, filter: &MapFilter, now: DateTime<Utc>) -> Vec<MapFeature<'_>> {
         self.index
-            .select(filter, now, texts_of)
+            .select(filter, now, self.texts_of())
             .into_iter()
             .filter_map(|slot| self.index.entry(slot))
             .map(|entry| MapFeature {

@@ -3,11 +3,13 @@
 //! and for starts to restore from the newest. Like [`crate::Snapshots`] it is a cache; the event
 //! log stays the only source of truth.
 //!
-//! States are stored compressed with lz4 ([`ProjectionHistory::pack`]) and cut in pieces of a
-//! mebibyte, each written by its own statement, then the place's row: the feed reads only below
+//! States are stored compressed with lz4 in blocks that unpack on every core ([`packing`]), and
+//! cut in pieces of a mebibyte, each written by its own statement, then the place's row: the feed reads only below
 //! the oldest running write transaction, so writing a 20 MB state in one statement would hold
 //! back every instance's read models while it lasts. A place is visible once its row is; pieces
 //! of a writer that lost the race for a place, or died half-way, are never read.
+
+mod packing;
 
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -69,15 +71,14 @@ impl ProjectionHistory {
         Self { db }
     }
 
-    /// `state` as stored: compressed with lz4, its length in front.
+    /// `state` as stored: compressed with lz4 in blocks ([`packing`]).
     pub fn pack(state: &[u8]) -> Vec<u8> {
-        lz4_flex::compress_prepend_size(state)
+        packing::pack(state)
     }
 
-    /// A state as [`Self::pack`] stored it.
+    /// A state as [`Self::pack`] stored it, unpacked on every core.
     pub fn unpack(packed: &[u8]) -> Result<Vec<u8>, StoreError> {
-        lz4_flex::decompress_size_prepended(packed)
-            .map_err(|e| StoreError::Persistence(format!("a projection history state: {e}")))
+        packing::unpack(packed)
     }
 
     /// Saves `entry`, whose state was packed with [`Self::pack`] (by the caller, on a thread of
@@ -230,7 +231,9 @@ impl ProjectionHistory {
     /// A found place's entry, its state read from its pieces and unpacked.
     pub async fn read(&self, found: FoundPlace) -> Result<HistoryEntry, StoreError> {
         let mut entry = found.entry;
+        let started = std::time::Instant::now();
         let pieces = self.read_pieces(&entry.snapshot, &found.writer).await?;
+        let fetched = started.elapsed();
         if pieces.len() != usize::try_from(found.pieces).unwrap_or(usize::MAX) {
             return Err(StoreError::Persistence(format!(
                 "the history of {} at {} has {} of its {} pieces",
@@ -243,6 +246,12 @@ impl ProjectionHistory {
         entry.snapshot.state = tokio::task::spawn_blocking(move || Self::unpack(&pieces.concat()))
             .await
             .map_err(|e| StoreError::Persistence(e.to_string()))??;
+        tracing::debug!(
+            projection = entry.snapshot.name,
+            fetched_ms = fetched.as_secs_f64() * 1e3,
+            unpacked_ms = (started.elapsed() - fetched).as_secs_f64() * 1e3,
+            "history state read"
+        );
         Ok(entry)
     }
 
