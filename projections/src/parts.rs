@@ -17,7 +17,7 @@
 //!
 //! Compact JSON never holds a raw line break (one in a string is written `\n`), so the lines are
 //! found with `memchr`. Reading parses the rest and the keys' lines (on every core), and each
-//! value becomes a [`Stored`] range of the snapshot's text, parsed when first needed. The
+//! value becomes a [`Stored`] range of the snapshot's bytes, parsed when first needed. The
 //! summary is what a model restored for one read needs of every value without parsing it (the
 //! map's [`domain::initiative::InitiativeOutline`]; `null` for a model that needs nothing).
 
@@ -78,7 +78,7 @@ fn write_part<K: Serialize, T: Serialize, S: Serialize>(
         }
         let start = values.len();
         match (stored.json(), stored.parsed()) {
-            (Some(json), _) => values.extend_from_slice(json.as_bytes()),
+            (Some(json), _) => values.extend_from_slice(json),
             (None, Some(value)) => {
                 serde_json::to_writer(&mut values, value).map_err(|e| e.to_string())?;
             }
@@ -109,16 +109,18 @@ where
     T: Send,
     S: DeserializeOwned + Send,
 {
-    let text = Arc::new(String::from_utf8(state).map_err(|e| e.to_string())?);
+    // Not checked to be UTF-8 as a whole: each line is where it is parsed, and each value when
+    // it is ([`Stored`]), side by side.
+    let text = Arc::new(state);
     let mut lines = Vec::new();
     let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+    for end in memchr::memchr_iter(b'\n', &text) {
         lines.push(start..end);
         start = end + 1;
     }
     lines.push(start..text.len());
     let rest =
-        serde_json::from_str(&text[lines[0].clone()]).map_err(|e| format!("the model: {e}"))?;
+        serde_json::from_slice(&text[lines[0].clone()]).map_err(|e| format!("the model: {e}"))?;
     let parts: Vec<&[std::ops::Range<usize>]> = lines[1..].chunks(2).collect();
     let read = on_every_core(&parts, |part| read_part(&text, part));
     let mut joined = Vec::with_capacity(parts.len() * PART);
@@ -142,15 +144,15 @@ where
 
 /// One part's keys, each with its value (a range of `text`) and its summary.
 fn read_part<K: DeserializeOwned, T, S: DeserializeOwned>(
-    text: &Arc<String>,
+    text: &Arc<Vec<u8>>,
     lines: &[std::ops::Range<usize>],
 ) -> Result<Vec<(K, Stored<T>, S)>, String> {
     let [keys, values] = lines else {
         return Err("a line of keys without its line of values".into());
     };
     let keys: Vec<(K, usize, S)> =
-        serde_json::from_str(&text[keys.clone()]).map_err(|e| format!("the keys: {e}"))?;
-    let bytes = text.as_bytes();
+        serde_json::from_slice(&text[keys.clone()]).map_err(|e| format!("the keys: {e}"))?;
+    let bytes = text.as_slice();
     let misplaced = || "the values are not where their lengths put them".to_string();
     if bytes.get(values.start) != Some(&b'[') {
         return Err(misplaced());
@@ -278,5 +280,9 @@ mod tests {
             .get()
             .unwrap_err()
             .contains("expected a string"));
+        // So is one that is not UTF-8, which reading does not look for.
+        let read: Read<(), u32, String, ()> =
+            super::read(b"null\n[[1,3,null]]\n[\"\xff\"]".to_vec()).unwrap();
+        assert!(read.map[&1].get().unwrap_err().contains("invalid unicode"));
     }
 }

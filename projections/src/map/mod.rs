@@ -270,7 +270,7 @@ impl InitiativeMap {
 fn outline_of(stored: &Stored<Initiative>) -> Result<InitiativeOutline, String> {
     match (stored.parsed(), stored.json()) {
         (Some(initiative), _) => Ok(initiative.outline()),
-        (None, Some(json)) => serde_json::from_str(json).map_err(|e| e.to_string()),
+        (None, Some(json)) => serde_json::from_slice(json).map_err(|e| e.to_string()),
         (None, None) => Err("a stored value was neither kept nor read".into()),
     }
 }
