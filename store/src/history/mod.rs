@@ -4,10 +4,11 @@
 //! log stays the only source of truth.
 //!
 //! States are stored compressed with lz4 in blocks that unpack on every core ([`packing`]), and
-//! cut in pieces of a mebibyte, each written by its own statement, then the place's row: the feed reads only below
-//! the oldest running write transaction, so writing a 20 MB state in one statement would hold
-//! back every instance's read models while it lasts. A place is visible once its row is; pieces
-//! of a writer that lost the race for a place, or died half-way, are never read.
+//! cut in pieces of a mebibyte, each written by its own statement, then the place's row: the
+//! feed reads only below the oldest running write transaction, so writing a 20 MB state in one
+//! statement would hold back every instance's read models while it lasts. A place is visible
+//! once its row is; pieces of a writer that lost the race for a place, or died half-way, are
+//! never read.
 
 mod packing;
 
