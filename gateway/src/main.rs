@@ -6,10 +6,12 @@ use gateway::console::Console;
 use gateway::{telemetry, Application, Settings};
 
 /// jemalloc, not glibc's malloc: a request allocates and frees many small pieces on whichever
-/// thread runs it, and glibc's malloc and free were a fifth of a read's profile. Measured with
-/// `bench http`, `replay` and `bench memory` (docs/benchmarks.md, ninth session): reads by id
-/// about 29% faster, registrations at 16 clients 13%, a rebuild 15%, and less memory at
-/// 1,000,000 events. (mimalloc, tried earlier, made as-of reads slower.)
+/// thread runs it, and glibc's malloc and free were a fifth of the profile of reads by id.
+/// Measured with `bench http`, `replay`, `bench projections` and `bench memory`
+/// (docs/benchmarks.md, ninth session): reads by id about 30% faster, registrations at 16
+/// clients 13%, `replay` 15% (the rebuild in `bench projections` the same), as-of reads the
+/// same, and a third less memory after a rebuild of 1,000,000 events. (mimalloc, tried earlier,
+/// made as-of reads slower.)
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
