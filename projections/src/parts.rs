@@ -176,11 +176,8 @@ fn read_part<K: DeserializeOwned, T, S: DeserializeOwned>(
     Ok(entries)
 }
 
-/// How many threads work side by side on the read models: one per core this process may use
-/// (one if that cannot be told).
-pub fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
+/// How many threads work side by side on the read models: the store's count of cores.
+pub use store::cores;
 
 /// `f` of each of `items`, in order, worked out on as many threads as there are cores (each
 /// thread takes a run of consecutive items).

@@ -55,5 +55,12 @@ pub use sessions::{SessionCheck, Sessions, SetupCheck, Token};
 pub use snapshots::{Snapshot, Snapshots};
 pub use vault::{PersonKey, Vault, VaultError};
 
+/// How many threads CPU-bound work is spread over (unpacking a history state here, the read
+/// models' batches and snapshots in `projections`): one per core this process may use, one if
+/// that cannot be told.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 #[cfg(feature = "testing")]
 pub mod testing;

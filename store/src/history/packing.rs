@@ -47,7 +47,7 @@ pub fn unpack(packed: &[u8]) -> Result<Vec<u8>, StoreError> {
     let length = frames.iter().map(|f| f.unpacked).sum();
     // Zeroed lazily by the allocator: each page is first touched by the thread unpacking into it.
     let mut state = vec![0u8; length];
-    let runs = runs(&frames, &mut state, cores());
+    let runs = runs(&frames, &mut state, crate::cores());
     std::thread::scope(|scope| {
         let workers: Vec<_> = runs
             .into_iter()
@@ -122,11 +122,6 @@ fn unpack_run(run: Run<'_, '_>) -> Result<(), StoreError> {
         }
     }
     Ok(())
-}
-
-/// Threads that unpack side by side: one per core this process may use.
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 fn unreadable(reason: impl std::fmt::Display) -> StoreError {
