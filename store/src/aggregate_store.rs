@@ -97,7 +97,8 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
         }
         let versions = match db {
             Database::Postgres(pool) => {
-                coalesced_versions!(pool, EventRepository::stream_versions_postgres)
+                let pool = crate::coalesce::planned_once(pool);
+                coalesced_versions!(&pool, EventRepository::stream_versions_postgres)
             }
             Database::Sqlite(pool) => {
                 coalesced_versions!(pool, EventRepository::stream_versions_sqlite)

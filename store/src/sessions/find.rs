@@ -28,7 +28,7 @@ impl Finder {
     pub(super) fn new(db: &Database) -> Self {
         match db {
             Database::Postgres(pool) => {
-                let pool = pool.clone();
+                let pool = crate::coalesce::planned_once(pool);
                 Self::Postgres(Coalesced::new(PER_QUERY, move |digests| {
                     let pool = pool.clone();
                     async move {
