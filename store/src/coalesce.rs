@@ -109,26 +109,47 @@ impl<K: Send + 'static, V: Send + 'static> Coalesced<K, V> {
     }
 }
 
-/// A connection of its own beside `pool` for one kind of coalesced lookup, whose statements
+/// A connection of its own beside a pool for one kind of coalesced lookup, whose statements
 /// PostgreSQL plans once (`plan_cache_mode = force_generic_plan`) instead of for every query.
 ///
 /// A lookup that reads `unnest($1)` gets a custom plan every time: the generic plan assumes ten
 /// keys, so it never looks cheaper than a plan for the one key a quiet moment asks for. Planning
-/// took 0.1–0.3 ms of PostgreSQL's CPU per query, several times the query's own 0.02–0.05 ms
+/// took 0.1–0.2 ms of PostgreSQL's time per query, several times the query's own 0.02–0.05 ms
 /// (docs/benchmarks.md). The generic plan is the same index lookup per key. Only these
 /// point lookups get it: elsewhere a plan made for the actual values can be far better.
 ///
 /// One connection, since a coalesced lookup runs one query at a time; opened when first used,
 /// with the pool's wait for a connection, and closed when idle.
-pub(crate) fn planned_once(pool: &PgPool) -> PgPool {
-    let options = (*pool.connect_options())
-        .clone()
-        .options([("plan_cache_mode", "force_generic_plan")]);
-    PgPoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(pool.options().get_acquire_timeout())
-        .idle_timeout(std::time::Duration::from_secs(60))
-        .connect_lazy_with(options)
+#[derive(Clone)]
+pub(crate) struct PlannedOnce {
+    beside: PgPool,
+    own: PgPool,
+}
+
+impl PlannedOnce {
+    pub(crate) fn beside(pool: &PgPool) -> Self {
+        let options = (*pool.connect_options())
+            .clone()
+            .options([("plan_cache_mode", "force_generic_plan")]);
+        let own = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(pool.options().get_acquire_timeout())
+            .idle_timeout(std::time::Duration::from_secs(60))
+            .connect_lazy_with(options);
+        Self {
+            beside: pool.clone(),
+            own,
+        }
+    }
+
+    /// The connection's pool, unless the pool it is beside was closed: a closed database answers
+    /// no lookup either.
+    pub(crate) fn pool(&self) -> Result<PgPool, sqlx::Error> {
+        if self.beside.is_closed() {
+            return Err(sqlx::Error::PoolClosed);
+        }
+        Ok(self.own.clone())
+    }
 }
 
 impl<K, V> Shared<K, V> {
@@ -297,22 +318,24 @@ mod tests {
         );
     }
 
-    /// The lookups' own connection plans once; the pool beside it keeps PostgreSQL's choice.
+    /// The lookups' own connection plans once, the pool beside it keeps PostgreSQL's choice, and
+    /// closing that pool closes the lookups.
     #[tokio::test]
     async fn a_lookup_connection_plans_its_statements_once() {
         let db = crate::testing::TestPostgres::create().await;
         let pool = PgPool::connect(&db.url).await.unwrap();
-        let lookups = planned_once(&pool);
+        let lookups = PlannedOnce::beside(&pool);
         let mode = |pool: PgPool| async move {
             sqlx::query_scalar::<_, String>("SHOW plan_cache_mode")
                 .fetch_one(&pool)
                 .await
                 .unwrap()
         };
-        assert_eq!(mode(lookups.clone()).await, "force_generic_plan");
+        assert_eq!(mode(lookups.pool().unwrap()).await, "force_generic_plan");
         assert_eq!(mode(pool.clone()).await, "auto");
-        assert_eq!(lookups.options().get_max_connections(), 1);
-        lookups.close().await;
+        assert_eq!(lookups.pool().unwrap().options().get_max_connections(), 1);
+        // Closing the database closes its lookups.
         pool.close().await;
+        assert!(matches!(lookups.pool(), Err(sqlx::Error::PoolClosed)));
     }
 }

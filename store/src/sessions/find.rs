@@ -11,7 +11,7 @@ use sqlx::Row;
 use uuid::Uuid;
 
 use super::{decode_error, parse_sqlite_time, Found};
-use crate::coalesce::{BatchError, Coalesced};
+use crate::coalesce::{BatchError, Coalesced, PlannedOnce};
 use crate::{Database, StoreError};
 
 /// The most sessions one query reads.
@@ -28,10 +28,11 @@ impl Finder {
     pub(super) fn new(db: &Database) -> Self {
         match db {
             Database::Postgres(pool) => {
-                let pool = crate::coalesce::planned_once(pool);
+                let lookups = PlannedOnce::beside(pool);
                 Self::Postgres(Coalesced::new(PER_QUERY, move |digests| {
-                    let pool = pool.clone();
+                    let lookups = lookups.clone();
                     async move {
+                        let pool = lookups.pool()?;
                         find_postgres(&pool, digests)
                             .await
                             .map_err(BatchError::from)
