@@ -7,7 +7,7 @@ use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventS
 use lru::LruCache;
 
 use crate::chain::EventHash;
-use crate::coalesce::{BatchError, Coalesced, PlannedOnce};
+use crate::coalesce::{BatchError, Coalesced};
 use crate::repository::stream_hashes;
 use crate::{Database, EventRepository, FeedPosition, IdempotentWrite};
 
@@ -85,34 +85,25 @@ impl<A: Aggregate> AggregateContext<A> for LoadedAggregate<A> {
 impl<A: Aggregate + Clone> AggregateStore<A> {
     pub fn new(db: &Database, capacity: usize) -> Self {
         let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
-        // One query for the versions read at the same moment, on either backend; `pool` gives
-        // the connections to ask on (or says the database was closed).
-        macro_rules! coalesced_versions {
-            ($pool:expr, $query:path) => {{
-                let pool = $pool;
+        // One query for the versions read at the same moment, on either backend.
+        let versions = match db {
+            Database::Postgres(pool) => Coalesced::on_postgres(
+                VERSIONS_PER_QUERY,
+                pool,
+                |pool, ids: Vec<String>| async move {
+                    EventRepository::stream_versions_postgres(&pool, A::TYPE, &ids).await
+                },
+            ),
+            Database::Sqlite(pool) => {
+                let pool = pool.clone();
                 Coalesced::new(VERSIONS_PER_QUERY, move |ids: Vec<String>| {
                     let pool = pool.clone();
                     async move {
-                        let pool = pool()?;
-                        $query(&pool, A::TYPE, &ids).await.map_err(BatchError::from)
+                        EventRepository::stream_versions_sqlite(&pool, A::TYPE, &ids)
+                            .await
+                            .map_err(BatchError::from)
                     }
                 })
-            }};
-        }
-        let versions = match db {
-            Database::Postgres(pool) => {
-                let lookups = PlannedOnce::beside(pool);
-                coalesced_versions!(
-                    move || lookups.pool(),
-                    EventRepository::stream_versions_postgres
-                )
-            }
-            Database::Sqlite(pool) => {
-                let pool = pool.clone();
-                coalesced_versions!(
-                    move || Ok::<_, sqlx::Error>(pool.clone()),
-                    EventRepository::stream_versions_sqlite
-                )
             }
         };
         Self {

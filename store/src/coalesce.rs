@@ -109,6 +109,22 @@ impl<K: Send + 'static, V: Send + 'static> Coalesced<K, V> {
     }
 }
 
+impl<K: Send + 'static, V: Send + 'static> Coalesced<K, V> {
+    /// Reads answered on PostgreSQL by `query`, on a connection of their own beside `pool` that
+    /// plans its statements once ([`PlannedOnce`]).
+    pub fn on_postgres<F, Fut>(most: usize, pool: &PgPool, query: F) -> Self
+    where
+        F: Fn(PgPool, Vec<K>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Vec<V>, sqlx::Error>> + Send + 'static,
+    {
+        let lookups = PlannedOnce::beside(pool);
+        Self::new(most, move |keys| {
+            let asked = lookups.pool().map(|pool| query(pool, keys));
+            async move { Ok(asked?.await?) }
+        })
+    }
+}
+
 /// A connection of its own beside a pool for one kind of coalesced lookup, whose statements
 /// PostgreSQL plans once (`plan_cache_mode = force_generic_plan`) instead of for every query.
 ///
@@ -120,14 +136,13 @@ impl<K: Send + 'static, V: Send + 'static> Coalesced<K, V> {
 ///
 /// One connection, since a coalesced lookup runs one query at a time; opened when first used,
 /// with the pool's wait for a connection, and closed when idle.
-#[derive(Clone)]
-pub(crate) struct PlannedOnce {
+struct PlannedOnce {
     beside: PgPool,
     own: PgPool,
 }
 
 impl PlannedOnce {
-    pub(crate) fn beside(pool: &PgPool) -> Self {
+    fn beside(pool: &PgPool) -> Self {
         let options = (*pool.connect_options())
             .clone()
             .options([("plan_cache_mode", "force_generic_plan")]);
@@ -144,7 +159,7 @@ impl PlannedOnce {
 
     /// The connection's pool, unless the pool it is beside was closed: a closed database answers
     /// no lookup either.
-    pub(crate) fn pool(&self) -> Result<PgPool, sqlx::Error> {
+    fn pool(&self) -> Result<PgPool, sqlx::Error> {
         if self.beside.is_closed() {
             return Err(sqlx::Error::PoolClosed);
         }

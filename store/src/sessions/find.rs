@@ -11,7 +11,7 @@ use sqlx::Row;
 use uuid::Uuid;
 
 use super::{decode_error, parse_sqlite_time, Found};
-use crate::coalesce::{BatchError, Coalesced, PlannedOnce};
+use crate::coalesce::Coalesced;
 use crate::{Database, StoreError};
 
 /// The most sessions one query reads.
@@ -27,18 +27,11 @@ pub(super) enum Finder {
 impl Finder {
     pub(super) fn new(db: &Database) -> Self {
         match db {
-            Database::Postgres(pool) => {
-                let lookups = PlannedOnce::beside(pool);
-                Self::Postgres(Coalesced::new(PER_QUERY, move |digests| {
-                    let lookups = lookups.clone();
-                    async move {
-                        let pool = lookups.pool()?;
-                        find_postgres(&pool, digests)
-                            .await
-                            .map_err(BatchError::from)
-                    }
-                }))
-            }
+            Database::Postgres(pool) => Self::Postgres(Coalesced::on_postgres(
+                PER_QUERY,
+                pool,
+                |pool, digests| async move { find_postgres(&pool, digests).await },
+            )),
             Database::Sqlite(pool) => Self::Sqlite(pool.clone()),
         }
     }
