@@ -87,13 +87,13 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
         let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
         // One query for the versions read at the same moment, on either backend.
         let versions = match db {
-            Database::Postgres(pool) => Coalesced::on_postgres(
-                VERSIONS_PER_QUERY,
-                pool,
-                |pool, ids: Vec<String>| async move {
-                    EventRepository::stream_versions_postgres(&pool, A::TYPE, &ids).await
-                },
-            ),
+            Database::Postgres(pool) => {
+                Coalesced::on_postgres(VERSIONS_PER_QUERY, pool, |connection, ids: Vec<String>| {
+                    Box::pin(async move {
+                        EventRepository::stream_versions_postgres(connection, A::TYPE, &ids).await
+                    })
+                })
+            }
             Database::Sqlite(pool) => {
                 let pool = pool.clone();
                 Coalesced::new(VERSIONS_PER_QUERY, move |ids: Vec<String>| {

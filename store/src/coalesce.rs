@@ -20,9 +20,11 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use sqlx::postgres::PgPoolOptions;
-use sqlx::PgPool;
+use futures::future::BoxFuture;
+use sqlx::{PgConnection, PgPool};
 use tokio::sync::oneshot;
+
+use crate::held::HeldConnection;
 
 /// Why a batch got no answer, shared by every key of the batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,15 +114,22 @@ impl<K: Send + 'static, V: Send + 'static> Coalesced<K, V> {
 impl<K: Send + 'static, V: Send + 'static> Coalesced<K, V> {
     /// Reads answered on PostgreSQL by `query`, on a connection of their own beside `pool` that
     /// plans its statements once ([`PlannedOnce`]).
-    pub fn on_postgres<F, Fut>(most: usize, pool: &PgPool, query: F) -> Self
+    pub fn on_postgres<F>(most: usize, pool: &PgPool, query: F) -> Self
     where
-        F: Fn(PgPool, Vec<K>) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<Vec<V>, sqlx::Error>> + Send + 'static,
+        F: for<'c> Fn(&'c mut PgConnection, Vec<K>) -> BoxFuture<'c, Result<Vec<V>, sqlx::Error>>
+            + Send
+            + Sync
+            + 'static,
     {
-        let lookups = PlannedOnce::beside(pool);
+        let lookups = Arc::new(PlannedOnce::beside(pool));
+        let query = Arc::new(query);
         Self::new(most, move |keys| {
-            let asked = lookups.pool().map(|pool| query(pool, keys));
-            async move { Ok(asked?.await?) }
+            let (lookups, query) = (lookups.clone(), query.clone());
+            async move {
+                Ok(lookups
+                    .run(move |connection| query(connection, keys))
+                    .await?)
+            }
         })
     }
 }
@@ -134,11 +143,12 @@ impl<K: Send + 'static, V: Send + 'static> Coalesced<K, V> {
 /// (docs/benchmarks.md). The generic plan is the same index lookup per key. Only these
 /// point lookups get it: elsewhere a plan made for the actual values can be far better.
 ///
-/// One connection, since a coalesced lookup runs one query at a time; opened when first used,
-/// with the pool's wait for a connection, and closed when idle.
+/// One connection, since a coalesced lookup runs one query at a time: opened when first used,
+/// with the pool's wait for a connection, and kept ([`HeldConnection`]), so that a lookup is one
+/// round trip.
 struct PlannedOnce {
     beside: PgPool,
-    own: PgPool,
+    own: HeldConnection,
 }
 
 impl PlannedOnce {
@@ -146,24 +156,26 @@ impl PlannedOnce {
         let options = (*pool.connect_options())
             .clone()
             .options([("plan_cache_mode", "force_generic_plan")]);
-        let own = PgPoolOptions::new()
+        let own = crate::database::postgres_pool_options()
             .max_connections(1)
             .acquire_timeout(pool.options().get_acquire_timeout())
-            .idle_timeout(std::time::Duration::from_secs(60))
             .connect_lazy_with(options);
         Self {
             beside: pool.clone(),
-            own,
+            own: HeldConnection::of(&own),
         }
     }
 
-    /// The connection's pool, unless the pool it is beside was closed: a closed database answers
-    /// no lookup either.
-    fn pool(&self) -> Result<PgPool, sqlx::Error> {
+    /// Runs `lookup` on the connection, unless the pool it is beside was closed: a closed
+    /// database answers no lookup either.
+    async fn run<T, F>(&self, lookup: F) -> Result<T, sqlx::Error>
+    where
+        F: for<'c> FnOnce(&'c mut PgConnection) -> BoxFuture<'c, Result<T, sqlx::Error>>,
+    {
         if self.beside.is_closed() {
             return Err(sqlx::Error::PoolClosed);
         }
-        Ok(self.own.clone())
+        self.own.run(lookup).await
     }
 }
 
@@ -333,24 +345,31 @@ mod tests {
         );
     }
 
-    /// The lookups' own connection plans once, the pool beside it keeps PostgreSQL's choice, and
-    /// closing that pool closes the lookups.
+    /// The lookups' own connection plans once and is kept from one lookup to the next, the pool
+    /// beside it keeps PostgreSQL's choice, and closing that pool closes the lookups.
     #[tokio::test]
     async fn a_lookup_connection_plans_its_statements_once() {
         let db = crate::testing::TestPostgres::create().await;
         let pool = PgPool::connect(&db.url).await.unwrap();
         let lookups = PlannedOnce::beside(&pool);
-        let mode = |pool: PgPool| async move {
-            sqlx::query_scalar::<_, String>("SHOW plan_cache_mode")
-                .fetch_one(&pool)
-                .await
-                .unwrap()
+        let ask = |sql: &'static str| {
+            lookups.run(move |connection| {
+                Box::pin(sqlx::query_scalar::<_, String>(sql).fetch_one(connection))
+            })
         };
-        assert_eq!(mode(lookups.pool().unwrap()).await, "force_generic_plan");
-        assert_eq!(mode(pool.clone()).await, "auto");
-        assert_eq!(lookups.pool().unwrap().options().get_max_connections(), 1);
+        assert_eq!(
+            ask("SHOW plan_cache_mode").await.unwrap(),
+            "force_generic_plan"
+        );
+        let backend = "SELECT pg_backend_pid()::text";
+        assert_eq!(ask(backend).await.unwrap(), ask(backend).await.unwrap());
+        let mode: String = sqlx::query_scalar("SHOW plan_cache_mode")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(mode, "auto");
         // Closing the database closes its lookups.
         pool.close().await;
-        assert!(matches!(lookups.pool(), Err(sqlx::Error::PoolClosed)));
+        assert!(matches!(ask(backend).await, Err(sqlx::Error::PoolClosed)));
     }
 }

@@ -187,7 +187,7 @@ impl EventRepository {
     /// version per id, in the ids' order (0 for a stream with no events). What
     /// [`crate::coalesce`] asks when many reads want a version at once.
     pub(crate) async fn stream_versions_postgres(
-        pool: &sqlx::PgPool,
+        connection: &mut sqlx::PgConnection,
         aggregate_type: &str,
         aggregate_ids: &[String],
     ) -> Result<Vec<usize>, sqlx::Error> {
@@ -197,7 +197,7 @@ impl EventRepository {
         let versions: Vec<i64> = sqlx::query_scalar(SQL)
             .bind(aggregate_type)
             .bind(aggregate_ids)
-            .fetch_all(pool)
+            .fetch_all(connection)
             .await?;
         Ok(as_versions(versions))
     }
@@ -500,7 +500,8 @@ mod tests {
         let ids: Vec<String> = ["c", "none", "a", "b", "a"].map(String::from).to_vec();
         match log.database() {
             Database::Postgres(pool) => {
-                EventRepository::stream_versions_postgres(pool, Tally::TYPE, &ids).await
+                let mut connection = pool.acquire().await.unwrap();
+                EventRepository::stream_versions_postgres(&mut connection, Tally::TYPE, &ids).await
             }
             Database::Sqlite(pool) => {
                 EventRepository::stream_versions_sqlite(pool, Tally::TYPE, &ids).await

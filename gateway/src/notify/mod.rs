@@ -127,7 +127,11 @@ async fn lead(context: Context, mailer: Option<Arc<Mailer>>) {
     let work = || {
         let for_notifier = context.clone();
         let notifier = tasks.supervise("notifier", move || notifier(for_notifier.clone()));
-        let (for_sender, mailer) = (context.clone(), mailer.clone());
+        let for_sender = Context {
+            notifications: Notifications::for_sender(context.state.log.database()),
+            ..context.clone()
+        };
+        let mailer = mailer.clone();
         let sender = tasks.supervise("mail sender", move || {
             sender::run(for_sender.clone(), mailer.clone())
         });

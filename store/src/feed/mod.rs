@@ -17,6 +17,7 @@ pub(crate) mod sqlite;
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -26,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::watch;
 
+use crate::held::HeldConnection;
 use crate::{Database, StoreError};
 
 /// A place in the feed: the event at `position`, written by transaction `tx` (always 0 on SQLite).
@@ -236,10 +238,48 @@ impl Feed {
         }
     }
 
-    /// A reader that tails the feed from `after`.
+    /// Like [`Self::read_after`], on `connection` when there is one (a reader's own).
+    async fn read_after_on(
+        &self,
+        connection: Option<&HeldConnection>,
+        after: FeedPosition,
+        limit: usize,
+    ) -> Result<Vec<FeedEvent>, StoreError> {
+        let Some(connection) = connection else {
+            return self.read_after(after, limit).await;
+        };
+        let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
+        connection
+            .run(|c| Box::pin(postgres::read_after(c, after, limit)))
+            .await
+    }
+
+    /// Like [`Self::read_raw_after`], on `connection` when there is one (a reader's own).
+    async fn read_raw_after_on(
+        &self,
+        connection: Option<&HeldConnection>,
+        after: FeedPosition,
+        limit: usize,
+    ) -> Result<Vec<RawFeedEvent>, StoreError> {
+        let Some(connection) = connection else {
+            return self.read_raw_after(after, limit).await;
+        };
+        let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
+        connection
+            .run(|c| Box::pin(postgres::read_raw_after(c, after, limit)))
+            .await
+    }
+
+    /// A reader that tails the feed from `after`. On PostgreSQL it keeps a connection of the
+    /// pool for its reads ([`HeldConnection`]): a follower reads after every commit.
     pub fn reader(&self, after: FeedPosition, batch_size: usize) -> FeedReader {
+        let connection = match &self.db {
+            Database::Postgres(pool) => Some(Arc::new(HeldConnection::of(pool))),
+            Database::Sqlite(_) => None,
+        };
         FeedReader {
             feed: self.clone(),
+            connection,
             wake: self.wake.clone(),
             after,
             batch_size,
@@ -251,6 +291,7 @@ impl Feed {
 /// Tails the feed: each call returns the next non-empty batch, waiting for new events.
 pub struct FeedReader {
     feed: Feed,
+    connection: Option<Arc<HeldConnection>>,
     wake: watch::Receiver<u64>,
     after: FeedPosition,
     batch_size: usize,
@@ -268,11 +309,11 @@ impl FeedReader {
 
     /// The next batch after the reader's position, waiting until there is one.
     pub async fn next_batch(&mut self) -> Result<Vec<FeedEvent>, StoreError> {
-        let feed = self.feed.clone();
+        let (feed, connection) = (self.feed.clone(), self.connection.clone());
         let size = self.batch_size;
         self.next_with(|after| {
-            let feed = feed.clone();
-            async move { feed.read_after(after, size).await }
+            let (feed, connection) = (feed.clone(), connection.clone());
+            async move { feed.read_after_on(connection.as_deref(), after, size).await }
         })
         .await
     }
@@ -294,11 +335,14 @@ impl FeedReader {
         &mut self,
         timeout: Duration,
     ) -> Result<Vec<RawFeedEvent>, StoreError> {
-        let feed = self.feed.clone();
+        let (feed, connection) = (self.feed.clone(), self.connection.clone());
         let size = self.batch_size;
         let next = self.next_with(|after| {
-            let feed = feed.clone();
-            async move { feed.read_raw_after(after, size).await }
+            let (feed, connection) = (feed.clone(), connection.clone());
+            async move {
+                feed.read_raw_after_on(connection.as_deref(), after, size)
+                    .await
+            }
         });
         match tokio::time::timeout(timeout, next).await {
             Ok(result) => result,

@@ -2,7 +2,7 @@
 //! and why only transactions below the snapshot's xmin are read.
 
 use sqlx::postgres::PgRow;
-use sqlx::{PgPool, Row};
+use sqlx::{PgExecutor, PgPool, Row};
 
 use futures::stream::BoxStream;
 use futures::TryStreamExt;
@@ -13,8 +13,8 @@ use crate::StoreError;
 const COLUMNS: &str = "position, tx_id, aggregate_type, aggregate_id, sequence, event_type, \
                        event_version, payload, metadata, recorded_at";
 
-pub(super) async fn read_after(
-    pool: &PgPool,
+pub(super) async fn read_after<'e>(
+    executor: impl PgExecutor<'e>,
     after: FeedPosition,
     limit: i64,
 ) -> Result<Vec<FeedEvent>, StoreError> {
@@ -29,13 +29,13 @@ pub(super) async fn read_after(
         .bind(after.tx)
         .bind(after.position)
         .bind(limit)
-        .fetch_all(pool)
+        .fetch_all(executor)
         .await?;
     rows.iter().map(decode).collect()
 }
 
-pub(super) async fn read_raw_after(
-    pool: &PgPool,
+pub(super) async fn read_raw_after<'e>(
+    executor: impl PgExecutor<'e>,
     after: FeedPosition,
     limit: i64,
 ) -> Result<Vec<RawFeedEvent>, StoreError> {
@@ -52,7 +52,7 @@ pub(super) async fn read_raw_after(
     .bind(after.tx)
     .bind(after.position)
     .bind(limit)
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await?;
     // Columns by their place in the SELECT above: a rebuild reads a million rows, and a column
     // found by name is a hash lookup each time.

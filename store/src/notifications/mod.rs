@@ -10,7 +10,10 @@
 use serde::Serialize;
 use sqlx::Row;
 
+use std::sync::Arc;
+
 use crate::database::UNHURRIED_COMMIT;
+use crate::held::HeldConnection;
 use crate::writer::Durability;
 use crate::{Database, FeedPosition, StoreError};
 
@@ -162,11 +165,29 @@ macro_rules! notification_from_row {
 #[derive(Clone)]
 pub struct Notifications {
     db: Database,
+    /// On PostgreSQL, the connection the sender keeps for its marks ([`Self::for_sender`]).
+    kept: Option<Arc<HeldConnection>>,
 }
 
 impl Notifications {
     pub fn new(db: &Database) -> Self {
-        Self { db: db.clone() }
+        Self {
+            db: db.clone(),
+            kept: None,
+        }
+    }
+
+    /// The tables as the sender uses them: on PostgreSQL its marks (one or two per mail) run on a
+    /// connection it keeps ([`HeldConnection`]), one round trip each instead of two.
+    pub fn for_sender(db: &Database) -> Self {
+        let kept = match db {
+            Database::Postgres(pool) => Some(Arc::new(HeldConnection::of(pool))),
+            Database::Sqlite(_) => None,
+        };
+        Self {
+            db: db.clone(),
+            kept,
+        }
     }
 
     /// The notifier's checkpoint: the last event it has decided about.
@@ -414,31 +435,41 @@ impl Notifications {
         error: Option<&str>,
         commit: Commit,
     ) -> Result<(), StoreError> {
+        // Owned: on a kept connection the statement runs in a future of that connection's own.
+        let (id, error) = (id.to_owned(), error.map(str::to_owned));
         macro_rules! run {
             ($sql:expr, $executor:expr) => {{
                 let mut query = sqlx::query($sql).bind(time).bind(id);
                 if let Some(error) = error {
                     query = query.bind(error);
                 }
-                query.execute($executor).await?;
+                query.execute($executor).await
             }};
         }
-        match (&self.db, commit) {
-            (Database::Postgres(pool), Commit::Durable) => run!(sql, pool),
-            (Database::Postgres(pool), Commit::Unhurried) => {
-                let unhurried = format!("{sql} AND {UNHURRIED_COMMIT}");
-                run!(&unhurried, pool)
-            }
-            (Database::Sqlite(pool), commit) => {
+        let pool = match &self.db {
+            Database::Postgres(pool) => pool,
+            Database::Sqlite(pool) => {
                 let durability = match commit {
                     Commit::Durable => Durability::Durable,
                     Commit::Unhurried => Durability::Unhurried,
                 };
                 let mut write = crate::writer::background_sqlite(pool, durability).await?;
-                run!(sql, &mut *write);
+                run!(sql, &mut *write)?;
                 write.finish();
+                return Ok(());
             }
-        }
+        };
+        let sql = match commit {
+            Commit::Durable => sql.to_owned(),
+            Commit::Unhurried => format!("{sql} AND {UNHURRIED_COMMIT}"),
+        };
+        match &self.kept {
+            Some(kept) => {
+                kept.run(|connection| Box::pin(async move { run!(&sql, connection) }))
+                    .await?
+            }
+            None => run!(&sql, pool)?,
+        };
         Ok(())
     }
 }

@@ -30,7 +30,7 @@ impl Finder {
             Database::Postgres(pool) => Self::Postgres(Coalesced::on_postgres(
                 PER_QUERY,
                 pool,
-                |pool, digests| async move { find_postgres(&pool, digests).await },
+                |connection, digests| Box::pin(find_postgres(connection, digests)),
             )),
             Database::Sqlite(pool) => Self::Sqlite(pool.clone()),
         }
@@ -54,7 +54,7 @@ impl Finder {
 /// The sessions of `digests`, one answer per digest in their order (`None`: no such session),
 /// in one query.
 async fn find_postgres(
-    pool: &sqlx::PgPool,
+    connection: &mut sqlx::PgConnection,
     digests: Vec<[u8; 32]>,
 ) -> Result<Vec<Option<Found>>, sqlx::Error> {
     const SQL: &str = "SELECT s.account_id, s.expires_at, s.revoked_at,
@@ -65,7 +65,10 @@ async fn find_postgres(
          LEFT JOIN sessions s ON s.token_digest = t.digest
          ORDER BY t.n";
     let digests: Vec<&[u8]> = digests.iter().map(|d| &d[..]).collect();
-    let rows = sqlx::query(SQL).bind(&digests).fetch_all(pool).await?;
+    let rows = sqlx::query(SQL)
+        .bind(&digests)
+        .fetch_all(connection)
+        .await?;
     rows.iter()
         .map(|row| {
             let Some(account) = row.try_get::<Option<Uuid>, _>("account_id")? else {

@@ -11,7 +11,6 @@ use cqrs_es::CqrsFramework;
 use domain::bench::{Note, NoteCommand};
 use postgres_es::PostgresEventRepository;
 use sqlite_es::SqliteEventRepository;
-use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 type OnPostgres = CqrsFramework<Note, PersistedEventStore<PostgresEventRepository, Note>>;
@@ -56,7 +55,8 @@ pub(super) struct Bare {
 impl Bare {
     /// The framework on an empty PostgreSQL database at `url`.
     pub async fn on_postgres(url: &str) -> Result<Self, Box<dyn std::error::Error>> {
-        let pool = PgPoolOptions::new()
+        // Articula's pool options, so that the two differ by their frameworks, not their pools.
+        let pool = store::postgres_pool_options()
             .max_connections(16)
             .connect(url)
             .await?;
