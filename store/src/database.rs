@@ -29,14 +29,14 @@ pub(crate) const TEST_WHEN_IDLE_FOR: Duration = Duration::from_secs(1);
 /// The options of every PostgreSQL pool the process opens.
 ///
 /// sqlx tests a connection with a round trip (`Sync`, then `ReadyForQuery`) each time it is
-/// taken from the pool, besides the round trip with which it tests it when it goes back. Every
-/// statement run on the pool paid both: measured with `perf` under `articula bench http`
-/// registering at 16 clients, the test on taking was 8% of this process's CPU, and PostgreSQL
-/// answered one such test per statement. A connection that went back tested is taken without a
-/// test unless it sat idle for over [`TEST_WHEN_IDLE_FOR`] (sqlx's documented pattern for
-/// this): after the database went away, a connection used within that second fails its
-/// statement, which answers as unavailable like any statement that loses its server, and is
-/// dropped; the others are tested and replaced.
+/// taken from the pool, besides the round trip with which it tests it when it goes back, so a
+/// statement run on the pool made three. Under `articula bench http` registering at 16 clients
+/// these tests were 8% of this process's CPU samples (`perf`), and PostgreSQL answered each.
+/// A connection, tested when it went back, is taken without a test unless it sat idle for over
+/// [`TEST_WHEN_IDLE_FOR`] (sqlx's documented pattern for this): after the database went away, a
+/// connection used within that second fails its statement, which answers as unavailable like
+/// any statement that loses its server, and is dropped; the others are tested and replaced.
+/// Workers that run statement after statement keep a connection instead (`crate::held`).
 pub fn postgres_pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .test_before_acquire(false)

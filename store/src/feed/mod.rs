@@ -163,6 +163,23 @@ impl Positioned for RawFeedEvent {
     }
 }
 
+/// Runs the feed read `$read` (`postgres::$read` or `sqlite::$read`) on the open backend: on
+/// `$connection`, a reader's own, when there is one.
+macro_rules! read_on {
+    ($feed:expr, $connection:expr, $read:ident, $after:expr, $limit:expr) => {{
+        let after = $after;
+        let limit = i64::try_from($limit.max(1)).unwrap_or(i64::MAX);
+        match (&$feed.db, $connection) {
+            (Database::Postgres(_), Some(kept)) => {
+                kept.run(|c| Box::pin(postgres::$read(c, after, limit)))
+                    .await
+            }
+            (Database::Postgres(pool), None) => postgres::$read(pool, after, limit).await,
+            (Database::Sqlite(pool), _) => sqlite::$read(pool, after, limit).await,
+        }
+    }};
+}
+
 /// Reads the feed. Cheap to clone; every clone shares the wake-up signal.
 #[derive(Clone)]
 pub struct Feed {
@@ -200,11 +217,17 @@ impl Feed {
         after: FeedPosition,
         limit: usize,
     ) -> Result<Vec<FeedEvent>, StoreError> {
-        let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
-        match &self.db {
-            Database::Postgres(pool) => postgres::read_after(pool, after, limit).await,
-            Database::Sqlite(pool) => sqlite::read_after(pool, after, limit).await,
-        }
+        self.read_after_on(None, after, limit).await
+    }
+
+    /// [`Self::read_after`], on `connection` (a reader's own) when there is one.
+    async fn read_after_on(
+        &self,
+        connection: Option<&HeldConnection>,
+        after: FeedPosition,
+        limit: usize,
+    ) -> Result<Vec<FeedEvent>, StoreError> {
+        read_on!(self, connection, read_after, after, limit)
     }
 
     /// Like [`Self::read_after`], with payloads left as stored text and no metadata
@@ -214,11 +237,17 @@ impl Feed {
         after: FeedPosition,
         limit: usize,
     ) -> Result<Vec<RawFeedEvent>, StoreError> {
-        let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
-        match &self.db {
-            Database::Postgres(pool) => postgres::read_raw_after(pool, after, limit).await,
-            Database::Sqlite(pool) => sqlite::read_raw_after(pool, after, limit).await,
-        }
+        self.read_raw_after_on(None, after, limit).await
+    }
+
+    /// [`Self::read_raw_after`], on `connection` (a reader's own) when there is one.
+    async fn read_raw_after_on(
+        &self,
+        connection: Option<&HeldConnection>,
+        after: FeedPosition,
+        limit: usize,
+    ) -> Result<Vec<RawFeedEvent>, StoreError> {
+        read_on!(self, connection, read_raw_after, after, limit)
     }
 
     /// The feed position of an event, if it has committed. Used to turn a client's global
@@ -236,38 +265,6 @@ impl Feed {
             Database::Postgres(pool) => postgres::head_position(pool).await,
             Database::Sqlite(pool) => sqlite::head_position(pool).await,
         }
-    }
-
-    /// Like [`Self::read_after`], on `connection` when there is one (a reader's own).
-    async fn read_after_on(
-        &self,
-        connection: Option<&HeldConnection>,
-        after: FeedPosition,
-        limit: usize,
-    ) -> Result<Vec<FeedEvent>, StoreError> {
-        let Some(connection) = connection else {
-            return self.read_after(after, limit).await;
-        };
-        let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
-        connection
-            .run(|c| Box::pin(postgres::read_after(c, after, limit)))
-            .await
-    }
-
-    /// Like [`Self::read_raw_after`], on `connection` when there is one (a reader's own).
-    async fn read_raw_after_on(
-        &self,
-        connection: Option<&HeldConnection>,
-        after: FeedPosition,
-        limit: usize,
-    ) -> Result<Vec<RawFeedEvent>, StoreError> {
-        let Some(connection) = connection else {
-            return self.read_raw_after(after, limit).await;
-        };
-        let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
-        connection
-            .run(|c| Box::pin(postgres::read_raw_after(c, after, limit)))
-            .await
     }
 
     /// A reader that tails the feed from `after`. On PostgreSQL it keeps a connection of the
