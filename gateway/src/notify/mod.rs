@@ -125,10 +125,13 @@ fn retrying(context: &Context, task: &'static str, what: &str, error: &dyn std::
 async fn lead(context: Context, mailer: Option<Arc<Mailer>>) {
     let tasks = context.state.tasks.clone();
     let work = || {
-        let for_notifier = context.clone();
+        let for_notifier = Context {
+            notifications: Notifications::on_own_connection(context.state.log.database()),
+            ..context.clone()
+        };
         let notifier = tasks.supervise("notifier", move || notifier(for_notifier.clone()));
         let for_sender = Context {
-            notifications: Notifications::for_sender(context.state.log.database()),
+            notifications: Notifications::on_own_connection(context.state.log.database()),
             ..context.clone()
         };
         let mailer = mailer.clone();

@@ -5,6 +5,7 @@ use serde_json::Value;
 use sqlx::Row;
 
 use super::EventHash;
+use crate::held::HeldConnection;
 use crate::{Database, FeedPosition, StoreError};
 
 /// A committed event as stored, with its stream hash and, once sealed, its global chain link.
@@ -52,26 +53,25 @@ pub async fn read_chained_after(
     after: FeedPosition,
     limit: usize,
 ) -> Result<Vec<ChainedEvent>, StoreError> {
+    read_chained_after_on(db, None, after, limit).await
+}
+
+/// [`read_chained_after`], on `kept` (the sealer's own connection) when there is one.
+pub(crate) async fn read_chained_after_on(
+    db: &Database,
+    kept: Option<&HeldConnection>,
+    after: FeedPosition,
+    limit: usize,
+) -> Result<Vec<ChainedEvent>, StoreError> {
     let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
     match db {
-        Database::Postgres(pool) => {
-            let rows = sqlx::query(
-                "SELECT e.position, e.tx_id, e.aggregate_type, e.aggregate_id, e.sequence,
-                        e.event_type, e.event_version, e.payload::text AS payload,
-                        e.metadata::text AS metadata, e.recorded_at, e.hash, c.chain_hash
-                 FROM events e LEFT JOIN event_chain c ON c.position = e.position
-                 WHERE (e.tx_id, e.position) > ($1, $2)
-                   AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-                 ORDER BY e.tx_id, e.position
-                 LIMIT $3",
-            )
-            .bind(after.tx)
-            .bind(after.position)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?;
-            rows.iter().map(from_postgres_row).collect()
-        }
+        Database::Postgres(pool) => match kept {
+            Some(kept) => {
+                kept.run(|c| Box::pin(read_chained_postgres(c, after, limit)))
+                    .await
+            }
+            None => read_chained_postgres(pool, after, limit).await,
+        },
         Database::Sqlite(pool) => {
             let rows = sqlx::query(
                 "SELECT e.position, e.aggregate_type, e.aggregate_id, e.sequence, e.event_type,
@@ -88,6 +88,29 @@ pub async fn read_chained_after(
             rows.iter().map(from_sqlite_row).collect()
         }
     }
+}
+
+async fn read_chained_postgres<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    after: FeedPosition,
+    limit: i64,
+) -> Result<Vec<ChainedEvent>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT e.position, e.tx_id, e.aggregate_type, e.aggregate_id, e.sequence,
+                e.event_type, e.event_version, e.payload::text AS payload,
+                e.metadata::text AS metadata, e.recorded_at, e.hash, c.chain_hash
+         FROM events e LEFT JOIN event_chain c ON c.position = e.position
+         WHERE (e.tx_id, e.position) > ($1, $2)
+           AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+         ORDER BY e.tx_id, e.position
+         LIMIT $3",
+    )
+    .bind(after.tx)
+    .bind(after.position)
+    .bind(limit)
+    .fetch_all(executor)
+    .await?;
+    rows.iter().map(from_postgres_row).collect()
 }
 
 /// A row with the columns of [`read_chained_after`]'s PostgreSQL query (the audit API's queries

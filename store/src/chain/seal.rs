@@ -5,15 +5,17 @@
 //! ignored, so no leader election is needed.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use cqrs_es::persist::SerializedEvent;
 use serde_json::Value;
 
-use super::read::{read_chained_after, ChainedEvent};
+use super::read::{read_chained_after, read_chained_after_on, ChainedEvent};
 use super::{chain_link, EventHash};
 use crate::database::UNHURRIED_COMMIT;
 use crate::feed::Positioned;
+use crate::held::HeldConnection;
 use crate::repository::stream_hashes;
 use crate::{Database, EventLog, FeedPosition, StoreError};
 
@@ -46,6 +48,7 @@ async fn last_sealed(db: &Database) -> Result<(FeedPosition, EventHash), StoreEr
 /// Links `events` after `previous` and stores the links; returns the last link.
 async fn seal_batch(
     db: &Database,
+    kept: Option<&HeldConnection>,
     previous: EventHash,
     events: &[ChainedEvent],
 ) -> Result<EventHash, StoreError> {
@@ -61,7 +64,7 @@ async fn seal_batch(
         txs.push(event.tx);
         links.push(link.as_bytes().to_vec());
     }
-    write_links(db, &positions, &txs, &links).await?;
+    write_links(db, kept, positions, txs, links).await?;
     Ok(link)
 }
 
@@ -122,16 +125,25 @@ pub(crate) async fn write_links_sqlite(
 
 async fn write_links(
     db: &Database,
-    positions: &[i64],
-    txs: &[i64],
-    links: &[Vec<u8>],
+    kept: Option<&HeldConnection>,
+    positions: Vec<i64>,
+    txs: Vec<i64>,
+    links: Vec<Vec<u8>>,
 ) -> Result<(), StoreError> {
-    match db {
-        Database::Postgres(pool) => write_links_in(pool, positions, txs, links, true).await?,
-        Database::Sqlite(pool) => {
+    match (db, kept) {
+        (Database::Postgres(_), Some(kept)) => {
+            kept.run(|c| {
+                Box::pin(async move { write_links_in(c, &positions, &txs, &links, true).await })
+            })
+            .await?
+        }
+        (Database::Postgres(pool), None) => {
+            write_links_in(pool, &positions, &txs, &links, true).await?
+        }
+        (Database::Sqlite(pool), _) => {
             // One statement: all or nothing without a transaction around it.
             let mut write = crate::writer::unhurried_sqlite(pool).await?;
-            write_links_sqlite(&mut write, positions, txs, links).await?;
+            write_links_sqlite(&mut write, &positions, &txs, &links).await?;
             write.finish();
         }
     }
@@ -163,7 +175,7 @@ pub async fn seal_pending(db: &Database) -> Result<u64, StoreError> {
             return Ok(sealed);
         };
         after = last.feed_position();
-        link = seal_batch(db, link, &batch).await?;
+        link = seal_batch(db, None, link, &batch).await?;
         sealed += batch.len() as u64;
     }
 }
@@ -182,6 +194,11 @@ pub fn run_sealer(
 ) -> impl std::future::Future<Output = ()> + Send + 'static {
     let db = log.database().clone();
     let feed = log.feed();
+    // Its own connection on PostgreSQL: the sealer reads and writes after every commit.
+    let kept = match &db {
+        Database::Postgres(pool) => Some(Arc::new(HeldConnection::of(pool))),
+        Database::Sqlite(_) => None,
+    };
     async move {
         let mut backoff = Duration::from_millis(200);
         loop {
@@ -197,15 +214,18 @@ pub fn run_sealer(
             };
             let mut reader = feed.reader(after, BATCH);
             loop {
-                let read_db = db.clone();
-                let batch = reader
-                    .next_with(|after| {
-                        let db = read_db.clone();
-                        async move { read_chained_after(&db, after, BATCH).await }
-                    })
-                    .await;
+                let (read_db, read_kept) = (db.clone(), kept.clone());
+                let batch =
+                    reader
+                        .next_with(|after| {
+                            let (db, kept) = (read_db.clone(), read_kept.clone());
+                            async move {
+                                read_chained_after_on(&db, kept.as_deref(), after, BATCH).await
+                            }
+                        })
+                        .await;
                 let sealed = match batch {
-                    Ok(batch) => seal_batch(&db, link, &batch).await,
+                    Ok(batch) => seal_batch(&db, kept.as_deref(), link, &batch).await,
                     Err(error) => Err(error),
                 };
                 match sealed {

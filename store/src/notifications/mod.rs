@@ -165,7 +165,7 @@ macro_rules! notification_from_row {
 #[derive(Clone)]
 pub struct Notifications {
     db: Database,
-    /// On PostgreSQL, the connection the sender keeps for its marks ([`Self::for_sender`]).
+    /// On PostgreSQL, the connection the notifier or the sender keeps ([`Self::on_own_connection`]).
     kept: Option<Arc<HeldConnection>>,
 }
 
@@ -177,9 +177,10 @@ impl Notifications {
         }
     }
 
-    /// The tables as the sender uses them: on PostgreSQL its marks (one or two per mail) run on a
-    /// connection it keeps ([`HeldConnection`]), one round trip each instead of two.
-    pub fn for_sender(db: &Database) -> Self {
+    /// The tables as a worker that writes statement after statement uses them (the notifier's
+    /// records, one per batch of the feed; the sender's marks, one per mail): on PostgreSQL those
+    /// writes run on a connection it keeps ([`HeldConnection`]), one round trip each, not two.
+    pub fn on_own_connection(db: &Database) -> Self {
         let kept = match db {
             Database::Postgres(pool) => Some(Arc::new(HeldConnection::of(pool))),
             Database::Sqlite(_) => None,
@@ -231,7 +232,19 @@ impl Notifications {
     ) -> Result<bool, StoreError> {
         let moved = Move { from, to, now_ms };
         match &self.db {
-            Database::Postgres(pool) => record::on_postgres(pool, &moved, notifications).await,
+            Database::Postgres(pool) => match &self.kept {
+                Some(kept) => {
+                    // Owned: the statement runs in a future of the kept connection's own.
+                    let notifications = notifications.to_vec();
+                    kept.run(|connection| {
+                        Box::pin(async move {
+                            record::on_postgres(connection, &moved, &notifications).await
+                        })
+                    })
+                    .await
+                }
+                None => record::on_postgres(pool, &moved, notifications).await,
+            },
             Database::Sqlite(pool) => record::on_sqlite(pool, &moved, notifications).await,
         }
     }

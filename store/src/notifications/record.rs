@@ -16,14 +16,15 @@ use crate::{FeedPosition, StoreError};
 use super::{NewNotification, CHECKPOINT};
 
 /// Where the checkpoint moves, and when.
+#[derive(Clone, Copy)]
 pub(super) struct Move {
     pub from: FeedPosition,
     pub to: FeedPosition,
     pub now_ms: i64,
 }
 
-pub(super) async fn on_postgres(
-    pool: &sqlx::PgPool,
+pub(super) async fn on_postgres<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
     moved: &Move,
     notifications: &[NewNotification],
 ) -> Result<bool, StoreError> {
@@ -63,7 +64,7 @@ pub(super) async fn on_postgres(
         .bind(column(|n| &n.body_text))
         .bind(column(|n| &n.body_html))
         .bind(column(|n| &n.message_id))
-        .fetch_one(pool)
+        .fetch_one(executor)
         .await?;
     Ok(count == 1)
 }
