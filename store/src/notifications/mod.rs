@@ -7,10 +7,10 @@
 //! event twice writes nothing new; and the notifier's checkpoint moves in the same transaction
 //! as the rows it recorded (`record.rs`), so a crash between the two cannot lose or repeat them.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use sqlx::Row;
-
-use std::sync::Arc;
 
 use crate::database::UNHURRIED_COMMIT;
 use crate::held::HeldConnection;
