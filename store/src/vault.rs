@@ -25,6 +25,7 @@ use sha2::Sha256;
 use tokio::sync::OnceCell;
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::held::HeldConnection;
 use crate::text_time::decode_error;
 use crate::{Database, StoreError};
 
@@ -178,6 +179,8 @@ pub fn open_json<T: DeserializeOwned>(
 pub struct Vault {
     db: Database,
     email_secret: Arc<OnceCell<Zeroizing<Vec<u8>>>>,
+    /// On PostgreSQL, a connection kept for [`Self::key`] ([`Self::on_own_connection`]).
+    kept: Option<Arc<HeldConnection>>,
 }
 
 impl fmt::Debug for Vault {
@@ -193,6 +196,21 @@ impl Vault {
         Self {
             db: db.clone(),
             email_secret: Arc::new(OnceCell::new()),
+            kept: None,
+        }
+    }
+
+    /// The vault as a worker that reads a key for every item it handles uses it (the mail
+    /// sender, a key per mail): on PostgreSQL [`Self::key`] runs on a connection it keeps
+    /// ([`HeldConnection`]), one round trip each instead of two.
+    pub fn on_own_connection(&self) -> Self {
+        let kept = match &self.db {
+            Database::Postgres(pool) => Some(Arc::new(HeldConnection::of(pool))),
+            Database::Sqlite(_) => None,
+        };
+        Self {
+            kept,
+            ..self.clone()
         }
     }
 
@@ -227,14 +245,24 @@ impl Vault {
     /// `account`'s key, if it has one (none before creation and after erasure).
     pub async fn key(&self, account: AccountId) -> Result<Option<PersonKey>, StoreError> {
         const SELECT: &str = "SELECT key FROM person_keys WHERE account_id = $1";
-        let stored: Option<Vec<u8>> = match &self.db {
-            Database::Postgres(pool) => {
+        let stored: Option<Vec<u8>> = match (&self.db, &self.kept) {
+            (Database::Postgres(_), Some(kept)) => {
+                kept.run(|connection| {
+                    Box::pin(
+                        sqlx::query_scalar(SELECT)
+                            .bind(account.into_uuid())
+                            .fetch_optional(connection),
+                    )
+                })
+                .await?
+            }
+            (Database::Postgres(pool), None) => {
                 sqlx::query_scalar(SELECT)
                     .bind(account.into_uuid())
                     .fetch_optional(pool)
                     .await?
             }
-            Database::Sqlite(pool) => {
+            (Database::Sqlite(pool), _) => {
                 sqlx::query_scalar(SELECT)
                     .bind(account.to_string())
                     .fetch_optional(pool)

@@ -9,6 +9,7 @@ use std::time::Duration;
 use domain::values::AccountId;
 use store::notifications::{Commit, Notification};
 use store::vault::open_json;
+use store::Vault;
 
 use super::mailer::{Mailer, Outgoing};
 use super::{now_ms, Context};
@@ -23,6 +24,8 @@ pub(super) async fn run(context: Context, mailer: Option<Arc<Mailer>>) {
         // Misconfigured: rows stay pending until a corrected configuration starts.
         return;
     };
+    // A key read for every mail, on a connection of its own (one round trip each).
+    let vault = context.state.accounts.vault().on_own_connection();
     loop {
         let due = match context.notifications.due(now_ms(), BATCH).await {
             Ok(due) => due,
@@ -54,7 +57,7 @@ pub(super) async fn run(context: Context, mailer: Option<Arc<Mailer>>) {
             } else {
                 Commit::Unhurried
             };
-            if let Err(error) = send_one(&context, &mailer, notification, commit).await {
+            if let Err(error) = send_one(&context, &vault, &mailer, notification, commit).await {
                 super::retrying(
                     &context,
                     "mail sender",
@@ -68,12 +71,13 @@ pub(super) async fn run(context: Context, mailer: Option<Arc<Mailer>>) {
 
 async fn send_one(
     context: &Context,
+    vault: &Vault,
     mailer: &Mailer,
     notification: &Notification,
     commit: Commit,
 ) -> Result<(), store::StoreError> {
     let notifications = &context.notifications;
-    let Some(email) = email_of(context, &notification.recipient).await? else {
+    let Some(email) = email_of(context, vault, &notification.recipient).await? else {
         return notifications
             .mark_failed(
                 &notification.id,
@@ -152,7 +156,11 @@ pub(super) fn backoff_ms(base: Duration, attempts: i64) -> i64 {
 }
 
 /// The recipient's email, opened with their key; `None` once they are erased.
-async fn email_of(context: &Context, recipient: &str) -> Result<Option<String>, store::StoreError> {
+async fn email_of(
+    context: &Context,
+    vault: &Vault,
+    recipient: &str,
+) -> Result<Option<String>, store::StoreError> {
     let Ok(account) = recipient.parse::<AccountId>() else {
         return Ok(None);
     };
@@ -164,7 +172,7 @@ async fn email_of(context: &Context, recipient: &str) -> Result<Option<String>, 
     let Some(sealed) = sealed else {
         return Ok(None);
     };
-    let Some(key) = context.state.accounts.vault().key(account).await? else {
+    let Some(key) = vault.key(account).await? else {
         return Ok(None);
     };
     Ok(open_json::<Personal>(&key, account, PERSONAL, &sealed)
