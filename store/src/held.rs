@@ -12,6 +12,7 @@
 //! ([`TEST_WHEN_IDLE_FOR`]); one whose statement failed is closed, and the next statement takes
 //! another. Once the pool is closed nothing runs here either.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use futures::future::BoxFuture;
@@ -19,6 +20,7 @@ use sqlx::{Connection, PgConnection, PgPool};
 use tokio::sync::Mutex;
 
 use crate::database::TEST_WHEN_IDLE_FOR;
+use crate::Database;
 
 /// A connection taken from `pool` once and kept (see the module's documentation).
 pub(crate) struct HeldConnection {
@@ -31,7 +33,36 @@ struct Held {
     used: Instant,
 }
 
+/// Runs `work` on `kept` when there is one, else on a connection of `pool` taken for this
+/// statement alone (and tested when it goes back, as any statement on the pool).
+pub(crate) async fn on_kept_or_pool<T, E, F>(
+    kept: Option<&HeldConnection>,
+    pool: &PgPool,
+    work: F,
+) -> Result<T, E>
+where
+    F: for<'c> FnOnce(&'c mut PgConnection) -> BoxFuture<'c, Result<T, E>>,
+    E: From<sqlx::Error>,
+{
+    match kept {
+        Some(kept) => kept.run(work).await,
+        None => {
+            let mut connection = pool.acquire().await?;
+            work(&mut connection).await
+        }
+    }
+}
+
 impl HeldConnection {
+    /// A connection for a worker on `db` to keep, on PostgreSQL (on SQLite, writers keep theirs
+    /// in `crate::writer` and reads stay on the pool).
+    pub(crate) fn for_worker(db: &Database) -> Option<Arc<Self>> {
+        match db {
+            Database::Postgres(pool) => Some(Arc::new(Self::of(pool))),
+            Database::Sqlite(_) => None,
+        }
+    }
+
     /// Nothing is taken from `pool` until the first statement.
     pub(crate) fn of(pool: &PgPool) -> Self {
         Self {

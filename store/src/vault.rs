@@ -25,7 +25,7 @@ use sha2::Sha256;
 use tokio::sync::OnceCell;
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::held::HeldConnection;
+use crate::held::{on_kept_or_pool, HeldConnection};
 use crate::text_time::decode_error;
 use crate::{Database, StoreError};
 
@@ -204,12 +204,8 @@ impl Vault {
     /// sender, a key per mail): on PostgreSQL [`Self::key`] runs on a connection it keeps
     /// ([`HeldConnection`]), one round trip each instead of two.
     pub fn on_own_connection(&self) -> Self {
-        let kept = match &self.db {
-            Database::Postgres(pool) => Some(Arc::new(HeldConnection::of(pool))),
-            Database::Sqlite(_) => None,
-        };
         Self {
-            kept,
+            kept: HeldConnection::for_worker(&self.db),
             ..self.clone()
         }
     }
@@ -245,9 +241,9 @@ impl Vault {
     /// `account`'s key, if it has one (none before creation and after erasure).
     pub async fn key(&self, account: AccountId) -> Result<Option<PersonKey>, StoreError> {
         const SELECT: &str = "SELECT key FROM person_keys WHERE account_id = $1";
-        let stored: Option<Vec<u8>> = match (&self.db, &self.kept) {
-            (Database::Postgres(_), Some(kept)) => {
-                kept.run(|connection| {
+        let stored: Option<Vec<u8>> = match &self.db {
+            Database::Postgres(pool) => {
+                on_kept_or_pool(self.kept.as_deref(), pool, |connection| {
                     Box::pin(
                         sqlx::query_scalar(SELECT)
                             .bind(account.into_uuid())
@@ -256,13 +252,7 @@ impl Vault {
                 })
                 .await?
             }
-            (Database::Postgres(pool), None) => {
-                sqlx::query_scalar(SELECT)
-                    .bind(account.into_uuid())
-                    .fetch_optional(pool)
-                    .await?
-            }
-            (Database::Sqlite(pool), _) => {
+            Database::Sqlite(pool) => {
                 sqlx::query_scalar(SELECT)
                     .bind(account.to_string())
                     .fetch_optional(pool)

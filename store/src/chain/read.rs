@@ -5,7 +5,7 @@ use serde_json::Value;
 use sqlx::Row;
 
 use super::EventHash;
-use crate::held::HeldConnection;
+use crate::held::{on_kept_or_pool, HeldConnection};
 use crate::{Database, FeedPosition, StoreError};
 
 /// A committed event as stored, with its stream hash and, once sealed, its global chain link.
@@ -65,13 +65,12 @@ pub(crate) async fn read_chained_after_on(
 ) -> Result<Vec<ChainedEvent>, StoreError> {
     let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
     match db {
-        Database::Postgres(pool) => match kept {
-            Some(kept) => {
-                kept.run(|c| Box::pin(read_chained_postgres(c, after, limit)))
-                    .await
-            }
-            None => read_chained_postgres(pool, after, limit).await,
-        },
+        Database::Postgres(pool) => {
+            on_kept_or_pool(kept, pool, |c| {
+                Box::pin(read_chained_postgres(c, after, limit))
+            })
+            .await
+        }
         Database::Sqlite(pool) => {
             let rows = sqlx::query(
                 "SELECT e.position, e.aggregate_type, e.aggregate_id, e.sequence, e.event_type,

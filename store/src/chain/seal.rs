@@ -5,7 +5,6 @@
 //! ignored, so no leader election is needed.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use cqrs_es::persist::SerializedEvent;
@@ -15,7 +14,7 @@ use super::read::{read_chained_after, read_chained_after_on, ChainedEvent};
 use super::{chain_link, EventHash};
 use crate::database::UNHURRIED_COMMIT;
 use crate::feed::Positioned;
-use crate::held::HeldConnection;
+use crate::held::{on_kept_or_pool, HeldConnection};
 use crate::repository::stream_hashes;
 use crate::{Database, EventLog, FeedPosition, StoreError};
 
@@ -130,17 +129,14 @@ async fn write_links(
     txs: Vec<i64>,
     links: Vec<Vec<u8>>,
 ) -> Result<(), StoreError> {
-    match (db, kept) {
-        (Database::Postgres(_), Some(kept)) => {
-            kept.run(|c| {
+    match db {
+        Database::Postgres(pool) => {
+            on_kept_or_pool(kept, pool, |c| {
                 Box::pin(async move { write_links_in(c, &positions, &txs, &links, true).await })
             })
             .await?
         }
-        (Database::Postgres(pool), None) => {
-            write_links_in(pool, &positions, &txs, &links, true).await?
-        }
-        (Database::Sqlite(pool), _) => {
+        Database::Sqlite(pool) => {
             // One statement: all or nothing without a transaction around it.
             let mut write = crate::writer::unhurried_sqlite(pool).await?;
             write_links_sqlite(&mut write, &positions, &txs, &links).await?;
@@ -195,10 +191,7 @@ pub fn run_sealer(
     let db = log.database().clone();
     let feed = log.feed();
     // Its own connection on PostgreSQL: the sealer reads and writes after every commit.
-    let kept = match &db {
-        Database::Postgres(pool) => Some(Arc::new(HeldConnection::of(pool))),
-        Database::Sqlite(_) => None,
-    };
+    let kept = HeldConnection::for_worker(&db);
     async move {
         let mut backoff = Duration::from_millis(200);
         loop {

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::watch;
 
-use crate::held::HeldConnection;
+use crate::held::{on_kept_or_pool, HeldConnection};
 use crate::{Database, StoreError};
 
 /// A place in the feed: the event at `position`, written by transaction `tx` (always 0 on SQLite).
@@ -169,13 +169,14 @@ macro_rules! read_on {
     ($feed:expr, $connection:expr, $read:ident, $after:expr, $limit:expr) => {{
         let after = $after;
         let limit = i64::try_from($limit.max(1)).unwrap_or(i64::MAX);
-        match (&$feed.db, $connection) {
-            (Database::Postgres(_), Some(kept)) => {
-                kept.run(|c| Box::pin(postgres::$read(c, after, limit)))
-                    .await
+        match &$feed.db {
+            Database::Postgres(pool) => {
+                on_kept_or_pool($connection, pool, |c| {
+                    Box::pin(postgres::$read(c, after, limit))
+                })
+                .await
             }
-            (Database::Postgres(pool), None) => postgres::$read(pool, after, limit).await,
-            (Database::Sqlite(pool), _) => sqlite::$read(pool, after, limit).await,
+            Database::Sqlite(pool) => sqlite::$read(pool, after, limit).await,
         }
     }};
 }
@@ -270,10 +271,7 @@ impl Feed {
     /// A reader that tails the feed from `after`. On PostgreSQL it keeps a connection of the
     /// pool for its reads ([`HeldConnection`]): a follower reads after every commit.
     pub fn reader(&self, after: FeedPosition, batch_size: usize) -> FeedReader {
-        let connection = match &self.db {
-            Database::Postgres(pool) => Some(Arc::new(HeldConnection::of(pool))),
-            Database::Sqlite(_) => None,
-        };
+        let connection = HeldConnection::for_worker(&self.db);
         FeedReader {
             feed: self.clone(),
             connection,

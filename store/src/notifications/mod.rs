@@ -13,7 +13,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::database::UNHURRIED_COMMIT;
-use crate::held::HeldConnection;
+use crate::held::{on_kept_or_pool, HeldConnection};
 use crate::writer::Durability;
 use crate::{Database, FeedPosition, StoreError};
 
@@ -181,13 +181,9 @@ impl Notifications {
     /// records, one per batch of the feed; the sender's marks, one per mail): on PostgreSQL those
     /// writes run on a connection it keeps ([`HeldConnection`]), one round trip each, not two.
     pub fn on_own_connection(db: &Database) -> Self {
-        let kept = match db {
-            Database::Postgres(pool) => Some(Arc::new(HeldConnection::of(pool))),
-            Database::Sqlite(_) => None,
-        };
         Self {
             db: db.clone(),
-            kept,
+            kept: HeldConnection::for_worker(db),
         }
     }
 
@@ -232,19 +228,16 @@ impl Notifications {
     ) -> Result<bool, StoreError> {
         let moved = Move { from, to, now_ms };
         match &self.db {
-            Database::Postgres(pool) => match &self.kept {
-                Some(kept) => {
-                    // Owned: the statement runs in a future of the kept connection's own.
-                    let notifications = notifications.to_vec();
-                    kept.run(|connection| {
-                        Box::pin(async move {
-                            record::on_postgres(connection, &moved, &notifications).await
-                        })
+            Database::Postgres(pool) => {
+                // Owned: the statement runs in a future of its connection's own.
+                let notifications = notifications.to_vec();
+                on_kept_or_pool(self.kept.as_deref(), pool, |connection| {
+                    Box::pin(async move {
+                        record::on_postgres(connection, &moved, &notifications).await
                     })
-                    .await
-                }
-                None => record::on_postgres(pool, &moved, notifications).await,
-            },
+                })
+                .await
+            }
             Database::Sqlite(pool) => record::on_sqlite(pool, &moved, notifications).await,
         }
     }
@@ -476,13 +469,10 @@ impl Notifications {
             Commit::Durable => sql.to_owned(),
             Commit::Unhurried => format!("{sql} AND {UNHURRIED_COMMIT}"),
         };
-        match &self.kept {
-            Some(kept) => {
-                kept.run(|connection| Box::pin(async move { run!(&sql, connection) }))
-                    .await?
-            }
-            None => run!(&sql, pool)?,
-        };
+        on_kept_or_pool(self.kept.as_deref(), pool, |connection| {
+            Box::pin(async move { run!(&sql, connection) })
+        })
+        .await?;
         Ok(())
     }
 }
