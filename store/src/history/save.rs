@@ -1,0 +1,197 @@
+//! Saving places: a state's pieces, then its row; and forgetting what no binary reads.
+
+use chrono::Utc;
+
+use super::{HistoryEntry, ProjectionHistory, PIECE_BYTES};
+use crate::text_time::sqlite_time;
+use crate::{Database, Snapshot, StoreError};
+
+impl ProjectionHistory {
+    /// Saves `entry`, whose state was packed with [`Self::pack`] (by the caller, on a thread of
+    /// its choosing: compressing a large model takes a while): its pieces, then its row. Two
+    /// keepers folding the same feed write the same places; the second to finish leaves the
+    /// first's place as it is and removes its own pieces.
+    pub async fn save_packed(&self, entry: &HistoryEntry) -> Result<(), StoreError> {
+        let s = &entry.snapshot;
+        let writer = uuid::Uuid::new_v4().to_string();
+        let pieces: Vec<&[u8]> = s.state.chunks(PIECE_BYTES).collect();
+        for (n, bytes) in pieces.iter().enumerate() {
+            self.write_piece(s, &writer, i32::try_from(n).unwrap_or(i32::MAX), bytes)
+                .await?;
+        }
+        let count = i32::try_from(pieces.len()).unwrap_or(i32::MAX);
+        let now = Utc::now();
+        let written = match &self.db {
+            Database::Postgres(pool) => sqlx::query(
+                "INSERT INTO projection_history (name, version, tx, position, recorded_by, \
+                   events_applied, writer, pieces, saved_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+            )
+            .bind(&s.name)
+            .bind(s.version)
+            .bind(s.position.tx)
+            .bind(s.position.position)
+            .bind(entry.recorded_by)
+            .bind(s.events_applied)
+            .bind(&writer)
+            .bind(count)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+            Database::Sqlite(pool) => sqlx::query(
+                "INSERT INTO projection_history (name, version, tx, position, recorded_by, \
+                   events_applied, writer, pieces, saved_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+            )
+            .bind(&s.name)
+            .bind(s.version)
+            .bind(s.position.tx)
+            .bind(s.position.position)
+            .bind(sqlite_time(entry.recorded_by))
+            .bind(s.events_applied)
+            .bind(&writer)
+            .bind(count)
+            .bind(sqlite_time(now))
+            .execute(pool)
+            .await?
+            .rows_affected(),
+        };
+        if written == 0 {
+            self.delete_pieces_of(s, &writer).await?;
+        }
+        Ok(())
+    }
+
+    async fn write_piece(
+        &self,
+        s: &Snapshot,
+        writer: &str,
+        piece: i32,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
+        match &self.db {
+            Database::Postgres(pool) => {
+                sqlx::query(
+                    "INSERT INTO projection_history_pieces \
+                       (name, version, tx, position, writer, piece, bytes) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&s.name)
+                .bind(s.version)
+                .bind(s.position.tx)
+                .bind(s.position.position)
+                .bind(writer)
+                .bind(piece)
+                .bind(bytes)
+                .execute(pool)
+                .await?;
+            }
+            Database::Sqlite(pool) => {
+                sqlx::query(
+                    "INSERT INTO projection_history_pieces \
+                       (name, version, tx, position, writer, piece, bytes, written_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )
+                .bind(&s.name)
+                .bind(s.version)
+                .bind(s.position.tx)
+                .bind(s.position.position)
+                .bind(writer)
+                .bind(piece)
+                .bind(bytes)
+                .bind(sqlite_time(Utc::now()))
+                .execute(pool)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn delete_pieces_of(&self, s: &Snapshot, writer: &str) -> Result<(), StoreError> {
+        match &self.db {
+            Database::Postgres(pool) => {
+                sqlx::query(
+                    "DELETE FROM projection_history_pieces WHERE name = $1 AND version = $2 \
+                     AND tx = $3 AND position = $4 AND writer = $5",
+                )
+                .bind(&s.name)
+                .bind(s.version)
+                .bind(s.position.tx)
+                .bind(s.position.position)
+                .bind(writer)
+                .execute(pool)
+                .await?;
+            }
+            Database::Sqlite(pool) => {
+                sqlx::query(
+                    "DELETE FROM projection_history_pieces WHERE name = ?1 AND version = ?2 \
+                     AND tx = ?3 AND position = ?4 AND writer = ?5",
+                )
+                .bind(&s.name)
+                .bind(s.version)
+                .bind(s.position.tx)
+                .bind(s.position.position)
+                .bind(writer)
+                .execute(pool)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets the entries of `name` in any shape but `version` (no binary that reads them runs
+    /// beside this one: an older binary refuses the newer schema its own rows belong to), and
+    /// pieces no place reads that were written over an hour ago (a writer that died half-way,
+    /// or lost a place to another). Answers how many places were forgotten.
+    pub async fn forget_other_versions(&self, name: &str, version: i32) -> Result<u64, StoreError> {
+        let cutoff = Utc::now() - chrono::Duration::hours(1);
+        let done = match &self.db {
+            Database::Postgres(pool) => {
+                let forgotten =
+                    sqlx::query("DELETE FROM projection_history WHERE name = $1 AND version <> $2")
+                        .bind(name)
+                        .bind(version)
+                        .execute(pool)
+                        .await?
+                        .rows_affected();
+                sqlx::query(
+                    "DELETE FROM projection_history_pieces p WHERE p.name = $1 \
+                     AND (p.version <> $2 OR (p.written_at < $3 AND NOT EXISTS ( \
+                       SELECT 1 FROM projection_history h WHERE h.name = p.name \
+                       AND h.version = p.version AND h.tx = p.tx AND h.position = p.position \
+                       AND h.writer = p.writer)))",
+                )
+                .bind(name)
+                .bind(version)
+                .bind(cutoff)
+                .execute(pool)
+                .await?;
+                forgotten
+            }
+            Database::Sqlite(pool) => {
+                let forgotten =
+                    sqlx::query("DELETE FROM projection_history WHERE name = ?1 AND version <> ?2")
+                        .bind(name)
+                        .bind(version)
+                        .execute(pool)
+                        .await?
+                        .rows_affected();
+                sqlx::query(
+                    "DELETE FROM projection_history_pieces AS p WHERE p.name = ?1 \
+                     AND (p.version <> ?2 OR (p.written_at < ?3 AND NOT EXISTS ( \
+                       SELECT 1 FROM projection_history h WHERE h.name = p.name \
+                       AND h.version = p.version AND h.tx = p.tx AND h.position = p.position \
+                       AND h.writer = p.writer)))",
+                )
+                .bind(name)
+                .bind(version)
+                .bind(sqlite_time(cutoff))
+                .execute(pool)
+                .await?;
+                forgotten
+            }
+        };
+        Ok(done)
+    }
+}
