@@ -95,8 +95,7 @@ fn compute<'a>(
 }
 
 /// At most as many hashes at once as the machine has cores.
-static HASHING: LazyLock<Semaphore> =
-    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(store::cores()));
 
 /// The working memory of finished hashes, for the next ones.
 static KEPT: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
