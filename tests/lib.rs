@@ -305,6 +305,14 @@ impl TestApp {
 }
 
 /// A complete, valid initiative profile.
+/// The value of the sample `name` in a Prometheus text exposition (`/metrics`), or 0 if absent.
+pub fn metric_sample(metrics: &str, name: &str) -> f64 {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0.0)
+}
+
 pub fn sample_profile() -> Profile {
     use domain::values::*;
     Profile {

@@ -68,6 +68,8 @@ pub struct Metrics {
     pub mail_degraded: Gauge,
     /// 1 when `/ready` would answer 200 (read when scraped).
     pub ready: Gauge,
+    /// Events after the newest place of the projection history (read when scraped).
+    pub history_lag: Gauge,
 }
 
 impl Default for Metrics {
@@ -129,6 +131,7 @@ impl Default for Metrics {
         let notifications = Family::<StatusLabels, Gauge>::default();
         let mail_degraded = Gauge::default();
         let ready = Gauge::default();
+        let history_lag = Gauge::default();
         registry.register(
             "background_task_failures",
             "Failures (panics) of supervised background tasks, each followed by a restart",
@@ -160,6 +163,12 @@ impl Default for Metrics {
             ready.clone(),
         );
         registry.register(
+            "history_lag_events",
+            "Head position minus the newest place at which every projection's history is kept: \
+             as-of reads after it fold up to this many events",
+            history_lag.clone(),
+        );
+        registry.register(
             "command_stage_seconds",
             "Where a command request's time goes: authenticate (session and account), load, \
              decide, append, read_your_writes (waiting for this instance's read models) and \
@@ -182,6 +191,7 @@ impl Default for Metrics {
             notifications,
             mail_degraded,
             ready,
+            history_lag,
         }
     }
 }

@@ -48,6 +48,8 @@ pub struct Shared {
     pub engine: Arc<Engine>,
     /// Every read model's state at places along the feed, where as-of reads start folding.
     pub history: ProjectionHistory,
+    /// What keeps that history (a background task), asked by `/metrics` how far behind it is.
+    pub keeper: HistoryKeeper,
     /// How long commands and `min_position` reads wait for the read models.
     pub read_wait: Duration,
     pub metrics: Arc<Metrics>,
@@ -91,11 +93,14 @@ impl AppState {
             let report = report.clone();
             store::chain::run_sealer(&sealed, move |why| report(why))
         });
-        spawn_history_keeper(&tasks, &log, &history, &engine, settings);
+        let keeper = history_keeper(&log, &history, settings);
+        let check = Duration::from_secs(settings.history_check_secs.max(1));
+        spawn_history_keeper(&tasks, keeper.clone(), check, &engine);
         Self(Arc::new(Shared {
             read,
             engine,
             history,
+            keeper,
             read_wait: Duration::from_millis(settings.read_wait_ms),
             accounts: AccountService::new(&log, settings),
             initiatives: Arc::new(log.commands(())),
@@ -142,13 +147,10 @@ pub fn history_keeper(
 /// caught up with the feed, so that a start does not fold the log twice at once.
 fn spawn_history_keeper(
     tasks: &Tasks,
-    log: &EventLog,
-    history: &ProjectionHistory,
+    keeper: HistoryKeeper,
+    check: Duration,
     engine: &Arc<Engine>,
-    settings: &Settings,
 ) {
-    let keeper = history_keeper(log, history, settings);
-    let check = Duration::from_secs(settings.history_check_secs.max(1));
     let live = Arc::downgrade(engine);
     let report = Arc::new(tasks.reporter("history"));
     tasks.spawn("history", move || {

@@ -1,7 +1,7 @@
 //! The server over real HTTP: health, readiness, metrics and request ids, on a fresh PostgreSQL
 //! database and on the embedded SQLite default.
 
-use e2e::{initiative_json, spawn_app, spawn_on_postgres, TestApp};
+use e2e::{initiative_json, metric_sample as sample, spawn_app, spawn_on_postgres, TestApp};
 use gateway::{Application, Settings};
 use reqwest::Method;
 use store::testing::TestPostgres;
@@ -48,6 +48,8 @@ async fn health_ready_metrics_and_request_ids(app: TestApp) {
     assert!(html.contains("<html lang=\"pt\">"), "{html}");
     assert!(html.contains("Não encontramos esta página"), "{html}");
 
+    // An event in the log, for the history's lag below.
+    app.sign_up("Ana").await;
     let metrics = app.get("/metrics").await.text().await.unwrap();
     assert!(
         metrics.contains(
@@ -58,6 +60,14 @@ async fn health_ready_metrics_and_request_ids(app: TestApp) {
     assert!(metrics.contains("articula_http_request_duration_seconds_bucket"));
     assert!(metrics.contains("articula_feed_head_position"));
     assert!(metrics.contains(r#"articula_projection_lag_events{projection="event_counts"}"#));
+    // No place of the projection history yet (one every 50,000 events): it lags by the whole feed.
+    let head = sample(&metrics, "articula_feed_head_position");
+    assert!(head > 0.0, "{metrics}");
+    assert_eq!(
+        sample(&metrics, "articula_history_lag_events"),
+        head,
+        "{metrics}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -81,14 +91,6 @@ async fn on_the_embedded_default() {
     .await;
     assert!(dir.path().join("data/articula.db").exists());
     health_ready_metrics_and_request_ids(app).await;
-}
-
-/// The value of the sample `name` in a Prometheus text exposition, or 0 if absent.
-fn sample(metrics: &str, name: &str) -> f64 {
-    metrics
-        .lines()
-        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
-        .unwrap_or(0.0)
 }
 
 /// A command request reports where its time went, one observation per stage; a read reports

@@ -169,6 +169,14 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     if let Ok(Ok(head)) = tokio::time::timeout(STORE_CHECK, state.log.feed().head_position()).await
     {
         metrics.feed_head.set(head);
+        // The keeper runs in the idle scheduling class: on an instance whose cores are busy for
+        // long it falls behind, and this shows how far.
+        if let Ok(Ok(kept)) =
+            tokio::time::timeout(STORE_CHECK, state.keeper.newest_complete()).await
+        {
+            let kept = kept.map_or(0, |at| at.position);
+            metrics.history_lag.set((head - kept).max(0));
+        }
         for status in state.projection_statuses() {
             let labels = ProjectionLabels {
                 projection: status.name.to_string(),

@@ -530,6 +530,24 @@ async fn as_of_reads_start_from_the_projection_history_the_server_keeps() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
+    // `/metrics` tells how far the kept history is behind the head: the events after the newest
+    // place every projection has, once the keeper has saved one past the second initiative.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (status, _, metrics) = get(app, "/metrics", None).await;
+        assert_eq!(status, 200);
+        let lag = e2e::metric_sample(&metrics, "articula_history_lag_events");
+        let kept = app.state.keeper.newest_complete().await.unwrap();
+        let kept = kept.map_or(0, |at| at.position);
+        if kept > heads[1] && lag == (app.head().await - kept) as f64 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the history lag is {lag}, with the newest complete place at {kept}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     // A start restores from the newest place (no snapshot is further on). The keeper may still
     // be saving later places of its round: the start takes one at least as new as the newest
     // before it, and a place it is.
