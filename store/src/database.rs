@@ -20,6 +20,19 @@ static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 pub(crate) const UNHURRIED_COMMIT: &str =
     "(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL";
 
+/// Runs `$body` on whichever backend `$db` (a `&Database`) has open, with `$pool` its pool: for
+/// statements written alike for both (SQLite numbers `$1`, `$2`... in the order they first
+/// appear, as PostgreSQL does).
+macro_rules! on_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::Database::Postgres($pool) => $body,
+            $crate::Database::Sqlite($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
 /// How long a SQLite connection waits for another process's write lock before it gives up.
 pub(crate) const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 

@@ -1,5 +1,6 @@
 //! The projection history table on both backends: the entry an as-of read starts from, by
-//! position and by time; a place written twice stays as first written; older shapes forgotten.
+//! position and by time; a place written twice stays as first written; older shapes forgotten,
+//! with the pieces no place will read.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use store::{
@@ -148,4 +149,71 @@ async fn a_large_state_is_written_in_pieces_and_reads_back_whole(db: Database) {
     save(&history, &other).await;
     assert_eq!(history.at("map", 1, at(4, 4)).await.unwrap(), Some(large));
     assert_eq!(history.newest("map", 1).await.unwrap(), Some(at(4, 4)));
+}
+
+/// The pieces of every place, as `(name, version, writer)`.
+async fn pieces(db: &Database) -> Vec<(String, i32, String)> {
+    const SQL: &str = "SELECT DISTINCT name, version, writer FROM projection_history_pieces \
+                       ORDER BY name, version, writer";
+    match db {
+        Database::Postgres(pool) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
+        Database::Sqlite(pool) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
+    }
+}
+
+/// A piece of `name` in shape 2 that no place reads, from a writer that died `hours_ago`.
+async fn orphan_piece(db: &Database, name: &str, writer: &str, hours_ago: i64) {
+    let written_at = Utc::now() - Duration::hours(hours_ago);
+    const SQL: &str = "INSERT INTO projection_history_pieces \
+                       (name, version, tx, position, writer, piece, bytes, written_at) \
+                       VALUES ($1, 2, 8, 8, $2, 0, $3, $4)";
+    let bytes = vec![1u8; 16];
+    match db {
+        Database::Postgres(pool) => sqlx::query(SQL)
+            .bind(name)
+            .bind(writer)
+            .bind(bytes)
+            .bind(written_at)
+            .execute(pool)
+            .await
+            .map(drop),
+        Database::Sqlite(pool) => sqlx::query(SQL)
+            .bind(name)
+            .bind(writer)
+            .bind(bytes)
+            .bind(written_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+            .execute(pool)
+            .await
+            .map(drop),
+    }
+    .unwrap();
+}
+
+on_both_backends!(forgetting_removes_the_pieces_no_place_will_read);
+async fn forgetting_removes_the_pieces_no_place_will_read(db: Database) {
+    let history = ProjectionHistory::new(db.clone());
+    save(&history, &entry("map", 1, at(3, 3), 0)).await;
+    // A second keeper loses the race for the same place: its pieces go at once.
+    save(&history, &entry("map", 1, at(3, 3), 0)).await;
+    save(&history, &entry("map", 2, at(3, 3), 0)).await;
+    orphan_piece(&db, "map", "died-long-ago", 2).await;
+    orphan_piece(&db, "map", "still-writing", 0).await;
+    let before = pieces(&db).await;
+    assert_eq!(
+        before.len(),
+        4,
+        "one writer per saved place, and the two orphans: {before:?}"
+    );
+
+    assert_eq!(history.forget_other_versions("map", 2).await.unwrap(), 1);
+    let after = pieces(&db).await;
+    let left: Vec<(&str, i32)> = after.iter().map(|(n, v, _)| (n.as_str(), *v)).collect();
+    // Shape 1's place and the long-dead writer's piece are gone; shape 2's place keeps its
+    // pieces, and a writer that may still be writing keeps its own (its place row comes after).
+    assert_eq!(left, [("map", 2), ("map", 2)], "{after:?}");
+    assert!(
+        after.iter().any(|(_, _, writer)| writer == "still-writing"),
+        "{after:?}"
+    );
+    assert!(history.at("map", 2, at(3, 3)).await.unwrap().is_some());
 }

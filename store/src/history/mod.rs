@@ -10,6 +10,19 @@
 //! once its row is; pieces of a writer that lost the race for a place, or died half-way, are
 //! never read.
 
+/// Binds `$1` to `$5` of a statement on one writer's pieces of a place: the place (name, shape,
+/// position) and the writer. Defined before the modules that use it.
+macro_rules! bind_pieces_of {
+    ($query:expr, $snapshot:expr, $writer:expr) => {
+        $query
+            .bind(&$snapshot.name)
+            .bind($snapshot.version)
+            .bind($snapshot.position.tx)
+            .bind($snapshot.position.position)
+            .bind($writer)
+    };
+}
+
 mod packing;
 mod read;
 mod save;

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::{FoundPlace, HistoryBound, HistoryEntry, HistoryPlace, ProjectionHistory};
+use crate::database::on_pool;
 use crate::text_time::sqlite_time;
 use crate::{Database, FeedPosition, Snapshot, StoreError};
 
@@ -102,30 +103,14 @@ impl ProjectionHistory {
 
     async fn read_pieces(&self, s: &Snapshot, writer: &str) -> Result<Vec<Vec<u8>>, StoreError> {
         let pieces: Vec<(Vec<u8>,)> =
-            match &self.db {
-                Database::Postgres(pool) => sqlx::query_as(
-                    "SELECT bytes FROM projection_history_pieces WHERE name = $1 AND version = $2 \
-                     AND tx = $3 AND position = $4 AND writer = $5 ORDER BY piece",
-                )
-                .bind(&s.name)
-                .bind(s.version)
-                .bind(s.position.tx)
-                .bind(s.position.position)
-                .bind(writer)
+            on_pool!(&self.db, |pool| {
+                bind_pieces_of!(sqlx::query_as(
+                "SELECT bytes FROM projection_history_pieces WHERE name = $1 AND version = $2 \
+                 AND tx = $3 AND position = $4 AND writer = $5 ORDER BY piece",
+            ), s, writer)
                 .fetch_all(pool)
-                .await?,
-                Database::Sqlite(pool) => sqlx::query_as(
-                    "SELECT bytes FROM projection_history_pieces WHERE name = ?1 AND version = ?2 \
-                     AND tx = ?3 AND position = ?4 AND writer = ?5 ORDER BY piece",
-                )
-                .bind(&s.name)
-                .bind(s.version)
-                .bind(s.position.tx)
-                .bind(s.position.position)
-                .bind(writer)
-                .fetch_all(pool)
-                .await?,
-            };
+                .await?
+            });
         Ok(pieces.into_iter().map(|(bytes,)| bytes).collect())
     }
 

@@ -3,6 +3,7 @@
 use chrono::Utc;
 
 use super::{HistoryEntry, ProjectionHistory, PIECE_BYTES};
+use crate::database::on_pool;
 use crate::text_time::sqlite_time;
 use crate::{Database, Snapshot, StoreError};
 
@@ -70,73 +71,42 @@ impl ProjectionHistory {
         piece: i32,
         bytes: &[u8],
     ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO projection_history_pieces \
+                             (name, version, tx, position, writer, piece, bytes, written_at) \
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        macro_rules! piece {
+            () => {
+                bind_pieces_of!(sqlx::query(SQL), s, writer)
+                    .bind(piece)
+                    .bind(bytes)
+            };
+        }
+        // The one difference between the backends: how a time is stored.
+        let now = Utc::now();
         match &self.db {
             Database::Postgres(pool) => {
-                sqlx::query(
-                    "INSERT INTO projection_history_pieces \
-                       (name, version, tx, position, writer, piece, bytes) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(&s.name)
-                .bind(s.version)
-                .bind(s.position.tx)
-                .bind(s.position.position)
-                .bind(writer)
-                .bind(piece)
-                .bind(bytes)
-                .execute(pool)
-                .await?;
+                piece!().bind(now).execute(pool).await?;
             }
             Database::Sqlite(pool) => {
-                sqlx::query(
-                    "INSERT INTO projection_history_pieces \
-                       (name, version, tx, position, writer, piece, bytes, written_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )
-                .bind(&s.name)
-                .bind(s.version)
-                .bind(s.position.tx)
-                .bind(s.position.position)
-                .bind(writer)
-                .bind(piece)
-                .bind(bytes)
-                .bind(sqlite_time(Utc::now()))
-                .execute(pool)
-                .await?;
+                piece!().bind(sqlite_time(now)).execute(pool).await?;
             }
         }
         Ok(())
     }
 
     async fn delete_pieces_of(&self, s: &Snapshot, writer: &str) -> Result<(), StoreError> {
-        match &self.db {
-            Database::Postgres(pool) => {
+        on_pool!(&self.db, |pool| {
+            bind_pieces_of!(
                 sqlx::query(
                     "DELETE FROM projection_history_pieces WHERE name = $1 AND version = $2 \
-                     AND tx = $3 AND position = $4 AND writer = $5",
-                )
-                .bind(&s.name)
-                .bind(s.version)
-                .bind(s.position.tx)
-                .bind(s.position.position)
-                .bind(writer)
-                .execute(pool)
-                .await?;
-            }
-            Database::Sqlite(pool) => {
-                sqlx::query(
-                    "DELETE FROM projection_history_pieces WHERE name = ?1 AND version = ?2 \
-                     AND tx = ?3 AND position = ?4 AND writer = ?5",
-                )
-                .bind(&s.name)
-                .bind(s.version)
-                .bind(s.position.tx)
-                .bind(s.position.position)
-                .bind(writer)
-                .execute(pool)
-                .await?;
-            }
-        }
+                 AND tx = $3 AND position = $4 AND writer = $5",
+                ),
+                s,
+                writer
+            )
+            .execute(pool)
+            .await?;
+        });
         Ok(())
     }
 
@@ -145,53 +115,32 @@ impl ProjectionHistory {
     /// pieces no place reads that were written over an hour ago (a writer that died half-way,
     /// or lost a place to another). Answers how many places were forgotten.
     pub async fn forget_other_versions(&self, name: &str, version: i32) -> Result<u64, StoreError> {
+        const PLACES: &str = "DELETE FROM projection_history WHERE name = $1 AND version <> $2";
+        const PIECES: &str = "DELETE FROM projection_history_pieces AS p WHERE p.name = $1 \
+             AND (p.version <> $2 OR (p.written_at < $3 AND NOT EXISTS ( \
+               SELECT 1 FROM projection_history h WHERE h.name = p.name \
+               AND h.version = p.version AND h.tx = p.tx AND h.position = p.position \
+               AND h.writer = p.writer)))";
         let cutoff = Utc::now() - chrono::Duration::hours(1);
-        let done = match &self.db {
-            Database::Postgres(pool) => {
-                let forgotten =
-                    sqlx::query("DELETE FROM projection_history WHERE name = $1 AND version <> $2")
-                        .bind(name)
-                        .bind(version)
-                        .execute(pool)
-                        .await?
-                        .rows_affected();
-                sqlx::query(
-                    "DELETE FROM projection_history_pieces p WHERE p.name = $1 \
-                     AND (p.version <> $2 OR (p.written_at < $3 AND NOT EXISTS ( \
-                       SELECT 1 FROM projection_history h WHERE h.name = p.name \
-                       AND h.version = p.version AND h.tx = p.tx AND h.position = p.position \
-                       AND h.writer = p.writer)))",
-                )
+        let forgotten = on_pool!(&self.db, |pool| {
+            sqlx::query(PLACES)
                 .bind(name)
                 .bind(version)
-                .bind(cutoff)
                 .execute(pool)
-                .await?;
-                forgotten
+                .await?
+                .rows_affected()
+        });
+        // The one difference between the backends: how a time is stored.
+        match &self.db {
+            Database::Postgres(pool) => {
+                let pieces = sqlx::query(PIECES).bind(name).bind(version).bind(cutoff);
+                pieces.execute(pool).await?;
             }
             Database::Sqlite(pool) => {
-                let forgotten =
-                    sqlx::query("DELETE FROM projection_history WHERE name = ?1 AND version <> ?2")
-                        .bind(name)
-                        .bind(version)
-                        .execute(pool)
-                        .await?
-                        .rows_affected();
-                sqlx::query(
-                    "DELETE FROM projection_history_pieces AS p WHERE p.name = ?1 \
-                     AND (p.version <> ?2 OR (p.written_at < ?3 AND NOT EXISTS ( \
-                       SELECT 1 FROM projection_history h WHERE h.name = p.name \
-                       AND h.version = p.version AND h.tx = p.tx AND h.position = p.position \
-                       AND h.writer = p.writer)))",
-                )
-                .bind(name)
-                .bind(version)
-                .bind(sqlite_time(cutoff))
-                .execute(pool)
-                .await?;
-                forgotten
+                let pieces = sqlx::query(PIECES).bind(name).bind(version);
+                pieces.bind(sqlite_time(cutoff)).execute(pool).await?;
             }
-        };
-        Ok(done)
+        }
+        Ok(forgotten)
     }
 }

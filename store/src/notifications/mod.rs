@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::database::UNHURRIED_COMMIT;
+use crate::database::{on_pool, UNHURRIED_COMMIT};
 use crate::held::{on_kept_or_pool, HeldConnection};
 use crate::writer::Durability;
 use crate::{Database, FeedPosition, StoreError};
@@ -126,16 +126,6 @@ pub struct Notification {
 
 const COLUMNS: &str = "id, event_position, recipient, kind, language, subject, body_text, \
     body_html, status, attempts, next_attempt_at, last_error, message_id, created_at, sent_at";
-
-/// Runs one statement on whichever backend is open; `$run` gets the pool.
-macro_rules! on_pool {
-    ($db:expr, |$pool:ident| $body:expr) => {
-        match $db {
-            Database::Postgres($pool) => $body,
-            Database::Sqlite($pool) => $body,
-        }
-    };
-}
 
 macro_rules! notification_from_row {
     ($row:expr) => {{
