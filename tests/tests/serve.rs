@@ -73,8 +73,11 @@ async fn health_ready_metrics_and_request_ids(app: TestApp) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgres() {
     let pg = TestPostgres::create().await;
+    // The sign-up's welcome mail goes to `.eml` files under the data directory, out of the tree.
+    let dir = tempfile::tempdir().unwrap();
     let app = spawn_app(Settings {
         database_url: Some(pg.url.clone()),
+        data_dir: dir.path().join("data"),
         ..Settings::default()
     })
     .await;
