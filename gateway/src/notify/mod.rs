@@ -125,16 +125,14 @@ fn retrying(context: &Context, task: &'static str, what: &str, error: &dyn std::
 async fn lead(context: Context, mailer: Option<Arc<Mailer>>) {
     let tasks = context.state.tasks.clone();
     let work = || {
-        let for_notifier = Context {
+        // Each worker writes on a connection of its own (`Notifications::on_own_connection`).
+        let own = || Context {
             notifications: Notifications::on_own_connection(context.state.log.database()),
             ..context.clone()
         };
+        let for_notifier = own();
         let notifier = tasks.supervise("notifier", move || notifier(for_notifier.clone()));
-        let for_sender = Context {
-            notifications: Notifications::on_own_connection(context.state.log.database()),
-            ..context.clone()
-        };
-        let mailer = mailer.clone();
+        let (for_sender, mailer) = (own(), mailer.clone());
         let sender = tasks.supervise("mail sender", move || {
             sender::run(for_sender.clone(), mailer.clone())
         });

@@ -5,6 +5,7 @@ use serde_json::Value;
 use sqlx::Row;
 
 use super::EventHash;
+use crate::feed::postgres::{page_after, page_query};
 use crate::held::{on_kept_or_pool, HeldConnection};
 use crate::{Database, FeedPosition, StoreError};
 
@@ -94,21 +95,14 @@ async fn read_chained_postgres<'e>(
     after: FeedPosition,
     limit: i64,
 ) -> Result<Vec<ChainedEvent>, StoreError> {
-    let rows = sqlx::query(
+    const SQL: &str = concat!(
         "SELECT e.position, e.tx_id, e.aggregate_type, e.aggregate_id, e.sequence,
                 e.event_type, e.event_version, e.payload::text AS payload,
                 e.metadata::text AS metadata, e.recorded_at, e.hash, c.chain_hash
-         FROM events e LEFT JOIN event_chain c ON c.position = e.position
-         WHERE (e.tx_id, e.position) > ($1, $2)
-           AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-         ORDER BY e.tx_id, e.position
-         LIMIT $3",
-    )
-    .bind(after.tx)
-    .bind(after.position)
-    .bind(limit)
-    .fetch_all(executor)
-    .await?;
+         FROM events e LEFT JOIN event_chain c ON c.position = e.position",
+        page_after!("e.")
+    );
+    let rows = page_query(SQL, after, limit).fetch_all(executor).await?;
     rows.iter().map(from_postgres_row).collect()
 }
 

@@ -207,16 +207,11 @@ pub fn run_sealer(
             };
             let mut reader = feed.reader(after, BATCH);
             loop {
-                let (read_db, read_kept) = (db.clone(), kept.clone());
-                let batch =
-                    reader
-                        .next_with(|after| {
-                            let (db, kept) = (read_db.clone(), read_kept.clone());
-                            async move {
-                                read_chained_after_on(&db, kept.as_deref(), after, BATCH).await
-                            }
-                        })
-                        .await;
+                let read = |after| {
+                    let (db, kept) = (db.clone(), kept.clone());
+                    async move { read_chained_after_on(&db, kept.as_deref(), after, BATCH).await }
+                };
+                let batch = reader.next_with(read).await;
                 let sealed = match batch {
                     Ok(batch) => seal_batch(&db, kept.as_deref(), link, &batch).await,
                     Err(error) => Err(error),

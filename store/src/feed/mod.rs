@@ -218,17 +218,7 @@ impl Feed {
         after: FeedPosition,
         limit: usize,
     ) -> Result<Vec<FeedEvent>, StoreError> {
-        self.read_after_on(None, after, limit).await
-    }
-
-    /// [`Self::read_after`], on `connection` (a reader's own) when there is one.
-    async fn read_after_on(
-        &self,
-        connection: Option<&HeldConnection>,
-        after: FeedPosition,
-        limit: usize,
-    ) -> Result<Vec<FeedEvent>, StoreError> {
-        read_on!(self, connection, read_after, after, limit)
+        read_on!(self, None, read_after, after, limit)
     }
 
     /// Like [`Self::read_after`], with payloads left as stored text and no metadata
@@ -238,17 +228,7 @@ impl Feed {
         after: FeedPosition,
         limit: usize,
     ) -> Result<Vec<RawFeedEvent>, StoreError> {
-        self.read_raw_after_on(None, after, limit).await
-    }
-
-    /// [`Self::read_raw_after`], on `connection` (a reader's own) when there is one.
-    async fn read_raw_after_on(
-        &self,
-        connection: Option<&HeldConnection>,
-        after: FeedPosition,
-        limit: usize,
-    ) -> Result<Vec<RawFeedEvent>, StoreError> {
-        read_on!(self, connection, read_raw_after, after, limit)
+        read_on!(self, None, read_raw_after, after, limit)
     }
 
     /// The feed position of an event, if it has committed. Used to turn a client's global
@@ -308,7 +288,7 @@ impl FeedReader {
         let size = self.batch_size;
         self.next_with(|after| {
             let (feed, connection) = (feed.clone(), connection.clone());
-            async move { feed.read_after_on(connection.as_deref(), after, size).await }
+            async move { read_on!(feed, connection.as_deref(), read_after, after, size) }
         })
         .await
     }
@@ -334,10 +314,7 @@ impl FeedReader {
         let size = self.batch_size;
         let next = self.next_with(|after| {
             let (feed, connection) = (feed.clone(), connection.clone());
-            async move {
-                feed.read_raw_after_on(connection.as_deref(), after, size)
-                    .await
-            }
+            async move { read_on!(feed, connection.as_deref(), read_raw_after, after, size) }
         });
         match tokio::time::timeout(timeout, next).await {
             Ok(result) => result,

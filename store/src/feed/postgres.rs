@@ -1,8 +1,9 @@
 //! The feed's queries on PostgreSQL. See the module above for why the order is `(tx_id, position)`
 //! and why only transactions below the snapshot's xmin are read.
 
-use sqlx::postgres::PgRow;
-use sqlx::{PgExecutor, PgPool, Row};
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::query::Query;
+use sqlx::{PgExecutor, PgPool, Postgres, Row};
 
 use futures::stream::BoxStream;
 use futures::TryStreamExt;
@@ -13,24 +14,41 @@ use crate::StoreError;
 const COLUMNS: &str = "position, tx_id, aggregate_type, aggregate_id, sequence, event_type, \
                        event_version, payload, metadata, recorded_at";
 
+/// The end of a query for the page of the feed after (`$1`, `$2`), a (tx_id, position), of at
+/// most `$3` events, in feed order, read only below the snapshot's xmin (see the module above).
+/// `$table` is how the query names the columns of `events`: `""` or an alias such as `"e."`.
+/// Its parameters are bound by [`page_query`].
+#[rustfmt::skip]
+macro_rules! page_after {
+    ($table:literal) => {
+        concat!(
+            " WHERE (", $table, "tx_id, ", $table, "position) > ($1, $2)",
+            " AND ", $table, "tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+            " ORDER BY ", $table, "tx_id, ", $table, "position LIMIT $3"
+        )
+    };
+}
+pub(crate) use page_after;
+
+/// `sql`, ending in [`page_after!`], with its parameters bound.
+pub(crate) fn page_query(
+    sql: &str,
+    after: FeedPosition,
+    limit: i64,
+) -> Query<'_, Postgres, PgArguments> {
+    sqlx::query(sql)
+        .bind(after.tx)
+        .bind(after.position)
+        .bind(limit)
+}
+
 pub(super) async fn read_after<'e>(
     executor: impl PgExecutor<'e>,
     after: FeedPosition,
     limit: i64,
 ) -> Result<Vec<FeedEvent>, StoreError> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM events
-         WHERE (tx_id, position) > ($1, $2)
-           AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-         ORDER BY tx_id, position
-         LIMIT $3"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(after.tx)
-        .bind(after.position)
-        .bind(limit)
-        .fetch_all(executor)
-        .await?;
+    let sql = format!("SELECT {COLUMNS} FROM events{}", page_after!(""));
+    let rows = page_query(&sql, after, limit).fetch_all(executor).await?;
     rows.iter().map(decode).collect()
 }
 
@@ -40,20 +58,13 @@ pub(super) async fn read_raw_after<'e>(
     limit: i64,
 ) -> Result<Vec<RawFeedEvent>, StoreError> {
     // No metadata: see [`RawFeedEvent`].
-    let rows = sqlx::query(
+    const SQL: &str = concat!(
         "SELECT position, tx_id, aggregate_type, aggregate_id, sequence, event_type,
                 event_version, payload::text AS payload, recorded_at
-         FROM events
-         WHERE (tx_id, position) > ($1, $2)
-           AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-         ORDER BY tx_id, position
-         LIMIT $3",
-    )
-    .bind(after.tx)
-    .bind(after.position)
-    .bind(limit)
-    .fetch_all(executor)
-    .await?;
+         FROM events",
+        page_after!("")
+    );
+    let rows = page_query(SQL, after, limit).fetch_all(executor).await?;
     // Columns by their place in the SELECT above: a rebuild reads a million rows, and a column
     // found by name is a hash lookup each time.
     rows.iter()
