@@ -1,6 +1,6 @@
 //! The projection history table on both backends: the entry an as-of read starts from, by
-//! position and by time; a place written twice stays as first written; older shapes forgotten,
-//! with the pieces no place will read.
+//! position and by time; a place written twice stays as first written; a place missing pieces is
+//! an error; older shapes forgotten, with the pieces no place will read.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use store::{
@@ -130,7 +130,18 @@ async fn a_place_is_written_once_and_older_shapes_are_forgotten(db: Database) {
 on_both_backends!(a_large_state_is_written_in_pieces_and_reads_back_whole);
 async fn a_large_state_is_written_in_pieces_and_reads_back_whole(db: Database) {
     let history = ProjectionHistory::new(db);
-    // Bytes lz4 cannot shrink, so that the packed state spans three pieces.
+    let large = large_entry();
+    save(&history, &large).await;
+    // Another keeper saves the same place with other bytes: the first place stays whole.
+    let mut other = large.clone();
+    other.snapshot.state = b"{\"other\":true}".to_vec();
+    save(&history, &other).await;
+    assert_eq!(history.at("map", 1, at(4, 4)).await.unwrap(), Some(large));
+    assert_eq!(history.newest("map", 1).await.unwrap(), Some(at(4, 4)));
+}
+
+/// An entry of the map at (4, 4) whose state packs into three pieces: bytes lz4 cannot shrink.
+fn large_entry() -> HistoryEntry {
     let mut noise = 0x2545_f491_4f6c_dd1d_u64;
     let state: Vec<u8> = (0..(2 * store::HISTORY_PIECE_BYTES + 12_345))
         .map(|_| {
@@ -142,13 +153,41 @@ async fn a_large_state_is_written_in_pieces_and_reads_back_whole(db: Database) {
         .collect();
     let mut large = entry("map", 1, at(4, 4), 0);
     large.snapshot.state = state;
-    save(&history, &large).await;
-    // Another keeper saves the same place with other bytes: the first place stays whole.
-    let mut other = large.clone();
-    other.snapshot.state = b"{\"other\":true}".to_vec();
-    save(&history, &other).await;
-    assert_eq!(history.at("map", 1, at(4, 4)).await.unwrap(), Some(large));
-    assert_eq!(history.newest("map", 1).await.unwrap(), Some(at(4, 4)));
+    large
+}
+
+on_both_backends!(a_place_missing_pieces_is_an_error_not_a_partial_state);
+async fn a_place_missing_pieces_is_an_error_not_a_partial_state(db: Database) {
+    let history = ProjectionHistory::new(db.clone());
+    save(&history, &large_entry()).await;
+    let error = |history: ProjectionHistory| async move {
+        history
+            .at("map", 1, at(4, 4))
+            .await
+            .expect_err("a damaged place is not read back")
+            .to_string()
+    };
+    // A row that claims more pieces than there are (and more than any state has): an error
+    // saying so, read without reserving room for all it claims.
+    run(&db, "UPDATE projection_history SET pieces = 2147483647").await;
+    let claimed = error(history.clone()).await;
+    assert!(
+        claimed.contains("has 3 of its 2147483647 pieces"),
+        "{claimed}"
+    );
+    // A piece lost: the state is not read back with a hole in it.
+    run(&db, "UPDATE projection_history SET pieces = 3").await;
+    run(&db, "DELETE FROM projection_history_pieces WHERE piece = 1").await;
+    let lost = error(history).await;
+    assert!(lost.contains("has 2 of its 3 pieces"), "{lost}");
+}
+
+async fn run(db: &Database, sql: &str) {
+    match db {
+        Database::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+        Database::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+    }
+    .unwrap();
 }
 
 /// The pieces of every place, as `(name, version, writer)`.
