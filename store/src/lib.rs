@@ -44,7 +44,7 @@ pub use event_log::EventLog;
 pub use feed::{Feed, FeedEvent, FeedPosition, FeedReader, RawFeedEvent};
 pub use history::{
     FoundPlace, HistoryBound, HistoryEntry, HistoryPlace, ProjectionHistory,
-    PIECE_BYTES as HISTORY_PIECE_BYTES,
+    FORGET_AT_ONCE as HISTORY_FORGET_AT_ONCE, PIECE_BYTES as HISTORY_PIECE_BYTES,
 };
 pub use idempotency::{
     request_digest, AnswerShape, Begin, CommittedAnswer, Idempotency, IdempotentWrite, KeyClaim,

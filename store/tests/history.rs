@@ -200,12 +200,12 @@ async fn pieces(db: &Database) -> Vec<(String, i32, String)> {
     }
 }
 
-/// A piece of `name` in shape 2 that no place reads, from a writer that died `hours_ago`.
-async fn orphan_piece(db: &Database, name: &str, writer: &str, hours_ago: i64) {
+/// Piece `piece` of `name` in shape 2 that no place reads, from a writer that died `hours_ago`.
+async fn orphan_piece(db: &Database, name: &str, writer: &str, hours_ago: i64, piece: i32) {
     let written_at = Utc::now() - Duration::hours(hours_ago);
     const SQL: &str = "INSERT INTO projection_history_pieces \
                        (name, version, tx, position, writer, piece, bytes, written_at) \
-                       VALUES ($1, 2, 8, 8, $2, 0, $3, $4)";
+                       VALUES ($1, 2, 8, 8, $2, $5, $3, $4)";
     let bytes = vec![1u8; 16];
     match db {
         Database::Postgres(pool) => sqlx::query(SQL)
@@ -213,6 +213,7 @@ async fn orphan_piece(db: &Database, name: &str, writer: &str, hours_ago: i64) {
             .bind(writer)
             .bind(bytes)
             .bind(written_at)
+            .bind(piece)
             .execute(pool)
             .await
             .map(drop),
@@ -221,6 +222,7 @@ async fn orphan_piece(db: &Database, name: &str, writer: &str, hours_ago: i64) {
             .bind(writer)
             .bind(bytes)
             .bind(written_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+            .bind(piece)
             .execute(pool)
             .await
             .map(drop),
@@ -235,8 +237,8 @@ async fn forgetting_removes_the_pieces_no_place_will_read(db: Database) {
     // A second keeper loses the race for the same place: its pieces go at once.
     save(&history, &entry("map", 1, at(3, 3), 0)).await;
     save(&history, &entry("map", 2, at(3, 3), 0)).await;
-    orphan_piece(&db, "map", "died-long-ago", 2).await;
-    orphan_piece(&db, "map", "still-writing", 0).await;
+    orphan_piece(&db, "map", "died-long-ago", 2, 0).await;
+    orphan_piece(&db, "map", "still-writing", 0, 0).await;
     let before = pieces(&db).await;
     assert_eq!(
         before.len(),
@@ -255,4 +257,35 @@ async fn forgetting_removes_the_pieces_no_place_will_read(db: Database) {
         "{after:?}"
     );
     assert!(history.at("map", 2, at(3, 3)).await.unwrap().is_some());
+}
+
+on_both_backends!(forgetting_goes_on_past_what_one_statement_deletes);
+async fn forgetting_goes_on_past_what_one_statement_deletes(db: Database) {
+    let history = ProjectionHistory::new(db.clone());
+    let many = 2 * store::HISTORY_FORGET_AT_ONCE + 1;
+    for piece in 0..many {
+        orphan_piece(
+            &db,
+            "map",
+            "died-long-ago",
+            2,
+            i32::try_from(piece).unwrap(),
+        )
+        .await;
+    }
+    const COUNT: &str = "SELECT count(*) FROM projection_history_pieces";
+    let count = || async {
+        match &db {
+            Database::Postgres(pool) => sqlx::query_scalar::<_, i64>(COUNT).fetch_one(pool).await,
+            Database::Sqlite(pool) => sqlx::query_scalar::<_, i64>(COUNT).fetch_one(pool).await,
+        }
+        .unwrap()
+    };
+    assert_eq!(u64::try_from(count().await).unwrap(), many);
+    history.forget_other_versions("map", 2).await.unwrap();
+    assert_eq!(
+        count().await,
+        0,
+        "every piece of the dead writer is forgotten"
+    );
 }

@@ -34,6 +34,9 @@ use crate::{Database, FeedPosition, Snapshot, StoreError};
 /// The largest piece of a state written by one statement.
 pub const PIECE_BYTES: usize = 1 << 20;
 
+/// The most pieces one statement forgets (see [`ProjectionHistory::forget_other_versions`]).
+pub const FORGET_AT_ONCE: u64 = 16;
+
 /// A projection's state at one place in the feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {

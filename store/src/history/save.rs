@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use super::{HistoryEntry, ProjectionHistory, PIECE_BYTES};
+use super::{HistoryEntry, ProjectionHistory, FORGET_AT_ONCE, PIECE_BYTES};
 use crate::database::{on_pool, UNHURRIED_COMMIT};
 use crate::text_time::sqlite_time;
 use crate::{Database, Snapshot, StoreError};
@@ -17,8 +17,9 @@ use crate::{Database, Snapshot, StoreError};
 /// bench history`, and at most 23.2 ms in nine runs without the wait (docs/benchmarks.md). The history is a cache: a power cut may lose
 /// the places saved last, which the keeper saves again, and never a place without its pieces,
 /// since the log is synced in order and a place's row is written after them.
-fn unhurried() -> String {
-    format!(" WHERE {UNHURRIED_COMMIT}")
+/// `joined_by` is the keyword that adds it to the statement's conditions (`WHERE` or `AND`).
+fn unhurried(joined_by: &str) -> String {
+    format!(" {joined_by} {UNHURRIED_COMMIT}")
 }
 
 impl ProjectionHistory {
@@ -61,7 +62,7 @@ impl ProjectionHistory {
             };
         }
         let written = match &self.db {
-            Database::Postgres(pool) => place!(pool, entry.recorded_by, now, unhurried()),
+            Database::Postgres(pool) => place!(pool, entry.recorded_by, now, unhurried("WHERE")),
             Database::Sqlite(pool) => {
                 // A WHERE keeps SQLite from reading ON CONFLICT as part of the SELECT.
                 place!(
@@ -105,7 +106,7 @@ impl ProjectionHistory {
         let now = Utc::now();
         match &self.db {
             Database::Postgres(pool) => {
-                piece!(unhurried()).bind(now).execute(pool).await?;
+                piece!(unhurried("WHERE")).bind(now).execute(pool).await?;
             }
             Database::Sqlite(pool) => {
                 piece!("").bind(sqlite_time(now)).execute(pool).await?;
@@ -134,13 +135,23 @@ impl ProjectionHistory {
     /// beside this one: an older binary refuses the newer schema its own rows belong to), and
     /// pieces no place reads that were written over an hour ago (a writer that died half-way,
     /// or lost a place to another). Answers how many places were forgotten.
+    ///
+    /// The pieces go [`FORGET_AT_ONCE`] per statement, each its own transaction: a write
+    /// transaction holds back every instance's read models while it runs (see `unhurried`), and
+    /// deleting all of a shape's pieces at once (hundreds of megabytes) would take seconds.
     pub async fn forget_other_versions(&self, name: &str, version: i32) -> Result<u64, StoreError> {
         const PLACES: &str = "DELETE FROM projection_history WHERE name = $1 AND version <> $2";
-        const PIECES: &str = "DELETE FROM projection_history_pieces AS p WHERE p.name = $1 \
-             AND (p.version <> $2 OR (p.written_at < $3 AND NOT EXISTS ( \
-               SELECT 1 FROM projection_history h WHERE h.name = p.name \
-               AND h.version = p.version AND h.tx = p.tx AND h.position = p.position \
-               AND h.writer = p.writer)))";
+        const PIECES: &str = "DELETE FROM projection_history_pieces \
+             WHERE (name, version, tx, position, writer, piece) IN ( \
+               SELECT p.name, p.version, p.tx, p.position, p.writer, p.piece \
+               FROM projection_history_pieces AS p WHERE p.name = $1 \
+               AND (p.version <> $2 OR (p.written_at < $3 AND NOT EXISTS ( \
+                 SELECT 1 FROM projection_history h WHERE h.name = p.name \
+                 AND h.version = p.version AND h.tx = p.tx AND h.position = p.position \
+                 AND h.writer = p.writer))) \
+               LIMIT $4)";
+        // On PostgreSQL each batch commits without waiting for the disk, as a save does.
+        let pieces_pg = format!("{PIECES}{}", unhurried("AND"));
         let cutoff = Utc::now() - chrono::Duration::hours(1);
         let forgotten = on_pool!(&self.db, |pool| {
             sqlx::query(PLACES)
@@ -150,17 +161,24 @@ impl ProjectionHistory {
                 .await?
                 .rows_affected()
         });
-        // The one difference between the backends: how a time is stored.
-        match &self.db {
-            Database::Postgres(pool) => {
-                let pieces = sqlx::query(PIECES).bind(name).bind(version).bind(cutoff);
-                pieces.execute(pool).await?;
-            }
-            Database::Sqlite(pool) => {
-                let pieces = sqlx::query(PIECES).bind(name).bind(version);
-                pieces.bind(sqlite_time(cutoff)).execute(pool).await?;
+        let at_once = i64::try_from(FORGET_AT_ONCE).unwrap_or(i64::MAX);
+        loop {
+            // The differences between the backends: how a time is stored, how a commit waits.
+            let deleted = match &self.db {
+                Database::Postgres(pool) => {
+                    let pieces = sqlx::query(&pieces_pg).bind(name).bind(version);
+                    let pieces = pieces.bind(cutoff);
+                    pieces.bind(at_once).execute(pool).await?.rows_affected()
+                }
+                Database::Sqlite(pool) => {
+                    let pieces = sqlx::query(PIECES).bind(name).bind(version);
+                    let pieces = pieces.bind(sqlite_time(cutoff)).bind(at_once);
+                    pieces.execute(pool).await?.rows_affected()
+                }
+            };
+            if deleted < FORGET_AT_ONCE {
+                return Ok(forgotten);
             }
         }
-        Ok(forgotten)
     }
 }
