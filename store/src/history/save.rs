@@ -8,16 +8,17 @@ use crate::text_time::sqlite_time;
 use crate::{Database, Snapshot, StoreError};
 
 /// The end of a PostgreSQL statement writing history, so that its transaction commits without
-/// waiting for the disk ([`UNHURRIED_COMMIT`]).
+/// waiting for the disk ([`UNHURRIED_COMMIT`]); `joined_by` is the keyword that adds it to the
+/// statement's conditions (`WHERE` or `AND`).
 ///
 /// Every write transaction holds back the feed of every instance's read models while it runs
 /// (the feed reads only below the oldest running one, docs/event-store.md), and a commit that
 /// waits for the disk keeps it running until its megabyte of WAL is synced. While a keeper
 /// saved 21 places, the live tail paused 164.8–256.0 ms in four of fourteen runs of `articula
-/// bench history`, and at most 23.2 ms in nine runs without the wait (docs/benchmarks.md). The history is a cache: a power cut may lose
-/// the places saved last, which the keeper saves again, and never a place without its pieces,
-/// since the log is synced in order and a place's row is written after them.
-/// `joined_by` is the keyword that adds it to the statement's conditions (`WHERE` or `AND`).
+/// bench history`, and at most 23.2 ms in nine runs without the wait (docs/benchmarks.md).
+/// The history is a cache: a power cut may lose the places saved last, which the keeper saves
+/// again, and never a place without its pieces, since the log is synced in order and a place's
+/// row is written after them.
 fn unhurried(joined_by: &str) -> String {
     format!(" {joined_by} {UNHURRIED_COMMIT}")
 }
