@@ -24,13 +24,7 @@ pub struct Server {
     env: Vec<(String, String)>,
 }
 
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+pub use crate::ports::free_port;
 
 fn articula(dir: &Path, store: &Store, env: &[(String, String)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_articula"));

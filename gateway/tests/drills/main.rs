@@ -19,5 +19,7 @@ mod crash;
 mod harness;
 mod mail;
 mod outage;
+#[path = "../ops/ports.rs"]
+mod ports;
 mod proxy;
 mod stop;

@@ -5,6 +5,7 @@
 mod backup;
 mod container;
 mod monitoring;
+mod ports;
 mod proxy;
 mod scaling;
 mod service;

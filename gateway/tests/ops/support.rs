@@ -2,7 +2,7 @@
 //! service manager would run it, and the tools of Debian's packages that ops/test.sh installs
 //! (a missing one fails the test with how to get it: nothing is skipped).
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -63,14 +63,7 @@ pub fn assert_success(command: &Command, output: &Output) {
     );
 }
 
-/// A port nobody listens on right now.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+pub use crate::ports::free_port;
 
 pub fn wait_for_port(port: u16, what: &str) {
     let started = Instant::now();
