@@ -1,4 +1,5 @@
-//! Ports for the servers a test starts (shared by the `ops` and `drills` tests).
+//! Ports for the servers a test starts (shared by the `ops` and `drills` tests, and by the
+//! console's browser tests for chromedriver).
 
 use std::net::TcpListener;
 

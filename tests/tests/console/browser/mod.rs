@@ -2,7 +2,6 @@
 //! with fantoccini, and what the tests read from it: every request the page made (Chromium's
 //! performance log), its console messages, and axe-core's verdict.
 
-use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -40,12 +39,10 @@ impl Drop for Driver {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
+// The ports the gateway's ops and drills tests take, for the same reason.
+#[path = "../../../../gateway/tests/ops/ports.rs"]
+mod ports;
+use ports::free_port;
 
 impl Driver {
     /// Starts chromedriver; fails loudly when Chromium or its driver is not installed
