@@ -16,61 +16,73 @@ pub enum CommunityEvent {
         theme: Theme,
         join_policy: JoinPolicy,
         created_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     /// Joined an open community directly.
     MemberJoined {
         account: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     /// Asked to join a moderated community.
     JoinRequested {
         account: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     JoinRequestAccepted {
         account: AccountId,
         decided_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     JoinRequestDeclined {
         account: AccountId,
         decided_by: AccountId,
         reason: Option<Reason>,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     /// The person who asked to join changed their mind before anyone decided.
     JoinRequestWithdrawn {
         account: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     MemberLeft {
         account: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     MemberPromoted {
         account: AccountId,
         promoted_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     FacilitatorDemoted {
         account: AccountId,
         demoted_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     CommunityRenamed {
         name: Name,
         renamed_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     JoinPolicyChanged {
         join_policy: JoinPolicy,
         changed_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     /// The person was erased: they are no longer a member (nor a facilitator), nor ask to be.
     ErasedAccountRemoved {
         account: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
 }

@@ -96,6 +96,7 @@ pub struct CommunityProfile {
     pub theme: Theme,
     pub join_policy: JoinPolicy,
     pub created_by: AccountId,
+    #[serde(deserialize_with = "crate::values::time::deserialize")]
     pub created_at: DateTime<Utc>,
 }
 

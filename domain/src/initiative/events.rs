@@ -17,90 +17,108 @@ pub enum InitiativeEvent {
         id: InitiativeId,
         profile: Profile,
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     InitiativeApproved {
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     InitiativeRejected {
         reason: Reason,
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     /// A manager sent a rejected initiative back for review (usually after editing it).
     InitiativeResubmitted {
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     /// Fields that need no review changed (or any field, before approval).
     ProfileUpdated {
         changes: ProfileChanges,
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     /// Changes to reviewed fields of an approved initiative, held until a moderator decides.
     ProfileChangeProposed {
         changes: ProfileChanges,
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     ProfileChangeApproved {
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     ProfileChangeRejected {
         reason: Reason,
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     ProfileChangeWithdrawn {
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     ManagerAdded {
         account: AccountId,
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     ManagerRemoved {
         account: AccountId,
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     /// A member asked to become a manager.
     ManagementRequested {
         account: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     ManagementRequestApproved {
         account: AccountId,
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     ManagementRequestDeclined {
         account: AccountId,
         reason: Option<Reason>,
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     ManagementRequestWithdrawn {
         account: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     /// A manager confirmed that the profile is still accurate.
     InitiativeConfirmed {
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     InitiativeRetired {
         reason: Option<Reason>,
         by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     /// The person was erased: they no longer manage the initiative nor ask to.
     ErasedAccountRemoved {
         account: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
 }

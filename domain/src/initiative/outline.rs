@@ -20,7 +20,9 @@ use crate::values::{
 pub struct InitiativeOutline {
     status: InitiativeStatus,
     profile: Option<ProfileOutline>,
+    #[serde(default, deserialize_with = "crate::values::time::optional")]
     approved_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::values::time::optional")]
     last_confirmed_at: Option<DateTime<Utc>>,
 }
 

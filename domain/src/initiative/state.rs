@@ -39,6 +39,7 @@ impl fmt::Display for InitiativeStatus {
 pub struct PendingChange {
     pub changes: ProfileChanges,
     pub by: AccountId,
+    #[serde(deserialize_with = "crate::values::time::deserialize")]
     pub at: DateTime<Utc>,
 }
 
@@ -59,9 +60,13 @@ pub struct Initiative {
     /// what they need to know to send a better one.
     #[serde(default)]
     pub(super) change_rejection_reason: Option<Reason>,
+    #[serde(default, deserialize_with = "crate::values::time::optional")]
     pub(super) registered_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::values::time::optional")]
     pub(super) approved_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::values::time::optional")]
     pub(super) last_confirmed_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::values::time::optional")]
     pub(super) retired_at: Option<DateTime<Utc>>,
 }
 

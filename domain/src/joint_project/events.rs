@@ -17,6 +17,7 @@ pub enum JointProjectEvent {
         sectors: Sectors,
         objectives: Vec<Objective>,
         proposed_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     /// The lead changed what the project is; a rejected project goes back to proposed.
@@ -26,6 +27,7 @@ pub enum JointProjectEvent {
         sectors: Sectors,
         objectives: Vec<Objective>,
         revised_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     PartnerInvited {
@@ -33,56 +35,68 @@ pub enum JointProjectEvent {
         invited_by: AccountId,
         /// Whether the initiative had answered the open call (matching learns from this).
         following_interest: bool,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     InvitationAccepted {
         initiative: InitiativeId,
         accepted_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     InvitationDeclined {
         initiative: InitiativeId,
         declined_by: AccountId,
         reason: Option<Reason>,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     CallForPartnersOpened {
         opened_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     CallForPartnersClosed {
         closed_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     InterestExpressed {
         initiative: InitiativeId,
         expressed_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     SubmittedForReview {
         submitted_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     JointProjectApproved {
         approved_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     JointProjectRejected {
         rejected_by: AccountId,
         reason: Reason,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     JointProjectActivated {
         activated_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     JointProjectCompleted {
         completed_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     JointProjectWithdrawn {
         withdrawn_by: AccountId,
         reason: Option<Reason>,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
 }

@@ -139,6 +139,7 @@ pub struct ProjectDetails {
     pub sectors: Sectors,
     pub objectives: Vec<Objective>,
     pub proposed_by: AccountId,
+    #[serde(deserialize_with = "crate::values::time::deserialize")]
     pub proposed_at: DateTime<Utc>,
 }
 

@@ -13,25 +13,30 @@ pub enum PublicationEvent {
         publication_id: PublicationId,
         author: AccountId,
         content: PublicationContent,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     /// The author changed the content before approval; a rejected item goes back to the queue.
     PublicationEdited {
         content: PublicationContent,
         edited_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     PublicationApproved {
         approved_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     PublicationRejected {
         rejected_by: AccountId,
         reason: Reason,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     PublicationWithdrawn {
         withdrawn_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
 }

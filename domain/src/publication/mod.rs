@@ -110,6 +110,7 @@ pub struct Publication {
     id: Option<PublicationId>,
     author: Option<AccountId>,
     content: Option<PublicationContent>,
+    #[serde(default, deserialize_with = "crate::values::time::optional")]
     submitted_at: Option<DateTime<Utc>>,
     /// The moderator's reason, while the item stands rejected.
     rejection_reason: Option<Reason>,

@@ -16,32 +16,38 @@ pub enum ThreadEvent {
         opening_post_id: PostId,
         author: AccountId,
         body: PostBody,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     ReplyPosted {
         post_id: PostId,
         author: AccountId,
         body: PostBody,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     PostEdited {
         post_id: PostId,
         body: PostBody,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     PostDeleted {
         post_id: PostId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     PostHidden {
         post_id: PostId,
         reason: Reason,
         hidden_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
     PostUnhidden {
         post_id: PostId,
         unhidden_by: AccountId,
+        #[serde(deserialize_with = "crate::values::time::deserialize")]
         at: DateTime<Utc>,
     },
 }

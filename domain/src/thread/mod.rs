@@ -104,6 +104,7 @@ impl fmt::Display for PostState {
 pub struct Hiding {
     pub reason: Reason,
     pub hidden_by: AccountId,
+    #[serde(deserialize_with = "crate::values::time::deserialize")]
     pub at: DateTime<Utc>,
 }
 
@@ -113,7 +114,9 @@ pub struct Post {
     pub author: AccountId,
     /// `None` once the author deleted the post.
     pub body: Option<PostBody>,
+    #[serde(deserialize_with = "crate::values::time::deserialize")]
     pub posted_at: DateTime<Utc>,
+    #[serde(default, deserialize_with = "crate::values::time::optional")]
     pub edited_at: Option<DateTime<Utc>>,
     pub hidden: Option<Hiding>,
 }
@@ -137,6 +140,7 @@ pub struct ThreadHeader {
     pub community_id: CommunityId,
     pub title: Title,
     pub started_by: AccountId,
+    #[serde(deserialize_with = "crate::values::time::deserialize")]
     pub started_at: DateTime<Utc>,
 }
 

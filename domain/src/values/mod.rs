@@ -15,6 +15,7 @@ mod profile;
 mod sealed;
 mod sector;
 mod text;
+pub mod time;
 mod website;
 
 #[cfg(test)]
