@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Initiative, InitiativeStatus};
+use super::{Initiative, InitiativeEvent, InitiativeStatus};
 use crate::values::{
     CountryCode, FirmCount, GeoPoint, InitiativeKind, MaturityStage, Name, Region, Sectors,
 };
@@ -56,6 +56,26 @@ impl InitiativeOutline {
     /// [`Initiative::confirmation_due`], by the same rule.
     pub fn confirmation_due(&self) -> Option<DateTime<Utc>> {
         super::state::confirmation_due(self.status, self.approved_at, self.last_confirmed_at)
+    }
+
+    /// Whether [`Self::apply`] folds `event`: a profile edit changes nothing of a state but its
+    /// profile, so the outline can follow it without the rest of the state. Every other event
+    /// needs the whole state.
+    pub fn folds(event: &InitiativeEvent) -> bool {
+        matches!(event, InitiativeEvent::ProfileUpdated { .. })
+    }
+
+    /// Folds `event` as [`Initiative`] folds it into its state, if [`Self::folds`] it: the
+    /// outline is then the outline of the state the event leaves. `false`, and the outline
+    /// unchanged, for any other event.
+    pub fn apply(&mut self, event: &InitiativeEvent) -> bool {
+        let InitiativeEvent::ProfileUpdated { changes, .. } = event else {
+            return false;
+        };
+        if let Some(profile) = self.profile.as_mut() {
+            changes.apply_to_outline(profile);
+        }
+        true
     }
 }
 

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeSet;
 
+use super::outline::ProfileOutline;
 use crate::values::{
     CountryCode, Description, FirmCount, FoundingYear, FundingSource, GeoPoint, Governance,
     InitiativeKind, MaturityStage, Name, Region, Sectors, StrategicFocus, ValueChainFocus, Website,
@@ -163,6 +164,24 @@ impl ProfileChanges {
         set(self.maturity_stage, &mut profile.maturity_stage);
         set(self.founding_year, &mut profile.founding_year);
         set(self.website, &mut profile.website);
+    }
+
+    /// Writes the present fields an outline holds into `outline`: [`Self::apply_to`] as a
+    /// [`ProfileOutline`] sees it (test `an_outline_folds_a_profile_edit_as_the_state_does`).
+    pub fn apply_to_outline(&self, outline: &mut ProfileOutline) {
+        fn set<T: Clone>(field: &Option<T>, target: &mut T) {
+            if let Some(v) = field {
+                *target = v.clone();
+            }
+        }
+        set(&self.name, &mut outline.name);
+        set(&self.kind, &mut outline.kind);
+        set(&self.country, &mut outline.country);
+        set(&self.region, &mut outline.region);
+        set(&self.location, &mut outline.location);
+        set(&self.sectors, &mut outline.sectors);
+        set(&self.number_of_firms, &mut outline.number_of_firms);
+        set(&self.maturity_stage, &mut outline.maturity_stage);
     }
 }
 

@@ -104,7 +104,7 @@ impl HistoryKeeper {
                 recorded_by = recorded_by.max(Some(entry.recorded_by));
                 let runner = runner.clone();
                 let restored = priority::run_blocking(true, move || {
-                    runner.restore(entry.snapshot, Restoring::ForOneRead)
+                    runner.restore(entry.snapshot, Restoring::ToKeepHistory)
                 })
                 .await;
                 match restored {

@@ -62,9 +62,13 @@ pub enum Restoring {
     /// A model that serves queries while the server runs: every index is rebuilt now, so that no
     /// query (and no event waiting behind one) waits for an index to be built.
     ToServe,
-    /// A model folded for one read or for saving (an as-of read, the history keeper): an index
-    /// that only some queries use may wait for the first of them.
+    /// A model folded for one read (an as-of read): an index that only some queries use may
+    /// wait for the first of them, and work for each event may wait for the fold's end
+    /// ([`Projection::settle`]).
     ForOneRead,
+    /// A model the history keeper folds and saves: as [`Self::ForOneRead`], but every event is
+    /// applied to the state it changes, since the states are written again.
+    ToKeepHistory,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -13,7 +13,7 @@ use std::hash::Hash;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
-use domain::initiative::Initiative;
+use domain::initiative::{Initiative, InitiativeEvent};
 use domain::values::{CountryCode, InitiativeId, InitiativeKind, MaturityStage, Sector};
 
 use super::entry::MapEntry;
@@ -121,9 +121,37 @@ impl Facets {
 
 /// Name, description and region, which search reads.
 pub(super) fn searchable_texts(initiative: &Initiative) -> [&str; 3] {
-    initiative.profile().map_or(["", "", ""], |p| {
-        [p.name.as_str(), p.description.as_str(), p.region.as_str()]
-    })
+    edited_texts(initiative, &[])
+}
+
+/// [`searchable_texts`] of `initiative` once `edits` (profile edits, in order) are applied to it,
+/// as [`domain::initiative::ProfileChanges::apply_to`] applies them: a field an edit holds
+/// replaces the one before, and an initiative without a profile keeps none.
+pub(super) fn edited_texts<'a>(
+    initiative: &'a Initiative,
+    edits: &'a [InitiativeEvent],
+) -> [&'a str; 3] {
+    let Some(profile) = initiative.profile() else {
+        return ["", "", ""];
+    };
+    let mut texts = [
+        profile.name.as_str(),
+        profile.description.as_str(),
+        profile.region.as_str(),
+    ];
+    for edit in edits {
+        if let InitiativeEvent::ProfileUpdated { changes, .. } = edit {
+            let edited = [
+                changes.name.as_ref().map(|name| name.as_str()),
+                changes.description.as_ref().map(|text| text.as_str()),
+                changes.region.as_ref().map(|region| region.as_str()),
+            ];
+            for (text, edited) in texts.iter_mut().zip(edited) {
+                *text = edited.unwrap_or(text);
+            }
+        }
+    }
+    texts
 }
 
 impl MapIndex {

@@ -33,7 +33,7 @@ pub use filter::{BoundingBox, MapFilter, TextQuery};
 
 use crate::stored::Stored;
 use crate::{DomainEvent, Envelope, Projection, ProjectionError, Restoring};
-use index::{searchable_texts, MapIndex};
+use index::{edited_texts, MapIndex};
 use whole::WholeMap;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -59,6 +59,21 @@ pub struct InitiativeMap {
     /// batch parse ahead the states it changes, which costs a search per event.
     #[serde(skip)]
     unparsed_states: bool,
+    /// In a model restored for one read: the profile edits of initiatives whose state was not
+    /// parsed, in order ([`InitiativeOutline::folds`]). Their entries are made from the outline
+    /// the edits leave, and a state is parsed, and its edits applied, only when a later event
+    /// needs it: an as-of read of the map at 100,000 initiatives spent most of its fold parsing
+    /// the whole states that tens of thousands of profile edits touched.
+    #[serde(skip)]
+    put_off: BTreeMap<InitiativeId, Vec<InitiativeEvent>>,
+    /// In a model restored for one read: the outlines read beside the states, whose entries
+    /// the edits put off are folded into.
+    #[serde(skip)]
+    read_outlines: ReadOutlines,
+    /// Whether profile edits are put off ([`Restoring::ForOneRead`]); never in a model whose
+    /// states are written again ([`Restoring::ToKeepHistory`]).
+    #[serde(skip)]
+    puts_off_edits: bool,
 }
 
 impl Projection for InitiativeMap {
@@ -69,14 +84,36 @@ impl Projection for InitiativeMap {
 
     fn prepare(&mut self, events: &[Envelope]) {
         if self.unparsed_states {
-            crate::stored::parse_ahead(&self.initiatives, events, Envelope::initiative);
+            let puts_off_edits = self.puts_off_edits;
+            crate::stored::parse_ahead(&self.initiatives, events, |event| {
+                match event.event() {
+                    // Put off, not applied to the state ([`Self::apply`]).
+                    Ok(DomainEvent::Initiative(_, payload))
+                        if puts_off_edits && InitiativeOutline::folds(payload) =>
+                    {
+                        None
+                    }
+                    _ => event.initiative(),
+                }
+            });
         }
     }
 
     /// Each state with its outline beside it, so that a model restored for one read makes its
     /// entries without reading a state.
     fn write_state(&self) -> Result<Vec<u8>, String> {
-        crate::parts::write(&(), &self.initiatives, outline_of)
+        if self.put_off.is_empty() {
+            return crate::parts::write(&(), &self.initiatives, outline_of);
+        }
+        // A model restored for one read is not saved; written all the same, its states are
+        // written with the edits put off applied, to copies.
+        let mut initiatives = self.initiatives.clone();
+        for (id, edits) in &self.put_off {
+            let initiative =
+                crate::stored::entry_mut(&mut initiatives, *id, "the map").map_err(|e| e.0)?;
+            edits.iter().for_each(|edit| initiative.apply(edit.clone()));
+        }
+        crate::parts::write(&(), &initiatives, outline_of)
     }
 
     fn read_state(state: Vec<u8>) -> Result<Self, String> {
@@ -93,7 +130,19 @@ impl Projection for InitiativeMap {
         let DomainEvent::Initiative(id, payload) = event.event()? else {
             return Ok(());
         };
+        if self.puts_off_edits && InitiativeOutline::folds(payload) {
+            let unparsed = self.initiatives.get(id).is_some_and(|s| !s.is_parsed());
+            if let (true, Some(unsettled)) = (unparsed, &mut self.unsettled) {
+                self.put_off.entry(*id).or_default().push(payload.clone());
+                unsettled.insert(*id);
+                return Ok(());
+            }
+        }
         let initiative = crate::stored::entry_mut(&mut self.initiatives, *id, "the map")?;
+        // The edits put off came before this event: the state is the one they leave.
+        for edit in self.put_off.remove(id).into_iter().flatten() {
+            initiative.apply(edit);
+        }
         initiative.apply(payload.clone());
         if !may_change_entry(payload) {
             return Ok(());
@@ -124,19 +173,36 @@ impl Projection for InitiativeMap {
         let Some(unsettled) = self.unsettled.as_mut().map(std::mem::take) else {
             return;
         };
-        let changed: Vec<(InitiativeId, Option<&Stored<Initiative>>)> = unsettled
+        let changed: Vec<ChangedInitiative<'_>> = unsettled
             .into_iter()
-            .map(|id| (id, self.initiatives.get(&id)))
+            .map(|id| (id, self.initiatives.get(&id), self.put_off.get(&id)))
             .collect();
-        // Applying the events parsed every state they changed (or stopped the projection).
-        let entries = crate::parts::on_every_core(&changed, |(id, stored)| {
-            let initiative = (*stored)?.get().ok()?;
-            MapEntry::of(*id, initiative.outline())
+        let read_outlines = &self.read_outlines;
+        let entries = crate::parts::on_every_core(&changed, |(id, stored, put_off)| {
+            let outline = match put_off {
+                // The outline read with the state, with the edits put off folded in.
+                Some(edits) => {
+                    let mut outline = match read_outlines.get(*id) {
+                        Some(outline) => outline.clone(),
+                        None => outline_of((*stored)?).ok()?,
+                    };
+                    edits.iter().for_each(|edit| {
+                        outline.apply(edit);
+                    });
+                    outline
+                }
+                // Applying the events parsed every other state they changed (or stopped the
+                // projection).
+                None => (*stored)?.get().ok()?.outline(),
+            };
+            MapEntry::of(*id, outline)
         });
-        for ((id, stored), entry) in changed.iter().zip(entries) {
+        for ((id, stored, put_off), entry) in changed.iter().zip(entries) {
             match (entry, stored) {
                 (Some(entry), Some(stored)) => {
-                    self.index.place(entry, || texts_of_stored(*id, stored));
+                    self.index.place(entry, || {
+                        texts_of_stored(*id, stored, put_off.map(Vec::as_slice))
+                    });
                 }
                 _ => self.index.remove(*id),
             }
@@ -152,23 +218,28 @@ impl Projection for InitiativeMap {
                 crate::stored::parse_all(&mut self.initiatives).map_err(unreadable)?;
                 self.unparsed_states = false;
             }
-            Restoring::ForOneRead => self.unsettled = Some(BTreeSet::new()),
+            Restoring::ForOneRead => {
+                self.unsettled = Some(BTreeSet::new());
+                self.puts_off_edits = true;
+            }
+            Restoring::ToKeepHistory => self.unsettled = Some(BTreeSet::new()),
         }
         // The entries, each with its GeoJSON written, are made on every core, from the outline
         // of each state not parsed (the one read beside it, or else read from its JSON).
-        let mut outlines = self
+        let outlines = self
             .outlines
             .take()
             .filter(|outlines| outlines.len() == self.initiatives.len())
-            .map(Vec::into_iter);
+            .unwrap_or_default();
         let initiatives: Vec<RestoredInitiative<'_>> = self
             .initiatives
             .iter()
-            .map(|(id, stored)| (id, stored, outlines.as_mut().and_then(Iterator::next)))
+            .enumerate()
+            .map(|(n, (id, stored))| (id, stored, outlines.get(n)))
             .collect();
         let entries = crate::parts::on_every_core(&initiatives, |(id, stored, outline)| {
             let outline = match (stored.parsed(), outline) {
-                (None, Some(outline)) => outline.clone(),
+                (None, Some(outline)) => (*outline).clone(),
                 _ => outline_of(stored).map_err(|e| format!("{id}: {e}"))?,
             };
             Ok(MapEntry::of(**id, outline))
@@ -179,6 +250,10 @@ impl Projection for InitiativeMap {
             .collect::<Result<Vec<MapEntry>, String>>()
             .map_err(unreadable)?;
         self.index = MapIndex::of_entries(entries);
+        if restoring == Restoring::ForOneRead {
+            let ids = self.initiatives.keys().copied().collect();
+            self.read_outlines = ReadOutlines { ids, outlines };
+        }
         if restoring == Restoring::ToServe {
             self.index.build_search(self.texts_of());
         }
@@ -186,12 +261,35 @@ impl Projection for InitiativeMap {
     }
 }
 
+/// An initiative an event changed since the model was restored for one read: its id, its
+/// state (none once retired), and the profile edits put off, if any.
+type ChangedInitiative<'a> = (
+    InitiativeId,
+    Option<&'a Stored<Initiative>>,
+    Option<&'a Vec<InitiativeEvent>>,
+);
+
 /// An initiative as restored: its id, its state, and the outline read beside it, if any.
 type RestoredInitiative<'a> = (
     &'a InitiativeId,
     &'a Stored<Initiative>,
-    Option<InitiativeOutline>,
+    Option<&'a InitiativeOutline>,
 );
+
+/// The outlines a snapshot held beside its states, found by id: an outline is its state's as
+/// long as no event but a profile edit (put off) changed the state.
+#[derive(Debug, Default, Clone)]
+struct ReadOutlines {
+    /// The states' ids, in order.
+    ids: Vec<InitiativeId>,
+    outlines: Vec<InitiativeOutline>,
+}
+
+impl ReadOutlines {
+    fn get(&self, id: InitiativeId) -> Option<&InitiativeOutline> {
+        self.outlines.get(self.ids.binary_search(&id).ok()?)
+    }
+}
 
 /// Whether `event` can change what the map shows of its initiative: managers, requests to
 /// manage and changes still waiting for review cannot, and skipping them keeps a rebuild fast.
@@ -216,9 +314,9 @@ impl InitiativeMap {
     /// An initiative's searchable texts, found by its id.
     fn texts_of<'a>(&'a self) -> impl Fn(InitiativeId) -> [&'a str; 3] + 'a {
         |id| {
-            self.initiatives
-                .get(&id)
-                .map_or(["", "", ""], |stored| texts_of_stored(id, stored))
+            self.initiatives.get(&id).map_or(["", "", ""], |stored| {
+                texts_of_stored(id, stored, self.put_off.get(&id).map(Vec::as_slice))
+            })
         }
     }
 
@@ -275,12 +373,17 @@ fn outline_of(stored: &Stored<Initiative>) -> Result<InitiativeOutline, String> 
     }
 }
 
-/// The searchable texts of a stored state, parsed now if need be. A state read back from a
-/// snapshot whose outline was readable but whose whole is not (a damaged snapshot) is found by
-/// no text and said in the log: the entry stays on the map as its outline shows it.
-fn texts_of_stored(id: InitiativeId, stored: &Stored<Initiative>) -> [&str; 3] {
+/// The searchable texts of a stored state, parsed now if need be, as the profile edits put off
+/// for it leave them. A state read back from a snapshot whose outline was readable but whose
+/// whole is not (a damaged snapshot) is found by no text and said in the log: the entry stays
+/// on the map as its outline shows it.
+fn texts_of_stored<'a>(
+    id: InitiativeId,
+    stored: &'a Stored<Initiative>,
+    put_off: Option<&'a [InitiativeEvent]>,
+) -> [&'a str; 3] {
     match stored.get() {
-        Ok(initiative) => searchable_texts(initiative),
+        Ok(initiative) => edited_texts(initiative, put_off.unwrap_or_default()),
         Err(reason) => {
             tracing::warn!(%id, %reason, "an initiative's state on the map is unreadable");
             ["", "", ""]

@@ -4,6 +4,7 @@
 mod consistency;
 mod filters;
 mod lifecycle;
+mod put_off;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
