@@ -19,6 +19,7 @@ pub(crate) mod fixtures;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use bytes::Bytes;
@@ -36,7 +37,9 @@ use crate::{DomainEvent, Envelope, Projection, ProjectionError, Restoring};
 use index::{edited_texts, MapIndex};
 use whole::WholeMap;
 
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+/// Serialised (what verification compares, [`Projection::write_state`]) with the profile edits put
+/// off applied: see [`InitiativeMap::states`].
+#[derive(Debug, Default, Clone, Deserialize)]
 pub struct InitiativeMap {
     /// Every initiative that is on the map or may yet be, as the aggregate folds it. Retired
     /// ones are dropped: retirement is final. Snapshots write it in lines, read back on every
@@ -102,18 +105,7 @@ impl Projection for InitiativeMap {
     /// Each state with its outline beside it, so that a model restored for one read makes its
     /// entries without reading a state.
     fn write_state(&self) -> Result<Vec<u8>, String> {
-        if self.put_off.is_empty() {
-            return crate::parts::write(&(), &self.initiatives, outline_of);
-        }
-        // A model restored for one read is not saved; written all the same, its states are
-        // written with the edits put off applied, to copies.
-        let mut initiatives = self.initiatives.clone();
-        for (id, edits) in &self.put_off {
-            let initiative =
-                crate::stored::entry_mut(&mut initiatives, *id, "the map").map_err(|e| e.0)?;
-            edits.iter().for_each(|edit| initiative.apply(edit.clone()));
-        }
-        crate::parts::write(&(), &initiatives, outline_of)
+        crate::parts::write(&(), self.states()?.as_ref(), outline_of)
     }
 
     fn read_state(state: Vec<u8>) -> Result<Self, String> {
@@ -310,7 +302,38 @@ fn may_change_entry(event: &InitiativeEvent) -> bool {
     )
 }
 
+impl Serialize for InitiativeMap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(rename = "InitiativeMap")]
+        struct Written<'a> {
+            initiatives: &'a BTreeMap<InitiativeId, Stored<Initiative>>,
+        }
+        let states = self.states().map_err(serde::ser::Error::custom)?;
+        Written {
+            initiatives: &states,
+        }
+        .serialize(serializer)
+    }
+}
+
 impl InitiativeMap {
+    /// Every initiative's state, with the profile edits put off applied (to copies): what the
+    /// model is, written or compared. Only a model restored for one read puts edits off, and
+    /// the engine never saves one.
+    fn states(&self) -> Result<Cow<'_, BTreeMap<InitiativeId, Stored<Initiative>>>, String> {
+        if self.put_off.is_empty() {
+            return Ok(Cow::Borrowed(&self.initiatives));
+        }
+        let mut initiatives = self.initiatives.clone();
+        for (id, edits) in &self.put_off {
+            let initiative =
+                crate::stored::entry_mut(&mut initiatives, *id, "the map").map_err(|e| e.0)?;
+            edits.iter().for_each(|edit| initiative.apply(edit.clone()));
+        }
+        Ok(Cow::Owned(initiatives))
+    }
+
     /// An initiative's searchable texts, found by its id.
     fn texts_of<'a>(&'a self) -> impl Fn(InitiativeId) -> [&'a str; 3] + 'a {
         |id| {

@@ -86,8 +86,13 @@ fn profile_edits_are_put_off_and_the_map_shows_and_finds_what_they_leave() {
                 "{filter:?}"
             );
         }
-        // Written, the edits are applied to the states: the live map's snapshot.
+        // Written or compared, the edits are applied to the states: the live map's snapshot,
+        // and its serialised form, which verification compares.
         assert_eq!(map.write_state().unwrap(), live.write_state().unwrap());
+        assert_eq!(
+            serde_json::to_value(map).unwrap(),
+            serde_json::to_value(&live).unwrap()
+        );
     }
     assert_eq!(ids(&live, &text("cacao"), now), [initiative(3)]);
     assert_eq!(ids(&live, &text("tumbes"), now), [initiative(3)]);
