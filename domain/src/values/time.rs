@@ -55,7 +55,7 @@ impl Visitor<'_> for Rfc3339 {
 }
 
 /// `text` as a time in UTC: RFC 3339 on chrono's fast parser, else chrono's relaxed form.
-pub fn parse(text: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
+fn parse(text: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
     DateTime::parse_from_rfc3339(text)
         .or_else(|_| text.parse::<DateTime<FixedOffset>>())
         .map(|time| time.with_timezone(&Utc))

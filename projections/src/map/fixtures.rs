@@ -175,6 +175,15 @@ impl History {
     }
 }
 
+/// A history of `count` networks ("Red 1", …) approved on 1 January 2024.
+pub fn networks_approved(count: u32) -> History {
+    let mut history = History::default();
+    for n in 1..=count {
+        history.approve(initiative(n), profile(&format!("Red {n}")), at(2024, 1, 1));
+    }
+    history
+}
+
 /// A projection after a snapshot round trip: its state written, read back, restored to serve.
 pub fn round_trip<P: Projection>(projection: &P) -> P {
     round_trip_for(projection, crate::Restoring::ToServe)

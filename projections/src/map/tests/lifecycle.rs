@@ -362,15 +362,6 @@ fn a_snapshot_restores_the_same_state_and_answers() {
     );
 }
 
-/// A history of `count` networks ("Red 1", …) approved on 1 January 2024.
-fn networks_approved(count: u32) -> History {
-    let mut history = History::default();
-    for n in 1..=count {
-        history.approve(initiative(n), profile(&format!("Red {n}")), at(2024, 1, 1));
-    }
-    history
-}
-
 #[test]
 fn a_model_restored_for_one_read_parses_only_the_states_later_events_change() {
     let mut history = networks_approved(12);

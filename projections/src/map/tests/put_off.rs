@@ -15,10 +15,7 @@ fn renamed(name: &str) -> ProfileChanges {
 
 /// Twelve networks approved, then the events that follow the place a read restores.
 fn edited_after_a_place() -> (History, usize) {
-    let mut history = History::default();
-    for n in 1..=12 {
-        history.approve(initiative(n), profile(&format!("Red {n}")), at(2024, 1, 1));
-    }
+    let mut history = networks_approved(12);
     let placed = history.len();
     // Two edits of one network, nothing else: put off. Its name stays, so its entry is made
     // from its own outline, not another network's.
