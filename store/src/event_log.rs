@@ -6,6 +6,7 @@ use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 
 use crate::command_bus::{from_aggregate_error, PendingAppend};
+use crate::database::UNHURRIED_COMMIT;
 use crate::repository::StreamAppend;
 use crate::{CommandBus, CommandError, Database, EventRepository, Feed, FeedPosition};
 
@@ -159,9 +160,19 @@ async fn listen_for_commits(pool: sqlx::PgPool, wake: Weak<watch::Sender<u64>>, 
 }
 
 /// Sends one NOTIFY after local commits, coalescing bursts, until the log is dropped.
+///
+/// NOTIFY gives its transaction an id, so its commit is logged and, by default, waits for the
+/// disk like an append's: one more sync of the log for each announcement, which the next
+/// append's commit then waited behind (measured with `articula bench http` at 1 client: the
+/// append took 0.73 ms in the server against 0.22 ms for the same statement alone under
+/// pgbench). The announcement writes nothing that a crash could lose (the events it announces
+/// were committed, durably, before it was sent, and a listener learns of commits by reading the
+/// feed), so its transaction commits without waiting ([`UNHURRIED_COMMIT`]); PostgreSQL delivers
+/// a notification when its transaction commits, not when the commit reaches the disk.
 async fn announce_commits(pool: sqlx::PgPool, mut commits: watch::Receiver<u64>, origin: String) {
+    let announce = format!("SELECT pg_notify($1, $2) WHERE {UNHURRIED_COMMIT}");
     while commits.changed().await.is_ok() {
-        if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
+        if let Err(error) = sqlx::query(&announce)
             .bind(CHANNEL)
             .bind(&origin)
             .execute(&pool)
