@@ -41,7 +41,7 @@ pub use command_bus::{CommandBus, CommandError, Committed, Decided, PendingAppen
 pub use database::{postgres_pool_options, Backend, Database, DatabaseUrl, SchemaStatus};
 pub use error::StoreError;
 pub use event_log::EventLog;
-pub use feed::{Feed, FeedEvent, FeedPosition, FeedReader, RawFeedEvent};
+pub use feed::{Feed, FeedEvent, FeedPosition, FeedReader, RawFeedEvent, BACKGROUND_PACE};
 pub use history::{
     FoundPlace, HistoryBound, HistoryEntry, HistoryPlace, ProjectionHistory,
     FORGET_AT_ONCE as HISTORY_FORGET_AT_ONCE, PIECE_BYTES as HISTORY_PIECE_BYTES,

@@ -8,6 +8,7 @@
 //!
 //! Nothing here logs keys, plaintext or secrets, and error messages carry none of them.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -260,6 +261,49 @@ impl Vault {
             }
         };
         stored.map(PersonKey::from_stored).transpose()
+    }
+
+    /// The keys of those of `accounts` that have one (erased accounts are left out), in one
+    /// read: the mail sender reads the keys of the mails it is about to send at once.
+    pub async fn keys(
+        &self,
+        accounts: &[AccountId],
+    ) -> Result<HashMap<AccountId, PersonKey>, StoreError> {
+        let stored: Vec<(AccountId, Vec<u8>)> = match &self.db {
+            Database::Postgres(pool) => {
+                const SELECT: &str =
+                    "SELECT account_id, key FROM person_keys WHERE account_id = ANY($1)";
+                let ids: Vec<uuid::Uuid> = accounts.iter().map(|a| a.into_uuid()).collect();
+                let rows: Vec<(uuid::Uuid, Vec<u8>)> =
+                    on_kept_or_pool(self.kept.as_deref(), pool, |connection| {
+                        Box::pin(sqlx::query_as(SELECT).bind(ids).fetch_all(connection))
+                    })
+                    .await?;
+                rows.into_iter()
+                    .map(|(id, key)| (AccountId::from_uuid(id), key))
+                    .collect()
+            }
+            Database::Sqlite(pool) => {
+                const SELECT: &str = "SELECT account_id, key FROM person_keys \
+                    WHERE account_id IN (SELECT value FROM json_each(?1))";
+                let ids: Vec<String> = accounts.iter().map(ToString::to_string).collect();
+                let ids = serde_json::Value::from(ids).to_string();
+                let rows: Vec<(String, Vec<u8>)> =
+                    sqlx::query_as(SELECT).bind(ids).fetch_all(pool).await?;
+                rows.into_iter()
+                    .map(|(id, key)| {
+                        let id = id
+                            .parse()
+                            .map_err(|_| decode_error(format!("`{id}` is not an account id")))?;
+                        Ok((id, key))
+                    })
+                    .collect::<Result<_, StoreError>>()?
+            }
+        };
+        stored
+            .into_iter()
+            .map(|(account, key)| Ok((account, PersonKey::from_stored(key)?)))
+            .collect()
     }
 
     /// Deletes `account`'s key: everything sealed with it becomes unreadable. True if there was

@@ -8,7 +8,7 @@ use domain::bench::{Tally, TallyCommand};
 use rand::Rng;
 use sqlx::PgPool;
 use store::testing::postgres_log;
-use store::{Database, EventLog, EventMetadata, FeedEvent, FeedPosition, FeedReader};
+use store::{CommandBus, Database, EventLog, EventMetadata, FeedEvent, FeedPosition, FeedReader};
 
 /// Appends events the way postgres-es does (its columns only), inside one transaction that
 /// sleeps between the insert and the commit, so positions are taken long before they commit.
@@ -297,4 +297,64 @@ async fn reading_from_a_checkpoint_resumes_after_it() {
 
 fn ids(events: &[FeedEvent]) -> Vec<&str> {
     events.iter().map(|e| e.aggregate_id.as_str()).collect()
+}
+
+/// One event on the stream `stream`, committed.
+async fn increment(writer: &CommandBus<Tally>, stream: &str) {
+    writer
+        .execute(
+            stream,
+            TallyCommand::Increment { by: 1 },
+            EventMetadata::system("test", "Increment"),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unhurried_reader_takes_the_commits_of_its_pace_in_one_batch() {
+    const PACE: Duration = Duration::from_millis(600);
+    let (_pg, log) = postgres_log().await;
+    let writer = std::sync::Arc::new(log.commands::<Tally>(()));
+    let mut reader = log.feed().reader(FeedPosition::START, 10).unhurried(PACE);
+    increment(&writer, "first").await;
+    let first = reader
+        .next_batch_within(Duration::from_secs(5))
+        .await
+        .unwrap();
+    let first_read = tokio::time::Instant::now();
+    assert_eq!(ids(&first), ["first"], "the first read is not held back");
+
+    // Three commits spread over less than the pace, each waking the reader.
+    let writing = tokio::spawn({
+        let writer = writer.clone();
+        async move {
+            for stream in ["a", "b", "c"] {
+                increment(&writer, stream).await;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    });
+    let batch = reader
+        .next_batch_within(Duration::from_secs(5))
+        .await
+        .unwrap();
+    writing.await.unwrap();
+    assert_eq!(ids(&batch), ["a", "b", "c"], "one batch for the pace");
+    assert!(
+        first_read.elapsed() >= PACE - Duration::from_millis(50),
+        "read again after {:?}, within its pace",
+        first_read.elapsed()
+    );
+
+    // A reader that is not unhurried takes each commit as it comes.
+    let mut eager = log.feed().reader(reader.position(), 10);
+    for stream in ["d", "e"] {
+        increment(&writer, stream).await;
+        let batch = eager
+            .next_batch_within(Duration::from_secs(5))
+            .await
+            .unwrap();
+        assert_eq!(ids(&batch), [stream]);
+    }
 }

@@ -2,7 +2,7 @@
 //! written together or not at all, a stale checkpoint writes nothing, and recording an event
 //! again adds no second notification.
 
-use store::notifications::{NewNotification, Notifications};
+use store::notifications::{Commit, NewNotification, Notifications};
 use store::{Database, FeedPosition};
 
 use store::on_both_backends;
@@ -70,4 +70,44 @@ async fn a_batch_is_recorded_with_its_checkpoint_or_not_at_all(db: Database) {
         .await
         .unwrap());
     assert_eq!(notifications.checkpoint().await.unwrap(), quiet);
+}
+
+on_both_backends!(a_mark_reaches_the_rows_named_that_are_still_pending);
+async fn a_mark_reaches_the_rows_named_that_are_still_pending(db: Database) {
+    let notifications = Notifications::new(&db);
+    let start = notifications.checkpoint().await.unwrap();
+    let to = at(start.tx + 1, start.position + 3);
+    let batch = ["a", "b", "c"].map(|id| notice(id, to.position));
+    assert!(notifications
+        .record(start, to, &batch, 1_000)
+        .await
+        .unwrap());
+    notifications
+        .mark_failed("c", 2_000, "refused", Commit::Unhurried)
+        .await
+        .unwrap();
+
+    let named = ["a", "c", "not-a-notification"].map(String::from);
+    notifications
+        .mark_sent(&named, 3_000, Commit::Durable)
+        .await
+        .unwrap();
+    let due: Vec<String> = notifications
+        .due(4_000, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
+    assert_eq!(due, ["b"], "b was not named; a is sent");
+    assert_eq!(
+        notifications.pending_and_failed().await.unwrap(),
+        (1, 1),
+        "c stays failed: a mark changes only pending rows"
+    );
+    notifications
+        .mark_sent(&[], 5_000, Commit::Durable)
+        .await
+        .unwrap();
+    assert_eq!(notifications.pending_and_failed().await.unwrap(), (1, 1));
 }

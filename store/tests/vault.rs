@@ -172,3 +172,26 @@ async fn email_digests_are_keyed_per_server() {
         .unwrap();
     assert_ne!(a, b);
 }
+
+on_both_backends!(keys_are_read_together_and_an_erased_account_has_none);
+async fn keys_are_read_together_and_an_erased_account_has_none(db: Database) {
+    let vault = Vault::new(&db);
+    let (ada, grace, linus) = (AccountId::new(), AccountId::new(), AccountId::new());
+    vault.create_key(ada).await.unwrap();
+    let grace_key = vault.create_key(grace).await.unwrap();
+    assert!(vault.erase(ada).await.unwrap());
+
+    let keys = vault.keys(&[ada, grace, linus]).await.unwrap();
+    assert_eq!(
+        keys.keys().collect::<Vec<_>>(),
+        [&grace],
+        "the erased account and the one never given a key are left out"
+    );
+    let sealed = seal(&grace_key, grace, "display_name", b"Grace");
+    assert_eq!(
+        open(&keys[&grace], grace, "display_name", &sealed).unwrap(),
+        b"Grace",
+        "the key read together is the account's own"
+    );
+    assert!(vault.keys(&[]).await.unwrap().is_empty());
+}

@@ -20,7 +20,7 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 use sqlx::Connection;
 use store::notifications::{NewNotification, Notifications};
-use store::{Database, FeedPosition};
+use store::{Database, FeedPosition, BACKGROUND_PACE};
 
 use crate::state::AppState;
 use crate::Settings;
@@ -201,7 +201,7 @@ async fn notifier(context: Context) {
                 continue;
             }
         };
-        let mut reader = feed.reader(from, 200);
+        let mut reader = feed.reader(from, 200).unhurried(BACKGROUND_PACE);
         loop {
             let batch = match reader
                 .next_raw_batch_within(Duration::from_millis(500))

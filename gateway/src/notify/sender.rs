@@ -3,19 +3,27 @@
 //! an hour); a permanent refusal (5xx) or an erased recipient marks the row failed for good,
 //! and the others go on.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use domain::values::AccountId;
 use store::notifications::{Commit, Notification};
-use store::vault::open_json;
-use store::Vault;
+use store::vault::{open_json, PersonKey};
+use store::{Vault, BACKGROUND_PACE};
 
 use super::mailer::{Mailer, Outgoing};
 use super::{now_ms, Context};
 use crate::access::accounts::{Personal, PERSONAL};
 
 const BATCH: i64 = 50;
+/// How many mails are sent at once. One after another, a mail cost the sender a key read, the
+/// delivery and a mark, each waiting for the one before: measured with `articula bench http`
+/// registering at 16 clients (two mails each), the sender took 5.6 to 6.8 seconds after a
+/// three-second run to catch up; sending 16 together, 2.4 to 2.5. Together, the keys are one
+/// read and the marks of the sent ones one statement. A crash between a delivery and its mark sends that
+/// mail again (with the same Message-ID): now any of the mails sent together, not just one.
+const AT_ONCE: usize = 16;
 const IDLE: Duration = Duration::from_millis(200);
 const LONGEST_WAIT_MS: i64 = 60 * 60 * 1000;
 
@@ -24,7 +32,7 @@ pub(super) async fn run(context: Context, mailer: Option<Arc<Mailer>>) {
         // Misconfigured: rows stay pending until a corrected configuration starts.
         return;
     };
-    // A key read for every mail, on a connection of its own (one round trip each).
+    // The keys of the mails sent together in one read, on a connection of its own.
     let vault = context.state.accounts.vault().on_own_connection();
     loop {
         let due = match context.notifications.due(now_ms(), BATCH).await {
@@ -44,20 +52,25 @@ pub(super) async fn run(context: Context, mailer: Option<Arc<Mailer>>) {
             tokio::time::sleep(IDLE).await;
             continue;
         }
+        // A batch shorter than `BATCH` holds everything due: the next one is read a pace later,
+        // so that mails are read in batches of the pace's commits, with one durable mark each,
+        // not a read of due rows and a sync of the disk for each command's mails.
+        let caught_up = due.len() < usize::try_from(BATCH).unwrap_or(usize::MAX);
         // Whether a recipient still has an address is read from the account directory: it must
         // have seen at least every event the notifier has (after a restart it is still catching
         // up, and would take an active account for an erased one).
         if !read_models_reached_notifier(&context).await {
             continue;
         }
-        for (index, notification) in due.iter().enumerate() {
+        let chunks = due.len().div_ceil(AT_ONCE);
+        for (index, chunk) in due.chunks(AT_ONCE).enumerate() {
             // One durable commit per batch, its last mark (see `Commit`).
-            let commit = if index + 1 == due.len() {
+            let commit = if index + 1 == chunks {
                 Commit::Durable
             } else {
                 Commit::Unhurried
             };
-            if let Err(error) = send_one(&context, &vault, &mailer, notification, commit).await {
+            if let Err(error) = send_together(&context, &vault, &mailer, chunk, commit).await {
                 super::retrying(
                     &context,
                     "mail sender",
@@ -66,26 +79,87 @@ pub(super) async fn run(context: Context, mailer: Option<Arc<Mailer>>) {
                 );
             }
         }
+        if caught_up {
+            tokio::time::sleep(BACKGROUND_PACE).await;
+        }
     }
+}
+
+/// What became of one mail.
+enum Outcome {
+    Sent,
+    /// Never to be tried again: an erased recipient, a refused address.
+    Failed(String),
+    /// Tried again after a back-off.
+    Retry(String),
+}
+
+/// Sends `chunk`'s mails at once and marks each as it went: the sent ones in one statement,
+/// made last so that it carries `commit`. The recipients' keys are read together just before
+/// (an erased person has no key, and is not mailed).
+async fn send_together(
+    context: &Context,
+    vault: &Vault,
+    mailer: &Mailer,
+    chunk: &[Notification],
+    commit: Commit,
+) -> Result<(), store::StoreError> {
+    let recipients: Vec<AccountId> = chunk
+        .iter()
+        .filter_map(|notification| notification.recipient.parse().ok())
+        .collect();
+    let keys = vault.keys(&recipients).await?;
+    let outcomes = futures::future::join_all(
+        chunk
+            .iter()
+            .map(|notification| send_one(context, &keys, mailer, notification)),
+    )
+    .await;
+    let notifications = &context.notifications;
+    let mut sent = Vec::new();
+    let mut others = Vec::new();
+    for (notification, outcome) in chunk.iter().zip(outcomes) {
+        match outcome {
+            Outcome::Sent => sent.push(notification.id.clone()),
+            other => others.push((notification, other)),
+        }
+    }
+    let count = others.len();
+    for (index, (notification, outcome)) in others.into_iter().enumerate() {
+        let commit = if index + 1 == count && sent.is_empty() {
+            commit
+        } else {
+            Commit::Unhurried
+        };
+        match outcome {
+            Outcome::Failed(reason) => {
+                notifications
+                    .mark_failed(&notification.id, now_ms(), &reason, commit)
+                    .await?;
+            }
+            Outcome::Retry(reason) => {
+                let wait = backoff_ms(context.retry_base, notification.attempts);
+                notifications
+                    .mark_retry(&notification.id, now_ms() + wait, &reason, commit)
+                    .await?;
+            }
+            Outcome::Sent => {}
+        }
+    }
+    if !sent.is_empty() {
+        notifications.mark_sent(&sent, now_ms(), commit).await?;
+    }
+    Ok(())
 }
 
 async fn send_one(
     context: &Context,
-    vault: &Vault,
+    keys: &HashMap<AccountId, PersonKey>,
     mailer: &Mailer,
     notification: &Notification,
-    commit: Commit,
-) -> Result<(), store::StoreError> {
-    let notifications = &context.notifications;
-    let Some(email) = email_of(context, vault, &notification.recipient).await? else {
-        return notifications
-            .mark_failed(
-                &notification.id,
-                now_ms(),
-                "the recipient's account was erased",
-                commit,
-            )
-            .await;
+) -> Outcome {
+    let Some(email) = email_of(context, keys, &notification.recipient) else {
+        return Outcome::Failed("the recipient's account was erased".into());
     };
     let outgoing = Outgoing {
         to: &email,
@@ -98,25 +172,18 @@ async fn send_one(
     match mailer.deliver(&outgoing).await {
         Ok(()) => {
             context.state.mail.set_ok();
-            notifications
-                .mark_sent(&notification.id, now_ms(), commit)
-                .await
+            Outcome::Sent
         }
         Err(error) if error.permanent => {
             tracing::warn!(id = %notification.id, error = %error.message, "mail refused for good");
-            notifications
-                .mark_failed(&notification.id, now_ms(), &error.message, commit)
-                .await
+            Outcome::Failed(error.message)
         }
         Err(error) => {
             context
                 .state
                 .mail
                 .set_degraded(format!("delivery failing ({})", error.message));
-            let wait = backoff_ms(context.retry_base, notification.attempts);
-            notifications
-                .mark_retry(&notification.id, now_ms() + wait, &error.message, commit)
-                .await
+            Outcome::Retry(error.message)
         }
     }
 }
@@ -156,28 +223,21 @@ pub(super) fn backoff_ms(base: Duration, attempts: i64) -> i64 {
 }
 
 /// The recipient's email, opened with their key; `None` once they are erased.
-async fn email_of(
+fn email_of(
     context: &Context,
-    vault: &Vault,
+    keys: &HashMap<AccountId, PersonKey>,
     recipient: &str,
-) -> Result<Option<String>, store::StoreError> {
-    let Ok(account) = recipient.parse::<AccountId>() else {
-        return Ok(None);
-    };
+) -> Option<String> {
+    let account = recipient.parse::<AccountId>().ok()?;
     let sealed = context.state.read.directory.read(|directory| {
         directory
             .get(account)
             .and_then(|state| state.personal().cloned())
-    });
-    let Some(sealed) = sealed else {
-        return Ok(None);
-    };
-    let Some(key) = vault.key(account).await? else {
-        return Ok(None);
-    };
-    Ok(open_json::<Personal>(&key, account, PERSONAL, &sealed)
+    })?;
+    let key = keys.get(&account)?;
+    open_json::<Personal>(key, account, PERSONAL, &sealed)
         .ok()
-        .map(|personal| personal.email))
+        .map(|personal| personal.email)
 }
 
 #[cfg(test)]

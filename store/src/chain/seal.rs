@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::read::{read_chained_after, read_chained_after_on, ChainedEvent};
 use super::{chain_link, EventHash};
 use crate::database::UNHURRIED_COMMIT;
-use crate::feed::Positioned;
+use crate::feed::{Positioned, BACKGROUND_PACE};
 use crate::held::{on_kept_or_pool, HeldConnection};
 use crate::repository::stream_hashes;
 use crate::{Database, EventLog, FeedPosition, StoreError};
@@ -205,7 +205,7 @@ pub fn run_sealer(
                     continue;
                 }
             };
-            let mut reader = feed.reader(after, BATCH);
+            let mut reader = feed.reader(after, BATCH).unhurried(BACKGROUND_PACE);
             loop {
                 let read = |after| {
                     let (db, kept) = (db.clone(), kept.clone());

@@ -181,6 +181,11 @@ macro_rules! read_on {
     }};
 }
 
+/// How often the followers nobody waits for (the chain's sealer, the notifier, the mail sender)
+/// read while they keep up ([`FeedReader::unhurried`]): a mail or a chain link goes out at most
+/// this much later, and each of them works in batches of this many milliseconds' commits.
+pub const BACKGROUND_PACE: Duration = Duration::from_millis(25);
+
 /// Reads the feed. Cheap to clone; every clone shares the wake-up signal.
 #[derive(Clone)]
 pub struct Feed {
@@ -248,6 +253,15 @@ impl Feed {
         }
     }
 
+    /// Where the last event committed so far sits in the feed (`None` for an empty log): what a
+    /// follower that has read everything has as its checkpoint.
+    pub async fn last_committed(&self) -> Result<Option<FeedPosition>, StoreError> {
+        match &self.db {
+            Database::Postgres(pool) => postgres::last(pool).await,
+            Database::Sqlite(pool) => sqlite::last(pool).await,
+        }
+    }
+
     /// A reader that tails the feed from `after`. On PostgreSQL it keeps a connection of the
     /// pool for its reads ([`HeldConnection`]): a follower reads after every commit.
     pub fn reader(&self, after: FeedPosition, batch_size: usize) -> FeedReader {
@@ -259,6 +273,8 @@ impl Feed {
             after,
             batch_size,
             settled: false,
+            pace: None,
+            last_read: None,
         }
     }
 }
@@ -274,9 +290,25 @@ pub struct FeedReader {
     /// was read, so the next read waits for a wake-up (or the polling backstop) first. Reading
     /// again at once would find nothing but cost the database a query per follower per commit.
     settled: bool,
+    /// See [`Self::unhurried`].
+    pace: Option<Duration>,
+    /// When the last read began.
+    last_read: Option<tokio::time::Instant>,
 }
 
 impl FeedReader {
+    /// The same reader, reading at most once per `pace` while it keeps up with the feed (a
+    /// reader behind it, whose last batch was full, reads on at once). For followers nobody
+    /// waits for, whose work per read costs the same for one event as for a hundred: the chain's
+    /// sealer and the notifier. Reading after every commit, each of them ran a read and a write
+    /// for each command, beside the command's own append and on the same two cores, so that a
+    /// command waited behind the background's statements; unhurried, they read the events of
+    /// `pace` in one batch. A reader the answers wait for (the read models') is never paced.
+    pub fn unhurried(mut self, pace: Duration) -> Self {
+        self.pace = Some(pace);
+        self
+    }
+
     /// The position of the last event this reader returned (its checkpoint).
     pub fn position(&self) -> FeedPosition {
         self.after
@@ -336,11 +368,13 @@ impl FeedReader {
             // A commit signalled since the last read began ends this wait at once.
             self.wait(&mut recheck).await;
             self.settled = false;
+            self.keep_pace().await;
         }
         loop {
-            // Mark the signal seen before reading: a commit that lands during the read wakes
-            // the wait below instead of being lost.
+            // Mark the signal seen before reading: a commit that lands during the read (or
+            // while keeping pace) wakes the wait below instead of being lost.
             self.wake.borrow_and_update();
+            self.last_read = Some(tokio::time::Instant::now());
             let batch = read(self.after).await?;
             if let Some(last) = batch.last() {
                 self.after = last.feed_position();
@@ -348,6 +382,14 @@ impl FeedReader {
                 return Ok(batch);
             }
             self.wait(&mut recheck).await;
+            self.keep_pace().await;
+        }
+    }
+
+    /// An unhurried reader waits until its pace has passed since its last read began.
+    async fn keep_pace(&self) {
+        if let (Some(pace), Some(last_read)) = (self.pace, self.last_read) {
+            tokio::time::sleep_until(last_read + pace).await;
         }
     }
 

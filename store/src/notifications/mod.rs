@@ -177,7 +177,6 @@ impl Notifications {
         }
     }
 
-    /// The notifier's checkpoint: the last event it has decided about.
     /// How many notifications wait to be sent and how many were given up on.
     pub async fn pending_and_failed(&self) -> Result<(i64, i64), StoreError> {
         let sql = "SELECT
@@ -189,6 +188,7 @@ impl Notifications {
         })
     }
 
+    /// The notifier's checkpoint: the last event it has decided about.
     pub async fn checkpoint(&self) -> Result<FeedPosition, StoreError> {
         let sql = "SELECT tx, position FROM notifier_checkpoint WHERE name = $1";
         on_pool!(&self.db, |pool| {
@@ -377,11 +377,16 @@ impl Notifications {
         })
     }
 
-    /// The mail server accepted the message.
-    pub async fn mark_sent(&self, id: &str, now_ms: i64, commit: Commit) -> Result<(), StoreError> {
+    /// The mail server accepted these messages (one statement for them all).
+    pub async fn mark_sent(
+        &self,
+        ids: &[String],
+        now_ms: i64,
+        commit: Commit,
+    ) -> Result<(), StoreError> {
         let sql = "UPDATE notifications SET status = 'sent', attempts = attempts + 1, \
-                   sent_at = $1, last_error = NULL WHERE id = $2 AND status = 'pending'";
-        self.update(sql, now_ms, id, None, commit).await
+                   sent_at = $1, last_error = NULL WHERE id IN {IDS} AND status = 'pending'";
+        self.update(sql, now_ms, ids, None, commit).await
     }
 
     /// A temporary failure: try again at `next_attempt_at`.
@@ -393,8 +398,8 @@ impl Notifications {
         commit: Commit,
     ) -> Result<(), StoreError> {
         let sql = "UPDATE notifications SET attempts = attempts + 1, next_attempt_at = $1, \
-                   last_error = $3 WHERE id = $2 AND status = 'pending'";
-        self.update(sql, next_attempt_at, id, Some(error), commit)
+                   last_error = $3 WHERE id IN {IDS} AND status = 'pending'";
+        self.update(sql, next_attempt_at, &[id.to_owned()], Some(error), commit)
             .await
     }
 
@@ -407,8 +412,9 @@ impl Notifications {
         commit: Commit,
     ) -> Result<(), StoreError> {
         let sql = "UPDATE notifications SET status = 'failed', attempts = attempts + 1, \
-                   next_attempt_at = $1, last_error = $3 WHERE id = $2 AND status = 'pending'";
-        self.update(sql, now_ms, id, Some(error), commit).await
+                   next_attempt_at = $1, last_error = $3 WHERE id IN {IDS} AND status = 'pending'";
+        self.update(sql, now_ms, &[id.to_owned()], Some(error), commit)
+            .await
     }
 
     /// An administrator asks for a failed notification to be tried again, now: it is pending
@@ -422,20 +428,28 @@ impl Notifications {
         })
     }
 
-    /// Runs a mark (`sql` ends in its `WHERE` clause) as the sender asked to commit it.
+    /// Runs a mark of the rows `ids` (`sql` ends in its `WHERE` clause, where `{IDS}` stands for
+    /// the set of ids, bound as one JSON array) as the sender asked to commit it.
     async fn update(
         &self,
         sql: &str,
         time: i64,
-        id: &str,
+        ids: &[String],
         error: Option<&str>,
         commit: Commit,
     ) -> Result<(), StoreError> {
         // Owned: on a kept connection the statement runs in a future of that connection's own.
-        let (id, error) = (id.to_owned(), error.map(str::to_owned));
+        let ids = serde_json::Value::from(ids).to_string();
+        let error = error.map(str::to_owned);
+        let set_of_ids = match &self.db {
+            Database::Postgres(_) => "(SELECT json_array_elements_text($2::json))",
+            Database::Sqlite(_) => "(SELECT value FROM json_each($2))",
+        };
+        let sql = sql.replace("{IDS}", set_of_ids);
+        let sql = sql.as_str();
         macro_rules! run {
             ($sql:expr, $executor:expr) => {{
-                let mut query = sqlx::query($sql).bind(time).bind(id);
+                let mut query = sqlx::query($sql).bind(time).bind(ids);
                 if let Some(error) = error {
                     query = query.bind(error);
                 }

@@ -4,13 +4,15 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use domain::account::Authority;
 use domain::actor::Role;
 use domain::values::{AccountId, DisplayName, EmailAddress, Language, Password};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use store::EventMetadata;
+use store::notifications::Notifications;
+use store::{Database, EventLog, EventMetadata, Feed, FeedPosition};
 use tokio::sync::oneshot;
 
 use crate::access::accounts::SignUp;
@@ -20,9 +22,21 @@ use crate::{Application, Settings};
 /// A running server and the people who act on it.
 pub(super) struct Target {
     shared: Arc<Shared>,
+    background: Background,
     stop: oneshot::Sender<()>,
     finished: oneshot::Receiver<Result<(), String>>,
 }
+
+/// What the server's background work reads and writes, seen from the benchmark: whether it has
+/// caught up with the commands (see [`Target::settle`]).
+struct Background {
+    database: Database,
+    feed: Feed,
+    notifications: Notifications,
+}
+
+/// The longest the background may take to catch up before the benchmark gives up on the run.
+const SETTLE_AT_MOST: Duration = Duration::from_secs(300);
 
 type Ready = oneshot::Sender<Result<(u16, People), String>>;
 
@@ -55,6 +69,21 @@ async fn serve(
             let _ = ready.send(Err(error.clone()));
             Err(error)
         }
+    }
+}
+
+impl Background {
+    async fn caught_up(&self) -> Result<bool, store::StoreError> {
+        let last = self
+            .feed
+            .last_committed()
+            .await?
+            .unwrap_or(FeedPosition::START);
+        if self.notifications.checkpoint().await? < last {
+            return Ok(false);
+        }
+        let (pending, _) = self.notifications.pending_and_failed().await?;
+        Ok(pending == 0 && store::chain::unsealed_count(&self.database).await? == 0)
     }
 }
 
@@ -132,6 +161,7 @@ impl Target {
     }
 
     async fn start(settings: Settings) -> Result<Self, Box<dyn std::error::Error>> {
+        let database = Database::connect(&settings.database()?).await?;
         let settings = Settings {
             address: [127, 0, 0, 1].into(),
             port: 0,
@@ -181,13 +211,43 @@ impl Target {
             {
                 break;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let background = Background {
+            feed: EventLog::open(database.clone()).feed(),
+            notifications: Notifications::new(&database),
+            database,
+        };
         Ok(Self {
             shared,
+            background,
             stop,
             finished,
         })
+    }
+
+    /// Waits until the server's background work has caught up with every command committed so
+    /// far, and returns how long that took: the notifier has read the whole feed, every
+    /// notification it recorded is sent, and every event is sealed into the global chain. A
+    /// command's rate counts this time (`row`): the background does the command's work too, and
+    /// a rate it cannot keep up with is not one the server sustains.
+    pub async fn settle(&self) -> Result<Duration, String> {
+        let started = Instant::now();
+        while !self
+            .background
+            .caught_up()
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            if started.elapsed() > SETTLE_AT_MOST {
+                return Err(format!(
+                    "the server's background work had not caught up after {} s",
+                    SETTLE_AT_MOST.as_secs()
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        Ok(started.elapsed())
     }
 
     /// Stops the server (it saves its snapshots as `articula serve` does) and its tasks.
