@@ -21,8 +21,9 @@ const BATCH: i64 = 50;
 /// delivery and a mark, each waiting for the one before: measured with `articula bench http`
 /// registering at 16 clients (two mails each), the sender took 5.6 to 6.8 seconds after a
 /// three-second run to catch up; sending 16 together, 2.4 to 2.5. Together, the keys are one
-/// read and the marks of the sent ones one statement. A crash between a delivery and its mark sends that
-/// mail again (with the same Message-ID): now any of the mails sent together, not just one.
+/// read and the marks of the sent ones one statement. A crash between a delivery and its mark
+/// sends that mail again (with the same Message-ID): now any of the mails sent together, not
+/// just one.
 const AT_ONCE: usize = 16;
 const IDLE: Duration = Duration::from_millis(200);
 const LONGEST_WAIT_MS: i64 = 60 * 60 * 1000;
