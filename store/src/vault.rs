@@ -201,9 +201,9 @@ impl Vault {
         }
     }
 
-    /// The vault as a worker that reads a key for every item it handles uses it (the mail
-    /// sender, a key per mail): on PostgreSQL [`Self::key`] runs on a connection it keeps
-    /// ([`HeldConnection`]), one round trip each instead of two.
+    /// The vault as a worker that reads keys statement after statement uses it (the mail
+    /// sender, the keys of the mails it sends together): on PostgreSQL [`Self::keys`] runs on a
+    /// connection it keeps ([`HeldConnection`]), one round trip each instead of two.
     pub fn on_own_connection(&self) -> Self {
         Self {
             kept: HeldConnection::for_worker(&self.db),
@@ -241,26 +241,7 @@ impl Vault {
 
     /// `account`'s key, if it has one (none before creation and after erasure).
     pub async fn key(&self, account: AccountId) -> Result<Option<PersonKey>, StoreError> {
-        const SELECT: &str = "SELECT key FROM person_keys WHERE account_id = $1";
-        let stored: Option<Vec<u8>> = match &self.db {
-            Database::Postgres(pool) => {
-                on_kept_or_pool(self.kept.as_deref(), pool, |connection| {
-                    Box::pin(
-                        sqlx::query_scalar(SELECT)
-                            .bind(account.into_uuid())
-                            .fetch_optional(connection),
-                    )
-                })
-                .await?
-            }
-            Database::Sqlite(pool) => {
-                sqlx::query_scalar(SELECT)
-                    .bind(account.to_string())
-                    .fetch_optional(pool)
-                    .await?
-            }
-        };
-        stored.map(PersonKey::from_stored).transpose()
+        Ok(self.keys(&[account]).await?.remove(&account))
     }
 
     /// The keys of those of `accounts` that have one (erased accounts are left out), in one

@@ -86,9 +86,8 @@ pub(super) async fn run(context: Context, mailer: Option<Arc<Mailer>>) {
     }
 }
 
-/// What became of one mail.
-enum Outcome {
-    Sent,
+/// Why a mail was not sent.
+enum Unsent {
     /// Never to be tried again: an erased recipient, a refused address.
     Failed(String),
     /// Tried again after a back-off.
@@ -118,33 +117,32 @@ async fn send_together(
     .await;
     let notifications = &context.notifications;
     let mut sent = Vec::new();
-    let mut others = Vec::new();
+    let mut unsent = Vec::new();
     for (notification, outcome) in chunk.iter().zip(outcomes) {
         match outcome {
-            Outcome::Sent => sent.push(notification.id.clone()),
-            other => others.push((notification, other)),
+            Ok(()) => sent.push(notification.id.clone()),
+            Err(why) => unsent.push((notification, why)),
         }
     }
-    let count = others.len();
-    for (index, (notification, outcome)) in others.into_iter().enumerate() {
+    let count = unsent.len();
+    for (index, (notification, why)) in unsent.into_iter().enumerate() {
         let commit = if index + 1 == count && sent.is_empty() {
             commit
         } else {
             Commit::Unhurried
         };
-        match outcome {
-            Outcome::Failed(reason) => {
+        match why {
+            Unsent::Failed(reason) => {
                 notifications
                     .mark_failed(&notification.id, now_ms(), &reason, commit)
                     .await?;
             }
-            Outcome::Retry(reason) => {
+            Unsent::Retry(reason) => {
                 let wait = backoff_ms(context.retry_base, notification.attempts);
                 notifications
                     .mark_retry(&notification.id, now_ms() + wait, &reason, commit)
                     .await?;
             }
-            Outcome::Sent => {}
         }
     }
     if !sent.is_empty() {
@@ -158,9 +156,9 @@ async fn send_one(
     keys: &HashMap<AccountId, PersonKey>,
     mailer: &Mailer,
     notification: &Notification,
-) -> Outcome {
+) -> Result<(), Unsent> {
     let Some(email) = email_of(context, keys, &notification.recipient) else {
-        return Outcome::Failed("the recipient's account was erased".into());
+        return Err(Unsent::Failed("the recipient's account was erased".into()));
     };
     let outgoing = Outgoing {
         to: &email,
@@ -173,18 +171,18 @@ async fn send_one(
     match mailer.deliver(&outgoing).await {
         Ok(()) => {
             context.state.mail.set_ok();
-            Outcome::Sent
+            Ok(())
         }
         Err(error) if error.permanent => {
             tracing::warn!(id = %notification.id, error = %error.message, "mail refused for good");
-            Outcome::Failed(error.message)
+            Err(Unsent::Failed(error.message))
         }
         Err(error) => {
             context
                 .state
                 .mail
                 .set_degraded(format!("delivery failing ({})", error.message));
-            Outcome::Retry(error.message)
+            Err(Unsent::Retry(error.message))
         }
     }
 }

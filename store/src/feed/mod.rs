@@ -253,12 +253,16 @@ impl Feed {
         }
     }
 
-    /// Where the last event committed so far sits in the feed (`None` for an empty log): what a
-    /// follower that has read everything has as its checkpoint.
-    pub async fn last_committed(&self) -> Result<Option<FeedPosition>, StoreError> {
+    /// Where the last event committed so far sits in the feed ([`FeedPosition::START`] for an
+    /// empty log): what a follower that has read everything has as its checkpoint.
+    pub async fn last_committed(&self) -> Result<FeedPosition, StoreError> {
         match &self.db {
             Database::Postgres(pool) => postgres::last(pool).await,
-            Database::Sqlite(pool) => sqlite::last(pool).await,
+            // One writer at a time: the highest position is the last in the feed.
+            Database::Sqlite(pool) => Ok(FeedPosition {
+                tx: 0,
+                position: sqlite::head_position(pool).await?,
+            }),
         }
     }
 

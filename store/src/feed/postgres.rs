@@ -123,13 +123,18 @@ pub(super) async fn head_position(pool: &PgPool) -> Result<i64, StoreError> {
     Ok(head.unwrap_or(0))
 }
 
-pub(super) async fn last(pool: &PgPool) -> Result<Option<FeedPosition>, StoreError> {
+pub(super) async fn last(pool: &PgPool) -> Result<FeedPosition, StoreError> {
     let row: Option<(i64, i64)> = sqlx::query_as(
         "SELECT tx_id, position FROM events ORDER BY tx_id DESC, position DESC LIMIT 1",
     )
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|(tx, position)| FeedPosition { tx, position }))
+    Ok(
+        row.map_or(FeedPosition::START, |(tx, position)| FeedPosition {
+            tx,
+            position,
+        }),
+    )
 }
 
 fn decode(row: &PgRow) -> Result<FeedEvent, StoreError> {

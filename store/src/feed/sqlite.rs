@@ -109,13 +109,6 @@ pub(super) async fn head_position(pool: &SqlitePool) -> Result<i64, StoreError> 
     Ok(head.unwrap_or(0))
 }
 
-pub(super) async fn last(pool: &SqlitePool) -> Result<Option<FeedPosition>, StoreError> {
-    let head: Option<i64> = sqlx::query_scalar("SELECT max(position) FROM events")
-        .fetch_one(pool)
-        .await?;
-    Ok(head.map(|position| FeedPosition { tx: 0, position }))
-}
-
 fn decode(row: &SqliteRow) -> Result<FeedEvent, StoreError> {
     let position: i64 = row.try_get("position")?;
     let aggregate_type: String = row.try_get("aggregate_type")?;

@@ -12,7 +12,7 @@ use domain::values::{AccountId, DisplayName, EmailAddress, Language, Password};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use store::notifications::Notifications;
-use store::{Database, EventLog, EventMetadata, Feed, FeedPosition};
+use store::{Database, EventLog, EventMetadata, Feed};
 use tokio::sync::oneshot;
 
 use crate::access::accounts::SignUp;
@@ -74,11 +74,7 @@ async fn serve(
 
 impl Background {
     async fn caught_up(&self) -> Result<bool, store::StoreError> {
-        let last = self
-            .feed
-            .last_committed()
-            .await?
-            .unwrap_or(FeedPosition::START);
+        let last = self.feed.last_committed().await?;
         if self.notifications.checkpoint().await? < last {
             return Ok(false);
         }
