@@ -21,9 +21,9 @@ const BATCH: i64 = 50;
 /// delivery and a mark, each waiting for the one before: measured with `articula bench http`
 /// registering at 16 clients (two mails each), the sender took 5.6 to 6.8 seconds after a
 /// three-second run to catch up; sending 16 together, 2.4 to 2.5. Together, the keys are one
-/// read and the marks of the sent ones one statement. A crash between a delivery and its mark
-/// sends that mail again (with the same Message-ID): now any of the mails sent together, not
-/// just one.
+/// read and mails delivered at the same moment are marked in one statement. A crash between a
+/// delivery and its mark sends that mail again (with the same Message-ID): now any of the mails
+/// delivered while a mark was being made, not just one (see `send_together`).
 const AT_ONCE: usize = 16;
 const IDLE: Duration = Duration::from_millis(200);
 const LONGEST_WAIT_MS: i64 = 60 * 60 * 1000;
@@ -94,13 +94,16 @@ enum Unsent {
     Retry(String),
 }
 
-/// Sends `chunk`'s mails at once and marks each as it went: the sent ones in one statement,
-/// made last so that it carries `commit`. The recipients' keys are read together just before
-/// (an erased person has no key, and is not mailed).
+/// Sends `chunk`'s mails at once, each marked in the first statement after its delivery
+/// returned: mails delivered together are marked together, and a crash can send again only the
+/// mails delivered while a mark was being made, not the whole chunk. The last mark carries
+/// `commit`. The recipients' keys are read together just before (an erased person has no key,
+/// and is not mailed). Deliveries are tasks of their own, so that they go on while a mark is
+/// made.
 async fn send_together(
     context: &Context,
     vault: &Vault,
-    mailer: &Mailer,
+    mailer: &Arc<Mailer>,
     chunk: &[Notification],
     commit: Commit,
 ) -> Result<(), store::StoreError> {
@@ -108,19 +111,47 @@ async fn send_together(
         .iter()
         .filter_map(|notification| notification.recipient.parse().ok())
         .collect();
-    let keys = vault.keys(&recipients).await?;
-    let outcomes = futures::future::join_all(
-        chunk
-            .iter()
-            .map(|notification| send_one(context, &keys, mailer, notification)),
-    )
-    .await;
+    let keys = Arc::new(vault.keys(&recipients).await?);
+    let mut deliveries = tokio::task::JoinSet::new();
+    for notification in chunk {
+        let (context, keys, mailer) = (context.clone(), keys.clone(), mailer.clone());
+        let notification = notification.clone();
+        deliveries.spawn(async move {
+            let outcome = send_one(&context, &keys, &mailer, &notification).await;
+            (notification, outcome)
+        });
+    }
+    while let Some(first) = deliveries.join_next().await {
+        let mut delivered = vec![first];
+        while let Some(more) = deliveries.try_join_next() {
+            delivered.push(more);
+        }
+        // A delivery that panicked leaves its row pending: it is tried again.
+        let delivered: Vec<_> = delivered.into_iter().filter_map(Result::ok).collect();
+        let last = deliveries.is_empty();
+        mark(
+            context,
+            delivered,
+            if last { commit } else { Commit::Unhurried },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Marks mails as their deliveries went, in one statement for the sent ones, made last so that
+/// it carries `commit`.
+async fn mark(
+    context: &Context,
+    delivered: Vec<(Notification, Result<(), Unsent>)>,
+    commit: Commit,
+) -> Result<(), store::StoreError> {
     let notifications = &context.notifications;
     let mut sent = Vec::new();
     let mut unsent = Vec::new();
-    for (notification, outcome) in chunk.iter().zip(outcomes) {
+    for (notification, outcome) in delivered {
         match outcome {
-            Ok(()) => sent.push(notification.id.clone()),
+            Ok(()) => sent.push(notification.id),
             Err(why) => unsent.push((notification, why)),
         }
     }
