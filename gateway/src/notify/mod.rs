@@ -10,6 +10,7 @@
 
 pub mod account_mail;
 pub mod decide;
+mod digest;
 pub mod mailer;
 mod sender;
 pub mod templates;
@@ -225,18 +226,16 @@ async fn notifier(context: Context) {
             {
                 tracing::warn!(at = %to, "notifier waits for the read models");
             }
-            let mut rows = Vec::new();
+            let mut intents = Vec::new();
             for raw in batch {
                 let envelope = projections::Envelope::new(raw);
                 let Ok(event) = envelope.event() else {
                     continue;
                 };
                 match decide::intents(&context.state, event).await {
-                    Ok(intents) => rows.extend(
-                        intents
-                            .iter()
-                            .map(|intent| record_of(&context, envelope.position(), intent)),
-                    ),
+                    Ok(found) => {
+                        intents.extend(found.into_iter().map(|i| (envelope.position(), i)));
+                    }
                     Err(error) => {
                         retrying(
                             &context,
@@ -249,6 +248,10 @@ async fn notifier(context: Context) {
                     }
                 }
             }
+            let rows: Vec<NewNotification> = digest::gather(&context.base_url, intents)
+                .iter()
+                .map(|(at, intent)| record_of(&context, *at, intent))
+                .collect();
             let now = now_ms();
             match notifications.record(from, to, &rows, now).await {
                 Ok(true) => from = to,

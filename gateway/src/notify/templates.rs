@@ -14,11 +14,22 @@ pub enum Item {
     Publication,
 }
 
+/// One of the submissions a [`Notice::ToReviewMany`] lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub item: Item,
+    pub title: String,
+    /// Where it is reviewed (absolute).
+    pub link: String,
+}
+
 /// One notification's content, before it is put in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
     /// To moderators: something new awaits review.
     ToReview { item: Item, title: String },
+    /// To a moderator: several submissions await review, told in one mail (`digest.rs`).
+    ToReviewMany { submissions: Vec<Submission> },
     /// To authors: their submission was approved.
     Approved { item: Item, title: String },
     /// To authors: their submission was rejected, and why.
@@ -72,9 +83,31 @@ fn item_name(item: Item, language: Language) -> &'static str {
     }
 }
 
+/// `title` between the quotation marks of `language`.
+fn quoted(title: &str, language: Language) -> String {
+    match language {
+        Language::Es | Language::Pt => format!("«{title}»"),
+        Language::En => format!("“{title}”"),
+    }
+}
+
 /// The notice in `language`, linking to `link` (already absolute).
 pub fn render(notice: &Notice, language: Language, link: &str) -> Rendered {
     use Language::*;
+    // What a notice lists, each with a link of its own: a line of the text, an item of the HTML.
+    let listed: Vec<(String, &str)> = match notice {
+        Notice::ToReviewMany { submissions } => submissions
+            .iter()
+            .map(|s| {
+                let what = item_name(s.item, language);
+                (
+                    format!("{what} {}", quoted(&s.title, language)),
+                    s.link.as_str(),
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let (subject, lines): (String, Vec<String>) = match notice {
         Notice::ToReview { item, title } => {
             let what = item_name(*item, language);
@@ -87,6 +120,20 @@ pub fn render(notice: &Notice, language: Language, link: &str) -> Rendered {
                 Es => format!("Hay {what} «{title}» esperando su revisión."),
                 Pt => format!("Há {what} «{title}» à espera da sua revisão."),
                 En => format!("There is {what} “{title}” waiting for your review."),
+            };
+            (subject, vec![line])
+        }
+        Notice::ToReviewMany { submissions } => {
+            let count = submissions.len();
+            let subject = match language {
+                Es => format!("Para revisar: {count} envíos"),
+                Pt => format!("Para rever: {count} submissões"),
+                En => format!("To review: {count} submissions"),
+            };
+            let line = match language {
+                Es => format!("Hay {count} envíos esperando su revisión:"),
+                Pt => format!("Há {count} submissões à espera da sua revisão:"),
+                En => format!("{count} submissions are waiting for your review:"),
             };
             (subject, vec![line])
         }
@@ -210,11 +257,28 @@ pub fn render(notice: &Notice, language: Language, link: &str) -> Rendered {
         Pt => "Pode desativar este tipo de aviso nas suas preferências.",
         En => "You can turn this kind of notice off in your preferences.",
     };
-    let text = format!("{}\n\n{open}: {link}\n\n--\n{footer}\n", lines.join("\n"));
-    let paragraphs: String = lines
+    let mut text = lines.join("\n");
+    for (label, link) in &listed {
+        text.push_str(&format!("\n- {label}: {link}"));
+    }
+    let text = format!("{text}\n\n{open}: {link}\n\n--\n{footer}\n");
+    let mut paragraphs: String = lines
         .iter()
         .map(|line| format!("<p>{}</p>", escape(line)))
         .collect();
+    if !listed.is_empty() {
+        let items: String = listed
+            .iter()
+            .map(|(label, link)| {
+                format!(
+                    "<li><a href=\"{}\">{}</a></li>",
+                    escape(link),
+                    escape(label)
+                )
+            })
+            .collect();
+        paragraphs.push_str(&format!("<ul>{items}</ul>"));
+    }
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
          </head><body>{paragraphs}<p><a href=\"{href}\">{open}</a></p><hr><p><small>{footer}\
@@ -304,6 +368,13 @@ mod tests {
                 item: Item::Publication,
                 title: "T".into(),
             },
+            Notice::ToReviewMany {
+                submissions: vec![Submission {
+                    item: Item::Initiative,
+                    title: "T".into(),
+                    link: LINK.into(),
+                }],
+            },
             Notice::Approved {
                 item: Item::JointProject,
                 title: "T".into(),
@@ -341,5 +412,55 @@ mod tests {
             // Spanish and English always differ; a notice left untranslated would not.
             assert_ne!(subjects[0], subjects[2], "{notice:?}");
         }
+    }
+
+    #[test]
+    fn a_digest_lists_each_submission_with_its_own_link() {
+        let submissions = vec![
+            Submission {
+                item: Item::Initiative,
+                title: "Huerta <Sur>".into(),
+                link: "https://articula.example/initiatives/1".into(),
+            },
+            Submission {
+                item: Item::ProfileChange,
+                title: "Red Norte".into(),
+                link: "https://articula.example/initiatives/2".into(),
+            },
+        ];
+        let notice = Notice::ToReviewMany { submissions };
+        let queue = "https://articula.example/moderation";
+        let en = render(&notice, Language::En, queue);
+        assert_eq!(en.subject, "To review: 2 submissions");
+        assert!(
+            en.text.contains(
+                "- the initiative “Huerta <Sur>”: https://articula.example/initiatives/1\n\
+                 - the profile change of “Red Norte”: https://articula.example/initiatives/2"
+            ),
+            "{}",
+            en.text
+        );
+        assert!(en.text.contains(&format!("View in Articula: {queue}")));
+        assert!(
+            en.html.contains(
+                "<li><a href=\"https://articula.example/initiatives/1\">the initiative \
+                 “Huerta &lt;Sur&gt;”</a></li>"
+            ),
+            "{}",
+            en.html
+        );
+        let es = render(&notice, Language::Es, queue);
+        assert_eq!(es.subject, "Para revisar: 2 envíos");
+        assert!(
+            es.text.contains("- la iniciativa «Huerta <Sur>»"),
+            "{}",
+            es.text
+        );
+        let pt = render(&notice, Language::Pt, queue);
+        assert!(
+            pt.text.contains("- a alteração de perfil de «Red Norte»"),
+            "{}",
+            pt.text
+        );
     }
 }

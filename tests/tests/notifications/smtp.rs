@@ -150,6 +150,50 @@ impl SmtpServer {
             .filter(|m| m.rcpt.iter().any(|r| r == address))
             .collect()
     }
+
+    /// What `address` was told to review, in English: each title as often as it was told,
+    /// whether alone or in a digest of several (one per line), sorted.
+    pub fn told_to_review(&self, address: &str) -> Vec<String> {
+        let mut titles: Vec<String> = self
+            .to(address)
+            .into_iter()
+            .filter(|m| m.subject.starts_with("To review: "))
+            .flat_map(|m| {
+                m.text
+                    .lines()
+                    .filter_map(|line| {
+                        let (_, rest) = line.split_once('“')?;
+                        let (title, _) = rest.split_once('”')?;
+                        Some(title.to_string())
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        titles.sort();
+        titles
+    }
+
+    /// Waits until every one of `addresses` has been told to review each of `titles`, then a
+    /// moment more (to see any extra message).
+    pub async fn wait_until_told(&self, addresses: &[&str], titles: &[String], timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let told = addresses.iter().all(|address| {
+                let told = self.told_to_review(address);
+                titles.iter().all(|title| told.contains(title))
+            });
+            if told {
+                tokio::time::sleep(Duration::from_millis(700)).await;
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{addresses:?} were not all told of {titles:?}: {:#?}",
+                self.received()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
 }
 
 impl Drop for SmtpServer {
