@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 
 use cqrs_es::Aggregate;
 use domain::account::Account;
+use domain::actor::Role;
 use domain::values::AccountId;
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +32,16 @@ impl AccountDirectory {
             None => self.accounts.range(..),
         };
         range.take(limit).map(|(id, a)| (*id, a.clone())).collect()
+    }
+
+    /// The accounts that hold `role`, in id order: read in place, not copied as [`Self::page`]
+    /// copies them (the notifier asks for the moderators at every submission).
+    pub fn holding(&self, role: Role) -> Vec<AccountId> {
+        self.accounts
+            .iter()
+            .filter(|(_, account)| account.has_role(role))
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     pub fn len(&self) -> usize {

@@ -79,8 +79,15 @@ impl Account {
     pub fn granted_roles(&self) -> &BTreeSet<Role> {
         &self.roles
     }
+    /// Whether [`Self::roles`] holds `role`, without building the set (the notifier asks it
+    /// of every account for every submission).
     pub fn has_role(&self, role: Role) -> bool {
-        self.roles().contains(&role)
+        self.roles.contains(&role)
+            || (role == Role::Member
+                && matches!(
+                    self.status,
+                    AccountStatus::Active | AccountStatus::PendingActivation
+                ))
     }
     /// The account as an actor with its current roles, if it is active (the gateway builds the
     /// signed-in actor from this).

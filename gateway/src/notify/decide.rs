@@ -159,14 +159,10 @@ fn audience(state: &AppState, event: &DomainEvent, subject: &Subject) -> Option<
 }
 
 fn moderators(state: &AppState) -> Vec<AccountId> {
-    state.read.directory.read(|directory| {
-        directory
-            .page(None, usize::MAX)
-            .into_iter()
-            .filter(|(_, account)| account.has_role(Role::Moderator))
-            .map(|(id, _)| id)
-            .collect()
-    })
+    state
+        .read
+        .directory
+        .read(|directory| directory.holding(Role::Moderator))
 }
 
 /// An initiative's name and managers, as memberships knows them.

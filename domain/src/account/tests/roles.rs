@@ -142,3 +142,24 @@ fn authority_and_grantor_have_stable_json() {
     assert_eq!(as_admin().grantor(), Some(Grantor::Admin(admin_id())));
     assert_eq!(Authority::Actor(stranger()).grantor(), None);
 }
+
+#[test]
+fn has_role_answers_as_the_set_of_roles_does() {
+    let histories = [
+        vec![],
+        vec![registered()],
+        vec![invited()],
+        vec![registered(), granted(Role::Moderator)],
+        vec![registered(), granted(Role::Admin), erased_event()],
+    ];
+    for history in histories {
+        let s = state(history.clone());
+        for role in [Role::Member, Role::Moderator, Role::Auditor, Role::Admin] {
+            assert_eq!(
+                s.has_role(role),
+                s.roles().contains(&role),
+                "{role:?} after {history:?}"
+            );
+        }
+    }
+}
