@@ -5,10 +5,14 @@
 //! review become one mail listing them all, each with its link, and linking to the queue.
 //!
 //! At the pace people submit, a batch holds one submission and nothing changes: the mail is
-//! the one it always was, with the same id. A digest takes the id (and so the Message-ID) of its
-//! first submission, at that submission's position: it is recorded with its batch, in the
+//! the one it always was, with the same id. A digest is recorded with its batch, in the
 //! transaction that moves the notifier's checkpoint past every event it lists, so each
-//! submission is told to each moderator exactly once, alone or in a digest.
+//! submission is told to each moderator once, alone or in a digest. Its id (and so its
+//! Message-ID) is made from the positions of its first and last submissions: if a power cut
+//! loses a recorded batch (its commit does not wait for the disk) after one of its mails went
+//! out, the batch is recorded again from the same checkpoint but may end elsewhere, and a
+//! digest that lists other submissions must not carry the Message-ID under which receivers
+//! would drop it as the one already delivered.
 
 use std::collections::BTreeMap;
 
@@ -21,29 +25,41 @@ use super::templates::{Notice, Submission};
 /// Where a digest links to: the moderators' queue.
 const QUEUE: &str = "/moderation";
 
+/// One notification to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Told {
+    /// Where the event it tells of sits; a digest's first.
+    pub at: FeedPosition,
+    /// A digest's last submission's position; `None` for the notice of one event.
+    pub through: Option<i64>,
+    pub intent: Intent,
+}
+
 /// The intents of one batch, each at the position of its event, with every recipient's
 /// [`Notice::ToReview`]s made one [`Notice::ToReviewMany`] where there are several, in the place
 /// of the first. `base_url` makes the listed links absolute.
-pub(super) fn gather(
-    base_url: &str,
-    intents: Vec<(FeedPosition, Intent)>,
-) -> Vec<(FeedPosition, Intent)> {
+pub(super) fn gather(base_url: &str, intents: Vec<(FeedPosition, Intent)>) -> Vec<Told> {
     let mut to_review: BTreeMap<AccountId, usize> = BTreeMap::new();
     for (_, intent) in &intents {
         if matches!(intent.notice, Notice::ToReview { .. }) {
             *to_review.entry(intent.recipient).or_default() += 1;
         }
     }
-    let mut gathered: Vec<(FeedPosition, Intent)> = Vec::with_capacity(intents.len());
+    let mut gathered: Vec<Told> = Vec::with_capacity(intents.len());
     // Where each recipient's digest is in `gathered`.
     let mut digests: BTreeMap<AccountId, usize> = BTreeMap::new();
     for (at, intent) in intents {
+        let alone = |intent| Told {
+            at,
+            through: None,
+            intent,
+        };
         let Notice::ToReview { item, title } = &intent.notice else {
-            gathered.push((at, intent));
+            gathered.push(alone(intent));
             continue;
         };
         if to_review.get(&intent.recipient) < Some(&2) {
-            gathered.push((at, intent));
+            gathered.push(alone(intent));
             continue;
         }
         let submission = Submission {
@@ -53,7 +69,9 @@ pub(super) fn gather(
         };
         match digests.get(&intent.recipient) {
             Some(&index) => {
-                if let Notice::ToReviewMany { submissions } = &mut gathered[index].1.notice {
+                let digest = &mut gathered[index];
+                digest.through = Some(at.position);
+                if let Notice::ToReviewMany { submissions } = &mut digest.intent.notice {
                     submissions.push(submission);
                 }
             }
@@ -66,7 +84,11 @@ pub(super) fn gather(
                     path: QUEUE.to_string(),
                     ..intent
                 };
-                gathered.push((at, digest));
+                gathered.push(Told {
+                    at,
+                    through: Some(at.position),
+                    intent: digest,
+                });
             }
         }
     }
@@ -125,7 +147,15 @@ mod tests {
             (at(1), review(other, "a")),
             (at(2), decision(moderator)),
         ];
-        assert_eq!(gather(BASE, intents.clone()), intents);
+        let alone: Vec<Told> = intents
+            .iter()
+            .map(|(at, intent)| Told {
+                at: *at,
+                through: None,
+                intent: intent.clone(),
+            })
+            .collect();
+        assert_eq!(gather(BASE, intents), alone);
     }
 
     #[test]
@@ -154,12 +184,21 @@ mod tests {
             path: QUEUE.into(),
             ..review(first, "a")
         };
+        let alone = |at, intent| Told {
+            at,
+            through: None,
+            intent,
+        };
         assert_eq!(
             gathered,
             vec![
-                (at(1), digest),
-                (at(1), review(second, "a")),
-                (at(2), decision(manager)),
+                Told {
+                    at: at(1),
+                    through: Some(4),
+                    intent: digest,
+                },
+                alone(at(1), review(second, "a")),
+                alone(at(2), decision(manager)),
             ]
         );
     }

@@ -21,11 +21,11 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 use sqlx::Connection;
 use store::notifications::{NewNotification, Notifications};
-use store::{Database, FeedPosition, BACKGROUND_PACE};
+use store::{Database, BACKGROUND_PACE};
 
 use crate::state::AppState;
 use crate::Settings;
-use decide::Intent;
+use digest::Told;
 use mailer::Mailer;
 
 /// The advisory lock key that elects the active notifier ("articula notifier" in ASCII, cut to
@@ -250,7 +250,7 @@ async fn notifier(context: Context) {
             }
             let rows: Vec<NewNotification> = digest::gather(&context.base_url, intents)
                 .iter()
-                .map(|(at, intent)| record_of(&context, *at, intent))
+                .map(|told| record_of(&context, told))
                 .collect();
             let now = now_ms();
             match notifications.record(from, to, &rows, now).await {
@@ -266,12 +266,13 @@ async fn notifier(context: Context) {
     }
 }
 
-fn record_of(context: &Context, at: FeedPosition, intent: &Intent) -> NewNotification {
-    let id = notification_id(
-        at.position,
-        &intent.recipient.to_string(),
-        intent.kind.as_str(),
-    );
+fn record_of(context: &Context, told: &Told) -> NewNotification {
+    let (at, intent) = (told.at, &told.intent);
+    let recipient = intent.recipient.to_string();
+    let id = match told.through {
+        None => notification_id(at.position, &recipient, intent.kind.as_str()),
+        Some(last) => digest_id(at.position, last, &recipient, intent.kind.as_str()),
+    };
     let link = format!("{}{}", context.base_url, intent.path);
     let rendered = templates::render(&intent.notice, intent.language, &link);
     NewNotification {
@@ -289,7 +290,18 @@ fn record_of(context: &Context, at: FeedPosition, intent: &Intent) -> NewNotific
 
 /// The notification's identity: the same event, recipient and kind always give the same id.
 pub fn notification_id(position: i64, recipient: &str, kind: &str) -> String {
-    let digest = Sha256::digest(format!("{position}\n{recipient}\n{kind}").as_bytes());
+    uuid_of(&format!("{position}\n{recipient}\n{kind}"))
+}
+
+/// A digest's identity: the same first and last submissions, recipient and kind always give the
+/// same id, and no notice of one event has it (see `digest.rs`).
+fn digest_id(first: i64, last: i64, recipient: &str, kind: &str) -> String {
+    uuid_of(&format!("{first}..{last}\n{recipient}\n{kind}"))
+}
+
+/// The first 16 bytes of the SHA-256 of `text`, as a UUID.
+fn uuid_of(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
     uuid::Uuid::from_bytes(bytes).to_string()
@@ -322,6 +334,24 @@ mod tests {
         assert_ne!(id, notification_id(7, "b", "decision"));
         assert_ne!(id, notification_id(7, "a", "to_review"));
         assert!(uuid::Uuid::parse_str(&id).is_ok());
+    }
+
+    #[test]
+    fn a_digest_is_named_by_its_first_and_last_submissions() {
+        let id = digest_id(7, 9, "a", "to_review");
+        assert_eq!(id, digest_id(7, 9, "a", "to_review"));
+        assert_ne!(
+            id,
+            digest_id(7, 12, "a", "to_review"),
+            "another batch's end"
+        );
+        assert_ne!(id, digest_id(8, 9, "a", "to_review"));
+        assert_ne!(id, digest_id(7, 9, "b", "to_review"));
+        assert_ne!(
+            id,
+            notification_id(7, "a", "to_review"),
+            "the first's own notice"
+        );
     }
 
     #[test]
