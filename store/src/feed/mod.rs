@@ -186,6 +186,19 @@ macro_rules! read_on {
 /// this much later, and each of them works in batches of this many milliseconds' commits.
 pub const BACKGROUND_PACE: Duration = Duration::from_millis(25);
 
+/// Where the last event committed so far in `db` sits in the feed ([`FeedPosition::START`] for
+/// an empty log).
+pub(crate) async fn last_committed_in(db: &Database) -> Result<FeedPosition, StoreError> {
+    match db {
+        Database::Postgres(pool) => postgres::last(pool).await,
+        // One writer at a time: the highest position is the last in the feed.
+        Database::Sqlite(pool) => Ok(FeedPosition {
+            tx: 0,
+            position: sqlite::head_position(pool).await?,
+        }),
+    }
+}
+
 /// Reads the feed. Cheap to clone; every clone shares the wake-up signal.
 #[derive(Clone)]
 pub struct Feed {
@@ -256,14 +269,7 @@ impl Feed {
     /// Where the last event committed so far sits in the feed ([`FeedPosition::START`] for an
     /// empty log): what a follower that has read everything has as its checkpoint.
     pub async fn last_committed(&self) -> Result<FeedPosition, StoreError> {
-        match &self.db {
-            Database::Postgres(pool) => postgres::last(pool).await,
-            // One writer at a time: the highest position is the last in the feed.
-            Database::Sqlite(pool) => Ok(FeedPosition {
-                tx: 0,
-                position: sqlite::head_position(pool).await?,
-            }),
-        }
+        last_committed_in(&self.db).await
     }
 
     /// A reader that tails the feed from `after`. On PostgreSQL it keeps a connection of the

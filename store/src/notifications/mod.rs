@@ -303,28 +303,13 @@ impl Notifications {
     /// Moves the checkpoint to the last event in the log, so that history written without the
     /// notifier (the embedded default's seed data) sends no mail.
     pub async fn skip_history(&self, now_ms: i64) -> Result<(), StoreError> {
-        let last =
-            match &self.db {
-                Database::Postgres(pool) => sqlx::query_as::<_, (i64, i64)>(
-                    "SELECT tx_id, position FROM events ORDER BY tx_id DESC, position DESC LIMIT 1",
-                )
-                .fetch_optional(pool)
-                .await?,
-                Database::Sqlite(pool) => {
-                    sqlx::query_as::<_, (i64, i64)>(
-                        "SELECT 0, position FROM events ORDER BY position DESC LIMIT 1",
-                    )
-                    .fetch_optional(pool)
-                    .await?
-                }
-            };
-        let (tx, position) = last.unwrap_or((0, 0));
+        let last = crate::feed::last_committed_in(&self.db).await?;
         let sql = "UPDATE notifier_checkpoint SET tx = $1, position = $2, updated_at = $3 \
                    WHERE name = $4";
         on_pool!(&self.db, |pool| {
             sqlx::query(sql)
-                .bind(tx)
-                .bind(position)
+                .bind(last.tx)
+                .bind(last.position)
                 .bind(now_ms)
                 .bind(CHECKPOINT)
                 .execute(pool)
