@@ -15,6 +15,12 @@
 //! * **reads**: `GET /v1/map` (plain, then asking for gzip as browsers do) and
 //!   `GET /v1/initiatives/{id}` at 64 connections.
 //!
+//! Beside each, the same work with nothing of Articula's in it, behind the same HTTP path
+//! (`behind_http.rs`): the bare framework's command served by Articula's server loop to the same
+//! client with the same body, and each read's answer served from memory. The bare framework in
+//! process has no HTTP at all, so its ratio counts the HTTP round trip against Articula; the
+//! ratio to the bare framework behind HTTP is what Articula itself costs beyond that.
+//!
 //! After each write workload the benchmark waits for the server's background work (the
 //! notifier, the mail it records, the chain's sealer) to catch up, and the ratio is of the rate
 //! counting that wait ([`Measured::sustained_rate`]): a rate the background cannot keep up with
@@ -25,6 +31,7 @@
 //! (`articula_command_stage_seconds`, printed at the end of each backend's table).
 
 mod bare;
+mod behind_http;
 mod cpu;
 mod load;
 mod target;
@@ -34,6 +41,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bare::Bare;
+use behind_http::{BehindHttp, Storage, Stored};
 pub(crate) use cpu::memory_of;
 use cpu::CpuTimes;
 use load::{drive, Run};
@@ -51,6 +59,9 @@ pub struct Options<'a> {
     pub postgres: bool,
     pub sqlite: bool,
 }
+
+/// The map's path.
+const MAP: &str = "/v1/map";
 
 /// Connections of the read measurement.
 const READERS: usize = 64;
@@ -70,23 +81,41 @@ pub async fn http(
     if options.postgres {
         let ours = Scratch::create(options.server).await?;
         let theirs = Scratch::create(options.server).await?;
+        let theirs_over_http = Scratch::create(options.server).await?;
         let result = async {
             let target = Target::on_postgres(settings, &ours.url).await?;
             let bare = Arc::new(Bare::on_postgres(&theirs.url).await?);
-            compare("PostgreSQL", &target, bare, &options.clients, duration).await?;
+            let storage = Storage::Postgres(theirs_over_http.url.clone());
+            let behind =
+                BehindHttp::start(storage, target.a_member_token(), stored(&target).await?).await?;
+            compare(
+                "PostgreSQL",
+                &target,
+                bare,
+                &behind,
+                &options.clients,
+                duration,
+            )
+            .await?;
+            behind.stop().await;
             target.stop().await;
             Ok::<_, Box<dyn std::error::Error>>(())
         }
         .await;
         ours.drop_database().await?;
         theirs.drop_database().await?;
+        theirs_over_http.drop_database().await?;
         result?;
     }
     if options.sqlite {
         let dir = tempfile::tempdir()?;
         let target = Target::on_sqlite(settings, dir.path()).await?;
         let bare = Arc::new(Bare::on_sqlite(&dir.path().join("bare.db")).await?);
-        compare("SQLite", &target, bare, &options.clients, duration).await?;
+        let storage = Storage::Sqlite(dir.path().join("bare-behind-http.db"));
+        let behind =
+            BehindHttp::start(storage, target.a_member_token(), stored(&target).await?).await?;
+        compare("SQLite", &target, bare, &behind, &options.clients, duration).await?;
+        behind.stop().await;
         target.stop().await;
     }
     Ok(())
@@ -96,6 +125,7 @@ async fn compare(
     backend: &str,
     target: &Target,
     bare: Arc<Bare>,
+    behind: &BehindHttp,
     levels: &[usize],
     duration: Duration,
 ) -> Result<(), Box<dyn std::error::Error>> {
@@ -106,9 +136,10 @@ async fn compare(
     );
     println!(
         "| workload | clients | Articula over HTTP | caught up after · sustained | bare cqrs-es | \
-         ratio | p50 ratio | CPU (this process · PostgreSQL) |"
+         ratio | p50 ratio | bare cqrs-es behind HTTP | ratio to it | \
+         CPU (this process · PostgreSQL) |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for &clients in levels {
         let register = measure(duration, clients, target.register(), Some(target)).await?;
         let bare_for = bare.clone();
@@ -117,7 +148,8 @@ async fn compare(
             async move { bare.write(&format!("fresh-{clients}-{worker}-{n}")).await }
         };
         let fresh = measure(duration, clients, fresh, None).await?;
-        row("register", clients, &register, &fresh);
+        let fresh_over_http = measure(duration, clients, behind.fresh(clients), None).await?;
+        row("register", clients, &register, &fresh, &fresh_over_http);
         let reply = target.reply(clients).await?;
         let reply = measure(duration, clients, reply, Some(target)).await?;
         let bare_for = bare.clone();
@@ -126,27 +158,28 @@ async fn compare(
             async move { bare.write(&format!("growing-{clients}-{worker}")).await }
         };
         let growing = measure(duration, clients, growing, None).await?;
-        row("reply (growing stream)", clients, &reply, &growing);
+        let growing_over_http = measure(duration, clients, behind.growing(clients), None).await?;
+        row(
+            "reply (growing stream)",
+            clients,
+            &reply,
+            &growing,
+            &growing_over_http,
+        );
     }
-    let map = measure(duration, READERS, target.read("/v1/map".into(), None), None).await?;
-    println!(
-        "| GET /v1/map | {READERS} | {} | | | | | {} |",
-        map.run.cell(),
-        map.cpu
-    );
-    let gzip = target.read("/v1/map".into(), Some(BROWSERS_ACCEPT));
+    let map = measure(duration, READERS, target.read(MAP.into(), None), None).await?;
+    let map_from_memory = measure(duration, READERS, behind.read(MAP), None).await?;
+    read_row("GET /v1/map", &map, Some(&map_from_memory));
+    let gzip = target.read(MAP.into(), Some(BROWSERS_ACCEPT));
     let map = measure(duration, READERS, gzip, None).await?;
-    println!(
-        "| GET /v1/map, gzip (as browsers ask) | {READERS} | {} | | | | | {} |",
-        map.run.cell(),
-        map.cpu
-    );
-    let profile = target.any_initiative_path().await?;
-    let profile = measure(duration, READERS, target.read(profile, None), None).await?;
-    println!(
-        "| GET /v1/initiatives/{{id}} | {READERS} | {} | | | | | {} |",
-        profile.run.cell(),
-        profile.cpu
+    read_row("GET /v1/map, gzip (as browsers ask)", &map, None);
+    let path = target.any_initiative_path().await?;
+    let profile = measure(duration, READERS, target.read(path.clone(), None), None).await?;
+    let profile_from_memory = measure(duration, READERS, behind.read(&path), None).await?;
+    read_row(
+        "GET /v1/initiatives/{id}",
+        &profile,
+        Some(&profile_from_memory),
     );
     println!("\nMemory of this process after the load: {}", cpu::memory());
     println!("\nWhere a command's time went in the server (`articula_command_stage_seconds`):\n");
@@ -155,6 +188,38 @@ async fn compare(
     }
     println!();
     Ok(())
+}
+
+/// The answers Articula gives to the measured reads, for the bare server to answer from memory.
+async fn stored(target: &Target) -> Result<Vec<Stored>, String> {
+    let mut stored = Vec::new();
+    for path in [MAP.to_owned(), target.any_initiative_path().await?] {
+        let (content_type, body) = target.answer(&path).await?;
+        stored.push(Stored {
+            path,
+            content_type,
+            body,
+        });
+    }
+    Ok(stored)
+}
+
+/// A read's line: Articula's rate, and beside it the same answer served from memory behind HTTP
+/// with their ratio.
+fn read_row(read: &str, ours: &Measured, from_memory: Option<&Measured>) {
+    let (beside, ratio, cpu) = match from_memory {
+        Some(from_memory) => (
+            format!("{} (the same bytes from memory)", from_memory.run.cell()),
+            format!("{:.2}", ours.run.rate() / from_memory.run.rate().max(1e-9)),
+            format!(" · from memory: {}", from_memory.cpu),
+        ),
+        None => Default::default(),
+    };
+    println!(
+        "| {read} | {READERS} | {} | | | | | {beside} | {ratio} | {}{cpu} |",
+        ours.run.cell(),
+        ours.cpu
+    );
 }
 
 /// A measurement and the CPU it used.
@@ -197,17 +262,21 @@ where
     Ok(Measured { run, cpu, settled })
 }
 
-/// One workload's line: the ratio is of the rates counting the background's catching up.
-fn row(workload: &str, clients: usize, ours: &Measured, bare: &Measured) {
+/// One workload's line: the ratios are of the rates counting the background's catching up, to
+/// the bare framework in-process and to the bare framework behind HTTP (`behind_http.rs`).
+fn row(workload: &str, clients: usize, ours: &Measured, bare: &Measured, behind: &Measured) {
     let sustained = ours.sustained_rate();
     let ratio = sustained / bare.sustained_rate().max(1e-9);
+    let behind_ratio = sustained / behind.sustained_rate().max(1e-9);
     let p50 = ours.run.quantile(0.5).as_secs_f64() / bare.run.quantile(0.5).as_secs_f64().max(1e-9);
     println!(
-        "| {workload} | {clients} | {} | {:.2} s · {sustained:.0}/s | {} | {ratio:.2} | {p50:.2} | {} · bare: {} |",
+        "| {workload} | {clients} | {} | {:.2} s · {sustained:.0}/s | {} | {ratio:.2} | {p50:.2} | {} | {behind_ratio:.2} | {} · bare: {} · behind HTTP: {} |",
         ours.run.cell(),
         ours.settled.as_secs_f64(),
         bare.run.cell(),
+        behind.run.cell(),
         ours.cpu,
-        bare.cpu
+        bare.cpu,
+        behind.cpu
     );
 }

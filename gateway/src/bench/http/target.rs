@@ -128,7 +128,8 @@ struct Shared {
 /// Members made for the workers (the per-account write limit is raised, so sharing is fine).
 const MEMBERS: usize = 16;
 
-type Operation = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>;
+pub(super) type Operation =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>;
 
 impl Target {
     pub async fn on_postgres(
@@ -353,21 +354,19 @@ impl Target {
         move |_, _| {
             let shared = shared.clone();
             let url = url.clone();
-            Box::pin(async move {
-                let mut request = shared.client.get(&url);
-                if let Some(accept) = accept {
-                    request = request.header(reqwest::header::ACCEPT_ENCODING, accept);
-                }
-                let response = request.send().await.map_err(|e| e.to_string())?;
-                let status = response.status();
-                response.bytes().await.map_err(|e| e.to_string())?;
-                if status == StatusCode::OK {
-                    Ok(())
-                } else {
-                    Err(format!("GET {url}: {status}"))
-                }
-            })
+            Box::pin(async move { get(&shared.client, &url, accept).await.map(|_| ()) })
         }
+    }
+
+    /// What a GET of `path` answers, as stored: its content type and body.
+    pub async fn answer(&self, path: &str) -> Result<(String, bytes::Bytes), String> {
+        let url = format!("{}{path}", self.shared.base);
+        get(&self.shared.client, &url, None).await
+    }
+
+    /// A member's bearer token (the same bytes for a server that checks none).
+    pub fn a_member_token(&self) -> String {
+        self.shared.members[0].clone()
     }
 
     /// The path of one approved initiative of the seed.
@@ -429,6 +428,33 @@ impl Shared {
             return Err(format!("POST {path}: {got} {text}"));
         }
         Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+}
+
+/// GETs `url` (with `accept` as `Accept-Encoding`, the body taken as sent), expecting 200;
+/// answers the content type and the body.
+pub(super) async fn get(
+    client: &Client,
+    url: &str,
+    accept: Option<&str>,
+) -> Result<(String, bytes::Bytes), String> {
+    let mut request = client.get(url);
+    if let Some(accept) = accept {
+        request = request.header(reqwest::header::ACCEPT_ENCODING, accept);
+    }
+    let response = request.send().await.map_err(|e| e.to_string())?;
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = response.bytes().await.map_err(|e| e.to_string())?;
+    if status == StatusCode::OK {
+        Ok((content_type, body))
+    } else {
+        Err(format!("GET {url}: {status}"))
     }
 }
 
@@ -499,7 +525,7 @@ async fn token(state: &AppState, account: AccountId) -> Result<String, String> {
 }
 
 /// A complete, valid profile (about 600 bytes as JSON).
-fn initiative(name: &str) -> Value {
+pub(super) fn initiative(name: &str) -> Value {
     json!({
         "name": name,
         "description": "Proveedores de la minería del cobre y del litio, con servicios de ingeniería, mantenimiento y logística para las faenas de la región.",
