@@ -339,6 +339,11 @@ impl Engine {
         if batch.is_empty() {
             return;
         }
+        if self.applies_in_place(&batch) {
+            apply_side_by_side(&self.runners, &batch);
+            self.publish_reached();
+            return;
+        }
         let runners = self.runners.clone();
         let applied = priority::run_blocking(self.idle, move || {
             decode_all(&batch);
@@ -350,6 +355,17 @@ impl Engine {
             tracing::error!(%error, "a batch could not be applied");
         }
         self.publish_reached();
+    }
+
+    /// Whether `batch` is applied on the task that read it instead of on a blocking thread: a
+    /// batch of a few events, when the projections took little time over their last batches, and
+    /// never for the history keeper (which applies at the idle class). The live tail's batches
+    /// are mostly one or a few commands' events, which answers wait for (read-your-writes); the
+    /// hop to a blocking thread and back took longer than applying them (docs/benchmarks.md,
+    /// "seventeenth session"). A batch whose projections were slow last time goes to a blocking
+    /// thread, so that the task never holds its runtime thread long.
+    fn applies_in_place(&self, batch: &[Envelope]) -> bool {
+        !self.idle && small_and_quick(&self.runners, batch)
     }
 
     /// Saves every running projection's snapshot.
@@ -397,6 +413,26 @@ impl Engine {
             }
         }
     }
+}
+
+/// The most events a batch may have to be applied on the task that read it
+/// ([`Engine::applies_in_place`]).
+const IN_PLACE_UP_TO: usize = 8;
+
+/// How long the projections may have taken over their last batches, together, for the next
+/// small batch to be applied on the task that read it: a runtime thread is not held longer than
+/// about this.
+const IN_PLACE_WHILE_UNDER: Duration = Duration::from_micros(200);
+
+/// Whether `batch` is at most [`IN_PLACE_UP_TO`] events and `runners` took less than
+/// [`IN_PLACE_WHILE_UNDER`] over their last batches together.
+fn small_and_quick(runners: &[Arc<dyn Runner>], batch: &[Envelope]) -> bool {
+    batch.len() <= IN_PLACE_UP_TO
+        && runners
+            .iter()
+            .map(|runner| runner.last_batch())
+            .sum::<Duration>()
+            < IN_PLACE_WHILE_UNDER
 }
 
 /// Below this many events a batch is decoded and applied on one thread: starting threads would
@@ -511,6 +547,30 @@ mod tests {
                 })
             })
             .collect()
+    }
+
+    /// A batch is applied in place only while small and while the projections were quick over
+    /// their last batches.
+    #[test]
+    fn only_small_batches_of_quick_projections_are_applied_in_place() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let runners = |micros: u64| -> Vec<Arc<dyn Runner>> {
+            ["a", "b"]
+                .into_iter()
+                .map(|name| {
+                    Arc::new(Noting {
+                        name,
+                        cost: Duration::from_micros(micros),
+                        log: log.clone(),
+                    }) as Arc<dyn Runner>
+                })
+                .collect()
+        };
+        assert!(small_and_quick(&runners(20), &batch(1)));
+        assert!(small_and_quick(&runners(20), &batch(IN_PLACE_UP_TO)));
+        assert!(!small_and_quick(&runners(20), &batch(IN_PLACE_UP_TO + 1)));
+        // Two projections at 100 µs each: 200 µs together, not under the bound.
+        assert!(!small_and_quick(&runners(100), &batch(1)));
     }
 
     /// Every projection is given every batch exactly once, whichever core takes it; a large

@@ -1,5 +1,6 @@
 //! Where the engine's CPU work (applying a batch, reading or writing a snapshot) runs: on
-//! Tokio's blocking threads, or, for the history keeper, on a thread of its own in the idle
+//! Tokio's blocking threads (except a small batch of quick projections, applied where it was
+//! read: `Engine::applies_in_place`), or, for the history keeper, on a thread of its own in the idle
 //! scheduling class, which the kernel gives only CPU time that no normal thread wants. A fold of
 //! the whole log by the keeper then never slows the live read models it runs beside (measured:
 //! docs/benchmarks.md, "The live tail while snapshots are saved"). Threads a work starts
