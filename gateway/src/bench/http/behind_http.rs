@@ -49,7 +49,7 @@ pub(super) struct Stored {
 pub(super) struct BehindHttp {
     shared: Arc<Shared>,
     stop: oneshot::Sender<()>,
-    finished: oneshot::Receiver<()>,
+    finished: oneshot::Receiver<Result<(), String>>,
 }
 
 struct Shared {
@@ -70,21 +70,8 @@ impl BehindHttp {
     ) -> Result<Self, Box<dyn std::error::Error>> {
         let (ready, started) = oneshot::channel::<Result<SocketAddr, String>>();
         let (stop, stopped) = oneshot::channel::<()>();
-        let (done, finished) = oneshot::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build();
-            match runtime {
-                Ok(runtime) => runtime.block_on(serve(storage, stored, ready, stopped)),
-                Err(error) => {
-                    let _ = ready.send(Err(error.to_string()));
-                }
-            }
-            let _ = done.send(());
-        });
-        let address = started.await??;
+        let mut finished = super::on_own_runtime(move || serve(storage, stored, ready, stopped));
+        let address = super::once_ready(started, &mut finished).await?;
         Ok(Self {
             shared: Arc::new(Shared {
                 client: Client::builder().pool_max_idle_per_host(256).build()?,
@@ -98,7 +85,9 @@ impl BehindHttp {
 
     pub async fn stop(self) {
         let _ = self.stop.send(());
-        let _ = self.finished.await;
+        if let Ok(Err(error)) = self.finished.await {
+            eprintln!("articula bench http: the bare framework's server stopped: {error}");
+        }
     }
 
     /// Writing on a fresh stream each time, as a register does.
@@ -167,7 +156,7 @@ async fn serve(
     stored: Vec<Stored>,
     ready: oneshot::Sender<Result<SocketAddr, String>>,
     stopped: oneshot::Receiver<()>,
-) {
+) -> Result<(), String> {
     let started = async {
         let bare = match storage {
             Storage::Postgres(url) => Bare::on_postgres(&url).await,
@@ -184,8 +173,8 @@ async fn serve(
     let (bare, listener, address) = match started {
         Ok(started) => started,
         Err(error) => {
-            let _ = ready.send(Err(error));
-            return;
+            let _ = ready.send(Err(error.clone()));
+            return Err(error);
         }
     };
     let mut router = Router::new()
@@ -204,11 +193,9 @@ async fn serve(
     let shutdown = async {
         let _ = stopped.await;
     };
-    if let Err(error) =
-        crate::serve::serve(listener, router, shutdown, std::time::Duration::ZERO).await
-    {
-        eprintln!("articula bench http: the bare framework's server stopped: {error}");
-    }
+    crate::serve::serve(listener, router, shutdown, std::time::Duration::ZERO)
+        .await
+        .map_err(|error| error.to_string())
 }
 
 /// The whole of the bare framework's endpoint: the body read as JSON, one command executed.

@@ -40,6 +40,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::oneshot;
+
 use bare::Bare;
 use behind_http::{BehindHttp, Storage, Stored};
 pub(crate) use cpu::memory_of;
@@ -188,6 +190,42 @@ async fn compare(
     }
     println!();
     Ok(())
+}
+
+/// Runs `serve` on a thread of its own, on a runtime of its own with two workers (as the
+/// machine has two cores), so that stopping a server measured here ends its background tasks
+/// too, before the next measurement; `serve` need not be `Send` (the seed's loading is not).
+/// The receiver answers how it ended, or why the runtime could not start.
+fn on_own_runtime<F, Fut>(serve: F) -> oneshot::Receiver<Result<(), String>>
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(), String>>,
+{
+    let (done, finished) = oneshot::channel();
+    std::thread::spawn(move || {
+        let result = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|error| error.to_string())
+            .and_then(|runtime| runtime.block_on(serve()));
+        let _ = done.send(result);
+    });
+    finished
+}
+
+/// What a server started with [`on_own_runtime`] said when ready, or, if it ended first, why.
+async fn once_ready<T>(
+    started: oneshot::Receiver<Result<T, String>>,
+    finished: &mut oneshot::Receiver<Result<(), String>>,
+) -> Result<T, String> {
+    match started.await {
+        Ok(ready) => ready,
+        Err(_) => Err(match finished.await {
+            Ok(Err(error)) => error,
+            _ => "the server ended before it was ready".to_owned(),
+        }),
+    }
 }
 
 /// The answers Articula gives to the measured reads, for the bare server to answer from memory.

@@ -167,27 +167,10 @@ impl Target {
             smtp_host: None,
             ..settings
         };
-        // The server has a runtime of its own on a thread of its own (two workers, as the
-        // machine has two cores), so that stopping it ends its background tasks too, before the
-        // next backend is measured; the seed's loading is not `Send`, so it is driven there.
         let (ready, started) = oneshot::channel();
         let (stop, stopped) = oneshot::channel::<()>();
-        let (done, finished) = oneshot::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build();
-            let result = match runtime {
-                Ok(runtime) => runtime.block_on(serve(settings, ready, stopped)),
-                Err(error) => {
-                    let _ = ready.send(Err(error.to_string()));
-                    Err(error.to_string())
-                }
-            };
-            let _ = done.send(result);
-        });
-        let (port, people) = started.await??;
+        let mut finished = super::on_own_runtime(move || serve(settings, ready, stopped));
+        let (port, people) = super::once_ready(started, &mut finished).await?;
         let base = format!("http://127.0.0.1:{port}");
         let People { members, moderator } = people;
         let shared = Arc::new(Shared {
