@@ -29,6 +29,7 @@ use tokio::sync::oneshot;
 
 use super::bare::Bare;
 use super::target::{self, initiative, Operation};
+use super::{on_own_runtime, Running};
 
 /// Where the bare framework behind HTTP keeps its events.
 pub(super) enum Storage {
@@ -48,8 +49,7 @@ pub(super) struct Stored {
 /// The bare framework served over HTTP, and a client for it.
 pub(super) struct BehindHttp {
     shared: Arc<Shared>,
-    stop: oneshot::Sender<()>,
-    finished: oneshot::Receiver<Result<(), String>>,
+    running: Running,
 }
 
 struct Shared {
@@ -68,26 +68,22 @@ impl BehindHttp {
         token: String,
         stored: Vec<Stored>,
     ) -> Result<Self, Box<dyn std::error::Error>> {
-        let (ready, started) = oneshot::channel::<Result<SocketAddr, String>>();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let mut finished = super::on_own_runtime(move || serve(storage, stored, ready, stopped));
-        let address = super::once_ready(started, &mut finished).await?;
+        let (address, running) = on_own_runtime("the bare framework's server", |ready, stopped| {
+            serve(storage, stored, ready, stopped)
+        })
+        .await?;
         Ok(Self {
             shared: Arc::new(Shared {
                 client: Client::builder().pool_max_idle_per_host(256).build()?,
                 base: format!("http://{address}"),
                 token,
             }),
-            stop,
-            finished,
+            running,
         })
     }
 
     pub async fn stop(self) {
-        let _ = self.stop.send(());
-        if let Ok(Err(error)) = self.finished.await {
-            eprintln!("articula bench http: the bare framework's server stopped: {error}");
-        }
+        self.running.stop().await;
     }
 
     /// Writing on a fresh stream each time, as a register does.
@@ -111,14 +107,8 @@ impl BehindHttp {
         &self,
         path: &str,
     ) -> impl Fn(usize, usize) -> Operation + Clone + Send + Sync + 'static {
-        let shared = self.shared.clone();
-        let url = format!("{}{path}", shared.base);
-        move |_, _| {
-            let shared = shared.clone();
-            let url = url.clone();
-            Box::pin(async move { target::get(&shared.client, &url, None).await.map(|_| ()) })
-                as Operation
-        }
+        let url = format!("{}{path}", self.shared.base);
+        target::reading(self.shared.client.clone(), url, None)
     }
 
     fn write(

@@ -192,40 +192,65 @@ async fn compare(
     Ok(())
 }
 
-/// Runs `serve` on a thread of its own, on a runtime of its own with two workers (as the
+/// A server measured here, running on a runtime of its own ([`on_own_runtime`]).
+struct Running {
+    /// What the server is, for its error message.
+    what: &'static str,
+    stop: oneshot::Sender<()>,
+    finished: oneshot::Receiver<Result<(), String>>,
+}
+
+impl Running {
+    /// Stops the server and waits until it has ended, with its background tasks.
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        if let Ok(Err(error)) = self.finished.await {
+            eprintln!(
+                "articula bench http: {} stopped with an error: {error}",
+                self.what
+            );
+        }
+    }
+}
+
+/// Starts `serve` on a thread of its own, on a runtime of its own with two workers (as the
 /// machine has two cores), so that stopping a server measured here ends its background tasks
 /// too, before the next measurement; `serve` need not be `Send` (the seed's loading is not).
-/// The receiver answers how it ended, or why the runtime could not start.
-fn on_own_runtime<F, Fut>(serve: F) -> oneshot::Receiver<Result<(), String>>
+/// `serve` says on its first argument when it is ready (or why it cannot be), and stops when
+/// its second is told to. Answers what it said when ready, or why it ended first.
+async fn on_own_runtime<T, F, Fut>(what: &'static str, serve: F) -> Result<(T, Running), String>
 where
-    F: FnOnce() -> Fut + Send + 'static,
+    F: FnOnce(oneshot::Sender<Result<T, String>>, oneshot::Receiver<()>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<(), String>>,
+    T: Send + 'static,
 {
-    let (done, finished) = oneshot::channel();
+    let (ready, started) = oneshot::channel();
+    let (stop, stopped) = oneshot::channel();
+    let (done, mut finished) = oneshot::channel();
     std::thread::spawn(move || {
         let result = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .map_err(|error| error.to_string())
-            .and_then(|runtime| runtime.block_on(serve()));
+            .and_then(|runtime| runtime.block_on(serve(ready, stopped)));
         let _ = done.send(result);
     });
-    finished
-}
-
-/// What a server started with [`on_own_runtime`] said when ready, or, if it ended first, why.
-async fn once_ready<T>(
-    started: oneshot::Receiver<Result<T, String>>,
-    finished: &mut oneshot::Receiver<Result<(), String>>,
-) -> Result<T, String> {
-    match started.await {
-        Ok(ready) => ready,
-        Err(_) => Err(match finished.await {
-            Ok(Err(error)) => error,
-            _ => "the server ended before it was ready".to_owned(),
-        }),
-    }
+    let said = match started.await {
+        Ok(said) => said?,
+        Err(_) => {
+            return Err(match (&mut finished).await {
+                Ok(Err(error)) => error,
+                _ => format!("{what} ended before it was ready"),
+            })
+        }
+    };
+    let running = Running {
+        what,
+        stop,
+        finished,
+    };
+    Ok((said, running))
 }
 
 /// The answers Articula gives to the measured reads, for the bare server to answer from memory.

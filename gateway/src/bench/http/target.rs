@@ -15,6 +15,8 @@ use store::notifications::Notifications;
 use store::{Database, EventLog, EventMetadata, Feed};
 use tokio::sync::oneshot;
 
+use super::{on_own_runtime, Running};
+
 use crate::access::accounts::SignUp;
 use crate::state::AppState;
 use crate::{Application, Settings};
@@ -23,8 +25,7 @@ use crate::{Application, Settings};
 pub(super) struct Target {
     shared: Arc<Shared>,
     background: Background,
-    stop: oneshot::Sender<()>,
-    finished: oneshot::Receiver<Result<(), String>>,
+    running: Running,
 }
 
 /// What the server's background work reads and writes, seen from the benchmark: whether it has
@@ -167,10 +168,10 @@ impl Target {
             smtp_host: None,
             ..settings
         };
-        let (ready, started) = oneshot::channel();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let mut finished = super::on_own_runtime(move || serve(settings, ready, stopped));
-        let (port, people) = super::once_ready(started, &mut finished).await?;
+        let ((port, people), running) = on_own_runtime("the server", |ready, stopped| {
+            serve(settings, ready, stopped)
+        })
+        .await?;
         let base = format!("http://127.0.0.1:{port}");
         let People { members, moderator } = people;
         let shared = Arc::new(Shared {
@@ -201,8 +202,7 @@ impl Target {
         Ok(Self {
             shared,
             background,
-            stop,
-            finished,
+            running,
         })
     }
 
@@ -232,10 +232,7 @@ impl Target {
 
     /// Stops the server (it saves its snapshots as `articula serve` does) and its tasks.
     pub async fn stop(self) {
-        let _ = self.stop.send(());
-        if let Ok(Err(error)) = self.finished.await {
-            eprintln!("articula bench http: the server stopped with an error: {error}");
-        }
+        self.running.stop().await;
     }
 
     /// Registering a new initiative, as worker `w`'s member, the `n`th time.
@@ -332,13 +329,8 @@ impl Target {
         path: String,
         accept: Option<&'static str>,
     ) -> impl Fn(usize, usize) -> Operation + Clone + Send + Sync + 'static {
-        let shared = self.shared.clone();
-        let url = format!("{}{path}", shared.base);
-        move |_, _| {
-            let shared = shared.clone();
-            let url = url.clone();
-            Box::pin(async move { get(&shared.client, &url, accept).await.map(|_| ()) })
-        }
+        let url = format!("{}{path}", self.shared.base);
+        reading(self.shared.client.clone(), url, accept)
     }
 
     /// What a GET of `path` answers, as stored: its content type and body.
@@ -411,6 +403,18 @@ impl Shared {
             return Err(format!("POST {path}: {got} {text}"));
         }
         Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+}
+
+/// Reading `url` with `client` (see [`get`]), as an operation of the load.
+pub(super) fn reading(
+    client: Client,
+    url: String,
+    accept: Option<&'static str>,
+) -> impl Fn(usize, usize) -> Operation + Clone + Send + Sync + 'static {
+    move |_, _| {
+        let (client, url) = (client.clone(), url.clone());
+        Box::pin(async move { get(&client, &url, accept).await.map(|_| ()) })
     }
 }
 
