@@ -67,13 +67,18 @@ impl Account {
     /// account that is active or awaiting activation. Empty when unregistered or erased.
     pub fn roles(&self) -> BTreeSet<Role> {
         let mut roles = self.roles.clone();
-        if matches!(
-            self.status,
-            AccountStatus::Active | AccountStatus::PendingActivation
-        ) {
+        if self.is_implicitly_member() {
             roles.insert(Role::Member);
         }
         roles
+    }
+    /// Whether the account holds the implicit `Member` role: it is active or awaiting
+    /// activation.
+    fn is_implicitly_member(&self) -> bool {
+        matches!(
+            self.status,
+            AccountStatus::Active | AccountStatus::PendingActivation
+        )
     }
     /// The roles explicitly granted (without the implicit `Member`).
     pub fn granted_roles(&self) -> &BTreeSet<Role> {
@@ -82,12 +87,7 @@ impl Account {
     /// Whether [`Self::roles`] holds `role`, without building the set (the notifier asks it
     /// of every account for every submission).
     pub fn has_role(&self, role: Role) -> bool {
-        self.roles.contains(&role)
-            || (role == Role::Member
-                && matches!(
-                    self.status,
-                    AccountStatus::Active | AccountStatus::PendingActivation
-                ))
+        self.roles.contains(&role) || (role == Role::Member && self.is_implicitly_member())
     }
     /// The account as an actor with its current roles, if it is active (the gateway builds the
     /// signed-in actor from this).
