@@ -1,6 +1,6 @@
 //! The map's indexes. They are derived from the folded initiatives (never stored in a
-//! snapshot) and kept current event by event; the search index may wait for its first query
-//! (see [`super::words`]).
+//! snapshot) and kept current event by event; the search index and the posting lists may wait
+//! for their first query (see [`super::words`] and [`super::lists`]).
 //!
 //! Each initiative on the map has a slot, a small integer. Per slot there is a compact record of
 //! the facets filters test (dense, so a scan of 100,000 stays within a fraction of a millisecond)
@@ -8,8 +8,7 @@
 //! and every word of the searchable texts to slots; a query intersects the lists that apply as
 //! bit sets, checks the remaining facets of what is left, and returns slots in id order.
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::Hash;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
@@ -18,11 +17,12 @@ use domain::values::{CountryCode, InitiativeId, InitiativeKind, MaturityStage, S
 
 use super::entry::MapEntry;
 use super::filter::{BoundingBox, MapFilter};
+use super::lists::FacetLists;
 use super::sets::{Bits, Postings};
 use super::words::WordIndex;
 
 /// A one-degree grid cell: the floors of longitude and latitude.
-type Cell = (i16, i16);
+pub(super) type Cell = (i16, i16);
 
 /// Above this many cells a box is no narrower than a scan of the facets, which it leaves to.
 const MAX_GRID_CELLS: usize = 4_096;
@@ -41,9 +41,10 @@ pub(super) struct MapIndex {
     /// several times faster than walking the tree, and entries come and go far less often than
     /// the map is read.
     slots_in_order: OnceLock<Vec<u32>>,
-    by_country: HashMap<CountryCode, Postings>,
-    by_sector: HashMap<Sector, Postings>,
-    by_cell: HashMap<Cell, Postings>,
+    /// Set from the start and kept current, or, in a restored model, built when it is restored
+    /// to serve ([`Self::build_lists`]) or by the first query that filters by country, sector
+    /// or box.
+    lists: OnceLock<FacetLists>,
     /// Set from the start and kept current, or, in a model restored for one read, built by the
     /// first query with text.
     words: OnceLock<WordIndex>,
@@ -53,22 +54,23 @@ impl Default for MapIndex {
     /// An empty index that keeps its search index current from the first event.
     fn default() -> Self {
         Self {
+            lists: OnceLock::from(FacetLists::default()),
             words: OnceLock::from(WordIndex::default()),
-            ..Self::with_search_on_demand()
+            ..Self::on_demand()
         }
     }
 }
 
 /// What a filter tests, in a few dozen bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Facets {
+pub(super) struct Facets {
     id: InitiativeId,
     lon: f64,
     lat: f64,
-    country: CountryCode,
+    pub(super) country: CountryCode,
     kind: InitiativeKind,
     maturity: MaturityStage,
-    sectors: u64,
+    pub(super) sectors: u64,
     confirmation_due: Option<DateTime<Utc>>,
 }
 
@@ -100,7 +102,7 @@ impl Facets {
         }
     }
 
-    fn cell(&self) -> Cell {
+    pub(super) fn cell(&self) -> Cell {
         cell_of(self.lon, self.lat)
     }
 
@@ -155,27 +157,26 @@ pub(super) fn edited_texts<'a>(
 }
 
 impl MapIndex {
-    /// An empty index whose search index is built by the first query with text (see
-    /// [`Self::words`]), not kept current before.
-    pub fn with_search_on_demand() -> Self {
+    /// An empty index whose posting lists and search index are built by the first query that
+    /// needs them (see [`Self::lists`] and [`Self::words`]), not kept current before.
+    fn on_demand() -> Self {
         Self {
             facets: Vec::new(),
             entries: Vec::new(),
             free: Vec::new(),
             order: BTreeMap::new(),
             slots_in_order: OnceLock::new(),
-            by_country: HashMap::new(),
-            by_sector: HashMap::new(),
-            by_cell: HashMap::new(),
+            lists: OnceLock::new(),
             words: OnceLock::new(),
         }
     }
 
-    /// An index of `entries` (distinct initiatives, in id order), its search index built on
-    /// demand: what a restored model starts from. One pass over them, where placing them one by
-    /// one searched the id tree for each (60 ms of an as-of read at 100,000 initiatives).
+    /// An index of `entries` (distinct initiatives, in id order), its posting lists and search
+    /// index built on demand: what a restored model starts from. One pass over them, where
+    /// placing them one by one searched the id tree for each (60 ms of an as-of read at 100,000
+    /// initiatives).
     pub fn of_entries(entries: Vec<MapEntry>) -> Self {
-        let mut index = Self::with_search_on_demand();
+        let mut index = Self::on_demand();
         // Already in id order: the tree is built in bulk, without a search.
         index.order = entries
             .iter()
@@ -183,18 +184,15 @@ impl MapIndex {
             .map(|(e, slot)| (e.id, slot))
             .collect();
         index.facets = entries.iter().map(|e| Some(Facets::of(e))).collect();
-        for slot in 0..index.facets.len() {
-            let facets = index.facets[slot];
-            // Slots ascend, so each is appended to its lists.
-            index.reindex_facets(slot as u32, None, facets.as_ref());
-        }
         index.entries = entries.into_iter().map(Some).collect();
         index
     }
 
-    /// Builds the search index now, from `texts_of` every entry's id, if it was left for the
-    /// first query; from then on it is kept current.
-    pub fn build_search<'a>(&self, texts_of: impl Fn(InitiativeId) -> [&'a str; 3]) {
+    /// Builds the posting lists and the search index now (the latter from `texts_of` every
+    /// entry's id), where they were left for the first query; from then on they are kept
+    /// current. What a model restored to serve does, so that no query waits for them.
+    pub fn build_all<'a>(&self, texts_of: impl Fn(InitiativeId) -> [&'a str; 3]) {
+        self.lists();
         self.words(texts_of);
     }
 
@@ -266,42 +264,17 @@ impl MapIndex {
         (self.facets.len() - 1) as u32
     }
 
-    /// Moves `slot` in the country, sector and cell lists from `old` facets to `new` ones.
+    /// Moves `slot` in the posting lists from `old` facets to `new` ones, if they are kept.
     fn reindex_facets(&mut self, slot: u32, old: Option<&Facets>, new: Option<&Facets>) {
-        let (old_sectors, new_sectors) =
-            (old.map_or(0, |f| f.sectors), new.map_or(0, |f| f.sectors));
-        let changed = old_sectors ^ new_sectors;
-        for (position, sector) in Sector::ALL.iter().enumerate() {
-            let bit = 1 << position;
-            if changed & bit == 0 {
-                continue;
-            }
-            if new_sectors & bit == 0 {
-                unlist(&mut self.by_sector, *sector, slot);
-            } else {
-                self.by_sector.entry(*sector).or_default().insert(slot);
-            }
+        if let Some(lists) = self.lists.get_mut() {
+            lists.reindex(slot, old, new);
         }
-        let old_country = old.map(|f| f.country);
-        let new_country = new.map(|f| f.country);
-        if old_country != new_country {
-            if let Some(country) = old_country {
-                unlist(&mut self.by_country, country, slot);
-            }
-            if let Some(country) = new_country {
-                self.by_country.entry(country).or_default().insert(slot);
-            }
-        }
-        let old_cell = old.map(Facets::cell);
-        let new_cell = new.map(Facets::cell);
-        if old_cell != new_cell {
-            if let Some(cell) = old_cell {
-                unlist(&mut self.by_cell, cell, slot);
-            }
-            if let Some(cell) = new_cell {
-                self.by_cell.entry(cell).or_default().insert(slot);
-            }
-        }
+    }
+
+    /// The posting lists, built first from every slot's facets if this index was made with them
+    /// [on demand](Self::on_demand) and no query has built them yet.
+    fn lists(&self) -> &FacetLists {
+        self.lists.get_or_init(|| FacetLists::of(&self.facets))
     }
 
     /// The search index, built first from `texts_of` every entry's id if this index was made
@@ -336,20 +309,20 @@ impl MapIndex {
                 filter
                     .countries
                     .iter()
-                    .filter_map(|c| self.by_country.get(c)),
+                    .filter_map(|c| self.lists().country(c)),
             ));
         }
         if !filter.sectors.is_empty() {
             narrow(union(
                 slots,
-                filter.sectors.iter().filter_map(|s| self.by_sector.get(s)),
+                filter.sectors.iter().filter_map(|s| self.lists().sector(s)),
             ));
         }
         if let Some(bbox) = &filter.bbox {
             if let Some(cells) = cells_of(bbox) {
                 narrow(union(
                     slots,
-                    cells.filter_map(|cell| self.by_cell.get(&cell)),
+                    cells.filter_map(|cell| self.lists().cell(&cell)),
                 ));
             }
         }
@@ -393,6 +366,12 @@ impl MapIndex {
             .collect()
     }
 
+    /// Whether the posting lists are built (or kept from the start).
+    #[cfg(test)]
+    pub fn has_lists(&self) -> bool {
+        self.lists.get().is_some()
+    }
+
     /// How many distinct words the searchable texts hold; `None` while the search index is
     /// not built.
     #[cfg(test)]
@@ -416,14 +395,4 @@ fn cells_of(bbox: &BoundingBox) -> Option<impl Iterator<Item = Cell>> {
     let count = (east - west + 1) as usize * (north - south + 1) as usize;
     (count <= MAX_GRID_CELLS)
         .then(|| (west..=east).flat_map(move |lon| (south..=north).map(move |lat| (lon, lat))))
-}
-
-/// Takes `slot` out of `key`'s list, and the list out of `lists` once it is empty.
-fn unlist<K: Hash + Eq>(lists: &mut HashMap<K, Postings>, key: K, slot: u32) {
-    if let Some(postings) = lists.get_mut(&key) {
-        postings.remove(slot);
-        if postings.is_empty() {
-            lists.remove(&key);
-        }
-    }
 }

@@ -8,6 +8,7 @@
 mod entry;
 mod filter;
 mod index;
+mod lists;
 mod sets;
 pub(crate) mod text;
 mod vocabulary;
@@ -247,7 +248,7 @@ impl Projection for InitiativeMap {
             self.read_outlines = ReadOutlines { ids, outlines };
         }
         if restoring == Restoring::ToServe {
-            self.index.build_search(self.texts_of());
+            self.index.build_all(self.texts_of());
         }
         Ok(())
     }

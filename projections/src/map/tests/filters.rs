@@ -80,6 +80,11 @@ const PLACES: &[Place] = &[
 
 /// The map of [`PLACES`]; place `i` is initiative `i + 1`.
 fn map() -> InitiativeMap {
+    places_history().fold()
+}
+
+/// The approvals of [`PLACES`]; place `i` is initiative `i + 1`.
+fn places_history() -> History {
     let mut history = History::default();
     for (i, place) in PLACES.iter().enumerate() {
         let mut p = profile(place.name);
@@ -92,7 +97,7 @@ fn map() -> InitiativeMap {
         p.maturity_stage = place.maturity;
         history.approve(initiative(i as u32 + 1), p, at(2024, 1, 1));
     }
-    history.fold()
+    history
 }
 
 fn places(numbers: &[u32]) -> Vec<InitiativeId> {
@@ -116,6 +121,66 @@ fn countries(codes: &[&str]) -> MapFilter {
         countries: codes.iter().map(|c| CountryCode::new(c).unwrap()).collect(),
         ..Default::default()
     }
+}
+
+/// A model restored for one read lists its slots by country, sector and grid cell only for the
+/// first query that filters by one of them, and then answers as a model that kept the lists all
+/// along, whether the events after its place came before that query or after it.
+#[test]
+fn a_model_restored_for_one_read_lists_facets_only_for_a_query_that_filters_by_them() {
+    let mut history = places_history();
+    let placed = history.len();
+    let moved = ProfileChanges {
+        country: Some(CountryCode::new("AR").unwrap()),
+        location: Some(GeoPoint::new(-24.7859, -65.4117).unwrap()),
+        ..Default::default()
+    };
+    history
+        .record(initiative(1), updated(moved, at(2024, 2, 1)))
+        .record(initiative(3), retired(at(2024, 2, 2)))
+        .approve(initiative(6), profile("Red del Litio"), at(2024, 3, 1));
+    let live: InitiativeMap = history.fold();
+    let at_place = history.fold_first::<InitiativeMap>(placed);
+
+    let mut listed_last = round_trip_for(&at_place, Restoring::ForOneRead);
+    history.feed_from(placed, &mut listed_last);
+    assert_eq!(ids(&listed_last, &MapFilter::default(), now()).len(), 5);
+    assert!(
+        !listed_last.index.has_lists(),
+        "neither the events nor the whole map need them"
+    );
+    let mut listed_first = round_trip_for(&at_place, Restoring::ForOneRead);
+    assert_eq!(
+        ids(&listed_first, &countries(&["CL"]), now()),
+        places(&[1, 3])
+    );
+    assert!(listed_first.index.has_lists());
+    history.feed_from(placed, &mut listed_first);
+
+    let lithium = MapFilter {
+        sectors: [Sector::Lithium].into(),
+        ..Default::default()
+    };
+    let north_west_argentina = MapFilter {
+        bbox: Some(BoundingBox::new(-66.0, -26.0, -64.0, -23.0).unwrap()),
+        ..Default::default()
+    };
+    assert_eq!(ids(&live, &countries(&["CL"]), now()), places(&[6]));
+    assert_eq!(ids(&live, &countries(&["AR"]), now()), places(&[1, 5]));
+    assert_eq!(ids(&live, &lithium, now()), places(&[1, 6]));
+    assert_eq!(ids(&live, &north_west_argentina, now()), places(&[1]));
+    let filters = [
+        countries(&["CL"]),
+        countries(&["AR"]),
+        lithium,
+        north_west_argentina,
+    ];
+    for filter in &filters {
+        let expected = ids(&live, filter, now());
+        assert_eq!(ids(&listed_last, filter, now()), expected, "{filter:?}");
+        assert_eq!(ids(&listed_first, filter, now()), expected, "{filter:?}");
+    }
+    assert!(listed_last.index.has_lists());
 }
 
 #[test]
