@@ -42,7 +42,7 @@ pub(super) struct MapIndex {
     /// the map is read.
     slots_in_order: OnceLock<Vec<u32>>,
     /// Set from the start and kept current, or, in a restored model, built when it is restored
-    /// to serve ([`Self::build_lists`]) or by the first query that filters by country, sector
+    /// to serve ([`Self::build_all`]) or by the first query that filters by country, sector
     /// or box.
     lists: OnceLock<FacetLists>,
     /// Set from the start and kept current, or, in a model restored for one read, built by the
@@ -51,7 +51,8 @@ pub(super) struct MapIndex {
 }
 
 impl Default for MapIndex {
-    /// An empty index that keeps its search index current from the first event.
+    /// An empty index that keeps its posting lists and search index current from the first
+    /// event.
     fn default() -> Self {
         Self {
             lists: OnceLock::from(FacetLists::default()),
@@ -278,7 +279,7 @@ impl MapIndex {
     }
 
     /// The search index, built first from `texts_of` every entry's id if this index was made
-    /// [with search on demand](Self::with_search_on_demand) and no query has built it yet.
+    /// [on demand](Self::on_demand) and no query has built it yet.
     fn words<'a>(&self, texts_of: impl Fn(InitiativeId) -> [&'a str; 3]) -> &WordIndex {
         self.words.get_or_init(|| {
             let mut words = WordIndex::default();
