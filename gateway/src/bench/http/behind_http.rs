@@ -144,32 +144,21 @@ impl BehindHttp {
 async fn serve(
     storage: Storage,
     stored: Vec<Stored>,
-    ready: oneshot::Sender<Result<SocketAddr, String>>,
+    ready: oneshot::Sender<SocketAddr>,
     stopped: oneshot::Receiver<()>,
 ) -> Result<(), String> {
-    let started = async {
-        let bare = match storage {
-            Storage::Postgres(url) => Bare::on_postgres(&url).await,
-            Storage::Sqlite(path) => Bare::on_sqlite(&path).await,
-        }
-        .map_err(|e| e.to_string())?;
-        let listener = TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .map_err(|e| e.to_string())?;
-        let address = listener.local_addr().map_err(|e| e.to_string())?;
-        Ok::<_, String>((Arc::new(bare), listener, address))
+    let bare = match storage {
+        Storage::Postgres(url) => Bare::on_postgres(&url).await,
+        Storage::Sqlite(path) => Bare::on_sqlite(&path).await,
     }
-    .await;
-    let (bare, listener, address) = match started {
-        Ok(started) => started,
-        Err(error) => {
-            let _ = ready.send(Err(error.clone()));
-            return Err(error);
-        }
-    };
+    .map_err(|e| e.to_string())?;
+    let listener = TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .map_err(|e| e.to_string())?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
     let mut router = Router::new()
         .route("/notes/{stream}", post(write))
-        .with_state(bare);
+        .with_state(Arc::new(bare));
     for Stored {
         path,
         content_type,
@@ -179,7 +168,7 @@ async fn serve(
         let answer = move || async move { ([(CONTENT_TYPE, content_type)], body) };
         router = router.route(&path, get(answer));
     }
-    let _ = ready.send(Ok(address));
+    let _ = ready.send(address);
     let shutdown = async {
         let _ = stopped.await;
     };

@@ -216,11 +216,11 @@ impl Running {
 /// Starts `serve` on a thread of its own, on a runtime of its own with two workers (as the
 /// machine has two cores), so that stopping a server measured here ends its background tasks
 /// too, before the next measurement; `serve` need not be `Send` (the seed's loading is not).
-/// `serve` says on its first argument when it is ready (or why it cannot be), and stops when
-/// its second is told to. Answers what it said when ready, or why it ended first.
+/// `serve` says on its first argument when it is ready, and stops when its second is told to.
+/// Answers what it said when ready, or why it ended first.
 async fn on_own_runtime<T, F, Fut>(what: &'static str, serve: F) -> Result<(T, Running), String>
 where
-    F: FnOnce(oneshot::Sender<Result<T, String>>, oneshot::Receiver<()>) -> Fut + Send + 'static,
+    F: FnOnce(oneshot::Sender<T>, oneshot::Receiver<()>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<(), String>>,
     T: Send + 'static,
 {
@@ -237,7 +237,7 @@ where
         let _ = done.send(result);
     });
     let said = match started.await {
-        Ok(said) => said?,
+        Ok(said) => said,
         Err(_) => {
             return Err(match (&mut finished).await {
                 Ok(Err(error)) => error,

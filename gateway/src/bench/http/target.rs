@@ -39,38 +39,24 @@ struct Background {
 /// The longest the background may take to catch up before the benchmark gives up on the run.
 const SETTLE_AT_MOST: Duration = Duration::from_secs(300);
 
-type Ready = oneshot::Sender<Result<(u16, People), String>>;
-
 /// Builds the server, loads the seed, makes the people, says so on `ready`, and serves until
 /// `stopped`.
 async fn serve(
     settings: Settings,
-    ready: Ready,
+    ready: oneshot::Sender<(u16, People)>,
     stopped: oneshot::Receiver<()>,
 ) -> Result<(), String> {
-    let arranged = async {
-        let app = Application::build(&settings)
-            .await
-            .map_err(|e| e.to_string())?;
-        crate::seed::load(&app.state().log, &settings, &|_| {}).await?;
-        let people = People::make(app.state()).await?;
-        Ok::<_, String>((app, people))
-    }
-    .await;
-    match arranged {
-        Ok((app, people)) => {
-            let _ = ready.send(Ok((app.port(), people)));
-            app.run_until(async {
-                let _ = stopped.await;
-            })
-            .await
-            .map_err(|e| e.to_string())
-        }
-        Err(error) => {
-            let _ = ready.send(Err(error.clone()));
-            Err(error)
-        }
-    }
+    let app = Application::build(&settings)
+        .await
+        .map_err(|e| e.to_string())?;
+    crate::seed::load(&app.state().log, &settings, &|_| {}).await?;
+    let people = People::make(app.state()).await?;
+    let _ = ready.send((app.port(), people));
+    app.run_until(async {
+        let _ = stopped.await;
+    })
+    .await
+    .map_err(|e| e.to_string())
 }
 
 impl Background {
