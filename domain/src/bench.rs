@@ -15,7 +15,15 @@ pub struct Tally {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TallyCommand {
-    Increment { by: u64 },
+    Increment {
+        by: u64,
+    },
+    /// One increment per step, each decided on the count the ones before it left; refused at
+    /// the first step that is zero or would overflow, after the earlier steps were applied to the
+    /// state being decided on (what a store must never keep of a refused command).
+    IncrementEach {
+        steps: Vec<u64>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +68,16 @@ impl Aggregate for Tally {
             TallyCommand::Increment { by } => {
                 self.count.checked_add(by).ok_or(TallyError::Overflow)?;
                 sink.write(TallyEvent::Incremented { by }, self).await;
+                Ok(())
+            }
+            TallyCommand::IncrementEach { steps } => {
+                for by in steps {
+                    if by == 0 {
+                        return Err(TallyError::ZeroIncrement);
+                    }
+                    self.count.checked_add(by).ok_or(TallyError::Overflow)?;
+                    sink.write(TallyEvent::Incremented { by }, self).await;
+                }
                 Ok(())
             }
         }
@@ -167,6 +185,25 @@ mod tests {
             .given_no_previous_events()
             .when(TallyCommand::Increment { by: 0 })
             .then_expect_error(TallyError::ZeroIncrement);
+    }
+
+    #[test]
+    fn increments_each_on_the_count_before_and_refuse_at_the_first_bad_step() {
+        TestFramework::<Tally>::with(())
+            .given(vec![TallyEvent::Incremented { by: 1 }])
+            .when(TallyCommand::IncrementEach { steps: vec![2, 3] })
+            .then_expect_events(vec![
+                TallyEvent::Incremented { by: 2 },
+                TallyEvent::Incremented { by: 3 },
+            ]);
+        TestFramework::<Tally>::with(())
+            .given_no_previous_events()
+            .when(TallyCommand::IncrementEach { steps: vec![5, 0] })
+            .then_expect_error(TallyError::ZeroIncrement);
+        TestFramework::<Tally>::with(())
+            .given(vec![TallyEvent::Incremented { by: u64::MAX - 3 }])
+            .when(TallyCommand::IncrementEach { steps: vec![2, 2] })
+            .then_expect_error(TallyError::Overflow);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use cqrs_es::persist::{PersistedEventRepository, PersistenceError, SerializedEvent};
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventStore};
@@ -23,6 +23,11 @@ use crate::{Database, EventRepository, FeedPosition, IdempotentWrite};
 /// the append fails as a conflict and the entry is dropped, so the next load reads the database.
 /// The state cached after a commit is the one the command's `EventSink` already applied the new
 /// events to; nothing is applied twice.
+///
+/// States are shared, not copied: a load hands out the cached [`Arc`], a read uses it as it is,
+/// and a command copies it once, when it first changes it ([`Arc::make_mut`]), and caches its
+/// copy after the commit. A thread of a thousand posts is one state that every read of it and
+/// every reply would otherwise have copied whole, a reply twice (out of the cache and back in).
 pub struct AggregateStore<A: Aggregate> {
     repository: EventRepository,
     cache: Mutex<LruCache<String, Cached<A>>>,
@@ -32,7 +37,7 @@ pub struct AggregateStore<A: Aggregate> {
 }
 
 struct Cached<A> {
-    aggregate: A,
+    aggregate: Arc<A>,
     version: usize,
     last_hash: EventHash,
 }
@@ -55,7 +60,8 @@ fn persistence_error(error: BatchError) -> PersistenceError {
 /// it came from the cache (a conflict on cached state may only mean the cache was behind).
 pub struct LoadedAggregate<A: Aggregate> {
     pub aggregate_id: String,
-    pub aggregate: A,
+    /// Shared with the cache until a command changes it (then copied: [`Arc::make_mut`]).
+    pub aggregate: Arc<A>,
     pub version: usize,
     /// The stream hash of event `version`, which the next event's hash covers.
     pub last_hash: EventHash,
@@ -68,7 +74,7 @@ impl<A: Aggregate> LoadedAggregate<A> {
     pub fn empty(aggregate_id: &str) -> Self {
         Self {
             aggregate_id: aggregate_id.to_string(),
-            aggregate: A::default(),
+            aggregate: Arc::new(A::default()),
             version: 0,
             last_hash: EventHash::GENESIS,
             from_cache: true,
@@ -76,9 +82,10 @@ impl<A: Aggregate> LoadedAggregate<A> {
     }
 }
 
-impl<A: Aggregate> AggregateContext<A> for LoadedAggregate<A> {
+impl<A: Aggregate + Clone> AggregateContext<A> for LoadedAggregate<A> {
+    /// The state to change, copied first if the cache (or a read) still shares it.
     fn aggregate(&mut self) -> &mut A {
-        &mut self.aggregate
+        Arc::make_mut(&mut self.aggregate)
     }
 }
 
@@ -115,11 +122,11 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
 
     /// The cached state of a stream if it is at exactly `version` (the caller has just read the
     /// stream's version from the database, so this state is the stored one); `None` otherwise.
-    pub fn cached_at(&self, aggregate_id: &str, version: usize) -> Option<A> {
+    pub fn cached_at(&self, aggregate_id: &str, version: usize) -> Option<Arc<A>> {
         self.lock()
             .get(aggregate_id)
             .filter(|cached| cached.version == version)
-            .map(|cached| cached.aggregate.clone())
+            .map(|cached| Arc::clone(&cached.aggregate))
     }
 
     /// Forgets a stream's cached state, so the next load reads the database.
@@ -146,7 +153,7 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
             .filter(|cached| cached.version == version)
             .map(|cached| LoadedAggregate {
                 aggregate_id: aggregate_id.to_string(),
-                aggregate: cached.aggregate.clone(),
+                aggregate: Arc::clone(&cached.aggregate),
                 version: cached.version,
                 last_hash: cached.last_hash,
                 from_cache: true,
@@ -172,6 +179,7 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
             .repository
             .stream_hash_at(A::TYPE, aggregate_id, version)
             .await?;
+        let aggregate = Arc::new(aggregate);
         self.remember(aggregate_id, &aggregate, version, last_hash);
         Ok(LoadedAggregate {
             aggregate_id: aggregate_id.to_string(),
@@ -186,14 +194,20 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
     pub(crate) fn remember_committed(
         &self,
         aggregate_id: &str,
-        aggregate: &A,
+        aggregate: &Arc<A>,
         version: usize,
         last_hash: EventHash,
     ) {
         self.remember(aggregate_id, aggregate, version, last_hash);
     }
 
-    fn remember(&self, aggregate_id: &str, aggregate: &A, version: usize, last_hash: EventHash) {
+    fn remember(
+        &self,
+        aggregate_id: &str,
+        aggregate: &Arc<A>,
+        version: usize,
+        last_hash: EventHash,
+    ) {
         let mut cache = self.lock();
         // Never replace newer state with older: two commits on one stream may finish in either
         // order, and only the higher version is current.
@@ -206,7 +220,7 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
         cache.put(
             aggregate_id.to_string(),
             Cached {
-                aggregate: aggregate.clone(),
+                aggregate: Arc::clone(aggregate),
                 version,
                 last_hash,
             },
@@ -242,7 +256,7 @@ impl<A: Aggregate + Clone> EventStore<A> for AggregateStore<A> {
     ) -> Result<LoadedAggregate<A>, AggregateError<A::Error>> {
         let cached = self.lock().get(aggregate_id).map(|cached| LoadedAggregate {
             aggregate_id: aggregate_id.to_string(),
-            aggregate: cached.aggregate.clone(),
+            aggregate: Arc::clone(&cached.aggregate),
             version: cached.version,
             last_hash: cached.last_hash,
             from_cache: true,

@@ -258,8 +258,9 @@ where
     ) -> Result<Committed<A>, CommandError<A::Error>> {
         let deciding = Instant::now();
         let sink = EventSink::<A>::default();
-        loaded
-            .aggregate
+        // The state is copied here if the cache shares it, so a rejected command's partial
+        // changes never reach the cache.
+        Arc::make_mut(&mut loaded.aggregate)
             .handle(command, &self.services, &sink)
             .await
             .map_err(CommandError::Rejected)?;
@@ -329,8 +330,7 @@ where
             .await
             .map_err(from_aggregate_error)?;
         let sink = EventSink::<A>::default();
-        loaded
-            .aggregate
+        Arc::make_mut(&mut loaded.aggregate)
             .handle(command, &self.services, &sink)
             .await
             .map_err(CommandError::Rejected)?;
@@ -351,8 +351,7 @@ where
     /// are written together.
     pub async fn then(mut self, command: A::Command) -> Result<Self, CommandError<A::Error>> {
         let sink = EventSink::<A>::default();
-        self.loaded
-            .aggregate
+        Arc::make_mut(&mut self.loaded.aggregate)
             .handle(command, &self.bus.services, &sink)
             .await
             .map_err(CommandError::Rejected)?;

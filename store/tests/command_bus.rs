@@ -182,6 +182,62 @@ async fn a_refused_command_writes_nothing(log: EventLog) {
     assert_eq!(log.feed().head_position().await.unwrap(), 0);
 }
 
+/// A stream's state is shared between the cache and its readers, and copied by a command that
+/// changes it: a read keeps the state it was given while a command changes the stream, and a
+/// refused command, even one that changed its state before it was refused, leaves the cached
+/// state as it was.
+async fn a_cached_state_is_shared_by_reads_and_copied_by_commands(log: EventLog) {
+    let bus = log.commands::<Tally>(());
+    increment(&bus, "shared").await;
+    let first = bus.load_fresh("shared").await.unwrap();
+    let second = bus.load_fresh("shared").await.unwrap();
+    assert!(
+        Arc::ptr_eq(&first.aggregate, &second.aggregate),
+        "reads share one state"
+    );
+
+    let refused = bus
+        .execute(
+            "shared",
+            TallyCommand::IncrementEach { steps: vec![5, 0] },
+            meta(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        refused,
+        CommandError::Rejected(TallyError::ZeroIncrement)
+    ));
+    let cached = bus.store().load_aggregate("shared").await.unwrap();
+    assert!(cached.from_cache);
+    assert_eq!((cached.aggregate.count, cached.version), (1, 1));
+    assert!(
+        Arc::ptr_eq(&cached.aggregate, &first.aggregate),
+        "the refusal left it alone"
+    );
+
+    bus.execute(
+        "shared",
+        TallyCommand::IncrementEach { steps: vec![2, 3] },
+        meta(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        first.aggregate.count, 1,
+        "a read keeps the state it was given"
+    );
+    let after = bus.load_fresh("shared").await.unwrap();
+    assert_eq!((after.aggregate.count, after.version), (6, 3));
+    assert!(after.from_cache, "the command cached the state it wrote");
+    let stored = log
+        .commands::<Tally>(())
+        .load_fresh("shared")
+        .await
+        .unwrap();
+    assert_eq!((stored.aggregate.count, stored.version), (6, 3));
+}
+
 async fn committed_events_carry_metadata_and_their_feed_position(log: EventLog) {
     let bus = log.commands::<Tally>(());
     let committed = bus
@@ -333,6 +389,7 @@ on_both_backends!(
     a_stale_cache_never_loses_an_update,
     concurrent_commands_on_one_stream_lose_nothing,
     a_refused_command_writes_nothing,
+    a_cached_state_is_shared_by_reads_and_copied_by_commands,
     committed_events_carry_metadata_and_their_feed_position,
     replay_streams_follow_feed_order,
     if_match_holds_when_writers_race_on_one_instance,

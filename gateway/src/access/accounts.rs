@@ -318,7 +318,7 @@ impl AccountService {
 
     /// The account's current state, read from its stream (never a cache: a role revoked or an
     /// account erased by another instance takes effect at once).
-    pub async fn load(&self, account: AccountId) -> Result<Account, Refusal> {
+    pub async fn load(&self, account: AccountId) -> Result<Arc<Account>, Refusal> {
         let loaded = self
             .accounts
             .load_fresh(&account.to_string())

@@ -8,6 +8,7 @@
 //! so that nothing reveals what is waiting for moderation or was taken down.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::actor::Actor;
@@ -39,7 +40,7 @@ pub struct LibraryQuery {
 #[derive(Debug, Clone)]
 pub struct SeenItem {
     pub id: PublicationId,
-    pub item: Publication,
+    pub item: Arc<Publication>,
     /// The stream's version (what `If-Match` carries).
     pub version: usize,
     /// The caller is its author or a moderator: they see it in every state, and who wrote it.
@@ -66,7 +67,7 @@ pub async fn load_visible(
     state: &AppState,
     id: PublicationId,
     caller: &Caller,
-) -> Result<(Publication, usize), Refusal> {
+) -> Result<(Arc<Publication>, usize), Refusal> {
     let loaded = state
         .publications
         .load_fresh(&id.to_string())

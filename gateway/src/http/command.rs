@@ -8,6 +8,7 @@ use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::Extension;
 use cqrs_es::Aggregate;
 use domain::actor::Actor;
+use std::sync::Arc;
 use store::{CommandBus, Committed, EventMetadata, Stages};
 
 use super::context::RequestContext;
@@ -266,7 +267,7 @@ where
 }
 
 /// Loads stream `id` as stored, with its version; `None` if it has no events.
-pub async fn load<A>(bus: &CommandBus<A>, id: &str) -> Result<Option<(A, usize)>, Refusal>
+pub async fn load<A>(bus: &CommandBus<A>, id: &str) -> Result<Option<(Arc<A>, usize)>, Refusal>
 where
     A: Aggregate + Clone,
     A::Command: Clone,

@@ -10,6 +10,7 @@ use domain::joint_project::{JointProject, JointProjectEvent};
 use domain::publication::{Publication, PublicationEvent};
 use domain::values::{AccountId, InitiativeId, JointProjectId, Language, PublicationId};
 use projections::DomainEvent;
+use std::sync::Arc;
 
 use super::templates::{Item, Notice};
 use crate::state::AppState;
@@ -67,8 +68,8 @@ pub async fn intents(state: &AppState, event: &DomainEvent) -> Result<Vec<Intent
 /// The stream an event's audience is read from, where the read models do not hold what the
 /// mail needs (a project's or a publication's title and people).
 enum Subject {
-    JointProject(JointProject),
-    Publication(Publication),
+    JointProject(Arc<JointProject>),
+    Publication(Arc<Publication>),
     None,
 }
 

@@ -8,6 +8,8 @@
 //! carries the version the page was read at: if the initiative changed meanwhile, the page comes
 //! back as it is now with a message that says so.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -201,7 +203,11 @@ async fn manage_page(
 }
 
 /// The initiative, if the reader manages it (or moderates); refused otherwise.
-async fn managed(web: &Web, reader: &Reader, id: &str) -> Result<(Initiative, usize), Problem> {
+async fn managed(
+    web: &Web,
+    reader: &Reader,
+    id: &str,
+) -> Result<(Arc<Initiative>, usize), Problem> {
     let seen = initiatives::read(&web.app, &reader.caller, id)
         .await
         .map_err(|r| reader.refused(r))?;

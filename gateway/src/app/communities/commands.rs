@@ -7,6 +7,7 @@ use chrono::Utc;
 use domain::actor::Actor;
 use domain::community::{Community, CommunityCommand, CommunityError, CommunityState};
 use domain::values::{AccountId, CommunityId, Reason};
+use std::sync::Arc;
 use store::{CommandError, Committed, EventMetadata};
 
 use crate::app::{command_error, load_error, Refusal};
@@ -48,7 +49,7 @@ pub fn not_found() -> Refusal {
 pub async fn load(
     state: &AppState,
     id: CommunityId,
-) -> Result<Option<(Community, usize)>, Refusal> {
+) -> Result<Option<(Arc<Community>, usize)>, Refusal> {
     let loaded = state
         .communities
         .load_fresh(&id.to_string())
@@ -58,7 +59,7 @@ pub async fn load(
 }
 
 /// Community `id` (public, like its page), with its version; not found if there is none.
-pub async fn read(state: &AppState, id: CommunityId) -> Result<(Community, usize), Refusal> {
+pub async fn read(state: &AppState, id: CommunityId) -> Result<(Arc<Community>, usize), Refusal> {
     let (community, version) = load(state, id).await?.ok_or_else(not_found)?;
     if community.profile().is_none() {
         return Err(not_found());

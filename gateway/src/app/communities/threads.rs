@@ -11,6 +11,7 @@ use domain::actor::Actor;
 use domain::community::{Community, CommunityRole};
 use domain::thread::{PostBody, Thread, ThreadCommand};
 use domain::values::{CommunityId, PostId, Reason, ThreadId, Title};
+use std::sync::Arc;
 use store::{Committed, EventMetadata};
 
 use super::commands::{load, not_found as no_community};
@@ -50,11 +51,11 @@ pub fn no_thread() -> Refusal {
 #[derive(Debug, Clone)]
 pub struct SeenThread {
     pub id: ThreadId,
-    pub thread: Thread,
+    pub thread: Arc<Thread>,
     pub version: usize,
     pub community_id: CommunityId,
     /// Loaded for a signed-in reader only (a visitor has no role to look up).
-    pub community: Option<Community>,
+    pub community: Option<Arc<Community>>,
 }
 
 /// The actor's role in community `id` now (`None`: not a member, or no such community).
@@ -72,7 +73,7 @@ pub async fn role_in(
 async fn load_thread(
     state: &AppState,
     id: ThreadId,
-) -> Result<(Thread, usize, CommunityId), Refusal> {
+) -> Result<(Arc<Thread>, usize, CommunityId), Refusal> {
     let loaded = state
         .threads
         .load_fresh(&id.to_string())

@@ -6,6 +6,8 @@
 //! changed since is refused as `Refusal::Changed` before the command is even decided, so the
 //! caller learns first that they acted on an old reading. The aggregate decides who may do what.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use domain::actor::Actor;
 use domain::initiative::{Initiative, InitiativeCommand, Profile, ProfileChanges};
@@ -22,7 +24,7 @@ async fn target(
     state: &AppState,
     raw_id: &str,
     expected: Option<usize>,
-) -> Result<(InitiativeId, Initiative, usize), Refusal> {
+) -> Result<(InitiativeId, Arc<Initiative>, usize), Refusal> {
     let (id, initiative, version) = load(state, raw_id).await?;
     check_version(version, expected)?;
     Ok((id, initiative, version))

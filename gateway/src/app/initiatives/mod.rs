@@ -15,6 +15,7 @@ pub use register::register;
 
 use domain::initiative::{Initiative, InitiativeStatus};
 use domain::values::InitiativeId;
+use std::sync::Arc;
 
 use super::{load_error, ReadAt, Refusal};
 use crate::access::Caller;
@@ -24,7 +25,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub struct Seen {
     pub id: InitiativeId,
-    pub initiative: Initiative,
+    pub initiative: Arc<Initiative>,
     /// The stream's version (what `If-Match` carries).
     pub version: usize,
     /// The caller manages it or is a moderator: they see what is not public.
@@ -36,7 +37,7 @@ pub struct Seen {
 pub async fn load(
     state: &AppState,
     raw_id: &str,
-) -> Result<(InitiativeId, Initiative, usize), Refusal> {
+) -> Result<(InitiativeId, Arc<Initiative>, usize), Refusal> {
     let id = parse_id(raw_id)?;
     let loaded = state
         .initiatives
@@ -102,7 +103,7 @@ pub async fn read_at(
     }
     Ok(Seen {
         id,
-        initiative,
+        initiative: Arc::new(initiative),
         version: then.len(),
         insider,
     })

@@ -13,6 +13,7 @@ use domain::joint_project::{
     InitiativeStanding, InvitationState, JointProject, JointProjectCommand as Command,
 };
 use domain::values::{InitiativeId, JointProjectId, Reason};
+use std::sync::Arc;
 use store::{Committed, EventMetadata};
 
 use super::fields::Content;
@@ -65,7 +66,7 @@ pub const PROPOSE: &str = "ProposeJointProject";
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub id: JointProjectId,
-    pub project: JointProject,
+    pub project: Arc<JointProject>,
     pub version: usize,
     pub lead: InitiativeId,
 }
@@ -106,7 +107,7 @@ pub async fn load(state: &AppState, id: JointProjectId) -> Result<Loaded, Refusa
 pub async fn load_initiative(
     state: &AppState,
     id: InitiativeId,
-) -> Result<Option<Initiative>, Refusal> {
+) -> Result<Option<Arc<Initiative>>, Refusal> {
     let loaded = state
         .initiatives
         .load_fresh(&id.to_string())
@@ -141,7 +142,7 @@ pub async fn manages_lead(
     actor: &Actor,
 ) -> Result<bool, Refusal> {
     Ok(manages(
-        load_initiative(state, loaded.lead).await?.as_ref(),
+        load_initiative(state, loaded.lead).await?.as_deref(),
         actor,
     ))
 }
@@ -158,7 +159,7 @@ pub async fn managed_partners(
         if *invitation == InvitationState::Declined {
             continue;
         }
-        if manages(load_initiative(state, *initiative).await?.as_ref(), actor) {
+        if manages(load_initiative(state, *initiative).await?.as_deref(), actor) {
             managed.push(*initiative);
         }
     }
@@ -174,7 +175,10 @@ pub async fn four_eyes(
     actor: &Actor,
 ) -> Result<(bool, bool), Refusal> {
     let lead = match project.details() {
-        Some(details) => manages(load_initiative(state, details.lead).await?.as_ref(), actor),
+        Some(details) => manages(
+            load_initiative(state, details.lead).await?.as_deref(),
+            actor,
+        ),
         None => false,
     };
     let partner = !managed_partners(state, project, actor).await?.is_empty();
@@ -200,9 +204,9 @@ pub async fn propose(
     let command = Command::Propose {
         project_id: id,
         lead,
-        lead_standing: standing(initiative.as_ref()),
+        lead_standing: standing(initiative.as_deref()),
         actor: actor.clone(),
-        actor_manages_lead: manages(initiative.as_ref(), actor),
+        actor_manages_lead: manages(initiative.as_deref(), actor),
         title: content.title,
         description: content.description,
         sectors: content.sectors,
@@ -299,14 +303,14 @@ async fn command_for(
                 actor_manages_lead: actor_manages_lead().await?,
                 actor,
                 initiative,
-                initiative_standing: standing(invited.as_ref()),
+                initiative_standing: standing(invited.as_deref()),
                 at,
             }
         }
         ProjectAction::Accept(initiative) => {
             let invited = load_initiative(state, initiative).await?;
             Command::AcceptInvitation {
-                actor_manages_initiative: manages(invited.as_ref(), &actor),
+                actor_manages_initiative: manages(invited.as_deref(), &actor),
                 actor,
                 initiative,
                 at,
@@ -315,7 +319,7 @@ async fn command_for(
         ProjectAction::Decline(initiative, reason) => {
             let invited = load_initiative(state, initiative).await?;
             Command::DeclineInvitation {
-                actor_manages_initiative: manages(invited.as_ref(), &actor),
+                actor_manages_initiative: manages(invited.as_deref(), &actor),
                 actor,
                 initiative,
                 reason,
@@ -335,8 +339,8 @@ async fn command_for(
         ProjectAction::ExpressInterest(initiative) => {
             let interested = load_initiative(state, initiative).await?;
             Command::ExpressInterest {
-                actor_manages_initiative: manages(interested.as_ref(), &actor),
-                initiative_standing: standing(interested.as_ref()),
+                actor_manages_initiative: manages(interested.as_deref(), &actor),
+                initiative_standing: standing(interested.as_deref()),
                 actor,
                 initiative,
                 at,

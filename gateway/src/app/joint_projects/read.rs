@@ -68,7 +68,7 @@ async fn involved_partners(
 ) -> Result<Vec<InitiativeId>, Refusal> {
     let mut managed = Vec::new();
     for initiative in project.partners().keys() {
-        if manages(load_initiative(state, *initiative).await?.as_ref(), actor) {
+        if manages(load_initiative(state, *initiative).await?.as_deref(), actor) {
             managed.push(*initiative);
         }
     }

@@ -15,6 +15,7 @@ use domain::joint_project::{JointProject, JointProjectCommand};
 use domain::publication::{Publication, PublicationCommand};
 use domain::values::{AccountId, Reason};
 use projections::{QueueKind, QueueSubject};
+use std::sync::Arc;
 use store::{CommandBus, EventMetadata, FeedPosition};
 
 use super::{moderator, ItemRef};
@@ -24,10 +25,10 @@ use crate::state::AppState;
 /// The thing an item is about, as stored.
 #[derive(Debug, Clone)]
 pub enum Subject {
-    Initiative(Box<Initiative>),
-    JointProject(Box<JointProject>),
-    Publication(Box<Publication>),
-    Community(Box<Community>),
+    Initiative(Arc<Initiative>),
+    JointProject(Arc<JointProject>),
+    Publication(Arc<Publication>),
+    Community(Arc<Community>),
 }
 
 /// An item under review.
@@ -63,7 +64,7 @@ pub struct Decided {
     pub stages: store::Stages,
 }
 
-async fn load<A>(bus: &CommandBus<A>, id: &str, what: &str) -> Result<(A, usize), Refusal>
+async fn load<A>(bus: &CommandBus<A>, id: &str, what: &str) -> Result<(Arc<A>, usize), Refusal>
 where
     A: Aggregate + Clone,
     A::Command: Clone,
@@ -85,34 +86,22 @@ pub async fn read(state: &AppState, actor: &Actor, item: &ItemRef) -> Result<Rev
         QueueSubject::Initiative(_) => {
             let (initiative, version) = load(&state.initiatives, &id, "initiative").await?;
             let requesters = initiative.management_requests().iter().copied().collect();
-            (
-                Subject::Initiative(Box::new(initiative)),
-                version,
-                requesters,
-            )
+            (Subject::Initiative(initiative), version, requesters)
         }
         QueueSubject::JointProject(_) => {
             let (project, version) = load(&state.joint_projects, &id, "joint project").await?;
-            (
-                Subject::JointProject(Box::new(project)),
-                version,
-                Vec::new(),
-            )
+            (Subject::JointProject(project), version, Vec::new())
         }
         QueueSubject::Publication(_) => {
             let (publication, version) = load(&state.publications, &id, "publication").await?;
-            (
-                Subject::Publication(Box::new(publication)),
-                version,
-                Vec::new(),
-            )
+            (Subject::Publication(publication), version, Vec::new())
         }
         QueueSubject::Community(_) => {
             let (community, version) = load(&state.communities, &id, "community").await?;
             let mut asked: Vec<_> = community.join_requests().iter().collect();
             asked.sort_by_key(|(_, at)| **at);
             let requesters = asked.into_iter().map(|(account, _)| *account).collect();
-            (Subject::Community(Box::new(community)), version, requesters)
+            (Subject::Community(community), version, requesters)
         }
     };
     let mut review = Review {

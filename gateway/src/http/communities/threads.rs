@@ -107,7 +107,7 @@ pub(super) async fn read(
 ) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<ThreadView>), Refusal> {
     let seen = communities::read_thread(&state, &caller, thread_id(&id)?).await?;
     let header = seen.thread.header().ok_or_else(no_thread)?;
-    let viewer = Viewer::of(caller.actor(), seen.community.as_ref());
+    let viewer = Viewer::of(caller.actor(), seen.community.as_deref());
     Ok((
         etag(seen.version),
         ApiJson(ThreadView::new(header, &seen.thread, &viewer)),

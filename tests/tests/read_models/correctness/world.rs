@@ -143,7 +143,7 @@ impl World {
         }
     }
 
-    async fn initiative(&self, slot: usize) -> Initiative {
+    async fn initiative(&self, slot: usize) -> std::sync::Arc<Initiative> {
         let id = self.initiatives[slot].to_string();
         self.initiative_bus
             .store()
