@@ -334,3 +334,66 @@ fn what_comes_back_waits_from_its_return_and_titles_follow_renames() {
         ]
     );
 }
+
+#[test]
+fn a_new_proposal_or_kind_takes_the_place_of_what_waited() {
+    let mut s = Story::new();
+    let m = s.moderator;
+    let (ana, bruno) = (AccountId::new(), AccountId::new());
+    let (initiative, publication) = (InitiativeId::new(), PublicationId::new());
+    use InitiativeEvent as I;
+    s.initiative(
+        initiative,
+        I::InitiativeRegistered {
+            id: initiative,
+            profile: profile("Red Textil"),
+            by: ana,
+            at: minute(0),
+        },
+    );
+    s.initiative(
+        initiative,
+        I::InitiativeApproved {
+            by: m,
+            at: minute(1),
+        },
+    );
+    for (by, at, name) in [
+        (ana, 2, "Red Textil Andina"),
+        (bruno, 3, "Red Textil del Sur"),
+    ] {
+        s.initiative(
+            initiative,
+            I::ProfileChangeProposed {
+                changes: renamed(name),
+                by,
+                at: minute(at),
+            },
+        );
+    }
+    s.publication(
+        publication,
+        PublicationEvent::PublicationSubmitted {
+            publication_id: publication,
+            author: ana,
+            content: content("Encuentro", Kind::News),
+            at: minute(4),
+        },
+    );
+    s.publication(
+        publication,
+        PublicationEvent::PublicationEdited {
+            content: content("Encuentro", gathering()),
+            edited_by: ana,
+            at: minute(5),
+        },
+    );
+    assert_eq!(
+        s.waiting(),
+        vec![
+            (QueueKind::ProfileChange, "Red Textil".into(), bruno, 3),
+            (QueueKind::Gathering, "Encuentro".into(), ana, 4),
+        ],
+        "one change, the latest, and the item as the kind it is now, in its first place"
+    );
+}

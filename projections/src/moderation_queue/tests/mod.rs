@@ -37,22 +37,33 @@ impl Story {
 
     fn initiative(&mut self, id: InitiativeId, event: InitiativeEvent) {
         let envelope = self.feed.event::<Initiative>(id, event);
-        self.queue.apply(&envelope).expect("applies");
+        self.apply(&envelope);
     }
 
     fn community(&mut self, id: CommunityId, event: CommunityEvent) {
         let envelope = self.feed.event::<Community>(id, event);
-        self.queue.apply(&envelope).expect("applies");
+        self.apply(&envelope);
     }
 
     fn project(&mut self, id: JointProjectId, event: JointProjectEvent) {
         let envelope = self.feed.event::<JointProject>(id, event);
-        self.queue.apply(&envelope).expect("applies");
+        self.apply(&envelope);
     }
 
     fn publication(&mut self, id: PublicationId, event: PublicationEvent) {
         let envelope = self.feed.event::<Publication>(id, event);
-        self.queue.apply(&envelope).expect("applies");
+        self.apply(&envelope);
+    }
+
+    /// Applies one event, and checks that the queue kept event by event is the one its cases
+    /// describe (what a restored model derives).
+    fn apply(&mut self, envelope: &crate::Envelope) {
+        self.queue.apply(envelope).expect("applies");
+        assert_eq!(
+            self.queue.queue,
+            self.queue.derived_queue(),
+            "the queue kept event by event is the one its cases describe"
+        );
     }
 
     /// Every waiting item as (kind, title, by, minute it started waiting).
