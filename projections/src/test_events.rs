@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use cqrs_es::{Aggregate, DomainEvent as _};
-use domain::initiative::Profile;
+use domain::initiative::{InitiativeEvent, Profile};
+use domain::values::{AccountId, InitiativeId};
 use store::FeedEvent;
 
 use crate::Envelope;
@@ -48,6 +49,16 @@ impl TestFeed {
             metadata: serde_json::json!({}),
             recorded_at: origin() + Duration::seconds(position),
         })
+    }
+}
+
+/// Initiative `id` registered as `name` by `by` at minute `at`.
+pub(crate) fn registered(id: InitiativeId, name: &str, by: AccountId, at: i64) -> InitiativeEvent {
+    InitiativeEvent::InitiativeRegistered {
+        id,
+        profile: profile(name),
+        by,
+        at: minute(at),
     }
 }
 

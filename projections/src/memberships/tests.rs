@@ -6,22 +6,13 @@ use domain::initiative::{Initiative, InitiativeEvent, InitiativeStatus, ProfileC
 use domain::values::{AccountId, CommunityId, InitiativeId, Name, Sector};
 
 use super::Memberships;
-use crate::test_events::{minute, profile, TestFeed};
+use crate::test_events::{minute, registered, TestFeed};
 use crate::{Envelope, Projection};
 
 /// Applies each event to the model, panicking on a refusal.
 fn fold(model: &mut Memberships, events: &[Envelope]) {
     for event in events {
         model.apply(event).expect("applies");
-    }
-}
-
-fn registered(id: InitiativeId, name: &str, by: AccountId, at: i64) -> InitiativeEvent {
-    InitiativeEvent::InitiativeRegistered {
-        id,
-        profile: profile(name),
-        by,
-        at: minute(at),
     }
 }
 

@@ -13,7 +13,7 @@ use domain::values::{
 
 use super::{content, gathering, proposed, reason, renamed, Everything, Story};
 use crate::moderation_queue::QueueKind;
-use crate::test_events::{minute, profile};
+use crate::test_events::{minute, registered};
 
 #[test]
 fn decisions_and_withdrawals_take_items_out() {
@@ -138,15 +138,7 @@ fn what_comes_back_waits_from_its_return_and_titles_follow_renames() {
     );
     let community = CommunityId::new();
     use InitiativeEvent as I;
-    s.initiative(
-        initiative,
-        I::InitiativeRegistered {
-            id: initiative,
-            profile: profile("Red Textil"),
-            by: ana,
-            at: minute(0),
-        },
-    );
+    s.initiative(initiative, registered(initiative, "Red Textil", ana, 0));
     s.initiative(
         initiative,
         I::ProfileUpdated {
@@ -342,15 +334,7 @@ fn a_new_proposal_or_kind_takes_the_place_of_what_waited() {
     let (ana, bruno) = (AccountId::new(), AccountId::new());
     let (initiative, publication) = (InitiativeId::new(), PublicationId::new());
     use InitiativeEvent as I;
-    s.initiative(
-        initiative,
-        I::InitiativeRegistered {
-            id: initiative,
-            profile: profile("Red Textil"),
-            by: ana,
-            at: minute(0),
-        },
-    );
+    s.initiative(initiative, registered(initiative, "Red Textil", ana, 0));
     s.initiative(
         initiative,
         I::InitiativeApproved {

@@ -16,7 +16,7 @@ use domain::values::{
 };
 
 use super::{ModerationQueue, QueueKind};
-use crate::test_events::{minute, profile, TestFeed};
+use crate::test_events::{minute, registered, TestFeed};
 use crate::Projection;
 
 /// Builds a queue event by event, as the feed would deliver them.
@@ -154,15 +154,7 @@ impl Everything {
         );
         use InitiativeEvent as I;
         let moderator = s.moderator;
-        s.initiative(
-            approved,
-            I::InitiativeRegistered {
-                id: approved,
-                profile: profile("Clúster Minero"),
-                by: ana,
-                at: minute(0),
-            },
-        );
+        s.initiative(approved, registered(approved, "Clúster Minero", ana, 0));
         s.initiative(
             approved,
             I::InitiativeApproved {
@@ -181,12 +173,7 @@ impl Everything {
         );
         s.initiative(
             new_initiative,
-            I::InitiativeRegistered {
-                id: new_initiative,
-                profile: profile("Red de Turismo"),
-                by: bruno,
-                at: minute(50),
-            },
+            registered(new_initiative, "Red de Turismo", bruno, 50),
         );
         s.initiative(
             approved,
