@@ -87,9 +87,12 @@ impl Application {
         let address = self.listener.local_addr()?;
         tracing::info!(%address, "articula is listening");
         crate::serve::serve(self.listener, self.router, shutdown, self.shutdown_grace).await?;
+        // Each step of the stop is logged, so that a stop that does not end says where it is.
+        tracing::info!("requests finished; saving the projection snapshots");
         if let Err(error) = self.state.engine.save_snapshots().await {
             tracing::warn!(%error, "cannot save projection snapshots at shutdown");
         }
+        tracing::info!("closing the database");
         self.state.log.database().close().await;
         tracing::info!("articula stopped");
         Ok(())

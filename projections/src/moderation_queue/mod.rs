@@ -246,9 +246,7 @@ impl ModerationQueue {
             .chain(places(&self.publications, QueueSubject::Publication))
             .collect()
     }
-}
 
-impl ModerationQueue {
     /// The queue places of everything `subject` has waiting.
     fn keys_of(&self, subject: QueueSubject) -> Vec<QueueKey> {
         let keys = match subject {
