@@ -27,7 +27,7 @@ use crate::{Database, EventRepository, FeedPosition, IdempotentWrite};
 /// States are shared, not copied: a load hands out the cached [`Arc`], a read uses it as it is,
 /// and a command copies it once, when it first changes it ([`Arc::make_mut`]), and caches its
 /// copy after the commit. A thread of a thousand posts is one state that every read of it and
-/// every reply would otherwise have copied whole, a reply twice (out of the cache and back in).
+/// every reply would otherwise have copied whole, a command twice (out of the cache and back in).
 pub struct AggregateStore<A: Aggregate> {
     repository: EventRepository,
     cache: Mutex<LruCache<String, Cached<A>>>,
@@ -82,10 +82,18 @@ impl<A: Aggregate> LoadedAggregate<A> {
     }
 }
 
-impl<A: Aggregate + Clone> AggregateContext<A> for LoadedAggregate<A> {
-    /// The state to change, copied first if the cache (or a read) still shares it.
-    fn aggregate(&mut self) -> &mut A {
+impl<A: Aggregate + Clone> LoadedAggregate<A> {
+    /// The state for a command to decide on and change: copied first if the cache (or a read)
+    /// still shares it, so that a command refused part-way, after its sink applied some events,
+    /// changes no state anyone else holds.
+    pub fn to_change(&mut self) -> &mut A {
         Arc::make_mut(&mut self.aggregate)
+    }
+}
+
+impl<A: Aggregate + Clone> AggregateContext<A> for LoadedAggregate<A> {
+    fn aggregate(&mut self) -> &mut A {
+        self.to_change()
     }
 }
 

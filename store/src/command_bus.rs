@@ -258,9 +258,8 @@ where
     ) -> Result<Committed<A>, CommandError<A::Error>> {
         let deciding = Instant::now();
         let sink = EventSink::<A>::default();
-        // The state is copied here if the cache shares it, so a rejected command's partial
-        // changes never reach the cache.
-        Arc::make_mut(&mut loaded.aggregate)
+        loaded
+            .to_change()
             .handle(command, &self.services, &sink)
             .await
             .map_err(CommandError::Rejected)?;
@@ -330,7 +329,8 @@ where
             .await
             .map_err(from_aggregate_error)?;
         let sink = EventSink::<A>::default();
-        Arc::make_mut(&mut loaded.aggregate)
+        loaded
+            .to_change()
             .handle(command, &self.services, &sink)
             .await
             .map_err(CommandError::Rejected)?;
@@ -351,7 +351,8 @@ where
     /// are written together.
     pub async fn then(mut self, command: A::Command) -> Result<Self, CommandError<A::Error>> {
         let sink = EventSink::<A>::default();
-        Arc::make_mut(&mut self.loaded.aggregate)
+        self.loaded
+            .to_change()
             .handle(command, &self.bus.services, &sink)
             .await
             .map_err(CommandError::Rejected)?;
