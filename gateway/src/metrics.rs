@@ -44,6 +44,11 @@ pub struct TaskLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabels {
+    pub outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct StatusLabels {
     pub status: String,
 }
@@ -59,6 +64,7 @@ pub struct Metrics {
     pub projection_lag: Family<ProjectionLabels, Gauge>,
     pub projection_failed: Family<ProjectionLabels, Gauge>,
     task_failures: Family<TaskLabels, Counter>,
+    recalled: Family<OutcomeLabels, Counter>,
     task_up: Family<TaskLabels, Gauge>,
     /// Events not yet linked into the global chain (read when scraped).
     pub chain_unsealed: Gauge,
@@ -126,6 +132,7 @@ impl Default for Metrics {
             projection_failed.clone(),
         );
         let task_failures = Family::<TaskLabels, Counter>::default();
+        let recalled = Family::<OutcomeLabels, Counter>::default();
         let task_up = Family::<TaskLabels, Gauge>::default();
         let chain_unsealed = Gauge::default();
         let notifications = Family::<StatusLabels, Gauge>::default();
@@ -136,6 +143,13 @@ impl Default for Metrics {
             "background_task_failures",
             "Failures (panics) of supervised background tasks, each followed by a restart",
             task_failures.clone(),
+        );
+        registry.register(
+            "recalled_writes",
+            "Writes run under a session read lately (`access::recalled`), by how its check \
+             ended: verified by the append, checked after (unchanged), ran_again (the account \
+             changed) or refused (the session ended)",
+            recalled.clone(),
         );
         registry.register(
             "background_task_up",
@@ -186,6 +200,7 @@ impl Default for Metrics {
             projection_lag,
             projection_failed,
             task_failures,
+            recalled,
             task_up,
             chain_unsealed,
             notifications,
@@ -203,6 +218,13 @@ impl Metrics {
                 aggregate: aggregate.to_string(),
                 outcome: outcome.to_string(),
             })
+            .inc();
+    }
+
+    /// A write run under a recalled session, and how its check ended.
+    pub fn count_recalled(&self, outcome: &'static str) {
+        self.recalled
+            .get_or_create(&OutcomeLabels { outcome })
             .inc();
     }
 

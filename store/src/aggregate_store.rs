@@ -9,7 +9,8 @@ use lru::LruCache;
 use crate::chain::EventHash;
 use crate::coalesce::{BatchError, Coalesced};
 use crate::repository::stream_hashes;
-use crate::{Database, EventRepository, FeedPosition, IdempotentWrite};
+use crate::repository::Conditions;
+use crate::{Database, EventRepository, FeedPosition};
 
 /// A cqrs-es `EventStore` that keeps recently used aggregates in memory.
 ///
@@ -281,21 +282,22 @@ impl<A: Aggregate + Clone> EventStore<A> for AggregateStore<A> {
         context: LoadedAggregate<A>,
         metadata: HashMap<String, String>,
     ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
-        self.append(events, context, metadata, None)
+        self.append(events, context, metadata, Conditions::default())
             .await
             .map(|(envelopes, _)| envelopes)
     }
 }
 
 impl<A: Aggregate + Clone> AggregateStore<A> {
-    /// `commit`, also answering where the last event sits in the feed; a keyed write marks its
-    /// idempotency key in the same statement (see [`crate::Idempotency`]).
+    /// `commit`, also answering where the last event sits in the feed; nothing is written unless
+    /// the [`Conditions`] hold (a keyed write marks its idempotency key in the same statement,
+    /// see [`crate::Idempotency`]).
     pub async fn append(
         &self,
         events: Vec<A::Event>,
         context: LoadedAggregate<A>,
         metadata: HashMap<String, String>,
-        keyed: Option<&IdempotentWrite>,
+        conditions: Conditions<'_>,
     ) -> Result<(Vec<EventEnvelope<A>>, Option<FeedPosition>), AggregateError<A::Error>> {
         if events.is_empty() {
             return Ok((Vec::new(), None));
@@ -317,7 +319,7 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
         let hashes = stream_hashes(A::TYPE, &serialized, context.last_hash);
         match self
             .repository
-            .append::<A>(&serialized, &hashes, keyed)
+            .append::<A>(&serialized, &hashes, conditions)
             .await
         {
             Ok(last) => {

@@ -273,7 +273,7 @@ where
                 events,
                 loaded,
                 metadata.clone().into_map(),
-                metadata.idempotency.as_ref(),
+                crate::repository::Conditions::of(metadata),
             )
             .await
             .map_err(from_aggregate_error)?;
@@ -308,6 +308,7 @@ pub struct PendingAppend<'b> {
     pub(crate) events: Vec<cqrs_es::persist::SerializedEvent>,
     pub(crate) hashes: Vec<crate::chain::EventHash>,
     pub(crate) keyed: Option<crate::IdempotentWrite>,
+    pub(crate) session: Option<crate::SessionGuard>,
     pub(crate) committed: Box<dyn FnOnce(bool) + Send + 'b>,
 }
 
@@ -368,6 +369,7 @@ where
     /// Serialises the events with `metadata`, ready for [`crate::EventLog::commit_together`].
     pub fn into_pending(self, metadata: &EventMetadata) -> Result<PendingAppend<'b>, StoreError> {
         let keyed = metadata.idempotency.clone();
+        let session = metadata.session.clone();
         let metadata = metadata.clone().into_map();
         let first = self.loaded.version + 1;
         let events = self
@@ -394,6 +396,7 @@ where
             events,
             hashes,
             keyed,
+            session,
             committed: Box::new(move |written| {
                 if written {
                     store.remember_committed(
@@ -438,6 +441,9 @@ pub(crate) fn from_aggregate_error<E: std::error::Error>(
         )),
         AggregateError::UnexpectedError(e) if e.is::<crate::idempotency::ClaimLost>() => {
             CommandError::Store(StoreError::IdempotencyClaimLost)
+        }
+        AggregateError::UnexpectedError(e) if e.is::<crate::sessions::SessionRefused>() => {
+            CommandError::Store(StoreError::SessionRefused)
         }
         AggregateError::UnexpectedError(e) => {
             CommandError::Store(StoreError::Persistence(e.to_string()))

@@ -45,6 +45,10 @@ pub enum StoreError {
     /// nothing (see [`crate::Idempotency`]).
     #[error("this Idempotency-Key was taken over by a later attempt; nothing was written")]
     IdempotencyClaimLost,
+    /// A write under a recalled session found it ended, or its account changed, and wrote
+    /// nothing (see [`crate::SessionGuard`]).
+    #[error("the session was signed out, expired or its account changed; nothing was written")]
+    SessionRefused,
 }
 
 impl StoreError {

@@ -95,9 +95,12 @@ impl EventLog {
                 hashes: &p.hashes,
             })
             .collect();
-        // The requests that decide together share their metadata, and so their key.
-        let keyed = pending.iter().find_map(|p| p.keyed.as_ref());
-        let result = repository.append_streams(&streams, keyed).await;
+        // The requests that decide together share their metadata, and so their key and session.
+        let conditions = crate::repository::Conditions {
+            keyed: pending.iter().find_map(|p| p.keyed.as_ref()),
+            session: pending.iter().find_map(|p| p.session.as_ref()),
+        };
+        let result = repository.append_streams(&streams, conditions).await;
         drop(streams);
         let written = result.is_ok();
         for p in pending {

@@ -51,8 +51,8 @@ pub use idempotency::{
     StoredResponse,
 };
 pub use metadata::{ActorRef, EventMetadata};
-pub use repository::{stream_hashes, EventRepository, StreamAppend};
-pub use sessions::{SessionCheck, Sessions, SetupCheck, Token};
+pub use repository::{stream_hashes, Conditions, EventRepository, StreamAppend};
+pub use sessions::{GuardState, SessionCheck, SessionGuard, Sessions, SetupCheck, Token};
 pub use snapshots::{Snapshot, Snapshots};
 pub use vault::{PersonKey, Vault, VaultError};
 

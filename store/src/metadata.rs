@@ -63,6 +63,10 @@ pub struct EventMetadata {
     /// the events (see [`crate::Idempotency`]). Not stored in the events.
     #[serde(skip)]
     pub idempotency: Option<crate::IdempotentWrite>,
+    /// The recalled session the request runs under, which its first append checks in the same
+    /// statement as the events (see [`crate::SessionGuard`]). Not stored in the events.
+    #[serde(skip)]
+    pub session: Option<crate::SessionGuard>,
 }
 
 impl EventMetadata {
@@ -78,6 +82,7 @@ impl EventMetadata {
             command: command.to_string(),
             client: format!("articula/{}", env!("CARGO_PKG_VERSION")),
             idempotency: None,
+            session: None,
         }
     }
 

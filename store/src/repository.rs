@@ -9,7 +9,9 @@ use sqlite_es::SqliteEventRepository;
 use crate::chain::{event_hash, EventContent, EventHash};
 use crate::feed::{replay_stream, StreamFilter};
 use crate::idempotency::{ClaimLost, IdempotentWrite};
+use crate::sessions::SessionRefused;
 use crate::{Database, FeedPosition};
+use crate::{EventMetadata, SessionGuard};
 
 /// postgres-es or sqlite-es behind one type, so that the rest of the store is written once.
 ///
@@ -89,14 +91,13 @@ pub fn stream_hashes(
 }
 
 impl EventRepository {
-    /// Appends one command's events atomically and returns where the last one sits in the feed.
-    /// With `keyed`, the command's idempotency key is marked committed in the same statement
-    /// (see [`crate::Idempotency`]); if its claim no longer holds, nothing is written.
+    /// Appends one command's events atomically and returns where the last one sits in the feed,
+    /// if its [`Conditions`] hold (nothing is written otherwise).
     pub async fn append<A: Aggregate>(
         &self,
         events: &[SerializedEvent],
         hashes: &[EventHash],
-        keyed: Option<&IdempotentWrite>,
+        conditions: Conditions<'_>,
     ) -> Result<Option<FeedPosition>, PersistenceError> {
         self.append_streams(
             &[StreamAppend {
@@ -104,7 +105,7 @@ impl EventRepository {
                 events,
                 hashes,
             }],
-            keyed,
+            conditions,
         )
         .await
     }
@@ -217,23 +218,61 @@ impl EventRepository {
     /// appends of other commands made at the same moment, each all or nothing within it, and
     /// one sync of the disk makes them all durable ([`crate::group_commit`]).
     ///
-    /// With `keyed`, the request's idempotency key is marked committed with the answer's
-    /// essentials in the same statement (PostgreSQL) or transaction (SQLite); if the claim the
-    /// request runs under has been taken over, nothing is written and the append fails.
+    /// With a key ([`Conditions::keyed`]), the request's idempotency key is marked committed
+    /// with the answer's essentials in the same statement (PostgreSQL) or transaction (SQLite);
+    /// if the claim the request runs under has been taken over, nothing is written and the
+    /// append fails. With a recalled session not yet checked ([`Conditions::session`]), the
+    /// statement checks it, and writes nothing if it has ended or its account changed.
     pub async fn append_streams(
         &self,
         streams: &[StreamAppend<'_>],
-        keyed: Option<&IdempotentWrite>,
+        conditions: Conditions<'_>,
     ) -> Result<Option<FeedPosition>, PersistenceError> {
         let rows = Rows::from(streams);
         if rows.sequences.is_empty() {
             return Ok(None);
         }
+        let Conditions { keyed, session } = conditions;
+        if session.is_some_and(|guard| guard.state() == crate::GuardState::Refused) {
+            return Err(PersistenceError::UnknownError(Box::new(SessionRefused)));
+        }
         match self {
-            Self::Postgres { pool, .. } => append_postgres(pool, &rows, keyed).await.map(Some),
-            Self::Sqlite { pool, .. } => crate::group_commit::append(pool, rows, keyed.cloned())
-                .await
-                .map(Some),
+            Self::Postgres { pool, .. } => {
+                append_postgres(pool, &rows, keyed, session).await.map(Some)
+            }
+            Self::Sqlite { pool, .. } => {
+                // Sessions are recalled on PostgreSQL only (`Sessions::recall`); should a guard
+                // not yet checked come here, it is refused rather than written unchecked.
+                if let Some(guard) = session.filter(|guard| guard.to_check().is_some()) {
+                    guard.checked(false);
+                    return Err(PersistenceError::UnknownError(Box::new(SessionRefused)));
+                }
+                crate::group_commit::append(pool, rows, keyed.cloned())
+                    .await
+                    .map(Some)
+            }
+        }
+    }
+}
+
+/// What an append checks in the same statement (or transaction) as its events; it writes
+/// nothing unless every one holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Conditions<'a> {
+    /// The request's idempotency key, whose claim must still hold; it is marked committed with
+    /// the events (see [`crate::Idempotency`]).
+    pub keyed: Option<&'a IdempotentWrite>,
+    /// The recalled session the request runs under, checked until an append has found it live
+    /// (see [`SessionGuard`]).
+    pub session: Option<&'a SessionGuard>,
+}
+
+impl<'a> Conditions<'a> {
+    /// The conditions `metadata`'s request sets on its appends.
+    pub fn of(metadata: &'a EventMetadata) -> Self {
+        Self {
+            keyed: metadata.idempotency.as_ref(),
+            session: metadata.session.as_ref(),
         }
     }
 }
@@ -321,6 +360,7 @@ async fn append_postgres(
     pool: &sqlx::PgPool,
     rows: &Rows,
     keyed: Option<&IdempotentWrite>,
+    session: Option<&SessionGuard>,
 ) -> Result<FeedPosition, PersistenceError> {
     const INSERT: &str = "
         INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash)
@@ -339,9 +379,30 @@ async fn append_postgres(
             WHERE account_id = $9 AND key = $10 AND claim = $17
               AND state IN ('pending', 'committed')
             RETURNING 1)";
-    let sql = match keyed {
-        None => format!("{INSERT}{RETURNING}"),
-        Some(_) => format!("{MARK}{INSERT} WHERE EXISTS (SELECT 1 FROM claimed){RETURNING}"),
+    // A write under a recalled session inserts only if the session is still live and its
+    // account still at the version the request ran as (its parameters follow the key's).
+    const LIVE: &str = "
+        live AS (
+            SELECT 1 FROM sessions s
+            WHERE s.token_digest = $SESSION AND s.revoked_at IS NULL AND s.expires_at > now()
+              AND (SELECT COALESCE(MAX(a.sequence), 0) FROM events a
+                   WHERE a.aggregate_type = 'account' AND a.aggregate_id = s.account_id::text)
+                  = $VERSION)";
+    let checked = session.and_then(SessionGuard::to_check);
+    let sql = match (keyed, checked) {
+        (None, None) => format!("{INSERT}{RETURNING}"),
+        (Some(_), None) => {
+            format!("{MARK}{INSERT} WHERE EXISTS (SELECT 1 FROM claimed){RETURNING}")
+        }
+        (None, Some(_)) => format!(
+            "WITH {}{INSERT} WHERE EXISTS (SELECT 1 FROM live){RETURNING}",
+            LIVE.replace("$SESSION", "$9").replace("$VERSION", "$10")
+        ),
+        (Some(_), Some(_)) => format!(
+            "{MARK},{}{INSERT} WHERE EXISTS (SELECT 1 FROM claimed) \
+             AND EXISTS (SELECT 1 FROM live){RETURNING}",
+            LIVE.replace("$SESSION", "$18").replace("$VERSION", "$19")
+        ),
     };
     let mut query = sqlx::query_as(&sql)
         .bind(&rows.types)
@@ -365,7 +426,20 @@ async fn append_postgres(
             .bind(last.sequence)
             .bind(keyed.claim.number);
     }
+    if let Some((digest, version)) = checked {
+        query = query
+            .bind(&digest[..])
+            .bind(i64::try_from(version).unwrap_or(i64::MAX));
+    }
     let written: Vec<(i64, i64)> = query.fetch_all(pool).await.map_err(append_error)?;
+    if let Some(guard) = session.filter(|_| checked.is_some()) {
+        // An empty answer under both a key and a session is told as the session's: the
+        // gateway never runs a keyed request under a recalled session (`access::recalled`).
+        guard.checked(!written.is_empty());
+        if written.is_empty() {
+            return Err(PersistenceError::UnknownError(Box::new(SessionRefused)));
+        }
+    }
     if written.is_empty() && keyed.is_some() {
         return Err(PersistenceError::UnknownError(Box::new(ClaimLost)));
     }
@@ -444,7 +518,9 @@ impl PersistedEventRepository for EventRepository {
             )
             .await?;
         let hashes = stream_hashes(A::TYPE, events, previous);
-        self.append::<A>(events, &hashes, None).await.map(|_| ())
+        self.append::<A>(events, &hashes, Conditions::default())
+            .await
+            .map(|_| ())
     }
 
     async fn stream_events<A: Aggregate>(

@@ -339,6 +339,21 @@ impl AccountService {
             Some(state) => state,
             None => self.load(account).await?,
         };
+        Self::acting(&state)
+    }
+
+    /// The actor of `account` at exactly `version` if this process holds that state, without
+    /// reading anything (a write under a recalled session, `access::recalled`).
+    pub fn cached_actor(&self, account: AccountId, version: usize) -> Option<Actor> {
+        let state = self
+            .accounts
+            .store()
+            .cached_at(&account.to_string(), version)?;
+        Self::acting(&state).ok()
+    }
+
+    /// Who `state`'s account acts as, if it may act at all.
+    fn acting(state: &Account) -> Result<Actor, Refusal> {
         match (state.status(), state.actor()) {
             (AccountStatus::Active, Some(actor)) => Ok(actor),
             (AccountStatus::Erased, _) => Err(Refusal::NotSignedIn(

@@ -6,6 +6,7 @@ use axum::http::{header, HeaderMap};
 use domain::actor::Actor;
 use store::SessionCheck;
 
+pub use super::recalled::Recalled;
 use crate::app::Refusal;
 use crate::state::AppState;
 
@@ -28,12 +29,21 @@ impl Caller {
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = Refusal;
 
+    /// The caller the access check resolved. A write running under a recalled session
+    /// ([`Recalled`]) has its session read here first: a handler that asks who calls may do
+    /// more than append, so it gets a caller as checked as any other request's.
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Refusal> {
-        parts
-            .extensions
-            .get::<Caller>()
-            .cloned()
-            .ok_or_else(|| Refusal::internal("the route was reached without its access check"))
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(caller.clone());
+        }
+        let Some(recalled) = parts.extensions.get::<Recalled>().cloned() else {
+            return Err(Refusal::internal(
+                "the route was reached without its access check",
+            ));
+        };
+        let caller = recalled.check(&parts.headers).await?;
+        parts.extensions.insert(caller.clone());
+        Ok(caller)
     }
 }
 
@@ -70,8 +80,24 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, Refusal> {
 
 /// Resolves the caller: no token is a visitor; a token must be live and its account active.
 pub async fn resolve_caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Refusal> {
+    Ok(resolve_session(state, headers).await?.caller)
+}
+
+/// A caller as resolved from its session, with the account stream's version read with it.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub caller: Caller,
+    /// `None` for a visitor.
+    pub account_version: Option<usize>,
+}
+
+/// [`resolve_caller`], also telling the account's version.
+pub async fn resolve_session(state: &AppState, headers: &HeaderMap) -> Result<Resolved, Refusal> {
     let Some(token) = bearer_token(headers)? else {
-        return Ok(Caller::Visitor);
+        return Ok(Resolved {
+            caller: Caller::Visitor,
+            account_version: None,
+        });
     };
     let (account, version) = match state.accounts.sessions().authenticate(token).await? {
         SessionCheck::Valid {
@@ -96,5 +122,8 @@ pub async fn resolve_caller(state: &AppState, headers: &HeaderMap) -> Result<Cal
         }
     };
     let actor = state.accounts.actor(account, version).await?;
-    Ok(Caller::Account(actor))
+    Ok(Resolved {
+        caller: Caller::Account(actor),
+        account_version: Some(version),
+    })
 }

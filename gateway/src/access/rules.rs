@@ -13,6 +13,7 @@ use utoipa::openapi::path::PathItem;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 use super::caller::{resolve_caller, Caller};
+use super::recalled::Recalled;
 use crate::app::Refusal;
 use crate::http::HttpError;
 use crate::state::AppState;
@@ -160,7 +161,9 @@ fn methods_of(item: &PathItem) -> Vec<Method> {
 }
 
 /// Resolves the caller from the bearer token, applies the route's rule (refusing routes without
-/// one), limits writes per account, and hands the [`Caller`] to the handler.
+/// one), limits writes per account, and hands the [`Caller`] to the handler. A write whose
+/// session was read lately runs under it unread, checked by its append
+/// ([`super::recalled`]).
 pub async fn authorize(
     State((state, rules)): State<(AppState, Arc<AccessRules>)>,
     matched: Option<MatchedPath>,
@@ -188,6 +191,9 @@ pub async fn authorize(
         return Refusal::NotAllowed("this route is not open to anyone yet".into()).into_response();
     };
     let authenticating = std::time::Instant::now();
+    if let Some(recalled) = Recalled::of(&state, &method, request.headers()) {
+        return super::recalled::run(access, recalled, request, next, authenticating).await;
+    }
     let caller = match resolve_caller(&state, request.headers()).await {
         Ok(caller) => caller,
         Err(error) => return error.into_response(),

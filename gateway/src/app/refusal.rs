@@ -97,6 +97,13 @@ impl From<store::StoreError> for Refusal {
             store::StoreError::IdempotencyClaimLost => Self::conflict(
                 "a request with this Idempotency-Key is still being processed; retry in a moment",
             ),
+            // Answered only where no access check runs the request again (it always does, see
+            // `access::recalled`): the session is to be read afresh.
+            store::StoreError::SessionRefused => Self::NotSignedIn(
+                "your session ended or your account changed while this was written; nothing \
+                 was written: sign in again and retry"
+                    .into(),
+            ),
             other => Self::Internal(Box::new(other)),
         }
     }

@@ -14,6 +14,7 @@ use store::{CommandBus, Committed, EventMetadata, Stages};
 use super::context::RequestContext;
 use super::reading::WrittenAt;
 use super::{ApiJson, Refusal, Written};
+use crate::access::caller::Recalled;
 use crate::access::{Caller, SignedIn};
 use crate::app::{command_error, load_error, DomainRefusal};
 
@@ -202,8 +203,17 @@ impl Acting {
 impl<S: Send + Sync> FromRequestParts<S> for Acting {
     type Rejection = Refusal;
 
+    /// A write under a recalled session runs as the account recalled, unread: its appends carry
+    /// the session's guard (in the context's metadata), and the first of them checks it.
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Refusal> {
-        let SignedIn(actor) = SignedIn::from_request_parts(parts, state).await?;
+        let recalled = match parts.extensions.get::<Caller>() {
+            None => parts.extensions.get::<Recalled>().map(|r| r.actor.clone()),
+            Some(_) => None,
+        };
+        let actor = match recalled {
+            Some(actor) => actor,
+            None => SignedIn::from_request_parts(parts, state).await?.0,
+        };
         let context = match RequestContext::from_request_parts(parts, state).await {
             Ok(context) => context,
             Err(never) => match never {},

@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
-use store::{ActorRef, AnswerShape, EventMetadata, IdempotentWrite, KeyClaim};
+use store::{ActorRef, AnswerShape, EventMetadata, IdempotentWrite, KeyClaim, SessionGuard};
 
 use crate::access::Caller;
 
@@ -19,6 +19,9 @@ pub struct RequestContext {
     /// The claim on the request's `Idempotency-Key`, if it has one (set by the idempotency
     /// middleware): its append records the key with the events.
     pub idempotency: Option<KeyClaim>,
+    /// The recalled session a write runs under, if it runs under one (set by the access check,
+    /// `access::recalled`): its first append checks it.
+    pub session: Option<SessionGuard>,
 }
 
 impl RequestContext {
@@ -39,6 +42,7 @@ impl RequestContext {
                 claim,
                 answer: AnswerShape::default(),
             }),
+            session: self.session.clone(),
         }
     }
 }
@@ -84,6 +88,10 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
             correlation_id,
             client,
             idempotency: parts.extensions.get::<KeyClaim>().cloned(),
+            session: parts
+                .extensions
+                .get::<crate::access::caller::Recalled>()
+                .map(|recalled| recalled.guard.clone()),
         })
     }
 }

@@ -10,7 +10,7 @@ pub mod context;
 mod contract;
 pub mod error;
 mod health;
-mod idempotency;
+pub(crate) mod idempotency;
 mod initiatives;
 mod joint_projects;
 mod json;

@@ -57,7 +57,13 @@ fn spawn_append(
             })
             .collect();
         repository
-            .append_streams(&appends, keyed.as_ref())
+            .append_streams(
+                &appends,
+                crate::repository::Conditions {
+                    keyed: keyed.as_ref(),
+                    session: None,
+                },
+            )
             .await
             .map(|position| position.expect("an append of events has a position"))
     })

@@ -21,8 +21,12 @@ use zeroize::Zeroize;
 use crate::text_time::{decode_error, parse_sqlite_time, sqlite_time};
 use crate::{Database, StoreError};
 use find::Finder;
+use recall::Recent;
+pub(crate) use recall::SessionRefused;
+pub use recall::{GuardState, SessionGuard};
 
 mod find;
+mod recall;
 
 const TOKEN_PREFIX: &str = "art_";
 const TOKEN_BYTES: usize = 32;
@@ -115,6 +119,9 @@ pub struct Sessions {
     db: Database,
     /// How sessions are found by their digests (see [`Finder`]).
     finder: Finder,
+    /// The sessions read valid lately, which a write may run under unread ([`Self::recall`]);
+    /// none on SQLite.
+    recent: Option<Recent>,
 }
 
 /// A session as stored: its account, expiry, whether it was revoked, and the account stream's
@@ -134,6 +141,7 @@ impl Sessions {
         Self {
             db: db.clone(),
             finder: Finder::new(db),
+            recent: matches!(db, Database::Postgres(_)).then(Recent::new),
         }
     }
 
@@ -195,7 +203,7 @@ impl Sessions {
         }
         let digest = digest(token);
         let found = self.finder.find(digest).await?;
-        Ok(match found {
+        let check = match found {
             None => SessionCheck::Unknown,
             Some((_, _, true, _)) => SessionCheck::Revoked,
             Some((_, expires_at, false, _)) if expires_at <= now => SessionCheck::Expired,
@@ -204,7 +212,33 @@ impl Sessions {
                 expires_at,
                 account_version: usize::try_from(version).unwrap_or(0),
             },
-        })
+        };
+        if let Some(recent) = &self.recent {
+            match check {
+                SessionCheck::Valid {
+                    account,
+                    expires_at,
+                    account_version,
+                } => recent.remember(digest, account, expires_at, account_version),
+                _ => recent.forget(&digest),
+            }
+        }
+        Ok(check)
+    }
+
+    /// The session of `token` as this process last read it valid, if it has not expired since:
+    /// a write may run under it without reading it, its first append checking it instead
+    /// ([`SessionGuard`]). `None` when it was not read lately, and always on SQLite.
+    pub fn recall(&self, token: &str) -> Option<SessionGuard> {
+        self.recall_at(token, Utc::now())
+    }
+
+    pub fn recall_at(&self, token: &str, now: DateTime<Utc>) -> Option<SessionGuard> {
+        let recent = self.recent.as_ref()?;
+        if !well_formed(token) {
+            return None;
+        }
+        recent.recall(digest(token), now)
     }
 
     /// Ends the session of `token` (signing out). True if it was not revoked already.
@@ -217,6 +251,9 @@ impl Sessions {
             return Ok(false);
         }
         let digest = digest(token);
+        if let Some(recent) = &self.recent {
+            recent.forget(&digest);
+        }
         const UPDATE: &str = "UPDATE sessions SET revoked_at = $1
                               WHERE token_digest = $2 AND revoked_at IS NULL";
         let revoked = match &self.db {
@@ -246,6 +283,9 @@ impl Sessions {
         account: AccountId,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
+        if let Some(recent) = &self.recent {
+            recent.forget_account(account);
+        }
         const UPDATE: &str = "UPDATE sessions SET revoked_at = $1
                               WHERE account_id = $2 AND revoked_at IS NULL AND expires_at > $1";
         let revoked = match &self.db {
