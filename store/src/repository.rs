@@ -222,7 +222,8 @@ impl EventRepository {
     /// with the answer's essentials in the same statement (PostgreSQL) or transaction (SQLite);
     /// if the claim the request runs under has been taken over, nothing is written and the
     /// append fails. With a recalled session not yet checked ([`Conditions::session`]), the
-    /// statement checks it, and writes nothing if it has ended or its account changed.
+    /// statement (PostgreSQL) or the transaction before the rows (SQLite) checks it, and
+    /// nothing is written if it has ended or its account changed.
     pub async fn append_streams(
         &self,
         streams: &[StreamAppend<'_>],
@@ -241,13 +242,7 @@ impl EventRepository {
                 append_postgres(pool, &rows, keyed, session).await.map(Some)
             }
             Self::Sqlite { pool, .. } => {
-                // Sessions are recalled on PostgreSQL only (`Sessions::recall`); should a guard
-                // not yet checked come here, it is refused rather than written unchecked.
-                if let Some(guard) = session.filter(|guard| guard.to_check().is_some()) {
-                    guard.checked(false);
-                    return Err(PersistenceError::UnknownError(Box::new(SessionRefused)));
-                }
-                crate::group_commit::append(pool, rows, keyed.cloned())
+                crate::group_commit::append(pool, rows, keyed.cloned(), session.cloned())
                     .await
                     .map(Some)
             }

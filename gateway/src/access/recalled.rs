@@ -15,10 +15,12 @@
 //! * the append found it ended or the account changed (nothing written): it is read now and the
 //!   request refused or run again.
 //!
-//! A handler that asks who calls ([`Caller`], [`super::SignedIn`]) reads the session first, as
-//! it may do more than append; only the command routes' [`crate::http::command::Acting`] runs
-//! on the recalled account. Requests with an `Idempotency-Key` are never recalled: the key's
-//! record of an answer must be of an answer that stands. Nor are reads.
+//! Only command routes are run so ([`super::ApiRoutes::command`]: their handlers decide and append
+//! as the caller, through [`crate::http::command::Acting`], and write nothing else), so that
+//! nothing is written but through a checked append. Should such a handler also ask who calls
+//! ([`Caller`], [`super::SignedIn`]), the session is read for it first. Requests with an
+//! `Idempotency-Key` are never recalled: the key's record of an answer must be of an answer that
+//! stands. Nor are reads.
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! Who may call which route: every route is registered together with its [`Access`] rule, and
 //! the [`authorize`] middleware refuses any route that has none (deny by default).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -64,20 +64,33 @@ impl Access {
     }
 }
 
-/// The rule of every (method, route template) the API has.
+/// The rule of every (method, route template) the API has, and which of them are commands.
 #[derive(Debug, Default, Clone)]
-pub struct AccessRules(HashMap<(Method, String), Access>);
+pub struct AccessRules {
+    rules: HashMap<(Method, String), Access>,
+    /// The writes whose handlers only append as the caller ([`ApiRoutes::command`]): they may
+    /// run under a recalled session ([`super::recalled`]).
+    commands: HashSet<(Method, String)>,
+}
 
 impl AccessRules {
     pub fn get(&self, method: &Method, template: &str) -> Option<Access> {
-        self.0.get(&(method.clone(), template.to_string())).copied()
+        self.rules
+            .get(&(method.clone(), template.to_string()))
+            .copied()
+    }
+
+    /// Whether (`method`, `template`) is a command route ([`ApiRoutes::command`]).
+    pub fn is_command(&self, method: &Method, template: &str) -> bool {
+        self.commands
+            .contains(&(method.clone(), template.to_string()))
     }
 
     /// The methods route `template` answers, sorted (`HEAD` wherever `GET` is, as axum answers
     /// it with the GET handler).
     pub fn methods_of(&self, template: &str) -> Vec<Method> {
         let mut methods: Vec<Method> = self
-            .0
+            .rules
             .keys()
             .filter(|(_, t)| t == template)
             .map(|(m, _)| m.clone())
@@ -92,7 +105,7 @@ impl AccessRules {
     /// Every (method, route template) with its rule, sorted.
     pub fn all(&self) -> Vec<(Method, String, Access)> {
         let mut all: Vec<_> = self
-            .0
+            .rules
             .iter()
             .map(|((m, p), a)| (m.clone(), p.clone(), *a))
             .collect();
@@ -123,10 +136,25 @@ impl ApiRoutes {
     }
 
     /// Adds the handlers of one `utoipa_axum::routes!(…)` under `access`.
-    pub fn route(mut self, access: Access, routes: UtoipaMethodRouter<AppState>) -> Self {
+    pub fn route(self, access: Access, routes: UtoipaMethodRouter<AppState>) -> Self {
+        self.add(access, routes, false)
+    }
+
+    /// [`Self::route`] for commands: handlers that take [`crate::http::command::Acting`] and do
+    /// nothing but decide and append as the caller (no other write, and an answer made of what
+    /// they appended). Only these may run under a recalled session, whose check is their first
+    /// append ([`super::recalled`]).
+    pub fn command(self, access: Access, routes: UtoipaMethodRouter<AppState>) -> Self {
+        self.add(access, routes, true)
+    }
+
+    fn add(mut self, access: Access, routes: UtoipaMethodRouter<AppState>, command: bool) -> Self {
         for (path, item) in routes.1.paths.iter() {
             for method in methods_of(item) {
-                self.rules.0.insert((method, path.clone()), access);
+                if command {
+                    self.rules.commands.insert((method.clone(), path.clone()));
+                }
+                self.rules.rules.insert((method, path.clone()), access);
             }
         }
         self.router = self.router.routes(routes);
@@ -134,7 +162,8 @@ impl ApiRoutes {
     }
 
     pub fn merge(mut self, other: ApiRoutes) -> Self {
-        self.rules.0.extend(other.rules.0);
+        self.rules.rules.extend(other.rules.rules);
+        self.rules.commands.extend(other.rules.commands);
         self.router = self.router.merge(other.router);
         self
     }
@@ -191,8 +220,10 @@ pub async fn authorize(
         return Refusal::NotAllowed("this route is not open to anyone yet".into()).into_response();
     };
     let authenticating = std::time::Instant::now();
-    if let Some(recalled) = Recalled::of(&state, &method, request.headers()) {
-        return super::recalled::run(access, recalled, request, next, authenticating).await;
+    if rules.is_command(&method, template.as_str()) {
+        if let Some(recalled) = Recalled::of(&state, &method, request.headers()) {
+            return super::recalled::run(access, recalled, request, next, authenticating).await;
+        }
     }
     let caller = match resolve_caller(&state, request.headers()).await {
         Ok(caller) => caller,

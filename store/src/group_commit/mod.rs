@@ -9,9 +9,10 @@
 //! turn takes everything queued, at most [`GROUP_AT_MOST`] appends in the queue's order, and
 //! writes them in one transaction, each command's rows inside a savepoint of their own:
 //!
-//! * a command whose append conflicts (another writer appended to its stream first) or whose
-//!   idempotency claim was taken over is rolled back to its savepoint and answered so, and the
-//!   others go on;
+//! * a command whose append conflicts (another writer appended to its stream first), whose
+//!   idempotency claim was taken over, or whose recalled session has ended or whose account has
+//!   changed ([`crate::SessionGuard`], checked before anything of it is written) is rolled back to
+//!   its savepoint and answered so, and the others go on;
 //! * any other failure (the disk, the file) rolls the whole transaction back and every command
 //!   of the group is answered with it: nothing of the group was written;
 //! * a command is answered only once the commit has returned, so an acknowledged append is as
@@ -34,8 +35,10 @@ use tokio::sync::oneshot;
 use crate::database::SQLITE_BUSY_TIMEOUT;
 use crate::idempotency::{ClaimLost, IdempotentWrite};
 use crate::repository::Rows;
+use crate::sessions::SessionRefused;
+use crate::text_time::sqlite_time;
 use crate::writer::{closed, of_file, sqlite_turn, Held, PerFile, Writer};
-use crate::FeedPosition;
+use crate::{FeedPosition, SessionGuard};
 
 /// The most appends one transaction holds, so that one sync never waits for an unbounded write.
 const GROUP_AT_MOST: usize = 64;
@@ -49,6 +52,7 @@ struct Queued {
     number: u64,
     rows: Rows,
     keyed: Option<IdempotentWrite>,
+    session: Option<SessionGuard>,
     answer: oneshot::Sender<Answer>,
 }
 
@@ -73,13 +77,19 @@ impl Queue {
         self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn join(&self, rows: Rows, keyed: Option<IdempotentWrite>) -> Place<'_> {
+    fn join(
+        &self,
+        rows: Rows,
+        keyed: Option<IdempotentWrite>,
+        session: Option<SessionGuard>,
+    ) -> Place<'_> {
         let number = self.numbers.fetch_add(1, Ordering::Relaxed);
         let (answer, answered) = oneshot::channel();
         self.waiting().push_back(Queued {
             number,
             rows,
             keyed,
+            session,
             answer,
         });
         Place {
@@ -113,15 +123,17 @@ impl Drop for Place<'_> {
     }
 }
 
-/// Appends `rows` (and marks `keyed`'s key) on SQLite, committed with whatever other appends
-/// wait for the same file at the same moment (see the module's documentation).
+/// Appends `rows` (and marks `keyed`'s key) on SQLite if `session`, when there is one to
+/// check, still holds; committed with whatever other appends wait for the same file at the same
+/// moment (see the module's documentation).
 pub(crate) async fn append(
     pool: &SqlitePool,
     rows: Rows,
     keyed: Option<IdempotentWrite>,
+    session: Option<SessionGuard>,
 ) -> Answer {
     let queue = Queue::of(pool);
-    let mut place = queue.join(rows, keyed);
+    let mut place = queue.join(rows, keyed, session);
     loop {
         tokio::select! {
             biased;
@@ -224,12 +236,13 @@ fn write(connection: &mut rusqlite::Connection, group: &[Queued]) -> rusqlite::R
     let mut answers = Vec::with_capacity(group.len());
     for queued in group {
         let (rows, keyed) = (&queued.rows, queued.keyed.as_ref());
+        let session = queued.session.as_ref();
         let answer = if keyed.is_none() && rows.sequences.len() == 1 {
-            // One statement: all or nothing by itself.
-            write_one(&transaction, rows, keyed)?
+            // One statement after the session's check, which writes nothing: all or nothing.
+            write_one(&transaction, rows, keyed, session)?
         } else {
             let mut savepoint = transaction.savepoint()?;
-            let answer = write_one(&savepoint, rows, keyed)?;
+            let answer = write_one(&savepoint, rows, keyed, session)?;
             if answer.is_ok() {
                 savepoint.commit()?;
             } else {
@@ -244,13 +257,41 @@ fn write(connection: &mut rusqlite::Connection, group: &[Queued]) -> rusqlite::R
     Ok(answers)
 }
 
-/// One command's rows: `Ok(Err(_))` when the append is refused (a conflict, a lost claim), which
-/// leaves the transaction usable; `Err(_)` for any other failure.
+/// One command's rows: `Ok(Err(_))` when the append is refused (a conflict, a lost claim, a
+/// session ended), which leaves the transaction usable; `Err(_)` for any other failure.
 fn write_one(
     connection: &rusqlite::Connection,
     rows: &Rows,
     keyed: Option<&IdempotentWrite>,
+    session: Option<&SessionGuard>,
 ) -> rusqlite::Result<Answer> {
+    if let Some((digest, version)) = session.and_then(SessionGuard::to_check) {
+        // The session read lately, checked before anything is written (see the guard).
+        let live = connection
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM sessions s
+                 WHERE s.token_digest = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2
+                   AND (SELECT COALESCE(MAX(a.sequence), 0) FROM events a
+                        WHERE a.aggregate_type = 'account' AND a.aggregate_id = s.account_id)
+                       = ?3)",
+            )?
+            .query_row(
+                params![
+                    &digest[..],
+                    sqlite_time(chrono::Utc::now()),
+                    i64::try_from(version).unwrap_or(i64::MAX)
+                ],
+                |row| row.get::<_, bool>(0),
+            )?;
+        if let Some(guard) = session {
+            guard.checked(live);
+        }
+        if !live {
+            return Ok(Err(PersistenceError::UnknownError(Box::new(
+                SessionRefused,
+            ))));
+        }
+    }
     let last = rows.last();
     if let Some(keyed) = keyed {
         // The key and the events commit together; a claim taken over writes nothing.

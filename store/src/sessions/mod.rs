@@ -119,9 +119,8 @@ pub struct Sessions {
     db: Database,
     /// How sessions are found by their digests (see [`Finder`]).
     finder: Finder,
-    /// The sessions read valid lately, which a write may run under unread ([`Self::recall`]);
-    /// none on SQLite.
-    recent: Option<Recent>,
+    /// The sessions read valid lately, which a write may run under unread ([`Self::recall`]).
+    recent: Recent,
 }
 
 /// A session as stored: its account, expiry, whether it was revoked, and the account stream's
@@ -141,7 +140,7 @@ impl Sessions {
         Self {
             db: db.clone(),
             finder: Finder::new(db),
-            recent: matches!(db, Database::Postgres(_)).then(Recent::new),
+            recent: Recent::new(),
         }
     }
 
@@ -213,32 +212,31 @@ impl Sessions {
                 account_version: usize::try_from(version).unwrap_or(0),
             },
         };
-        if let Some(recent) = &self.recent {
-            match check {
-                SessionCheck::Valid {
-                    account,
-                    expires_at,
-                    account_version,
-                } => recent.remember(digest, account, expires_at, account_version),
-                _ => recent.forget(&digest),
-            }
+        match check {
+            SessionCheck::Valid {
+                account,
+                expires_at,
+                account_version,
+            } => self
+                .recent
+                .remember(digest, account, expires_at, account_version),
+            _ => self.recent.forget(&digest),
         }
         Ok(check)
     }
 
     /// The session of `token` as this process last read it valid, if it has not expired since:
     /// a write may run under it without reading it, its first append checking it instead
-    /// ([`SessionGuard`]). `None` when it was not read lately, and always on SQLite.
+    /// ([`SessionGuard`]). `None` when it was not read lately.
     pub fn recall(&self, token: &str) -> Option<SessionGuard> {
         self.recall_at(token, Utc::now())
     }
 
     pub fn recall_at(&self, token: &str, now: DateTime<Utc>) -> Option<SessionGuard> {
-        let recent = self.recent.as_ref()?;
         if !well_formed(token) {
             return None;
         }
-        recent.recall(digest(token), now)
+        self.recent.recall(digest(token), now)
     }
 
     /// Ends the session of `token` (signing out). True if it was not revoked already.
@@ -251,9 +249,7 @@ impl Sessions {
             return Ok(false);
         }
         let digest = digest(token);
-        if let Some(recent) = &self.recent {
-            recent.forget(&digest);
-        }
+        self.recent.forget(&digest);
         const UPDATE: &str = "UPDATE sessions SET revoked_at = $1
                               WHERE token_digest = $2 AND revoked_at IS NULL";
         let revoked = match &self.db {
@@ -283,9 +279,7 @@ impl Sessions {
         account: AccountId,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        if let Some(recent) = &self.recent {
-            recent.forget_account(account);
-        }
+        self.recent.forget_account(account);
         const UPDATE: &str = "UPDATE sessions SET revoked_at = $1
                               WHERE account_id = $2 AND revoked_at IS NULL AND expires_at > $1";
         let revoked = match &self.db {

@@ -136,8 +136,7 @@ struct Remembered {
     account_version: usize,
 }
 
-/// The sessions this process read valid lately, by digest (PostgreSQL only: on SQLite the read
-/// is in the process and the append is another task's, see `crate::group_commit`).
+/// The sessions this process read valid lately, by digest.
 #[derive(Clone)]
 pub(super) struct Recent(Arc<Mutex<LruCache<[u8; 32], Remembered>>>);
 

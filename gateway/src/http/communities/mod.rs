@@ -29,27 +29,27 @@ use crate::state::AppState;
 
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new()
-        .route(Access::MODERATORS, routes!(community::create))
+        .command(Access::MODERATORS, routes!(community::create))
         .route(Access::Public, routes!(community::read))
-        .route(Access::MODERATORS, routes!(community::rename))
-        .route(Access::MODERATORS, routes!(community::change_join_policy))
-        .route(
+        .command(Access::MODERATORS, routes!(community::rename))
+        .command(Access::MODERATORS, routes!(community::change_join_policy))
+        .command(
             Access::SignedIn,
             routes!(membership::join, membership::leave),
         )
-        .route(Access::SignedIn, routes!(membership::withdraw_join_request))
-        .route(Access::SignedIn, routes!(membership::accept_join_request))
-        .route(Access::SignedIn, routes!(membership::decline_join_request))
-        .route(Access::SignedIn, routes!(membership::promote))
-        .route(Access::SignedIn, routes!(membership::demote))
-        .route(Access::SignedIn, routes!(threads::start))
+        .command(Access::SignedIn, routes!(membership::withdraw_join_request))
+        .command(Access::SignedIn, routes!(membership::accept_join_request))
+        .command(Access::SignedIn, routes!(membership::decline_join_request))
+        .command(Access::SignedIn, routes!(membership::promote))
+        .command(Access::SignedIn, routes!(membership::demote))
+        .command(Access::SignedIn, routes!(threads::start))
         .route(Access::Public, routes!(threads::read))
-        .route(Access::SignedIn, routes!(threads::reply))
-        .route(
+        .command(Access::SignedIn, routes!(threads::reply))
+        .command(
             Access::SignedIn,
             routes!(threads::edit_post, threads::delete_post),
         )
-        .route(
+        .command(
             Access::SignedIn,
             routes!(threads::hide_post, threads::unhide_post),
         )

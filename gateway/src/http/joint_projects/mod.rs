@@ -25,22 +25,22 @@ pub fn routes() -> ApiRoutes {
         .route(Access::Public, routes!(views::joint_project))
         // Who may act for which initiative is a fact of the project and the initiatives
         // involved, so the aggregate decides those rights; the route only asks for an account.
-        .route(Access::SignedIn, routes!(lifecycle::propose))
-        .route(Access::SignedIn, routes!(lifecycle::revise))
-        .route(Access::SignedIn, routes!(lifecycle::submit))
-        .route(Access::SignedIn, routes!(lifecycle::activate))
-        .route(Access::SignedIn, routes!(lifecycle::complete))
-        .route(Access::SignedIn, routes!(lifecycle::withdraw))
-        .route(Access::SignedIn, routes!(partners::invite))
-        .route(Access::SignedIn, routes!(partners::accept))
-        .route(Access::SignedIn, routes!(partners::decline))
-        .route(
+        .command(Access::SignedIn, routes!(lifecycle::propose))
+        .command(Access::SignedIn, routes!(lifecycle::revise))
+        .command(Access::SignedIn, routes!(lifecycle::submit))
+        .command(Access::SignedIn, routes!(lifecycle::activate))
+        .command(Access::SignedIn, routes!(lifecycle::complete))
+        .command(Access::SignedIn, routes!(lifecycle::withdraw))
+        .command(Access::SignedIn, routes!(partners::invite))
+        .command(Access::SignedIn, routes!(partners::accept))
+        .command(Access::SignedIn, routes!(partners::decline))
+        .command(
             Access::SignedIn,
             routes!(partners::open_call, partners::close_call),
         )
-        .route(Access::SignedIn, routes!(partners::express_interest))
-        .route(Access::MODERATORS, routes!(lifecycle::approve))
-        .route(Access::MODERATORS, routes!(lifecycle::reject))
+        .command(Access::SignedIn, routes!(partners::express_interest))
+        .command(Access::MODERATORS, routes!(lifecycle::approve))
+        .command(Access::MODERATORS, routes!(lifecycle::reject))
 }
 
 /// Runs `action` on project `raw_id` as the acting caller, honouring `If-Match`, and answers

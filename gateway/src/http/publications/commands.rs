@@ -16,11 +16,11 @@ use crate::state::AppState;
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new()
         // The author's rights are the aggregate's to decide (403 from it).
-        .route(Access::SignedIn, routes!(submit))
-        .route(Access::SignedIn, routes!(edit))
-        .route(Access::SignedIn, routes!(withdraw))
-        .route(Access::MODERATORS, routes!(approve))
-        .route(Access::MODERATORS, routes!(reject))
+        .command(Access::SignedIn, routes!(submit))
+        .command(Access::SignedIn, routes!(edit))
+        .command(Access::SignedIn, routes!(withdraw))
+        .command(Access::MODERATORS, routes!(approve))
+        .command(Access::MODERATORS, routes!(reject))
 }
 
 /// Submits a publication, news item or gathering for moderation; it is public once a moderator
