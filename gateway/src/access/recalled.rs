@@ -16,8 +16,8 @@
 //!   request refused or run again.
 //!
 //! Only command routes are run so ([`super::ApiRoutes::command`]: their handlers decide and append
-//! as the caller, through [`crate::http::command::Acting`], and write nothing else), so that
-//! nothing is written but through a checked append. Should such a handler also ask who calls
+//! as the caller, through [`crate::http::command::Acting`], and write nothing before their first
+//! append), so that nothing is written before a checked append. Should such a handler also ask who calls
 //! ([`Caller`], [`super::SignedIn`]), the session is read for it first. Requests with an
 //! `Idempotency-Key` are never recalled: the key's record of an answer must be of an answer that
 //! stands. Nor are reads.

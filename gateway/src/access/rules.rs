@@ -140,10 +140,10 @@ impl ApiRoutes {
         self.add(access, routes, false)
     }
 
-    /// [`Self::route`] for commands: handlers that take [`crate::http::command::Acting`] and do
-    /// nothing but decide and append as the caller (no other write, and an answer made of what
-    /// they appended). Only these may run under a recalled session, whose check is their first
-    /// append ([`super::recalled`]).
+    /// [`Self::route`] for commands: handlers that take [`crate::http::command::Acting`], decide
+    /// and append as the caller, and write nothing before their first append (a moderator's
+    /// decision ends the claim on the item after it). Only these may run under a recalled
+    /// session, whose check is their first append ([`super::recalled`]).
     pub fn command(self, access: Access, routes: UtoipaMethodRouter<AppState>) -> Self {
         self.add(access, routes, true)
     }
