@@ -430,7 +430,7 @@ async fn append_postgres(
     if let Some(guard) = session.filter(|_| checked.is_some()) {
         // An empty answer under both a key and a session is told as the session's: the
         // gateway never runs a keyed request under a recalled session (`access::recalled`).
-        guard.checked(!written.is_empty());
+        guard.settle(!written.is_empty());
         if written.is_empty() {
             return Err(PersistenceError::UnknownError(Box::new(SessionRefused)));
         }

@@ -33,7 +33,7 @@ use axum::response::{IntoResponse, Response};
 use domain::actor::Actor;
 use store::{GuardState, SessionGuard};
 
-use super::caller::{bearer_token, resolve_session, Caller};
+use super::caller::{bearer_token, resolve_session, Caller, Resolved};
 use super::rules::Access;
 use crate::app::Refusal;
 use crate::http::idempotency::IDEMPOTENCY_KEY;
@@ -78,12 +78,15 @@ impl Recalled {
                 return Err(refusal);
             }
         };
-        let same = matches!(&resolved.caller, Caller::Account(actor)
-            if actor.account == self.guard.account())
-            && resolved.account_version == Some(self.guard.account_version());
-        self.guard.settle(same);
+        self.guard.settle(is_recalled(&self.guard, &resolved));
         Ok(resolved.caller)
     }
+}
+
+/// Whether the session as just read is the one recalled: the same account, at the same version.
+fn is_recalled(guard: &SessionGuard, resolved: &Resolved) -> bool {
+    matches!(&resolved.caller, Caller::Account(actor) if actor.account == guard.account())
+        && resolved.account_version == Some(guard.account_version())
 }
 
 /// Runs `request` as `recalled`'s account under `access`, and keeps its answer only once the
@@ -129,9 +132,7 @@ pub async fn run(
             return refusal.into_response();
         }
     };
-    let unchanged = guard.state() == GuardState::Unchecked
-        && matches!(&resolved.caller, Caller::Account(actor) if actor.account == guard.account())
-        && resolved.account_version == Some(guard.account_version());
+    let unchanged = guard.state() == GuardState::Unchecked && is_recalled(&guard, &resolved);
     if unchanged {
         state.metrics.count_recalled("checked");
         return first;

@@ -284,7 +284,7 @@ fn write_one(
                 |row| row.get::<_, bool>(0),
             )?;
         if let Some(guard) = session {
-            guard.checked(live);
+            guard.settle(live);
         }
         if !live {
             return Ok(Err(PersistenceError::UnknownError(Box::new(

@@ -3,8 +3,9 @@
 //! Every signed-in request reads its session, and its account's version, before it does
 //! anything (`find`). For a write, that read can instead travel with the write: a session this
 //! process found valid a moment ago is *recalled* (no query), the request runs as the account it
-//! named, and its first append checks, in the same statement as the events, that the session is
-//! still live and the account still at the version recalled. If it is not, nothing is written
+//! named, and its first append checks, with the events (in their statement on PostgreSQL, in
+//! their transaction on SQLite), that the session is still live and the account still at the
+//! version recalled. If it is not, nothing is written
 //! and the guard says so; the gateway then reads the session as every other request does, and
 //! refuses the request or runs it again as the account now is (`gateway::access::recalled`).
 //!
@@ -79,8 +80,8 @@ impl SessionGuard {
         }
     }
 
-    /// Records what a check outside the append found (the gateway reading the session for a
-    /// handler that asked who calls). A guard once refused stays refused.
+    /// Records what a check found: an append's, or the gateway's reading the session for a
+    /// handler that asked who calls. Only an unchecked guard changes: one refused stays refused.
     pub fn settle(&self, verified: bool) {
         let to = if verified { VERIFIED } else { REFUSED };
         let _ = self
@@ -92,15 +93,6 @@ impl SessionGuard {
     /// What an append must check in its statement: `None` once verified.
     pub(crate) fn to_check(&self) -> Option<(&[u8; 32], usize)> {
         (self.state() != GuardState::Verified).then_some((&self.0.digest, self.0.account_version))
-    }
-
-    /// What the append found.
-    pub(crate) fn checked(&self, verified: bool) {
-        if verified {
-            self.settle(true);
-        } else {
-            self.0.state.store(REFUSED, Ordering::Release);
-        }
     }
 }
 
