@@ -8,6 +8,7 @@ use lru::LruCache;
 
 use crate::chain::EventHash;
 use crate::coalesce::{BatchError, Coalesced};
+use crate::parked::Parked;
 use crate::repository::stream_hashes;
 use crate::repository::Conditions;
 use crate::{Database, EventRepository, FeedPosition};
@@ -100,6 +101,11 @@ impl<A: Aggregate + Clone> AggregateContext<A> for LoadedAggregate<A> {
 
 impl<A: Aggregate + Clone> AggregateStore<A> {
     pub fn new(db: &Database, capacity: usize) -> Self {
+        Self::parking(db, capacity, Parked::default())
+    }
+
+    /// A store whose appends on PostgreSQL keep their connections in `parked` ([`Parked`]).
+    pub(crate) fn parking(db: &Database, capacity: usize, parked: Parked) -> Self {
         let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
         // One query for the versions read at the same moment, on either backend.
         let versions = match db {
@@ -123,7 +129,7 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
             }
         };
         Self {
-            repository: EventRepository::new(db),
+            repository: EventRepository::parking(db, parked),
             cache: Mutex::new(LruCache::new(capacity)),
             versions,
         }

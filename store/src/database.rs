@@ -49,7 +49,8 @@ pub(crate) const TEST_WHEN_IDLE_FOR: Duration = Duration::from_secs(1);
 /// [`TEST_WHEN_IDLE_FOR`] (sqlx's documented pattern for this): after the database went away, a
 /// connection used within that second fails its statement, which answers as unavailable like
 /// any statement that loses its server, and is dropped; the others are tested and replaced.
-/// Workers that run statement after statement keep a connection instead (`crate::held`).
+/// Workers that run statement after statement keep a connection instead (`crate::held`), and
+/// appends park theirs between them (`crate::parked`).
 pub fn postgres_pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .test_before_acquire(false)

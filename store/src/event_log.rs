@@ -7,6 +7,8 @@ use tokio::sync::watch;
 
 use crate::command_bus::{from_aggregate_error, PendingAppend};
 use crate::database::UNHURRIED_COMMIT;
+use crate::held::HeldConnection;
+use crate::parked::Parked;
 use crate::repository::StreamAppend;
 use crate::{CommandBus, CommandError, Database, EventRepository, Feed, FeedPosition};
 
@@ -17,6 +19,8 @@ pub struct EventLog {
     db: Database,
     wake: Arc<watch::Sender<u64>>,
     local_commits: Arc<watch::Sender<u64>>,
+    /// The connections its appends keep between them, shared by every stream's bus.
+    parked: Parked,
 }
 
 /// The channel on which every process announces its commits to the others.
@@ -37,7 +41,9 @@ impl EventLog {
         let wake = Arc::new(wake);
         let (local_commits, commits) = watch::channel(0u64);
         let local_commits = Arc::new(local_commits);
+        let mut parked = Parked::default();
         if let Database::Postgres(pool) = &db {
+            parked = Parked::on(pool);
             // Each log signs its announcements, so that it can tell its own when they come back.
             let origin = uuid::Uuid::new_v4().simple().to_string();
             tokio::spawn(listen_for_commits(
@@ -51,6 +57,7 @@ impl EventLog {
             db,
             wake,
             local_commits,
+            parked,
         }
     }
 
@@ -73,6 +80,7 @@ impl EventLog {
             self.db.clone(),
             self.wake.clone(),
             self.local_commits.clone(),
+            self.parked.clone(),
             services,
         )
     }
@@ -86,7 +94,7 @@ impl EventLog {
         &self,
         pending: Vec<PendingAppend<'_>>,
     ) -> Result<Option<FeedPosition>, CommandError<std::convert::Infallible>> {
-        let repository = EventRepository::new(&self.db);
+        let repository = EventRepository::parking(&self.db, self.parked.clone());
         let streams: Vec<StreamAppend<'_>> = pending
             .iter()
             .map(|p| StreamAppend {
@@ -174,13 +182,21 @@ async fn listen_for_commits(pool: sqlx::PgPool, wake: Weak<watch::Sender<u64>>, 
 /// a notification when its transaction commits, not when the commit reaches the disk.
 async fn announce_commits(pool: sqlx::PgPool, mut commits: watch::Receiver<u64>, origin: String) {
     let announce = format!("SELECT pg_notify($1, $2) WHERE {UNHURRIED_COMMIT}");
+    // One statement after another for the life of the process: a kept connection spares each
+    // the pool's test on its return ([`HeldConnection`]).
+    let held = HeldConnection::of(&pool);
     while commits.changed().await.is_ok() {
-        if let Err(error) = sqlx::query(&announce)
-            .bind(CHANNEL)
-            .bind(&origin)
-            .execute(&pool)
-            .await
-        {
+        let (announce, origin) = (announce.clone(), origin.clone());
+        let sent = held.run(move |connection| {
+            Box::pin(async move {
+                sqlx::query(&announce)
+                    .bind(CHANNEL)
+                    .bind(&origin)
+                    .execute(connection)
+                    .await
+            })
+        });
+        if let Err(error) = sent.await {
             // Other processes still poll; a failed announcement only delays them.
             tracing::debug!(%error, "could not announce new events");
         }

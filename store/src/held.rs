@@ -3,8 +3,9 @@
 //! sqlx tests every connection that goes back to its pool with a round trip (`Sync`, then
 //! `ReadyForQuery`; unconditional in sqlx 0.8), so a statement run on the pool costs two round
 //! trips. The workers that run one statement after another for the life of the process (a
-//! follower of the feed, a coalesced lookup) keep a connection instead: one round trip per
-//! statement.
+//! follower of the feed, a coalesced lookup, the announcer of commits) keep a connection instead:
+//! one round trip per statement. (Appends, which many requests make at once, park theirs:
+//! [`crate::parked`].)
 //!
 //! The connection is taken out of the pool (`detach`): the pool opens another in its place when
 //! asked, and closing the pool does not wait for a connection that a worker keeps for the life

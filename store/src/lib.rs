@@ -26,6 +26,7 @@ mod idempotency;
 pub mod mentions;
 mod metadata;
 pub mod notifications;
+mod parked;
 mod repository;
 mod sessions;
 mod snapshots;

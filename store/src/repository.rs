@@ -9,6 +9,7 @@ use sqlite_es::SqliteEventRepository;
 use crate::chain::{event_hash, EventContent, EventHash};
 use crate::feed::{replay_stream, StreamFilter};
 use crate::idempotency::{ClaimLost, IdempotentWrite};
+use crate::parked::Parked;
 use crate::sessions::SessionRefused;
 use crate::{Database, FeedPosition};
 use crate::{EventMetadata, SessionGuard};
@@ -25,6 +26,9 @@ pub enum EventRepository {
     Postgres {
         pool: sqlx::PgPool,
         crate_repository: PostgresEventRepository,
+        /// The connections appends keep between them ([`Parked`]): the event log's, shared by
+        /// all its streams; none for a repository made on its own.
+        parked: Parked,
     },
     Sqlite {
         pool: sqlx::SqlitePool,
@@ -34,10 +38,16 @@ pub enum EventRepository {
 
 impl EventRepository {
     pub fn new(db: &Database) -> Self {
+        Self::parking(db, Parked::default())
+    }
+
+    /// A repository whose appends on PostgreSQL keep their connections in `parked`.
+    pub(crate) fn parking(db: &Database, parked: Parked) -> Self {
         match db {
             Database::Postgres(pool) => Self::Postgres {
                 pool: pool.clone(),
                 crate_repository: PostgresEventRepository::new(pool.clone()),
+                parked,
             },
             Database::Sqlite(pool) => Self::Sqlite {
                 pool: pool.clone(),
@@ -238,8 +248,10 @@ impl EventRepository {
             return Err(PersistenceError::UnknownError(Box::new(SessionRefused)));
         }
         match self {
-            Self::Postgres { pool, .. } => {
-                append_postgres(pool, &rows, keyed, session).await.map(Some)
+            Self::Postgres { pool, parked, .. } => {
+                append_postgres(pool, parked, &rows, keyed, session)
+                    .await
+                    .map(Some)
             }
             Self::Sqlite { pool, .. } => {
                 crate::group_commit::append(pool, rows, keyed.cloned(), session.cloned())
@@ -353,6 +365,7 @@ fn append_error(error: sqlx::Error) -> PersistenceError {
 
 async fn append_postgres(
     pool: &sqlx::PgPool,
+    parked: &Parked,
     rows: &Rows,
     keyed: Option<&IdempotentWrite>,
     session: Option<&SessionGuard>,
@@ -426,7 +439,13 @@ async fn append_postgres(
             .bind(&digest[..])
             .bind(i64::try_from(version).unwrap_or(i64::MAX));
     }
-    let written: Vec<(i64, i64)> = query.fetch_all(pool).await.map_err(append_error)?;
+    let mut connection = parked.lend(pool).await.map_err(append_error)?;
+    let written: Vec<(i64, i64)> = query
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(append_error)?;
+    // Back whole: the connection is fit for the next append (a failed one goes to the pool).
+    connection.park();
     if let Some(guard) = session.filter(|_| checked.is_some()) {
         // An empty answer under both a key and a session is told as the session's: the
         // gateway never runs a keyed request under a recalled session (`access::recalled`).
