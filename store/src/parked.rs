@@ -100,12 +100,14 @@ impl Lent<'_> {
         let Some(idle) = &self.parked.idle else {
             return;
         };
-        if self.pool.is_closed() {
-            return;
-        }
         let mut idle = lock(idle);
         if idle.len() < Parked::KEEP {
             idle.push((self.connection, Instant::now()));
+        }
+        // Closing marks the pool closed before it tells the task that gives the parked ones
+        // back, so a close that task handled before this push is seen here.
+        if self.pool.is_closed() {
+            idle.clear();
         }
     }
 }
@@ -201,7 +203,10 @@ mod tests {
             "nothing parked after a dropped statement"
         );
         assert!(backend_pid(&parked, &pool).await.unwrap() > 0);
-        pool.close().await;
+        // Not closed: sqlx 0.8.6's `close()` can wait for ever for a connection whose statement
+        // was dropped while it is tested on its way back, whether it was lent from here or
+        // taken from the pool (seen in 2 of 6 runs of each); the test's database is dropped
+        // with its connections instead.
     }
 
     #[tokio::test]
