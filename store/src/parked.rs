@@ -52,11 +52,7 @@ impl Parked {
     /// A parked connection, or one taken from `pool`. Park it again with [`Lent::park`] once its
     /// statement came back whole; dropped instead, it goes back to the pool.
     pub(crate) async fn lend<'a>(&'a self, pool: &'a PgPool) -> Result<Lent<'a>, sqlx::Error> {
-        let parked = match &self.idle {
-            Some(idle) => self.take(idle, pool).await,
-            None => None,
-        };
-        let connection = match parked {
+        let connection = match self.take(pool).await {
             Some(connection) => connection,
             None => pool.acquire().await?,
         };
@@ -69,7 +65,8 @@ impl Parked {
 
     /// A parked connection fit to use, testing one that sat idle; `None` if none is parked or
     /// the pool is closed.
-    async fn take(&self, idle: &Mutex<Idle>, pool: &PgPool) -> Option<PoolConnection<Postgres>> {
+    async fn take(&self, pool: &PgPool) -> Option<PoolConnection<Postgres>> {
+        let idle = self.idle.as_ref()?;
         loop {
             if pool.is_closed() {
                 lock(idle).clear();
@@ -154,6 +151,11 @@ mod tests {
         run(parked, pool, "SELECT pg_backend_pid()").await
     }
 
+    /// How many connections sit parked now.
+    fn parked_now(parked: &Parked) -> usize {
+        lock(parked.idle.as_deref().expect("a parking log")).len()
+    }
+
     #[tokio::test]
     async fn a_connection_is_parked_between_statements_and_given_back_when_the_pool_closes() {
         let db = TestPostgres::create().await;
@@ -166,10 +168,7 @@ mod tests {
         // A failed statement's connection goes back to the pool instead.
         let failed = run(&parked, &pool, "SELECT 1/0").await;
         assert!(failed.is_err());
-        let Some(idle) = &parked.idle else {
-            panic!("a parking log")
-        };
-        assert!(lock(idle).is_empty(), "the failed one was not parked");
+        assert_eq!(parked_now(&parked), 0, "the failed one was not parked");
         assert!(backend_pid(&parked, &pool).await.unwrap() > 0);
 
         // Closing the pool does not wait for the parked connection.
@@ -195,11 +194,9 @@ mod tests {
                 .is_err(),
             "the statement was cut short"
         );
-        let Some(idle) = &parked.idle else {
-            panic!("a parking log")
-        };
-        assert!(
-            lock(idle).is_empty(),
+        assert_eq!(
+            parked_now(&parked),
+            0,
             "nothing parked after a dropped statement"
         );
         assert!(backend_pid(&parked, &pool).await.unwrap() > 0);
@@ -232,10 +229,7 @@ mod tests {
         for run in futures::future::join_all(runs).await {
             run.unwrap().unwrap();
         }
-        let Some(idle) = &parked.idle else {
-            panic!("a parking log")
-        };
-        assert_eq!(lock(idle).len(), Parked::KEEP);
+        assert_eq!(parked_now(&parked), Parked::KEEP);
         // The others go back to the pool, each after the pool's test.
         let deadline = Instant::now() + std::time::Duration::from_secs(10);
         while pool.num_idle() < 4 && Instant::now() < deadline {
