@@ -1,4 +1,7 @@
-//! One initiative as the map shows it, with its GeoJSON Feature written once, when it changes.
+//! One initiative as the map shows it, with its GeoJSON Feature written once, when a query first
+//! shows it after it changed.
+
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 use domain::initiative::{InitiativeOutline, InitiativeStatus};
@@ -22,9 +25,26 @@ pub struct MapEntry {
     /// When the record goes stale unless a manager confirms it (see [`Initiative::is_stale`]).
     pub confirmation_due: Option<DateTime<Utc>>,
     /// The Feature's JSON up to the value of its `stale` property, which depends on the time of
-    /// the query; serialised once per change so that a query only copies bytes.
-    feature_head: String,
+    /// the query; serialised by the first query that shows this entry, so that later ones only
+    /// copy bytes. Not at every change: a rebuild changes an approved initiative's entry several
+    /// times before any query reads it, and a model restored for one read writes only the
+    /// entries its answer holds.
+    feature_head: WrittenOnce,
 }
+
+/// Text written from an entry's other fields when first asked for. Whether it was written yet
+/// does not make two entries differ.
+#[derive(Debug, Clone, Default)]
+struct WrittenOnce(OnceLock<Box<str>>);
+
+impl PartialEq for WrittenOnce {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// Above this many features a collection's GeoJSON not written yet is written on every core.
+const WRITE_ON_EVERY_CORE_FROM: usize = 2_048;
 
 /// The properties of a Feature, in the order they are written; `stale` comes last and is
 /// appended at query time.
@@ -48,7 +68,7 @@ impl MapEntry {
         }
         let confirmation_due = initiative.confirmation_due();
         let profile = initiative.into_profile()?;
-        let mut entry = Self {
+        Some(Self {
             id,
             name: profile.name.into_string(),
             kind: profile.kind,
@@ -59,10 +79,8 @@ impl MapEntry {
             number_of_firms: profile.number_of_firms.get(),
             maturity: profile.maturity_stage,
             confirmation_due,
-            feature_head: String::new(),
-        };
-        entry.feature_head = entry.write_feature_head();
-        Some(entry)
+            feature_head: WrittenOnce::default(),
+        })
     }
 
     /// Whether the record is stale at `now`: the same rule as [`Initiative::is_stale`], from the
@@ -71,7 +89,14 @@ impl MapEntry {
         self.confirmation_due.is_some_and(|due| now >= due)
     }
 
-    fn write_feature_head(&self) -> String {
+    /// The Feature's JSON up to its `stale` value, written now if no query has yet.
+    fn feature_head(&self) -> &str {
+        self.feature_head
+            .0
+            .get_or_init(|| self.write_feature_head())
+    }
+
+    fn write_feature_head(&self) -> Box<str> {
         let properties = Properties {
             id: &self.id,
             name: &self.name,
@@ -82,9 +107,8 @@ impl MapEntry {
             number_of_firms: self.number_of_firms,
             maturity: &self.maturity,
         };
-        // One buffer written in place: a rebuild writes a head at every change of an approved
-        // initiative. Serialising these value types into memory cannot fail: they are
-        // strings, numbers and enums.
+        // One buffer written in place: a whole map's answer writes 100,000 of them. Serialising
+        // these value types into memory cannot fail: they are strings, numbers and enums.
         let mut head = Vec::with_capacity(320);
         head.extend_from_slice(br#"{"type":"Feature","id":"#);
         let _ = serde_json::to_writer(&mut head, &self.id);
@@ -100,7 +124,7 @@ impl MapEntry {
             head.pop();
         }
         head.extend_from_slice(br#","stale":"#);
-        String::from_utf8(head).unwrap_or_default()
+        String::from_utf8(head).unwrap_or_default().into_boxed_str()
     }
 }
 
@@ -114,7 +138,7 @@ pub struct MapFeature<'a> {
 impl MapFeature<'_> {
     /// Appends the GeoJSON Feature.
     pub fn write_json(&self, out: &mut String) {
-        out.push_str(&self.entry.feature_head);
+        out.push_str(self.entry.feature_head());
         out.push_str(if self.stale { "true}}" } else { "false}}" });
     }
 }
@@ -123,10 +147,17 @@ impl MapFeature<'_> {
 /// `features` at the top (no `crs`, no foreign members), so Leaflet, MapLibre and QGIS read it
 /// as it is.
 pub fn to_geojson(features: &[MapFeature<'_>]) -> String {
-    let size: usize = features
-        .iter()
-        .map(|f| f.entry.feature_head.len() + 8)
-        .sum();
+    // Many entries not written yet (a model just restored or rebuilt) are written on every core
+    // first, and the collection then only copies them.
+    let head = |f: &MapFeature<'_>| f.entry.feature_head().len();
+    let heads: usize = if features.len() >= WRITE_ON_EVERY_CORE_FROM {
+        crate::parts::on_every_core(features, head)
+            .into_iter()
+            .sum()
+    } else {
+        features.iter().map(head).sum()
+    };
+    let size = heads + features.len() * 8;
     let mut out = String::with_capacity(size + 48);
     out.push_str(r#"{"type":"FeatureCollection","features":["#);
     for (i, feature) in features.iter().enumerate() {

@@ -447,3 +447,26 @@ fn the_states_a_batch_changes_are_parsed_ahead_and_only_those() {
         live.geojson(&MapFilter::default(), now)
     );
 }
+
+#[test]
+fn a_large_collection_written_on_every_core_is_the_one_written_feature_by_feature() {
+    // Above the size from which the features' GeoJSON, not written by any query yet, is written
+    // on every core before the collection is put together.
+    let history = networks_approved(2_100);
+    let now = at(2024, 2, 1);
+    let whole = MapFilter::default();
+    let on_every_core = to_geojson(&history.fold::<InitiativeMap>().features(&whole, now));
+    let fresh: InitiativeMap = history.fold();
+    let mut one_by_one = String::from(r#"{"type":"FeatureCollection","features":["#);
+    for (n, feature) in fresh.features(&whole, now).iter().enumerate() {
+        if n > 0 {
+            one_by_one.push(',');
+        }
+        feature.write_json(&mut one_by_one);
+    }
+    one_by_one.push_str("]}");
+    assert_eq!(on_every_core, one_by_one);
+    let parsed: serde_json::Value = serde_json::from_str(&on_every_core).unwrap();
+    assert_eq!(parsed["features"].as_array().unwrap().len(), 2_100);
+    assert_eq!(parsed["features"][2_099]["properties"]["name"], "Red 2100");
+}
