@@ -4,6 +4,7 @@
 //! expected; all are UUIDs (v7 when generated here, so they sort roughly by creation time).
 
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 use uuid::Uuid;
@@ -13,9 +14,24 @@ use super::ValueError;
 macro_rules! uuid_id {
     ($(#[$doc:meta])* $name:ident, $field:literal) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(Uuid);
+
+        /// The order of the UUID's bytes, as `Uuid`'s own, compared as one big-endian number:
+        /// the read models search trees keyed by ids at every event they fold, and comparing
+        /// the bytes called `memcmp` for each key a search passed.
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> Ordering {
+                self.0.as_u128().cmp(&other.0.as_u128())
+            }
+        }
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+                Some(self.cmp(other))
+            }
+        }
 
         impl $name {
             /// The field name used in error messages about this id.
@@ -120,3 +136,35 @@ uuid_id!(
     PublicationId,
     "publication_id"
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn id(bytes: [u8; 16]) -> InitiativeId {
+        InitiativeId::from_uuid(Uuid::from_bytes(bytes))
+    }
+
+    proptest! {
+        #[test]
+        fn ids_sort_as_their_uuids(a in any::<[u8; 16]>(), b in any::<[u8; 16]>(), at in 0usize..16) {
+            prop_assert_eq!(id(a).cmp(&id(b)), Uuid::from_bytes(a).cmp(&Uuid::from_bytes(b)));
+            // The same up to byte `at`: only the bytes from there on decide.
+            let mut near = a;
+            near[at..].copy_from_slice(&b[at..]);
+            prop_assert_eq!(id(a).cmp(&id(near)), Uuid::from_bytes(a).cmp(&Uuid::from_bytes(near)));
+            prop_assert_eq!(id(a).cmp(&id(a)), Ordering::Equal);
+        }
+    }
+
+    #[test]
+    fn the_first_byte_weighs_most() {
+        let mut low = [0xff; 16];
+        low[0] = 0x01;
+        let mut high = [0x00; 16];
+        high[0] = 0x02;
+        assert!(id(low) < id(high));
+        assert!(Uuid::from_bytes(low) < Uuid::from_bytes(high));
+    }
+}
