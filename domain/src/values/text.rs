@@ -21,7 +21,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 use super::ValueError;
@@ -49,6 +49,12 @@ pub struct Text<R: TextRules> {
 /// into a text with these rules. Controls and text-direction characters are left to the stored
 /// rules, which name them better.
 pub(crate) fn is_invisible(c: char, multiline: bool) -> bool {
+    // No character below U+0600 but the soft hyphen is a format character, a separator or for
+    // private use (test `the_shortcut_below_arabic_agrees_with_the_categories`): Latin text,
+    // accents and all, is answered without a lookup in the category tables.
+    if c < '\u{0600}' && c != '\u{AD}' {
+        return false;
+    }
     if is_direction_character(c) {
         return false;
     }
@@ -70,7 +76,13 @@ impl<R: TextRules> Text<R> {
     /// Checks `raw` as typed by a person and returns the normalised text, or says what to
     /// change.
     pub fn new(raw: impl AsRef<str>) -> Result<Self, ValueError> {
-        let normalised: String = raw.as_ref().nfc().collect();
+        let raw = raw.as_ref();
+        // Text already in NFC (all ASCII is, and most typed text proves it by a quick check) is
+        // copied as it is rather than decomposed and composed again.
+        let normalised: String = match is_nfc_quick(raw.chars()) {
+            IsNormalized::Yes => raw.to_owned(),
+            IsNormalized::No | IsNormalized::Maybe => raw.nfc().collect(),
+        };
         if let Some((pos, c)) = normalised
             .chars()
             .enumerate()

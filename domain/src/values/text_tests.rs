@@ -403,3 +403,47 @@ fn a_carriage_return_in_a_multi_line_text_is_not_called_a_line_break() {
         err.message
     );
 }
+
+/// `is_invisible` answers every character below U+0600 without the category tables; this is
+/// what the tables say of each of them.
+#[test]
+fn the_shortcut_below_arabic_agrees_with_the_categories() {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    for c in (0..0x600u32).filter_map(char::from_u32) {
+        let by_category = matches!(
+            c.general_category(),
+            GeneralCategory::Format
+                | GeneralCategory::LineSeparator
+                | GeneralCategory::ParagraphSeparator
+                | GeneralCategory::PrivateUse
+        );
+        for multiline in [false, true] {
+            assert_eq!(
+                super::text::is_invisible(c, multiline),
+                by_category,
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+    assert!(
+        super::text::is_invisible('\u{AD}', false),
+        "the soft hyphen"
+    );
+}
+
+/// Text already composed is stored as typed, and text that is not is composed, whichever way
+/// the quick check answers.
+#[test]
+fn composed_text_is_kept_and_decomposed_text_composed() {
+    for (typed, stored) in [
+        ("Clúster del Biobío", "Clúster del Biobío"),
+        ("Clu\u{301}ster del Biobi\u{301}o", "Clúster del Biobío"),
+        ("Sa\u{303}o Paulo", "São Paulo"),
+        ("Plain ASCII name", "Plain ASCII name"),
+        // Hangul jamo: the quick check answers "maybe"; composed to one syllable.
+        ("\u{1100}\u{1161}", "\u{AC00}"),
+    ] {
+        assert_eq!(super::Name::new(typed).unwrap().as_str(), stored);
+    }
+}
