@@ -89,6 +89,17 @@ impl MapEntry {
         self.confirmation_due.is_some_and(|due| now >= due)
     }
 
+    /// Writes the Feature's JSON now, if no query has yet.
+    pub(super) fn write_feature(&self) {
+        self.feature_head();
+    }
+
+    /// Whether the Feature's JSON is written.
+    #[cfg(test)]
+    pub(super) fn is_written(&self) -> bool {
+        self.feature_head.0.get().is_some()
+    }
+
     /// The Feature's JSON up to its `stale` value, written now if no query has yet.
     fn feature_head(&self) -> &str {
         self.feature_head

@@ -190,11 +190,15 @@ impl MapIndex {
     }
 
     /// Builds the posting lists and the search index now (the latter from `texts_of` every
-    /// entry's id), where they were left for the first query; from then on they are kept
-    /// current. What a model restored to serve does, so that no query waits for them.
+    /// entry's id), where they were left for the first query, and writes every entry's GeoJSON
+    /// on every core; from then on they are kept current. What a model restored to serve does,
+    /// so that no query waits for them, and no event waits behind such a query.
     pub fn build_all<'a>(&self, texts_of: impl Fn(InitiativeId) -> [&'a str; 3]) {
         self.lists();
         self.words(texts_of);
+        crate::parts::on_every_core(&self.entries, |entry| {
+            entry.as_ref().map(MapEntry::write_feature)
+        });
     }
 
     pub fn len(&self) -> usize {

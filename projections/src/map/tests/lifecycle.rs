@@ -470,3 +470,24 @@ fn a_large_collection_written_on_every_core_is_the_one_written_feature_by_featur
     assert_eq!(parsed["features"].as_array().unwrap().len(), 2_100);
     assert_eq!(parsed["features"][2_099]["properties"]["name"], "Red 2100");
 }
+
+#[test]
+fn a_model_restored_to_serve_has_every_feature_written_and_one_for_one_read_none() {
+    let map: InitiativeMap = networks_approved(3).fold();
+    let now = at(2024, 2, 1);
+    let whole = MapFilter::default();
+    let written = |map: &InitiativeMap| {
+        map.features(&whole, now)
+            .iter()
+            .map(|f| f.entry.is_written())
+            .collect::<Vec<_>>()
+    };
+    // A fold writes none until a query asks for them.
+    assert_eq!(written(&map), [false; 3]);
+    assert_eq!(written(&round_trip(&map)), [true; 3]);
+    let for_one_read = round_trip_for(&map, crate::Restoring::ForOneRead);
+    assert_eq!(written(&for_one_read), [false; 3]);
+    // Writing the collection writes them.
+    to_geojson(&for_one_read.features(&whole, now));
+    assert_eq!(written(&for_one_read), [true; 3]);
+}
