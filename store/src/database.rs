@@ -364,7 +364,7 @@ impl Database {
     /// every acknowledged write was committed before this is called, and PostgreSQL rolls back
     /// whatever a dropped connection still had open, as after a kill. SQLite's close is not cut
     /// short: its writer commits what it has accepted.
-    pub async fn close_within(&self, wait: Duration) {
+    async fn close_within(&self, wait: Duration) {
         match self {
             Self::Postgres(pool) => {
                 if tokio::time::timeout(wait, pool.close()).await.is_err() {
@@ -384,7 +384,7 @@ impl Database {
 }
 
 /// How long a stop waits for PostgreSQL's connections to come back ([`Database::close`]).
-pub const POSTGRES_CLOSE_WAIT: Duration = Duration::from_secs(5);
+const POSTGRES_CLOSE_WAIT: Duration = Duration::from_secs(5);
 
 /// Creating the SQLite file would report a bare "unable to open database file"; checking the
 /// directory first names the real problem.

@@ -89,11 +89,6 @@ impl MapEntry {
         self.confirmation_due.is_some_and(|due| now >= due)
     }
 
-    /// Writes the Feature's JSON now, if no query has yet.
-    pub(super) fn write_feature(&self) {
-        self.feature_head();
-    }
-
     /// Whether the Feature's JSON is written.
     #[cfg(test)]
     pub(super) fn is_written(&self) -> bool {
@@ -101,7 +96,7 @@ impl MapEntry {
     }
 
     /// The Feature's JSON up to its `stale` value, written now if no query has yet.
-    fn feature_head(&self) -> &str {
+    pub(super) fn feature_head(&self) -> &str {
         self.feature_head
             .0
             .get_or_init(|| self.write_feature_head())

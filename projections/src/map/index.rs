@@ -197,7 +197,7 @@ impl MapIndex {
         self.lists();
         self.words(texts_of);
         crate::parts::on_every_core(&self.entries, |entry| {
-            entry.as_ref().map(MapEntry::write_feature)
+            entry.as_ref().map(|entry| entry.feature_head().len())
         });
     }
 
