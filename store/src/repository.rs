@@ -321,12 +321,19 @@ impl From<&[StreamAppend<'_>]> for Rows {
                     .push(i64::try_from(event.sequence).unwrap_or(i64::MAX));
                 rows.event_types.push(event.event_type.clone());
                 rows.versions.push(event.event_version.clone());
-                rows.payloads.push(event.payload.to_string());
-                rows.metadata.push(event.metadata.to_string());
+                rows.payloads.push(json_text(&event.payload));
+                rows.metadata.push(json_text(&event.metadata));
             }
         }
         rows
     }
+}
+
+/// The compact JSON text of `value` as stored: what `Value`'s `to_string()` gives, written into
+/// one buffer instead of through `fmt::Formatter` a piece at a time. It cannot fail (a `Value`'s
+/// keys are strings), so the default is never taken.
+fn json_text(value: &serde_json::Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// The last row of an append: where its answer's position is found.
@@ -575,6 +582,20 @@ mod tests {
     use super::*;
     use crate::testing::{postgres_log, sqlite_log};
     use crate::{EventLog, EventMetadata};
+
+    #[test]
+    fn stored_json_text_is_what_value_to_string_gave() {
+        let value = serde_json::json!({
+            "name": "Clúster \"del\" Salmón\n🐟\u{1}",
+            "location": {"lat": -33.45, "lon": 1e-7},
+            "firms": 70,
+            "sectors": ["agri_food_fishing"],
+            "website": null,
+            "private": true
+        });
+        assert_eq!(json_text(&value), value.to_string());
+        assert_eq!(json_text(&serde_json::json!({})), "{}");
+    }
 
     /// Streams `a` (3 events), `b` (1) and `c` (2) of the tally, then the versions of a batch
     /// in an order of its own, with a stream that has no events.

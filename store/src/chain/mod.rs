@@ -174,19 +174,94 @@ fn write_canonical(value: &Value, out: &mut Vec<u8>) {
             out.push(b']');
         }
         Value::String(text) => write_string(text, out),
-        scalar => out.extend_from_slice(scalar.to_string().as_bytes()),
+        scalar => write_compact(scalar, out),
     }
 }
 
 fn write_string(text: &str, out: &mut Vec<u8>) {
     // serde_json's string escaping, which is deterministic for a given string.
-    out.extend_from_slice(Value::String(text.to_owned()).to_string().as_bytes());
+    write_compact(text, out);
+}
+
+/// serde_json's compact text of `value`, written straight into `out`: the bytes `Value`'s
+/// `to_string()` gives, without its copy of each string and its trip through `fmt::Formatter`
+/// a piece at a time (about 2% of the server's CPU per registration). Writing into a `Vec`
+/// cannot fail, and neither can serialising a string or a JSON scalar.
+fn write_compact<T: serde::Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) {
+    let _ = serde_json::to_writer(out, value);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The canonical text as it was written before `write_compact`: every string and scalar
+    /// through `Value`'s `to_string()`. Hashes of stored events depend on these bytes.
+    fn canonical_as_before(value: &Value) -> Vec<u8> {
+        match value {
+            Value::Object(map) => {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let parts: Vec<Vec<u8>> = entries
+                    .into_iter()
+                    .map(|(key, value)| {
+                        let mut part = Value::String(key.clone()).to_string().into_bytes();
+                        part.push(b':');
+                        part.extend(canonical_as_before(value));
+                        part
+                    })
+                    .collect();
+                [b"{".to_vec(), parts.join(&b',')[..].to_vec(), b"}".to_vec()].concat()
+            }
+            Value::Array(items) => {
+                let parts: Vec<Vec<u8>> = items.iter().map(canonical_as_before).collect();
+                [b"[".to_vec(), parts.join(&b',')[..].to_vec(), b"]".to_vec()].concat()
+            }
+            scalar => scalar.to_string().into_bytes(),
+        }
+    }
+
+    #[test]
+    fn every_character_and_scalar_is_written_as_value_wrote_it() {
+        let every_character: String = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .collect();
+        for text in [
+            every_character.as_str(),
+            "",
+            "\"\\/\u{8}\u{c}\n\r\t\u{0}\u{1f}\u{7f}",
+            "Clúster del Salmón 🐟 São Paulo",
+        ] {
+            let value = Value::String(text.to_owned());
+            assert_eq!(canonical_json(&value), canonical_as_before(&value));
+        }
+        for scalar in [
+            json!(null),
+            json!(true),
+            json!(false),
+            json!(0),
+            json!(-0.0),
+            json!(1.5),
+            json!(-1e300),
+            json!(f64::MIN_POSITIVE),
+            json!(0.1),
+            json!(u64::MAX),
+            json!(i64::MIN),
+        ] {
+            assert_eq!(
+                canonical_json(&scalar),
+                canonical_as_before(&scalar),
+                "{scalar}"
+            );
+        }
+        let nested = json!({
+            "z": [1, {"b": "é\n", "a": null}, [], {}],
+            "a": {"y": -2.25, "x": "\u{1}"},
+            "\u{7f}key\"": true
+        });
+        assert_eq!(canonical_json(&nested), canonical_as_before(&nested));
+    }
 
     fn content<'a>(payload: &'a Value, metadata: &'a Value) -> EventContent<'a> {
         EventContent {
