@@ -1,13 +1,18 @@
-//! Where the CPU went during a measurement: this process (server, load generator and bare
-//! framework) and PostgreSQL's processes; and this process's memory. From `/proc` (Linux;
+//! Where the CPU went during a measurement: the load's threads (the client, and the bare
+//! framework when it runs in-process), the rest of this process (the server measured, with its
+//! background) and PostgreSQL's processes; and this process's memory. From `/proc` (Linux;
 //! elsewhere the figures say n/a).
 
 use std::time::Duration;
 
-/// CPU time used so far: this process's, and all `postgres` processes' of this machine.
+use super::load::LOAD_THREADS;
+
+/// CPU time used so far: this process's, its load threads' ([`LOAD_THREADS`]), and all
+/// `postgres` processes' of this machine.
 #[derive(Clone, Copy, Default)]
 pub(super) struct CpuTimes {
     this: Option<Duration>,
+    load: Option<Duration>,
     postgres: Option<Duration>,
 }
 
@@ -16,17 +21,15 @@ const TICKS_PER_SECOND: f64 = 100.0;
 
 impl CpuTimes {
     pub fn now() -> Self {
-        let postgres = std::fs::read_dir("/proc").ok().map(|entries| {
-            entries
-                .flatten()
-                .filter(|e| {
-                    e.file_name()
-                        .to_string_lossy()
-                        .bytes()
-                        .all(|b| b.is_ascii_digit())
-                })
-                .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
-                .filter_map(|stat| parse(&stat).filter(|(name, _)| name == "postgres"))
+        let postgres = stats_in("/proc").map(|stats| {
+            stats
+                .filter(|(name, _)| name == "postgres")
+                .map(|(_, time)| time)
+                .sum()
+        });
+        let load = stats_in("/proc/self/task").map(|stats| {
+            stats
+                .filter(|(name, _)| name == LOAD_THREADS)
                 .map(|(_, time)| time)
                 .sum()
         });
@@ -34,24 +37,83 @@ impl CpuTimes {
             .ok()
             .and_then(|stat| parse(&stat))
             .map(|(_, time)| time);
-        Self { this, postgres }
+        Self {
+            this,
+            load,
+            postgres,
+        }
     }
 
-    /// Cores used on average between `earlier` and now, over `elapsed`.
-    pub fn since(&self, earlier: &Self, elapsed: Duration) -> String {
-        let cores = |now: Option<Duration>, then: Option<Duration>| match (now, then) {
-            (Some(now), Some(then)) => format!(
-                "{:.2} cores",
-                now.saturating_sub(then).as_secs_f64() / elapsed.as_secs_f64().max(1e-9)
+    /// What was used between `earlier` and now, over `elapsed`, for `operations` operations.
+    pub fn since(&self, earlier: &Self, elapsed: Duration, operations: usize) -> CpuUse {
+        let used = |now: Option<Duration>, then: Option<Duration>| Some(now?.saturating_sub(then?));
+        let this = used(self.this, earlier.this);
+        let load = used(self.load, earlier.load);
+        CpuUse {
+            server: this.zip(load).map(|(this, load)| this.saturating_sub(load)),
+            load,
+            postgres: used(self.postgres, earlier.postgres),
+            elapsed,
+            operations,
+        }
+    }
+}
+
+/// The CPU a measurement used, by whom.
+pub(super) struct CpuUse {
+    /// This process but its load: the server measured, with its background (and this command's
+    /// own bookkeeping between runs, a small part).
+    server: Option<Duration>,
+    /// The load's threads: the client, and the bare framework when it runs in-process.
+    load: Option<Duration>,
+    postgres: Option<Duration>,
+    elapsed: Duration,
+    operations: usize,
+}
+
+impl CpuUse {
+    /// `server · load · PostgreSQL` in cores, then the same in µs per operation, for a table
+    /// cell.
+    pub fn cell(&self) -> String {
+        let parts = [self.server, self.load, self.postgres];
+        let cores = parts.map(|part| match part {
+            Some(time) => format!(
+                "{:.2}",
+                time.as_secs_f64() / self.elapsed.as_secs_f64().max(1e-9)
             ),
-            _ => "n/a".to_owned(),
-        };
+            None => "n/a".to_owned(),
+        });
+        let per_operation = parts.map(|part| match part {
+            Some(time) => format!(
+                "{:.0}",
+                time.as_secs_f64() * 1e6 / self.operations.max(1) as f64
+            ),
+            None => "n/a".to_owned(),
+        });
         format!(
-            "{} · {}",
-            cores(self.this, earlier.this),
-            cores(self.postgres, earlier.postgres)
+            "{} cores = {} µs/op",
+            cores.join(" · "),
+            per_operation.join(" · ")
         )
     }
+}
+
+/// The command name and CPU time of every process (or thread) under `dir` (`/proc`, or a task
+/// directory), as far as they can be read.
+fn stats_in(dir: &str) -> Option<impl Iterator<Item = (String, Duration)>> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    Some(
+        entries
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+            })
+            .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
+            .filter_map(|stat| parse(&stat)),
+    )
 }
 
 /// This process's resident memory now and at its peak (`VmRSS`, `VmHWM` of `/proc/self/status`).
@@ -91,6 +153,65 @@ fn parse(stat: &str) -> Option<(String, Duration)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cell_splits_the_server_from_the_load_in_cores_and_per_operation() {
+        let earlier = CpuTimes {
+            this: Some(Duration::from_secs(10)),
+            load: Some(Duration::from_secs(6)),
+            postgres: Some(Duration::from_secs(100)),
+        };
+        let now = CpuTimes {
+            this: Some(Duration::from_secs(18)),
+            load: Some(Duration::from_secs(8)),
+            postgres: Some(Duration::from_secs(104)),
+        };
+        let used = now.since(&earlier, Duration::from_secs(4), 20_000);
+        // 6 s of the server's, 2 s of the load's, 4 s of PostgreSQL's over 4 s and 20,000 ops.
+        assert_eq!(
+            used.cell(),
+            "1.50 · 0.50 · 1.00 cores = 300 · 100 · 200 µs/op"
+        );
+        let unknown = CpuTimes {
+            postgres: None,
+            ..now
+        };
+        assert_eq!(
+            unknown
+                .since(&earlier, Duration::from_secs(4), 20_000)
+                .cell(),
+            "1.50 · 0.50 · n/a cores = 300 · 100 · n/a µs/op"
+        );
+    }
+
+    #[test]
+    fn a_load_thread_is_counted_as_the_load_and_in_this_process() {
+        const ENOUGH: Duration = Duration::from_millis(50);
+        let before = CpuTimes::now();
+        let spinning = std::thread::Builder::new()
+            .name(LOAD_THREADS.to_owned())
+            .spawn(move || {
+                // Busy until this thread's time shows (ticks of 10 ms), or long past it.
+                let started = std::time::Instant::now();
+                let mut spins = 0u64;
+                loop {
+                    for _ in 0..100_000 {
+                        spins = std::hint::black_box(spins.wrapping_add(1));
+                    }
+                    let during = CpuTimes::now();
+                    let shown = during.load.unwrap() >= before.load.unwrap() + ENOUGH;
+                    if shown || started.elapsed() > Duration::from_secs(20) {
+                        return during;
+                    }
+                }
+            })
+            .unwrap();
+        let during = spinning.join().unwrap();
+        let load = during.load.unwrap() - before.load.unwrap();
+        let this = during.this.unwrap() - before.this.unwrap();
+        assert!(load >= ENOUGH, "{load:?}");
+        assert!(this >= load, "{this:?} < {load:?}");
+    }
 
     #[test]
     fn user_and_system_ticks_are_read_after_the_name() {

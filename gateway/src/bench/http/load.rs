@@ -2,7 +2,33 @@
 //! operation until the time is up, with every operation's latency kept.
 
 use std::future::Future;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+use tokio::runtime::{Handle, Runtime};
+
+/// The name of the threads the load runs on ([`drive`]): a runtime of their own, so that the
+/// load's CPU is told apart from the server's ([`super::cpu`]). At most 15 bytes, as Linux keeps.
+pub(super) const LOAD_THREADS: &str = "bench-load";
+
+/// The load's runtime, made on first use and kept until the process ends (two workers, as the
+/// machine has two cores). Its blocking threads are kept as long, since a thread that ended
+/// would take its CPU time out of the load's sum.
+fn load_runtime() -> Result<Handle, String> {
+    static LOAD: OnceLock<Result<Runtime, String>> = OnceLock::new();
+    let made = LOAD.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name(LOAD_THREADS)
+            .thread_keep_alive(Duration::from_secs(24 * 3600))
+            .enable_all()
+            .build()
+            .map_err(|error| format!("the load's runtime cannot start: {error}"))
+    });
+    made.as_ref()
+        .map(|runtime| runtime.handle().clone())
+        .map_err(Clone::clone)
+}
 
 /// What one measurement did.
 pub(super) struct Run {
@@ -42,8 +68,9 @@ pub(super) fn millis(duration: Duration) -> String {
     format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
 }
 
-/// Runs `operation(worker, n)` on `workers` concurrent workers for `duration`; the first failure
-/// ends the measurement with its message (a benchmark of failing requests measures nothing).
+/// Runs `operation(worker, n)` on `workers` concurrent workers for `duration`, on the load's
+/// runtime; the first failure ends the measurement with its message (a benchmark of failing
+/// requests measures nothing).
 pub(super) async fn drive<F, Fut>(
     workers: usize,
     duration: Duration,
@@ -53,12 +80,13 @@ where
     F: Fn(usize, usize) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<(), String>> + Send,
 {
+    let load = load_runtime()?;
     let started = Instant::now();
     let deadline = started + duration;
     let tasks: Vec<_> = (0..workers)
         .map(|worker| {
             let operation = operation.clone();
-            tokio::spawn(async move {
+            load.spawn(async move {
                 let mut latencies = Vec::new();
                 while Instant::now() < deadline {
                     let sent = Instant::now();

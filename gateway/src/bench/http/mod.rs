@@ -27,6 +27,11 @@
 //! is not one the server sustains, and its backlog would otherwise drain during the bare
 //! framework's measurement.
 //!
+//! Each measurement's CPU is split three ways: the load (the workers of [`load::drive`], on
+//! threads of their own: the client, and the bare framework when it runs in-process), the rest
+//! of this process (the server measured, with its background) and PostgreSQL's processes, in
+//! cores and in µs per operation. The reads are also given as multiples of the register rate.
+//!
 //! The server's own per-stage timings are in its `/metrics`
 //! (`articula_command_stage_seconds`, printed at the end of each backend's table).
 
@@ -45,7 +50,7 @@ use tokio::sync::oneshot;
 use bare::Bare;
 use behind_http::{BehindHttp, Storage, Stored};
 pub(crate) use cpu::memory_of;
-use cpu::CpuTimes;
+use cpu::{CpuTimes, CpuUse};
 use load::{drive, Run};
 use target::Target;
 
@@ -139,11 +144,13 @@ async fn compare(
     println!(
         "| workload | clients | Articula over HTTP | caught up after · sustained | bare cqrs-es | \
          ratio | p50 ratio | bare cqrs-es behind HTTP | ratio to it | \
-         CPU (this process · PostgreSQL) |"
+         CPU (server · load: client or bare in-process · PostgreSQL) |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    let mut writes = None;
     for &clients in levels {
         let register = measure(duration, clients, target.register(), Some(target)).await?;
+        writes = Some((clients, register.sustained_rate()));
         let bare_for = bare.clone();
         let fresh = move |worker, n| {
             let bare = bare_for.clone();
@@ -173,8 +180,8 @@ async fn compare(
     let map_from_memory = measure(duration, READERS, behind.read(MAP), None).await?;
     read_row("GET /v1/map", &map, Some(&map_from_memory));
     let gzip = target.read(MAP.into(), Some(BROWSERS_ACCEPT));
-    let map = measure(duration, READERS, gzip, None).await?;
-    read_row("GET /v1/map, gzip (as browsers ask)", &map, None);
+    let gzip = measure(duration, READERS, gzip, None).await?;
+    read_row("GET /v1/map, gzip (as browsers ask)", &gzip, None);
     let path = target.any_initiative_path().await?;
     let profile = measure(duration, READERS, target.read(path.clone(), None), None).await?;
     let profile_from_memory = measure(duration, READERS, behind.read(&path), None).await?;
@@ -183,6 +190,19 @@ async fn compare(
         &profile,
         Some(&profile_from_memory),
     );
+    if let Some((clients, rate)) = writes {
+        let times = |read: &Measured| format!("{:.1}×", read.run.rate() / rate.max(1e-9));
+        println!(
+            "\nReads as multiples of the registrations at {clients} clients ({rate:.0}/s \
+             sustained): the map {}, the map in gzip {}, by id {}; the same bytes from memory: \
+             the map {}, by id {}.",
+            times(&map),
+            times(&gzip),
+            times(&profile),
+            times(&map_from_memory),
+            times(&profile_from_memory)
+        );
+    }
     println!("\nMemory of this process after the load: {}", cpu::memory());
     println!("\nWhere a command's time went in the server (`articula_command_stage_seconds`):\n");
     for line in target.stage_timings().await? {
@@ -274,21 +294,21 @@ fn read_row(read: &str, ours: &Measured, from_memory: Option<&Measured>) {
         Some(from_memory) => (
             format!("{} (the same bytes from memory)", from_memory.run.cell()),
             format!("{:.2}", ours.run.rate() / from_memory.run.rate().max(1e-9)),
-            format!(" · from memory: {}", from_memory.cpu),
+            format!(" · from memory: {}", from_memory.cpu.cell()),
         ),
         None => Default::default(),
     };
     println!(
         "| {read} | {READERS} | {} | | | | | {beside} | {ratio} | {}{cpu} |",
         ours.run.cell(),
-        ours.cpu
+        ours.cpu.cell()
     );
 }
 
 /// A measurement and the CPU it used.
 struct Measured {
     run: Run,
-    cpu: String,
+    cpu: CpuUse,
     /// How long the server's background work took to catch up after the run ([`Target::settle`];
     /// zero for the bare framework, which has none).
     settled: Duration,
@@ -321,7 +341,7 @@ where
         Some(target) => target.settle().await?,
         None => Duration::ZERO,
     };
-    let cpu = CpuTimes::now().since(&before, run.elapsed + settled);
+    let cpu = CpuTimes::now().since(&before, run.elapsed + settled, run.done);
     Ok(Measured { run, cpu, settled })
 }
 
@@ -338,8 +358,8 @@ fn row(workload: &str, clients: usize, ours: &Measured, bare: &Measured, behind:
         ours.settled.as_secs_f64(),
         bare.run.cell(),
         behind.run.cell(),
-        ours.cpu,
-        bare.cpu,
-        behind.cpu
+        ours.cpu.cell(),
+        bare.cpu.cell(),
+        behind.cpu.cell()
     );
 }
