@@ -21,18 +21,8 @@ const TICKS_PER_SECOND: f64 = 100.0;
 
 impl CpuTimes {
     pub fn now() -> Self {
-        let postgres = stats_in("/proc").map(|stats| {
-            stats
-                .filter(|(name, _)| name == "postgres")
-                .map(|(_, time)| time)
-                .sum()
-        });
-        let load = stats_in("/proc/self/task").map(|stats| {
-            stats
-                .filter(|(name, _)| name == LOAD_THREADS)
-                .map(|(_, time)| time)
-                .sum()
-        });
+        let postgres = time_of_all_named("/proc", "postgres");
+        let load = time_of_all_named("/proc/self/task", LOAD_THREADS);
         let this = std::fs::read_to_string("/proc/self/stat")
             .ok()
             .and_then(|stat| parse(&stat))
@@ -76,31 +66,24 @@ impl CpuUse {
     /// cell.
     pub fn cell(&self) -> String {
         let parts = [self.server, self.load, self.postgres];
-        let cores = parts.map(|part| match part {
-            Some(time) => format!(
-                "{:.2}",
-                time.as_secs_f64() / self.elapsed.as_secs_f64().max(1e-9)
-            ),
-            None => "n/a".to_owned(),
-        });
-        let per_operation = parts.map(|part| match part {
-            Some(time) => format!(
-                "{:.0}",
-                time.as_secs_f64() * 1e6 / self.operations.max(1) as f64
-            ),
-            None => "n/a".to_owned(),
-        });
-        format!(
-            "{} cores = {} µs/op",
-            cores.join(" · "),
-            per_operation.join(" · ")
-        )
+        // Each part's seconds times `scale`, with `decimals`.
+        let figures = |scale: f64, decimals: usize| {
+            parts
+                .map(|part| match part {
+                    Some(time) => format!("{:.*}", decimals, time.as_secs_f64() * scale),
+                    None => "n/a".to_owned(),
+                })
+                .join(" · ")
+        };
+        let cores = figures(1.0 / self.elapsed.as_secs_f64().max(1e-9), 2);
+        let per_operation = figures(1e6 / self.operations.max(1) as f64, 0);
+        format!("{cores} cores = {per_operation} µs/op")
     }
 }
 
-/// The command name and CPU time of every process (or thread) under `dir` (`/proc`, or a task
-/// directory), as far as they can be read.
-fn stats_in(dir: &str) -> Option<impl Iterator<Item = (String, Duration)>> {
+/// The CPU time of every process (or thread) named `name` under `dir` (`/proc`, or a task
+/// directory) together, as far as they can be read.
+fn time_of_all_named(dir: &str, name: &str) -> Option<Duration> {
     let entries = std::fs::read_dir(dir).ok()?;
     Some(
         entries
@@ -112,7 +95,10 @@ fn stats_in(dir: &str) -> Option<impl Iterator<Item = (String, Duration)>> {
                     .all(|b| b.is_ascii_digit())
             })
             .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
-            .filter_map(|stat| parse(&stat)),
+            .filter_map(|stat| parse(&stat))
+            .filter(|(named, _)| named == name)
+            .map(|(_, time)| time)
+            .sum(),
     )
 }
 
