@@ -157,7 +157,7 @@ fn write_canonical(value: &Value, out: &mut Vec<u8>) {
                 if i > 0 {
                     out.push(b',');
                 }
-                write_string(key, out);
+                write_compact(key.as_str(), out);
                 out.push(b':');
                 write_canonical(value, out);
             }
@@ -173,14 +173,9 @@ fn write_canonical(value: &Value, out: &mut Vec<u8>) {
             }
             out.push(b']');
         }
-        Value::String(text) => write_string(text, out),
-        scalar => write_compact(scalar, out),
+        // A string (serde_json's escaping, deterministic for a given string) or a scalar.
+        text_or_scalar => write_compact(text_or_scalar, out),
     }
-}
-
-fn write_string(text: &str, out: &mut Vec<u8>) {
-    // serde_json's string escaping, which is deterministic for a given string.
-    write_compact(text, out);
 }
 
 /// serde_json's compact text of `value`, written straight into `out`: the bytes `Value`'s
