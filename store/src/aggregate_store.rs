@@ -8,7 +8,7 @@ use lru::LruCache;
 
 use crate::chain::EventHash;
 use crate::coalesce::{BatchError, Coalesced};
-use crate::parked::Parked;
+use crate::group_commit::postgres::PgAppends;
 use crate::repository::stream_hashes;
 use crate::repository::Conditions;
 use crate::{Database, EventRepository, FeedPosition};
@@ -101,11 +101,11 @@ impl<A: Aggregate + Clone> AggregateContext<A> for LoadedAggregate<A> {
 
 impl<A: Aggregate + Clone> AggregateStore<A> {
     pub fn new(db: &Database, capacity: usize) -> Self {
-        Self::parking(db, capacity, Parked::default())
+        Self::appending(db, capacity, PgAppends::default())
     }
 
-    /// A store whose appends on PostgreSQL keep their connections in `parked` ([`Parked`]).
-    pub(crate) fn parking(db: &Database, capacity: usize, parked: Parked) -> Self {
+    /// A store whose appends on PostgreSQL share `appends` ([`PgAppends`]).
+    pub(crate) fn appending(db: &Database, capacity: usize, appends: PgAppends) -> Self {
         let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
         // One query for the versions read at the same moment, on either backend.
         let versions = match db {
@@ -129,7 +129,7 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
             }
         };
         Self {
-            repository: EventRepository::parking(db, parked),
+            repository: EventRepository::appending(db, appends),
             cache: Mutex::new(LruCache::new(capacity)),
             versions,
         }

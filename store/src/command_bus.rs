@@ -5,7 +5,7 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, AggregateError, EventEnvelope, EventStore};
 use tokio::sync::watch;
 
-use crate::parked::Parked;
+use crate::group_commit::postgres::PgAppends;
 use crate::{AggregateStore, Database, EventMetadata, FeedPosition, StoreError};
 
 /// How many aggregates of one type each instance keeps in memory.
@@ -81,11 +81,11 @@ where
         db: Database,
         wake: Arc<watch::Sender<u64>>,
         local_commits: Arc<watch::Sender<u64>>,
-        parked: Parked,
+        appends: PgAppends,
         services: A::Services,
     ) -> Self {
         Self {
-            store: AggregateStore::parking(&db, DEFAULT_CACHE_CAPACITY, parked),
+            store: AggregateStore::appending(&db, DEFAULT_CACHE_CAPACITY, appends),
             services,
             wake,
             local_commits,

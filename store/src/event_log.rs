@@ -7,8 +7,8 @@ use tokio::sync::watch;
 
 use crate::command_bus::{from_aggregate_error, PendingAppend};
 use crate::database::UNHURRIED_COMMIT;
+use crate::group_commit::postgres::PgAppends;
 use crate::held::HeldConnection;
-use crate::parked::Parked;
 use crate::repository::StreamAppend;
 use crate::{CommandBus, CommandError, Database, EventRepository, Feed, FeedPosition};
 
@@ -19,8 +19,9 @@ pub struct EventLog {
     db: Database,
     wake: Arc<watch::Sender<u64>>,
     local_commits: Arc<watch::Sender<u64>>,
-    /// The connections its appends keep between them, shared by every stream's bus.
-    parked: Parked,
+    /// What its appends share on PostgreSQL (kept connections, groups), shared by every
+    /// stream's bus.
+    appends: PgAppends,
 }
 
 /// The channel on which every process announces its commits to the others.
@@ -41,9 +42,9 @@ impl EventLog {
         let wake = Arc::new(wake);
         let (local_commits, commits) = watch::channel(0u64);
         let local_commits = Arc::new(local_commits);
-        let mut parked = Parked::default();
+        let mut appends = PgAppends::default();
         if let Database::Postgres(pool) = &db {
-            parked = Parked::on(pool);
+            appends = PgAppends::on(pool);
             // Each log signs its announcements, so that it can tell its own when they come back.
             let origin = uuid::Uuid::new_v4().simple().to_string();
             tokio::spawn(listen_for_commits(
@@ -57,7 +58,7 @@ impl EventLog {
             db,
             wake,
             local_commits,
-            parked,
+            appends,
         }
     }
 
@@ -80,7 +81,7 @@ impl EventLog {
             self.db.clone(),
             self.wake.clone(),
             self.local_commits.clone(),
-            self.parked.clone(),
+            self.appends.clone(),
             services,
         )
     }
@@ -94,7 +95,7 @@ impl EventLog {
         &self,
         pending: Vec<PendingAppend<'_>>,
     ) -> Result<Option<FeedPosition>, CommandError<std::convert::Infallible>> {
-        let repository = EventRepository::parking(&self.db, self.parked.clone());
+        let repository = EventRepository::appending(&self.db, self.appends.clone());
         let streams: Vec<StreamAppend<'_>> = pending
             .iter()
             .map(|p| StreamAppend {

@@ -8,8 +8,8 @@ use sqlite_es::SqliteEventRepository;
 
 use crate::chain::{event_hash, EventContent, EventHash};
 use crate::feed::{replay_stream, StreamFilter};
-use crate::idempotency::{ClaimLost, IdempotentWrite};
-use crate::parked::Parked;
+use crate::group_commit::postgres::{append_error, PgAppends};
+use crate::idempotency::IdempotentWrite;
 use crate::sessions::SessionRefused;
 use crate::{Database, FeedPosition};
 use crate::{EventMetadata, SessionGuard};
@@ -26,9 +26,9 @@ pub enum EventRepository {
     Postgres {
         pool: sqlx::PgPool,
         crate_repository: PostgresEventRepository,
-        /// The connections appends keep between them ([`Parked`]): the event log's, shared by
-        /// all its streams; none for a repository made on its own.
-        parked: Parked,
+        /// What appends share ([`PgAppends`]: kept connections, groups): the event log's,
+        /// shared by all its streams; nothing for a repository made on its own.
+        appends: PgAppends,
     },
     Sqlite {
         pool: sqlx::SqlitePool,
@@ -38,16 +38,16 @@ pub enum EventRepository {
 
 impl EventRepository {
     pub fn new(db: &Database) -> Self {
-        Self::parking(db, Parked::default())
+        Self::appending(db, PgAppends::default())
     }
 
-    /// A repository whose appends on PostgreSQL keep their connections in `parked`.
-    pub(crate) fn parking(db: &Database, parked: Parked) -> Self {
+    /// A repository whose appends on PostgreSQL share `appends` (connections and groups).
+    pub(crate) fn appending(db: &Database, appends: PgAppends) -> Self {
         match db {
             Database::Postgres(pool) => Self::Postgres {
                 pool: pool.clone(),
                 crate_repository: PostgresEventRepository::new(pool.clone()),
-                parked,
+                appends,
             },
             Database::Sqlite(pool) => Self::Sqlite {
                 pool: pool.clone(),
@@ -222,7 +222,9 @@ impl EventRepository {
     /// and COMMIT, and the feed position comes back with it. Measured here with pgbench at 16
     /// clients: 8,644 single-statement appends/s against 5,038 as BEGIN/INSERT/COMMIT. A clash on
     /// the primary key (aggregate type, id, sequence) is another writer having appended first,
-    /// and only that is reported as a conflict.
+    /// and only that is reported as a conflict. The appends of other commands made at the same
+    /// moment may share the statement, each all or nothing within it
+    /// ([`crate::group_commit::postgres`]).
     ///
     /// On SQLite the rows go into sqlite-es's table inside a transaction that may hold the
     /// appends of other commands made at the same moment, each all or nothing within it, and
@@ -248,8 +250,8 @@ impl EventRepository {
             return Err(PersistenceError::UnknownError(Box::new(SessionRefused)));
         }
         match self {
-            Self::Postgres { pool, parked, .. } => {
-                append_postgres(pool, parked, &rows, keyed, session)
+            Self::Postgres { pool, appends, .. } => {
+                crate::group_commit::postgres::append(appends, pool, rows, keyed, session)
                     .await
                     .map(Some)
             }
@@ -353,122 +355,6 @@ impl Rows {
             sequence: self.sequences[n],
         }
     }
-}
-
-/// An append's failure as cqrs-es reports it. A clash on PostgreSQL's primary key (aggregate
-/// type, id, sequence) is another writer having appended to the stream first: a conflict. (On
-/// SQLite appends are written by `group_commit`, which tells its own conflicts.)
-fn append_error(error: sqlx::Error) -> PersistenceError {
-    let conflict =
-        matches!(&error, sqlx::Error::Database(db) if db.constraint() == Some("events_pkey"));
-    if conflict {
-        PersistenceError::OptimisticLockError
-    } else if crate::error::is_unavailable(&error) {
-        PersistenceError::ConnectionError(Box::new(error))
-    } else {
-        PersistenceError::UnknownError(Box::new(error))
-    }
-}
-
-async fn append_postgres(
-    pool: &sqlx::PgPool,
-    parked: &Parked,
-    rows: &Rows,
-    keyed: Option<&IdempotentWrite>,
-    session: Option<&SessionGuard>,
-) -> Result<FeedPosition, PersistenceError> {
-    const INSERT: &str = "
-        INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash)
-        SELECT e.aggregate_type, e.aggregate_id, e.sequence, e.event_type, e.event_version,
-               e.payload::json, e.metadata::json, e.hash
-        FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[])
-             WITH ORDINALITY AS e(aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash, n)";
-    const RETURNING: &str = " ORDER BY e.n RETURNING tx_id, position";
-    // A keyed append marks its key in the same statement, and inserts only if the claim holds:
-    // the key and the events are written together or not at all.
-    const MARK: &str = "
-        WITH claimed AS (
-            UPDATE idempotency_keys
-            SET state = 'committed', status = $11, answer_id = $12, answer_version = $13,
-                last_aggregate_type = $14, last_aggregate_id = $15, last_sequence = $16
-            WHERE account_id = $9 AND key = $10 AND claim = $17
-              AND state IN ('pending', 'committed')
-            RETURNING 1)";
-    // A write under a recalled session inserts only if the session is still live and its
-    // account still at the version the request ran as (its parameters follow the key's).
-    const LIVE: &str = "
-        live AS (
-            SELECT 1 FROM sessions s
-            WHERE s.token_digest = $SESSION AND s.revoked_at IS NULL AND s.expires_at > now()
-              AND (SELECT COALESCE(MAX(a.sequence), 0) FROM events a
-                   WHERE a.aggregate_type = 'account' AND a.aggregate_id = s.account_id::text)
-                  = $VERSION)";
-    let checked = session.and_then(SessionGuard::to_check);
-    let sql = match (keyed, checked) {
-        (None, None) => format!("{INSERT}{RETURNING}"),
-        (Some(_), None) => {
-            format!("{MARK}{INSERT} WHERE EXISTS (SELECT 1 FROM claimed){RETURNING}")
-        }
-        (None, Some(_)) => format!(
-            "WITH {}{INSERT} WHERE EXISTS (SELECT 1 FROM live){RETURNING}",
-            LIVE.replace("$SESSION", "$9").replace("$VERSION", "$10")
-        ),
-        (Some(_), Some(_)) => format!(
-            "{MARK},{}{INSERT} WHERE EXISTS (SELECT 1 FROM claimed) \
-             AND EXISTS (SELECT 1 FROM live){RETURNING}",
-            LIVE.replace("$SESSION", "$18").replace("$VERSION", "$19")
-        ),
-    };
-    let mut query = sqlx::query_as(&sql)
-        .bind(&rows.types)
-        .bind(&rows.ids)
-        .bind(&rows.sequences)
-        .bind(&rows.event_types)
-        .bind(&rows.versions)
-        .bind(&rows.payloads)
-        .bind(&rows.metadata)
-        .bind(&rows.hashes);
-    if let Some(keyed) = keyed {
-        let last = rows.last();
-        query = query
-            .bind(keyed.claim.account.into_uuid())
-            .bind(&keyed.claim.key)
-            .bind(i32::from(keyed.answer.status))
-            .bind(&keyed.answer.created)
-            .bind(keyed.answer.with_version.then_some(last.sequence))
-            .bind(last.aggregate_type)
-            .bind(last.aggregate_id)
-            .bind(last.sequence)
-            .bind(keyed.claim.number);
-    }
-    if let Some((digest, version)) = checked {
-        query = query
-            .bind(&digest[..])
-            .bind(i64::try_from(version).unwrap_or(i64::MAX));
-    }
-    let mut connection = parked.lend(pool).await.map_err(append_error)?;
-    let written: Vec<(i64, i64)> = query
-        .fetch_all(&mut *connection)
-        .await
-        .map_err(append_error)?;
-    // Back whole: the connection is fit for the next append (a failed one goes to the pool).
-    connection.park();
-    if let Some(guard) = session.filter(|_| checked.is_some()) {
-        // An empty answer under both a key and a session is told as the session's: the
-        // gateway never runs a keyed request under a recalled session (`access::recalled`).
-        guard.settle(!written.is_empty());
-        if written.is_empty() {
-            return Err(PersistenceError::UnknownError(Box::new(SessionRefused)));
-        }
-    }
-    if written.is_empty() && keyed.is_some() {
-        return Err(PersistenceError::UnknownError(Box::new(ClaimLost)));
-    }
-    written
-        .into_iter()
-        .max_by_key(|(_, position)| *position)
-        .map(|(tx, position)| FeedPosition { tx, position })
-        .ok_or_else(|| PersistenceError::UnknownError("the append returned no rows".into()))
 }
 
 impl PersistedEventRepository for EventRepository {

@@ -1,5 +1,7 @@
-//! Appends on SQLite committed in groups: one transaction, and one sync of the disk, for the
-//! appends of all the commands that wait for the file's turn at the same moment.
+//! Appends committed in groups: the appends of the commands that wait at the same moment are
+//! written together, each command's all or nothing. On PostgreSQL, in one statement
+//! ([`postgres`]); on SQLite (this module), in one transaction with one sync of the disk, for
+//! the appends of all the commands that wait for the file's turn at the same moment.
 //!
 //! SQLite writes one transaction at a time, and at `synchronous = FULL` each commit syncs the log
 //! file, so commands appended one transaction each queue behind one another's syncs (measured
@@ -56,7 +58,7 @@ struct Queued {
     answer: oneshot::Sender<Answer>,
 }
 
-/// The appends waiting for one SQLite file.
+/// The appends waiting for one SQLite file, or for one event log's statements on PostgreSQL.
 #[derive(Default)]
 struct Queue {
     waiting: Mutex<VecDeque<Queued>>,
@@ -381,5 +383,6 @@ impl GroupError {
     }
 }
 
+pub(crate) mod postgres;
 #[cfg(test)]
 mod tests;

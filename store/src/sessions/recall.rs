@@ -53,7 +53,7 @@ struct Guarded {
 }
 
 impl SessionGuard {
-    fn new(digest: [u8; 32], account: AccountId, account_version: usize) -> Self {
+    pub(crate) fn new(digest: [u8; 32], account: AccountId, account_version: usize) -> Self {
         Self(Arc::new(Guarded {
             digest,
             account,

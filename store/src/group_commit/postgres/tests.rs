@@ -1,0 +1,471 @@
+//! Tests of appends written together on PostgreSQL. Each test takes every place of the log's
+//! statements, queues appends behind them, and lets them go at once.
+
+use std::time::Duration;
+
+use cqrs_es::persist::SerializedEvent;
+use domain::values::AccountId;
+use serde_json::json;
+
+use super::*;
+use crate::idempotency::{AnswerShape, KeyClaim};
+use crate::repository::{stream_hashes, Conditions, StreamAppend};
+use crate::testing::TestPostgres;
+use crate::{Database, EventRepository, GuardState};
+
+struct Log {
+    _db: TestPostgres,
+    pool: PgPool,
+    appends: PgAppends,
+    repository: Arc<EventRepository>,
+}
+
+async fn log() -> Log {
+    let (db, database) = TestPostgres::migrated().await;
+    let Database::Postgres(pool) = database.clone() else {
+        unreachable!("a PostgreSQL test database")
+    };
+    let appends = PgAppends::on(&pool);
+    let repository = Arc::new(EventRepository::appending(&database, appends.clone()));
+    Log {
+        _db: db,
+        pool,
+        appends,
+        repository,
+    }
+}
+
+impl Log {
+    fn groups(&self) -> &Groups {
+        self.appends
+            .groups
+            .as_deref()
+            .expect("a log's appends group")
+    }
+
+    /// Every place of the log's statements, so that appends queue until they are dropped.
+    async fn hold_places(&self) -> OwnedSemaphorePermit {
+        let all = u32::try_from(IN_FLIGHT_AT_MOST).unwrap();
+        self.groups()
+            .places
+            .clone()
+            .acquire_many_owned(all)
+            .await
+            .unwrap()
+    }
+
+    async fn until_queued(&self, count: usize) {
+        for _ in 0..500 {
+            if self.groups().queue.waiting().len() == count {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("{count} appends never queued");
+    }
+
+    fn groups_written(&self) -> u64 {
+        self.groups().queue.committed.load(Ordering::Relaxed)
+    }
+
+    /// Appends `streams` as one command, spawned, and waits until it is queued behind the
+    /// `queued` before it (the places are held).
+    async fn queue(
+        &self,
+        queued: usize,
+        streams: Vec<Vec<SerializedEvent>>,
+        keyed: Option<IdempotentWrite>,
+        session: Option<SessionGuard>,
+    ) -> tokio::task::JoinHandle<Answer> {
+        let append = self.spawn_append(streams, keyed, session);
+        self.until_queued(queued + 1).await;
+        append
+    }
+
+    /// Appends `streams` as one command, spawned.
+    fn spawn_append(
+        &self,
+        streams: Vec<Vec<SerializedEvent>>,
+        keyed: Option<IdempotentWrite>,
+        session: Option<SessionGuard>,
+    ) -> tokio::task::JoinHandle<Answer> {
+        let repository = self.repository.clone();
+        tokio::spawn(async move {
+            let hashes: Vec<_> = streams
+                .iter()
+                .map(|events| stream_hashes("Tally", events, crate::chain::EventHash::GENESIS))
+                .collect();
+            let appends: Vec<_> = streams
+                .iter()
+                .zip(&hashes)
+                .map(|(events, hashes)| StreamAppend {
+                    aggregate_type: "Tally",
+                    events,
+                    hashes,
+                })
+                .collect();
+            let conditions = Conditions {
+                keyed: keyed.as_ref(),
+                session: session.as_ref(),
+            };
+            repository
+                .append_streams(&appends, conditions)
+                .await
+                .map(|position| position.expect("an append of events has a position"))
+        })
+    }
+
+    /// (position, stream, sequence, tag) of every stored event, in the feed's order.
+    async fn stored(&self) -> Vec<(i64, String, i64, String)> {
+        sqlx::query_as(
+            "SELECT position, aggregate_id, sequence, payload ->> 'tag' FROM events
+             ORDER BY tx_id, position",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .unwrap()
+    }
+
+    async fn stored_tags(&self) -> Vec<(String, i64, String)> {
+        let stored = self.stored().await.into_iter();
+        stored
+            .map(|(_, id, sequence, tag)| (id, sequence, tag))
+            .collect()
+    }
+}
+
+/// An idempotency key as the test reads it: key, state, status, answer's id, answer's version,
+/// last stream written.
+type KeyRow = (
+    String,
+    String,
+    Option<i32>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// `count` events of stream `id` from sequence `from`, each carrying `tag`.
+fn events(id: &str, from: usize, count: usize, tag: &str) -> Vec<SerializedEvent> {
+    (from..from + count)
+        .map(|sequence| SerializedEvent {
+            aggregate_id: id.to_owned(),
+            sequence,
+            aggregate_type: "Tally".to_owned(),
+            event_type: "Incremented".to_owned(),
+            event_version: "1".to_owned(),
+            payload: json!({ "tag": tag }),
+            metadata: json!({}),
+        })
+        .collect()
+}
+
+fn tags(expected: &[(&str, i64, &str)]) -> Vec<(String, i64, String)> {
+    let owned = expected.iter();
+    owned
+        .map(|(id, sequence, tag)| ((*id).to_owned(), *sequence, (*tag).to_owned()))
+        .collect()
+}
+
+fn claim(key: &str, number: i64, account: AccountId) -> IdempotentWrite {
+    IdempotentWrite {
+        claim: KeyClaim {
+            account,
+            key: key.into(),
+            number,
+        },
+        answer: AnswerShape {
+            status: 201,
+            created: Some(format!("made-by-{key}")),
+            with_version: true,
+        },
+    }
+}
+
+async fn answers(appends: Vec<tokio::task::JoinHandle<Answer>>) -> Vec<Answer> {
+    let mut answers = Vec::new();
+    for append in appends {
+        answers.push(append.await.unwrap());
+    }
+    answers
+}
+
+/// 48 commands queued while every place is taken are written by one statement, each answered
+/// with its own last event's place in the feed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appends_waiting_together_are_written_by_one_statement() {
+    let log = log().await;
+    let held = log.hold_places().await;
+    let mut appends = Vec::new();
+    for n in 0..48 {
+        let stream = events(&format!("s{n:02}"), 1, 2, "x");
+        appends.push(log.queue(n, vec![stream], None, None).await);
+    }
+    let before = log.groups_written();
+    drop(held);
+    let answers = answers(appends).await;
+    assert_eq!(log.groups_written() - before, 1, "one statement for the 48");
+    let stored = log.stored().await;
+    assert_eq!(stored.len(), 96);
+    for (n, answer) in answers.iter().enumerate() {
+        let answer = answer.as_ref().unwrap();
+        assert_eq!(
+            answer.tx,
+            answers[0].as_ref().unwrap().tx,
+            "one transaction"
+        );
+        let last = stored
+            .iter()
+            .find(|row| row.1 == format!("s{n:02}") && row.2 == 2);
+        assert_eq!(
+            Some(answer.position),
+            last.map(|row| row.0),
+            "s{n:02}'s last event"
+        );
+    }
+    let positions: Vec<i64> = answers
+        .iter()
+        .map(|a| a.as_ref().unwrap().position)
+        .collect();
+    assert!(positions.is_sorted(), "in the queue's order: {positions:?}");
+}
+
+/// In one statement, a command whose key is claimed by another request and one whose recalled
+/// session was revoked write nothing and hear why; the others are written, a keyed one with
+/// its key marked committed with the answer's essentials, and a live session is verified.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_whose_conditions_fail_writes_nothing_and_the_group_goes_on() {
+    let log = log().await;
+    let account = AccountId::new();
+    sqlx::query(
+        "INSERT INTO idempotency_keys (account_id, key, request_digest, state, created_at, claim)
+         VALUES ($1, 'held', $2, 'pending', now(), 1), ($1, 'taken-over', $2, 'pending', now(), 2)",
+    )
+    .bind(account.into_uuid())
+    .bind(&[7u8; 32][..])
+    .execute(&log.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO sessions (token_digest, account_id, expires_at, revoked_at)
+         VALUES ($1, $3, now() + interval '1 hour', NULL),
+                ($2, $3, now() + interval '1 hour', now())",
+    )
+    .bind(&[1u8; 32][..])
+    .bind(&[2u8; 32][..])
+    .bind(account.into_uuid())
+    .execute(&log.pool)
+    .await
+    .unwrap();
+    let live = SessionGuard::new([1; 32], account, 0);
+    let revoked = SessionGuard::new([2; 32], account, 0);
+    let held = log.hold_places().await;
+    let queued = [
+        (events("plain", 1, 2, "plain"), None, None),
+        (
+            events("lost", 1, 1, "lost"),
+            Some(claim("taken-over", 1, account)),
+            None,
+        ),
+        (
+            events("revoked", 1, 1, "revoked"),
+            None,
+            Some(revoked.clone()),
+        ),
+        (events("live", 1, 1, "live"), None, Some(live.clone())),
+        (
+            events("keyed", 1, 2, "keyed"),
+            Some(claim("held", 1, account)),
+            None,
+        ),
+    ];
+    let mut appends = Vec::new();
+    for (n, (events, keyed, session)) in queued.into_iter().enumerate() {
+        appends.push(log.queue(n, vec![events], keyed, session).await);
+    }
+    let before = log.groups_written();
+    drop(held);
+    let answers = answers(appends).await;
+    assert_eq!(log.groups_written() - before, 1, "one statement");
+    assert!(
+        answers[0].is_ok() && answers[3].is_ok() && answers[4].is_ok(),
+        "{answers:?}"
+    );
+    assert!(matches!(&answers[1], Err(PersistenceError::UnknownError(e)) if e.is::<ClaimLost>()));
+    assert!(
+        matches!(&answers[2], Err(PersistenceError::UnknownError(e)) if e.is::<SessionRefused>())
+    );
+    assert_eq!(revoked.state(), GuardState::Refused);
+    assert_eq!(live.state(), GuardState::Verified);
+    assert_eq!(
+        log.stored_tags().await,
+        tags(&[
+            ("plain", 1, "plain"),
+            ("plain", 2, "plain"),
+            ("live", 1, "live"),
+            ("keyed", 1, "keyed"),
+            ("keyed", 2, "keyed"),
+        ])
+    );
+    let keys: Vec<KeyRow> = sqlx::query_as(
+        "SELECT key, state, status, answer_id, answer_version, last_aggregate_id
+             FROM idempotency_keys ORDER BY key",
+    )
+    .fetch_all(&log.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        keys,
+        [
+            (
+                "held".into(),
+                "committed".into(),
+                Some(201),
+                Some("made-by-held".into()),
+                Some(2),
+                Some("keyed".into())
+            ),
+            (
+                "taken-over".into(),
+                "pending".into(),
+                None,
+                None,
+                None,
+                None
+            ),
+        ]
+    );
+}
+
+/// A statement the server refuses writes nothing, so each command of the group is appended
+/// alone and hears its own answer: the conflicts (with a stream written by a command before it
+/// in the group, one also writing a new stream), and a row a trigger refuses, go to their own
+/// commands alone, and the others are written whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_statement_leaves_each_command_its_own_answer() {
+    let log = log().await;
+    sqlx::raw_sql(
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN RAISE EXCEPTION 'this row is refused'; END $$;
+         CREATE TRIGGER refusing BEFORE INSERT ON events FOR EACH ROW
+         WHEN (NEW.payload ->> 'tag' = 'refused') EXECUTE FUNCTION refuse();",
+    )
+    .execute(&log.pool)
+    .await
+    .unwrap();
+    let held = log.hold_places().await;
+    let queued = [
+        vec![events("a", 1, 2, "first")],
+        vec![events("a", 2, 1, "late")],
+        vec![events("d", 1, 1, "clash"), events("a", 2, 2, "clash")],
+        vec![events("r", 1, 1, "refused")],
+        vec![events("c", 1, 2, "after")],
+    ];
+    let mut appends = Vec::new();
+    for (n, streams) in queued.into_iter().enumerate() {
+        appends.push(log.queue(n, streams, None, None).await);
+    }
+    let before = log.groups_written();
+    drop(held);
+    let answers = answers(appends).await;
+    assert_eq!(
+        log.groups_written(),
+        before,
+        "the group's statement was refused"
+    );
+    assert!(answers[0].is_ok() && answers[4].is_ok(), "{answers:?}");
+    for clash in [&answers[1], &answers[2]] {
+        assert!(
+            matches!(clash, Err(PersistenceError::OptimisticLockError)),
+            "{clash:?}"
+        );
+    }
+    assert!(
+        matches!(&answers[3], Err(PersistenceError::UnknownError(e))
+            if e.to_string().contains("this row is refused")),
+        "{:?}",
+        answers[3]
+    );
+    assert_eq!(
+        log.stored_tags().await,
+        tags(&[
+            ("a", 1, "first"),
+            ("a", 2, "first"),
+            ("c", 1, "after"),
+            ("c", 2, "after")
+        ])
+    );
+}
+
+/// A connection lost while the group's statement runs (its server process killed) answers
+/// every command of the group with the database's absence, and nothing of it is stored; the
+/// next append is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_whose_connection_is_lost_answers_each_command_so() {
+    let log = log().await;
+    sqlx::raw_sql(
+        "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$;
+         CREATE TRIGGER slowing BEFORE INSERT ON events FOR EACH ROW
+         WHEN (NEW.payload ->> 'tag' = 'slow') EXECUTE FUNCTION slow();",
+    )
+    .execute(&log.pool)
+    .await
+    .unwrap();
+    let held = log.hold_places().await;
+    let mut appends = Vec::new();
+    for (n, (id, tag)) in [("a", "before"), ("b", "slow"), ("c", "after")]
+        .into_iter()
+        .enumerate()
+    {
+        appends.push(log.queue(n, vec![events(id, 1, 1, tag)], None, None).await);
+    }
+    drop(held);
+    let terminated = async {
+        for _ in 0..500 {
+            let killed: Vec<bool> = sqlx::query_scalar(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = current_database() AND query LIKE '%INSERT INTO events%'
+                   AND pid <> pg_backend_pid() AND wait_event = 'PgSleep'",
+            )
+            .fetch_all(&log.pool)
+            .await
+            .unwrap();
+            if killed.contains(&true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the group's statement never ran");
+    };
+    terminated.await;
+    for answer in answers(appends).await {
+        assert!(
+            matches!(&answer, Err(PersistenceError::ConnectionError(e))
+                if e.to_string().contains("group")),
+            "{answer:?}"
+        );
+    }
+    assert_eq!(log.stored().await, []);
+    let next = log.spawn_append(vec![events("d", 1, 1, "next")], None, None);
+    assert!(next.await.unwrap().is_ok());
+    assert_eq!(log.stored_tags().await, tags(&[("d", 1, "next")]));
+}
+
+/// A command cancelled while its append waits in the queue is never written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_append_cancelled_while_queued_is_never_written() {
+    let log = log().await;
+    let held = log.hold_places().await;
+    let cancelled = log
+        .queue(0, vec![events("gone", 1, 1, "cancelled")], None, None)
+        .await;
+    cancelled.abort();
+    log.until_queued(0).await;
+    let kept = log
+        .queue(0, vec![events("kept", 1, 1, "kept")], None, None)
+        .await;
+    drop(held);
+    assert!(kept.await.unwrap().is_ok());
+    assert_eq!(log.stored_tags().await, tags(&[("kept", 1, "kept")]));
+}
