@@ -301,17 +301,7 @@ pub(crate) struct Rows {
 
 impl From<&[StreamAppend<'_>]> for Rows {
     fn from(streams: &[StreamAppend<'_>]) -> Self {
-        let count = streams.iter().map(|s| s.events.len()).sum();
-        let mut rows = Rows {
-            types: Vec::with_capacity(count),
-            ids: Vec::with_capacity(count),
-            sequences: Vec::with_capacity(count),
-            event_types: Vec::with_capacity(count),
-            versions: Vec::with_capacity(count),
-            payloads: Vec::with_capacity(count),
-            metadata: Vec::with_capacity(count),
-            hashes: Vec::with_capacity(count),
-        };
+        let mut rows = Rows::with_capacity(streams.iter().map(|s| s.events.len()).sum());
         for stream in streams {
             debug_assert_eq!(stream.events.len(), stream.hashes.len());
             rows.hashes
@@ -346,6 +336,31 @@ pub(crate) struct LastRow<'a> {
 }
 
 impl Rows {
+    pub(crate) fn with_capacity(count: usize) -> Self {
+        Rows {
+            types: Vec::with_capacity(count),
+            ids: Vec::with_capacity(count),
+            sequences: Vec::with_capacity(count),
+            event_types: Vec::with_capacity(count),
+            versions: Vec::with_capacity(count),
+            payloads: Vec::with_capacity(count),
+            metadata: Vec::with_capacity(count),
+            hashes: Vec::with_capacity(count),
+        }
+    }
+
+    /// Adds a copy of `other`'s rows after these.
+    pub(crate) fn extend_from(&mut self, other: &Rows) {
+        self.types.extend_from_slice(&other.types);
+        self.ids.extend_from_slice(&other.ids);
+        self.sequences.extend_from_slice(&other.sequences);
+        self.event_types.extend_from_slice(&other.event_types);
+        self.versions.extend_from_slice(&other.versions);
+        self.payloads.extend_from_slice(&other.payloads);
+        self.metadata.extend_from_slice(&other.metadata);
+        self.hashes.extend_from_slice(&other.hashes);
+    }
+
     /// The last row (an append has at least one: empty appends return before this is asked).
     pub(crate) fn last(&self) -> LastRow<'_> {
         let n = self.sequences.len() - 1;

@@ -20,7 +20,7 @@ async fn sqlite() -> (TestSqlite, SqlitePool, Arc<EventRepository>) {
 }
 
 /// `count` events of stream `id` from sequence `from`, each carrying `tag`.
-fn events(id: &str, from: usize, count: usize, tag: &str) -> Vec<SerializedEvent> {
+pub(super) fn events(id: &str, from: usize, count: usize, tag: &str) -> Vec<SerializedEvent> {
     (from..from + count)
         .map(|sequence| SerializedEvent {
             aggregate_id: id.to_owned(),
@@ -35,11 +35,12 @@ fn events(id: &str, from: usize, count: usize, tag: &str) -> Vec<SerializedEvent
 }
 
 /// Appends `streams` as one command, spawned, so that it queues while the test holds the
-/// turn.
-fn spawn_append(
+/// turn (SQLite's) or the places (PostgreSQL's).
+pub(super) fn spawn_append(
     repository: &Arc<EventRepository>,
     streams: Vec<Vec<SerializedEvent>>,
     keyed: Option<IdempotentWrite>,
+    session: Option<SessionGuard>,
 ) -> tokio::task::JoinHandle<Answer> {
     let repository = repository.clone();
     tokio::spawn(async move {
@@ -61,7 +62,7 @@ fn spawn_append(
                 &appends,
                 crate::repository::Conditions {
                     keyed: keyed.as_ref(),
-                    session: None,
+                    session: session.as_ref(),
                 },
             )
             .await
@@ -99,7 +100,7 @@ async fn appends_waiting_together_commit_in_one_transaction() {
     let mut appends = Vec::new();
     for n in 0..48 {
         let stream = events(&format!("s{n}"), 1, 1, "x");
-        appends.push(spawn_append(&repository, vec![stream], None));
+        appends.push(spawn_append(&repository, vec![stream], None, None));
         until_queued(&pool, n + 1).await;
     }
     let before = Queue::of(&pool).committed.load(Ordering::Relaxed);
@@ -144,7 +145,7 @@ async fn a_refused_append_in_a_group_leaves_the_others_whole() {
     ];
     let mut appends = Vec::new();
     for (n, (events, keyed)) in queued.into_iter().enumerate() {
-        appends.push(spawn_append(&repository, events, keyed));
+        appends.push(spawn_append(&repository, events, keyed, None));
         until_queued(&pool, n + 1).await;
     }
     drop(held);
@@ -193,7 +194,12 @@ async fn a_failed_group_writes_and_acknowledges_none_of_its_appends() {
     let queued = [("a", "before"), ("b", "failing"), ("c", "after")];
     let mut appends = Vec::new();
     for (n, (id, tag)) in queued.into_iter().enumerate() {
-        appends.push(spawn_append(&repository, vec![events(id, 1, 2, tag)], None));
+        appends.push(spawn_append(
+            &repository,
+            vec![events(id, 1, 2, tag)],
+            None,
+            None,
+        ));
         until_queued(&pool, n + 1).await;
     }
     drop(held);
@@ -206,7 +212,7 @@ async fn a_failed_group_writes_and_acknowledges_none_of_its_appends() {
         );
     }
     assert_eq!(stored(&pool).await, []);
-    let next = spawn_append(&repository, vec![events("d", 1, 1, "next")], None);
+    let next = spawn_append(&repository, vec![events("d", 1, 1, "next")], None, None);
     assert_eq!(next.await.unwrap().unwrap().position, 1);
 }
 
@@ -215,11 +221,16 @@ async fn a_failed_group_writes_and_acknowledges_none_of_its_appends() {
 async fn an_append_cancelled_while_queued_is_never_written() {
     let (_file, pool, repository) = sqlite().await;
     let held = sqlite_turn(&pool, Writer::Command).await;
-    let cancelled = spawn_append(&repository, vec![events("gone", 1, 1, "cancelled")], None);
+    let cancelled = spawn_append(
+        &repository,
+        vec![events("gone", 1, 1, "cancelled")],
+        None,
+        None,
+    );
     until_queued(&pool, 1).await;
     cancelled.abort();
     until_queued(&pool, 0).await;
-    let kept = spawn_append(&repository, vec![events("kept", 1, 1, "kept")], None);
+    let kept = spawn_append(&repository, vec![events("kept", 1, 1, "kept")], None, None);
     until_queued(&pool, 1).await;
     drop(held);
     assert_eq!(kept.await.unwrap().unwrap().position, 1);

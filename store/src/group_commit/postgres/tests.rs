@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use cqrs_es::persist::SerializedEvent;
 use domain::values::AccountId;
-use serde_json::json;
 
 use super::*;
-use crate::idempotency::{AnswerShape, KeyClaim};
-use crate::repository::{stream_hashes, Conditions, StreamAppend};
+use crate::group_commit::tests::{events, spawn_append};
+use crate::idempotency::{AnswerShape, ClaimLost, KeyClaim};
+use crate::sessions::SessionRefused;
 use crate::testing::TestPostgres;
 use crate::{Database, EventRepository, GuardState};
 
@@ -82,37 +82,26 @@ impl Log {
         append
     }
 
-    /// Appends `streams` as one command, spawned.
     fn spawn_append(
         &self,
         streams: Vec<Vec<SerializedEvent>>,
         keyed: Option<IdempotentWrite>,
         session: Option<SessionGuard>,
     ) -> tokio::task::JoinHandle<Answer> {
-        let repository = self.repository.clone();
-        tokio::spawn(async move {
-            let hashes: Vec<_> = streams
-                .iter()
-                .map(|events| stream_hashes("Tally", events, crate::chain::EventHash::GENESIS))
-                .collect();
-            let appends: Vec<_> = streams
-                .iter()
-                .zip(&hashes)
-                .map(|(events, hashes)| StreamAppend {
-                    aggregate_type: "Tally",
-                    events,
-                    hashes,
-                })
-                .collect();
-            let conditions = Conditions {
-                keyed: keyed.as_ref(),
-                session: session.as_ref(),
-            };
-            repository
-                .append_streams(&appends, conditions)
-                .await
-                .map(|position| position.expect("an append of events has a position"))
-        })
+        spawn_append(&self.repository, streams, keyed, session)
+    }
+
+    /// Runs `body` (PL/pgSQL) before each event tagged `tag` is inserted.
+    async fn on_rows_tagged(&self, tag: &str, body: &str) {
+        sqlx::raw_sql(&format!(
+            "CREATE FUNCTION on_{tag}() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN {body} END $$;
+             CREATE TRIGGER on_{tag} BEFORE INSERT ON events FOR EACH ROW
+             WHEN (NEW.payload ->> 'tag' = '{tag}') EXECUTE FUNCTION on_{tag}();"
+        ))
+        .execute(&self.pool)
+        .await
+        .unwrap();
     }
 
     /// (position, stream, sequence, tag) of every stored event, in the feed's order.
@@ -144,21 +133,6 @@ type KeyRow = (
     Option<i64>,
     Option<String>,
 );
-
-/// `count` events of stream `id` from sequence `from`, each carrying `tag`.
-fn events(id: &str, from: usize, count: usize, tag: &str) -> Vec<SerializedEvent> {
-    (from..from + count)
-        .map(|sequence| SerializedEvent {
-            aggregate_id: id.to_owned(),
-            sequence,
-            aggregate_type: "Tally".to_owned(),
-            event_type: "Incremented".to_owned(),
-            event_version: "1".to_owned(),
-            payload: json!({ "tag": tag }),
-            metadata: json!({}),
-        })
-        .collect()
-}
 
 fn tags(expected: &[(&str, i64, &str)]) -> Vec<(String, i64, String)> {
     let owned = expected.iter();
@@ -344,15 +318,8 @@ async fn a_command_whose_conditions_fail_writes_nothing_and_the_group_goes_on() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_statement_leaves_each_command_its_own_answer() {
     let log = log().await;
-    sqlx::raw_sql(
-        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-         BEGIN RAISE EXCEPTION 'this row is refused'; END $$;
-         CREATE TRIGGER refusing BEFORE INSERT ON events FOR EACH ROW
-         WHEN (NEW.payload ->> 'tag' = 'refused') EXECUTE FUNCTION refuse();",
-    )
-    .execute(&log.pool)
-    .await
-    .unwrap();
+    log.on_rows_tagged("refused", "RAISE EXCEPTION 'this row is refused';")
+        .await;
     let held = log.hold_places().await;
     let queued = [
         vec![events("a", 1, 2, "first")],
@@ -403,15 +370,8 @@ async fn a_refused_statement_leaves_each_command_its_own_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_group_whose_connection_is_lost_answers_each_command_so() {
     let log = log().await;
-    sqlx::raw_sql(
-        "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$
-         BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$;
-         CREATE TRIGGER slowing BEFORE INSERT ON events FOR EACH ROW
-         WHEN (NEW.payload ->> 'tag' = 'slow') EXECUTE FUNCTION slow();",
-    )
-    .execute(&log.pool)
-    .await
-    .unwrap();
+    log.on_rows_tagged("slow", "PERFORM pg_sleep(30); RETURN NEW;")
+        .await;
     let held = log.hold_places().await;
     let mut appends = Vec::new();
     for (n, (id, tag)) in [("a", "before"), ("b", "slow"), ("c", "after")]
