@@ -62,20 +62,13 @@ pub(super) async fn together(
     group: &[Append<'_>],
 ) -> Result<Vec<Answer>, sqlx::Error> {
     let count = group.iter().map(|q| q.rows.sequences.len()).sum();
-    // Every row of the group (a lone append's own, not copied).
-    let merged;
-    let rows = match group {
-        [one] => one.rows,
-        _ => {
-            merged = group
-                .iter()
-                .fold(Rows::with_capacity(count), |mut rows, queued| {
-                    rows.extend_from(queued.rows);
-                    rows
-                });
-            &merged
-        }
-    };
+    // Every row of the group, and the command each belongs to.
+    let mut rows = Rows::with_capacity(count);
+    let mut of_command = Vec::with_capacity(count);
+    for (n, queued) in group.iter().enumerate() {
+        rows.extend_from(queued.rows);
+        of_command.extend(std::iter::repeat_n(as_int(n), queued.rows.sequences.len()));
+    }
     let checked: Vec<_> = group
         .iter()
         .map(|q| q.session.and_then(SessionGuard::to_check))
@@ -87,13 +80,8 @@ pub(super) async fn together(
     } else {
         format!("{INSERT}) WITH ORDINALITY AS {ROWS_OF_COMMANDS_PLAIN}{RETURNING_ROWS}")
     };
-    let mut query = bind_rows(sqlx::query_as(&sql), rows);
+    let mut query = bind_rows(sqlx::query_as(&sql), &rows);
     if conditional {
-        // The command each row belongs to, and the commands' conditions.
-        let mut of_command = Vec::with_capacity(count);
-        for (n, queued) in group.iter().enumerate() {
-            of_command.extend(std::iter::repeat_n(as_int(n), queued.rows.sequences.len()));
-        }
         let commands = Commands::of(group, &checked);
         query = query
             .bind(of_command)
