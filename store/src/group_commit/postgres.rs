@@ -35,7 +35,8 @@ use cqrs_es::persist::PersistenceError;
 use sqlx::PgPool;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use self::statement::{alone, together, Append};
+use self::alone::alone;
+use self::together::together;
 use super::{Answer, Queue, Queued};
 use crate::idempotency::IdempotentWrite;
 use crate::parked::Parked;
@@ -89,16 +90,7 @@ pub(crate) async fn append(
     session: Option<&SessionGuard>,
 ) -> Answer {
     let Some(groups) = &appends.groups else {
-        return alone(
-            &appends.parked,
-            pool,
-            Append {
-                rows: &rows,
-                keyed,
-                session,
-            },
-        )
-        .await;
+        return alone(&appends.parked, pool, &rows, keyed, session).await;
     };
     let queue = &groups.queue;
     let mut place = queue.join(rows, keyed.cloned(), session.cloned());
@@ -116,7 +108,10 @@ pub(crate) async fn append(
                     [] => return (&mut place.answered).await.unwrap_or_else(|_| no_answer()),
                     [only] if only.number == place.number => {
                         let only = group.pop().unwrap_or_else(|| unreachable!("one queued"));
-                        let answer = alone(&appends.parked, pool, only.as_append()).await;
+                        let answer = alone(
+                            &appends.parked, pool, &only.rows, only.keyed.as_ref(),
+                            only.session.as_ref(),
+                        ).await;
                         drop(permit);
                         return answer;
                     }
@@ -147,8 +142,7 @@ async fn commit(
 ) {
     let parked = &appends.parked;
     if group.len() > 1 {
-        let written: Vec<_> = group.iter().map(Queued::as_append).collect();
-        match together(parked, &pool, &written).await {
+        match together(parked, &pool, &group).await {
             Ok(answers) => {
                 queue.committed.fetch_add(1, Ordering::Relaxed);
                 for (queued, answer) in group.into_iter().zip(answers) {
@@ -174,7 +168,8 @@ async fn commit(
         }
     }
     for queued in group {
-        let answer = alone(parked, &pool, queued.as_append()).await;
+        let (keyed, session) = (queued.keyed.as_ref(), queued.session.as_ref());
+        let answer = alone(parked, &pool, &queued.rows, keyed, session).await;
         let _ = queued.answer.send(answer);
     }
 }
@@ -199,6 +194,7 @@ pub(crate) fn append_error(error: sqlx::Error) -> PersistenceError {
     }
 }
 
-mod statement;
+mod alone;
 #[cfg(test)]
 mod tests;
+mod together;

@@ -1,77 +1,36 @@
-//! The statement that appends on PostgreSQL: the events of one command or of a group, each
-//! command's written only if its own conditions hold (see the module above).
+//! The appends of several commands in one statement on PostgreSQL, each command's written only
+//! if its own conditions hold (see the module above).
 
 use std::collections::HashMap;
 
-use cqrs_es::persist::PersistenceError;
 use sqlx::PgPool;
 
-use super::{append_error, Answer};
+use super::alone::{answer_of, as_bigint, bind_rows, Mark, INSERT};
+use super::Answer;
 use crate::group_commit::Queued;
-use crate::idempotency::{ClaimLost, IdempotentWrite};
 use crate::parked::Parked;
 use crate::repository::Rows;
-use crate::sessions::SessionRefused;
 use crate::{FeedPosition, SessionGuard};
 
-/// One command's append as the statement takes it.
-#[derive(Clone, Copy)]
-pub(super) struct Append<'a> {
-    pub(super) rows: &'a Rows,
-    /// Its idempotency key, marked committed in the statement if still claimed by it.
-    pub(super) keyed: Option<&'a IdempotentWrite>,
-    /// Its recalled session, checked in the statement until an append found it live.
-    pub(super) session: Option<&'a SessionGuard>,
-}
-
-impl Queued {
-    pub(super) fn as_append(&self) -> Append<'_> {
-        Append {
-            rows: &self.rows,
-            keyed: self.keyed.as_ref(),
-            session: self.session.as_ref(),
-        }
-    }
-}
-
-/// One command's append, alone in its statement: its conflict is its own
-/// ([`append_error`]).
-pub(super) async fn alone(parked: &Parked, pool: &PgPool, append: Append<'_>) -> Answer {
-    let mut answers = together(parked, pool, &[append])
-        .await
-        .map_err(append_error)?;
-    answers
-        .pop()
-        .unwrap_or_else(|| unreachable!("one answer for each append"))
-}
-
-/// The start of the statement: the events of `rows` ([`bind_rows`]) into `events`, closed with
-/// the rows' commands when they have conditions, and inserted in their order.
-const INSERT: &str = "
-    INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash)
-    SELECT e.aggregate_type, e.aggregate_id, e.sequence, e.event_type, e.event_version,
-           e.payload::json, e.metadata::json, e.hash
-    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[]";
-
-/// The events of every append of `group` in one statement, each command's written only if its
+/// The events of every command of `group` in one statement, each command's written only if its
 /// own conditions hold; the answers in the group's order. An error means nothing was written
 /// if it is the server's refusal (`sqlx::Error::Database`).
 pub(super) async fn together(
     parked: &Parked,
     pool: &PgPool,
-    group: &[Append<'_>],
+    group: &[Queued],
 ) -> Result<Vec<Answer>, sqlx::Error> {
     let count = group.iter().map(|q| q.rows.sequences.len()).sum();
     // Every row of the group, and the command each belongs to.
     let mut rows = Rows::with_capacity(count);
     let mut of_command = Vec::with_capacity(count);
     for (n, queued) in group.iter().enumerate() {
-        rows.extend_from(queued.rows);
+        rows.extend_from(&queued.rows);
         of_command.extend(std::iter::repeat_n(as_int(n), queued.rows.sequences.len()));
     }
     let checked: Vec<_> = group
         .iter()
-        .map(|q| q.session.and_then(SessionGuard::to_check))
+        .map(|q| q.session.as_ref().and_then(SessionGuard::to_check))
         .collect();
     let conditional =
         checked.iter().any(Option::is_some) || group.iter().any(|q| q.keyed.is_some());
@@ -105,7 +64,7 @@ pub(super) async fn together(
     // one would have made the statement fail on the primary key.
     let mut of_row = HashMap::with_capacity(count);
     for (n, queued) in group.iter().enumerate() {
-        let rows = queued.rows;
+        let rows = &queued.rows;
         for i in 0..rows.sequences.len() {
             of_row.insert((&*rows.types[i], &*rows.ids[i], rows.sequences[i]), n);
         }
@@ -126,7 +85,7 @@ pub(super) async fn together(
         .zip(last)
         .zip(&checked)
         .map(|((queued, last), checked)| {
-            let guard = queued.session.filter(|_| checked.is_some());
+            let guard = queued.session.as_ref().filter(|_| checked.is_some());
             answer_of(last, queued.keyed.is_some(), guard)
         })
         .collect())
@@ -190,10 +149,13 @@ struct Commands<'a> {
 }
 
 impl<'a> Commands<'a> {
-    fn of(group: &'a [Append<'a>], checked: &[Option<(&'a [u8; 32], usize)>]) -> Self {
+    fn of(group: &'a [Queued], checked: &[Option<(&'a [u8; 32], usize)>]) -> Self {
         let mut commands = Self::default();
         for (n, (queued, checked)) in group.iter().zip(checked).enumerate() {
-            let mark = queued.keyed.map(|keyed| Mark::of(keyed, queued.rows));
+            let mark = queued
+                .keyed
+                .as_ref()
+                .map(|keyed| Mark::of(keyed, &queued.rows));
             commands.numbers.push(as_int(n));
             commands.accounts.push(mark.as_ref().map(|m| m.account));
             commands.keys.push(mark.as_ref().map(|m| m.key));
@@ -219,70 +181,4 @@ impl<'a> Commands<'a> {
         }
         commands
     }
-}
-
-type PgQueryAs<'q, O> = sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>;
-
-/// `query` with the columns of `rows` as its parameters `$1` to `$8`, in [`INSERT`]'s order.
-fn bind_rows<'q, O>(query: PgQueryAs<'q, O>, rows: &'q Rows) -> PgQueryAs<'q, O> {
-    query
-        .bind(&rows.types)
-        .bind(&rows.ids)
-        .bind(&rows.sequences)
-        .bind(&rows.event_types)
-        .bind(&rows.versions)
-        .bind(&rows.payloads)
-        .bind(&rows.metadata)
-        .bind(&rows.hashes)
-}
-
-/// A command's answer from the last of its rows that the statement wrote (`None`: it wrote
-/// none), settling its recalled session if the statement checked it.
-fn answer_of(last: Option<FeedPosition>, keyed: bool, checked: Option<&SessionGuard>) -> Answer {
-    if let Some(guard) = checked {
-        // Nothing written under both a key and a session is told as the session's: the
-        // gateway never runs a keyed request under a recalled session (`access::recalled`).
-        guard.settle(last.is_some());
-        if last.is_none() {
-            return Err(PersistenceError::UnknownError(Box::new(SessionRefused)));
-        }
-    }
-    if last.is_none() && keyed {
-        return Err(PersistenceError::UnknownError(Box::new(ClaimLost)));
-    }
-    last.ok_or_else(|| PersistenceError::UnknownError("the append returned no rows".into()))
-}
-
-/// What a keyed append writes on its key: the answer's essentials, under its claim.
-struct Mark<'a> {
-    account: uuid::Uuid,
-    key: &'a str,
-    status: i32,
-    answer_id: Option<&'a str>,
-    answer_version: Option<i64>,
-    last_type: &'a str,
-    last_id: &'a str,
-    last_sequence: i64,
-    claim: i64,
-}
-
-impl<'a> Mark<'a> {
-    fn of(keyed: &'a IdempotentWrite, rows: &'a Rows) -> Self {
-        let last = rows.last();
-        Self {
-            account: keyed.claim.account.into_uuid(),
-            key: &keyed.claim.key,
-            status: i32::from(keyed.answer.status),
-            answer_id: keyed.answer.created.as_deref(),
-            answer_version: keyed.answer.with_version.then_some(last.sequence),
-            last_type: last.aggregate_type,
-            last_id: last.aggregate_id,
-            last_sequence: last.sequence,
-            claim: keyed.claim.number,
-        }
-    }
-}
-
-fn as_bigint(version: usize) -> i64 {
-    i64::try_from(version).unwrap_or(i64::MAX)
 }
