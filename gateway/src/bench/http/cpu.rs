@@ -196,7 +196,10 @@ mod tests {
         let load = during.load.unwrap() - before.load.unwrap();
         let this = during.this.unwrap() - before.this.unwrap();
         assert!(load >= ENOUGH, "{load:?}");
-        assert!(this >= load, "{this:?} < {load:?}");
+        // The kernel scales a process's times apart from its threads' (`cputime_adjust`), and
+        // the process's can lag the sum of its threads' by a tick (seen once in CI: 40 < 50 ms).
+        const TICK: Duration = Duration::from_millis(10);
+        assert!(this + TICK >= load, "{this:?} < {load:?}");
     }
 
     #[test]
