@@ -349,16 +349,20 @@ impl Rows {
         }
     }
 
-    /// Adds a copy of `other`'s rows after these.
-    pub(crate) fn extend_from(&mut self, other: &Rows) {
-        self.types.extend_from_slice(&other.types);
-        self.ids.extend_from_slice(&other.ids);
-        self.sequences.extend_from_slice(&other.sequences);
-        self.event_types.extend_from_slice(&other.event_types);
-        self.versions.extend_from_slice(&other.versions);
-        self.payloads.extend_from_slice(&other.payloads);
-        self.metadata.extend_from_slice(&other.metadata);
-        self.hashes.extend_from_slice(&other.hashes);
+    /// A copy of the rows of each of `all`, one after another.
+    pub(crate) fn gather<'a>(all: impl Iterator<Item = &'a Rows> + Clone) -> Self {
+        let mut rows = Self::with_capacity(all.clone().map(|r| r.sequences.len()).sum());
+        for other in all {
+            rows.types.extend_from_slice(&other.types);
+            rows.ids.extend_from_slice(&other.ids);
+            rows.sequences.extend_from_slice(&other.sequences);
+            rows.event_types.extend_from_slice(&other.event_types);
+            rows.versions.extend_from_slice(&other.versions);
+            rows.payloads.extend_from_slice(&other.payloads);
+            rows.metadata.extend_from_slice(&other.metadata);
+            rows.hashes.extend_from_slice(&other.hashes);
+        }
+        rows
     }
 
     /// The last row (an append has at least one: empty appends return before this is asked).

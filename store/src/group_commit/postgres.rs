@@ -7,11 +7,12 @@
 //! four rows and 50–53 µs in statements of eight (docs/benchmarks.md). So an append joins its
 //! event log's queue ([`super::Queue`]); at most [`IN_FLIGHT_AT_MOST`] statements of one log run
 //! at once, and whoever takes a free place takes every append queued, at most
-//! [`GROUP_AT_MOST`](super::GROUP_AT_MOST), into one statement ([`together()`]):
+//! [`GROUP_AT_MOST`](super::GROUP_AT_MOST), into one statement ([`statement::write`]):
 //!
 //! * each command's conditions (its idempotency claim, its recalled session) are checked for it
 //!   alone, in the statement; a command whose condition fails writes nothing and is answered so,
-//!   and the others are written;
+//!   and the others are written; the statement carries only the kinds of condition its commands
+//!   have ([`statement`]);
 //! * a statement PostgreSQL refuses has written nothing (a conflict: another writer appended to
 //!   one of the streams first, or two commands of the group to the same stream; or any other
 //!   error of the server's), so each command of the group is then appended alone, in the order
@@ -22,8 +23,8 @@
 //! * a command is answered only once the statement has returned, so an acknowledged append is
 //!   as durable as one committed alone, and a command's rows are all written or none.
 //!
-//! A command that finds a free place and only its own append queued writes it itself, in the
-//! statement of one append ([`alone()`]): one client waits no longer than before. A group is
+//! A command that finds a free place and only its own append queued writes it itself, the same
+//! statement for one command ([`alone()`]): one client waits no longer than before. A group is
 //! written by a task of its own, so that cancelling the command that took it does not cancel
 //! the others' appends; a command cancelled while its append is still queued takes it out of
 //! the queue, and it is never written.
@@ -35,8 +36,7 @@ use cqrs_es::persist::PersistenceError;
 use sqlx::PgPool;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use self::alone::alone;
-use self::together::together;
+use self::statement::{write, Append};
 use super::{Answer, Queue, Queued};
 use crate::idempotency::IdempotentWrite;
 use crate::parked::Parked;
@@ -90,7 +90,12 @@ pub(crate) async fn append(
     session: Option<&SessionGuard>,
 ) -> Answer {
     let Some(groups) = &appends.groups else {
-        return alone(&appends.parked, pool, &rows, keyed, session).await;
+        let append = Append {
+            rows: &rows,
+            keyed,
+            session,
+        };
+        return alone(&appends.parked, pool, append).await;
     };
     let queue = &groups.queue;
     let mut place = queue.join(rows, keyed.cloned(), session.cloned());
@@ -108,10 +113,7 @@ pub(crate) async fn append(
                     [] => return (&mut place.answered).await.unwrap_or_else(|_| no_answer()),
                     [only] if only.number == place.number => {
                         let only = group.pop().unwrap_or_else(|| unreachable!("one queued"));
-                        let answer = alone(
-                            &appends.parked, pool, &only.rows, only.keyed.as_ref(),
-                            only.session.as_ref(),
-                        ).await;
+                        let answer = alone(&appends.parked, pool, Append::of(&only)).await;
                         drop(permit);
                         return answer;
                     }
@@ -142,7 +144,8 @@ async fn commit(
 ) {
     let parked = &appends.parked;
     if group.len() > 1 {
-        match together(parked, &pool, &group).await {
+        let together: Vec<_> = group.iter().map(Append::of).collect();
+        match write(parked, &pool, &together).await {
             Ok(answers) => {
                 queue.committed.fetch_add(1, Ordering::Relaxed);
                 for (queued, answer) in group.into_iter().zip(answers) {
@@ -168,9 +171,16 @@ async fn commit(
         }
     }
     for queued in group {
-        let (keyed, session) = (queued.keyed.as_ref(), queued.session.as_ref());
-        let answer = alone(parked, &pool, &queued.rows, keyed, session).await;
+        let answer = alone(parked, &pool, Append::of(&queued)).await;
         let _ = queued.answer.send(answer);
+    }
+}
+
+/// One command's append in a statement of its own, with its own answer or error.
+async fn alone(parked: &Parked, pool: &PgPool, append: Append<'_>) -> Answer {
+    match write(parked, pool, std::slice::from_ref(&append)).await {
+        Ok(mut answers) => answers.pop().unwrap_or_else(no_answer),
+        Err(error) => Err(append_error(error)),
     }
 }
 
@@ -194,7 +204,6 @@ pub(crate) fn append_error(error: sqlx::Error) -> PersistenceError {
     }
 }
 
-mod alone;
+mod statement;
 #[cfg(test)]
 mod tests;
-mod together;

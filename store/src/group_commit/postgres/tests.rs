@@ -209,6 +209,35 @@ async fn appends_waiting_together_are_written_by_one_statement() {
 /// its key marked committed with the answer's essentials, and a live session is verified.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_whose_conditions_fail_writes_nothing_and_the_group_goes_on() {
+    commands_with_conditions_in_one_statement(Kinds::KeysAndSessions).await;
+}
+
+/// The same with only keys in the statement (it checks no session).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_keyed_command_whose_claim_is_lost_writes_nothing_and_the_group_goes_on() {
+    commands_with_conditions_in_one_statement(Kinds::Keys).await;
+}
+
+/// The same with only recalled sessions in the statement (it marks no key).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_whose_session_was_revoked_writes_nothing_and_the_group_goes_on() {
+    commands_with_conditions_in_one_statement(Kinds::Sessions).await;
+}
+
+/// Which kinds of condition the commands of a group have.
+#[derive(Clone, Copy, PartialEq)]
+enum Kinds {
+    Keys,
+    Sessions,
+    KeysAndSessions,
+}
+
+/// Queues, beside a command with no condition: a keyed command whose claim was taken over and
+/// one whose claim holds (with `Kinds::Keys`), a command under a revoked session and one under a
+/// live session (with `Kinds::Sessions`), or all four; then writes them in one statement and
+/// checks each command's answer and what was stored.
+async fn commands_with_conditions_in_one_statement(kinds: Kinds) {
+    let (keys, sessions) = (kinds != Kinds::Sessions, kinds != Kinds::Keys);
     let log = log().await;
     let account = AccountId::new();
     sqlx::query(
@@ -234,81 +263,100 @@ async fn a_command_whose_conditions_fail_writes_nothing_and_the_group_goes_on() 
     let live = SessionGuard::new([1; 32], account, 0);
     let revoked = SessionGuard::new([2; 32], account, 0);
     let held = log.hold_places().await;
-    let queued = [
-        (events("plain", 1, 2, "plain"), None, None),
-        (
+    let mut queued = vec![("plain", events("plain", 1, 2, "plain"), None, None)];
+    if keys {
+        queued.push((
+            "lost",
             events("lost", 1, 1, "lost"),
             Some(claim("taken-over", 1, account)),
             None,
-        ),
-        (
-            events("revoked", 1, 1, "revoked"),
-            None,
-            Some(revoked.clone()),
-        ),
-        (events("live", 1, 1, "live"), None, Some(live.clone())),
-        (
+        ));
+        queued.push((
+            "keyed",
             events("keyed", 1, 2, "keyed"),
             Some(claim("held", 1, account)),
             None,
-        ),
-    ];
+        ));
+    }
+    if sessions {
+        queued.push((
+            "revoked",
+            events("revoked", 1, 1, "revoked"),
+            None,
+            Some(revoked.clone()),
+        ));
+        queued.push((
+            "live",
+            events("live", 1, 1, "live"),
+            None,
+            Some(live.clone()),
+        ));
+    }
     let mut appends = Vec::new();
-    for (n, (events, keyed, session)) in queued.into_iter().enumerate() {
+    let mut names = Vec::new();
+    for (n, (name, events, keyed, session)) in queued.into_iter().enumerate() {
+        names.push(name);
         appends.push(log.queue(n, vec![events], keyed, session).await);
     }
     let before = log.groups_written();
     drop(held);
     let answers = answers(appends).await;
     assert_eq!(log.groups_written() - before, 1, "one statement");
-    assert!(
-        answers[0].is_ok() && answers[3].is_ok() && answers[4].is_ok(),
-        "{answers:?}"
-    );
-    assert!(matches!(&answers[1], Err(PersistenceError::UnknownError(e)) if e.is::<ClaimLost>()));
-    assert!(
-        matches!(&answers[2], Err(PersistenceError::UnknownError(e)) if e.is::<SessionRefused>())
-    );
-    assert_eq!(revoked.state(), GuardState::Refused);
-    assert_eq!(live.state(), GuardState::Verified);
-    assert_eq!(
-        log.stored_tags().await,
-        tags(&[
-            ("plain", 1, "plain"),
-            ("plain", 2, "plain"),
-            ("live", 1, "live"),
-            ("keyed", 1, "keyed"),
-            ("keyed", 2, "keyed"),
-        ])
-    );
-    let keys: Vec<KeyRow> = sqlx::query_as(
+    for (name, answer) in names.iter().zip(&answers) {
+        match *name {
+            "lost" => assert!(
+                matches!(answer, Err(PersistenceError::UnknownError(e)) if e.is::<ClaimLost>()),
+                "{answer:?}"
+            ),
+            "revoked" => assert!(
+                matches!(answer, Err(PersistenceError::UnknownError(e)) if e.is::<SessionRefused>()),
+                "{answer:?}"
+            ),
+            _ => assert!(answer.is_ok(), "{name}: {answer:?}"),
+        }
+    }
+    let mut expected = vec![("plain", 1, "plain"), ("plain", 2, "plain")];
+    if sessions {
+        assert_eq!(revoked.state(), GuardState::Refused);
+        assert_eq!(live.state(), GuardState::Verified);
+        expected.push(("live", 1, "live"));
+    }
+    if keys {
+        expected.extend([("keyed", 1, "keyed"), ("keyed", 2, "keyed")]);
+    }
+    let mut stored = log.stored_tags().await;
+    stored.sort();
+    let mut expected = tags(&expected);
+    expected.sort();
+    assert_eq!(stored, expected);
+    let keys_stored: Vec<KeyRow> = sqlx::query_as(
         "SELECT key, state, status, answer_id, answer_version, last_aggregate_id
              FROM idempotency_keys ORDER BY key",
     )
     .fetch_all(&log.pool)
     .await
     .unwrap();
-    assert_eq!(
-        keys,
-        [
-            (
-                "held".into(),
-                "committed".into(),
-                Some(201),
-                Some("made-by-held".into()),
-                Some(2),
-                Some("keyed".into())
-            ),
-            (
-                "taken-over".into(),
-                "pending".into(),
-                None,
-                None,
-                None,
-                None
-            ),
-        ]
+    let held_key = if keys {
+        (
+            "held".into(),
+            "committed".into(),
+            Some(201),
+            Some("made-by-held".into()),
+            Some(2),
+            Some("keyed".into()),
+        )
+    } else {
+        ("held".into(), "pending".into(), None, None, None, None)
+    };
+    let taken_over = (
+        "taken-over".into(),
+        "pending".into(),
+        None,
+        None,
+        None,
+        None,
     );
+    assert_eq!(keys_stored, [held_key, taken_over]);
 }
 
 /// A statement the server refuses writes nothing, so each command of the group is appended
