@@ -9,6 +9,7 @@ use domain::values::AccountId;
 use super::*;
 use crate::group_commit::tests::{events, spawn_append};
 use crate::idempotency::{AnswerShape, ClaimLost, KeyClaim};
+use crate::repository::{stream_hashes, StreamAppend};
 use crate::sessions::SessionRefused;
 use crate::testing::TestPostgres;
 use crate::{Database, EventRepository, GuardState};
@@ -476,4 +477,89 @@ async fn an_append_cancelled_while_queued_is_never_written() {
     drop(held);
     assert!(kept.await.unwrap().is_ok());
     assert_eq!(log.stored_tags().await, tags(&[("kept", 1, "kept")]));
+}
+
+/// PostgreSQL plans an append's statement once per connection rather than at every call (see
+/// `statement::conditions`). On one connection, twelve lone appends and twelve groups of two to
+/// four, each command under a recalled session still to check: past the first five calls of a
+/// statement, which PostgreSQL always plans for their values, every call ran on the generic plan.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_appends_statement_is_planned_once_per_connection() {
+    let (_db, database) = TestPostgres::migrated().await;
+    let Database::Postgres(shared) = database else {
+        unreachable!("a PostgreSQL test database")
+    };
+    let one_connection = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with((*shared.connect_options()).clone())
+        .await
+        .unwrap();
+    let account = AccountId::new();
+    sqlx::query(
+        "INSERT INTO sessions (token_digest, account_id, expires_at)
+         VALUES ($1, $2, now() + interval '1 hour')",
+    )
+    .bind(&[1u8; 32][..])
+    .bind(account.into_uuid())
+    .execute(&one_connection)
+    .await
+    .unwrap();
+    // Not parked: the connection goes back to the pool after each statement, to be asked below.
+    let parked = Parked::default();
+    for (round, commands) in (0..12)
+        .map(|n| (n, 1))
+        .chain((0..12).map(|n| (n, 2 + n % 3)))
+    {
+        let streams: Vec<_> = (0..commands)
+            .map(|c| events(&format!("s{commands}-{round}-{c}"), 1, 1, "x"))
+            .collect();
+        let hashes: Vec<_> = streams
+            .iter()
+            .map(|events| stream_hashes("Tally", events, crate::chain::EventHash::GENESIS))
+            .collect();
+        let rows: Vec<Rows> = streams
+            .iter()
+            .zip(&hashes)
+            .map(|(events, hashes)| {
+                Rows::from(
+                    &[StreamAppend {
+                        aggregate_type: "Tally",
+                        events,
+                        hashes,
+                    }][..],
+                )
+            })
+            .collect();
+        // A guard of its own each, since a verified guard is not checked again.
+        let guards: Vec<_> = rows
+            .iter()
+            .map(|_| SessionGuard::new([1; 32], account, 0))
+            .collect();
+        let appends: Vec<_> = rows
+            .iter()
+            .zip(&guards)
+            .map(|(rows, guard)| Append {
+                rows,
+                keyed: None,
+                session: Some(guard),
+            })
+            .collect();
+        let answers = write(&parked, &one_connection, &appends).await.unwrap();
+        assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+    }
+    let plans: Vec<(bool, i64, i64)> = sqlx::query_as(
+        "SELECT statement LIKE '%unnest($10::int[]%', generic_plans, custom_plans
+         FROM pg_prepared_statements
+         WHERE statement LIKE '%INSERT INTO events%'
+           AND statement NOT LIKE '%pg_prepared_statements%'
+         ORDER BY 1",
+    )
+    .fetch_all(&one_connection)
+    .await
+    .unwrap();
+    assert_eq!(
+        plans,
+        [(false, 7, 5), (true, 7, 5)],
+        "(a group's statement, calls on the generic plan, calls planned for their values)"
+    );
 }
