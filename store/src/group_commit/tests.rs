@@ -6,6 +6,7 @@ use cqrs_es::persist::SerializedEvent;
 use serde_json::json;
 
 use super::*;
+use crate::chain::EventHash;
 use crate::idempotency::{AnswerShape, KeyClaim};
 use crate::repository::{stream_hashes, StreamAppend};
 use crate::testing::TestSqlite;
@@ -34,6 +35,30 @@ pub(super) fn events(id: &str, from: usize, count: usize, tag: &str) -> Vec<Seri
         .collect()
 }
 
+/// The hashes of the events of each of `streams`, each a new stream.
+pub(super) fn hashes_of(streams: &[Vec<SerializedEvent>]) -> Vec<Vec<EventHash>> {
+    streams
+        .iter()
+        .map(|events| stream_hashes("Tally", events, EventHash::GENESIS))
+        .collect()
+}
+
+/// `streams` with their `hashes` ([`hashes_of`]), as what one command appends.
+pub(super) fn stream_appends<'a>(
+    streams: &'a [Vec<SerializedEvent>],
+    hashes: &'a [Vec<EventHash>],
+) -> Vec<StreamAppend<'a>> {
+    streams
+        .iter()
+        .zip(hashes)
+        .map(|(events, hashes)| StreamAppend {
+            aggregate_type: "Tally",
+            events,
+            hashes,
+        })
+        .collect()
+}
+
 /// Appends `streams` as one command, spawned, so that it queues while the test holds the
 /// turn (SQLite's) or the places (PostgreSQL's).
 pub(super) fn spawn_append(
@@ -44,19 +69,8 @@ pub(super) fn spawn_append(
 ) -> tokio::task::JoinHandle<Answer> {
     let repository = repository.clone();
     tokio::spawn(async move {
-        let hashes: Vec<_> = streams
-            .iter()
-            .map(|events| stream_hashes("Tally", events, crate::chain::EventHash::GENESIS))
-            .collect();
-        let appends: Vec<_> = streams
-            .iter()
-            .zip(&hashes)
-            .map(|(events, hashes)| StreamAppend {
-                aggregate_type: "Tally",
-                events,
-                hashes,
-            })
-            .collect();
+        let hashes = hashes_of(&streams);
+        let appends = stream_appends(&streams, &hashes);
         repository
             .append_streams(
                 &appends,

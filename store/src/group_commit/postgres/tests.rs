@@ -7,9 +7,8 @@ use cqrs_es::persist::SerializedEvent;
 use domain::values::AccountId;
 
 use super::*;
-use crate::group_commit::tests::{events, spawn_append};
+use crate::group_commit::tests::{events, hashes_of, spawn_append, stream_appends};
 use crate::idempotency::{AnswerShape, ClaimLost, KeyClaim};
-use crate::repository::{stream_hashes, StreamAppend};
 use crate::sessions::SessionRefused;
 use crate::testing::TestPostgres;
 use crate::{Database, EventRepository, GuardState};
@@ -513,22 +512,10 @@ async fn an_appends_statement_is_planned_once_per_connection() {
         let streams: Vec<_> = (0..commands)
             .map(|c| events(&format!("s{commands}-{round}-{c}"), 1, 1, "x"))
             .collect();
-        let hashes: Vec<_> = streams
+        let hashes = hashes_of(&streams);
+        let rows: Vec<Rows> = stream_appends(&streams, &hashes)
             .iter()
-            .map(|events| stream_hashes("Tally", events, crate::chain::EventHash::GENESIS))
-            .collect();
-        let rows: Vec<Rows> = streams
-            .iter()
-            .zip(&hashes)
-            .map(|(events, hashes)| {
-                Rows::from(
-                    &[StreamAppend {
-                        aggregate_type: "Tally",
-                        events,
-                        hashes,
-                    }][..],
-                )
-            })
+            .map(|stream| Rows::from(std::slice::from_ref(stream)))
             .collect();
         // A guard of its own each, since a verified guard is not checked again.
         let guards: Vec<_> = rows
