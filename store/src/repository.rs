@@ -336,7 +336,7 @@ pub(crate) struct LastRow<'a> {
 }
 
 impl Rows {
-    pub(crate) fn with_capacity(count: usize) -> Self {
+    fn with_capacity(count: usize) -> Self {
         Rows {
             types: Vec::with_capacity(count),
             ids: Vec::with_capacity(count),

@@ -65,9 +65,10 @@ pub(super) async fn write(
         sessions: checked.iter().any(Option::is_some),
         one: appends.len() == 1,
     };
-    let commands = Commands::of(appends, &checked);
+    // Only a statement with conditions binds the commands' columns.
+    let commands = conditions.any().then(|| Commands::of(appends, &checked));
     let mut query = bind_rows(sqlx::query_as(conditions.statement()), rows);
-    if conditions.any() {
+    if let Some(commands) = &commands {
         query = query.bind(&commands.of_rows);
         // Each of the commands' columns: an array, or a lone command's single value.
         macro_rules! bind_columns {
