@@ -58,6 +58,38 @@ struct Queued {
     answer: oneshot::Sender<Answer>,
 }
 
+/// What a keyed append writes on its key as it commits, on either backend: the answer's
+/// essentials, under its claim.
+struct Mark<'a> {
+    account: domain::values::AccountId,
+    key: &'a str,
+    status: u16,
+    answer_id: Option<&'a str>,
+    /// The stream's version after the write, for an answer that carries it.
+    answer_version: Option<i64>,
+    last_type: &'a str,
+    last_id: &'a str,
+    last_sequence: i64,
+    claim: i64,
+}
+
+impl<'a> Mark<'a> {
+    fn of(keyed: &'a IdempotentWrite, rows: &'a Rows) -> Self {
+        let last = rows.last();
+        Self {
+            account: keyed.claim.account,
+            key: &keyed.claim.key,
+            status: keyed.answer.status,
+            answer_id: keyed.answer.created.as_deref(),
+            answer_version: keyed.answer.with_version.then_some(last.sequence),
+            last_type: last.aggregate_type,
+            last_id: last.aggregate_id,
+            last_sequence: last.sequence,
+            claim: keyed.claim.number,
+        }
+    }
+}
+
 /// The appends waiting for one SQLite file, or for one event log's statements on PostgreSQL.
 #[derive(Default)]
 struct Queue {
@@ -294,8 +326,8 @@ fn write_one(
             ))));
         }
     }
-    let last = rows.last();
     if let Some(keyed) = keyed {
+        let mark = Mark::of(keyed, rows);
         // The key and the events commit together; a claim taken over writes nothing.
         let marked = connection
             .prepare_cached(
@@ -306,15 +338,15 @@ fn write_one(
                    AND state IN ('pending', 'committed')",
             )?
             .execute(params![
-                keyed.claim.account.to_string(),
-                keyed.claim.key,
-                i64::from(keyed.answer.status),
-                keyed.answer.created,
-                keyed.answer.with_version.then_some(last.sequence),
-                last.aggregate_type,
-                last.aggregate_id,
-                last.sequence,
-                keyed.claim.number,
+                mark.account.to_string(),
+                mark.key,
+                i64::from(mark.status),
+                mark.answer_id,
+                mark.answer_version,
+                mark.last_type,
+                mark.last_id,
+                mark.last_sequence,
+                mark.claim,
             ])?;
         if marked == 0 {
             return Ok(Err(PersistenceError::UnknownError(Box::new(ClaimLost))));

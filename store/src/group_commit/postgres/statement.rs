@@ -15,7 +15,7 @@ use sqlx::PgPool;
 
 use self::conditions::Conditions;
 use super::Answer;
-use crate::group_commit::Queued;
+use crate::group_commit::{Mark, Queued};
 use crate::idempotency::{ClaimLost, IdempotentWrite};
 use crate::parked::Parked;
 use crate::repository::Rows;
@@ -202,9 +202,13 @@ impl<'a> Commands<'a> {
                 .of_rows
                 .extend(std::iter::repeat_n(number, append.rows.sequences.len()));
             commands.numbers.push(number);
-            commands.accounts.push(mark.as_ref().map(|m| m.account));
+            commands
+                .accounts
+                .push(mark.as_ref().map(|m| m.account.into_uuid()));
             commands.keys.push(mark.as_ref().map(|m| m.key));
-            commands.statuses.push(mark.as_ref().map(|m| m.status));
+            commands
+                .statuses
+                .push(mark.as_ref().map(|m| i32::from(m.status)));
             commands
                 .answer_ids
                 .push(mark.as_ref().and_then(|m| m.answer_id));
@@ -225,36 +229,6 @@ impl<'a> Commands<'a> {
                 .push(checked.map(|(_, version)| as_bigint(version)));
         }
         commands
-    }
-}
-
-/// What a keyed append writes on its key: the answer's essentials, under its claim.
-struct Mark<'a> {
-    account: uuid::Uuid,
-    key: &'a str,
-    status: i32,
-    answer_id: Option<&'a str>,
-    answer_version: Option<i64>,
-    last_type: &'a str,
-    last_id: &'a str,
-    last_sequence: i64,
-    claim: i64,
-}
-
-impl<'a> Mark<'a> {
-    fn of(keyed: &'a IdempotentWrite, rows: &'a Rows) -> Self {
-        let last = rows.last();
-        Self {
-            account: keyed.claim.account.into_uuid(),
-            key: &keyed.claim.key,
-            status: i32::from(keyed.answer.status),
-            answer_id: keyed.answer.created.as_deref(),
-            answer_version: keyed.answer.with_version.then_some(last.sequence),
-            last_type: last.aggregate_type,
-            last_id: last.aggregate_id,
-            last_sequence: last.sequence,
-            claim: keyed.claim.number,
-        }
     }
 }
 
