@@ -124,7 +124,7 @@ impl Log {
 }
 
 /// An idempotency key as the test reads it: key, state, status, answer's id, answer's version,
-/// last stream written.
+/// last stream written and its sequence.
 type KeyRow = (
     String,
     String,
@@ -132,7 +132,13 @@ type KeyRow = (
     Option<String>,
     Option<i64>,
     Option<String>,
+    Option<i64>,
 );
+
+/// A key whose claim is still pending, as the test reads it.
+fn pending(key: &str) -> KeyRow {
+    (key.into(), "pending".into(), None, None, None, None, None)
+}
 
 fn tags(expected: &[(&str, i64, &str)]) -> Vec<(String, i64, String)> {
     let owned = expected.iter();
@@ -142,6 +148,13 @@ fn tags(expected: &[(&str, i64, &str)]) -> Vec<(String, i64, String)> {
 }
 
 fn claim(key: &str, number: i64, account: AccountId) -> IdempotentWrite {
+    let mut write = unversioned_claim(key, number, account);
+    write.answer.with_version = true;
+    write
+}
+
+/// A claim whose answer carries no version (its key records none, but still its last event).
+fn unversioned_claim(key: &str, number: i64, account: AccountId) -> IdempotentWrite {
     IdempotentWrite {
         claim: KeyClaim {
             account,
@@ -151,7 +164,7 @@ fn claim(key: &str, number: i64, account: AccountId) -> IdempotentWrite {
         answer: AnswerShape {
             status: 201,
             created: Some(format!("made-by-{key}")),
-            with_version: true,
+            with_version: false,
         },
     }
 }
@@ -242,7 +255,8 @@ async fn commands_with_conditions_in_one_statement(kinds: Kinds) {
     let account = AccountId::new();
     sqlx::query(
         "INSERT INTO idempotency_keys (account_id, key, request_digest, state, created_at, claim)
-         VALUES ($1, 'held', $2, 'pending', now(), 1), ($1, 'taken-over', $2, 'pending', now(), 2)",
+         VALUES ($1, 'held', $2, 'pending', now(), 1), ($1, 'taken-over', $2, 'pending', now(), 2),
+                ($1, 'unversioned', $2, 'pending', now(), 1)",
     )
     .bind(account.into_uuid())
     .bind(&[7u8; 32][..])
@@ -275,6 +289,12 @@ async fn commands_with_conditions_in_one_statement(kinds: Kinds) {
             "keyed",
             events("keyed", 1, 2, "keyed"),
             Some(claim("held", 1, account)),
+            None,
+        ));
+        queued.push((
+            "unversioned",
+            events("unversioned", 1, 3, "unversioned"),
+            Some(unversioned_claim("unversioned", 1, account)),
             None,
         ));
     }
@@ -323,6 +343,7 @@ async fn commands_with_conditions_in_one_statement(kinds: Kinds) {
     }
     if keys {
         expected.extend([("keyed", 1, "keyed"), ("keyed", 2, "keyed")]);
+        expected.extend((1..=3).map(|sequence| ("unversioned", sequence, "unversioned")));
     }
     let mut stored = log.stored_tags().await;
     stored.sort();
@@ -330,7 +351,7 @@ async fn commands_with_conditions_in_one_statement(kinds: Kinds) {
     expected.sort();
     assert_eq!(stored, expected);
     let keys_stored: Vec<KeyRow> = sqlx::query_as(
-        "SELECT key, state, status, answer_id, answer_version, last_aggregate_id
+        "SELECT key, state, status, answer_id, answer_version, last_aggregate_id, last_sequence
              FROM idempotency_keys ORDER BY key",
     )
     .fetch_all(&log.pool)
@@ -344,19 +365,30 @@ async fn commands_with_conditions_in_one_statement(kinds: Kinds) {
             Some("made-by-held".into()),
             Some(2),
             Some("keyed".into()),
+            Some(2),
         )
     } else {
-        ("held".into(), "pending".into(), None, None, None, None)
+        pending("held")
     };
-    let taken_over = (
-        "taken-over".into(),
-        "pending".into(),
-        None,
-        None,
-        None,
-        None,
+    // Its answer has no version, so its version and last sequence differ: a statement binding
+    // one in the other's place would not store this.
+    let unversioned_key = if keys {
+        (
+            "unversioned".into(),
+            "committed".into(),
+            Some(201),
+            Some("made-by-unversioned".into()),
+            None,
+            Some("unversioned".into()),
+            Some(3),
+        )
+    } else {
+        pending("unversioned")
+    };
+    assert_eq!(
+        keys_stored,
+        [held_key, pending("taken-over"), unversioned_key]
     );
-    assert_eq!(keys_stored, [held_key, taken_over]);
 }
 
 /// A statement the server refuses writes nothing, so each command of the group is appended
