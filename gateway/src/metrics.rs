@@ -76,6 +76,8 @@ pub struct Metrics {
     pub ready: Gauge,
     /// Events after the newest place of the projection history (read when scraped).
     pub history_lag: Gauge,
+    /// Events the read models applied as this instance's commits were made (read when scraped).
+    pub applied_as_committed: Gauge,
 }
 
 impl Default for Metrics {
@@ -139,6 +141,7 @@ impl Default for Metrics {
         let mail_degraded = Gauge::default();
         let ready = Gauge::default();
         let history_lag = Gauge::default();
+        let applied_as_committed = Gauge::default();
         registry.register(
             "background_task_failures",
             "Failures (panics) of supervised background tasks, each followed by a restart",
@@ -183,6 +186,12 @@ impl Default for Metrics {
             history_lag.clone(),
         );
         registry.register(
+            "projection_events_applied_as_committed",
+            "Events this instance's read models applied as its own commits were made, since it \
+             started, rather than as read back from the feed (docs/read-models.md)",
+            applied_as_committed.clone(),
+        );
+        registry.register(
             "command_stage_seconds",
             "Where a command request's time goes: authenticate (session and account), load, \
              decide, append, read_your_writes (waiting for this instance's read models) and \
@@ -207,6 +216,7 @@ impl Default for Metrics {
             mail_degraded,
             ready,
             history_lag,
+            applied_as_committed,
         }
     }
 }

@@ -71,6 +71,10 @@ impl AppState {
             .with_history(history.clone());
         let read = ReadModels::register(&mut builder);
         let engine = Arc::new(builder.build());
+        // This process's commits reach the read models as they are made, without waiting to be
+        // read back from the feed (on SQLite; `projections::engine::committed`).
+        let watcher: std::sync::Weak<dyn store::CommitWatcher> = Arc::<Engine>::downgrade(&engine);
+        log.tell_commits_to(watcher);
         let metrics = Arc::new(Metrics::default());
         let tasks = Tasks::new(metrics.clone());
         // Snapshots are restored on the first run only; a restart resumes from the checkpoints.

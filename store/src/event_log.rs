@@ -10,7 +10,9 @@ use crate::database::UNHURRIED_COMMIT;
 use crate::group_commit::postgres::PgAppends;
 use crate::held::HeldConnection;
 use crate::repository::StreamAppend;
-use crate::{CommandBus, CommandError, Database, EventRepository, Feed, FeedPosition};
+use crate::{
+    CommandBus, CommandError, CommitWatcher, Database, EventRepository, Feed, FeedPosition,
+};
 
 /// The handle to the event log that the rest of the system holds: command buses to write, the
 /// feed to read, and the wake-up signal that connects them.
@@ -64,6 +66,16 @@ impl EventLog {
 
     pub fn database(&self) -> &Database {
         &self.db
+    }
+
+    /// Has `watcher` told of the events this log's appends commit, as they commit, with the
+    /// place in the feed right before them, so that it need not wait to read them back from the
+    /// feed (`group_commit::watchers`).
+    pub fn tell_commits_to(&self, watcher: Weak<dyn CommitWatcher>) {
+        match &self.db {
+            Database::Sqlite(pool) => crate::group_commit::watch(pool, watcher),
+            Database::Postgres(_) => self.appends.watch(watcher),
+        }
     }
 
     pub fn feed(&self) -> Feed {

@@ -165,6 +165,10 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
                 .set(count);
         }
     }
+    let applied_as_committed = state.engine.applied_as_committed();
+    metrics
+        .applied_as_committed
+        .set(i64::try_from(applied_as_committed).unwrap_or(i64::MAX));
     // The feed gauges are read when scraped, so they are never stale.
     if let Ok(Ok(head)) = tokio::time::timeout(STORE_CHECK, state.log.feed().head_position()).await
     {

@@ -8,6 +8,7 @@
 //! the projections apply a batch side by side. A projection that cannot apply an event stops
 //! there, says which event and why in its status, and never skips it; the others go on.
 
+mod committed;
 mod fold;
 mod history;
 mod priority;
@@ -153,6 +154,8 @@ impl EngineBuilder {
             reached,
             stop,
             idle: self.idle,
+            applying: tokio::sync::Mutex::new(()),
+            applied_as_committed: AtomicU64::new(0),
         }
     }
 }
@@ -170,6 +173,12 @@ pub struct Engine {
     stop: watch::Sender<()>,
     /// Whether batches are applied at the idle scheduling class.
     idle: bool,
+    /// Held while a batch is applied or snapshots restored: the tail's batches and this
+    /// process's commits ([`committed`]) are applied one at a time, each after checking the
+    /// projections' checkpoints.
+    applying: tokio::sync::Mutex<()>,
+    /// Events applied as this process committed them rather than as read from the feed.
+    applied_as_committed: AtomicU64,
 }
 
 /// What restoring snapshots found.
@@ -194,6 +203,7 @@ impl Engine {
         if self.snapshots.is_none() && self.history.is_none() {
             return Ok(summary);
         }
+        let _applying = self.applying.lock().await;
         for runner in &self.runners {
             let name = runner.status().name;
             let Some(snapshot) = self.newest_saved(name, runner.version()).await? else {
@@ -339,6 +349,7 @@ impl Engine {
         if batch.is_empty() {
             return;
         }
+        let _applying = self.applying.lock().await;
         if self.applies_in_place(&batch) {
             apply_side_by_side(&self.runners, &batch);
             self.publish_reached();

@@ -27,7 +27,7 @@
 use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError, Weak};
 
 use cqrs_es::persist::PersistenceError;
 use rusqlite::{params, DropBehavior, TransactionBehavior};
@@ -97,6 +97,8 @@ struct Queue {
     numbers: AtomicU64,
     /// Groups whose transaction has committed (what the tests see of grouping).
     committed: AtomicU64,
+    /// Who is told of the events each group commits (SQLite only; see [`watchers`]).
+    watchers: Watchers,
 }
 
 /// The queue of each SQLite file this process appends to.
@@ -157,6 +159,12 @@ impl Drop for Place<'_> {
     }
 }
 
+/// Has `watcher` told of the events every group commits to `pool`'s file from now on (see
+/// [`watchers`]).
+pub(crate) fn watch(pool: &SqlitePool, watcher: Weak<dyn CommitWatcher>) {
+    Queue::of(pool).watchers.add(watcher);
+}
+
 /// Appends `rows` (and marks `keyed`'s key) on SQLite if `session`, when there is one to
 /// check, still holds; committed with whatever other appends wait for the same file at the same
 /// moment (see the module's documentation).
@@ -210,11 +218,17 @@ async fn commit(queue: Arc<Queue>, pool: SqlitePool, group: Vec<Queued>, mut tur
                 return None;
             }
         };
-        let written = write(&mut connection, &group);
+        let written = write(&mut connection, &group, queue.watchers.any());
         let kept = written.is_ok();
-        if kept {
+        let written = written.map(|(answers, told)| {
             queue.committed.fetch_add(1, Ordering::Relaxed);
-        }
+            // Before the answers, so that the read models a command's answer waits for have
+            // its events when it comes.
+            if let Some(told) = told {
+                queue.watchers.tell(told);
+            }
+            answers
+        });
         // Answered while the turn is still held: the commands of the group, which also wait
         // for the turn in case their append is still queued, take their answer instead.
         answer(group, written.map_err(GroupError::Sqlite));
@@ -262,21 +276,34 @@ fn open(file: &Path) -> rusqlite::Result<rusqlite::Connection> {
 }
 
 /// The group's transaction: each append within a savepoint, refused ones rolled back to it.
-/// Returns the answers once the transaction has committed. Immediate: the group is sure to
-/// write, so it takes the file's write lock at its start (a writer of another process makes
-/// it wait there, in SQLite's busy handler, rather than fail on upgrading a read).
-fn write(connection: &mut rusqlite::Connection, group: &[Queued]) -> rusqlite::Result<Vec<Answer>> {
+/// Returns the answers once the transaction has committed, and, when `watched`, what to tell
+/// the watchers. Immediate: the group is sure to write, so it takes the file's write lock at
+/// its start (a writer of another process makes it wait there, in SQLite's busy handler, rather
+/// than fail on upgrading a read).
+fn write(
+    connection: &mut rusqlite::Connection,
+    group: &[Queued],
+    watched: bool,
+) -> rusqlite::Result<(Vec<Answer>, Option<Told>)> {
     let mut transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut told = watched.then(|| Told::start(&transaction)).transpose()?;
     let mut answers = Vec::with_capacity(group.len());
+    let mut returned = Vec::new();
     for queued in group {
         let (rows, keyed) = (&queued.rows, queued.keyed.as_ref());
         let session = queued.session.as_ref();
+        returned.clear();
+        let returning = if told.is_some() {
+            Some(&mut returned)
+        } else {
+            None
+        };
         let answer = if keyed.is_none() && rows.sequences.len() == 1 {
             // One statement after the session's check, which writes nothing: all or nothing.
-            write_one(&transaction, rows, keyed, session)?
+            write_one(&transaction, rows, keyed, session, returning)?
         } else {
             let mut savepoint = transaction.savepoint()?;
-            let answer = write_one(&savepoint, rows, keyed, session)?;
+            let answer = write_one(&savepoint, rows, keyed, session, returning)?;
             if answer.is_ok() {
                 savepoint.commit()?;
             } else {
@@ -285,19 +312,24 @@ fn write(connection: &mut rusqlite::Connection, group: &[Queued]) -> rusqlite::R
             }
             answer
         };
+        if let (Ok(_), Some(told)) = (&answer, &mut told) {
+            told.add(rows, &returned);
+        }
         answers.push(answer);
     }
     transaction.commit()?;
-    Ok(answers)
+    Ok((answers, told))
 }
 
 /// One command's rows: `Ok(Err(_))` when the append is refused (a conflict, a lost claim, a
-/// session ended), which leaves the transaction usable; `Err(_)` for any other failure.
+/// session ended), which leaves the transaction usable; `Err(_)` for any other failure. Each
+/// row's position and recording time go to `returning`, when given.
 fn write_one(
     connection: &rusqlite::Connection,
     rows: &Rows,
     keyed: Option<&IdempotentWrite>,
     session: Option<&SessionGuard>,
+    mut returning: Option<&mut Vec<(i64, String)>>,
 ) -> rusqlite::Result<Answer> {
     if let Some((digest, version)) = session.and_then(SessionGuard::to_check) {
         // The session read lately, checked before anything is written (see the guard).
@@ -357,7 +389,7 @@ fn write_one(
     let mut insert = connection.prepare_cached(
         "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash, position)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (SELECT COALESCE(MAX(position), 0) + 1 FROM events))
-         RETURNING position",
+         RETURNING position, recorded_at",
     )?;
     let mut position = 0;
     for i in 0..rows.sequences.len() {
@@ -372,10 +404,15 @@ fn write_one(
                 rows.metadata[i],
                 rows.hashes[i],
             ],
-            |row| row.get(0),
+            |row| Ok((row.get(0)?, row.get(1)?)),
         );
         match inserted {
-            Ok(given) => position = given,
+            Ok((given, recorded_at)) => {
+                position = given;
+                if let Some(returned) = returning.as_deref_mut() {
+                    returned.push((given, recorded_at));
+                }
+            }
             Err(error) if is_conflict(&error) => {
                 return Ok(Err(PersistenceError::OptimisticLockError))
             }
@@ -416,5 +453,9 @@ impl GroupError {
 }
 
 pub(crate) mod postgres;
+mod watchers;
+
+pub use watchers::CommitWatcher;
+use watchers::{Told, Watchers};
 #[cfg(test)]
 mod tests;

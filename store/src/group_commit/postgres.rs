@@ -30,14 +30,15 @@
 //! the queue, and it is never written.
 
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use cqrs_es::persist::PersistenceError;
 use sqlx::PgPool;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use self::statement::{write, Append};
-use super::{Answer, Queue, Queued};
+use super::watchers::{Told, Watchers};
+use super::{Answer, CommitWatcher, Queue, Queued};
 use crate::idempotency::IdempotentWrite;
 use crate::parked::Parked;
 use crate::repository::Rows;
@@ -59,6 +60,8 @@ const IN_FLIGHT_AT_MOST: usize = 1;
 pub struct PgAppends {
     parked: Parked,
     groups: Option<Arc<Groups>>,
+    /// Who is told of the events each statement commits ([`super::watchers`]).
+    watchers: Arc<Watchers>,
 }
 
 struct Groups {
@@ -76,7 +79,13 @@ impl PgAppends {
                 queue: Arc::default(),
                 places: Arc::new(Semaphore::new(IN_FLIGHT_AT_MOST)),
             })),
+            watchers: Arc::default(),
         }
+    }
+
+    /// Has `watcher` told of the events these appends commit from now on.
+    pub(crate) fn watch(&self, watcher: Weak<dyn CommitWatcher>) {
+        self.watchers.add(watcher);
     }
 }
 
@@ -95,7 +104,7 @@ pub(crate) async fn append(
             keyed,
             session,
         };
-        return alone(&appends.parked, pool, append).await;
+        return alone(appends, pool, append).await;
     };
     let queue = &groups.queue;
     let mut place = queue.join(rows, keyed.cloned(), session.cloned());
@@ -113,7 +122,7 @@ pub(crate) async fn append(
                     [] => return (&mut place.answered).await.unwrap_or_else(|_| no_answer()),
                     [only] if only.number == place.number => {
                         let only = group.pop().unwrap_or_else(|| unreachable!("one queued"));
-                        let answer = alone(&appends.parked, pool, Append::of(&only)).await;
+                        let answer = alone(appends, pool, Append::of(&only)).await;
                         drop(permit);
                         return answer;
                     }
@@ -142,12 +151,12 @@ async fn commit(
     group: Vec<Queued>,
     _place: OwnedSemaphorePermit,
 ) {
-    let parked = &appends.parked;
     if group.len() > 1 {
         let together: Vec<_> = group.iter().map(Append::of).collect();
-        match write(parked, &pool, &together).await {
-            Ok(answers) => {
+        match write(&appends.parked, &pool, &together).await {
+            Ok((answers, told)) => {
                 queue.committed.fetch_add(1, Ordering::Relaxed);
+                tell(&appends, told);
                 for (queued, answer) in group.into_iter().zip(answers) {
                     let _ = queued.answer.send(answer);
                 }
@@ -171,16 +180,29 @@ async fn commit(
         }
     }
     for queued in group {
-        let answer = alone(parked, &pool, Append::of(&queued)).await;
+        let answer = alone(&appends, &pool, Append::of(&queued)).await;
         let _ = queued.answer.send(answer);
     }
 }
 
 /// One command's append in a statement of its own, with its own answer or error.
-async fn alone(parked: &Parked, pool: &PgPool, append: Append<'_>) -> Answer {
-    match write(parked, pool, std::slice::from_ref(&append)).await {
-        Ok(mut answers) => answers.pop().unwrap_or_else(no_answer),
+async fn alone(appends: &PgAppends, pool: &PgPool, append: Append<'_>) -> Answer {
+    match write(&appends.parked, pool, std::slice::from_ref(&append)).await {
+        Ok((mut answers, told)) => {
+            tell(appends, told);
+            answers.pop().unwrap_or_else(no_answer)
+        }
         Err(error) => Err(append_error(error)),
+    }
+}
+
+/// Tells the watchers of a statement's events, before its commands hear their answers: the read
+/// models a command's answer waits for then have its events when it comes.
+fn tell(appends: &PgAppends, told: Option<Told>) {
+    if let Some(told) = told {
+        if appends.watchers.any() {
+            appends.watchers.tell(told);
+        }
     }
 }
 

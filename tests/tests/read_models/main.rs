@@ -8,4 +8,5 @@ mod matching;
 mod memberships;
 mod moderation;
 mod moderation_claims;
+mod own_commits;
 mod statistics;

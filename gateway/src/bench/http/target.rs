@@ -362,7 +362,17 @@ impl Target {
             .text()
             .await
             .map_err(|e| e.to_string())?;
-        Ok(stage_means(&text))
+        let mut rows = stage_means(&text);
+        let applied = text
+            .lines()
+            .find_map(|line| line.strip_prefix("articula_projection_events_applied_as_committed "));
+        if let Some(applied) = applied {
+            rows.push(format!(
+                "\nEvents the read models applied as this server committed them, not read back \
+                 from the feed: {applied}"
+            ));
+        }
+        Ok(rows)
     }
 }
 

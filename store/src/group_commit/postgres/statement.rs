@@ -10,17 +10,19 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use cqrs_es::persist::PersistenceError;
 use sqlx::PgPool;
 
 use self::conditions::Conditions;
 use super::Answer;
+use crate::group_commit::watchers::Told;
 use crate::group_commit::{Mark, Queued};
 use crate::idempotency::{ClaimLost, IdempotentWrite};
 use crate::parked::Parked;
 use crate::repository::Rows;
 use crate::sessions::SessionRefused;
-use crate::{FeedPosition, SessionGuard};
+use crate::{FeedPosition, RawFeedEvent, SessionGuard};
 
 /// One command's append: its rows, the idempotency key it marks, the recalled session it runs
 /// under.
@@ -41,13 +43,15 @@ impl<'a> Append<'a> {
 }
 
 /// The events of every command of `appends` in one statement, each command's written only if
-/// its own conditions hold; the answers in their order. An error means nothing was written if
-/// it is the server's refusal (`sqlx::Error::Database`).
+/// its own conditions hold; the answers in their order, and what to tell the watchers of
+/// commits when nothing can come in the feed between the events before it and its own
+/// (`group_commit::watchers`). An error means nothing was written if it is the server's refusal
+/// (`sqlx::Error::Database`).
 pub(super) async fn write(
     parked: &Parked,
     pool: &PgPool,
     appends: &[Append<'_>],
-) -> Result<Vec<Answer>, sqlx::Error> {
+) -> Result<(Vec<Answer>, Option<Told>), sqlx::Error> {
     let gathered;
     let rows = match appends {
         [one] => one.rows,
@@ -99,11 +103,11 @@ pub(super) async fn write(
         }
     }
     let mut connection = parked.lend(pool).await?;
-    let written: Vec<(String, String, i64, i64, i64)> = query.fetch_all(&mut *connection).await?;
+    let written: Vec<Written> = query.fetch_all(&mut *connection).await?;
     // Back whole: the connection is fit for the next append (a failed one goes to the pool).
     connection.park();
-    let last = last_of_each(appends, &written);
-    Ok(appends
+    let (last, told) = last_of_each(appends, written);
+    let answers = appends
         .iter()
         .zip(last)
         .zip(&checked)
@@ -111,34 +115,81 @@ pub(super) async fn write(
             let guard = append.session.filter(|_| checked.is_some());
             answer_of(last, append.keyed.is_some(), guard)
         })
-        .collect())
+        .collect();
+    Ok((answers, told))
 }
 
-/// Where each command's last written row sits in the feed (`None`: none of its rows written).
+/// A row the statement wrote, as it returns it, with what it found of the place before its
+/// events (the same on every row; see `conditions::PLACE_BEFORE`).
+#[derive(sqlx::FromRow)]
+struct Written {
+    aggregate_type: String,
+    aggregate_id: String,
+    sequence: i64,
+    tx_id: i64,
+    position: i64,
+    recorded_at: DateTime<Utc>,
+    payload: String,
+    alone: bool,
+    before_tx: Option<i64>,
+    before_position: Option<i64>,
+}
+
+/// Where each command's last written row sits in the feed (`None`: none of its rows written),
+/// and the rows written as the feed reads them, to be told when nothing can come before them.
 fn last_of_each(
     appends: &[Append<'_>],
-    written: &[(String, String, i64, i64, i64)],
-) -> Vec<Option<FeedPosition>> {
+    written: Vec<Written>,
+) -> (Vec<Option<FeedPosition>>, Option<Told>) {
     // Each (type, id, sequence) is one command's: two commands of one statement writing the
     // same one would have made it fail on the primary key.
     let mut of_row = HashMap::with_capacity(written.len());
     for (n, append) in appends.iter().enumerate() {
         let rows = append.rows;
         for i in 0..rows.sequences.len() {
-            of_row.insert((&*rows.types[i], &*rows.ids[i], rows.sequences[i]), n);
+            of_row.insert((&*rows.types[i], &*rows.ids[i], rows.sequences[i]), (n, i));
         }
     }
     let mut last: Vec<Option<FeedPosition>> = vec![None; appends.len()];
-    for (aggregate_type, aggregate_id, sequence, tx, position) in written {
-        if let Some(&n) = of_row.get(&(aggregate_type.as_str(), aggregate_id.as_str(), *sequence)) {
-            let at = FeedPosition {
-                tx: *tx,
-                position: *position,
-            };
-            last[n] = Some(last[n].map_or(at, |before| before.max(at)));
+    let after = written
+        .first()
+        .filter(|row| row.alone)
+        .map(|row| FeedPosition {
+            tx: row.before_tx.unwrap_or(0),
+            position: row.before_position.unwrap_or(0),
+        });
+    let mut events = Vec::with_capacity(if after.is_some() { written.len() } else { 0 });
+    for row in written {
+        let key = (
+            row.aggregate_type.as_str(),
+            row.aggregate_id.as_str(),
+            row.sequence,
+        );
+        let Some(&(n, i)) = of_row.get(&key) else {
+            continue;
+        };
+        let at = FeedPosition {
+            tx: row.tx_id,
+            position: row.position,
+        };
+        last[n] = Some(last[n].map_or(at, |before| before.max(at)));
+        if after.is_some() {
+            let rows = appends[n].rows;
+            events.push(RawFeedEvent {
+                position: row.position,
+                tx: row.tx_id,
+                event_type: rows.event_types[i].clone(),
+                event_version: rows.versions[i].clone(),
+                sequence: row.sequence,
+                aggregate_type: row.aggregate_type,
+                aggregate_id: row.aggregate_id,
+                payload: row.payload,
+                recorded_at: row.recorded_at,
+            });
         }
     }
-    last
+    events.sort_by_key(RawFeedEvent::feed_position);
+    (last, after.map(|after| Told::new(after, events)))
 }
 
 type PgQueryAs<'q, O> = sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>;

@@ -63,10 +63,13 @@ impl Conditions {
             FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[]";
         const ROWS: &str =
             "e(aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash";
-        const RETURNING: &str =
-            " ORDER BY e.n RETURNING aggregate_type, aggregate_id, sequence, tx_id, position";
+        const RETURNING: &str = " ORDER BY e.n RETURNING aggregate_type, aggregate_id, sequence, \
+                                 tx_id, position, recorded_at, payload::text AS payload";
         if !self.any() {
-            return format!("{INSERT}) WITH ORDINALITY AS {ROWS}, n){RETURNING}");
+            return format!(
+                "WITH written AS ({INSERT}) WITH ORDINALITY AS {ROWS}, n){RETURNING}),\n\
+                 {PLACE_BEFORE} {SELECT_WRITTEN}"
+            );
         }
         let mut columns = vec![("int[]", "n")];
         if self.keys {
@@ -112,13 +115,34 @@ impl Conditions {
             "allowed AS (SELECT c.n FROM c WHERE {})",
             allowed.join(" AND ")
         ));
-        format!(
-            "WITH {}{INSERT}, $9::int[]) WITH ORDINALITY AS {ROWS}, command, n) \
-             WHERE e.command IN (SELECT n FROM allowed){RETURNING}",
-            ctes.join(",\n")
-        )
+        ctes.push(format!(
+            "written AS ({INSERT}, $9::int[]) WITH ORDINALITY AS {ROWS}, command, n) \
+             WHERE e.command IN (SELECT n FROM allowed){RETURNING})"
+        ));
+        ctes.push(PLACE_BEFORE.to_owned());
+        format!("WITH {} {SELECT_WRITTEN}", ctes.join(",\n"))
     }
 }
+
+/// Whether this statement's events come in the feed right after the last event of the
+/// transactions before its own, and that event (`group_commit::watchers`). The statement's
+/// snapshot is taken before its transaction has an id; if no transaction was running then
+/// (`xmin = xmax`) and this one took the next id (`xmax`), every transaction with a lower id had
+/// ended, and their events are all in this snapshot: the last of them in feed order is the
+/// event before this statement's. Materialised, so that it is asked once.
+const PLACE_BEFORE: &str = "
+    place_before AS MATERIALIZED (
+        SELECT pg_snapshot_xmin(x.s) = pg_snapshot_xmax(x.s) AND x.id = pg_snapshot_xmax(x.s)
+                   AS alone,
+               b.tx_id AS before_tx, b.position AS before_position
+        FROM (SELECT pg_current_xact_id() AS id, pg_current_snapshot() AS s OFFSET 0) x
+        LEFT JOIN LATERAL (
+            SELECT e.tx_id, e.position FROM events e
+            WHERE e.tx_id < x.id::text::bigint
+            ORDER BY e.tx_id DESC, e.position DESC LIMIT 1) b ON true)";
+/// The rows written, each with the place before the statement's events.
+const SELECT_WRITTEN: &str =
+    "SELECT w.*, p.alone, p.before_tx, p.before_position FROM written w CROSS JOIN place_before p";
 
 /// A command's idempotency key and what its mark writes on it ([`Mark`](super::Mark)).
 const KEY_COLUMNS: [(&str, &str); 9] = [

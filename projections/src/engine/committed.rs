@@ -1,0 +1,109 @@
+//! This process's commits applied as they are made (`store::CommitWatcher`), rather than read
+//! back from the feed: a command's answer waits for the read models to have its events
+//! (read-your-writes), and the store tells them the moment its statement or transaction has
+//! committed.
+//!
+//! The store tells the place in the feed right before the events, only when it is sure of it
+//! (`store::group_commit::watchers`). They are applied only when every running projection has
+//! applied everything up to that place, so no event is ever skipped or applied out of order;
+//! and only when no batch of the tail is being applied and they are a few quick events (as the
+//! tail's small batches, [`super::small_and_quick`]). Otherwise the tail applies them when it
+//! reads them, as it does every commit of another process. The tail still reads them
+//! afterwards, and each projection passes over what its checkpoint says it has
+//! (`Slot::apply_from`).
+
+use std::sync::atomic::Ordering;
+
+use store::{CommitWatcher, FeedPosition, RawFeedEvent};
+
+use super::{apply_side_by_side, small_and_quick, Engine};
+use crate::Envelope;
+
+impl CommitWatcher for Engine {
+    fn committed(&self, after: FeedPosition, events: Vec<RawFeedEvent>) {
+        // The history keeper's models are never waited for.
+        if self.idle {
+            return;
+        }
+        // A batch of the tail is being applied: it, or the tail's next read, brings these.
+        let Ok(_applying) = self.applying.try_lock() else {
+            return;
+        };
+        let batch: Vec<Envelope> = events.into_iter().map(Envelope::new).collect();
+        let had = self.lowest_checkpoint();
+        if !small_and_quick(&self.runners, &batch) || had < after {
+            return;
+        }
+        apply_side_by_side(&self.runners, &batch);
+        // Those the tail had applied already were passed over.
+        let new = batch.iter().filter(|event| event.position() > had).count();
+        self.applied_as_committed
+            .fetch_add(new as u64, Ordering::Relaxed);
+        self.publish_reached();
+    }
+}
+
+impl Engine {
+    /// How many events were applied as this process committed them, rather than as read from
+    /// the feed.
+    pub fn applied_as_committed(&self) -> u64 {
+        self.applied_as_committed.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use store::testing::TestSqlite;
+    use store::{CommitWatcher, EventLog, FeedPosition, RawFeedEvent};
+
+    use crate::{EngineBuilder, EventCounts};
+
+    fn at(position: i64) -> FeedPosition {
+        FeedPosition { tx: 0, position }
+    }
+
+    fn events(positions: std::ops::RangeInclusive<i64>) -> Vec<RawFeedEvent> {
+        positions
+            .map(|position| RawFeedEvent {
+                position,
+                tx: 0,
+                aggregate_type: "tally".into(),
+                aggregate_id: format!("t{position}"),
+                sequence: 1,
+                event_type: "Counted".into(),
+                event_version: "1".into(),
+                payload: "{}".into(),
+                recorded_at: Utc::now(),
+            })
+            .collect()
+    }
+
+    /// Commits are applied when the projections have everything before them, and left to the
+    /// tail when there is a gap before them or a batch of the tail is being applied.
+    #[tokio::test]
+    async fn a_commit_is_applied_only_right_after_what_the_projections_have() {
+        let (_file, db) = TestSqlite::migrated().await;
+        let mut builder = EngineBuilder::new(EventLog::open(db).feed());
+        let counts = builder.add::<EventCounts>();
+        let engine = builder.build();
+        let total = || counts.read(|counts| counts.total);
+
+        engine.committed(FeedPosition::START, events(1..=2));
+        assert_eq!((total(), engine.reached()), (2, at(2)));
+        // Event 3 has not been applied: 4 and 5 wait for the tail.
+        engine.committed(at(3), events(4..=5));
+        assert_eq!((total(), engine.reached()), (2, at(2)));
+        // The tail is applying a batch: it brings them.
+        let applying = engine.applying.try_lock().unwrap();
+        engine.committed(at(2), events(3..=3));
+        assert_eq!(total(), 2);
+        drop(applying);
+        engine.committed(at(2), events(3..=4));
+        assert_eq!((total(), engine.reached()), (4, at(4)));
+        // What a projection has already applied is passed over.
+        engine.committed(at(2), events(3..=5));
+        assert_eq!((total(), engine.reached()), (5, at(5)));
+        assert_eq!(engine.applied_as_committed(), 5);
+    }
+}
