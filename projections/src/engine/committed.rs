@@ -25,21 +25,10 @@ impl CommitWatcher for Engine {
         if self.idle {
             return;
         }
-        // A batch of the tail is being applied: it, or the tail's next read, brings these.
-        let Ok(_applying) = self.applying.try_lock() else {
-            return;
-        };
         let batch: Vec<Envelope> = events.into_iter().map(Envelope::new).collect();
-        let had = self.lowest_checkpoint();
-        if !small_and_quick(&self.runners, &batch) || had < after {
-            return;
+        if small_and_quick(&self.runners, &batch) {
+            self.apply_committed(after, &batch);
         }
-        apply_side_by_side(&self.runners, &batch);
-        // Those the tail had applied already were passed over.
-        let new = batch.iter().filter(|event| event.position() > had).count();
-        self.applied_as_committed
-            .fetch_add(new as u64, Ordering::Relaxed);
-        self.publish_reached();
     }
 }
 
@@ -49,21 +38,42 @@ impl Engine {
     pub fn applied_as_committed(&self) -> u64 {
         self.applied_as_committed.load(Ordering::Relaxed)
     }
+
+    /// Applies `batch`, which comes in the feed right after `after`, if every running projection
+    /// has applied everything up to `after` and no batch of the tail is being applied; whether
+    /// it did.
+    fn apply_committed(&self, after: FeedPosition, batch: &[Envelope]) -> bool {
+        // A batch of the tail is being applied: it, or the tail's next read, brings these.
+        let Ok(_applying) = self.applying.try_lock() else {
+            return false;
+        };
+        let had = self.lowest_checkpoint();
+        if had < after {
+            return false;
+        }
+        apply_side_by_side(&self.runners, batch);
+        // Those the tail had applied already were passed over.
+        let new = batch.iter().filter(|event| event.position() > had).count();
+        self.applied_as_committed
+            .fetch_add(new as u64, Ordering::Relaxed);
+        self.publish_reached();
+        true
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
     use store::testing::TestSqlite;
-    use store::{CommitWatcher, EventLog, FeedPosition, RawFeedEvent};
+    use store::{EventLog, FeedPosition, RawFeedEvent};
 
-    use crate::{EngineBuilder, EventCounts};
+    use crate::{EngineBuilder, Envelope, EventCounts};
 
     fn at(position: i64) -> FeedPosition {
         FeedPosition { tx: 0, position }
     }
 
-    fn events(positions: std::ops::RangeInclusive<i64>) -> Vec<RawFeedEvent> {
+    fn events(positions: std::ops::RangeInclusive<i64>) -> Vec<Envelope> {
         positions
             .map(|position| RawFeedEvent {
                 position,
@@ -76,11 +86,13 @@ mod tests {
                 payload: "{}".into(),
                 recorded_at: Utc::now(),
             })
+            .map(Envelope::new)
             .collect()
     }
 
     /// Commits are applied when the projections have everything before them, and left to the
-    /// tail when there is a gap before them or a batch of the tail is being applied.
+    /// tail when there is a gap before them or a batch of the tail is being applied. (Which
+    /// batches are few and quick enough is `small_and_quick`'s, tested beside it.)
     #[tokio::test]
     async fn a_commit_is_applied_only_right_after_what_the_projections_have() {
         let (_file, db) = TestSqlite::migrated().await;
@@ -89,20 +101,20 @@ mod tests {
         let engine = builder.build();
         let total = || counts.read(|counts| counts.total);
 
-        engine.committed(FeedPosition::START, events(1..=2));
+        assert!(engine.apply_committed(FeedPosition::START, &events(1..=2)));
         assert_eq!((total(), engine.reached()), (2, at(2)));
         // Event 3 has not been applied: 4 and 5 wait for the tail.
-        engine.committed(at(3), events(4..=5));
+        assert!(!engine.apply_committed(at(3), &events(4..=5)));
         assert_eq!((total(), engine.reached()), (2, at(2)));
         // The tail is applying a batch: it brings them.
         let applying = engine.applying.try_lock().unwrap();
-        engine.committed(at(2), events(3..=3));
+        assert!(!engine.apply_committed(at(2), &events(3..=3)));
         assert_eq!(total(), 2);
         drop(applying);
-        engine.committed(at(2), events(3..=4));
+        assert!(engine.apply_committed(at(2), &events(3..=4)));
         assert_eq!((total(), engine.reached()), (4, at(4)));
         // What a projection has already applied is passed over.
-        engine.committed(at(2), events(3..=5));
+        assert!(engine.apply_committed(at(2), &events(3..=5)));
         assert_eq!((total(), engine.reached()), (5, at(5)));
         assert_eq!(engine.applied_as_committed(), 5);
     }

@@ -23,6 +23,25 @@ impl CommitWatcher for Recorder {
     }
 }
 
+/// A fresh SQLite database, a repository appending to it, and a recorder watching its appends.
+async fn watched_sqlite() -> (
+    TestSqlite,
+    Database,
+    sqlx::SqlitePool,
+    Arc<EventRepository>,
+    Arc<Recorder>,
+) {
+    let (file, db) = TestSqlite::migrated().await;
+    let Database::Sqlite(pool) = db.clone() else {
+        unreachable!("a SQLite test database")
+    };
+    let repository = Arc::new(EventRepository::new(&db));
+    let recorder = Arc::new(Recorder::default());
+    let watcher: Weak<dyn CommitWatcher> = Arc::<Recorder>::downgrade(&recorder);
+    watch(&pool, watcher);
+    (file, db, pool, repository, recorder)
+}
+
 /// Rows written to the file by another writer than this process's appends (as another
 /// process would write them), one transaction each, while the appends run.
 fn foreign_writer(file: std::path::PathBuf, rows: usize) -> std::thread::JoinHandle<()> {
@@ -50,14 +69,7 @@ fn foreign_writer(file: std::path::PathBuf, rows: usize) -> std::thread::JoinHan
 /// are never told (they come through the feed), and neither are the conflicting command's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_watcher_is_told_each_commit_as_the_feed_reads_it_back() {
-    let (file, db) = TestSqlite::migrated().await;
-    let Database::Sqlite(pool) = db.clone() else {
-        unreachable!("a SQLite test database")
-    };
-    let repository = Arc::new(EventRepository::new(&db));
-    let recorder = Arc::new(Recorder::default());
-    let watcher: Weak<dyn CommitWatcher> = Arc::<Recorder>::downgrade(&recorder);
-    watch(&pool, watcher);
+    let (file, db, _pool, repository, recorder) = watched_sqlite().await;
     let foreign = foreign_writer(file.dir.path().join("articula.db"), 200);
     let start = Arc::new(Barrier::new(33));
     let mut appends = Vec::new();
@@ -228,14 +240,7 @@ async fn on_postgres_only_what_nothing_can_come_before_is_told() {
 /// A watcher dropped is no longer told, and appends go on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_watcher_is_forgotten() {
-    let (_file, db) = TestSqlite::migrated().await;
-    let Database::Sqlite(pool) = db.clone() else {
-        unreachable!("a SQLite test database")
-    };
-    let repository = Arc::new(EventRepository::new(&db));
-    let recorder = Arc::new(Recorder::default());
-    let watcher: Weak<dyn CommitWatcher> = Arc::<Recorder>::downgrade(&recorder);
-    watch(&pool, watcher);
+    let (_file, _db, pool, repository, recorder) = watched_sqlite().await;
     spawn_append(&repository, vec![events("a", 1, 1, "x")], None, None)
         .await
         .unwrap()
