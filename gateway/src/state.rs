@@ -71,8 +71,9 @@ impl AppState {
             .with_history(history.clone());
         let read = ReadModels::register(&mut builder);
         let engine = Arc::new(builder.build());
-        // This process's commits reach the read models as they are made, without waiting to be
-        // read back from the feed (on SQLite; `projections::engine::committed`).
+        // This process's commits reach the read models as they are made, when the store is sure
+        // where they fall in the feed, without waiting to be read back from it
+        // (`projections::engine::committed`).
         let watcher: std::sync::Weak<dyn store::CommitWatcher> = Arc::<Engine>::downgrade(&engine);
         log.tell_commits_to(watcher);
         let metrics = Arc::new(Metrics::default());
