@@ -438,12 +438,16 @@ const IN_PLACE_WHILE_UNDER: Duration = Duration::from_micros(200);
 /// Whether `batch` is at most [`IN_PLACE_UP_TO`] events and `runners` took less than
 /// [`IN_PLACE_WHILE_UNDER`] over their last batches together.
 fn small_and_quick(runners: &[Arc<dyn Runner>], batch: &[Envelope]) -> bool {
-    batch.len() <= IN_PLACE_UP_TO
-        && runners
-            .iter()
-            .map(|runner| runner.last_batch())
-            .sum::<Duration>()
-            < IN_PLACE_WHILE_UNDER
+    batch.len() <= IN_PLACE_UP_TO && quick(runners)
+}
+
+/// Whether `runners` took less than [`IN_PLACE_WHILE_UNDER`] over their last batches together.
+fn quick(runners: &[Arc<dyn Runner>]) -> bool {
+    runners
+        .iter()
+        .map(|runner| runner.last_batch())
+        .sum::<Duration>()
+        < IN_PLACE_WHILE_UNDER
 }
 
 /// Below this many events a batch is decoded and applied on one thread: starting threads would

@@ -149,13 +149,15 @@ async fn commit(
     queue: Arc<Queue>,
     pool: PgPool,
     group: Vec<Queued>,
-    _place: OwnedSemaphorePermit,
+    place: OwnedSemaphorePermit,
 ) {
     if group.len() > 1 {
         let together: Vec<_> = group.iter().map(Append::of).collect();
         match write(&appends.parked, &pool, &together).await {
             Ok((answers, told)) => {
                 queue.committed.fetch_add(1, Ordering::Relaxed);
+                // The next statement need not wait while the read models take this one's events.
+                drop(place);
                 tell(&appends, told);
                 for (queued, answer) in group.into_iter().zip(answers) {
                     let _ = queued.answer.send(answer);
