@@ -97,7 +97,8 @@ struct Queue {
     numbers: AtomicU64,
     /// Groups whose transaction has committed (what the tests see of grouping).
     committed: AtomicU64,
-    /// Who is told of the events each group commits (SQLite only; see [`watchers`]).
+    /// Who is told of the events each group (SQLite) or statement (PostgreSQL) commits
+    /// ([`watchers`]).
     watchers: Watchers,
 }
 

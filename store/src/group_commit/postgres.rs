@@ -60,8 +60,6 @@ const IN_FLIGHT_AT_MOST: usize = 1;
 pub struct PgAppends {
     parked: Parked,
     groups: Option<Arc<Groups>>,
-    /// Who is told of the events each statement commits ([`super::watchers`]).
-    watchers: Arc<Watchers>,
 }
 
 struct Groups {
@@ -79,13 +77,25 @@ impl PgAppends {
                 queue: Arc::default(),
                 places: Arc::new(Semaphore::new(IN_FLIGHT_AT_MOST)),
             })),
-            watchers: Arc::default(),
         }
     }
 
     /// Has `watcher` told of the events these appends commit from now on.
     pub(crate) fn watch(&self, watcher: Weak<dyn CommitWatcher>) {
-        self.watchers.add(watcher);
+        if let Some(watchers) = self.watchers() {
+            watchers.add(watcher);
+        }
+    }
+
+    /// Who is told of the events these appends commit ([`super::watchers`]): kept with the
+    /// queue, as SQLite's are with each file's.
+    fn watchers(&self) -> Option<&Watchers> {
+        self.groups.as_deref().map(|groups| &groups.queue.watchers)
+    }
+
+    /// Whether anyone is to be told of the events a statement commits.
+    fn watched(&self) -> bool {
+        self.watchers().is_some_and(Watchers::any)
     }
 }
 
@@ -153,7 +163,7 @@ async fn commit(
 ) {
     if group.len() > 1 {
         let together: Vec<_> = group.iter().map(Append::of).collect();
-        match write(&appends.parked, &pool, &together).await {
+        match write(&appends.parked, &pool, &together, appends.watched()).await {
             Ok((answers, told)) => {
                 queue.committed.fetch_add(1, Ordering::Relaxed);
                 // The next statement need not wait while the read models take this one's events.
@@ -189,7 +199,15 @@ async fn commit(
 
 /// One command's append in a statement of its own, with its own answer or error.
 async fn alone(appends: &PgAppends, pool: &PgPool, append: Append<'_>) -> Answer {
-    match write(&appends.parked, pool, std::slice::from_ref(&append)).await {
+    let watched = appends.watched();
+    match write(
+        &appends.parked,
+        pool,
+        std::slice::from_ref(&append),
+        watched,
+    )
+    .await
+    {
         Ok((mut answers, told)) => {
             tell(appends, told);
             answers.pop().unwrap_or_else(no_answer)
@@ -201,10 +219,8 @@ async fn alone(appends: &PgAppends, pool: &PgPool, append: Append<'_>) -> Answer
 /// Tells the watchers of a statement's events, before its commands hear their answers: the read
 /// models a command's answer waits for then have its events when it comes.
 fn tell(appends: &PgAppends, told: Option<Told>) {
-    if let Some(told) = told {
-        if appends.watchers.any() {
-            appends.watchers.tell(told);
-        }
+    if let (Some(told), Some(watchers)) = (told, appends.watchers()) {
+        watchers.tell(told);
     }
 }
 

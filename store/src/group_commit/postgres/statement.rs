@@ -43,14 +43,15 @@ impl<'a> Append<'a> {
 }
 
 /// The events of every command of `appends` in one statement, each command's written only if
-/// its own conditions hold; the answers in their order, and what to tell the watchers of
-/// commits when nothing can come in the feed between the events before it and its own
-/// (`group_commit::watchers`). An error means nothing was written if it is the server's refusal
-/// (`sqlx::Error::Database`).
+/// its own conditions hold; the answers in their order, and, when `watched`, what to tell the
+/// watchers of commits when nothing can come in the feed between the events before it and its
+/// own (`group_commit::watchers`). An error means nothing was written if it is the server's
+/// refusal (`sqlx::Error::Database`).
 pub(super) async fn write(
     parked: &Parked,
     pool: &PgPool,
     appends: &[Append<'_>],
+    watched: bool,
 ) -> Result<(Vec<Answer>, Option<Told>), sqlx::Error> {
     let gathered;
     let rows = match appends {
@@ -106,7 +107,7 @@ pub(super) async fn write(
     let written: Vec<Written> = query.fetch_all(&mut *connection).await?;
     // Back whole: the connection is fit for the next append (a failed one goes to the pool).
     connection.park();
-    let (last, told) = last_of_each(appends, written);
+    let (last, told) = last_of_each(appends, written, watched);
     let answers = appends
         .iter()
         .zip(last)
@@ -136,10 +137,12 @@ struct Written {
 }
 
 /// Where each command's last written row sits in the feed (`None`: none of its rows written),
-/// and the rows written as the feed reads them, to be told when nothing can come before them.
+/// and, when `watched`, the rows written as the feed reads them, to be told when nothing can
+/// come before them.
 fn last_of_each(
     appends: &[Append<'_>],
     written: Vec<Written>,
+    watched: bool,
 ) -> (Vec<Option<FeedPosition>>, Option<Told>) {
     // Each (type, id, sequence) is one command's: two commands of one statement writing the
     // same one would have made it fail on the primary key.
@@ -153,7 +156,7 @@ fn last_of_each(
     let mut last: Vec<Option<FeedPosition>> = vec![None; appends.len()];
     let after = written
         .first()
-        .filter(|row| row.alone)
+        .filter(|row| watched && row.alone)
         .map(|row| FeedPosition {
             tx: row.before_tx.unwrap_or(0),
             position: row.before_position.unwrap_or(0),

@@ -563,7 +563,9 @@ async fn an_appends_statement_is_planned_once_per_connection() {
                 session: Some(guard),
             })
             .collect();
-        let (answers, _) = write(&parked, &one_connection, &appends).await.unwrap();
+        let (answers, _) = write(&parked, &one_connection, &appends, false)
+            .await
+            .unwrap();
         assert!(answers.iter().all(Result::is_ok), "{answers:?}");
     }
     let plans: Vec<(bool, i64, i64)> = sqlx::query_as(
