@@ -15,11 +15,12 @@ use std::sync::atomic::Ordering;
 
 use store::{CommitWatcher, FeedPosition, RawFeedEvent};
 
-use super::{apply_side_by_side, quick, Engine};
+use super::apply::{apply_side_by_side, quick};
+use super::Engine;
 use crate::Envelope;
 
 /// The most events of a commit applied as it is made; a larger one is left to the tail. Larger
-/// than the tail's own bound for applying in place ([`super::small_and_quick`], 8): a group's
+/// than the tail's own bound for applying in place ([`super::apply::small_and_quick`], 8): a group's
 /// statement on PostgreSQL at 16 clients holds more than 8 events, and with 8 only about a
 /// quarter of the events were applied as committed there, against 86–88% with 32, the wait for
 /// the read models falling from 0.67–0.72 to 0.09–0.14 ms (docs/benchmarks.md, "twenty-sixth
