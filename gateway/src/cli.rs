@@ -222,6 +222,10 @@ pub enum BenchCommand {
         /// Which backends: postgres, sqlite or both.
         #[arg(long, value_delimiter = ',', default_value = "postgres,sqlite")]
         backends: Vec<BenchBackend>,
+        /// Also drive the reads with `wrk` (on the PATH; Debian's package `wrk`), beside the
+        /// same bytes served from memory.
+        #[arg(long)]
+        wrk: bool,
     },
     /// Rebuild speed, start-up time, query latencies and memory of the read models, on synthetic
     /// history written through the store into scratch databases that are dropped afterwards.

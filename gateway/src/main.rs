@@ -127,6 +127,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     clients,
                     seconds,
                     backends,
+                    wrk,
                 },
         } => gateway::bench::http(
             &settings,
@@ -136,6 +137,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 seconds,
                 postgres: backends.contains(&BenchBackend::Postgres),
                 sqlite: backends.contains(&BenchBackend::Sqlite),
+                wrk,
             },
         )
         .await

@@ -86,6 +86,11 @@ impl BehindHttp {
         self.running.stop().await;
     }
 
+    /// The URL of `path` on this server, for a client of another process (`wrk.rs`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.shared.base)
+    }
+
     /// Writing on a fresh stream each time, as a register does.
     pub fn fresh(
         &self,

@@ -40,6 +40,7 @@ mod behind_http;
 mod cpu;
 mod load;
 mod target;
+mod wrk;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -65,6 +66,8 @@ pub struct Options<'a> {
     pub seconds: u64,
     pub postgres: bool,
     pub sqlite: bool,
+    /// Also drive the reads with `wrk` (`wrk.rs`), which must be on the PATH.
+    pub wrk: bool,
 }
 
 /// The map's path.
@@ -102,6 +105,7 @@ pub async fn http(
                 &behind,
                 &options.clients,
                 duration,
+                options.wrk,
             )
             .await?;
             behind.stop().await;
@@ -121,7 +125,16 @@ pub async fn http(
         let storage = Storage::Sqlite(dir.path().join("bare-behind-http.db"));
         let behind =
             BehindHttp::start(storage, target.a_member_token(), stored(&target).await?).await?;
-        compare("SQLite", &target, bare, &behind, &options.clients, duration).await?;
+        compare(
+            "SQLite",
+            &target,
+            bare,
+            &behind,
+            &options.clients,
+            duration,
+            options.wrk,
+        )
+        .await?;
         behind.stop().await;
         target.stop().await;
     }
@@ -135,6 +148,7 @@ async fn compare(
     behind: &BehindHttp,
     levels: &[usize],
     duration: Duration,
+    with_wrk: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     println!("## {backend}\n");
     println!(
@@ -202,6 +216,9 @@ async fn compare(
             times(&map_from_memory),
             times(&profile_from_memory)
         );
+    }
+    if with_wrk {
+        wrk::reads(target, behind, duration, writes).await?;
     }
     println!("\nMemory of this process after the load: {}", cpu::memory());
     println!("\nWhere a command's time went in the server (`articula_command_stage_seconds`):\n");

@@ -325,6 +325,11 @@ impl Target {
         get(&self.shared.client, &url, None).await
     }
 
+    /// The URL of `path` on the server, for a client of another process (`wrk.rs`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.shared.base)
+    }
+
     /// A member's bearer token (the same bytes for a server that checks none).
     pub fn a_member_token(&self) -> String {
         self.shared.members[0].clone()
