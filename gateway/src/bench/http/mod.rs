@@ -96,21 +96,7 @@ pub async fn http(
             let target = Target::on_postgres(settings, &ours.url).await?;
             let bare = Arc::new(Bare::on_postgres(&theirs.url).await?);
             let storage = Storage::Postgres(theirs_over_http.url.clone());
-            let behind =
-                BehindHttp::start(storage, target.a_member_token(), stored(&target).await?).await?;
-            compare(
-                "PostgreSQL",
-                &target,
-                bare,
-                &behind,
-                &options.clients,
-                duration,
-                options.wrk,
-            )
-            .await?;
-            behind.stop().await;
-            target.stop().await;
-            Ok::<_, Box<dyn std::error::Error>>(())
+            beside_bare("PostgreSQL", target, bare, storage, &options, duration).await
         }
         .await;
         ours.drop_database().await?;
@@ -123,21 +109,36 @@ pub async fn http(
         let target = Target::on_sqlite(settings, dir.path()).await?;
         let bare = Arc::new(Bare::on_sqlite(&dir.path().join("bare.db")).await?);
         let storage = Storage::Sqlite(dir.path().join("bare-behind-http.db"));
-        let behind =
-            BehindHttp::start(storage, target.a_member_token(), stored(&target).await?).await?;
-        compare(
-            "SQLite",
-            &target,
-            bare,
-            &behind,
-            &options.clients,
-            duration,
-            options.wrk,
-        )
-        .await?;
-        behind.stop().await;
-        target.stop().await;
+        beside_bare("SQLite", target, bare, storage, &options, duration).await?;
     }
+    Ok(())
+}
+
+/// Starts the bare framework's server on `storage` beside `target`, compares them (in process
+/// and behind HTTP), and stops both servers.
+async fn beside_bare(
+    backend: &str,
+    target: Target,
+    bare: Arc<Bare>,
+    storage: Storage,
+    options: &Options<'_>,
+    duration: Duration,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let behind =
+        BehindHttp::start(storage, target.a_member_token(), stored(&target).await?).await?;
+    let levels = &options.clients;
+    compare(
+        backend,
+        &target,
+        bare,
+        &behind,
+        levels,
+        duration,
+        options.wrk,
+    )
+    .await?;
+    behind.stop().await;
+    target.stop().await;
     Ok(())
 }
 
