@@ -47,15 +47,14 @@ pub(super) async fn read_raw_after(
         .map(|row| {
             let position: i64 = row.try_get("position")?;
             let recorded_at: String = row.try_get("recorded_at")?;
-            let recorded_at = DateTime::parse_from_rfc3339(&recorded_at)
-                .map_err(|e| StoreError::UnreadableEvent {
+            let recorded_at =
+                parse_recorded_at(&recorded_at).map_err(|e| StoreError::UnreadableEvent {
                     position,
                     aggregate_type: row.try_get("aggregate_type").unwrap_or_default(),
                     aggregate_id: row.try_get("aggregate_id").unwrap_or_default(),
                     sequence: row.try_get("sequence").unwrap_or_default(),
                     reason: format!("recorded_at `{recorded_at}`: {e}"),
-                })?
-                .with_timezone(&Utc);
+                })?;
             Ok(RawFeedEvent {
                 position,
                 tx: 0,
@@ -126,9 +125,8 @@ fn decode(row: &SqliteRow) -> Result<FeedEvent, StoreError> {
         serde_json::from_str(&text).map_err(|e| unreadable(format!("{column} is not JSON: {e}")))
     };
     let recorded_at: String = row.try_get("recorded_at")?;
-    let recorded_at = DateTime::parse_from_rfc3339(&recorded_at)
-        .map_err(|e| unreadable(format!("recorded_at `{recorded_at}`: {e}")))?
-        .with_timezone(&Utc);
+    let recorded_at = parse_recorded_at(&recorded_at)
+        .map_err(|e| unreadable(format!("recorded_at `{recorded_at}`: {e}")))?;
     Ok(FeedEvent {
         position,
         tx: 0,
@@ -141,4 +139,11 @@ fn decode(row: &SqliteRow) -> Result<FeedEvent, StoreError> {
         aggregate_id,
         sequence,
     })
+}
+
+/// An event's recording time as SQLite keeps it (RFC 3339 text), read as the feed reads it: also
+/// what the commits told to this process's read models carry (`group_commit::watchers`), so that
+/// they hold exactly what the feed would have brought.
+pub(crate) fn parse_recorded_at(text: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
+    DateTime::parse_from_rfc3339(text).map(|time| time.with_timezone(&Utc))
 }

@@ -23,8 +23,7 @@
 
 use std::sync::{Mutex, PoisonError, Weak};
 
-use chrono::{DateTime, Utc};
-
+use crate::feed::sqlite::parse_recorded_at;
 use crate::feed::{FeedPosition, RawFeedEvent};
 use crate::repository::Rows;
 
@@ -35,8 +34,8 @@ pub trait CommitWatcher: Send + Sync {
     fn committed(&self, after: FeedPosition, events: Vec<RawFeedEvent>);
 }
 
-/// The watchers of one SQLite file's appends; each is held weakly, so that a dropped read model
-/// is no longer told.
+/// The watchers of one queue's appends (a SQLite file's, or PostgreSQL's groups); each is held
+/// weakly, so that a dropped read model is no longer told.
 #[derive(Default)]
 pub(super) struct Watchers(Mutex<Vec<Weak<dyn CommitWatcher>>>);
 
@@ -112,8 +111,7 @@ impl Told {
             return;
         };
         for (i, (position, recorded_at)) in returned.iter().enumerate() {
-            // As the feed reads the column back (`feed::sqlite`).
-            let Ok(recorded_at) = DateTime::parse_from_rfc3339(recorded_at) else {
+            let Ok(recorded_at) = parse_recorded_at(recorded_at) else {
                 self.events = None;
                 return;
             };
@@ -126,7 +124,7 @@ impl Told {
                 event_type: rows.event_types[i].clone(),
                 event_version: rows.versions[i].clone(),
                 payload: rows.payloads[i].clone(),
-                recorded_at: recorded_at.with_timezone(&Utc),
+                recorded_at,
             });
         }
     }

@@ -219,7 +219,7 @@ async fn compare(
         );
     }
     if with_wrk {
-        wrk::reads(target, behind, duration, writes).await?;
+        wrk::reads(target, behind, &path, duration, writes).await?;
     }
     println!("\nMemory of this process after the load: {}", cpu::memory());
     println!("\nWhere a command's time went in the server (`articula_command_stage_seconds`):\n");

@@ -16,16 +16,16 @@ use super::behind_http::BehindHttp;
 use super::target::Target;
 use super::{BROWSERS_ACCEPT, MAP, READERS};
 
-/// Measures the reads of [`super::compare`] with `wrk`, each beside the same bytes from memory
-/// where the bare server keeps them, and prints their table; with the registrations' rate, the
-/// reads as multiples of it.
+/// Measures the reads of [`super::compare`] with `wrk` (the profile read at `profile`), each
+/// beside the same bytes from memory where the bare server keeps them, and prints their table;
+/// with the registrations' rate, the reads as multiples of it.
 pub(super) async fn reads(
     target: &Target,
     behind: &BehindHttp,
+    profile: &str,
     duration: Duration,
     writes: Option<(usize, f64)>,
 ) -> Result<(), String> {
-    let profile = target.any_initiative_path().await?;
     println!(
         "\nThe reads driven by `wrk -t2 -c{READERS} --latency` (`--wrk`), each beside the same \
          bytes served from memory behind the same HTTP path:\n"
@@ -39,7 +39,7 @@ pub(super) async fn reads(
             MAP,
             Some(BROWSERS_ACCEPT),
         ),
-        ("GET /v1/initiatives/{id}", profile.as_str(), None),
+        ("GET /v1/initiatives/{id}", profile, None),
     ];
     let mut multiples = Vec::new();
     for (read, path, accept) in reads {
