@@ -9,6 +9,7 @@ use lru::LruCache;
 use crate::chain::EventHash;
 use crate::coalesce::{BatchError, Coalesced};
 use crate::group_commit::postgres::PgAppends;
+use crate::quick_read::{stream_version, QuickReads};
 use crate::repository::stream_hashes;
 use crate::repository::Conditions;
 use crate::{Database, EventRepository, FeedPosition};
@@ -36,6 +37,8 @@ pub struct AggregateStore<A: Aggregate> {
     /// The versions that reads as stored ask for at the same time, read by one query
     /// (`crate::coalesce`).
     versions: Coalesced<String, usize>,
+    /// On SQLite, versions first asked on the calling thread (`crate::quick_read`).
+    quick: Option<QuickReads>,
 }
 
 struct Cached<A> {
@@ -107,6 +110,11 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
     /// A store whose appends on PostgreSQL share `appends` ([`PgAppends`]).
     pub(crate) fn appending(db: &Database, capacity: usize, appends: PgAppends) -> Self {
         let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+        // On SQLite a version is first read on the calling thread; no round trip to save there.
+        let quick = match db {
+            Database::Postgres(_) => None,
+            Database::Sqlite(pool) => Some(QuickReads::beside(pool)),
+        };
         // One query for the versions read at the same moment, on either backend.
         let versions = match db {
             Database::Postgres(pool) => {
@@ -132,6 +140,7 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
             repository: EventRepository::appending(db, appends),
             cache: Mutex::new(LruCache::new(capacity)),
             versions,
+            quick,
         }
     }
 
@@ -150,18 +159,21 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
     }
 
     /// The stream as stored now: the cached state when the cache holds exactly the stored
-    /// version (which one query reads), else the stream read from the database. As exact as
-    /// [`Self::load_fresh`] (events are immutable, so a state at the stored version is the
-    /// stored state) and cheaper when the cache is current.
+    /// version (which one query reads, or on SQLite one read on this thread), else the stream
+    /// read from the database. As exact as [`Self::load_fresh`] (events are immutable, so a
+    /// state at the stored version is the stored state) and cheaper when the cache is current.
     pub async fn load_current(
         &self,
         aggregate_id: &str,
     ) -> Result<LoadedAggregate<A>, AggregateError<A::Error>> {
-        let version = self
-            .versions
-            .get(aggregate_id.to_owned())
-            .await
-            .map_err(persistence_error)?;
+        let version = match self.quick_version(aggregate_id) {
+            Some(version) => version,
+            None => self
+                .versions
+                .get(aggregate_id.to_owned())
+                .await
+                .map_err(persistence_error)?,
+        };
         let cached = self
             .lock()
             .get(aggregate_id)
@@ -177,6 +189,13 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
             Some(loaded) => Ok(loaded),
             None => self.load_fresh(aggregate_id).await,
         }
+    }
+
+    /// The stream's stored version if it can be read on this thread at once (SQLite only).
+    fn quick_version(&self, aggregate_id: &str) -> Option<usize> {
+        self.quick
+            .as_ref()?
+            .read(|connection| stream_version(connection, A::TYPE, aggregate_id))
     }
 
     /// Loads a stream from the database, bypassing (and refreshing) the cache.

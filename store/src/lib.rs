@@ -27,6 +27,7 @@ pub mod mentions;
 mod metadata;
 pub mod notifications;
 mod parked;
+mod quick_read;
 mod repository;
 mod sessions;
 mod snapshots;

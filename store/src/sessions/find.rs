@@ -3,7 +3,8 @@
 //! The account stream's version comes along (on the primary key of `events`), so that the
 //! account can come from the cache when the cache holds exactly that version. On PostgreSQL the
 //! sessions that requests present at the same moment are read by one query
-//! (`crate::coalesce`); on SQLite each is its own query in the process.
+//! (`crate::coalesce`); on SQLite each is its own query, made on the calling thread when it can
+//! be made at once (`crate::quick_read`), else on the pool.
 
 use chrono::{DateTime, Utc};
 use domain::values::AccountId;
@@ -12,6 +13,7 @@ use uuid::Uuid;
 
 use super::{decode_error, parse_sqlite_time, Found};
 use crate::coalesce::Coalesced;
+use crate::quick_read::QuickReads;
 use crate::{Database, StoreError};
 
 /// The most sessions one query reads.
@@ -21,7 +23,10 @@ const PER_QUERY: usize = 256;
 #[derive(Clone)]
 pub(super) enum Finder {
     Postgres(Coalesced<[u8; 32], Option<Found>>),
-    Sqlite(sqlx::SqlitePool),
+    Sqlite {
+        pool: sqlx::SqlitePool,
+        quick: std::sync::Arc<QuickReads>,
+    },
 }
 
 impl Finder {
@@ -32,7 +37,10 @@ impl Finder {
                 pool,
                 |connection, digests| Box::pin(find_postgres(connection, digests)),
             )),
-            Database::Sqlite(pool) => Self::Sqlite(pool.clone()),
+            Database::Sqlite(pool) => Self::Sqlite {
+                pool: pool.clone(),
+                quick: std::sync::Arc::new(QuickReads::beside(pool)),
+            },
         }
     }
 
@@ -46,7 +54,14 @@ impl Finder {
                     StoreError::Persistence(e.message)
                 }
             }),
-            Self::Sqlite(pool) => find_sqlite(pool, &digest).await,
+            Self::Sqlite { pool, quick } => {
+                let stored = match quick.read(|connection| stored_sqlite_quick(connection, &digest))
+                {
+                    Some(stored) => stored,
+                    None => stored_sqlite(pool, &digest).await?,
+                };
+                stored.map(decode_sqlite).transpose()
+            }
         }
     }
 }
@@ -87,29 +102,84 @@ async fn find_postgres(
         .collect()
 }
 
-/// The session of `digest`, if there is one.
-async fn find_sqlite(
+/// A session's row as SQLite stores it: account, expiry, revocation, the account's version.
+type StoredSqlite = (String, String, Option<String>, i64);
+
+/// The session of `digest` and its account's version, as SQLite stores them (one statement for
+/// both ways of asking).
+const FIND_SQLITE: &str = "SELECT s.account_id, s.expires_at, s.revoked_at,
+        (SELECT COALESCE(MAX(e.sequence), 0) FROM events e
+          WHERE e.aggregate_type = 'account' AND e.aggregate_id = s.account_id)
+          AS account_version
+     FROM sessions s WHERE s.token_digest = ?1";
+
+/// The session of `digest`, if there is one, read on the pool.
+async fn stored_sqlite(
     pool: &sqlx::SqlitePool,
     digest: &[u8; 32],
-) -> Result<Option<Found>, StoreError> {
-    const SQL: &str = "SELECT s.account_id, s.expires_at, s.revoked_at,
-            (SELECT COALESCE(MAX(e.sequence), 0) FROM events e
-              WHERE e.aggregate_type = 'account' AND e.aggregate_id = s.account_id)
-              AS account_version
-         FROM sessions s WHERE s.token_digest = $1";
-    let Some(row) = sqlx::query(SQL)
+) -> Result<Option<StoredSqlite>, StoreError> {
+    Ok(sqlx::query_as(FIND_SQLITE)
         .bind(&digest[..])
         .fetch_optional(pool)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let account: String = row.try_get("account_id")?;
+        .await?)
+}
+
+/// The session of `digest`, if there is one, read on the calling thread.
+fn stored_sqlite_quick(
+    connection: &rusqlite::Connection,
+    digest: &[u8; 32],
+) -> rusqlite::Result<Option<StoredSqlite>> {
+    use rusqlite::OptionalExtension;
+    connection
+        .prepare_cached(FIND_SQLITE)?
+        .query_row([&digest[..]], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })
+        .optional()
+}
+
+fn decode_sqlite(
+    (account, expires_at, revoked_at, version): StoredSqlite,
+) -> Result<Found, StoreError> {
     let account = account
         .parse::<AccountId>()
         .map_err(|_| decode_error(format!("sessions.account_id `{account}` is not a UUID")))?;
-    let expires_at = parse_sqlite_time(&row.try_get::<String, _>("expires_at")?)?;
-    let revoked_at: Option<String> = row.try_get("revoked_at")?;
-    let version: i64 = row.try_get("account_version")?;
-    Ok(Some((account, expires_at, revoked_at.is_some(), version)))
+    let expires_at = parse_sqlite_time(&expires_at)?;
+    Ok((account, expires_at, revoked_at.is_some(), version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestSqlite;
+
+    /// A session reads alike on the calling thread and, when that cannot be done at once, on
+    /// the pool; so does one that is not there.
+    #[tokio::test]
+    // Held across the read on purpose: it must find the connection in use.
+    #[allow(clippy::await_holding_lock)]
+    async fn a_session_reads_alike_on_the_calling_thread_and_on_the_pool() {
+        let (_file, db) = TestSqlite::migrated().await;
+        let account = AccountId::new();
+        // In whole microseconds, as stored, and in the future.
+        let now = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap();
+        let (token, expires_at) = super::super::Sessions::new(&db)
+            .issue_at(account, chrono::Duration::hours(1), now)
+            .await
+            .unwrap();
+        let finder = Finder::new(&db);
+        let Finder::Sqlite { quick, .. } = &finder else {
+            unreachable!("a SQLite test database")
+        };
+        for digest in [super::super::digest(token.expose()), [7; 32]] {
+            let quickly = finder.find(digest).await.unwrap();
+            let pooled = {
+                let _in_use = quick.hold();
+                finder.find(digest).await.unwrap()
+            };
+            assert_eq!(quickly, pooled);
+        }
+        let found = finder.find(super::super::digest(token.expose())).await;
+        assert_eq!(found.unwrap(), Some((account, expires_at, false, 0)));
+    }
 }

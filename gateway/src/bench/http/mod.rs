@@ -208,9 +208,9 @@ async fn compare(
     if let Some((clients, rate)) = writes {
         let times = |read: &Measured| format!("{:.1}×", read.run.rate() / rate.max(1e-9));
         println!(
-            "\nReads as multiples of the registrations at {clients} clients ({rate:.0}/s \
-             sustained): the map {}, the map in gzip {}, by id {}; the same bytes from memory: \
-             the map {}, by id {}.",
+            "\nReads as multiples of the registrations at {} ({rate:.0}/s sustained): the map {}, \
+             the map in gzip {}, by id {}; the same bytes from memory: the map {}, by id {}.",
+            clients_phrase(clients),
             times(&map),
             times(&gzip),
             times(&profile),
@@ -380,4 +380,13 @@ fn row(workload: &str, clients: usize, ours: &Measured, bare: &Measured, behind:
         bare.cpu.cell(),
         behind.cpu.cell()
     );
+}
+
+/// "1 client", "16 clients".
+fn clients_phrase(clients: usize) -> String {
+    if clients == 1 {
+        "1 client".into()
+    } else {
+        format!("{clients} clients")
+    }
 }

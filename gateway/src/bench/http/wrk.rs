@@ -70,8 +70,8 @@ pub(super) async fn reads(
     }
     if let Some((clients, rate)) = writes {
         println!(
-            "\nWith `wrk`, as multiples of the registrations at {clients} clients ({rate:.0}/s \
-             sustained): {}.",
+            "\nWith `wrk`, as multiples of the registrations at {} ({rate:.0}/s sustained): {}.",
+            super::clients_phrase(clients),
             multiples.join(", ")
         );
     }
