@@ -71,12 +71,21 @@ async fn a_version_is_read_as_committed_before_the_read() {
 /// once. The quick read answers again when the way is clear.
 #[tokio::test]
 async fn a_read_that_would_wait_is_left_to_the_pool() {
-    let (_file, pool) = sqlite().await;
-    let file = file_of(&pool);
-    commit_elsewhere(&file, "a", 1);
     // A connection may lock the file only while no other has it open (in WAL mode each keeps a
-    // shared lock), so the pool beside the quick read opens none.
-    pool.close().await;
+    // shared lock). sqlx closes its connections on threads of its own, after `close` returns,
+    // so this file is made and written with rusqlite alone, and the pool beside the quick read
+    // never opens a connection.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("locked.db");
+    Connection::open(&file)
+        .unwrap()
+        .execute_batch(
+            "PRAGMA journal_mode = WAL;
+             CREATE TABLE events (aggregate_type text, aggregate_id text, sequence integer,
+                 event_type text, event_version text, payload text, metadata text);",
+        )
+        .unwrap();
+    commit_elsewhere(&file, "a", 1);
     let unopened = SqlitePool::connect_lazy_with(SqliteConnectOptions::new().filename(&file));
     let quick = QuickReads::beside(&unopened);
     assert_eq!(version(&quick, "a"), Some(1));
