@@ -13,7 +13,9 @@
 //! * **reply**: `POST /v1/threads/{id}/posts` on one growing thread per client, against the bare
 //!   framework appending to one growing stream per client;
 //! * **reads**: `GET /v1/map` (plain, then asking for gzip as browsers do) and
-//!   `GET /v1/initiatives/{id}` at 64 connections.
+//!   `GET /v1/initiatives/{id}` at 64 connections, and `GET /health`: the API's layers (request
+//!   ids, the client's address, tracing, limits, metrics, access, idempotency, read-your-writes)
+//!   around a handler that reads nothing, so that what a read costs beyond them shows apart.
 //!
 //! Beside each, the same work with nothing of Articula's in it, behind the same HTTP path
 //! (`behind_http.rs`): the bare framework's command served by Articula's server loop to the same
@@ -72,6 +74,9 @@ pub struct Options<'a> {
 
 /// The map's path.
 const MAP: &str = "/v1/map";
+
+/// A path of the API whose answer reads nothing (`http/health.rs`).
+const HEALTH: &str = "/health";
 
 /// Connections of the read measurement.
 const READERS: usize = 64;
@@ -205,6 +210,13 @@ async fn compare(
         &profile,
         Some(&profile_from_memory),
     );
+    let health = measure(duration, READERS, target.read(HEALTH.into(), None), None).await?;
+    let health_from_memory = measure(duration, READERS, behind.read(HEALTH), None).await?;
+    read_row(
+        "GET /health (the API's layers alone)",
+        &health,
+        Some(&health_from_memory),
+    );
     if let Some((clients, rate)) = writes {
         let times = |read: &Measured| format!("{:.1}×", read.run.rate() / rate.max(1e-9));
         println!(
@@ -294,7 +306,11 @@ where
 /// The answers Articula gives to the measured reads, for the bare server to answer from memory.
 async fn stored(target: &Target) -> Result<Vec<Stored>, String> {
     let mut stored = Vec::new();
-    for path in [MAP.to_owned(), target.any_initiative_path().await?] {
+    for path in [
+        MAP.to_owned(),
+        target.any_initiative_path().await?,
+        HEALTH.to_owned(),
+    ] {
         let (content_type, body) = target.answer(&path).await?;
         stored.push(Stored {
             path,

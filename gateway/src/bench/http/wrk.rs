@@ -14,7 +14,7 @@ use tokio::process::Command;
 
 use super::behind_http::BehindHttp;
 use super::target::Target;
-use super::{BROWSERS_ACCEPT, MAP, READERS};
+use super::{BROWSERS_ACCEPT, HEALTH, MAP, READERS};
 
 /// Measures the reads of [`super::compare`] with `wrk` (the profile read at `profile`), each
 /// beside the same bytes from memory where the bare server keeps them, and prints their table;
@@ -40,6 +40,7 @@ pub(super) async fn reads(
             Some(BROWSERS_ACCEPT),
         ),
         ("GET /v1/initiatives/{id}", profile, None),
+        ("GET /health (the API's layers alone)", HEALTH, None),
     ];
     let mut multiples = Vec::new();
     for (read, path, accept) in reads {
@@ -64,7 +65,8 @@ pub(super) async fn reads(
             "| {read} | {} | {beside} | {ratio} | {p99_ratio} |",
             ours.cell()
         );
-        if let Some((_, rate)) = writes {
+        // `/health` is a yardstick, not a read anyone makes at the write rate's multiple.
+        if let Some((_, rate)) = writes.filter(|_| path != HEALTH) {
             multiples.push(format!("{read} {:.1}×", ours.rate / rate.max(1e-9)));
         }
     }
