@@ -59,6 +59,8 @@ pub struct Shared {
     pub tasks: Tasks,
     /// How long a pending `Idempotency-Key` holds before its request may run again.
     pub idempotency_takeover: chrono::Duration,
+    /// The public answers of `GET /v1/initiatives/{id}`, kept by version.
+    pub initiative_answers: crate::http::initiatives::PublicAnswers,
 }
 
 impl AppState {
@@ -122,6 +124,7 @@ impl AppState {
                 .ok()
                 .and_then(chrono::Duration::try_seconds)
                 .unwrap_or(chrono::Duration::MAX),
+            initiative_answers: Default::default(),
         }))
     }
 

@@ -11,7 +11,7 @@ mod contract;
 pub mod error;
 mod health;
 pub(crate) mod idempotency;
-mod initiatives;
+pub(crate) mod initiatives;
 mod joint_projects;
 mod json;
 mod lists;

@@ -1,7 +1,10 @@
 //! Registering and reading an initiative, its review, re-confirmation and retirement.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use chrono::Utc;
 use domain::initiative::InitiativeCommand;
 use domain::values::InitiativeId;
@@ -60,11 +63,32 @@ pub(super) async fn read(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<([(HeaderName, HeaderValue); 1], ApiJson<InitiativeView>), Refusal> {
+) -> Result<Response, Refusal> {
     let seen = app::initiatives::read(&state, &caller, &id).await?;
-    let view = InitiativeView::of(&seen.initiative, seen.version, seen.insider, Utc::now())
-        .ok_or_else(not_found)?;
-    Ok((etag(seen.version), ApiJson(view)))
+    let now = Utc::now();
+    if seen.insider {
+        let view =
+            InitiativeView::of(&seen.initiative, seen.version, true, now).ok_or_else(not_found)?;
+        return Ok((etag(seen.version), ApiJson(view)).into_response());
+    }
+    // The public answer is the same bytes for every reader while the version and the stale
+    // flag stay (`answers.rs`).
+    let stale = seen.initiative.is_stale(now);
+    let answers = &state.initiative_answers;
+    let body = match answers.get(seen.id, seen.version, stale) {
+        Some(body) => body,
+        None => {
+            let view = InitiativeView::of(&seen.initiative, seen.version, false, now)
+                .ok_or_else(not_found)?;
+            let body = Bytes::from(serde_json::to_vec(&view).map_err(|e| {
+                Refusal::internal(format!("an initiative's view does not serialize: {e}"))
+            })?);
+            answers.keep(seen.id, seen.version, stale, body.clone());
+            body
+        }
+    };
+    let json = [(CONTENT_TYPE, HeaderValue::from_static("application/json"))];
+    Ok((etag(seen.version), json, body).into_response())
 }
 
 /// Moderator: publishes a submitted initiative (not one they manage).

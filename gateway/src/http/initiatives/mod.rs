@@ -16,6 +16,7 @@
 //! answers 404 for an initiative that was never registered, checks `If-Match` before anything
 //! else, and looks up outside facts a command needs (that an account to add exists).
 
+mod answers;
 mod lifecycle;
 mod managers;
 mod profile;
@@ -26,6 +27,8 @@ use domain::initiative::{Initiative, InitiativeCommand};
 use domain::values::{AccountId, InitiativeId};
 use store::Committed;
 use utoipa_axum::routes;
+
+pub use answers::PublicAnswers;
 
 use super::command::{self, Acting, IfMatch, WriteAnswer};
 use super::Refusal;
