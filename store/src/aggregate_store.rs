@@ -110,30 +110,29 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
     /// A store whose appends on PostgreSQL share `appends` ([`PgAppends`]).
     pub(crate) fn appending(db: &Database, capacity: usize, appends: PgAppends) -> Self {
         let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
-        // On SQLite a version is first read on the calling thread; no round trip to save there.
-        let quick = match db {
-            Database::Postgres(_) => None,
-            Database::Sqlite(pool) => Some(QuickReads::beside(pool)),
-        };
-        // One query for the versions read at the same moment, on either backend.
-        let versions = match db {
-            Database::Postgres(pool) => {
+        // One query for the versions read at the same moment, on either backend; on SQLite a
+        // version is first read on the calling thread (no round trip to save there).
+        let (versions, quick) = match db {
+            Database::Postgres(pool) => (
                 Coalesced::on_postgres(VERSIONS_PER_QUERY, pool, |connection, ids: Vec<String>| {
                     Box::pin(async move {
                         EventRepository::stream_versions_postgres(connection, A::TYPE, &ids).await
                     })
-                })
-            }
+                }),
+                None,
+            ),
             Database::Sqlite(pool) => {
+                let quick = QuickReads::beside(pool);
                 let pool = pool.clone();
-                Coalesced::new(VERSIONS_PER_QUERY, move |ids: Vec<String>| {
+                let versions = Coalesced::new(VERSIONS_PER_QUERY, move |ids: Vec<String>| {
                     let pool = pool.clone();
                     async move {
                         EventRepository::stream_versions_sqlite(&pool, A::TYPE, &ids)
                             .await
                             .map_err(BatchError::from)
                     }
-                })
+                });
+                (versions, Some(quick))
             }
         };
         Self {

@@ -196,27 +196,14 @@ async fn compare(
             &growing_over_http,
         );
     }
-    let map = measure(duration, READERS, target.read(MAP.into(), None), None).await?;
-    let map_from_memory = measure(duration, READERS, behind.read(MAP), None).await?;
-    read_row("GET /v1/map", &map, Some(&map_from_memory));
+    let beside_memory = |label, path| read_beside_memory(target, behind, duration, label, path);
+    let (map, map_from_memory) = beside_memory("GET /v1/map", MAP).await?;
     let gzip = target.read(MAP.into(), Some(BROWSERS_ACCEPT));
     let gzip = measure(duration, READERS, gzip, None).await?;
     read_row("GET /v1/map, gzip (as browsers ask)", &gzip, None);
     let path = target.any_initiative_path().await?;
-    let profile = measure(duration, READERS, target.read(path.clone(), None), None).await?;
-    let profile_from_memory = measure(duration, READERS, behind.read(&path), None).await?;
-    read_row(
-        "GET /v1/initiatives/{id}",
-        &profile,
-        Some(&profile_from_memory),
-    );
-    let health = measure(duration, READERS, target.read(HEALTH.into(), None), None).await?;
-    let health_from_memory = measure(duration, READERS, behind.read(HEALTH), None).await?;
-    read_row(
-        "GET /health (the API's layers alone)",
-        &health,
-        Some(&health_from_memory),
-    );
+    let (profile, profile_from_memory) = beside_memory("GET /v1/initiatives/{id}", &path).await?;
+    beside_memory("GET /health (the API's layers alone)", HEALTH).await?;
     if let Some((clients, rate)) = writes {
         let times = |read: &Measured| format!("{:.1}×", read.run.rate() / rate.max(1e-9));
         println!(
@@ -396,6 +383,21 @@ fn row(workload: &str, clients: usize, ours: &Measured, bare: &Measured, behind:
         bare.cpu.cell(),
         behind.cpu.cell()
     );
+}
+
+/// The read of `path` at [`READERS`] connections, on Articula and on the same bytes from memory,
+/// printed as one row (`label`).
+async fn read_beside_memory(
+    target: &Target,
+    behind: &BehindHttp,
+    duration: Duration,
+    label: &str,
+    path: &str,
+) -> Result<(Measured, Measured), String> {
+    let ours = measure(duration, READERS, target.read(path.to_owned(), None), None).await?;
+    let from_memory = measure(duration, READERS, behind.read(path), None).await?;
+    read_row(label, &ours, Some(&from_memory));
+    Ok((ours, from_memory))
 }
 
 /// "1 client", "16 clients".

@@ -66,10 +66,11 @@ pub(super) async fn read(
 ) -> Result<Response, Refusal> {
     let seen = app::initiatives::read(&state, &caller, &id).await?;
     let now = Utc::now();
+    let view = || {
+        InitiativeView::of(&seen.initiative, seen.version, seen.insider, now).ok_or_else(not_found)
+    };
     if seen.insider {
-        let view =
-            InitiativeView::of(&seen.initiative, seen.version, true, now).ok_or_else(not_found)?;
-        return Ok((etag(seen.version), ApiJson(view)).into_response());
+        return Ok((etag(seen.version), ApiJson(view()?)).into_response());
     }
     // The public answer is the same bytes for every reader while the version and the stale
     // flag stay (`answers.rs`).
@@ -78,8 +79,7 @@ pub(super) async fn read(
     let body = match answers.get(seen.id, seen.version, stale) {
         Some(body) => body,
         None => {
-            let view = InitiativeView::of(&seen.initiative, seen.version, false, now)
-                .ok_or_else(not_found)?;
+            let view = view()?;
             let body = Bytes::from(serde_json::to_vec(&view).map_err(|e| {
                 Refusal::internal(format!("an initiative's view does not serialize: {e}"))
             })?);
