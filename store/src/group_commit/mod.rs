@@ -9,7 +9,8 @@
 //! 4.3 ms the server spent on a command, with the process using 1.2 of its 2 cores). Here an
 //! append joins its file's queue and waits for the turn ([`crate::writer`]); whoever gets the
 //! turn takes everything queued, at most [`GROUP_AT_MOST`] appends in the queue's order, and
-//! writes them in one transaction, each command's rows inside a savepoint of their own:
+//! writes them in one transaction, each command's rows inside a savepoint of their own, then
+//! goes on with what queued meanwhile, in the same turn ([`commit`]):
 //!
 //! * a command whose append conflicts (another writer appended to its stream first), whose
 //!   idempotency claim was taken over, or whose recalled session has ended or whose account has
@@ -44,6 +45,11 @@ use crate::{FeedPosition, SessionGuard};
 
 /// The most appends one transaction holds, so that one sync never waits for an unbounded write.
 const GROUP_AT_MOST: usize = 64;
+
+/// The most groups written back to back in one turn of the file ([`commit`]): a background
+/// writer that comes meanwhile waits for at most these, besides its own yielding to commands
+/// (`writer::YIELD_AT_MOST`).
+const GROUPS_PER_TURN_AT_MOST: usize = 8;
 
 /// What a command's append is answered: where its last event sits in the feed, or why nothing
 /// of it was written.
@@ -198,11 +204,15 @@ pub(crate) async fn append(
     }
 }
 
-/// Writes `group` in one transaction while holding the file's turn, then answers each append.
-/// The transaction is one blocking call on the file's append connection, made on a thread of the
-/// blocking pool: with sqlx, each of its statements was a round trip between this runtime and
-/// the connection's own thread, and a group of three registrations held the turn 0.8 ms (the
-/// turn was busy 90% of the time at 4 clients).
+/// Writes `group` in one transaction while holding the file's turn, then answers each append;
+/// then, still holding the turn, the group queued meanwhile, until none is or
+/// [`GROUPS_PER_TURN_AT_MOST`] have been written. The transactions are blocking calls on the
+/// file's append connection, made on a thread of the blocking pool: with sqlx, each of their
+/// statements was a round trip between this runtime and the connection's own thread, and a group
+/// of three registrations held the turn 0.8 ms (the turn was busy 90% of the time at 4 clients).
+/// Going on from one group to the next on that thread spares the hand-offs between them: back to
+/// this task, the turn to a waiting command's task, a task spawned for its group, and its call on
+/// the blocking pool (docs/benchmarks.md, "twenty-ninth session").
 async fn commit(queue: Arc<Queue>, pool: SqlitePool, group: Vec<Queued>, mut turn: Held) {
     if closed(&mut turn, &pool) {
         answer(group, Err(GroupError::Closed));
@@ -210,36 +220,56 @@ async fn commit(queue: Arc<Queue>, pool: SqlitePool, group: Vec<Queued>, mut tur
     }
     let options = pool.connect_options();
     let connection = turn.appends.take();
+    let store_pool = pool.clone();
     let written = tokio::task::spawn_blocking(move || {
         let opened = connection.map_or_else(|| open(options.get_filename()), Ok);
         let mut connection = match opened {
             Ok(connection) => connection,
             Err(error) => {
                 answer(group, Err(GroupError::Sqlite(error)));
-                return None;
+                return (None, 0);
             }
         };
-        let written = write(&mut connection, &group, queue.watchers.any());
-        let kept = written.is_ok();
-        let written = written.map(|(answers, told)| {
-            queue.committed.fetch_add(1, Ordering::Relaxed);
-            // Before the answers, so that the read models a command's answer waits for have
-            // its events when it comes.
-            if let Some(told) = told {
-                queue.watchers.tell(told);
+        let mut group = group;
+        let mut commits = 0;
+        loop {
+            let written = write(&mut connection, &group, queue.watchers.any());
+            let kept = written.is_ok();
+            let written = written.map(|(answers, told)| {
+                queue.committed.fetch_add(1, Ordering::Relaxed);
+                // Before the answers, so that the read models a command's answer waits for
+                // have its events when it comes.
+                if let Some(told) = told {
+                    queue.watchers.tell(told);
+                }
+                answers
+            });
+            // Answered while the turn is still held: the commands of the group, which also wait
+            // for the turn in case their append is still queued, take their answer instead.
+            answer(group, written.map_err(GroupError::Sqlite));
+            // A connection whose write failed is closed; the next group opens another.
+            if !kept {
+                return (None, commits);
             }
-            answers
-        });
-        // Answered while the turn is still held: the commands of the group, which also wait
-        // for the turn in case their append is still queued, take their answer instead.
-        answer(group, written.map_err(GroupError::Sqlite));
-        // A connection whose write failed is closed; the next group opens another.
-        kept.then_some(connection)
+            commits += 1;
+            // A closed store writes nothing more; what is queued waits for the turn, which finds
+            // it closed.
+            if commits == GROUPS_PER_TURN_AT_MOST || store_pool.is_closed() {
+                break;
+            }
+            group = queue.next_group();
+            if group.is_empty() {
+                break;
+            }
+        }
+        (Some(connection), commits)
     })
     .await;
-    if let Ok(Some(connection)) = written {
-        turn.appends = Some(connection);
-        turn.committed(&pool);
+    if let Ok((connection, commits)) = written {
+        for _ in 0..commits {
+            turn.committed(&pool);
+        }
+        turn.appends = connection;
     }
     // A write that panicked dropped its group's answers: each command hears that its group
     // ended without one.

@@ -251,3 +251,54 @@ async fn an_append_cancelled_while_queued_is_never_written() {
     let ids: Vec<String> = stored(&pool).await.into_iter().map(|row| row.1).collect();
     assert_eq!(ids, ["kept"]);
 }
+
+/// Holds the first commit it is told of until the test lets it go on, so that the test can
+/// queue appends while a group's turn is still held.
+struct Pausing {
+    paused: std::sync::Mutex<Option<std::sync::mpsc::Receiver<()>>>,
+}
+
+impl CommitWatcher for Pausing {
+    fn committed(&self, _after: FeedPosition, _events: Vec<crate::RawFeedEvent>) {
+        let paused = self.paused.lock().unwrap().take();
+        if let Some(go_on) = paused {
+            let _ = go_on.recv();
+        }
+    }
+}
+
+/// An append queued while a group is being written is written next in the same turn: a command
+/// that asked for the turn before it queued gets the turn only afterwards, and then finds it
+/// stored. (Without going on, the turn would pass to that command first, as the file's turn is
+/// taken in the order asked.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_append_queued_while_a_group_is_written_is_written_in_the_same_turn() {
+    let (_file, pool, repository) = sqlite().await;
+    let (go_on, paused) = std::sync::mpsc::channel();
+    let pausing = Arc::new(Pausing {
+        paused: std::sync::Mutex::new(Some(paused)),
+    });
+    let watcher: Weak<dyn CommitWatcher> = Arc::<Pausing>::downgrade(&pausing);
+    watch(&pool, watcher);
+    let held = sqlite_turn(&pool, Writer::Command).await;
+    let first = spawn_append(&repository, vec![events("first", 1, 1, "x")], None, None);
+    until_queued(&pool, 1).await;
+    drop(held);
+    // The first group is written and its watcher holds it, turn and all.
+    until_queued(&pool, 0).await;
+    let asking = {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let _turn = sqlite_turn(&pool, Writer::Command).await;
+            let ids: Vec<String> = stored(&pool).await.into_iter().map(|row| row.1).collect();
+            ids
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let second = spawn_append(&repository, vec![events("second", 1, 1, "x")], None, None);
+    until_queued(&pool, 1).await;
+    go_on.send(()).unwrap();
+    assert_eq!(first.await.unwrap().unwrap().position, 1);
+    assert_eq!(second.await.unwrap().unwrap().position, 2);
+    assert_eq!(asking.await.unwrap(), ["first", "second"]);
+}
