@@ -73,7 +73,7 @@ impl EventLog {
     /// feed (`group_commit::watchers`).
     pub fn tell_commits_to(&self, watcher: Weak<dyn CommitWatcher>) {
         match &self.db {
-            Database::Sqlite(pool) => crate::group_commit::watch(pool, watcher),
+            Database::Sqlite(pool) => crate::group_commit::sqlite::watch(pool, watcher),
             Database::Postgres(_) => self.appends.watch(watcher),
         }
     }

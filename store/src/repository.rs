@@ -256,7 +256,7 @@ impl EventRepository {
                     .map(Some)
             }
             Self::Sqlite { pool, .. } => {
-                crate::group_commit::append(pool, rows, keyed.cloned(), session.cloned())
+                crate::group_commit::sqlite::append(pool, rows, keyed.cloned(), session.cloned())
                     .await
                     .map(Some)
             }

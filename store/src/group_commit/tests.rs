@@ -1,16 +1,23 @@
 //! Tests of appends committed in groups.
 
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use cqrs_es::persist::SerializedEvent;
+use cqrs_es::persist::{PersistenceError, SerializedEvent};
 use serde_json::json;
+use sqlx::SqlitePool;
 
+use super::sqlite::watch;
 use super::*;
 use crate::chain::EventHash;
 use crate::idempotency::{AnswerShape, KeyClaim};
+use crate::idempotency::{ClaimLost, IdempotentWrite};
 use crate::repository::{stream_hashes, StreamAppend};
 use crate::testing::TestSqlite;
+use crate::writer::{sqlite_turn, Writer};
 use crate::{Database, EventRepository};
+use crate::{FeedPosition, SessionGuard};
 
 async fn sqlite() -> (TestSqlite, SqlitePool, Arc<EventRepository>) {
     let (file, db) = TestSqlite::migrated().await;

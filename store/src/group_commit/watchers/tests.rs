@@ -8,8 +8,8 @@ use tokio::sync::Barrier;
 use super::CommitWatcher;
 use crate::feed::{Feed, FeedPosition, RawFeedEvent};
 use crate::group_commit::postgres::PgAppends;
+use crate::group_commit::sqlite::watch;
 use crate::group_commit::tests::{events, spawn_append};
-use crate::group_commit::watch;
 use crate::testing::{TestPostgres, TestSqlite};
 use crate::{Database, EventRepository};
 
