@@ -15,6 +15,8 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use store::Stages;
 
+use crate::http::layers::Rest;
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabels {
     pub method: String,
@@ -263,15 +265,21 @@ impl Metrics {
 }
 
 /// Counts and times every request by its route template (not its raw path, which would make a
-/// label per id) and status.
+/// label per id) and status: the web console's middleware.
 pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
+    timed(&metrics, request, next).await
+}
+
+/// Counts and times `request`, run by `rest`, as [`track`] does: the outermost of the API's
+/// layers ([`crate::http::layers`]).
+pub async fn timed(metrics: &Metrics, request: Request, rest: impl Rest) -> Response {
     let started = Instant::now();
     let method = request.method().to_string();
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
-    let response = next.run(request).await;
+    let response = rest.run(request).await;
     let labels = RouteLabels {
         method,
         route,

@@ -10,7 +10,7 @@ pub use super::recalled::Recalled;
 use crate::app::Refusal;
 use crate::state::AppState;
 
-/// The caller of a request, as resolved by the [`super::authorize`] middleware.
+/// The caller of a request, as resolved by the [`super::authorize`] layer.
 #[derive(Debug, Clone)]
 pub enum Caller {
     Visitor,

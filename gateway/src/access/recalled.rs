@@ -28,7 +28,6 @@ use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use domain::actor::Actor;
 use store::{GuardState, SessionGuard};
@@ -37,6 +36,7 @@ use super::caller::{bearer_token, resolve_session, Caller, Resolved};
 use super::rules::Access;
 use crate::app::Refusal;
 use crate::http::idempotency::IDEMPOTENCY_KEY;
+use crate::http::layers::Rest;
 use crate::metrics::Authenticated;
 use crate::state::AppState;
 
@@ -96,7 +96,7 @@ pub async fn run(
     access: Access,
     recalled: Recalled,
     request: Request,
-    next: Next,
+    next: impl Rest,
     started: Instant,
 ) -> Response {
     let (parts, body) = request.into_parts();
@@ -166,7 +166,12 @@ fn admitted(access: Access, caller: &Caller, state: &AppState, count: bool) -> R
     }
 }
 
-async fn run_as(who: As, (parts, body): (Parts, Bytes), next: Next, took: Duration) -> Response {
+async fn run_as(
+    who: As,
+    (parts, body): (Parts, Bytes),
+    next: impl Rest,
+    took: Duration,
+) -> Response {
     let mut request = Request::from_parts(parts, Body::from(body));
     match who {
         As::Recalled(recalled) => {

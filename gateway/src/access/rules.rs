@@ -1,12 +1,11 @@
 //! Who may call which route: every route is registered together with its [`Access`] rule, and
-//! the [`authorize`] middleware refuses any route that has none (deny by default).
+//! the [`authorize`] layer (one of the API's, `crate::http::layers`) refuses any route that has
+//! none (deny by default).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request};
 use axum::http::Method;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use domain::actor::Role;
 use utoipa::openapi::path::PathItem;
@@ -15,6 +14,7 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 use super::caller::{resolve_caller, Caller};
 use super::recalled::Recalled;
 use crate::app::Refusal;
+use crate::http::layers::Rest;
 use crate::http::HttpError;
 use crate::state::AppState;
 
@@ -194,12 +194,12 @@ fn methods_of(item: &PathItem) -> Vec<Method> {
 /// session was read lately runs under it unread, checked by its append
 /// ([`super::recalled`]).
 pub async fn authorize(
-    State((state, rules)): State<(AppState, Arc<AccessRules>)>,
-    matched: Option<MatchedPath>,
+    state: &AppState,
+    rules: &AccessRules,
     mut request: Request,
-    next: Next,
+    next: impl Rest,
 ) -> Response {
-    let Some(template) = matched else {
+    let Some(template) = request.extensions().get::<MatchedPath>().cloned() else {
         // Unrouted requests reach the fallback (404), which reveals nothing.
         return next.run(request).await;
     };
@@ -221,11 +221,11 @@ pub async fn authorize(
     };
     let authenticating = std::time::Instant::now();
     if rules.is_command(&method, template.as_str()) {
-        if let Some(recalled) = Recalled::of(&state, &method, request.headers()) {
+        if let Some(recalled) = Recalled::of(state, &method, request.headers()) {
             return super::recalled::run(access, recalled, request, next, authenticating).await;
         }
     }
-    let caller = match resolve_caller(&state, request.headers()).await {
+    let caller = match resolve_caller(state, request.headers()).await {
         Ok(caller) => caller,
         Err(error) => return error.into_response(),
     };

@@ -41,14 +41,14 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, MatchedPath, OriginalUri, Request, State};
+use axum::extract::{FromRequest, MatchedPath, OriginalUri, Request};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use store::{Begin, CommittedAnswer, Idempotency, KeyClaim, StoredResponse};
 use tracing::Instrument;
 
+use super::layers::Rest;
 use super::{HttpError, Refusal, Written};
 use crate::access::Caller;
 use crate::state::AppState;
@@ -80,8 +80,9 @@ pub const PRUNE_EVERY: chrono::Duration = chrono::Duration::hours(1);
 /// When this process last pruned (Unix seconds; 0: not yet).
 static LAST_PRUNE: AtomicI64 = AtomicI64::new(0);
 
-/// The middleware: runs inside the access check, which has put the [`Caller`] in the request.
-pub async fn idempotent(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// One of the API's layers ([`super::layers`]): runs inside the access check, which has put the
+/// [`Caller`] in the request.
+pub async fn idempotent(state: &AppState, request: Request, next: impl Rest) -> Response {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -171,7 +172,12 @@ fn in_progress() -> Refusal {
 }
 
 /// Runs the request under `claim` and records its answer.
-async fn run_once(keys: Idempotency, claim: KeyClaim, request: Request, next: Next) -> Response {
+async fn run_once(
+    keys: Idempotency,
+    claim: KeyClaim,
+    request: Request,
+    next: impl Rest,
+) -> Response {
     let response = next.run(request).await;
     let (parts, body) = response.into_parts();
     let body = match axum::body::to_bytes(body, usize::MAX).await {

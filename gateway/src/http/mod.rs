@@ -14,6 +14,7 @@ pub(crate) mod idempotency;
 pub(crate) mod initiatives;
 mod joint_projects;
 mod json;
+pub(crate) mod layers;
 mod lists;
 mod map;
 mod matching;
@@ -26,7 +27,6 @@ mod request_limits;
 mod sessions;
 mod statistics;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{HeaderName, StatusCode};
@@ -45,7 +45,7 @@ pub use crate::app::Refusal;
 pub use error::{ErrorBody, HttpError};
 pub use json::ApiJson;
 
-use crate::access::{authorize, AccessRules, ApiRoutes};
+use crate::access::{AccessRules, ApiRoutes};
 use crate::state::AppState;
 use crate::Settings;
 
@@ -202,31 +202,20 @@ fn unique_operation_ids(openapi: &mut utoipa::openapi::OpenApi) {
     }
 }
 
-/// Puts every route of `api` behind the access check: a route without a rule is refused.
+/// Puts every route of `api` behind the API's layers ([`layers`]): metrics, the access check (a
+/// route without a rule is refused), `Idempotency-Key`, read-your-writes.
 pub fn guard(api: Router<AppState>, state: &AppState, rules: AccessRules) -> Router<AppState> {
+    // A route layer: it runs inside the routing, so the matched route template is known to the
+    // metrics and the access rules.
     api.route_layer(middleware::from_fn_with_state(
-        state.clone(),
-        reading::read_your_writes,
-    ))
-    .route_layer(middleware::from_fn_with_state(
-        state.clone(),
-        idempotency::idempotent,
-    ))
-    .route_layer(middleware::from_fn_with_state(
-        (state.clone(), Arc::new(rules)),
-        authorize,
+        layers::ApiLayers::new(state.clone(), rules),
+        layers::around_route,
     ))
 }
 
 pub fn router(state: AppState, settings: &Settings) -> Router {
-    let metrics = state.metrics.clone();
     let (api, openapi, rules) = parts();
     guard(api, &state, rules)
-        // Runs inside the routing, so the matched route template is known when it records.
-        .route_layer(middleware::from_fn_with_state(
-            metrics,
-            crate::metrics::track,
-        ))
         // The interactive documentation and the document itself, compiled into the binary.
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
         .fallback(|| async { Refusal::NotFound("no such route".into()) })

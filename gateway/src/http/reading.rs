@@ -11,9 +11,8 @@
 //!   read answers from is the use cases' [`ReadAt`] (`app::read_at`); here it is read from the
 //!   query string.
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::middleware::Next;
 use axum::response::Response;
 use store::FeedPosition;
 
@@ -30,13 +29,9 @@ pub const READ_AT_PARAMETERS: [&str; 3] = ["min_position", "as_of", "at_position
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WrittenAt(pub FeedPosition);
 
-/// Holds a write's answer until this instance's read models have applied the write.
-pub async fn read_your_writes(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let mut response = next.run(request).await;
+/// Holds a write's answer until this instance's read models have applied the write (the
+/// innermost of the API's layers, [`super::layers`]).
+pub async fn read_your_writes(state: &AppState, mut response: Response) -> Response {
     if let Some(WrittenAt(at)) = response.extensions().get::<WrittenAt>().copied() {
         let waiting = std::time::Instant::now();
         if !state.engine.wait_for(at, state.read_wait).await {
