@@ -7,8 +7,8 @@
 //! server's samples in each level of that nesting (docs/benchmarks.md, twenty-eighth session).
 //! Here they run as plain async functions, one inside the other, under a single `from_fn`: one
 //! clone, one box; measured, about 1 µs less of the server's user CPU per request to `/health`
-//! (docs/benchmarks.md, thirtieth session). Each still lives in its own module ([`crate::metrics::timed`],
-//! [`crate::access::authorize`], [`super::idempotency::idempotent`],
+//! (docs/benchmarks.md, thirtieth session). Each still lives in its own module
+//! ([`crate::metrics::timed`], [`crate::access::authorize`], [`super::idempotency::idempotent`],
 //! [`super::reading::read_your_writes`]), and hands the request on to a [`Rest`].
 
 use std::future::Future;
