@@ -5,6 +5,7 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, AggregateError, EventEnvelope, EventStore};
 use tokio::sync::watch;
 
+use crate::feed::Commits;
 use crate::group_commit::postgres::PgAppends;
 use crate::{AggregateStore, Database, EventMetadata, FeedPosition, StoreError};
 
@@ -21,7 +22,7 @@ const DEFAULT_CACHE_CAPACITY: usize = 10_000;
 pub struct CommandBus<A: Aggregate> {
     store: AggregateStore<A>,
     services: A::Services,
-    wake: Arc<watch::Sender<u64>>,
+    wake: Arc<watch::Sender<Commits>>,
     local_commits: Arc<watch::Sender<u64>>,
 }
 
@@ -79,7 +80,7 @@ where
 {
     pub(crate) fn new(
         db: Database,
-        wake: Arc<watch::Sender<u64>>,
+        wake: Arc<watch::Sender<Commits>>,
         local_commits: Arc<watch::Sender<u64>>,
         appends: PgAppends,
         services: A::Services,
@@ -280,9 +281,10 @@ where
             .await
             .map_err(from_aggregate_error)?;
         stages.append += appending.elapsed();
-        if last.is_some() {
+        if let Some(last) = last {
             // Wakes this process's feed readers at once, and has the other processes told.
-            self.wake.send_modify(|n| *n = n.wrapping_add(1));
+            self.wake
+                .send_modify(|commits| commits.committed_here(last));
             self.local_commits.send_modify(|n| *n = n.wrapping_add(1));
         }
         Ok(Committed {

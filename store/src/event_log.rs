@@ -7,6 +7,7 @@ use tokio::sync::watch;
 
 use crate::command_bus::{from_aggregate_error, PendingAppend};
 use crate::database::UNHURRIED_COMMIT;
+use crate::feed::Commits;
 use crate::group_commit::postgres::PgAppends;
 use crate::held::HeldConnection;
 use crate::repository::StreamAppend;
@@ -19,7 +20,7 @@ use crate::{
 #[derive(Clone)]
 pub struct EventLog {
     db: Database,
-    wake: Arc<watch::Sender<u64>>,
+    wake: Arc<watch::Sender<Commits>>,
     local_commits: Arc<watch::Sender<u64>>,
     /// What its appends share on PostgreSQL (kept connections, groups), shared by every
     /// stream's bus.
@@ -40,7 +41,7 @@ impl EventLog {
     /// commits to the others and listens for theirs (LISTEN/NOTIFY); readers poll as well, so a
     /// writer that does not announce (a script, psql) is still read, only later.
     pub fn open(db: Database) -> Self {
-        let (wake, _) = watch::channel(0u64);
+        let (wake, _) = watch::channel(Commits::default());
         let wake = Arc::new(wake);
         let (local_commits, commits) = watch::channel(0u64);
         let local_commits = Arc::new(local_commits);
@@ -128,8 +129,9 @@ impl EventLog {
             (p.committed)(written);
         }
         let last = result.map_err(|e| from_aggregate_error(cqrs_es::AggregateError::from(e)))?;
-        if last.is_some() {
-            self.wake.send_modify(|n| *n = n.wrapping_add(1));
+        if let Some(last) = last {
+            self.wake
+                .send_modify(|commits| commits.committed_here(last));
             self.local_commits.send_modify(|n| *n = n.wrapping_add(1));
         }
         Ok(last)
@@ -141,7 +143,11 @@ impl EventLog {
 /// later. This log's own announcements (payload `origin`) are skipped: its commits woke the
 /// readers already, and a second wake-up cost every follower of the feed a read that found
 /// nothing (measured in PostgreSQL's statement log: two feed reads per follower per commit).
-async fn listen_for_commits(pool: sqlx::PgPool, wake: Weak<watch::Sender<u64>>, origin: String) {
+async fn listen_for_commits(
+    pool: sqlx::PgPool,
+    wake: Weak<watch::Sender<Commits>>,
+    origin: String,
+) {
     let mut backoff = Duration::from_millis(100);
     loop {
         if wake.strong_count() == 0 {
@@ -173,7 +179,7 @@ async fn listen_for_commits(pool: sqlx::PgPool, wake: Weak<watch::Sender<u64>>, 
                 // `None` means the connection dropped and sqlx reconnects; a commit may have
                 // been announced meanwhile, so readers look once more either way.
                 Ok(Some(notice)) if notice.payload() == origin => {}
-                Ok(_) => wake.send_modify(|n| *n = n.wrapping_add(1)),
+                Ok(_) => wake.send_modify(Commits::committed_elsewhere),
                 Err(error) => {
                     tracing::warn!(%error, "lost the event notification channel; reconnecting");
                     break;

@@ -8,8 +8,9 @@
 //! applied everything up to that place, so no event is ever skipped or applied out of order;
 //! and only when no batch of the tail is being applied and they are a few quick events
 //! ([`TOLD_UP_TO`]). Otherwise the tail applies them when it reads them, as it does every
-//! commit of another process. The tail still reads them afterwards, and each projection passes
-//! over what its checkpoint says it has (`Slot::apply_from`).
+//! commit of another process. The tail does not read back what was applied here
+//! (`FeedReader::passing_over`), and each projection passes over any event it is given again
+//! (`Slot::apply_from`).
 
 use std::sync::atomic::Ordering;
 

@@ -39,6 +39,11 @@ pub(super) async fn tail(engine: std::sync::Weak<Engine>, restore: bool) {
     let mut reader = first
         .feed
         .reader(first.lowest_checkpoint(), first.settings.batch_size);
+    if !first.idle {
+        // This process's commits were applied as they were made (`committed`): the tail need
+        // not read them back.
+        reader = reader.passing_over(first.reached.subscribe());
+    }
     let batch_size = first.settings.batch_size;
     drop(first);
     // Snapshots are not saved here: serialising a live model holds its lock, which would stall

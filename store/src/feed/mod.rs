@@ -17,7 +17,6 @@ pub(crate) mod sqlite;
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -27,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::watch;
 
-use crate::held::{on_kept_or_pool, HeldConnection};
+use crate::held::on_kept_or_pool;
 use crate::{Database, StoreError};
 
 /// A place in the feed: the event at `position`, written by transaction `tx` (always 0 on SQLite).
@@ -181,10 +180,10 @@ macro_rules! read_on {
     }};
 }
 
-/// How often the followers nobody waits for (the chain's sealer, the notifier, the mail sender)
-/// read while they keep up ([`FeedReader::unhurried`]): a mail or a chain link goes out at most
-/// this much later, and each of them works in batches of this many milliseconds' commits.
-pub const BACKGROUND_PACE: Duration = Duration::from_millis(25);
+mod reader;
+
+pub(crate) use reader::Commits;
+pub use reader::{FeedReader, BACKGROUND_PACE};
 
 /// Where the last event committed so far in `db` sits in the feed ([`FeedPosition::START`] for
 /// an empty log).
@@ -203,12 +202,12 @@ pub(crate) async fn last_committed_in(db: &Database) -> Result<FeedPosition, Sto
 #[derive(Clone)]
 pub struct Feed {
     db: Database,
-    wake: watch::Receiver<u64>,
+    wake: watch::Receiver<Commits>,
     poll_interval: Duration,
 }
 
 impl Feed {
-    pub(crate) fn new(db: Database, wake: watch::Receiver<u64>) -> Self {
+    pub(crate) fn new(db: Database, wake: watch::Receiver<Commits>) -> Self {
         // Polling is the backstop for wake-ups that cannot come: a writer in another process on
         // SQLite, or an unrelated long transaction ending on PostgreSQL (it sends no NOTIFY).
         let poll_interval = Duration::from_millis(match db {
@@ -273,151 +272,10 @@ impl Feed {
     }
 
     /// A reader that tails the feed from `after`. On PostgreSQL it keeps a connection of the
-    /// pool for its reads ([`HeldConnection`]): a follower reads after every commit.
+    /// pool for its reads ([`crate::held::HeldConnection`]): a follower reads after every
+    /// commit.
     pub fn reader(&self, after: FeedPosition, batch_size: usize) -> FeedReader {
-        let connection = HeldConnection::for_worker(&self.db);
-        FeedReader {
-            feed: self.clone(),
-            connection,
-            wake: self.wake.clone(),
-            after,
-            batch_size,
-            settled: false,
-            pace: None,
-            last_read: None,
-        }
-    }
-}
-
-/// Tails the feed: each call returns the next non-empty batch, waiting for new events.
-pub struct FeedReader {
-    feed: Feed,
-    connection: Option<Arc<HeldConnection>>,
-    wake: watch::Receiver<u64>,
-    after: FeedPosition,
-    batch_size: usize,
-    /// The last batch was shorter than `batch_size`: it held everything the feed showed when it
-    /// was read, so the next read waits for a wake-up (or the polling backstop) first. Reading
-    /// again at once would find nothing but cost the database a query per follower per commit.
-    settled: bool,
-    /// See [`Self::unhurried`].
-    pace: Option<Duration>,
-    /// When the last read began.
-    last_read: Option<tokio::time::Instant>,
-}
-
-impl FeedReader {
-    /// The same reader, reading at most once per `pace` while it keeps up with the feed (a
-    /// reader behind it, whose last batch was full, reads on at once). For followers nobody
-    /// waits for, whose work per read costs the same for one event as for a hundred: the chain's
-    /// sealer and the notifier. Reading after every commit, each of them ran a read and a write
-    /// for each command, beside the command's own append and on the same two cores, so that a
-    /// command waited behind the background's statements; unhurried, they read the events of
-    /// `pace` in one batch. A reader the answers wait for (the read models') is never paced.
-    pub fn unhurried(mut self, pace: Duration) -> Self {
-        self.pace = Some(pace);
-        self
-    }
-
-    /// The position of the last event this reader returned (its checkpoint).
-    pub fn position(&self) -> FeedPosition {
-        self.after
-    }
-
-    /// The next batch after the reader's position, waiting until there is one.
-    pub async fn next_batch(&mut self) -> Result<Vec<FeedEvent>, StoreError> {
-        let (feed, connection) = (self.feed.clone(), self.connection.clone());
-        let size = self.batch_size;
-        self.next_with(|after| {
-            let (feed, connection) = (feed.clone(), connection.clone());
-            async move { read_on!(feed, connection.as_deref(), read_after, after, size) }
-        })
-        .await
-    }
-
-    /// Like [`Self::next_batch`], but gives up after `timeout` with an empty batch.
-    pub async fn next_batch_within(
-        &mut self,
-        timeout: Duration,
-    ) -> Result<Vec<FeedEvent>, StoreError> {
-        match tokio::time::timeout(timeout, self.next_batch()).await {
-            Ok(result) => result,
-            Err(_) => Ok(Vec::new()),
-        }
-    }
-
-    /// Like [`Self::next_batch_within`], with payloads left as stored text and no metadata
-    /// ([`RawFeedEvent`]).
-    pub async fn next_raw_batch_within(
-        &mut self,
-        timeout: Duration,
-    ) -> Result<Vec<RawFeedEvent>, StoreError> {
-        let (feed, connection) = (self.feed.clone(), self.connection.clone());
-        let size = self.batch_size;
-        let next = self.next_with(|after| {
-            let (feed, connection) = (feed.clone(), connection.clone());
-            async move { read_on!(feed, connection.as_deref(), read_raw_after, after, size) }
-        });
-        match tokio::time::timeout(timeout, next).await {
-            Ok(result) => result,
-            Err(_) => Ok(Vec::new()),
-        }
-    }
-
-    pub(crate) async fn next_with<T, F, Fut>(&mut self, read: F) -> Result<Vec<T>, StoreError>
-    where
-        T: Positioned,
-        F: Fn(FeedPosition) -> Fut,
-        Fut: std::future::Future<Output = Result<Vec<T>, StoreError>>,
-    {
-        // After a wake-up that found nothing, something has committed that an older open
-        // transaction (anywhere on the server: the oldest running transaction is cluster-wide)
-        // still hides. Look again soon, backing off, rather than wait a full polling interval.
-        let mut recheck: Option<Duration> = None;
-        if self.settled {
-            // A commit signalled since the last read began ends this wait at once.
-            self.wait(&mut recheck).await;
-            self.settled = false;
-            self.keep_pace().await;
-        }
-        loop {
-            // Mark the signal seen before reading: a commit that lands during the read (or
-            // while keeping pace) wakes the wait below instead of being lost.
-            self.wake.borrow_and_update();
-            self.last_read = Some(tokio::time::Instant::now());
-            let batch = read(self.after).await?;
-            if let Some(last) = batch.last() {
-                self.after = last.feed_position();
-                self.settled = batch.len() < self.batch_size;
-                return Ok(batch);
-            }
-            self.wait(&mut recheck).await;
-            self.keep_pace().await;
-        }
-    }
-
-    /// An unhurried reader waits until its pace has passed since its last read began.
-    async fn keep_pace(&self) {
-        if let (Some(pace), Some(last_read)) = (self.pace, self.last_read) {
-            tokio::time::sleep_until(last_read + pace).await;
-        }
-    }
-
-    /// Waits for a wake-up or, failing one, the polling backstop (sooner when rechecking).
-    async fn wait(&mut self, recheck: &mut Option<Duration>) {
-        let wait = recheck.map_or(self.feed.poll_interval, |d| d.min(self.feed.poll_interval));
-        tokio::select! {
-            changed = self.wake.changed() => {
-                if changed.is_err() {
-                    // No more in-process signals: keep going on polling alone.
-                    tokio::time::sleep(self.feed.poll_interval).await;
-                }
-                *recheck = Some(Duration::from_millis(5));
-            }
-            () = tokio::time::sleep(wait) => {
-                *recheck = next_recheck(*recheck, self.feed.poll_interval);
-            }
-        }
+        FeedReader::new(self.clone(), after, batch_size)
     }
 }
 
@@ -450,13 +308,6 @@ pub(crate) fn replay_stream(db: Database, filter: StreamFilter) -> ReplayStream 
     stream
 }
 
-/// The wait before looking again after a wake-up found nothing: doubling, but never longer than
-/// the polling interval (it once doubled without bound, and overflowed `Duration` after about a
-/// minute of quiet, killing the sealer).
-fn next_recheck(recheck: Option<Duration>, poll_interval: Duration) -> Option<Duration> {
-    recheck.map(|wait| wait.saturating_mul(2).min(poll_interval))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -484,23 +335,5 @@ mod tests {
         assert_eq!(at.to_string().parse::<FeedPosition>(), Ok(at));
         assert!("77".parse::<FeedPosition>().is_err());
         assert!("a:b".parse::<FeedPosition>().is_err());
-    }
-
-    #[test]
-    fn rechecks_back_off_up_to_the_polling_interval_however_long_it_is_quiet() {
-        let poll = Duration::from_millis(100);
-        assert_eq!(next_recheck(None, poll), None);
-        let mut wait = Some(Duration::from_millis(5));
-        let mut waits = Vec::new();
-        // Far more quiet intervals than it took the old doubling to overflow.
-        for _ in 0..10_000 {
-            wait = next_recheck(wait, poll);
-            waits.push(wait.unwrap());
-        }
-        assert_eq!(
-            waits[..5].iter().map(|w| w.as_millis()).collect::<Vec<_>>(),
-            [10, 20, 40, 80, 100]
-        );
-        assert!(waits.iter().all(|w| *w <= poll));
     }
 }

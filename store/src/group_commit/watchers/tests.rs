@@ -114,7 +114,10 @@ async fn a_watcher_is_told_each_commit_as_the_feed_reads_it_back() {
 /// The whole feed once it holds `rows` events (on PostgreSQL, a transaction still open anywhere
 /// on the server, another test's included, holds later events back a moment).
 async fn whole_feed(db: &Database, rows: usize) -> Vec<RawFeedEvent> {
-    let feed = Feed::new(db.clone(), tokio::sync::watch::channel(0).1);
+    let feed = Feed::new(
+        db.clone(),
+        tokio::sync::watch::channel(Default::default()).1,
+    );
     for _ in 0..1000 {
         let read = feed
             .read_raw_after(FeedPosition::START, 100_000)
