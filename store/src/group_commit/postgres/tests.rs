@@ -217,6 +217,52 @@ async fn appends_waiting_together_are_written_by_one_statement() {
     assert!(positions.is_sorted(), "in the queue's order: {positions:?}");
 }
 
+/// Appends queued while a group's statement runs are written together by the next statement,
+/// each answered in the feed's order, and the log's place is free again once the queue is empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appends_queued_during_a_statement_are_written_together_next() {
+    let log = log().await;
+    log.on_rows_tagged("slow", "PERFORM pg_sleep(0.3); RETURN NEW;")
+        .await;
+    let held = log.hold_places().await;
+    let mut first = Vec::new();
+    for n in 0..2 {
+        let stream = events(&format!("first{n}"), 1, 1, "slow");
+        first.push(log.queue(n, vec![stream], None, None).await);
+    }
+    let before = log.groups_written();
+    drop(held);
+    // The first group's statement is running (its rows sleep): these queue behind it.
+    log.until_queued(0).await;
+    let mut next = Vec::new();
+    for n in 0..3 {
+        let stream = events(&format!("next{n}"), 1, 1, "x");
+        next.push(log.queue(n, vec![stream], None, None).await);
+    }
+    assert_eq!(
+        log.groups().places.available_permits(),
+        0,
+        "the first group's statement holds the place"
+    );
+    let first = answers(first).await;
+    let next = answers(next).await;
+    assert_eq!(log.groups_written() - before, 2, "one statement for each");
+    let positions: Vec<i64> = first
+        .iter()
+        .chain(&next)
+        .map(|answer| answer.as_ref().unwrap().position)
+        .collect();
+    assert!(positions.is_sorted(), "in the queue's order: {positions:?}");
+    let tx: Vec<i64> = next.iter().map(|a| a.as_ref().unwrap().tx).collect();
+    assert!(tx.iter().all(|t| *t == tx[0]), "the three in one statement");
+    assert_eq!(log.stored().await.len(), 5);
+    assert_eq!(
+        log.groups().places.available_permits(),
+        IN_FLIGHT_AT_MOST,
+        "the place is free again once the queue is empty"
+    );
+}
+
 /// In one statement, a command whose key is claimed by another request and one whose recalled
 /// session was revoked write nothing and hear why; the others are written, a keyed one with
 /// its key marked committed with the answer's essentials, and a live session is verified.
