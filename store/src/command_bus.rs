@@ -1,11 +1,9 @@
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, AggregateError, EventEnvelope, EventStore};
-use tokio::sync::watch;
 
-use crate::feed::Commits;
+use crate::event_log::CommitSignals;
 use crate::group_commit::postgres::PgAppends;
 use crate::{AggregateStore, Database, EventMetadata, FeedPosition, StoreError};
 
@@ -22,8 +20,7 @@ const DEFAULT_CACHE_CAPACITY: usize = 10_000;
 pub struct CommandBus<A: Aggregate> {
     store: AggregateStore<A>,
     services: A::Services,
-    wake: Arc<watch::Sender<Commits>>,
-    local_commits: Arc<watch::Sender<u64>>,
+    signals: CommitSignals,
 }
 
 /// What a successful command wrote.
@@ -80,16 +77,14 @@ where
 {
     pub(crate) fn new(
         db: Database,
-        wake: Arc<watch::Sender<Commits>>,
-        local_commits: Arc<watch::Sender<u64>>,
+        signals: CommitSignals,
         appends: PgAppends,
         services: A::Services,
     ) -> Self {
         Self {
             store: AggregateStore::appending(&db, DEFAULT_CACHE_CAPACITY, appends),
             services,
-            wake,
-            local_commits,
+            signals,
         }
     }
 
@@ -283,9 +278,7 @@ where
         stages.append += appending.elapsed();
         if let Some(last) = last {
             // Wakes this process's feed readers at once, and has the other processes told.
-            self.wake
-                .send_modify(|commits| commits.committed_here(last));
-            self.local_commits.send_modify(|n| *n = n.wrapping_add(1));
+            self.signals.committed_here(last);
         }
         Ok(Committed {
             events,

@@ -20,8 +20,7 @@ use crate::{
 #[derive(Clone)]
 pub struct EventLog {
     db: Database,
-    wake: Arc<watch::Sender<Commits>>,
-    local_commits: Arc<watch::Sender<u64>>,
+    signals: CommitSignals,
     /// What its appends share on PostgreSQL (kept connections, groups), shared by every
     /// stream's bus.
     appends: PgAppends,
@@ -59,8 +58,10 @@ impl EventLog {
         }
         Self {
             db,
-            wake,
-            local_commits,
+            signals: CommitSignals {
+                wake,
+                local_commits,
+            },
             appends,
         }
     }
@@ -80,7 +81,7 @@ impl EventLog {
     }
 
     pub fn feed(&self) -> Feed {
-        Feed::new(self.db.clone(), self.wake.subscribe())
+        Feed::new(self.db.clone(), self.signals.wake.subscribe())
     }
 
     /// A command bus for aggregate type `A`. Each bus has its own cache; build one per type and
@@ -92,8 +93,7 @@ impl EventLog {
     {
         CommandBus::new(
             self.db.clone(),
-            self.wake.clone(),
-            self.local_commits.clone(),
+            self.signals.clone(),
             self.appends.clone(),
             services,
         )
@@ -130,11 +130,26 @@ impl EventLog {
         }
         let last = result.map_err(|e| from_aggregate_error(cqrs_es::AggregateError::from(e)))?;
         if let Some(last) = last {
-            self.wake
-                .send_modify(|commits| commits.committed_here(last));
-            self.local_commits.send_modify(|n| *n = n.wrapping_add(1));
+            self.signals.committed_here(last);
         }
         Ok(last)
+    }
+}
+
+/// What a commit of this process sets off: the wake-up of its feed's readers, and the
+/// announcement to the other processes (on PostgreSQL, [`announce_commits`]).
+#[derive(Clone)]
+pub(crate) struct CommitSignals {
+    wake: Arc<watch::Sender<Commits>>,
+    local_commits: Arc<watch::Sender<u64>>,
+}
+
+impl CommitSignals {
+    /// Signals a commit of this process whose last event is at `last`.
+    pub(crate) fn committed_here(&self, last: FeedPosition) {
+        self.wake
+            .send_modify(|commits| commits.committed_here(last));
+        self.local_commits.send_modify(|n| *n = n.wrapping_add(1));
     }
 }
 
