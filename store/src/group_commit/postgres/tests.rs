@@ -82,6 +82,24 @@ impl Log {
         append
     }
 
+    /// `count` commands of `events_each` events tagged `tag`, one new stream each
+    /// (`{prefix}00`, `{prefix}01`, …), spawned and queued one after the other (the places are
+    /// held, or a statement runs).
+    async fn queue_each(
+        &self,
+        prefix: &str,
+        count: usize,
+        events_each: usize,
+        tag: &str,
+    ) -> Vec<tokio::task::JoinHandle<Answer>> {
+        let mut appends = Vec::with_capacity(count);
+        for n in 0..count {
+            let stream = events(&format!("{prefix}{n:02}"), 1, events_each, tag);
+            appends.push(self.queue(n, vec![stream], None, None).await);
+        }
+        appends
+    }
+
     fn spawn_append(
         &self,
         streams: Vec<Vec<SerializedEvent>>,
@@ -183,11 +201,7 @@ async fn answers(appends: Vec<tokio::task::JoinHandle<Answer>>) -> Vec<Answer> {
 async fn appends_waiting_together_are_written_by_one_statement() {
     let log = log().await;
     let held = log.hold_places().await;
-    let mut appends = Vec::new();
-    for n in 0..48 {
-        let stream = events(&format!("s{n:02}"), 1, 2, "x");
-        appends.push(log.queue(n, vec![stream], None, None).await);
-    }
+    let appends = log.queue_each("s", 48, 2, "x").await;
     let before = log.groups_written();
     drop(held);
     let answers = answers(appends).await;
@@ -225,20 +239,12 @@ async fn appends_queued_during_a_statement_are_written_together_next() {
     log.on_rows_tagged("slow", "PERFORM pg_sleep(0.3); RETURN NEW;")
         .await;
     let held = log.hold_places().await;
-    let mut first = Vec::new();
-    for n in 0..2 {
-        let stream = events(&format!("first{n}"), 1, 1, "slow");
-        first.push(log.queue(n, vec![stream], None, None).await);
-    }
+    let first = log.queue_each("first", 2, 1, "slow").await;
     let before = log.groups_written();
     drop(held);
     // The first group's statement is running (its rows sleep): these queue behind it.
     log.until_queued(0).await;
-    let mut next = Vec::new();
-    for n in 0..3 {
-        let stream = events(&format!("next{n}"), 1, 1, "x");
-        next.push(log.queue(n, vec![stream], None, None).await);
-    }
+    let next = log.queue_each("next", 3, 1, "x").await;
     assert_eq!(
         log.groups().places.available_permits(),
         0,
