@@ -38,8 +38,21 @@ async fn of_two_moderators_claiming_at_once_on_two_servers_one_wins_and_both_ser
     let (ana, ana_token) = signed_up(first, "Ana", None).await;
     let (one, one_token) = signed_up(first, "Uno", Some(Role::Moderator)).await;
     let (two, two_token) = signed_up(first, "Dos", Some(Role::Moderator)).await;
-    let initiative = register(first, &ana_token, "Red Textil Andina").await;
+    let body = e2e::initiative_json("Red Textil Andina");
+    let registered = write(
+        first,
+        Method::POST,
+        "/v1/initiatives",
+        &ana_token,
+        Some(body),
+    )
+    .await;
+    let initiative = registered["id"].as_str().unwrap().to_string();
     let claim = format!("/v1/moderation/claims/initiative/{initiative}");
+    // The second server reads the registration from the feed a moment later; a moderator there
+    // sees it once it has, as `min_position` says (the claims race each other, not the feed).
+    let caught_up = format!("{QUEUE}?min_position={}", registered["position"]);
+    get(&second, &caught_up, Some(&two_token), 200).await;
 
     // Nobody claimed it yet; the item says where to claim it.
     let queue = get(first, QUEUE, Some(&one_token), 200).await;
