@@ -8,7 +8,7 @@ use tokio::sync::watch;
 use crate::command_bus::{from_aggregate_error, PendingAppend};
 use crate::database::UNHURRIED_COMMIT;
 use crate::feed::Commits;
-use crate::group_commit::postgres::PgAppends;
+use crate::group_commit::postgres::{PgAppends, WriteTurn};
 use crate::held::HeldConnection;
 use crate::repository::StreamAppend;
 use crate::{
@@ -54,7 +54,12 @@ impl EventLog {
                 Arc::downgrade(&wake),
                 origin.clone(),
             ));
-            tokio::spawn(announce_commits(pool.clone(), commits, origin));
+            tokio::spawn(announce_commits(
+                pool.clone(),
+                commits,
+                origin,
+                appends.turn(),
+            ));
         }
         Self {
             db,
@@ -68,6 +73,12 @@ impl EventLog {
 
     pub fn database(&self) -> &Database {
         &self.db
+    }
+
+    /// The turn this log's appends take for their statements, for a worker of this process
+    /// that writes beside them to take for its own ([`WriteTurn`]).
+    pub fn write_turn(&self) -> WriteTurn {
+        self.appends.turn()
     }
 
     /// Has `watcher` told of the events this log's appends commit, as they commit, with the
@@ -214,20 +225,25 @@ async fn listen_for_commits(
 /// were committed, durably, before it was sent, and a listener learns of commits by reading the
 /// feed), so its transaction commits without waiting ([`UNHURRIED_COMMIT`]); PostgreSQL delivers
 /// a notification when its transaction commits, not when the commit reaches the disk.
-async fn announce_commits(pool: sqlx::PgPool, mut commits: watch::Receiver<u64>, origin: String) {
+///
+/// Each announcement waits for the appends' [`WriteTurn`]: a NOTIFY's transaction running while
+/// an append's statement begins leaves the statement unsure of its place in the feed.
+async fn announce_commits(
+    pool: sqlx::PgPool,
+    mut commits: watch::Receiver<u64>,
+    origin: String,
+    turn: WriteTurn,
+) {
     let announce = format!("SELECT pg_notify($1, $2) WHERE {UNHURRIED_COMMIT}");
     // One statement after another for the life of the process: a kept connection spares each
     // the pool's test on its return ([`HeldConnection`]).
     let held = HeldConnection::of(&pool);
     while commits.changed().await.is_ok() {
-        let (announce, origin) = (announce.clone(), origin.clone());
+        let (announce, origin, turn) = (announce.clone(), origin.clone(), turn.clone());
         let sent = held.run(move |connection| {
             Box::pin(async move {
-                sqlx::query(&announce)
-                    .bind(CHANNEL)
-                    .bind(&origin)
-                    .execute(connection)
-                    .await
+                let notify = sqlx::query(&announce).bind(CHANNEL).bind(&origin);
+                turn.during(notify.execute(connection)).await
             })
         });
         if let Err(error) = sent.await {

@@ -44,7 +44,7 @@ pub use database::{postgres_pool_options, Backend, Database, DatabaseUrl, Schema
 pub use error::StoreError;
 pub use event_log::EventLog;
 pub use feed::{Feed, FeedEvent, FeedPosition, FeedReader, RawFeedEvent, BACKGROUND_PACE};
-pub use group_commit::CommitWatcher;
+pub use group_commit::{postgres::WriteTurn, CommitWatcher};
 pub use history::{
     FoundPlace, HistoryBound, HistoryEntry, HistoryPlace, ProjectionHistory,
     FORGET_AT_ONCE as HISTORY_FORGET_AT_ONCE, PIECE_BYTES as HISTORY_PIECE_BYTES,

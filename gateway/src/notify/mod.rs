@@ -128,7 +128,7 @@ async fn lead(context: Context, mailer: Option<Arc<Mailer>>) {
     let work = || {
         // Each worker writes on a connection of its own (`Notifications::on_own_connection`).
         let own = || Context {
-            notifications: Notifications::on_own_connection(context.state.log.database()),
+            notifications: Notifications::on_own_connection(&context.state.log),
             ..context.clone()
         };
         let for_notifier = own();

@@ -16,10 +16,16 @@ use crate::database::UNHURRIED_COMMIT;
 use crate::feed::{Positioned, BACKGROUND_PACE};
 use crate::held::{on_kept_or_pool, HeldConnection};
 use crate::repository::stream_hashes;
-use crate::{Database, EventLog, FeedPosition, StoreError};
+use crate::{Database, EventLog, FeedPosition, StoreError, WriteTurn};
 
 /// How many events one sealing round reads and links.
 const BATCH: usize = 10_000;
+
+/// The most links whose write waits for the appends' turn ([`WriteTurn`]); the sealer keeping up
+/// writes a pace's worth ([`BACKGROUND_PACE`]), a hundred or so. A larger batch (catching up
+/// after a start) is written beside the appends: holding their turn for its whole statement
+/// would hold their commands up as long.
+const IN_TURN_AT_MOST: usize = 1_000;
 
 impl Positioned for ChainedEvent {
     fn feed_position(&self) -> FeedPosition {
@@ -48,6 +54,7 @@ async fn last_sealed(db: &Database) -> Result<(FeedPosition, EventHash), StoreEr
 async fn seal_batch(
     db: &Database,
     kept: Option<&HeldConnection>,
+    turn: &WriteTurn,
     previous: EventHash,
     events: &[ChainedEvent],
 ) -> Result<EventHash, StoreError> {
@@ -63,7 +70,11 @@ async fn seal_batch(
         txs.push(event.tx);
         links.push(link.as_bytes().to_vec());
     }
-    write_links(db, kept, positions, txs, links).await?;
+    let turn = match events.len() <= IN_TURN_AT_MOST {
+        true => turn.clone(),
+        false => WriteTurn::default(),
+    };
+    write_links(db, kept, turn, positions, txs, links).await?;
     Ok(link)
 }
 
@@ -125,6 +136,7 @@ pub(crate) async fn write_links_sqlite(
 async fn write_links(
     db: &Database,
     kept: Option<&HeldConnection>,
+    turn: WriteTurn,
     positions: Vec<i64>,
     txs: Vec<i64>,
     links: Vec<Vec<u8>>,
@@ -132,7 +144,10 @@ async fn write_links(
     match db {
         Database::Postgres(pool) => {
             on_kept_or_pool(kept, pool, |c| {
-                Box::pin(async move { write_links_in(c, &positions, &txs, &links, true).await })
+                Box::pin(async move {
+                    let write = write_links_in(c, &positions, &txs, &links, true);
+                    turn.during(write).await
+                })
             })
             .await?
         }
@@ -171,7 +186,7 @@ pub async fn seal_pending(db: &Database) -> Result<u64, StoreError> {
             return Ok(sealed);
         };
         after = last.feed_position();
-        link = seal_batch(db, None, link, &batch).await?;
+        link = seal_batch(db, None, &WriteTurn::default(), link, &batch).await?;
         sealed += batch.len() as u64;
     }
 }
@@ -192,6 +207,8 @@ pub fn run_sealer(
     let feed = log.feed();
     // Its own connection on PostgreSQL: the sealer reads and writes after every commit.
     let kept = HeldConnection::for_worker(&db);
+    // Its links are written in the appends' turn: see `WriteTurn`.
+    let turn = log.write_turn();
     async move {
         let mut backoff = Duration::from_millis(200);
         loop {
@@ -213,7 +230,7 @@ pub fn run_sealer(
                 };
                 let batch = reader.next_with(read).await;
                 let sealed = match batch {
-                    Ok(batch) => seal_batch(&db, kept.as_deref(), link, &batch).await,
+                    Ok(batch) => seal_batch(&db, kept.as_deref(), &turn, link, &batch).await,
                     Err(error) => Err(error),
                 };
                 match sealed {

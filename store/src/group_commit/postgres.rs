@@ -37,6 +37,7 @@ use sqlx::PgPool;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use self::statement::{write, Append};
+pub use self::turn::WriteTurn;
 use super::watchers::{Told, Watchers};
 use super::{Answer, CommitWatcher, Queue, Queued};
 use crate::idempotency::IdempotentWrite;
@@ -91,6 +92,15 @@ impl PgAppends {
     /// queue, as SQLite's are with each file's.
     fn watchers(&self) -> Option<&Watchers> {
         self.groups.as_deref().map(|groups| &groups.queue.watchers)
+    }
+
+    /// The turn these appends' statements take, for the process's other writers to take too
+    /// ([`turn`]).
+    pub(crate) fn turn(&self) -> WriteTurn {
+        self.groups
+            .as_deref()
+            .map(|groups| WriteTurn::of(&groups.places))
+            .unwrap_or_default()
     }
 
     /// Whether anyone is to be told of the events a statement commits.
@@ -247,3 +257,4 @@ pub(crate) fn append_error(error: sqlx::Error) -> PersistenceError {
 mod statement;
 #[cfg(test)]
 mod tests;
+mod turn;

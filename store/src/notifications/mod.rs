@@ -15,7 +15,7 @@ use sqlx::Row;
 use crate::database::{on_pool, UNHURRIED_COMMIT};
 use crate::held::{on_kept_or_pool, HeldConnection};
 use crate::writer::Durability;
-use crate::{Database, FeedPosition, StoreError};
+use crate::{Database, EventLog, FeedPosition, StoreError, WriteTurn};
 
 /// Inserts one notification (`$n: &NewNotification`) through `$executor`, skipping it if its id
 /// is recorded already. The same statement on both backends.
@@ -157,6 +157,8 @@ pub struct Notifications {
     db: Database,
     /// On PostgreSQL, the connection the notifier or the sender keeps ([`Self::on_own_connection`]).
     kept: Option<Arc<HeldConnection>>,
+    /// The turn the worker's writes wait for: its log's appends' ([`WriteTurn`]), or none.
+    turn: WriteTurn,
 }
 
 impl Notifications {
@@ -164,16 +166,19 @@ impl Notifications {
         Self {
             db: db.clone(),
             kept: None,
+            turn: WriteTurn::default(),
         }
     }
 
     /// The tables as a worker that writes statement after statement uses them (the notifier's
     /// records, one per batch of the feed; the sender's marks, one per mail): on PostgreSQL those
-    /// writes run on a connection it keeps ([`HeldConnection`]), one round trip each, not two.
-    pub fn on_own_connection(db: &Database) -> Self {
+    /// writes run on a connection it keeps ([`HeldConnection`]), one round trip each, not two,
+    /// each in the turn of `log`'s appends ([`WriteTurn`]).
+    pub fn on_own_connection(log: &EventLog) -> Self {
         Self {
-            db: db.clone(),
-            kept: HeldConnection::for_worker(db),
+            db: log.database().clone(),
+            kept: HeldConnection::for_worker(log.database()),
+            turn: log.write_turn(),
         }
     }
 
@@ -220,10 +225,11 @@ impl Notifications {
         match &self.db {
             Database::Postgres(pool) => {
                 // Owned: the statement runs in a future of its connection's own.
-                let notifications = notifications.to_vec();
+                let (notifications, turn) = (notifications.to_vec(), self.turn.clone());
                 on_kept_or_pool(self.kept.as_deref(), pool, |connection| {
                     Box::pin(async move {
-                        record::on_postgres(connection, &moved, &notifications).await
+                        let record = record::on_postgres(connection, &moved, &notifications);
+                        turn.during(record).await
                     })
                 })
                 .await
@@ -458,8 +464,9 @@ impl Notifications {
             Commit::Durable => sql.to_owned(),
             Commit::Unhurried => format!("{sql} AND {UNHURRIED_COMMIT}"),
         };
+        let turn = self.turn.clone();
         on_kept_or_pool(self.kept.as_deref(), pool, |connection| {
-            Box::pin(async move { run!(&sql, connection) })
+            Box::pin(async move { turn.during(async { run!(&sql, connection) }).await })
         })
         .await?;
         Ok(())

@@ -269,6 +269,40 @@ async fn appends_queued_during_a_statement_are_written_together_next() {
     );
 }
 
+/// A worker's write in the appends' turn (`turn`) keeps their statements out until it is done:
+/// an append made meanwhile waits in the queue, and is written once the write ends. A turn of
+/// no log (SQLite, a repository of its own) is taken at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_in_the_turn_keeps_the_appends_out_until_it_is_done() {
+    let log = log().await;
+    let (started, has_started) = tokio::sync::oneshot::channel();
+    let (finish, finished) = tokio::sync::oneshot::channel::<()>();
+    let turn = log.appends.turn();
+    let write = tokio::spawn(async move {
+        let work = async move {
+            let _ = started.send(());
+            let _ = finished.await;
+        };
+        turn.during(work).await;
+    });
+    has_started.await.unwrap();
+    let append = log
+        .queue(0, vec![events("waits", 1, 1, "after")], None, None)
+        .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(!append.is_finished(), "the append waits for the turn");
+    assert!(log.stored().await.is_empty());
+    finish.send(()).unwrap();
+    assert!(append.await.unwrap().is_ok());
+    write.await.unwrap();
+    assert_eq!(log.stored_tags().await, tags(&[("waits", 1, "after")]));
+    let none = WriteTurn::default();
+    assert_eq!(
+        tokio::time::timeout(Duration::from_secs(1), none.during(async { "ran" })).await,
+        Ok("ran")
+    );
+}
+
 /// In one statement, a command whose key is claimed by another request and one whose recalled
 /// session was revoked write nothing and hear why; the others are written, a keyed one with
 /// its key marked committed with the answer's essentials, and a live session is verified.
