@@ -70,9 +70,10 @@ async fn seal_batch(
         txs.push(event.tx);
         links.push(link.as_bytes().to_vec());
     }
-    let turn = match events.len() <= IN_TURN_AT_MOST {
-        true => turn.clone(),
-        false => WriteTurn::default(),
+    let turn = if events.len() <= IN_TURN_AT_MOST {
+        turn.clone()
+    } else {
+        WriteTurn::default()
     };
     write_links(db, kept, turn, positions, txs, links).await?;
     Ok(link)
