@@ -57,7 +57,17 @@ pub struct FeedReader {
     has: Option<watch::Receiver<FeedPosition>>,
     /// [`Commits::elsewhere`] when the last read began.
     elsewhere_read: u64,
+    /// The last batch ended before this process's last commit as signalled when it was read:
+    /// an open transaction elsewhere on the server hid the rest (PostgreSQL's feed is read only
+    /// below the oldest running transaction). Its end sends no wake-up, so the next read comes
+    /// soon ([`FIRST_RECHECK`]) rather than at the polling backstop.
+    hidden: bool,
 }
+
+/// How soon a reader looks again when a commit it knows of was not in its read: after a wake-up
+/// that found nothing, or after a batch that ended before this process's last commit. Doubled
+/// each time it finds nothing more, up to the polling interval ([`next_recheck`]).
+const FIRST_RECHECK: Duration = Duration::from_millis(5);
 
 impl FeedReader {
     pub(super) fn new(feed: Feed, after: FeedPosition, batch_size: usize) -> Self {
@@ -74,6 +84,7 @@ impl FeedReader {
             last_read: None,
             has: None,
             elsewhere_read: 0,
+            hidden: false,
         }
     }
 
@@ -156,10 +167,11 @@ impl FeedReader {
         F: Fn(FeedPosition) -> Fut,
         Fut: std::future::Future<Output = Result<Vec<T>, StoreError>>,
     {
-        // After a wake-up that found nothing, something has committed that an older open
-        // transaction (anywhere on the server: the oldest running transaction is cluster-wide)
-        // still hides. Look again soon, backing off, rather than wait a full polling interval.
-        let mut recheck: Option<Duration> = None;
+        // After a wake-up that found nothing, or a batch that ended before this process's last
+        // commit (`hidden`), something has committed that an older open transaction
+        // (anywhere on the server: the oldest running transaction is cluster-wide) still hides.
+        // Look again soon, backing off, rather than wait a full polling interval.
+        let mut recheck = self.hidden.then_some(FIRST_RECHECK);
         if self.settled {
             // A commit signalled since the last read began ends this wait at once.
             self.wait(&mut recheck).await;
@@ -169,12 +181,15 @@ impl FeedReader {
         loop {
             // Mark the signal seen before reading: a commit that lands during the read (or
             // while keeping pace) wakes the wait below instead of being lost.
-            self.elsewhere_read = self.wake.borrow_and_update().elsewhere;
+            let commits = *self.wake.borrow_and_update();
+            self.elsewhere_read = commits.elsewhere;
             self.last_read = Some(tokio::time::Instant::now());
             let batch = read(self.after).await?;
             if let Some(last) = batch.last() {
                 self.after = last.feed_position();
                 self.settled = batch.len() < self.batch_size;
+                // Every commit of this process up to `commits.here` had ended before the read.
+                self.hidden = self.after < commits.here;
                 return Ok(batch);
             }
             self.wait(&mut recheck).await;
@@ -203,7 +218,7 @@ impl FeedReader {
                     } else if self.has_what_woke_it() {
                         continue;
                     }
-                    *recheck = Some(Duration::from_millis(5));
+                    *recheck = Some(FIRST_RECHECK);
                     return;
                 }
                 () = tokio::time::sleep_until(until) => {
