@@ -76,9 +76,10 @@ async fn next(reader: &mut FeedReader, has: &watch::Sender<FeedPosition>) -> Vec
     batch.into_iter().map(|event| event.aggregate_id).collect()
 }
 
-/// The next `count` events of `reader`, in as many batches as they come in ([`next`]). A reader
-/// may be woken by an earlier commit's late announcement and read a row from outside before the
-/// commit that follows it is made: what it reads is checked, not how it is batched.
+/// The next `count` events of `reader`, in as many batches as they come in ([`next`]). Another
+/// test's open transaction on the same server can hide a commit from the read that brings the
+/// row before it (the reader then reads it soon after: `FeedReader`'s `hidden`): what it reads is
+/// checked, not how it is batched.
 async fn next_events(
     reader: &mut FeedReader,
     has: &watch::Sender<FeedPosition>,
