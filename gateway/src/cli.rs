@@ -222,7 +222,8 @@ pub enum BenchCommand {
         /// Which backends: postgres, sqlite or both.
         #[arg(long, value_delimiter = ',', default_value = "postgres,sqlite")]
         backends: Vec<BenchBackend>,
-        /// Also drive the reads with `wrk` (on the PATH; Debian's package `wrk`), beside the
+        /// Also drive the registrations and the reads with `wrk` (on the PATH; Debian's
+        /// package `wrk`): the registrations beside the bare framework, the reads beside the
         /// same bytes served from memory.
         #[arg(long)]
         wrk: bool,

@@ -1,18 +1,19 @@
 //! Where the CPU went during a measurement: the load's threads (the client, and the bare
-//! framework when it runs in-process), the rest of this process (the server measured, with its
-//! background) and PostgreSQL's processes; and this process's memory. From `/proc` (Linux;
-//! elsewhere the figures say n/a).
+//! framework when it runs in-process) and the load's processes (`wrk`), the rest of this process
+//! (the server measured, with its background) and PostgreSQL's processes; and this process's
+//! memory. From `/proc` (Linux; elsewhere the figures say n/a).
 
 use std::time::Duration;
 
 use super::load::LOAD_THREADS;
 
-/// CPU time used so far: this process's, its load threads' ([`LOAD_THREADS`]), and all
-/// `postgres` processes' of this machine.
+/// CPU time used so far: this process's, its load threads' ([`LOAD_THREADS`]), its children's
+/// that have ended (`wrk`'s), and all `postgres` processes' of this machine.
 #[derive(Clone, Copy, Default)]
 pub(super) struct CpuTimes {
     this: Option<Duration>,
     load: Option<Duration>,
+    children: Option<Duration>,
     postgres: Option<Duration>,
 }
 
@@ -23,13 +24,11 @@ impl CpuTimes {
     pub fn now() -> Self {
         let postgres = time_of_all_named("/proc", "postgres");
         let load = time_of_all_named("/proc/self/task", LOAD_THREADS);
-        let this = std::fs::read_to_string("/proc/self/stat")
-            .ok()
-            .and_then(|stat| parse(&stat))
-            .map(|(_, time)| time);
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
         Self {
-            this,
+            this: parse(&stat).map(|(_, time)| time),
             load,
+            children: children(&stat),
             postgres,
         }
     }
@@ -38,10 +37,15 @@ impl CpuTimes {
     pub fn since(&self, earlier: &Self, elapsed: Duration, operations: usize) -> CpuUse {
         let used = |now: Option<Duration>, then: Option<Duration>| Some(now?.saturating_sub(then?));
         let this = used(self.this, earlier.this);
-        let load = used(self.load, earlier.load);
+        let threads = used(self.load, earlier.load);
+        let processes = used(self.children, earlier.children);
         CpuUse {
-            server: this.zip(load).map(|(this, load)| this.saturating_sub(load)),
-            load,
+            server: this
+                .zip(threads)
+                .map(|(this, load)| this.saturating_sub(load)),
+            load: threads
+                .zip(processes)
+                .map(|(threads, processes)| threads + processes),
             postgres: used(self.postgres, earlier.postgres),
             elapsed,
             operations,
@@ -54,7 +58,8 @@ pub(super) struct CpuUse {
     /// This process but its load: the server measured, with its background (and this command's
     /// own bookkeeping between runs, a small part).
     server: Option<Duration>,
-    /// The load's threads: the client, and the bare framework when it runs in-process.
+    /// The load's threads (the client, and the bare framework when it runs in-process) and
+    /// processes (`wrk`, once it has ended).
     load: Option<Duration>,
     postgres: Option<Duration>,
     elapsed: Duration,
@@ -127,13 +132,27 @@ fn parse(stat: &str) -> Option<(String, Duration)> {
     let open = stat.find('(')?;
     let close = stat.rfind(')')?;
     let name = stat[open + 1..close].to_owned();
-    // After the name: state is field 3; utime and stime are fields 14 and 15.
-    let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some((
-        name,
-        Duration::from_secs_f64(ticks as f64 / TICKS_PER_SECOND),
-    ))
+    // utime and stime are fields 14 and 15.
+    Some((name, ticks(stat, 14)? + ticks(stat, 15)?))
+}
+
+/// The user + system time of the children that have ended and been waited for, of a
+/// `/proc/<pid>/stat` line (`cutime`, `cstime`).
+fn children(stat: &str) -> Option<Duration> {
+    Some(ticks(stat, 16)? + ticks(stat, 17)?)
+}
+
+/// Field `number` (counted from 1, as in proc(5)) of a `/proc/<pid>/stat` line, in clock ticks.
+fn ticks(stat: &str, number: usize) -> Option<Duration> {
+    // The name (field 2) may hold spaces and parentheses: the fields are counted after its end,
+    // where field 3, the state, comes first.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let ticks: u64 = after_name
+        .split_whitespace()
+        .nth(number - 3)?
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs_f64(ticks as f64 / TICKS_PER_SECOND))
 }
 
 #[cfg(test)]
@@ -145,11 +164,13 @@ mod tests {
         let earlier = CpuTimes {
             this: Some(Duration::from_secs(10)),
             load: Some(Duration::from_secs(6)),
+            children: Some(Duration::from_secs(1)),
             postgres: Some(Duration::from_secs(100)),
         };
         let now = CpuTimes {
             this: Some(Duration::from_secs(18)),
             load: Some(Duration::from_secs(8)),
+            children: Some(Duration::from_secs(1)),
             postgres: Some(Duration::from_secs(104)),
         };
         let used = now.since(&earlier, Duration::from_secs(4), 20_000);
@@ -157,6 +178,18 @@ mod tests {
         assert_eq!(
             used.cell(),
             "1.50 · 0.50 · 1.00 cores = 300 · 100 · 200 µs/op"
+        );
+        // A child that ended meanwhile (`wrk`) is the load: not the server, which is this
+        // process's own time.
+        let with_wrk = CpuTimes {
+            children: Some(Duration::from_secs(3)),
+            ..now
+        };
+        assert_eq!(
+            with_wrk
+                .since(&earlier, Duration::from_secs(4), 20_000)
+                .cell(),
+            "1.50 · 1.00 · 1.00 cores = 300 · 200 · 200 µs/op"
         );
         let unknown = CpuTimes {
             postgres: None,
@@ -204,9 +237,11 @@ mod tests {
 
     #[test]
     fn user_and_system_ticks_are_read_after_the_name() {
-        let stat = "4242 (post gres) S 1 2 3 4 5 6 7 8 9 10 150 50 0 0 20 0";
+        let stat = "4242 (post (gres)) S 1 2 3 4 5 6 7 8 9 10 150 50 300 100 20 0";
         let (name, time) = parse(stat).unwrap();
-        assert_eq!(name, "post gres");
+        assert_eq!(name, "post (gres)");
         assert_eq!(time, Duration::from_secs(2));
+        assert_eq!(children(stat), Some(Duration::from_secs(4)));
+        assert_eq!(children("4242 (cut) S 1 2"), None);
     }
 }

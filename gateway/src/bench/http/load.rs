@@ -30,27 +30,29 @@ fn load_runtime() -> Result<Handle, String> {
         .map_err(Clone::clone)
 }
 
-/// What one measurement did.
+/// What one measurement did: by this process's load ([`drive`]) or by `wrk` (`wrk.rs`).
+#[derive(Debug, PartialEq)]
 pub(super) struct Run {
     pub done: usize,
     pub elapsed: Duration,
-    /// Every operation's latency, sorted.
-    latencies: Vec<Duration>,
+    /// The latencies under which half and 99% of the operations completed.
+    pub p50: Duration,
+    pub p99: Duration,
 }
 
 impl Run {
-    pub fn rate(&self) -> f64 {
-        self.done as f64 / self.elapsed.as_secs_f64()
+    /// The run of `latencies`, sorted, over `elapsed`.
+    fn of(latencies: &[Duration], elapsed: Duration) -> Self {
+        Self {
+            done: latencies.len(),
+            elapsed,
+            p50: quantile(latencies, 0.5),
+            p99: quantile(latencies, 0.99),
+        }
     }
 
-    /// The latency under which `fraction` of the operations completed.
-    pub fn quantile(&self, fraction: f64) -> Duration {
-        if self.latencies.is_empty() {
-            return Duration::ZERO;
-        }
-        let index = ((self.latencies.len() as f64 * fraction).ceil() as usize)
-            .clamp(1, self.latencies.len());
-        self.latencies[index - 1]
+    pub fn rate(&self) -> f64 {
+        self.done as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
 
     /// `rate · p50 · p99` for a table cell.
@@ -58,10 +60,19 @@ impl Run {
         format!(
             "{:.0}/s · {} · {}",
             self.rate(),
-            millis(self.quantile(0.5)),
-            millis(self.quantile(0.99))
+            millis(self.p50),
+            millis(self.p99)
         )
     }
+}
+
+/// The latency under which `fraction` of `sorted` completed.
+fn quantile(sorted: &[Duration], fraction: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64 * fraction).ceil() as usize).clamp(1, sorted.len());
+    sorted[index - 1]
 }
 
 pub(super) fn millis(duration: Duration) -> String {
@@ -103,11 +114,7 @@ where
     }
     let elapsed = started.elapsed();
     latencies.sort_unstable();
-    Ok(Run {
-        done: latencies.len(),
-        elapsed,
-        latencies,
-    })
+    Ok(Run::of(&latencies, elapsed))
 }
 
 #[cfg(test)]
@@ -123,8 +130,8 @@ mod tests {
         .await
         .unwrap();
         assert!(run.done >= 3, "{}", run.done);
-        assert!(run.quantile(0.5) >= Duration::from_millis(2));
-        assert!(run.quantile(0.99) >= run.quantile(0.5));
+        assert!(run.p50 >= Duration::from_millis(2));
+        assert!(run.p99 >= run.p50);
         let failing = drive(2, Duration::from_millis(50), |_, n| async move {
             if n == 1 {
                 Err("refused".to_string())
@@ -134,5 +141,17 @@ mod tests {
         })
         .await;
         assert_eq!(failing.err().as_deref(), Some("refused"));
+    }
+
+    #[test]
+    fn quantiles_are_the_latencies_under_which_their_fraction_completed() {
+        let latencies: Vec<_> = (1..=200).map(Duration::from_millis).collect();
+        let run = Run::of(&latencies, Duration::from_secs(2));
+        assert_eq!(
+            (run.p50, run.p99),
+            (Duration::from_millis(100), Duration::from_millis(198))
+        );
+        assert_eq!(run.rate(), 100.0);
+        assert_eq!(Run::of(&[], Duration::from_secs(1)).p99, Duration::ZERO);
     }
 }

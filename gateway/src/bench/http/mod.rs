@@ -23,6 +23,9 @@
 //! process has no HTTP at all, so its ratio counts the HTTP round trip against Articula; the
 //! ratio to the bare framework behind HTTP is what Articula itself costs beyond that.
 //!
+//! With `--wrk`, the registrations are driven by `wrk` too (`wrk.rs`), as the first
+//! figures were, and set beside the same bare framework's rate.
+//!
 //! After each write workload the benchmark waits for the server's background work (the
 //! notifier, the mail it records, the chain's sealer) to catch up, and the ratio is of the rate
 //! counting that wait ([`Measured::sustained_rate`]): a rate the background cannot keep up with
@@ -68,7 +71,8 @@ pub struct Options<'a> {
     pub seconds: u64,
     pub postgres: bool,
     pub sqlite: bool,
-    /// Also drive the reads with `wrk` (`wrk.rs`), which must be on the PATH.
+    /// Also drive the registrations and the reads with `wrk` (`wrk.rs`), which must be on the
+    /// PATH.
     pub wrk: bool,
 }
 
@@ -179,6 +183,11 @@ async fn compare(
         let fresh = measure(duration, clients, fresh, None).await?;
         let fresh_over_http = measure(duration, clients, behind.fresh(clients), None).await?;
         row("register", clients, &register, &fresh, &fresh_over_http);
+        if with_wrk {
+            let by_wrk = measured(wrk::register(target, clients, duration), Some(target)).await?;
+            let workload = "register, driven by `wrk`";
+            row(workload, clients, &by_wrk, &fresh, &fresh_over_http);
+        }
         let reply = target.reply(clients).await?;
         let reply = measure(duration, clients, reply, Some(target)).await?;
         let bare_for = bare.clone();
@@ -356,8 +365,16 @@ where
     F: Fn(usize, usize) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<(), String>> + Send,
 {
+    measured(drive(workers, duration, operation), settling).await
+}
+
+/// Measures `running`, a run of the load or of `wrk`, as [`measure`] does.
+async fn measured(
+    running: impl Future<Output = Result<Run, String>>,
+    settling: Option<&Target>,
+) -> Result<Measured, String> {
     let before = CpuTimes::now();
-    let run = drive(workers, duration, operation).await?;
+    let run = running.await?;
     let settled = match settling {
         Some(target) => target.settle().await?,
         None => Duration::ZERO,
@@ -372,7 +389,7 @@ fn row(workload: &str, clients: usize, ours: &Measured, bare: &Measured, behind:
     let sustained = ours.sustained_rate();
     let ratio = sustained / bare.sustained_rate().max(1e-9);
     let behind_ratio = sustained / behind.sustained_rate().max(1e-9);
-    let p50 = ours.run.quantile(0.5).as_secs_f64() / bare.run.quantile(0.5).as_secs_f64().max(1e-9);
+    let p50 = ours.run.p50.as_secs_f64() / bare.run.p50.as_secs_f64().max(1e-9);
     println!(
         "| {workload} | {clients} | {} | {:.2} s · {sustained:.0}/s | {} | {ratio:.2} | {p50:.2} | {} | {behind_ratio:.2} | {} · bare: {} · behind HTTP: {} |",
         ours.run.cell(),

@@ -330,6 +330,12 @@ impl Target {
         format!("{}{path}", self.shared.base)
     }
 
+    /// The bearer tokens the load's workers act with, for a client of another process
+    /// (`wrk.rs`).
+    pub fn member_tokens(&self) -> &[String] {
+        &self.shared.members
+    }
+
     /// A member's bearer token (the same bytes for a server that checks none).
     pub fn a_member_token(&self) -> String {
         self.shared.members[0].clone()
