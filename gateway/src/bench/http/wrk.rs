@@ -13,6 +13,7 @@
 //! `wrk` is not a dependency of the build or of the tests: Debian packages it (`wrk`), and the
 //! option asks for it by name, saying so when it is missing.
 
+use std::io::Write;
 use std::time::Duration;
 
 use tokio::process::Command;
@@ -33,16 +34,17 @@ pub(super) async fn register(
     clients: usize,
     duration: Duration,
 ) -> Result<Run, String> {
+    let text = register_script(target.member_tokens())?;
+    // Removed when dropped, after `wrk` has ended.
     let script = tempfile::Builder::new()
         .prefix("articula-bench-register")
         .suffix(".lua")
         .tempfile()
+        .and_then(|mut file| file.write_all(text.as_bytes()).map(|()| file))
         .map_err(|error| format!("the script for `wrk` cannot be written: {error}"))?;
-    std::fs::write(script.path(), register_script(target.member_tokens())?)
-        .map_err(|error| format!("the script for `wrk` cannot be written: {error}"))?;
-    let script = script.path().to_string_lossy().into_owned();
+    let path = script.path().to_string_lossy().into_owned();
     let url = target.url(INITIATIVES);
-    wrk(&url, clients, duration, &["-s".to_owned(), script]).await
+    wrk(&url, clients, duration, &["-s".to_owned(), path]).await
 }
 
 /// Where the name goes in the profile a registration sends.
