@@ -130,7 +130,6 @@ struct Written {
     tx_id: i64,
     position: i64,
     recorded_at: DateTime<Utc>,
-    payload: String,
     alone: bool,
     before_tx: Option<i64>,
     before_position: Option<i64>,
@@ -186,7 +185,7 @@ fn last_of_each(
                 sequence: row.sequence,
                 aggregate_type: row.aggregate_type,
                 aggregate_id: row.aggregate_id,
-                payload: row.payload,
+                payload: rows.payloads[i].clone(),
                 recorded_at: row.recorded_at,
             });
         }

@@ -63,8 +63,10 @@ impl Conditions {
             FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[]";
         const ROWS: &str =
             "e(aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, hash";
+        // Not the payload: it is the text bound, as `json` keeps its input, and the events told
+        // to the watchers take it from there.
         const RETURNING: &str = " ORDER BY e.n RETURNING aggregate_type, aggregate_id, sequence, \
-                                 tx_id, position, recorded_at, payload::text AS payload";
+                                 tx_id, position, recorded_at";
         if !self.any() {
             return format!(
                 "WITH written AS ({INSERT}) WITH ORDINALITY AS {ROWS}, n){RETURNING}),\n\
