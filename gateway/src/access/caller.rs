@@ -99,7 +99,9 @@ pub async fn resolve_session(state: &AppState, headers: &HeaderMap) -> Result<Re
             account_version: None,
         });
     };
-    let (account, version) = match state.accounts.sessions().authenticate(token).await? {
+    // Boxed: the session's lookup is large, and a visitor's request would carry room for it.
+    let checked = Box::pin(state.accounts.sessions().authenticate(token)).await?;
+    let (account, version) = match checked {
         SessionCheck::Valid {
             account,
             account_version,

@@ -222,7 +222,9 @@ pub async fn authorize(
     let authenticating = std::time::Instant::now();
     if rules.is_command(&method, template.as_str()) {
         if let Some(recalled) = Recalled::of(state, &method, request.headers()) {
-            return super::recalled::run(access, recalled, request, next, authenticating).await;
+            // Boxed, as a keyed write is (`http::idempotency`): only writes carry its states.
+            let run = super::recalled::run(access, recalled, request, next, authenticating);
+            return Box::pin(run).await;
         }
     }
     let caller = match resolve_caller(state, request.headers()).await {

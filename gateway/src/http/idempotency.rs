@@ -45,6 +45,7 @@ use axum::extract::{FromRequest, MatchedPath, OriginalUri, Request};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use domain::values::AccountId;
 use store::{Begin, CommittedAnswer, Idempotency, KeyClaim, StoredResponse};
 use tracing::Instrument;
 
@@ -101,7 +102,19 @@ pub async fn idempotent(state: &AppState, request: Request, next: impl Rest) -> 
         Ok(None) => return next.run(request).await,
         Err(error) => return error.into_response(),
     };
+    // Boxed: a keyed write's states (the body read, the key's claim, its task) are large, and
+    // unboxed every request through the API's layers would carry room for them (`layers`).
+    Box::pin(keyed(state, account, key, request, next)).await
+}
 
+/// A write under `account`'s Idempotency-Key `key`: claimed, run once, its answer recorded.
+async fn keyed(
+    state: &AppState,
+    account: AccountId,
+    key: String,
+    request: Request,
+    next: impl Rest,
+) -> Response {
     let (parts, body) = request.into_parts();
     let body = match Bytes::from_request(Request::from_parts(parts.clone(), body), &()).await {
         Ok(body) => body,
