@@ -1,0 +1,142 @@
+//! `articula bench http` as anyone runs it (docs/benchmarks.md, "Commands over HTTP"): a short
+//! run on each backend, so that the benchmark is known to run from end to end and to print every
+//! row it promises. Its figures are read by people on a machine of their choosing, so none is
+//! compared with a target here; that each cell holds a measured figure is asserted.
+
+use std::process::Command;
+
+/// The cells of the row of `workload` in `output`'s table, between its bars.
+fn row<'a>(output: &'a str, workload: &str) -> Vec<&'a str> {
+    let start = format!("| {workload} |");
+    let line = output
+        .lines()
+        .find(|line| line.starts_with(&start))
+        .unwrap_or_else(|| panic!("no row `{workload}` in:\n{output}"));
+    let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+    cells[1..cells.len() - 1].to_vec()
+}
+
+/// The rate of a cell `N/s · p50 · p99`, which must be a figure above zero.
+fn rate(cell: &str) -> f64 {
+    let (rate, latencies) = cell
+        .split_once("/s · ")
+        .unwrap_or_else(|| panic!("not `rate · p50 · p99`: {cell}"));
+    assert!(latencies.contains(" ms · "), "no p50 and p99: {cell}");
+    let rate: f64 = rate.parse().unwrap_or_else(|_| panic!("no rate: {cell}"));
+    assert!(rate > 0.0, "{cell}");
+    rate
+}
+
+fn positive(cell: &str) -> f64 {
+    let value: f64 = cell
+        .parse()
+        .unwrap_or_else(|_| panic!("not a figure: {cell}"));
+    assert!(value > 0.0, "{cell}");
+    value
+}
+
+/// Runs `articula bench http` briefly on `backend` at two clients, and returns what it printed.
+fn bench_http(backend: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_articula"))
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("ARTICULA_PORT")
+        .env("RUST_LOG", "error")
+        .args(["bench", "http", "--seconds", "1", "--clients", "2"])
+        .args([
+            "--backends",
+            backend,
+            "--server",
+            &store::testing::admin_url(),
+        ])
+        .output()
+        .expect("articula runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
+    stdout
+}
+
+/// Every row of one backend's table holds measured figures.
+fn every_row_measured(stdout: &str) {
+    // The commands: Articula, the bare framework in-process and behind HTTP, their ratios, and
+    // where the CPU went.
+    for workload in ["register", "reply (growing stream)"] {
+        let cells = row(stdout, workload);
+        assert_eq!(cells[1], "2", "{cells:?}");
+        let ours = rate(cells[2]);
+        let bare = rate(cells[4]);
+        let ratio = positive(cells[5]);
+        // The ratio printed is of the sustained rate (the cell after Articula's) to the bare's.
+        let (_, sustained) = cells[3].split_once(" · ").expect("caught up · sustained");
+        let sustained = positive(sustained.trim_end_matches("/s"));
+        assert!(sustained <= ours, "{cells:?}");
+        // Within the rounding of the cells (rates to the unit, the ratio to 0.01).
+        let expected = sustained / bare;
+        assert!(
+            (ratio - expected).abs() <= 0.01 + 0.02 * expected,
+            "{cells:?}"
+        );
+        positive(cells[6]);
+        rate(cells[7]);
+        positive(cells[8]);
+        assert!(cells[9].contains("µs/op · bare: "), "{cells:?}");
+    }
+
+    // The reads, and beside three of them the same bytes served from memory.
+    for (workload, from_memory) in [
+        ("GET /v1/map", true),
+        ("GET /v1/map, gzip (as browsers ask)", false),
+        ("GET /v1/initiatives/{id}", true),
+        ("GET /health (the API's layers alone)", true),
+    ] {
+        let cells = row(stdout, workload);
+        assert_eq!(cells[1], "64", "{cells:?}");
+        rate(cells[2]);
+        if from_memory {
+            let memory = cells[7]
+                .strip_suffix(" (the same bytes from memory)")
+                .unwrap_or_else(|| panic!("not from memory: {cells:?}"));
+            rate(memory);
+            positive(cells[8]);
+        }
+    }
+    assert!(
+        stdout.contains("Reads as multiples of the registrations"),
+        "{stdout}"
+    );
+
+    // The server's own stages, as its `/metrics` counted them for the commands.
+    for stage in [
+        "append",
+        "authenticate",
+        "decide",
+        "load",
+        "read_your_writes",
+    ] {
+        let cells = row(stdout, stage);
+        let commands: u64 = cells[1].parse().expect("a count of commands");
+        assert!(commands > 0, "{cells:?}");
+        assert!(cells[2].ends_with(" ms"), "{cells:?}");
+    }
+}
+
+#[test]
+fn bench_http_on_postgresql_prints_every_row_with_measured_figures() {
+    let stdout = bench_http("postgres");
+    assert!(stdout.contains("## PostgreSQL"), "{stdout}");
+    assert!(!stdout.contains("## SQLite"), "{stdout}");
+    every_row_measured(&stdout);
+}
+
+#[test]
+fn bench_http_on_the_embedded_store_prints_every_row_with_measured_figures() {
+    let stdout = bench_http("sqlite");
+    assert!(stdout.contains("## SQLite"), "{stdout}");
+    assert!(!stdout.contains("## PostgreSQL"), "{stdout}");
+    every_row_measured(&stdout);
+}
