@@ -3,7 +3,7 @@
 //! row it promises. Its figures are read by people on a machine of their choosing, so none is
 //! compared with a target here; that each cell holds a measured figure is asserted.
 
-use std::process::Command;
+use super::support::{articula, run_ok};
 
 /// The cells of the row of `workload` in `output`'s table, between its bars.
 fn row<'a>(output: &'a str, workload: &str) -> Vec<&'a str> {
@@ -35,30 +35,26 @@ fn positive(cell: &str) -> f64 {
     value
 }
 
-/// Runs `articula bench http` briefly on `backend` at two clients, and returns what it printed.
-fn bench_http(backend: &str) -> String {
+/// Runs `articula bench http` briefly on `backend` at two clients: it prints its table under
+/// `heading` alone, and every row of it holds measured figures.
+fn bench_http(backend: &str, heading: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_articula"))
-        .current_dir(dir.path())
-        .env_remove("DATABASE_URL")
-        .env_remove("ARTICULA_PORT")
-        .env("RUST_LOG", "error")
-        .args(["bench", "http", "--seconds", "1", "--clients", "2"])
-        .args([
-            "--backends",
-            backend,
-            "--server",
-            &store::testing::admin_url(),
-        ])
-        .output()
-        .expect("articula runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "stdout: {stdout}\nstderr: {stderr}"
-    );
-    stdout
+    let server = store::testing::admin_url();
+    let stdout = run_ok(articula(dir.path()).args([
+        "bench",
+        "http",
+        "--seconds",
+        "1",
+        "--clients",
+        "2",
+        "--backends",
+        backend,
+        "--server",
+        &server,
+    ]));
+    let headings: Vec<_> = stdout.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(headings, [heading], "{stdout}");
+    every_row_measured(&stdout);
 }
 
 /// Every row of one backend's table holds measured figures.
@@ -127,16 +123,10 @@ fn every_row_measured(stdout: &str) {
 
 #[test]
 fn bench_http_on_postgresql_prints_every_row_with_measured_figures() {
-    let stdout = bench_http("postgres");
-    assert!(stdout.contains("## PostgreSQL"), "{stdout}");
-    assert!(!stdout.contains("## SQLite"), "{stdout}");
-    every_row_measured(&stdout);
+    bench_http("postgres", "## PostgreSQL");
 }
 
 #[test]
 fn bench_http_on_the_embedded_store_prints_every_row_with_measured_figures() {
-    let stdout = bench_http("sqlite");
-    assert!(stdout.contains("## SQLite"), "{stdout}");
-    assert!(!stdout.contains("## PostgreSQL"), "{stdout}");
-    every_row_measured(&stdout);
+    bench_http("sqlite", "## SQLite");
 }
