@@ -227,6 +227,11 @@ pub enum BenchCommand {
         /// same bytes served from memory.
         #[arg(long)]
         wrk: bool,
+        /// Measure the registrations in this many alternated pairs (Articula's, then the bare
+        /// framework's) at each number of clients, and print every pair's ratio and their
+        /// median: on a machine whose speed drifts, one pair's ratio is partly its minute's.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=20))]
+        pairs: u64,
     },
     /// Rebuild speed, start-up time, query latencies and memory of the read models, on synthetic
     /// history written through the store into scratch databases that are dropped afterwards.

@@ -128,6 +128,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     seconds,
                     backends,
                     wrk,
+                    pairs,
                 },
         } => gateway::bench::http(
             &settings,
@@ -138,6 +139,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 postgres: backends.contains(&BenchBackend::Postgres),
                 sqlite: backends.contains(&BenchBackend::Sqlite),
                 wrk,
+                pairs: pairs as usize,
             },
         )
         .await

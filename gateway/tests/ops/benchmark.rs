@@ -35,11 +35,13 @@ fn positive(cell: &str) -> f64 {
     value
 }
 
-/// Runs `articula bench http` briefly on `backend` at two clients: it prints its table under
-/// `heading` alone, and every row of it holds measured figures.
-fn bench_http(backend: &str, heading: &str) {
+/// Runs `articula bench http` briefly on `backend` at two clients, the registrations in `pairs`
+/// alternated pairs: it prints its table under `heading` alone, every row of it holds measured
+/// figures, and the pairs are said when there is more than one.
+fn bench_http(backend: &str, heading: &str, pairs: usize) {
     let dir = tempfile::tempdir().unwrap();
     let server = store::testing::admin_url();
+    let pairs_arg = pairs.to_string();
     let stdout = run_ok(articula(dir.path()).args([
         "bench",
         "http",
@@ -51,10 +53,49 @@ fn bench_http(backend: &str, heading: &str) {
         backend,
         "--server",
         &server,
+        "--pairs",
+        &pairs_arg,
     ]));
     let headings: Vec<_> = stdout.lines().filter(|l| l.starts_with("## ")).collect();
     assert_eq!(headings, [heading], "{stdout}");
     every_row_measured(&stdout);
+    alternated_pairs(&stdout, pairs);
+}
+
+/// With more than one pair, a line gives every pair's ratio, the first being the table's, and
+/// their median; with one, there is no such line.
+fn alternated_pairs(stdout: &str, pairs: usize) {
+    let start = format!("Registrations at 2 clients in {pairs} alternated pairs");
+    let line = stdout.lines().find(|line| line.starts_with(&start));
+    if pairs == 1 {
+        assert!(!stdout.contains("alternated pairs"), "{stdout}");
+        return;
+    }
+    let line = line.unwrap_or_else(|| panic!("no line `{start}…` in:\n{stdout}"));
+    let between = |after: &str, before: &str| {
+        let (_, rest) = line.split_once(after).unwrap_or_else(|| panic!("{line}"));
+        rest.split_once(before)
+            .unwrap_or_else(|| panic!("{line}"))
+            .0
+    };
+    let ratios: Vec<&str> = between("ratios ", " (median").split(" · ").collect();
+    assert_eq!(ratios.len(), pairs, "{line}");
+    assert_eq!(
+        ratios[0],
+        row(stdout, "register")[5],
+        "the table's pair first: {line}"
+    );
+    let mut values: Vec<f64> = ratios.iter().map(|ratio| positive(ratio)).collect();
+    values.sort_by(f64::total_cmp);
+    let median = positive(between("(median ", ")"));
+    assert!(values[0] <= median && median <= values[pairs - 1], "{line}");
+    for side in [
+        between("; Articula ", "/s sustained"),
+        between("framework ", "/s."),
+    ] {
+        let rates: Vec<f64> = side.split(" · ").map(positive).collect();
+        assert_eq!(rates.len(), pairs, "{line}");
+    }
 }
 
 /// Every row of one backend's table holds measured figures.
@@ -122,11 +163,11 @@ fn every_row_measured(stdout: &str) {
 }
 
 #[test]
-fn bench_http_on_postgresql_prints_every_row_with_measured_figures() {
-    bench_http("postgres", "## PostgreSQL");
+fn bench_http_on_postgresql_prints_every_row_and_the_alternated_pairs() {
+    bench_http("postgres", "## PostgreSQL", 2);
 }
 
 #[test]
 fn bench_http_on_the_embedded_store_prints_every_row_with_measured_figures() {
-    bench_http("sqlite", "## SQLite");
+    bench_http("sqlite", "## SQLite", 1);
 }

@@ -44,6 +44,7 @@ mod bare;
 mod behind_http;
 mod cpu;
 mod load;
+mod pairs;
 mod target;
 mod wrk;
 
@@ -74,6 +75,9 @@ pub struct Options<'a> {
     /// Also drive the registrations and the reads with `wrk` (`wrk.rs`), which must be on the
     /// PATH.
     pub wrk: bool,
+    /// Pairs of registrations (Articula's, then the bare framework's) at each number of clients,
+    /// alternated, with the median of their ratios (`pairs.rs`); 1 is the table's pair alone.
+    pub pairs: usize,
 }
 
 /// The map's path.
@@ -135,17 +139,7 @@ async fn beside_bare(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let behind =
         BehindHttp::start(storage, target.a_member_token(), stored(&target).await?).await?;
-    let levels = &options.clients;
-    compare(
-        backend,
-        &target,
-        bare,
-        &behind,
-        levels,
-        duration,
-        options.wrk,
-    )
-    .await?;
+    compare(backend, &target, bare, &behind, options, duration).await?;
     behind.stop().await;
     target.stop().await;
     Ok(())
@@ -156,9 +150,8 @@ async fn compare(
     target: &Target,
     bare: Arc<Bare>,
     behind: &BehindHttp,
-    levels: &[usize],
+    options: &Options<'_>,
     duration: Duration,
-    with_wrk: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     println!("## {backend}\n");
     println!(
@@ -172,18 +165,21 @@ async fn compare(
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     let mut writes = None;
-    for &clients in levels {
+    let mut alternated = Vec::new();
+    for &clients in &options.clients {
         let register = measure(duration, clients, target.register(), Some(target)).await?;
         writes = Some((clients, register.sustained_rate()));
-        let bare_for = bare.clone();
-        let fresh = move |worker, n| {
-            let bare = bare_for.clone();
-            async move { bare.write(&format!("fresh-{clients}-{worker}-{n}")).await }
-        };
+        let fresh = pairs::fresh_aggregates(&bare, clients.to_string());
         let fresh = measure(duration, clients, fresh, None).await?;
+        if options.pairs > 1 {
+            let more = options.pairs - 1;
+            let first = (&register, &fresh);
+            alternated
+                .push(pairs::alternated(target, &bare, clients, duration, first, more).await?);
+        }
         let fresh_over_http = measure(duration, clients, behind.fresh(clients), None).await?;
         row("register", clients, &register, &fresh, &fresh_over_http);
-        if with_wrk {
+        if options.wrk {
             let by_wrk = measured(wrk::register(target, clients, duration), Some(target)).await?;
             let workload = "register, driven by `wrk`";
             row(workload, clients, &by_wrk, &fresh, &fresh_over_http);
@@ -204,6 +200,9 @@ async fn compare(
             &growing,
             &growing_over_http,
         );
+    }
+    for line in alternated {
+        println!("\n{line}");
     }
     let beside_memory = |label, path| read_beside_memory(target, behind, duration, label, path);
     let (map, map_from_memory) = beside_memory("GET /v1/map", MAP).await?;
@@ -226,7 +225,7 @@ async fn compare(
             times(&profile_from_memory)
         );
     }
-    if with_wrk {
+    if options.wrk {
         wrk::reads(target, behind, &path, duration, writes).await?;
     }
     println!("\nMemory of this process after the load: {}", cpu::memory());
