@@ -27,6 +27,16 @@ fn rate(cell: &str) -> f64 {
     rate
 }
 
+/// A share of the machine's CPU, `N%` from 0 to 100 (Linux has the figure in `/proc/stat`).
+fn stolen_percent(cell: &str) -> f64 {
+    let percent: f64 = cell
+        .strip_suffix('%')
+        .and_then(|figure| figure.parse().ok())
+        .unwrap_or_else(|| panic!("not N%: {cell}"));
+    assert!((0.0..=100.0).contains(&percent), "{cell}");
+    percent
+}
+
 fn positive(cell: &str) -> f64 {
     let value: f64 = cell
         .parse()
@@ -62,8 +72,9 @@ fn bench_http(backend: &str, heading: &str, pairs: usize) {
     alternated_pairs(&stdout, pairs);
 }
 
-/// With more than one pair, a line gives every pair's ratio, the first being the table's, and
-/// their median; with one, there is no such line.
+/// With more than one pair, a line gives every pair's ratio and p50 ratio, the first being the
+/// table's, their medians, each side's rates and the CPU the host took during each side's run;
+/// with one, there is no such line.
 fn alternated_pairs(stdout: &str, pairs: usize) {
     let start = format!("Registrations at 2 clients in {pairs} alternated pairs");
     let line = stdout.lines().find(|line| line.starts_with(&start));
@@ -89,12 +100,26 @@ fn alternated_pairs(stdout: &str, pairs: usize) {
     values.sort_by(f64::total_cmp);
     let median = positive(between("(median ", ")"));
     assert!(values[0] <= median && median <= values[pairs - 1], "{line}");
+    // The p50 ratios likewise, the first the table's.
+    let p50_ratios: Vec<&str> = between("p50 ratios ", " (median").split(" · ").collect();
+    assert_eq!(p50_ratios.len(), pairs, "{line}");
+    assert_eq!(p50_ratios[0], row(stdout, "register")[6], "{line}");
+    p50_ratios.into_iter().for_each(|ratio| _ = positive(ratio));
     for side in [
         between("; Articula ", "/s sustained"),
-        between("framework ", "/s."),
+        between("framework ", "/s;"),
     ] {
         let rates: Vec<f64> = side.split(" · ").map(positive).collect();
         assert_eq!(rates.len(), pairs, "{line}");
+    }
+    let stolen: Vec<&str> = between("the bare framework's: ", ".")
+        .split(" · ")
+        .collect();
+    assert_eq!(stolen.len(), pairs, "{line}");
+    for pair in stolen {
+        let (ours, theirs) = pair.split_once(" and ").unwrap_or_else(|| panic!("{line}"));
+        stolen_percent(ours);
+        stolen_percent(theirs);
     }
 }
 
@@ -121,7 +146,13 @@ fn every_row_measured(stdout: &str) {
         positive(cells[6]);
         rate(cells[7]);
         positive(cells[8]);
-        assert!(cells[9].contains("µs/op · bare: "), "{cells:?}");
+        // Each side's CPU ends with the share the host took for others (steal).
+        let sides: Vec<&str> = cells[9].split(" · bare: ").collect();
+        assert_eq!(sides.len(), 2, "{cells:?}");
+        for side in cells[9].split(": ").skip(1).chain([sides[0]]) {
+            let (_, stolen) = side.rsplit_once(" µs/op (").expect("µs/op (N% stolen)");
+            stolen_percent(stolen.split(" stolen)").next().unwrap());
+        }
     }
 
     // The reads, and beside three of them the same bytes served from memory.

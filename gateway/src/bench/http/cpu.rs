@@ -1,7 +1,8 @@
 //! Where the CPU went during a measurement: the load's threads (the client, and the bare
 //! framework when it runs in-process) and the load's processes (`wrk`), the rest of this process
-//! (the server measured, with its background) and PostgreSQL's processes; and this process's
-//! memory. From `/proc` (Linux; elsewhere the figures say n/a).
+//! (the server measured, with its background) and PostgreSQL's processes; the share of the
+//! machine's CPU time its host took for others (steal, on a virtual machine); and this
+//! process's memory. From `/proc` (Linux; elsewhere the figures say n/a).
 
 use std::time::Duration;
 
@@ -15,6 +16,18 @@ pub(super) struct CpuTimes {
     load: Option<Duration>,
     children: Option<Duration>,
     postgres: Option<Duration>,
+    /// The machine's CPU time so far, all of it and the part stolen ([`machine_ticks`]).
+    machine: Option<MachineTicks>,
+}
+
+/// Clock ticks of all the machine's CPUs, from the `cpu` line of `/proc/stat`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct MachineTicks {
+    /// User, nice, system, idle, I/O wait, interrupts, soft interrupts and steal together (the
+    /// guests' time is counted in user already).
+    all: u64,
+    /// Time the host gave to something else while this machine wanted to run.
+    stolen: u64,
 }
 
 /// Kernel clock ticks per second of `/proc/*/stat` (`USER_HZ`, 100 on Linux).
@@ -30,6 +43,7 @@ impl CpuTimes {
             load,
             children: children(&stat),
             postgres,
+            machine: machine_ticks(&std::fs::read_to_string("/proc/stat").unwrap_or_default()),
         }
     }
 
@@ -47,6 +61,10 @@ impl CpuTimes {
                 .zip(processes)
                 .map(|(threads, processes)| threads + processes),
             postgres: used(self.postgres, earlier.postgres),
+            stolen: self.machine.zip(earlier.machine).and_then(|(now, then)| {
+                let all = now.all.checked_sub(then.all).filter(|all| *all > 0)?;
+                Some(now.stolen.saturating_sub(then.stolen) as f64 / all as f64)
+            }),
             elapsed,
             operations,
         }
@@ -62,6 +80,9 @@ pub(super) struct CpuUse {
     /// processes (`wrk`, once it has ended).
     load: Option<Duration>,
     postgres: Option<Duration>,
+    /// The share of the machine's CPU time the host took for others: a measurement during
+    /// which it took much ran on less machine than the one beside it.
+    stolen: Option<f64>,
     elapsed: Duration,
     operations: usize,
 }
@@ -82,8 +103,35 @@ impl CpuUse {
         };
         let cores = figures(1.0 / self.elapsed.as_secs_f64().max(1e-9), 2);
         let per_operation = figures(1e6 / self.operations.max(1) as f64, 0);
-        format!("{cores} cores = {per_operation} µs/op")
+        format!(
+            "{cores} cores = {per_operation} µs/op ({} stolen)",
+            self.stolen_percent()
+        )
     }
+
+    /// The share of the machine's CPU the host took for others, as `N%` (`n/a` if unknown).
+    pub fn stolen_percent(&self) -> String {
+        self.stolen.map_or_else(
+            || "n/a".to_owned(),
+            |share| format!("{:.0}%", share * 100.0),
+        )
+    }
+}
+
+/// All the CPU time and the stolen time of the `cpu` line of a `/proc/stat`.
+fn machine_ticks(stat: &str) -> Option<MachineTicks> {
+    let line = stat.lines().find(|line| line.starts_with("cpu "))?;
+    let ticks: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .take(8)
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    Some(MachineTicks {
+        all: ticks.iter().sum(),
+        stolen: *ticks.get(7)?,
+    })
 }
 
 /// The CPU time of every process (or thread) named `name` under `dir` (`/proc`, or a task
@@ -166,18 +214,26 @@ mod tests {
             load: Some(Duration::from_secs(6)),
             children: Some(Duration::from_secs(1)),
             postgres: Some(Duration::from_secs(100)),
+            machine: Some(MachineTicks {
+                all: 1_000,
+                stolen: 10,
+            }),
         };
         let now = CpuTimes {
             this: Some(Duration::from_secs(18)),
             load: Some(Duration::from_secs(8)),
             children: Some(Duration::from_secs(1)),
             postgres: Some(Duration::from_secs(104)),
+            machine: Some(MachineTicks {
+                all: 1_800,
+                stolen: 130,
+            }),
         };
         let used = now.since(&earlier, Duration::from_secs(4), 20_000);
         // 6 s of the server's, 2 s of the load's, 4 s of PostgreSQL's over 4 s and 20,000 ops.
         assert_eq!(
             used.cell(),
-            "1.50 · 0.50 · 1.00 cores = 300 · 100 · 200 µs/op"
+            "1.50 · 0.50 · 1.00 cores = 300 · 100 · 200 µs/op (15% stolen)"
         );
         // A child that ended meanwhile (`wrk`) is the load: not the server, which is this
         // process's own time.
@@ -189,17 +245,18 @@ mod tests {
             with_wrk
                 .since(&earlier, Duration::from_secs(4), 20_000)
                 .cell(),
-            "1.50 · 1.00 · 1.00 cores = 300 · 200 · 200 µs/op"
+            "1.50 · 1.00 · 1.00 cores = 300 · 200 · 200 µs/op (15% stolen)"
         );
         let unknown = CpuTimes {
             postgres: None,
+            machine: None,
             ..now
         };
         assert_eq!(
             unknown
                 .since(&earlier, Duration::from_secs(4), 20_000)
                 .cell(),
-            "1.50 · 0.50 · n/a cores = 300 · 100 · n/a µs/op"
+            "1.50 · 0.50 · n/a cores = 300 · 100 · n/a µs/op (n/a stolen)"
         );
     }
 
@@ -233,6 +290,22 @@ mod tests {
         // the process's can lag the sum of its threads' by a tick (seen once in CI: 40 < 50 ms).
         const TICK: Duration = Duration::from_millis(10);
         assert!(this + TICK >= load, "{this:?} < {load:?}");
+    }
+
+    #[test]
+    fn the_machine_s_time_and_its_stolen_part_are_read_from_the_cpu_line() {
+        let stat = "cpu  100 2 30 800 4 0 6 50 7 0\ncpu0 50 1 15 400 2 0 3 25 7 0\n";
+        let ticks = machine_ticks(stat).unwrap();
+        // The guests' 7 ticks are in the user time already.
+        assert_eq!(
+            ticks,
+            MachineTicks {
+                all: 992,
+                stolen: 50
+            }
+        );
+        assert_eq!(machine_ticks("cpu0 1 2 3\n"), None);
+        assert_eq!(machine_ticks("cpu  1 2 x 4 5 6 7 8\n"), None);
     }
 
     #[test]

@@ -39,31 +39,51 @@ pub(super) async fn alternated(
     more: usize,
 ) -> Result<String, String> {
     let mut rates = vec![(first.0.sustained_rate(), first.1.sustained_rate())];
+    let p50_ratio = |ours: &Measured, theirs: &Measured| {
+        ours.run.p50.as_secs_f64() / theirs.run.p50.as_secs_f64().max(1e-9)
+    };
+    let mut p50_ratios = vec![p50_ratio(first.0, first.1)];
+    let stolen = |ours: &Measured, theirs: &Measured| {
+        let (ours, theirs) = (ours.cpu.stolen_percent(), theirs.cpu.stolen_percent());
+        format!("{ours} and {theirs}")
+    };
+    let mut stolen_in_pairs = vec![stolen(first.0, first.1)];
     for pair in 1..=more {
         let ours = measure(duration, clients, target.register(), Some(target)).await?;
         let label = format!("{clients}-pair-{pair}");
         let theirs = measure(duration, clients, fresh_aggregates(bare, label), None).await?;
         rates.push((ours.sustained_rate(), theirs.sustained_rate()));
+        stolen_in_pairs.push(stolen(&ours, &theirs));
+        p50_ratios.push(p50_ratio(&ours, &theirs));
     }
     let ratios: Vec<f64> = rates
         .iter()
         .map(|(ours, theirs)| ours / theirs.max(1e-9))
         .collect();
     let listed = |values: Vec<String>| values.join(" · ");
-    Ok(format!(
-        "Registrations at {} in {} alternated pairs (Articula's, then the bare framework's in \
-         process): ratios {} (median {:.2}); Articula {}/s sustained, the bare framework {}/s.",
-        clients_phrase(clients),
-        rates.len(),
-        listed(ratios.iter().map(|r| format!("{r:.2}")).collect()),
-        median(&ratios),
-        listed(rates.iter().map(|(ours, _)| format!("{ours:.0}")).collect()),
+    let ratios_of = |ratios: &[f64]| {
+        let each = listed(ratios.iter().map(|r| format!("{r:.2}")).collect());
+        format!("{each} (median {:.2})", median(ratios))
+    };
+    let rates_of = |side: fn(&(f64, f64)) -> f64| {
         listed(
             rates
                 .iter()
-                .map(|(_, theirs)| format!("{theirs:.0}"))
-                .collect()
-        ),
+                .map(|pair| format!("{:.0}", side(pair)))
+                .collect(),
+        )
+    };
+    Ok(format!(
+        "Registrations at {} in {} alternated pairs (Articula's, then the bare framework's in \
+         process): ratios {}; p50 ratios {}; Articula {}/s sustained, the bare framework {}/s; \
+         the machine's CPU the host took for others, Articula's run and the bare framework's: {}.",
+        clients_phrase(clients),
+        rates.len(),
+        ratios_of(&ratios),
+        ratios_of(&p50_ratios),
+        rates_of(|(ours, _)| *ours),
+        rates_of(|(_, theirs)| *theirs),
+        listed(stolen_in_pairs),
     ))
 }
 
