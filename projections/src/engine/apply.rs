@@ -21,16 +21,16 @@ const IN_PLACE_WHILE_UNDER: Duration = Duration::from_micros(200);
 /// Whether `batch` is at most [`IN_PLACE_UP_TO`] events and `runners` took less than
 /// [`IN_PLACE_WHILE_UNDER`] over their last batches together.
 pub(super) fn small_and_quick(runners: &[Arc<dyn Runner>], batch: &[Envelope]) -> bool {
-    batch.len() <= IN_PLACE_UP_TO && quick(runners)
+    batch.len() <= IN_PLACE_UP_TO && quick(runners, IN_PLACE_WHILE_UNDER)
 }
 
-/// Whether `runners` took less than [`IN_PLACE_WHILE_UNDER`] over their last batches together.
-pub(super) fn quick(runners: &[Arc<dyn Runner>]) -> bool {
+/// Whether `runners` took less than `bound` over their last batches together.
+pub(super) fn quick(runners: &[Arc<dyn Runner>], bound: Duration) -> bool {
     runners
         .iter()
         .map(|runner| runner.last_batch())
         .sum::<Duration>()
-        < IN_PLACE_WHILE_UNDER
+        < bound
 }
 
 /// Below this many events a batch is decoded and applied on one thread: starting threads would

@@ -13,6 +13,7 @@
 //! (`Slot::apply_from`).
 
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use store::{CommitWatcher, FeedPosition, RawFeedEvent};
 
@@ -25,8 +26,21 @@ use crate::Envelope;
 /// group's statement on PostgreSQL at 16 clients holds more than 8 events, and with 8 only about a
 /// quarter of the events were applied as committed there, against 86–88% with 32, the wait for
 /// the read models falling from 0.67–0.72 to 0.09–0.14 ms (docs/benchmarks.md, "twenty-sixth
-/// session"). The time bound ([`quick`]) still keeps a slow set of projections off this path.
+/// session"). The time bound ([`COMMITTED_WHILE_UNDER`]) still keeps a slow set of projections
+/// off this path.
 const TOLD_UP_TO: usize = 32;
+
+/// How long the projections may have taken over their last batches, together, for a commit to
+/// be applied as it is made. Larger than the tail's bound for applying in place (200 µs,
+/// `apply::IN_PLACE_WHILE_UNDER`): a commit applied here holds the committing task, which has
+/// already given up the appends' place, so the next statement does not wait for it, and its
+/// commands would otherwise wait for the tail to read the events back. With 200 µs, on a slower
+/// day, a group's ten or so events at eleven projections often took longer: measured with
+/// `articula bench http --clients 16 --backends postgres --pairs 2`, two alternated runs each,
+/// 81% and 93% of the events were applied as committed (the answers' wait for the read models
+/// 0.23 and 0.08 ms); with 500 µs 99.9% and 99.6% (0.00 and 0.01 ms). The rates moved within
+/// the runs' noise (docs/benchmarks.md, "thirty-sixth session").
+const COMMITTED_WHILE_UNDER: Duration = Duration::from_micros(500);
 
 impl CommitWatcher for Engine {
     fn committed(&self, after: FeedPosition, events: Vec<RawFeedEvent>) {
@@ -34,7 +48,7 @@ impl CommitWatcher for Engine {
         if self.idle {
             return;
         }
-        if events.len() <= TOLD_UP_TO && quick(&self.runners) {
+        if events.len() <= TOLD_UP_TO && quick(&self.runners, COMMITTED_WHILE_UNDER) {
             let batch: Vec<Envelope> = events.into_iter().map(Envelope::new).collect();
             self.apply_committed(after, &batch);
         }
@@ -101,7 +115,8 @@ mod tests {
 
     /// Commits are applied when the projections have everything before them, and left to the
     /// tail when there is a gap before them or a batch of the tail is being applied. (How many
-    /// events and how quick: `TOLD_UP_TO` and `quick`, beside the tail's own bound.)
+    /// events and how quick: `TOLD_UP_TO` and `COMMITTED_WHILE_UNDER`, beside the tail's own
+    /// bounds.)
     #[tokio::test]
     async fn a_commit_is_applied_only_right_after_what_the_projections_have() {
         let (_file, db) = TestSqlite::migrated().await;
