@@ -201,9 +201,6 @@ async fn compare(
             &growing_over_http,
         );
     }
-    for line in alternated {
-        println!("\n{line}");
-    }
     let beside_memory = |label, path| read_beside_memory(target, behind, duration, label, path);
     let (map, map_from_memory) = beside_memory("GET /v1/map", MAP).await?;
     let gzip = target.read(MAP.into(), Some(BROWSERS_ACCEPT));
@@ -212,6 +209,10 @@ async fn compare(
     let path = target.any_initiative_path().await?;
     let (profile, profile_from_memory) = beside_memory("GET /v1/initiatives/{id}", &path).await?;
     beside_memory("GET /health (the API's layers alone)", HEALTH).await?;
+    // After the table, whose rows the reads end.
+    for line in alternated {
+        println!("\n{line}");
+    }
     if let Some((clients, rate)) = writes {
         let times = |read: &Measured| format!("{:.1}×", read.run.rate() / rate.max(1e-9));
         println!(
