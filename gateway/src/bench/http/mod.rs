@@ -349,6 +349,16 @@ impl Measured {
     fn sustained_rate(&self) -> f64 {
         self.run.done as f64 / (self.run.elapsed + self.settled).as_secs_f64().max(1e-9)
     }
+
+    /// This run's sustained rate over `other`'s.
+    fn rate_ratio(&self, other: &Measured) -> f64 {
+        self.sustained_rate() / other.sustained_rate().max(1e-9)
+    }
+
+    /// This run's median latency over `other`'s.
+    fn p50_ratio(&self, other: &Measured) -> f64 {
+        self.run.p50.as_secs_f64() / other.run.p50.as_secs_f64().max(1e-9)
+    }
 }
 
 /// Measures `operation` on `workers` for `duration`. With `settling`, Articula's commands: the
@@ -387,9 +397,9 @@ async fn measured(
 /// the bare framework in-process and to the bare framework behind HTTP (`behind_http.rs`).
 fn row(workload: &str, clients: usize, ours: &Measured, bare: &Measured, behind: &Measured) {
     let sustained = ours.sustained_rate();
-    let ratio = sustained / bare.sustained_rate().max(1e-9);
-    let behind_ratio = sustained / behind.sustained_rate().max(1e-9);
-    let p50 = ours.run.p50.as_secs_f64() / bare.run.p50.as_secs_f64().max(1e-9);
+    let ratio = ours.rate_ratio(bare);
+    let behind_ratio = ours.rate_ratio(behind);
+    let p50 = ours.p50_ratio(bare);
     println!(
         "| {workload} | {clients} | {} | {:.2} s · {sustained:.0}/s | {} | {ratio:.2} | {p50:.2} | {} | {behind_ratio:.2} | {} · bare: {} · behind HTTP: {} |",
         ours.run.cell(),

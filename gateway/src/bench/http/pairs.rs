@@ -28,8 +28,35 @@ pub(super) fn fresh_aggregates(
     }
 }
 
+/// One pair, as its line gives it.
+struct Pair {
+    ours: f64,
+    theirs: f64,
+    ratio: f64,
+    p50_ratio: f64,
+    /// The share of the CPU the host took during each side's run.
+    stolen: String,
+}
+
+impl Pair {
+    fn of(ours: &Measured, theirs: &Measured) -> Self {
+        Self {
+            ours: ours.sustained_rate(),
+            theirs: theirs.sustained_rate(),
+            ratio: ours.rate_ratio(theirs),
+            p50_ratio: ours.p50_ratio(theirs),
+            stolen: format!(
+                "{} and {}",
+                ours.cpu.stolen_percent(),
+                theirs.cpu.stolen_percent()
+            ),
+        }
+    }
+}
+
 /// Measures `more` pairs after `first` (the pair the table's row shows) at `clients`, and says
-/// every pair's ratio of sustained rates, their median, and each side's rates.
+/// every pair's ratio and p50 ratio with their medians, each side's rates, and the CPU the host
+/// took during each side's run.
 pub(super) async fn alternated(
     target: &Target,
     bare: &Arc<Bare>,
@@ -38,39 +65,21 @@ pub(super) async fn alternated(
     first: (&Measured, &Measured),
     more: usize,
 ) -> Result<String, String> {
-    let mut rates = vec![(first.0.sustained_rate(), first.1.sustained_rate())];
-    let p50_ratio = |ours: &Measured, theirs: &Measured| {
-        ours.run.p50.as_secs_f64() / theirs.run.p50.as_secs_f64().max(1e-9)
-    };
-    let mut p50_ratios = vec![p50_ratio(first.0, first.1)];
-    let stolen = |ours: &Measured, theirs: &Measured| {
-        let (ours, theirs) = (ours.cpu.stolen_percent(), theirs.cpu.stolen_percent());
-        format!("{ours} and {theirs}")
-    };
-    let mut stolen_in_pairs = vec![stolen(first.0, first.1)];
+    let mut pairs = vec![Pair::of(first.0, first.1)];
     for pair in 1..=more {
         let ours = measure(duration, clients, target.register(), Some(target)).await?;
         let label = format!("{clients}-pair-{pair}");
         let theirs = measure(duration, clients, fresh_aggregates(bare, label), None).await?;
-        rates.push((ours.sustained_rate(), theirs.sustained_rate()));
-        stolen_in_pairs.push(stolen(&ours, &theirs));
-        p50_ratios.push(p50_ratio(&ours, &theirs));
+        pairs.push(Pair::of(&ours, &theirs));
     }
-    let ratios: Vec<f64> = rates
-        .iter()
-        .map(|(ours, theirs)| ours / theirs.max(1e-9))
-        .collect();
-    let listed = |values: Vec<String>| values.join(" · ");
-    let ratios_of = |ratios: &[f64]| {
-        let each = listed(ratios.iter().map(|r| format!("{r:.2}")).collect());
-        format!("{each} (median {:.2})", median(ratios))
-    };
-    let rates_of = |side: fn(&(f64, f64)) -> f64| {
-        listed(
-            rates
-                .iter()
-                .map(|pair| format!("{:.0}", side(pair)))
-                .collect(),
+    let each =
+        |figure: &dyn Fn(&Pair) -> String| pairs.iter().map(figure).collect::<Vec<_>>().join(" · ");
+    let ratios_of = |ratio: fn(&Pair) -> f64| {
+        let ratios: Vec<f64> = pairs.iter().map(ratio).collect();
+        let median = median(&ratios);
+        format!(
+            "{} (median {median:.2})",
+            each(&|pair| format!("{:.2}", ratio(pair)))
         )
     };
     Ok(format!(
@@ -78,12 +87,12 @@ pub(super) async fn alternated(
          process): ratios {}; p50 ratios {}; Articula {}/s sustained, the bare framework {}/s; \
          the machine's CPU the host took for others, Articula's run and the bare framework's: {}.",
         clients_phrase(clients),
-        rates.len(),
-        ratios_of(&ratios),
-        ratios_of(&p50_ratios),
-        rates_of(|(ours, _)| *ours),
-        rates_of(|(_, theirs)| *theirs),
-        listed(stolen_in_pairs),
+        pairs.len(),
+        ratios_of(|pair| pair.ratio),
+        ratios_of(|pair| pair.p50_ratio),
+        each(&|pair| format!("{:.0}", pair.ours)),
+        each(&|pair| format!("{:.0}", pair.theirs)),
+        each(&|pair| pair.stolen.clone()),
     ))
 }
 
